@@ -1,0 +1,52 @@
+"""Who may see what: every record belongs to a site, a user sees only their sites."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.db.models import QuerySet
+
+from gatehouse.accounts.models import Membership, Role
+from gatehouse.sites.models import Site
+
+# Roles that manage a site's master data in the admin (people, credentials, the site model).
+ADMIN_ROLES = frozenset({Role.SECURITY_MANAGER, Role.FRONT_DESK, Role.PARK_COMMITTEE})
+# Roles that see the site's people registry in the console.
+STAFF_ROLES = frozenset(
+    {
+        Role.GUARD,
+        Role.FRONT_DESK,
+        Role.MONITORING,
+        Role.PATROL,
+        Role.SECURITY_MANAGER,
+    }
+)
+
+
+def site_ids_for(user: Any, roles: Iterable[str] | None = None) -> set[int]:
+    """The ids of the sites where ``user`` holds one of ``roles`` (any role when None)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return set()
+    if user.is_superuser:
+        return set(Site.objects.values_list("pk", flat=True))
+    qs = Membership.objects.filter(user=user, site__is_active=True)
+    if roles is not None:
+        qs = qs.filter(role__in=list(roles))
+    return set(qs.values_list("site_id", flat=True))
+
+
+def sites_for(user: Any, roles: Iterable[str] | None = None) -> QuerySet[Site]:
+    return Site.objects.filter(pk__in=site_ids_for(user, roles)).order_by("name")
+
+
+def roles_at(user: Any, site: Site) -> set[str]:
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    if user.is_superuser:
+        return {r.value for r in Role}
+    return set(Membership.objects.filter(user=user, site=site).values_list("role", flat=True))
+
+
+def can_admin(user: Any) -> bool:
+    return bool(getattr(user, "is_superuser", False) or site_ids_for(user, ADMIN_ROLES))

@@ -1,0 +1,300 @@
+"""The site (SPEC §1): zones, gates and lanes, buildings/units/houses, garages and spaces,
+checkpoints, posts and key locations. Every record hangs off a site."""
+
+from __future__ import annotations
+
+from datetime import time
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class SiteKind(models.TextChoices):
+    INDUSTRIAL_PARK = "industrial_park", _("工业园区")
+    RESIDENTIAL = "residential", _("住宅小区")
+    CAMPUS = "campus", _("校园")
+    COMPANY = "company", _("企业厂区")
+
+
+class SiteMode(models.TextChoices):
+    NORMAL = "normal", _("常态")
+    TIGHTENED = "tightened", _("加强管控")
+    EPIDEMIC = "epidemic", _("疫情封闭")
+
+
+class Site(models.Model):
+    code = models.SlugField(_("编码"), max_length=40, unique=True)
+    name = models.CharField(_("名称"), max_length=100)
+    kind = models.CharField(_("类型"), max_length=20, choices=SiteKind.choices)
+    address = models.CharField(_("地址"), max_length=200, blank=True)
+    operator = models.CharField(_("管理单位"), max_length=100, blank=True)
+    mode = models.CharField(
+        _("管理模式"), max_length=20, choices=SiteMode.choices, default=SiteMode.NORMAL
+    )
+    service_desk_opens = models.TimeField(_("服务中心上班时间"), default=time(8, 0))
+    service_desk_closes = models.TimeField(_("服务中心下班时间"), default=time(18, 0))
+    is_active = models.BooleanField(_("启用"), default=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("场所")
+        verbose_name_plural = _("场所")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Zone(models.Model):
+    """A sub-park (一区多园) or area of a site, with its industry focus."""
+
+    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="zones")
+    code = models.SlugField(_("编码"), max_length=40)
+    name = models.CharField(_("名称"), max_length=100)
+    industry_focus = models.CharField(_("产业定位"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("园区分区")
+        verbose_name_plural = _("园区分区")
+        constraints = [models.UniqueConstraint(fields=["site", "code"], name="zone_code_per_site")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Gate(models.Model):
+    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="gates")
+    zone = models.ForeignKey(Zone, on_delete=models.SET_NULL, null=True, blank=True)
+    code = models.SlugField(_("编码"), max_length=40)
+    name = models.CharField(_("名称"), max_length=100)
+    open_when_tightened = models.BooleanField(
+        _("管控时保留开放"),
+        default=False,
+        help_text=_("加强管控或疫情封闭时唯一保持开放的出入口"),
+    )
+
+    class Meta:
+        verbose_name = _("出入口")
+        verbose_name_plural = _("出入口")
+        constraints = [models.UniqueConstraint(fields=["site", "code"], name="gate_code_per_site")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class LaneKind(models.TextChoices):
+    MOTOR = "motor", _("机动车道")
+    NON_MOTOR = "non_motor", _("非机动车道（人行）")
+    GARAGE = "garage", _("车库出入口")
+
+
+class Direction(models.TextChoices):
+    IN = "in", _("入")
+    OUT = "out", _("出")
+
+
+class Garage(models.Model):
+    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="garages")
+    zone = models.ForeignKey(Zone, on_delete=models.SET_NULL, null=True, blank=True)
+    code = models.SlugField(_("编码"), max_length=40)
+    name = models.CharField(_("名称"), max_length=100)
+    underground = models.BooleanField(_("地下车库"), default=True)
+
+    class Meta:
+        verbose_name = _("车库")
+        verbose_name_plural = _("车库")
+        constraints = [
+            models.UniqueConstraint(fields=["site", "code"], name="garage_code_per_site")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Lane(models.Model):
+    """One lane of a gate, one-way (出入分道): kind and direction decide who may use it."""
+
+    gate = models.ForeignKey(Gate, on_delete=models.CASCADE, related_name="lanes")
+    code = models.SlugField(_("编码"), max_length=40)
+    name = models.CharField(_("名称"), max_length=100)
+    kind = models.CharField(_("车道类型"), max_length=20, choices=LaneKind.choices)
+    direction = models.CharField(_("方向"), max_length=3, choices=Direction.choices)
+    garage = models.ForeignKey(
+        Garage,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="lanes",
+        verbose_name=_("所属车库"),
+    )
+
+    class Meta:
+        verbose_name = _("车道/通道")
+        verbose_name_plural = _("车道/通道")
+        constraints = [models.UniqueConstraint(fields=["gate", "code"], name="lane_code_per_gate")]
+
+    def __str__(self) -> str:
+        return f"{self.gate.name} {self.name}"
+
+
+class ParkingSpaceKind(models.TextChoices):
+    OWNED = "owned", _("产权车位")
+    LEASED = "leased", _("租赁车位")
+    TEMPORARY = "temporary", _("临时车位")
+
+
+class ParkingSpace(models.Model):
+    garage = models.ForeignKey(Garage, on_delete=models.CASCADE, related_name="spaces")
+    number = models.CharField(_("车位号"), max_length=20)
+    kind = models.CharField(
+        _("类型"), max_length=20, choices=ParkingSpaceKind.choices, default=ParkingSpaceKind.LEASED
+    )
+
+    class Meta:
+        verbose_name = _("车位")
+        verbose_name_plural = _("车位")
+        constraints = [
+            models.UniqueConstraint(fields=["garage", "number"], name="space_number_per_garage")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.garage.name} {self.number}"
+
+
+class Building(models.Model):
+    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="buildings")
+    zone = models.ForeignKey(Zone, on_delete=models.SET_NULL, null=True, blank=True)
+    code = models.CharField(_("楼栋号"), max_length=20)
+    name = models.CharField(_("名称"), max_length=100)
+
+    class Meta:
+        verbose_name = _("楼栋")
+        verbose_name_plural = _("楼栋")
+        constraints = [
+            models.UniqueConstraint(fields=["site", "code"], name="building_code_per_site")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Unit(models.Model):
+    building = models.ForeignKey(Building, on_delete=models.CASCADE, related_name="units")
+    code = models.CharField(_("单元号"), max_length=20)
+
+    class Meta:
+        verbose_name = _("单元")
+        verbose_name_plural = _("单元")
+        constraints = [
+            models.UniqueConstraint(fields=["building", "code"], name="unit_code_per_building")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.building.name}{self.code}单元"
+
+
+class House(models.Model):
+    """A flat or premises; ``number`` is what a guard asks for (楼栋-单元-房号, ``3-2-1201``)."""
+
+    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="houses")
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="houses")
+    number = models.CharField(_("房号"), max_length=40)
+    room = models.CharField(_("室号"), max_length=10)
+    area_m2 = models.DecimalField(
+        _("建筑面积(㎡)"), max_digits=8, decimal_places=2, null=True, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("房屋")
+        verbose_name_plural = _("房屋")
+        constraints = [
+            models.UniqueConstraint(fields=["site", "number"], name="house_number_per_site")
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class KeyLocationKind(models.TextChoices):
+    DORMITORY = "dormitory", _("宿舍")
+    CANTEEN = "canteen", _("食堂")
+    GAS = "gas", _("燃气")
+    FIRE_EXIT = "fire_exit", _("消防通道")
+    POWER = "power", _("配电房")
+    WAREHOUSE = "warehouse", _("仓库")
+    MONITORING = "monitoring", _("监控中心")
+    OTHER = "other", _("其他")
+
+
+class KeyLocation(models.Model):
+    """重点部位: places that patrols and hazard inspections must cover."""
+
+    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="key_locations")
+    zone = models.ForeignKey(Zone, on_delete=models.SET_NULL, null=True, blank=True)
+    name = models.CharField(_("名称"), max_length=100)
+    kind = models.CharField(_("类型"), max_length=20, choices=KeyLocationKind.choices)
+    description = models.TextField(_("说明"), blank=True)
+
+    class Meta:
+        verbose_name = _("重点部位")
+        verbose_name_plural = _("重点部位")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Checkpoint(models.Model):
+    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="checkpoints")
+    code = models.SlugField(_("编码"), max_length=40)
+    name = models.CharField(_("名称"), max_length=100)
+    key_location = models.ForeignKey(
+        KeyLocation, on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("重点部位")
+    )
+    location = models.CharField(_("位置"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("巡更点")
+        verbose_name_plural = _("巡更点")
+        constraints = [
+            models.UniqueConstraint(fields=["site", "code"], name="checkpoint_code_per_site")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PostKind(models.TextChoices):
+    GATE = "gate", _("门岗")
+    GARAGE = "garage", _("车库岗")
+    PATROL = "patrol", _("巡逻岗")
+    MONITORING = "monitoring", _("监控岗")
+    FRONT_DESK = "front_desk", _("客服前台")
+
+
+class Post(models.Model):
+    """A duty station with the headcount it needs while it is staffed (S-01)."""
+
+    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="posts")
+    name = models.CharField(_("岗位"), max_length=100)
+    kind = models.CharField(_("类型"), max_length=20, choices=PostKind.choices)
+    gate = models.ForeignKey(Gate, on_delete=models.SET_NULL, null=True, blank=True)
+    garage = models.ForeignKey(Garage, on_delete=models.SET_NULL, null=True, blank=True)
+    headcount = models.PositiveSmallIntegerField(_("定员"), default=1)
+    staffed_from = models.TimeField(_("值守开始"), default=time(0, 0))
+    staffed_until = models.TimeField(
+        _("值守结束"), default=time(0, 0), help_text=_("与开始相同表示24小时值守")
+    )
+
+    class Meta:
+        verbose_name = _("岗位")
+        verbose_name_plural = _("岗位")
+        constraints = [
+            models.CheckConstraint(condition=Q(headcount__gte=1), name="post_headcount_positive")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def round_the_clock(self) -> bool:
+        return self.staffed_from == self.staffed_until

@@ -1,0 +1,125 @@
+"""Named personas for the Django tests: two sites and the people who work at them.
+
+Site A is 东湖花园 (a residential community), site B is 西岭工业园 (an industrial park). A test asks
+for the persona it needs by name (``guard_a``, ``manager_b`` …) instead of building fixtures.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+NOW = datetime(2026, 11, 24, 9, 30, tzinfo=SHANGHAI)
+# Valid resident ID numbers (GB 11643 check digits computed by hand); used as personas' IDs.
+ID_ZHANG = "11010519491231002X"
+ID_LI = "110105199001011232"
+
+
+@pytest.fixture
+def now() -> datetime:
+    return NOW
+
+
+def _user(username: str, *, site=None, role: str | None = None, staff: bool = False):
+    from django.contrib.auth import get_user_model
+
+    from gatehouse.accounts.models import Membership
+
+    user = get_user_model().objects.create_user(
+        username=username, password="pass-1234", is_staff=staff
+    )
+    if site is not None and role is not None:
+        Membership.objects.create(user=user, site=site, role=role)
+    return user
+
+
+@pytest.fixture
+def site_a(db):
+    from gatehouse.sites.models import Site
+
+    return Site.objects.create(code="donghu", name="东湖花园", kind="residential")
+
+
+@pytest.fixture
+def site_b(db):
+    from gatehouse.sites.models import Site
+
+    return Site.objects.create(code="xiling", name="西岭工业园", kind="industrial_park")
+
+
+@pytest.fixture
+def guard_a(site_a):
+    return _user("guard_a", site=site_a, role="guard")
+
+
+@pytest.fixture
+def guard_b(site_b):
+    return _user("guard_b", site=site_b, role="guard")
+
+
+@pytest.fixture
+def desk_a(site_a):
+    return _user("desk_a", site=site_a, role="front_desk", staff=True)
+
+
+@pytest.fixture
+def manager_a(site_a):
+    return _user("manager_a", site=site_a, role="security_manager", staff=True)
+
+
+@pytest.fixture
+def manager_b(site_b):
+    return _user("manager_b", site=site_b, role="security_manager", staff=True)
+
+
+@pytest.fixture
+def superuser(db):
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.create_superuser(username="root", password="pass-1234")
+
+
+@pytest.fixture
+def house_a(site_a):
+    from gatehouse.sites.models import Building, House, Unit
+
+    building = Building.objects.create(site=site_a, code="3", name="3栋")
+    unit = Unit.objects.create(building=building, code="2")
+    return House.objects.create(site=site_a, unit=unit, number="3-2-1201", room="1201")
+
+
+@pytest.fixture
+def resident_a(site_a, house_a, manager_a):
+    """张伟, owner of 3-2-1201 at site A, with an owner card."""
+    from gatehouse.people import services
+
+    person = services.person_create(
+        site=site_a,
+        actor=manager_a,
+        name="张伟",
+        kind="owner",
+        id_number=ID_ZHANG,
+        phone="13800138000",
+        now=NOW,
+    )
+    services.house_link(person=person, house=house_a, relation="owner", actor=manager_a)
+    return person
+
+
+@pytest.fixture
+def resident_b(site_b, manager_b):
+    """李娜, an employee at site B."""
+    from gatehouse.people import services
+
+    return services.person_create(
+        site=site_b,
+        actor=manager_b,
+        name="李娜",
+        kind="employee",
+        id_number=ID_LI,
+        phone="13912345678",
+        now=NOW,
+    )
