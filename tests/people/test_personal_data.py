@@ -20,7 +20,7 @@ def _raw_dump() -> str:
     chunks: list[str] = []
     with connection.cursor() as cursor:
         for table in connection.introspection.table_names():
-            cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")  # noqa: S608
+            cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")
             chunks.extend(repr(row) for row in cursor.fetchall())
     return "\n".join(chunks)
 
@@ -30,17 +30,30 @@ def test_no_full_id_number_or_phone_anywhere_in_the_database(
 ):
     # Written every way the foundation offers: services, the blacklist, the admin.
     services.blacklist_add(
-        site=site_a, actor=manager_a, reason="寻衅滋事", name="赵六", id_number=ID_LI,
-        expires_at=NOW + timedelta(days=90), now=NOW,
+        site=site_a,
+        actor=manager_a,
+        reason="寻衅滋事",
+        name="赵六",
+        id_number=ID_LI,
+        expires_at=NOW + timedelta(days=90),
+        now=NOW,
     )
     services.person_update(person=resident_a, actor=manager_a, phone="13700137000", now=NOW)
     assert client.login(username="manager_a", password="pass-1234")
     response = client.post(
         reverse("admin:people_person_add"),
-        {"site": site_a.pk, "name": "王芳", "kind": "tenant", "id_number": "110105199001011232",
-         "phone": "13800138000", "is_active": "on",
-         "house_links-TOTAL_FORMS": "0", "house_links-INITIAL_FORMS": "0",
-         "credentials-TOTAL_FORMS": "0", "credentials-INITIAL_FORMS": "0"},
+        {
+            "site": site_a.pk,
+            "name": "王芳",
+            "kind": "tenant",
+            "id_number": "110105199001011232",
+            "phone": "13800138000",
+            "is_active": "on",
+            "house_links-TOTAL_FORMS": "0",
+            "house_links-INITIAL_FORMS": "0",
+            "credentials-TOTAL_FORMS": "0",
+            "credentials-INITIAL_FORMS": "0",
+        },
     )
     assert response.status_code == 302  # the admin really wrote 王芳
 
