@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    "ninja",
     "gatehouse.audit",
     "gatehouse.accounts",
     "gatehouse.sites",

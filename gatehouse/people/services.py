@@ -16,7 +16,7 @@ from django.utils import timezone
 from gatehouse.audit.services import audit_record, snapshot
 from gatehouse.core.errors import DomainError, InvalidInput
 from gatehouse.core.ids import parse_card_number, parse_id_number, parse_mobile, parse_plate
-from gatehouse.core.masking import mask_id_number, mask_phone
+from gatehouse.core.masking import mask_card, mask_id_number, mask_phone
 from gatehouse.people.models import (
     BlacklistEntry,
     BlacklistKind,
@@ -34,6 +34,15 @@ from gatehouse.sites.models import House, Site
 
 _QR_TOKEN = re.compile(r"^[A-Za-z0-9_\-]{8,64}$")
 _CARD_KINDS = {CredentialKind.OWNER_CARD, CredentialKind.PARKING_CARD, CredentialKind.STAFF_BADGE}
+
+
+def _shown_number(canonical: str) -> str:
+    """Card numbers are masked in errors; plates (looked at by everyone at a gate) are not."""
+    return canonical if not _is_card_number(canonical) else mask_card(canonical)
+
+
+def _is_card_number(canonical: str) -> bool:
+    return all(c in "0123456789ABCDEF" for c in canonical) and len(canonical) in (8, 14)
 
 
 def _today(now: datetime | None) -> Any:
@@ -88,7 +97,7 @@ def ensure_number_free(*, site: Site, canonical: str, exclude_pk: int | None = N
         raise DomainError(
             "credential.duplicate",
             "该卡号在本场所已有有效持有人，请先挂失或注销原卡",
-            {"field": "number", "number": canonical},
+            {"field": "number", "number": _shown_number(canonical)},
         )
 
 
@@ -284,7 +293,7 @@ def credential_issue(
         raise DomainError(
             "credential.duplicate",
             "该卡号在本场所已有有效持有人，请先挂失或注销原卡",
-            {"field": "number", "number": canonical},
+            {"field": "number", "number": _shown_number(canonical)},
         ) from exc
     audit_record(
         action="credential.issue", obj=credential, actor=actor, after=snapshot(credential), at=now

@@ -1,0 +1,104 @@
+"""Writes for accounts: personal API tokens.
+
+A token is ``gh_`` followed by 43 URL-safe characters (32 random bytes). Only its SHA-256 is
+stored, with the first ten characters as a prefix people can recognise in a list; the clear key
+is returned once, by :func:`api_token_issue`, and never again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from gatehouse.accounts.models import ApiToken
+from gatehouse.audit.services import audit_record, snapshot
+from gatehouse.core.errors import InvalidInput
+
+TOKEN_SCHEME = "gh_"
+PREFIX_LENGTH = 10
+# ``last_used_at`` is written at most once in this interval, so reads do not turn into writes.
+TOUCH_INTERVAL = timedelta(minutes=1)
+_NAME_MAX = 100
+
+
+def key_digest(key: str) -> str:
+    """The SHA-256 (hex) under which a key is stored."""
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+
+def _clean_token_name(raw: str) -> str:
+    name = " ".join((raw or "").split())
+    if not name:
+        raise InvalidInput("api_token.name_empty", "请填写令牌名称", {"field": "name"})
+    if len(name) > _NAME_MAX:
+        raise InvalidInput("api_token.name_too_long", "令牌名称不能超过100个字", {"field": "name"})
+    return name
+
+
+@transaction.atomic
+def api_token_issue(
+    *, user: Any, name: str, actor: Any, now: datetime | None = None
+) -> tuple[ApiToken, str]:
+    """Issue a token for ``user``; returns the token and its clear key (shown once)."""
+    now = now or timezone.now()
+    key = TOKEN_SCHEME + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(
+        user=user,
+        name=_clean_token_name(name),
+        prefix=key[:PREFIX_LENGTH],
+        key_hash=key_digest(key),
+    )
+    audit_record(action="api_token.issue", obj=token, actor=actor, after=snapshot(token), at=now)
+    return token, key
+
+
+@transaction.atomic
+def api_token_revoke(*, token: ApiToken, actor: Any, now: datetime | None = None) -> ApiToken:
+    """Revoke ``token``; it stops working at once. Revoking a revoked token changes nothing."""
+    now = now or timezone.now()
+    if token.revoked_at is not None:
+        return token
+    before = snapshot(token)
+    token.revoked_at = now
+    token.save(update_fields=["revoked_at"])
+    audit_record(
+        action="api_token.revoke",
+        obj=token,
+        actor=actor,
+        before=before,
+        after=snapshot(token),
+        at=now,
+    )
+    return token
+
+
+def api_token_authenticate(key: str | None, *, now: datetime | None = None) -> ApiToken | None:
+    """The live token for a clear ``key`` (its user loaded), or None.
+
+    The key is looked up by its hash, so no stored secret is compared character by character;
+    the final comparison is constant-time as well. Revoked tokens and inactive users fail.
+    """
+    if not key or not key.startswith(TOKEN_SCHEME) or len(key) > 200:
+        return None
+    digest = key_digest(key)
+    token = (
+        ApiToken.objects.select_related("user")
+        .filter(key_hash=digest, revoked_at__isnull=True)
+        .first()
+    )
+    if token is None or not hmac.compare_digest(token.key_hash, digest):
+        return None
+    if not token.user.is_active:
+        return None
+    now = now or timezone.now()
+    if token.last_used_at is None or now - token.last_used_at >= TOUCH_INTERVAL:
+        # Usage bookkeeping, not a change of state: not audited.
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        token.last_used_at = now
+    return token
