@@ -10,7 +10,7 @@ path = Path(sys.argv[1] if len(sys.argv) > 1 else ".env")
 if path.exists():
     sys.exit(0)
 lines = [
-    "# Local keys for Gatehouse, made by `make`. Keep them: the data key decrypts stored ID numbers.",
+    "# Local keys for Gatehouse, made by `make`. Keep them: the data keys decrypt ID numbers.",
     f"GATEHOUSE_SECRET_KEY={secrets.token_urlsafe(48)}",
     f"GATEHOUSE_DATA_KEYS={base64.urlsafe_b64encode(os.urandom(32)).decode()}",
     f"GATEHOUSE_LOOKUP_KEY={secrets.token_urlsafe(32)}",

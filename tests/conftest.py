@@ -18,6 +18,15 @@ ID_ZHANG = "11010519491231002X"
 ID_LI = "110105199001011232"
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Personas log in a lot; a fast hasher keeps the suite quick (tests only)."""
+    settings.PASSWORD_HASHERS = [
+        "django.contrib.auth.hashers.MD5PasswordHasher",
+        "django.contrib.auth.hashers.PBKDF2PasswordHasher",  # hashes made outside a test
+    ]
+
+
 @pytest.fixture
 def now() -> datetime:
     return NOW

@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class DevicesConfig(AppConfig):
     name = "gatehouse.devices"
     label = "devices"
-    verbose_name = "设备"
+    verbose_name = _("设备")

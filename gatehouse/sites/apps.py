@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class SitesConfig(AppConfig):
     name = "gatehouse.sites"
     label = "sites"
-    verbose_name = "场所"
+    verbose_name = _("场所")
