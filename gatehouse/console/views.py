@@ -25,6 +25,7 @@ from gatehouse.console.forms import ImportForm, PeopleSearchForm
 from gatehouse.core.errors import DomainError
 from gatehouse.people import onboarding
 from gatehouse.people.models import Person
+from gatehouse.people.selectors import credentials_of, person_at, search_people
 
 PEOPLE_PER_PAGE = 20
 IMPORT_ROLES = frozenset({Role.FRONT_DESK, Role.SECURITY_MANAGER})
@@ -53,7 +54,7 @@ def home(request: HttpRequest) -> HttpResponse:
             resident = selectors.resident_record(request.user, state.site)
             context["resident"] = resident
             if resident is not None:
-                context["resident_credentials"] = list(selectors.credentials_of(resident))
+                context["resident_credentials"] = list(credentials_of(resident))
     return render(request, "console/home.html", context)
 
 
@@ -76,9 +77,9 @@ def people(request: HttpRequest) -> HttpResponse:
     state = _state_with(request, STAFF_ROLES)
     form = PeopleSearchForm(request.GET or None)
     if not form.is_bound:
-        found = selectors.search_people(state.site, {})
+        found = search_people(state.site, today=timezone.localdate())
     elif form.is_valid():
-        found = selectors.search_people(state.site, form.cleaned_data)
+        found = search_people(state.site, today=timezone.localdate(), **form.cleaned_data)
     else:  # the errors are shown next to the fields; no list that ignores them
         found = Person.objects.none()
     page = Paginator(found, PEOPLE_PER_PAGE).get_page(request.GET.get("page"))
@@ -98,10 +99,10 @@ def person(request: HttpRequest, pk: int) -> HttpResponse:
     # Someone without a staff role here, or a person of another site: the same 404, no name.
     if state.site is None or not state.is_staff_here:
         raise Http404
-    found = selectors.person_at(state.site, pk)
+    found = person_at(state.site, pk)
     if found is None:
         raise Http404
-    context = {"person": found, "credentials": list(selectors.credentials_of(found))}
+    context = {"person": found, "credentials": list(credentials_of(found))}
     return render(request, "console/person.html", context)
 
 
@@ -110,7 +111,7 @@ def person(request: HttpRequest, pk: int) -> HttpResponse:
 def my_credentials(request: HttpRequest) -> HttpResponse:
     state = _state_with(request, frozenset({Role.RESIDENT}))
     resident = selectors.resident_record(request.user, state.site)
-    credentials = list(selectors.credentials_of(resident)) if resident else []
+    credentials = list(credentials_of(resident)) if resident else []
     context = {"resident": resident, "credentials": credentials}
     return render(request, "console/my_credentials.html", context)
 

@@ -6,12 +6,10 @@ changing credentials needs front desk or security manager there.
 
 from __future__ import annotations
 
-from contextlib import suppress
 from datetime import datetime
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Prefetch, Q, QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -20,14 +18,13 @@ from ninja import Query, Router, Status
 from gatehouse.accounts.models import Role
 from gatehouse.accounts.selectors import ADMIN_ROLES, STAFF_ROLES
 from gatehouse.apiauth import error_responses, require_role_at, site_for, visible_site_ids
-from gatehouse.core.errors import DomainError, InvalidInput
-from gatehouse.core.ids import parse_id_number, parse_mobile, parse_plate
-from gatehouse.people import services
+from gatehouse.core.errors import InvalidInput
+from gatehouse.core.ids import parse_plate
+from gatehouse.people import selectors, services
 from gatehouse.people.models import (
+    RELATION_OF_KIND,
     Credential,
     CredentialKind,
-    HouseMembership,
-    HouseRelation,
     Person,
     PersonKind,
     Vehicle,
@@ -41,40 +38,12 @@ from gatehouse.people.schemas import (
     PersonOut,
     PersonPageOut,
 )
-from gatehouse.privacy import lookup_hash
 from gatehouse.sites.models import House, Site
 
 router = Router(tags=["人员与凭证"])
 
 READ_ROLES = STAFF_ROLES | ADMIN_ROLES
 WRITE_ROLES = frozenset({Role.FRONT_DESK, Role.SECURITY_MANAGER})
-# The relation to a house follows from the kind of person registered.
-_HOUSE_RELATION = {
-    PersonKind.OWNER: HouseRelation.OWNER,
-    PersonKind.FAMILY: HouseRelation.FAMILY,
-    PersonKind.TENANT: HouseRelation.TENANT,
-}
-
-
-def _people() -> QuerySet[Person]:
-    links = HouseMembership.objects.select_related("house").order_by("house__number")
-    return Person.objects.select_related("enterprise").prefetch_related(
-        Prefetch("house_links", queryset=links)
-    )
-
-
-def _search(qs: QuerySet[Person], q: str) -> QuerySet[Person]:
-    """Name (contains) or house number (exact); a whole mobile or ID number by its keyed hash."""
-    q = q.strip()
-    if not q:
-        return qs
-    cond = Q(name__icontains=q) | Q(house_links__house__number=q)
-    with suppress(DomainError):
-        cond |= Q(phone_hash=lookup_hash("phone", parse_mobile(q)))
-    with suppress(DomainError):
-        today = timezone.localdate()
-        cond |= Q(id_number_hash=lookup_hash("id", parse_id_number(q, today=today)))
-    return qs.filter(cond).distinct()
 
 
 def _aware(value: datetime | None) -> datetime | None:
@@ -85,7 +54,7 @@ def _aware(value: datetime | None) -> datetime | None:
 
 
 def _house_to_link(site: Site, number: str, kind: str) -> tuple[House, str]:
-    relation = _HOUSE_RELATION.get(PersonKind(kind))
+    relation = RELATION_OF_KIND.get(PersonKind(kind))
     if relation is None:
         raise InvalidInput(
             "person.house_relation",
@@ -108,10 +77,12 @@ def _house_to_link(site: Site, number: str, kind: str) -> tuple[House, str]:
 )
 def person_list(request: HttpRequest, site_id: int, filters: Query[PersonFilter]) -> dict[str, Any]:
     site = site_for(request, site_id, READ_ROLES)
-    qs = _search(_people().filter(site=site), filters.q)
-    if filters.kind is not None:
-        qs = qs.filter(kind=filters.kind.value)
-    qs = qs.order_by("name", "pk")
+    qs = selectors.search_people(
+        site,
+        today=timezone.localdate(),
+        q=filters.q,
+        kind=filters.kind.value if filters.kind is not None else None,
+    )
     items = list(qs[filters.offset : filters.offset + filters.limit])
     return {
         "count": qs.count(),
@@ -144,7 +115,7 @@ def person_create(request: HttpRequest, site_id: int, payload: PersonIn) -> Stat
         if link is not None:
             house, relation = link
             services.house_link(person=person, house=house, relation=relation, actor=request.user)
-    return Status(201, _people().get(pk=person.pk))
+    return Status(201, selectors.person_at(site, person.pk))
 
 
 @router.get(
@@ -155,7 +126,9 @@ def person_create(request: HttpRequest, site_id: int, payload: PersonIn) -> Stat
 )
 def person_detail(request: HttpRequest, person_id: int) -> Person:
     return get_object_or_404(
-        _people(), pk=person_id, site_id__in=visible_site_ids(request, READ_ROLES)
+        selectors.with_details(Person.objects.all()),
+        pk=person_id,
+        site_id__in=visible_site_ids(request, READ_ROLES),
     )
 
 

@@ -108,6 +108,14 @@ class HouseRelation(models.TextChoices):
     TENANT = "tenant", _("租户")
 
 
+# The relation to a house that follows from the kind of person registered there.
+RELATION_OF_KIND = {
+    PersonKind.OWNER: HouseRelation.OWNER,
+    PersonKind.FAMILY: HouseRelation.FAMILY,
+    PersonKind.TENANT: HouseRelation.TENANT,
+}
+
+
 class HouseMembership(models.Model):
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="house_links")
     house = models.ForeignKey("sites.House", on_delete=models.CASCADE, related_name="occupants")

@@ -43,11 +43,11 @@ from gatehouse.core.errors import DomainError, InvalidInput
 from gatehouse.core.ids import Plate, parse_card_number, parse_id_number, parse_mobile, parse_plate
 from gatehouse.people import services
 from gatehouse.people.models import (
+    RELATION_OF_KIND,
     Credential,
     CredentialKind,
     CredentialStatus,
     Enterprise,
-    HouseRelation,
     Person,
     PersonKind,
     Vehicle,
@@ -209,11 +209,6 @@ CARD_KIND_WORDS: dict[str, str] = {
     "业主卡": CredentialKind.OWNER_CARD,
     "停车卡": CredentialKind.PARKING_CARD,
     "工牌": CredentialKind.STAFF_BADGE,
-}
-_RELATION_OF_KIND = {
-    PersonKind.OWNER: HouseRelation.OWNER,
-    PersonKind.FAMILY: HouseRelation.FAMILY,
-    PersonKind.TENANT: HouseRelation.TENANT,
 }
 _DEFAULT_CARD_KIND = {
     PersonKind.OWNER: CredentialKind.OWNER_CARD,
@@ -583,7 +578,7 @@ class _Checker:
                 % {"number": key[:40]},
             )
             return
-        if row.kind and row.kind not in _RELATION_OF_KIND:
+        if row.kind and row.kind not in RELATION_OF_KIND:
             self.error(
                 row.number,
                 "house",
@@ -902,7 +897,7 @@ def _write_row(row: _Row, *, site: Site, actor: Any, now: dt.datetime, counts: _
             services.house_link(
                 person=person,
                 house=row.house,
-                relation=_RELATION_OF_KIND[row.kind],
+                relation=RELATION_OF_KIND[row.kind],
                 actor=actor,
                 now=now,
             )

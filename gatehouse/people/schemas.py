@@ -10,18 +10,17 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Q
 from ninja import Field, Schema
 from pydantic import ConfigDict
 
 from gatehouse.core.masking import mask_card
 from gatehouse.people.models import (
-    Credential,
     CredentialKind,
     CredentialStatus,
     HouseRelation,
     PersonKind,
 )
+from gatehouse.people.selectors import credentials_of
 
 
 def _choices(choices: Any) -> str:
@@ -171,11 +170,7 @@ class PersonOut(PersonSummaryOut):
 
     @staticmethod
     def resolve_credentials(obj: Any) -> list[Any]:
-        return list(
-            Credential.objects.filter(Q(person=obj) | Q(vehicle__owner=obj))
-            .select_related("vehicle")
-            .order_by("-issued_at", "-pk")
-        )
+        return list(credentials_of(obj))
 
 
 class PersonPageOut(Schema):

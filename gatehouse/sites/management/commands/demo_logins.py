@@ -7,6 +7,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
+from django.db import DatabaseError
 
 from gatehouse.sites.demo import DEMO_LOGINS, DEMO_PASSWORD, DEMO_URL, DONGHU, WULI
 
@@ -82,11 +83,14 @@ class Command(BaseCommand):
         self.stdout.write(render_table())
         self.stdout.write("")
         usernames = [login.username for login in DEMO_LOGINS]
-        present = set(
-            get_user_model()
-            .objects.filter(username__in=usernames)
-            .values_list("username", flat=True)
-        )
+        try:
+            present = set(
+                get_user_model()
+                .objects.filter(username__in=usernames)
+                .values_list("username", flat=True)
+            )
+        except DatabaseError:  # not migrated yet
+            present = set()
         missing = [u for u in usernames if u not in present]
         if missing:
             self.stdout.write(
