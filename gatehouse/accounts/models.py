@@ -22,9 +22,14 @@ class Membership(models.Model):
     """A user holds a role at a site. A user sees only the sites of their memberships."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("用户"),
     )
-    site = models.ForeignKey("sites.Site", on_delete=models.CASCADE, related_name="memberships")
+    site = models.ForeignKey(
+        "sites.Site", on_delete=models.CASCADE, related_name="memberships", verbose_name=_("场所")
+    )
     role = models.CharField(_("角色"), max_length=30, choices=Role.choices)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
@@ -43,7 +48,10 @@ class ApiToken(models.Model):
     """A personal bearer token for the API. Only its SHA-256 is stored; shown once at issue."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="api_tokens",
+        verbose_name=_("用户"),
     )
     name = models.CharField(_("名称"), max_length=100)
     prefix = models.CharField(_("前缀"), max_length=12, db_index=True, editable=False)

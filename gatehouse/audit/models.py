@@ -10,7 +10,12 @@ from django.utils.translation import gettext_lazy as _
 
 class AuditEntry(models.Model):
     site = models.ForeignKey(
-        "sites.Site", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "sites.Site",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("场所"),
     )
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,

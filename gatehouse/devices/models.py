@@ -21,7 +21,9 @@ class Device(models.Model):
     Only a SHA-256 of the key is stored; the key is shown once when issued in the admin.
     """
 
-    site = models.ForeignKey("sites.Site", on_delete=models.CASCADE, related_name="devices")
+    site = models.ForeignKey(
+        "sites.Site", on_delete=models.CASCADE, related_name="devices", verbose_name=_("场所")
+    )
     lane = models.ForeignKey(
         "sites.Lane",
         on_delete=models.SET_NULL,

@@ -15,7 +15,9 @@ from django.utils.translation import gettext_lazy as _
 class Enterprise(models.Model):
     """A tenant company of a park (or the company a site belongs to)."""
 
-    site = models.ForeignKey("sites.Site", on_delete=models.CASCADE, related_name="enterprises")
+    site = models.ForeignKey(
+        "sites.Site", on_delete=models.CASCADE, related_name="enterprises", verbose_name=_("场所")
+    )
     zone = models.ForeignKey(
         "sites.Zone", on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("所在分区")
     )
@@ -54,7 +56,9 @@ class PersonKind(models.TextChoices):
 
 
 class Person(models.Model):
-    site = models.ForeignKey("sites.Site", on_delete=models.CASCADE, related_name="people")
+    site = models.ForeignKey(
+        "sites.Site", on_delete=models.CASCADE, related_name="people", verbose_name=_("场所")
+    )
     name = models.CharField(_("姓名"), max_length=50)
     kind = models.CharField(_("身份"), max_length=20, choices=PersonKind.choices)
     enterprise = models.ForeignKey(
@@ -117,8 +121,12 @@ RELATION_OF_KIND = {
 
 
 class HouseMembership(models.Model):
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="house_links")
-    house = models.ForeignKey("sites.House", on_delete=models.CASCADE, related_name="occupants")
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="house_links", verbose_name=_("人员")
+    )
+    house = models.ForeignKey(
+        "sites.House", on_delete=models.CASCADE, related_name="occupants", verbose_name=_("房屋")
+    )
     relation = models.CharField(_("关系"), max_length=20, choices=HouseRelation.choices)
     since = models.DateField(_("起始日期"), null=True, blank=True)
     until = models.DateField(_("截止日期"), null=True, blank=True)
@@ -135,7 +143,9 @@ class HouseMembership(models.Model):
 
 
 class Vehicle(models.Model):
-    site = models.ForeignKey("sites.Site", on_delete=models.CASCADE, related_name="vehicles")
+    site = models.ForeignKey(
+        "sites.Site", on_delete=models.CASCADE, related_name="vehicles", verbose_name=_("场所")
+    )
     plate = models.CharField(_("车牌号"), max_length=10)
     plate_kind = models.CharField(_("号牌种类"), max_length=20)
     owner = models.ForeignKey(
@@ -185,7 +195,9 @@ class Credential(models.Model):
     at a site — enforced by a partial unique index, not only by the service.
     """
 
-    site = models.ForeignKey("sites.Site", on_delete=models.CASCADE, related_name="credentials")
+    site = models.ForeignKey(
+        "sites.Site", on_delete=models.CASCADE, related_name="credentials", verbose_name=_("场所")
+    )
     kind = models.CharField(_("凭证类型"), max_length=20, choices=CredentialKind.choices)
     number = models.CharField(_("凭证号"), max_length=64)
     person = models.ForeignKey(
@@ -244,7 +256,9 @@ class BlacklistKind(models.TextChoices):
 class BlacklistEntry(models.Model):
     """Anyone on the blacklist is refused and the monitoring centre alerted (SPEC P-11)."""
 
-    site = models.ForeignKey("sites.Site", on_delete=models.CASCADE, related_name="blacklist")
+    site = models.ForeignKey(
+        "sites.Site", on_delete=models.CASCADE, related_name="blacklist", verbose_name=_("场所")
+    )
     kind = models.CharField(_("类型"), max_length=10, choices=BlacklistKind.choices)
     person = models.ForeignKey(
         Person, on_delete=models.CASCADE, null=True, blank=True, verbose_name=_("人员")

@@ -48,7 +48,9 @@ class Site(models.Model):
 class Zone(models.Model):
     """A sub-park (一区多园) or area of a site, with its industry focus."""
 
-    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="zones")
+    site = models.ForeignKey(
+        Site, on_delete=models.CASCADE, related_name="zones", verbose_name=_("场所")
+    )
     code = models.SlugField(_("编码"), max_length=40)
     name = models.CharField(_("名称"), max_length=100)
     industry_focus = models.CharField(_("产业定位"), max_length=200, blank=True)
@@ -63,8 +65,12 @@ class Zone(models.Model):
 
 
 class Gate(models.Model):
-    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="gates")
-    zone = models.ForeignKey(Zone, on_delete=models.SET_NULL, null=True, blank=True)
+    site = models.ForeignKey(
+        Site, on_delete=models.CASCADE, related_name="gates", verbose_name=_("场所")
+    )
+    zone = models.ForeignKey(
+        Zone, on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("所在分区")
+    )
     code = models.SlugField(_("编码"), max_length=40)
     name = models.CharField(_("名称"), max_length=100)
     open_when_tightened = models.BooleanField(
@@ -94,8 +100,12 @@ class Direction(models.TextChoices):
 
 
 class Garage(models.Model):
-    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="garages")
-    zone = models.ForeignKey(Zone, on_delete=models.SET_NULL, null=True, blank=True)
+    site = models.ForeignKey(
+        Site, on_delete=models.CASCADE, related_name="garages", verbose_name=_("场所")
+    )
+    zone = models.ForeignKey(
+        Zone, on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("所在分区")
+    )
     code = models.SlugField(_("编码"), max_length=40)
     name = models.CharField(_("名称"), max_length=100)
     underground = models.BooleanField(_("地下车库"), default=True)
@@ -114,7 +124,9 @@ class Garage(models.Model):
 class Lane(models.Model):
     """One lane of a gate, one-way (出入分道): kind and direction decide who may use it."""
 
-    gate = models.ForeignKey(Gate, on_delete=models.CASCADE, related_name="lanes")
+    gate = models.ForeignKey(
+        Gate, on_delete=models.CASCADE, related_name="lanes", verbose_name=_("出入口")
+    )
     code = models.SlugField(_("编码"), max_length=40)
     name = models.CharField(_("名称"), max_length=100)
     kind = models.CharField(_("车道类型"), max_length=20, choices=LaneKind.choices)
@@ -144,7 +156,9 @@ class ParkingSpaceKind(models.TextChoices):
 
 
 class ParkingSpace(models.Model):
-    garage = models.ForeignKey(Garage, on_delete=models.CASCADE, related_name="spaces")
+    garage = models.ForeignKey(
+        Garage, on_delete=models.CASCADE, related_name="spaces", verbose_name=_("车库")
+    )
     number = models.CharField(_("车位号"), max_length=20)
     kind = models.CharField(
         _("类型"), max_length=20, choices=ParkingSpaceKind.choices, default=ParkingSpaceKind.LEASED
@@ -162,8 +176,12 @@ class ParkingSpace(models.Model):
 
 
 class Building(models.Model):
-    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="buildings")
-    zone = models.ForeignKey(Zone, on_delete=models.SET_NULL, null=True, blank=True)
+    site = models.ForeignKey(
+        Site, on_delete=models.CASCADE, related_name="buildings", verbose_name=_("场所")
+    )
+    zone = models.ForeignKey(
+        Zone, on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("所在分区")
+    )
     code = models.CharField(_("楼栋号"), max_length=20)
     name = models.CharField(_("名称"), max_length=100)
 
@@ -179,7 +197,9 @@ class Building(models.Model):
 
 
 class Unit(models.Model):
-    building = models.ForeignKey(Building, on_delete=models.CASCADE, related_name="units")
+    building = models.ForeignKey(
+        Building, on_delete=models.CASCADE, related_name="units", verbose_name=_("楼栋")
+    )
     code = models.CharField(_("单元号"), max_length=20)
 
     class Meta:
@@ -196,8 +216,12 @@ class Unit(models.Model):
 class House(models.Model):
     """A flat or premises; ``number`` is what a guard asks for (楼栋-单元-房号, ``3-2-1201``)."""
 
-    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="houses")
-    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="houses")
+    site = models.ForeignKey(
+        Site, on_delete=models.CASCADE, related_name="houses", verbose_name=_("场所")
+    )
+    unit = models.ForeignKey(
+        Unit, on_delete=models.CASCADE, related_name="houses", verbose_name=_("单元")
+    )
     number = models.CharField(_("房号"), max_length=40)
     room = models.CharField(_("室号"), max_length=10)
     area_m2 = models.DecimalField(
@@ -229,8 +253,12 @@ class KeyLocationKind(models.TextChoices):
 class KeyLocation(models.Model):
     """重点部位: places that patrols and hazard inspections must cover."""
 
-    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="key_locations")
-    zone = models.ForeignKey(Zone, on_delete=models.SET_NULL, null=True, blank=True)
+    site = models.ForeignKey(
+        Site, on_delete=models.CASCADE, related_name="key_locations", verbose_name=_("场所")
+    )
+    zone = models.ForeignKey(
+        Zone, on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("所在分区")
+    )
     name = models.CharField(_("名称"), max_length=100)
     kind = models.CharField(_("类型"), max_length=20, choices=KeyLocationKind.choices)
     description = models.TextField(_("说明"), blank=True)
@@ -244,7 +272,9 @@ class KeyLocation(models.Model):
 
 
 class Checkpoint(models.Model):
-    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="checkpoints")
+    site = models.ForeignKey(
+        Site, on_delete=models.CASCADE, related_name="checkpoints", verbose_name=_("场所")
+    )
     code = models.SlugField(_("编码"), max_length=40)
     name = models.CharField(_("名称"), max_length=100)
     key_location = models.ForeignKey(
@@ -274,11 +304,17 @@ class PostKind(models.TextChoices):
 class Post(models.Model):
     """A duty station with the headcount it needs while it is staffed (S-01)."""
 
-    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="posts")
+    site = models.ForeignKey(
+        Site, on_delete=models.CASCADE, related_name="posts", verbose_name=_("场所")
+    )
     name = models.CharField(_("岗位"), max_length=100)
     kind = models.CharField(_("类型"), max_length=20, choices=PostKind.choices)
-    gate = models.ForeignKey(Gate, on_delete=models.SET_NULL, null=True, blank=True)
-    garage = models.ForeignKey(Garage, on_delete=models.SET_NULL, null=True, blank=True)
+    gate = models.ForeignKey(
+        Gate, on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("出入口")
+    )
+    garage = models.ForeignKey(
+        Garage, on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("车库")
+    )
     headcount = models.PositiveSmallIntegerField(_("定员"), default=1)
     staffed_from = models.TimeField(_("值守开始"), default=time(0, 0))
     staffed_until = models.TimeField(
