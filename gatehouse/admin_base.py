@@ -60,6 +60,7 @@ class SiteScopedAdmin(ModelAdmin):
 
     site_path = "site"
     list_per_page = 50
+    ordering = ("-pk",)  # newest first, and a stable order for pagination
 
     # -- visibility -------------------------------------------------------------------------
     def get_queryset(self, request: HttpRequest) -> models.QuerySet[Any]:

@@ -7,9 +7,7 @@ is returned once, by :func:`api_token_issue`, and never again.
 
 from __future__ import annotations
 
-import hashlib
 import hmac
-import secrets
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -17,19 +15,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from gatehouse.accounts.models import ApiToken
-from gatehouse.audit.services import audit_record, snapshot
+from gatehouse.audit.services import audit_record, audited_update, snapshot
 from gatehouse.core.errors import InvalidInput
+from gatehouse.keys import key_digest, new_key
 
 TOKEN_SCHEME = "gh_"
-PREFIX_LENGTH = 10
 # ``last_used_at`` is written at most once in this interval, so reads do not turn into writes.
 TOUCH_INTERVAL = timedelta(minutes=1)
 _NAME_MAX = 100
-
-
-def key_digest(key: str) -> str:
-    """The SHA-256 (hex) under which a key is stored."""
-    return hashlib.sha256(key.encode("utf-8")).hexdigest()
 
 
 def _clean_token_name(raw: str) -> str:
@@ -47,15 +40,12 @@ def api_token_issue(
 ) -> tuple[ApiToken, str]:
     """Issue a token for ``user``; returns the token and its clear key (shown once)."""
     now = now or timezone.now()
-    key = TOKEN_SCHEME + secrets.token_urlsafe(32)
+    fresh = new_key(TOKEN_SCHEME)
     token = ApiToken.objects.create(
-        user=user,
-        name=_clean_token_name(name),
-        prefix=key[:PREFIX_LENGTH],
-        key_hash=key_digest(key),
+        user=user, name=_clean_token_name(name), prefix=fresh.prefix, key_hash=fresh.digest
     )
     audit_record(action="api_token.issue", obj=token, actor=actor, after=snapshot(token), at=now)
-    return token, key
+    return token, fresh.key
 
 
 @transaction.atomic
@@ -64,17 +54,7 @@ def api_token_revoke(*, token: ApiToken, actor: Any, now: datetime | None = None
     now = now or timezone.now()
     if token.revoked_at is not None:
         return token
-    before = snapshot(token)
-    token.revoked_at = now
-    token.save(update_fields=["revoked_at"])
-    audit_record(
-        action="api_token.revoke",
-        obj=token,
-        actor=actor,
-        before=before,
-        after=snapshot(token),
-        at=now,
-    )
+    audited_update(token, action="api_token.revoke", actor=actor, at=now, revoked_at=now)
     return token
 
 

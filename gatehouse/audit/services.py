@@ -83,3 +83,30 @@ def _site_of(obj: models.Model) -> Any:
             return related
         return _site_of(related)
     return None
+
+
+def audited_update(
+    obj: models.Model,
+    *,
+    action: str,
+    actor: Any = None,
+    device: Any = None,
+    at: datetime | None = None,
+    **changes: Any,
+) -> models.Model:
+    """Set ``changes`` on ``obj``, save just those fields and audit before/after, atomically."""
+    with transaction.atomic():
+        before = snapshot(obj)
+        for name, value in changes.items():
+            setattr(obj, name, value)
+        obj.save(update_fields=list(changes))
+        audit_record(
+            action=action,
+            obj=obj,
+            actor=actor,
+            device=device,
+            before=before,
+            after=snapshot(obj),
+            at=at,
+        )
+    return obj

@@ -7,49 +7,38 @@ to a device that already has one replaces it: the old key stops working at once.
 
 from __future__ import annotations
 
-import hashlib
 import hmac
-import secrets
 from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
-from gatehouse.audit.services import audit_record, snapshot
+from gatehouse.audit.services import audited_update
 from gatehouse.devices.models import Device
+from gatehouse.keys import key_digest, new_key
 
 KEY_SCHEME = "gd_"
-PREFIX_LENGTH = 10
 # ``last_seen_at`` is written at most once in this interval.
 TOUCH_INTERVAL = timedelta(minutes=1)
-
-
-def key_digest(key: str) -> str:
-    return hashlib.sha256(key.encode("utf-8")).hexdigest()
 
 
 @transaction.atomic
 def device_issue_key(*, device: Device, actor: Any, now: datetime | None = None) -> str:
     """Give ``device`` a new key (replacing any old one, lifting a revocation); returns it once."""
     now = now or timezone.now()
-    before = snapshot(device)
-    key = KEY_SCHEME + secrets.token_urlsafe(32)
-    device.key_hash = key_digest(key)
-    device.key_prefix = key[:PREFIX_LENGTH]
-    device.key_issued_at = now
-    device.revoked_at = None
-    device.save(update_fields=["key_hash", "key_prefix", "key_issued_at", "revoked_at"])
-    audit_record(
+    fresh = new_key(KEY_SCHEME)
+    audited_update(
+        device,
         action="device.key_issue",
-        obj=device,
         actor=actor,
-        site=device.site,
-        before=before,
-        after=snapshot(device),
         at=now,
+        key_hash=fresh.digest,
+        key_prefix=fresh.prefix,
+        key_issued_at=now,
+        revoked_at=None,
     )
-    return key
+    return fresh.key
 
 
 @transaction.atomic
@@ -58,18 +47,7 @@ def device_revoke(*, device: Device, actor: Any, now: datetime | None = None) ->
     now = now or timezone.now()
     if device.revoked_at is not None:
         return device
-    before = snapshot(device)
-    device.revoked_at = now
-    device.save(update_fields=["revoked_at"])
-    audit_record(
-        action="device.revoke",
-        obj=device,
-        actor=actor,
-        site=device.site,
-        before=before,
-        after=snapshot(device),
-        at=now,
-    )
+    audited_update(device, action="device.revoke", actor=actor, at=now, revoked_at=now)
     return device
 
 

@@ -13,7 +13,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from gatehouse.audit.services import audit_record, snapshot
+from gatehouse.audit.services import audit_record, audited_update, snapshot
 from gatehouse.core.errors import DomainError, InvalidInput
 from gatehouse.core.ids import parse_card_number, parse_id_number, parse_mobile, parse_plate
 from gatehouse.core.masking import mask_card, mask_id_number, mask_phone
@@ -312,17 +312,13 @@ def credential_set_status(
         ensure_number_free(
             site=credential.site, canonical=credential.number, exclude_pk=credential.pk
         )
-    before = snapshot(credential)
-    credential.status = status
-    credential.status_changed_at = now
-    credential.save(update_fields=["status", "status_changed_at"])
-    audit_record(
+    audited_update(
+        credential,
         action=f"credential.{status}",
-        obj=credential,
         actor=actor,
-        before=before,
-        after=snapshot(credential),
         at=now,
+        status=status,
+        status_changed_at=now,
     )
     return credential
 
@@ -377,15 +373,5 @@ def blacklist_lift(
     *, entry: BlacklistEntry, actor: Any, now: datetime | None = None
 ) -> BlacklistEntry:
     now = now or timezone.now()
-    before = snapshot(entry)
-    entry.lifted_at = now
-    entry.save(update_fields=["lifted_at"])
-    audit_record(
-        action="blacklist.lift",
-        obj=entry,
-        actor=actor,
-        before=before,
-        after=snapshot(entry),
-        at=now,
-    )
+    audited_update(entry, action="blacklist.lift", actor=actor, at=now, lifted_at=now)
     return entry

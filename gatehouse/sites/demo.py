@@ -39,7 +39,7 @@ from django.utils import timezone
 from stdnum.cn import uscc
 
 from gatehouse.accounts.models import Membership, Role
-from gatehouse.audit.services import audit_record, snapshot
+from gatehouse.audit.services import audit_record, audited_update, snapshot
 from gatehouse.core.masking import mask_phone
 from gatehouse.people import services
 from gatehouse.people.models import (
@@ -1783,17 +1783,7 @@ def _ensure_logins(
             and person.user_id is None
             and not Person.objects.filter(user=user).exists()
         ):
-            before = snapshot(person)
-            person.user = user
-            person.save(update_fields=["user"])
-            audit_record(
-                action="person.link_user",
-                obj=person,
-                actor=actor,
-                before=before,
-                after=snapshot(person),
-                at=now,
-            )
+            audited_update(person, action="person.link_user", actor=actor, at=now, user=user)
     return created
 
 
