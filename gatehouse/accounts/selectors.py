@@ -23,6 +23,9 @@ STAFF_ROLES = frozenset(
     }
 )
 
+# Roles that may see a person's full ID number and phone (each time audited with a reason).
+REVEAL_ROLES = frozenset({Role.SECURITY_MANAGER})
+
 
 def site_ids_for(user: Any, roles: Iterable[str] | None = None) -> set[int]:
     """The ids of the sites where ``user`` holds one of ``roles`` (any role when None)."""

@@ -11,6 +11,7 @@ urlpatterns = [
     path("site/", views.switch_site, name="switch_site"),
     path("people/", views.people, name="people"),
     path("people/<int:pk>/", views.person, name="person"),
+    path("people/<int:pk>/reveal/", views.reveal_person, name="reveal_person"),
     path("people/import/", views.import_people, name="import_people"),
     path("people/import/template.xlsx", views.import_template, name="import_template"),
     path("me/credentials/", views.my_credentials, name="my_credentials"),

@@ -18,12 +18,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from gatehouse.accounts.models import Role
-from gatehouse.accounts.selectors import STAFF_ROLES
+from gatehouse.accounts.selectors import REVEAL_ROLES, STAFF_ROLES
 from gatehouse.console import nav, selectors
 from gatehouse.console.context import ConsoleState, console_state, select_site
 from gatehouse.console.forms import ImportForm, PeopleSearchForm
 from gatehouse.core.errors import DomainError
-from gatehouse.people import onboarding
+from gatehouse.people import onboarding, services
 from gatehouse.people.models import Person
 from gatehouse.people.selectors import credentials_of, person_at, search_people
 
@@ -102,8 +102,40 @@ def person(request: HttpRequest, pk: int) -> HttpResponse:
     found = person_at(state.site, pk)
     if found is None:
         raise Http404
-    context = {"person": found, "credentials": list(credentials_of(found))}
+    context = {
+        "person": found,
+        "credentials": list(credentials_of(found)),
+        "may_reveal": state.has_any(REVEAL_ROLES),
+    }
     return render(request, "console/person.html", context)
+
+
+@login_required
+@require_POST
+def reveal_person(request: HttpRequest, pk: int) -> HttpResponse:
+    """Show a person's full ID number and phone to a security manager, audited with a reason."""
+    state = console_state(request)
+    if state.site is None or not state.is_staff_here:
+        raise Http404
+    found = person_at(state.site, pk)
+    if found is None:
+        raise Http404
+    if not state.has_any(REVEAL_ROLES):
+        raise PermissionDenied
+    context: dict[str, Any] = {
+        "person": found,
+        "credentials": list(credentials_of(found)),
+        "may_reveal": True,
+    }
+    try:
+        context["revealed"] = services.person_reveal(
+            person=found, actor=request.user, reason=request.POST.get("reason", "")
+        )
+    except DomainError as exc:
+        context["reveal_error"] = exc.message
+    response = render(request, "console/person.html", context)
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @login_required
