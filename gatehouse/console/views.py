@@ -95,38 +95,39 @@ def people(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def person(request: HttpRequest, pk: int) -> HttpResponse:
+    state, found = _person_here(request, pk)
+    return render(request, "console/person.html", _person_context(state, found))
+
+
+def _person_here(request: HttpRequest, pk: int) -> tuple[ConsoleState, Person]:
+    """The person ``pk`` of the current site, for a staff role there. Anyone else, or a person
+    of another site: the same 404, with no name in it."""
     state = console_state(request)
-    # Someone without a staff role here, or a person of another site: the same 404, no name.
     if state.site is None or not state.is_staff_here:
         raise Http404
     found = person_at(state.site, pk)
     if found is None:
         raise Http404
-    context = {
+    return state, found
+
+
+def _person_context(state: ConsoleState, found: Person, **extra: Any) -> dict[str, Any]:
+    return {
         "person": found,
         "credentials": list(credentials_of(found)),
         "may_reveal": state.has_any(REVEAL_ROLES),
+        **extra,
     }
-    return render(request, "console/person.html", context)
 
 
 @login_required
 @require_POST
 def reveal_person(request: HttpRequest, pk: int) -> HttpResponse:
     """Show a person's full ID number and phone to a security manager, audited with a reason."""
-    state = console_state(request)
-    if state.site is None or not state.is_staff_here:
-        raise Http404
-    found = person_at(state.site, pk)
-    if found is None:
-        raise Http404
+    state, found = _person_here(request, pk)
     if not state.has_any(REVEAL_ROLES):
         raise PermissionDenied
-    context: dict[str, Any] = {
-        "person": found,
-        "credentials": list(credentials_of(found)),
-        "may_reveal": True,
-    }
+    context = _person_context(state, found)
     try:
         context["revealed"] = services.person_reveal(
             person=found, actor=request.user, reason=request.POST.get("reason", "")
