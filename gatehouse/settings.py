@@ -72,6 +72,8 @@ INSTALLED_APPS = [
     "gatehouse.sites",
     "gatehouse.people",
     "gatehouse.devices",
+    "gatehouse.access",
+    "gatehouse.visitors",
     "gatehouse.console",
 ]
 

@@ -132,3 +132,65 @@ def resident_b(site_b, manager_b):
         phone="13912345678",
         now=NOW,
     )
+
+
+# -- gates, lanes and cards (issue 3) ------------------------------------------------------------
+
+CARD_ZHANG = "0A1B2C3D"
+
+
+@pytest.fixture
+def lanes_a(site_a):
+    """Site A's gates: 东门 (stays open when tightened) and 西门, each with a walk-in, walk-out and
+    motor-in lane. Keys are ``"east/walk-in"`` etc."""
+    from gatehouse.sites.models import Gate, Lane
+
+    lanes = {}
+    for code, name, open_ in (("east", "东门", True), ("west", "西门", False)):
+        gate = Gate.objects.create(site=site_a, code=code, name=name, open_when_tightened=open_)
+        for lane_code, kind, direction in (
+            ("walk-in", "non_motor", "in"),
+            ("walk-out", "non_motor", "out"),
+            ("motor-in", "motor", "in"),
+        ):
+            lanes[f"{code}/{lane_code}"] = Lane.objects.create(
+                gate=gate, code=lane_code, name=f"{name}{lane_code}", kind=kind, direction=direction
+            )
+    return lanes
+
+
+@pytest.fixture
+def walk_in_a(lanes_a):
+    return lanes_a["east/walk-in"]
+
+
+@pytest.fixture
+def walk_out_a(lanes_a):
+    return lanes_a["east/walk-out"]
+
+
+@pytest.fixture
+def card_a(resident_a, manager_a):
+    """张伟's owner card, valid from a year before NOW."""
+    from datetime import timedelta
+
+    from gatehouse.people import services
+
+    return services.credential_issue(
+        site=resident_a.site,
+        person=resident_a,
+        kind="owner_card",
+        number=CARD_ZHANG,
+        valid_from=NOW - timedelta(days=365),
+        actor=manager_a,
+        now=NOW,
+    )
+
+
+@pytest.fixture
+def resident_user_a(resident_a):
+    """张伟's login (role resident at site A)."""
+    user = _user("zhangwei", site=resident_a.site, role="resident")
+    resident_a.user = user
+    resident_a.save(update_fields=["user"])
+    return user

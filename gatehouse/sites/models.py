@@ -4,6 +4,7 @@ checkpoints, posts and key locations. Every record hangs off a site."""
 from __future__ import annotations
 
 from datetime import time
+from decimal import Decimal
 
 from django.db import models
 from django.db.models import Q
@@ -34,6 +35,28 @@ class Site(models.Model):
     )
     service_desk_opens = models.TimeField(_("服务中心上班时间"), default=time(8, 0))
     service_desk_closes = models.TimeField(_("服务中心下班时间"), default=time(18, 0))
+    # Gate policy: numbers the rules leave open are configuration (SPEC: never literals in code).
+    anti_passback = models.BooleanField(
+        _("防潜回"),
+        default=False,
+        help_text=_("开启后，已在场内的卡不能再次进入，未进入的卡不能出场"),
+    )
+    fever_threshold = models.DecimalField(
+        _("体温异常阈值（℃）"), max_digits=3, decimal_places=1, default=Decimal("37.3")
+    )
+    request_timeout_minutes = models.PositiveSmallIntegerField(
+        _("确认请求超时（分钟）"),
+        default=10,
+        help_text=_("前台或被访人在此时间内未答复的请求，自动按拒绝处理并记录"),
+    )
+    visitor_closing_time = models.TimeField(
+        _("访客离场时间"), default=time(22, 0), help_text=_("此时仍未登记离开的来客将被提醒")
+    )
+    visit_minutes = models.PositiveSmallIntegerField(
+        _("来访限时（分钟）"), null=True, blank=True, help_text=_("留空表示不限时")
+    )
+    work_starts = models.TimeField(_("上班时间"), default=time(8, 30))
+    work_ends = models.TimeField(_("下班时间"), default=time(17, 30))
     is_active = models.BooleanField(_("启用"), default=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 

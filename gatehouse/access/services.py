@@ -1,0 +1,409 @@
+"""The one path of a gate decision: load the facts, ask the core, write the event, the register
+rows and the notices the decision requires, in one transaction (ARCHITECTURE: the path of a gate
+request). Devices and the guard's console both come through ``gate_decide``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F, Q
+
+from gatehouse.access.models import (
+    AccessEvent,
+    EventSource,
+    Notice,
+    NoticeAudience,
+    Presence,
+    StaffExit,
+)
+from gatehouse.core.access import (
+    CredentialFacts,
+    CredentialKind,
+    CredentialStatus,
+    Decision,
+    Direction,
+    Duty,
+    Entrant,
+    Facts,
+    HealthFacts,
+    HolderKind,
+    InvitationFacts,
+    LaneFacts,
+    LaneKind,
+    Mode,
+    Outcome,
+    PassFacts,
+    PassKind,
+    Policy,
+    Register,
+    decide,
+)
+from gatehouse.core.masking import mask_name
+from gatehouse.people.models import BlacklistEntry, BlacklistKind, Credential, Person
+from gatehouse.sites.models import Lane, Site
+
+
+@dataclass
+class GateInput:
+    """What stands at the lane, as a reader or the guard's flow presents it."""
+
+    lane: Lane
+    entrant: Entrant = Entrant.CREDENTIAL
+    direction: Direction | None = None  # None: the lane's own direction
+    credential: Credential | None = None
+    presented_kind: str = ""  # card, qr, badge, id_card, face, manual
+    presented_masked: str = ""
+    person: Any = None  # the known subject: a credential holder, a resident, an employee
+    visit: Any = None  # visitors.Visit
+    pass_: Any = None  # visitors.Pass
+    invitation: Any = None  # visitors.Invitation
+    id_number_hash: str = ""  # for the blacklist, when the subject is not a registered person
+    identity_matched: bool | None = None
+    desk_confirmed: bool | None = None
+    host_consent: bool | None = None
+    host_home: bool | None = None
+    approval: bool | None = None
+    destination_verified: bool | None = None
+    health: HealthFacts | None = None
+    register_data: dict[str, Any] = field(default_factory=dict)  # reason/approver for P-12
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class GateResult:
+    decision: Decision
+    event: AccessEvent
+    visit: Any = None
+
+
+def policy_of(site: Site) -> Policy:
+    return Policy(
+        anti_passback=site.anti_passback,
+        fever_threshold=site.fever_threshold,
+        visit_minutes=site.visit_minutes,
+    )
+
+
+def lane_facts(lane: Lane) -> LaneFacts:
+    return LaneFacts(
+        kind=LaneKind(lane.kind),
+        direction=Direction(lane.direction),
+        open_when_tightened=lane.gate.open_when_tightened,
+    )
+
+
+def credential_facts(cred: Credential) -> CredentialFacts:
+    person = cred.person
+    return CredentialFacts(
+        kind=CredentialKind(cred.kind),
+        status=CredentialStatus(cred.status),
+        valid_from=cred.valid_from,
+        valid_until=cred.valid_until,
+        holder_kind=HolderKind(person.kind) if person is not None else None,
+        holder_active=person.is_active if person is not None else True,
+    )
+
+
+def pass_facts(p: Any) -> PassFacts:
+    return PassFacts(
+        kind=PassKind(p.kind),
+        revoked=p.revoked_at is not None,
+        valid_from=p.valid_from,
+        valid_until=p.valid_until,
+    )
+
+
+def invitation_facts(inv: Any) -> InvitationFacts:
+    left = None if inv.max_uses is None else inv.max_uses - inv.uses
+    return InvitationFacts(
+        revoked=inv.revoked_at is not None,
+        window_start=inv.window_start,
+        window_end=inv.window_end,
+        uses_left=left,
+    )
+
+
+def is_blacklisted(
+    *, site: Site, person: Person | None = None, id_number_hash: str = "", now: datetime
+) -> bool:
+    """P-11: an active person entry names the person or the ID number's keyed hash."""
+    match = Q()
+    if person is not None:
+        match |= Q(person=person)
+        if person.id_number_hash:
+            match |= Q(id_number_hash=person.id_number_hash)
+    if id_number_hash:
+        match |= Q(id_number_hash=id_number_hash)
+    if not match:
+        return False
+    return (
+        BlacklistEntry.objects.filter(
+            match, site=site, kind=BlacklistKind.PERSON, lifted_at__isnull=True, starts_at__lte=now
+        )
+        .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
+        .exists()
+    )
+
+
+def _facts(inp: GateInput, site: Site, policy: Policy, now: datetime) -> Facts:
+    person = inp.person
+    if person is None and inp.credential is not None:
+        person = inp.credential.person
+    inside = None
+    if policy.anti_passback and person is not None:
+        presence = Presence.objects.filter(person=person).first()
+        inside = presence.inside if presence is not None else None
+    id_hash = inp.id_number_hash or (getattr(inp.visit, "id_number_hash", "") or "")
+    return Facts(
+        lane=lane_facts(inp.lane),
+        direction=inp.direction or Direction(inp.lane.direction),
+        mode=Mode(site.mode),
+        entrant=inp.entrant,
+        credential=credential_facts(inp.credential) if inp.credential is not None else None,
+        blacklisted=is_blacklisted(site=site, person=person, id_number_hash=id_hash, now=now),
+        resident=person is not None and person.is_active and inp.entrant is not Entrant.VISITOR,
+        inside=inside,
+        identity_matched=inp.identity_matched,
+        desk_confirmed=inp.desk_confirmed,
+        host_consent=inp.host_consent,
+        host_home=inp.host_home,
+        approval=inp.approval,
+        destination_verified=inp.destination_verified,
+        pass_=pass_facts(inp.pass_) if inp.pass_ is not None else None,
+        invitation=invitation_facts(inp.invitation) if inp.invitation is not None else None,
+        health=inp.health,
+    )
+
+
+def _consume_invitation(inv: Any) -> bool:
+    """Take one use of a limited invitation; False when another gate took the last one first.
+
+    A conditional UPDATE, so two gates scanning a single-use QR at the same moment cannot both
+    succeed, on SQLite as on PostgreSQL."""
+    from gatehouse.visitors.models import Invitation
+
+    rows = Invitation.objects.filter(pk=inv.pk)
+    if inv.max_uses is not None:
+        rows = rows.filter(uses__lt=F("max_uses"))
+    taken = rows.update(uses=F("uses") + 1) == 1
+    if taken:
+        inv.refresh_from_db(fields=["uses"])
+    return taken
+
+
+def _subject_name(inp: GateInput, person: Any) -> str:
+    for candidate in (person, inp.visit):
+        if candidate is not None:
+            return mask_name(candidate.name)
+    if inp.invitation is not None:
+        return mask_name(inp.invitation.visitor_name)
+    if inp.pass_ is not None:
+        return mask_name(inp.pass_.holder_name)
+    return ""
+
+
+def gate_decide(
+    inp: GateInput,
+    *,
+    now: datetime,
+    at: datetime | None = None,
+    device: Any = None,
+    guard: Any = None,
+    source: str = EventSource.CONSOLE,
+) -> GateResult:
+    """Decide for one person at one lane and record everything the decision requires.
+
+    ``at`` is when the read happened (a device replaying reads after an outage); the rules are
+    judged at that moment. ``now`` is when the server records it."""
+    when = at or now
+    lane = inp.lane
+    site = lane.gate.site
+    policy = policy_of(site)
+    with transaction.atomic():
+        facts = _facts(inp, site, policy, when)
+        decision = decide(facts, policy, when)
+        if (
+            decision.allowed
+            and inp.invitation is not None
+            and facts.direction is Direction.IN
+            and not _consume_invitation(inp.invitation)
+        ):
+            decision = decide(replace_invitation(facts, inp.invitation), policy, when)
+        person = inp.person or (inp.credential.person if inp.credential is not None else None)
+        visit = _visit_for(inp, decision, site, guard, when)
+        event = AccessEvent.objects.create(
+            site=site,
+            lane=lane,
+            at=when,
+            recorded_at=now,
+            source=source,
+            device=device,
+            guard=guard if getattr(guard, "is_authenticated", False) else None,
+            direction=facts.direction.value,
+            entrant=inp.entrant.value,
+            credential_kind=inp.presented_kind or (inp.credential.kind if inp.credential else ""),
+            credential_masked=inp.presented_masked,
+            credential=inp.credential,
+            person=person,
+            visit=visit,
+            subject=_subject_name(inp, person),
+            outcome=decision.outcome.value,
+            pending=decision.pending.value if decision.pending else "",
+            reason=decision.reason,
+            rule=decision.rule,
+            message=decision.message,
+            obligations=[_obligation_json(o) for o in decision.obligations],
+            note=inp.note[:200],
+        )
+        _apply(decision, event, inp, person, visit, site, policy, when, guard)
+    return GateResult(decision, event, visit)
+
+
+def replace_invitation(facts: Facts, inv: Any) -> Facts:
+    from dataclasses import replace
+
+    return replace(facts, invitation=replace(invitation_facts(inv), uses_left=0))
+
+
+def _obligation_json(o: Any) -> dict[str, Any]:
+    data = asdict(o)
+    return {k: (v.value if hasattr(v, "value") else v) for k, v in data.items() if v not in ("",)}
+
+
+def _visit_for(inp: GateInput, decision: Decision, site: Site, guard: Any, when: datetime) -> Any:
+    """The visitor-register row this decision belongs to: the guard's, or one made from the
+    invitation or pass the gate read (so a QR at a turnstile is registered too)."""
+    if inp.visit is not None:
+        return inp.visit
+    if Register.VISITOR not in decision.registers():
+        return None
+    from gatehouse.visitors.models import Visit, VisitStatus
+
+    source = inp.invitation or inp.pass_
+    if source is None:
+        return None
+    if inp.invitation is not None:
+        inv = inp.invitation
+        return Visit.objects.create(
+            site=site,
+            kind=inp.entrant.value,
+            name=inv.visitor_name,
+            phone_cipher=inv.visitor_phone_cipher,
+            phone_masked=inv.visitor_phone_masked,
+            purpose=inv.purpose or "预约来访",
+            host=inv.host,
+            house=inv.house,
+            invitation=inv,
+            status=VisitStatus.WAITING,
+            registered_at=when,
+            registered_by=guard if getattr(guard, "is_authenticated", False) else None,
+        )
+    p = inp.pass_
+    return Visit.objects.create(
+        site=site,
+        kind=inp.entrant.value,
+        name=p.holder_name,
+        id_number_cipher=p.id_number_cipher,
+        id_number_hash=p.id_number_hash,
+        id_number_masked=p.id_number_masked,
+        company=p.company,
+        purpose=p.purpose or p.get_kind_display(),
+        house=p.house,
+        host_text=p.host_text,
+        pass_ref=p,
+        status=VisitStatus.WAITING,
+        registered_at=when,
+        registered_by=guard if getattr(guard, "is_authenticated", False) else None,
+    )
+
+
+def _apply(
+    decision: Decision,
+    event: AccessEvent,
+    inp: GateInput,
+    person: Any,
+    visit: Any,
+    site: Site,
+    policy: Policy,
+    when: datetime,
+    guard: Any,
+) -> None:
+    """Carry out the decision's obligations that the system itself can fulfil."""
+    from gatehouse.visitors.models import VisitStatus
+
+    direction = Direction(event.direction)
+    if decision.outcome is Outcome.ALLOW and person is not None and inp.credential is not None:
+        Presence.objects.update_or_create(
+            person=person, defaults={"inside": direction is Direction.IN, "at": when}
+        )
+    if visit is not None:
+        changes: dict[str, Any] = {"outcome_reason": decision.reason}
+        if decision.allowed and direction is Direction.IN:
+            changes |= {"status": VisitStatus.INSIDE, "time_in": when, "lane_in": inp.lane}
+            minutes = next(
+                (o.minutes for o in decision.obligations if o.duty is Duty.TIME_LIMIT), None
+            )
+            if minutes:
+                changes["time_limit_at"] = when + timedelta(minutes=minutes)
+        elif decision.allowed and direction is Direction.OUT:
+            changes |= {"status": VisitStatus.LEFT, "time_out": when, "lane_out": inp.lane}
+        elif decision.outcome is Outcome.REFUSE and visit.status == VisitStatus.WAITING:
+            changes["status"] = VisitStatus.REFUSED
+        for name, value in changes.items():
+            setattr(visit, name, value)
+        visit.save(update_fields=list(changes))
+    for ob in decision.obligations:
+        if ob.duty is Duty.COUNT_FORGOTTEN and person is not None:
+            type(person).objects.filter(pk=person.pk).update(
+                forgotten_card_count=F("forgotten_card_count") + 1
+            )
+            person.refresh_from_db(fields=["forgotten_card_count"])
+        elif ob.duty is Duty.NOTIFY_MONITORING:
+            Notice.objects.create(
+                site=site,
+                audience=NoticeAudience.MONITORING,
+                kind=decision.reason,
+                message=f"{inp.lane.gate.name}·{inp.lane.name}：{decision.message}"
+                + (f"（{event.subject}）" if event.subject else ""),
+                event=event,
+                created_at=when,
+            )
+        elif ob.duty is Duty.NOTIFY_PATROL:
+            Notice.objects.create(
+                site=site,
+                audience=NoticeAudience.PATROL,
+                kind=decision.reason,
+                message=f"{inp.lane.gate.name}：{decision.message}",
+                event=event,
+                created_at=when,
+            )
+        elif ob.duty is Duty.NOTIFY_HOST and decision.allowed and visit is not None:
+            if visit.host_id:
+                Notice.objects.create(
+                    site=site,
+                    audience=NoticeAudience.PERSON,
+                    person_id=visit.host_id,
+                    kind="visitor.arrived",
+                    message=f"您的访客{mask_name(visit.name)}已于{when:%H:%M}进入",
+                    event=event,
+                    created_at=when,
+                )
+        elif ob.duty is Duty.REGISTER and ob.register is Register.STAFF_MIDSHIFT:
+            StaffExit.objects.create(
+                site=site,
+                person=person,
+                enterprise_name=getattr(getattr(person, "enterprise", None), "name", "") or "",
+                reason=inp.register_data.get("reason", ""),
+                approver=inp.register_data.get("approver", ""),
+                out_at=when,
+                out_event=event,
+                registered_by=guard if getattr(guard, "is_authenticated", False) else None,
+            )
+        elif ob.duty is Duty.CLOSE_REGISTER and ob.register is Register.STAFF_MIDSHIFT:
+            StaffExit.objects.filter(person=person, back_at__isnull=True).update(
+                back_at=when, back_event=event
+            )

@@ -1,0 +1,424 @@
+"""Tests for gatehouse.core.access: the gate decision for a person, table by table, per SPEC rule.
+
+Each table holds ``(facts, policy, expected)``; ``expected`` names the outcome, the reason code, the
+rule id (written out, not read from REASONS), the pending kind and the registers the decision
+writes. Property-based tests live in ``test_access_properties.py``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from gatehouse.core.access import (
+    REASONS,
+    CredentialFacts,
+    CredentialKind,
+    CredentialStatus,
+    Decision,
+    Direction,
+    Duty,
+    Entrant,
+    Facts,
+    HealthCode,
+    HealthFacts,
+    HolderKind,
+    InvitationFacts,
+    LaneFacts,
+    LaneKind,
+    Mode,
+    Outcome,
+    PassFacts,
+    PassKind,
+    Pending,
+    Policy,
+    Register,
+    decide,
+)
+
+SH = ZoneInfo("Asia/Shanghai")
+NOW = datetime(2026, 11, 24, 9, 30, tzinfo=SH)
+DAY = timedelta(days=1)
+IN_LANE = LaneFacts(LaneKind.NON_MOTOR, Direction.IN)
+OUT_LANE = LaneFacts(LaneKind.NON_MOTOR, Direction.OUT)
+DESIGNATED = LaneFacts(LaneKind.NON_MOTOR, Direction.IN, open_when_tightened=True)
+CARD = CredentialFacts(
+    CredentialKind.OWNER_CARD, CredentialStatus.ACTIVE, NOW - 365 * DAY, NOW + 365 * DAY,
+    HolderKind.OWNER,
+)  # fmt: skip
+BADGE = replace(CARD, kind=CredentialKind.STAFF_BADGE, holder_kind=HolderKind.EMPLOYEE)
+AP = Policy(anti_passback=True)
+V = (Register.VISITOR,)
+MON = (Duty.NOTIFY_MONITORING,)
+WELL = HealthFacts(
+    necessary=True, real_name=True, temperature=Decimal("36.5"), code=HealthCode.GREEN
+)
+
+
+def pass_(kind: PassKind, *, revoked: bool = False, start: int = -1, end: int = 1) -> PassFacts:
+    return PassFacts(kind, revoked, NOW + start * DAY, NOW + end * DAY)
+
+
+def inv(
+    *, revoked: bool = False, start: int = -1, end: int = 1, uses: int | None = 1
+) -> InvitationFacts:
+    return InvitationFacts(revoked, NOW + start * DAY, NOW + end * DAY, uses)
+
+
+def health(temp: str | None = None, code: HealthCode | None = None, **kw: Any) -> HealthFacts:
+    return HealthFacts(temperature=None if temp is None else Decimal(temp), code=code, **kw)
+
+
+def F(entrant: Entrant = Entrant.CREDENTIAL, *, out: bool = False, **kw: Any) -> Facts:
+    """Facts at a matching non-motor lane (IN by default, OUT with ``out``)."""
+    if entrant is Entrant.CREDENTIAL:
+        kw.setdefault("credential", CARD)
+    d = Direction.OUT if out else Direction.IN
+    kw.setdefault("lane", OUT_LANE if out else IN_LANE)
+    return Facts(direction=d, entrant=entrant, **kw)
+
+
+@dataclass(frozen=True)
+class E:
+    outcome: Outcome
+    reason: str
+    rule: str
+    pending: Pending | None = None
+    registers: tuple[Register, ...] = ()
+    duties: tuple[Duty, ...] = ()
+
+
+def ok(reason: str, rule: str, registers: tuple[Register, ...] = (), *duties: Duty) -> E:
+    return E(Outcome.ALLOW, reason, rule, None, registers, duties)
+
+
+def no(reason: str, rule: str, registers: tuple[Register, ...] = (), *duties: Duty) -> E:
+    return E(Outcome.REFUSE, reason, rule, None, registers, duties)
+
+
+def wait(
+    kind: Pending, reason: str, rule: str, registers: tuple[Register, ...] = (), *duties: Duty
+) -> E:
+    return E(Outcome.PENDING, reason, rule, kind, registers, duties)
+
+
+def case(id_: str, facts: Facts, expected: E, policy: Policy | None = None) -> Any:
+    return pytest.param(facts, policy or Policy(), expected, id=id_)
+
+
+def check(decision: Decision, exp: E) -> None:
+    assert decision.outcome is exp.outcome
+    assert decision.reason == exp.reason
+    assert decision.rule == exp.rule
+    assert REASONS[exp.reason][0] == exp.rule
+    assert decision.message == REASONS[exp.reason][1]
+    assert decision.message
+    assert decision.pending is exp.pending
+    assert decision.registers() == exp.registers
+    for duty in exp.duties:
+        assert decision.has(duty), duty
+
+
+def run(facts: Facts, policy: Policy, exp: E) -> None:
+    check(decide(facts, policy, NOW), exp)
+
+
+# -- tables, one per SPEC rule -------------------------------------------------------------------
+
+# fmt: off
+P01 = [
+    case("motor-lane", F(lane=LaneFacts(LaneKind.MOTOR, Direction.IN)), no("lane.not_for_people", "P-01")),
+    case("garage", F(lane=LaneFacts(LaneKind.GARAGE, Direction.IN)), no("lane.not_for_people", "P-01")),
+    case("garage-visitor", F(Entrant.VISITOR, host_consent=True, lane=LaneFacts(LaneKind.GARAGE, Direction.IN)), no("lane.not_for_people", "P-01")),
+    case("parking-card", F(credential=replace(CARD, kind=CredentialKind.PARKING_CARD)), no("credential.wrong_kind", "P-01")),
+    case("plate", F(credential=replace(CARD, kind=CredentialKind.PLATE)), no("credential.wrong_kind", "P-01")),
+]
+P02 = [
+    case("in-at-out-lane", F(lane=OUT_LANE), no("lane.one_way", "P-02")),
+    case("out-at-in-lane", F(out=True, lane=IN_LANE), no("lane.one_way", "P-02")),
+    case("ap-already-inside", F(inside=True), no("antipassback.already_inside", "P-02", (), *MON), AP),
+    case("ap-not-inside", F(out=True, inside=False), no("antipassback.not_inside", "P-02", (), *MON), AP),
+    case("ap-off-by-default", F(inside=True), ok("resident.card", "P-03")),
+    case("ap-off-exit", F(out=True, inside=False), ok("resident.exit", "P-03")),
+    case("ap-unknown-presence", F(inside=None), ok("resident.card", "P-03"), AP),
+    case("ap-consistent-in", F(inside=False), ok("resident.card", "P-03"), AP),
+    case("ap-no-credential", F(Entrant.VISITOR, inside=True, host_consent=True), ok("visitor.consented", "VI-01", V), AP),
+]
+P03 = [
+    case("owner-card", F(), ok("resident.card", "P-03")),
+    case("exit", F(out=True), ok("resident.exit", "P-03")),
+    case("valid-from-inclusive", F(credential=replace(CARD, valid_from=NOW)), ok("resident.card", "P-03")),
+    case("open-ended", F(credential=replace(CARD, valid_until=None)), ok("resident.card", "P-03")),
+    case("qr", F(credential=replace(CARD, kind=CredentialKind.QR)), ok("resident.card", "P-03")),
+    case("lost", F(credential=replace(CARD, status=CredentialStatus.LOST)), no("credential.lost", "P-03", (), *MON)),
+    case("revoked", F(credential=replace(CARD, status=CredentialStatus.REVOKED)), no("credential.revoked", "P-03")),
+    case("not-yet-valid", F(credential=replace(CARD, valid_from=NOW + timedelta(seconds=1))), no("credential.not_yet_valid", "P-03")),
+    case("expired-at-end", F(credential=replace(CARD, valid_until=NOW)), no("credential.expired", "P-03")),
+    case("holder-inactive", F(credential=replace(CARD, holder_active=False)), no("credential.holder_inactive", "P-03")),
+]
+P04 = [
+    case("ask", F(Entrant.FORGOTTEN_CARD), wait(Pending.VERIFY, "forgotten_card.check_identity", "P-04")),
+    case("mismatch", F(Entrant.FORGOTTEN_CARD, identity_matched=False), no("forgotten_card.mismatch", "P-04", (Register.FORGOTTEN_CARD,))),
+    case("await-desk", F(Entrant.FORGOTTEN_CARD, identity_matched=True), wait(Pending.VERIFY, "forgotten_card.await_desk", "P-04", (Register.FORGOTTEN_CARD,), Duty.NOTIFY_DESK)),
+    case("desk-refused", F(Entrant.FORGOTTEN_CARD, identity_matched=True, desk_confirmed=False), no("forgotten_card.desk_refused", "P-04", (Register.FORGOTTEN_CARD,))),
+    case("confirmed", F(Entrant.FORGOTTEN_CARD, identity_matched=True, desk_confirmed=True), ok("forgotten_card.confirmed", "P-04", (Register.FORGOTTEN_CARD,), Duty.REMIND, Duty.COUNT_FORGOTTEN)),
+]
+P05 = [
+    case("await", F(Entrant.RELATIVE), wait(Pending.HOST_CONSENT, "relative.await_consent", "P-05", V, Duty.NOTIFY_DESK)),
+    case("consent", F(Entrant.RELATIVE, host_consent=True), ok("relative.consented", "P-05", V)),
+    case("refused", F(Entrant.RELATIVE, host_consent=False), no("relative.refused", "P-05", V)),
+]
+P06 = [
+    case("need-letter", F(Entrant.TOUR), wait(Pending.APPROVAL, "tour.need_letter", "P-06", V, Duty.NOTIFY_DESK)),
+    case("letter", F(Entrant.TOUR, pass_=pass_(PassKind.INTRO_LETTER)), ok("tour.letter", "P-06", V, Duty.NOTIFY_DEPARTMENT)),
+    case("letter-revoked", F(Entrant.TOUR, pass_=pass_(PassKind.INTRO_LETTER, revoked=True)), no("tour.letter_invalid", "P-06", V)),
+    case("letter-expired", F(Entrant.TOUR, pass_=pass_(PassKind.INTRO_LETTER, start=-2, end=0)), no("tour.letter_invalid", "P-06", V)),
+    case("wrong-pass-kind", F(Entrant.TOUR, pass_=pass_(PassKind.DECORATION)), no("tour.letter_invalid", "P-06", V)),
+    case("manager-called", F(Entrant.TOUR, approval=True), ok("tour.manager_called", "P-06", V, Duty.NOTIFY_DEPARTMENT)),
+    case("bad-letter-manager-called", F(Entrant.TOUR, approval=True, pass_=pass_(PassKind.INTRO_LETTER, revoked=True)), ok("tour.manager_called", "P-06", V, Duty.NOTIFY_DEPARTMENT)),
+    case("manager-refused", F(Entrant.TOUR, approval=False), no("tour.refused", "P-06", V)),
+]
+P07 = [
+    case("resident", F(Entrant.ELDERLY, resident=True), ok("elderly.resident", "P-07", (), Duty.ESCORT, Duty.NOTIFY_PATROL)),
+    case("resident-exit", F(Entrant.ELDERLY, resident=True, out=True), ok("resident.exit", "P-03")),
+    case("await", F(Entrant.ELDERLY), wait(Pending.HOST_CONSENT, "elderly.await_consent", "P-07", V, Duty.NOTIFY_DESK)),
+    case("host-away", F(Entrant.ELDERLY, host_home=False), wait(Pending.HOST_CONSENT, "elderly.host_away", "P-07", V, Duty.WAIT_AT_OFFICE, Duty.NOTIFY_HOST)),
+    case("host-away-consented", F(Entrant.ELDERLY, host_home=False, host_consent=True), wait(Pending.HOST_CONSENT, "elderly.host_away", "P-07", V, Duty.WAIT_AT_OFFICE)),
+    case("escorted", F(Entrant.ELDERLY, host_home=True, host_consent=True), ok("elderly.escorted", "P-07", V, Duty.ESCORT, Duty.NOTIFY_PATROL)),
+    case("refused", F(Entrant.ELDERLY, host_home=False, host_consent=False), no("elderly.refused", "P-07", V)),
+]
+P08 = [
+    case("unverified", F(Entrant.SALESPERSON, destination_verified=False, host_consent=True), no("sales.unverified", "P-08", V)),
+    case("await", F(Entrant.SALESPERSON), wait(Pending.HOST_CONSENT, "sales.await_consent", "P-08", V, Duty.NOTIFY_DESK)),
+    case("verified-await", F(Entrant.SALESPERSON, destination_verified=True), wait(Pending.HOST_CONSENT, "sales.await_consent", "P-08", V, Duty.NOTIFY_DESK)),
+    case("consent-but-not-verified", F(Entrant.SALESPERSON, host_consent=True), wait(Pending.HOST_CONSENT, "sales.await_consent", "P-08", V)),
+    case("refused-before-verifying", F(Entrant.SALESPERSON, host_consent=False), no("sales.refused", "P-08", V)),
+    case("consented", F(Entrant.SALESPERSON, destination_verified=True, host_consent=True), ok("sales.consented", "P-08", V, Duty.TIME_LIMIT)),
+    case("refused", F(Entrant.SALESPERSON, destination_verified=True, host_consent=False), no("sales.refused", "P-08", V)),
+]
+P09 = [
+    case("pass", F(Entrant.DECORATION_WORKER, pass_=pass_(PassKind.DECORATION)), ok("worker.pass", "P-09", V, Duty.INSPECT_ON_EXIT)),
+    case("pass-revoked", F(Entrant.DECORATION_WORKER, pass_=pass_(PassKind.DECORATION, revoked=True)), no("worker.pass_invalid", "P-09", V)),
+    case("pass-not-yet", F(Entrant.DECORATION_WORKER, pass_=pass_(PassKind.DECORATION, start=1, end=2)), no("worker.pass_invalid", "P-09", V)),
+    case("await-owner", F(Entrant.DECORATION_WORKER), wait(Pending.VERIFY, "worker.await_owner", "P-09", V, Duty.NOTIFY_DESK)),
+    case("owner-confirmed", F(Entrant.DECORATION_WORKER, desk_confirmed=True), ok("worker.owner_confirmed", "P-09", V, Duty.ISSUE_PASS, Duty.INSPECT_ON_EXIT)),
+    case("owner-refused", F(Entrant.DECORATION_WORKER, desk_confirmed=False), no("worker.owner_refused", "P-09", V)),
+    case("one-time-await", F(Entrant.ONE_TIME_WORKER), wait(Pending.HOST_CONSENT, "worker.one_time_await", "P-09", V)),
+    case("one-time", F(Entrant.ONE_TIME_WORKER, host_consent=True), ok("worker.one_time", "P-09", V, Duty.INSPECT_ON_EXIT)),
+    case("one-time-refused", F(Entrant.ONE_TIME_WORKER, host_consent=False), no("worker.one_time_refused", "P-09", V)),
+]
+P10 = [
+    case("badge", F(credential=BADGE), ok("staff.badge", "P-10")),
+    case("staff-holder-card", F(credential=replace(CARD, holder_kind=HolderKind.GUARD)), ok("staff.badge", "P-10")),
+    case("no-badge", F(Entrant.STAFF_NO_BADGE), wait(Pending.APPROVAL, "staff.await_approval", "P-10", (), Duty.NOTIFY_DESK)),
+    case("approved", F(Entrant.STAFF_NO_BADGE, approval=True), ok("staff.approved", "P-10")),
+    case("refused", F(Entrant.STAFF_NO_BADGE, approval=False), no("staff.refused", "P-10")),
+]
+P11 = [
+    case("blacklist", F(blacklisted=True), no("blacklist.hit", "P-11", (), *MON)),
+    case("blacklist-visitor", F(Entrant.VISITOR, blacklisted=True, host_consent=True), no("blacklist.hit", "P-11", (), *MON)),
+    case("stranger-unknown-card", F(credential=None), no("credential.unknown", "P-11", (), *MON)),
+    case("temp-pass", F(Entrant.TEMPORARY_PASS, pass_=pass_(PassKind.TEMPORARY)), ok("pass.temporary", "P-11", V)),
+    case("temp-pass-expired", F(Entrant.TEMPORARY_PASS, pass_=pass_(PassKind.TEMPORARY, end=0)), no("pass.invalid", "P-11", V)),
+    case("temp-pass-wrong-kind", F(Entrant.TEMPORARY_PASS, pass_=pass_(PassKind.INTRO_LETTER)), no("pass.invalid", "P-11", V)),
+    case("temp-pass-missing", F(Entrant.TEMPORARY_PASS), no("pass.missing", "P-11")),
+]
+P12 = [
+    case("out-await", F(Entrant.STAFF_MIDSHIFT, out=True), wait(Pending.APPROVAL, "midshift.await_approval", "P-12")),
+    case("out-approved", F(Entrant.STAFF_MIDSHIFT, out=True, approval=True), ok("midshift.out", "P-12", (Register.STAFF_MIDSHIFT,))),
+    case("out-refused", F(Entrant.STAFF_MIDSHIFT, out=True, approval=False), no("midshift.refused", "P-12")),
+    case("back", F(Entrant.STAFF_MIDSHIFT), ok("midshift.back", "P-12", (), Duty.CLOSE_REGISTER)),
+]
+VI01 = [
+    case("await", F(Entrant.VISITOR), wait(Pending.HOST_CONSENT, "visitor.await_consent", "VI-01", V, Duty.NOTIFY_DESK)),
+    case("consented", F(Entrant.VISITOR, host_consent=True), ok("visitor.consented", "VI-01", V)),
+    case("time-limit", F(Entrant.VISITOR, host_consent=True), ok("visitor.consented", "VI-01", V, Duty.TIME_LIMIT), Policy(visit_minutes=60)),
+    case("refused", F(Entrant.VISITOR, host_consent=False), no("visitor.refused", "VI-01", V)),
+    case("left", F(Entrant.VISITOR, out=True), ok("visitor.left", "VI-01", (), Duty.CLOSE_REGISTER)),
+    case("relative-left", F(Entrant.RELATIVE, out=True), ok("visitor.left", "VI-01", (), Duty.CLOSE_REGISTER)),
+    case("worker-left", F(Entrant.DECORATION_WORKER, out=True), ok("visitor.left", "VI-01", (), Duty.CLOSE_REGISTER)),
+]
+VI02 = [
+    case("valid", F(Entrant.INVITED, invitation=inv()), ok("invitation.valid", "VI-02", V, Duty.CHECK_IDENTITY, Duty.NOTIFY_HOST)),
+    case("unlimited", F(Entrant.INVITED, invitation=inv(uses=None)), ok("invitation.valid", "VI-02", V)),
+    case("unknown", F(Entrant.INVITED), no("invitation.unknown", "VI-02")),
+    case("revoked", F(Entrant.INVITED, invitation=inv(revoked=True)), no("invitation.revoked", "VI-02")),
+    case("not-yet", F(Entrant.INVITED, invitation=inv(start=1, end=2)), no("invitation.not_yet_valid", "VI-02")),
+    case("expired-at-end", F(Entrant.INVITED, invitation=inv(end=0)), no("invitation.expired", "VI-02")),
+    case("used", F(Entrant.INVITED, invitation=inv(uses=0)), no("invitation.used", "VI-02")),
+    case("used-leaves", F(Entrant.INVITED, out=True, invitation=inv(uses=0)), ok("visitor.left", "VI-01", (), Duty.CLOSE_REGISTER)),
+]
+T = Mode.TIGHTENED
+M01 = [
+    case("closed", F(mode=T), no("mode.entrance_closed", "M-01")),
+    case("closed-visitor", F(Entrant.VISITOR, mode=T, host_consent=True), no("mode.entrance_closed", "M-01")),
+    case("designated", F(mode=T, lane=DESIGNATED), ok("resident.card", "P-03")),
+    case("exit-not-blocked", F(mode=T, out=True), ok("resident.exit", "P-03")),
+]
+EP = Mode.EPIDEMIC
+RES = {"mode": EP, "lane": DESIGNATED, "resident": True}
+VIS = {"mode": EP, "lane": DESIGNATED, "host_consent": True}
+M02 = [
+    case("not-designated", F(mode=EP, resident=True, health=health("36.5")), no("mode.epidemic_entrance_closed", "M-02")),
+    case("exit-not-blocked", F(mode=EP, out=True), ok("resident.exit", "P-03")),
+    case("visitor-exit-not-blocked", F(Entrant.VISITOR, mode=EP, out=True), ok("visitor.left", "VI-01", (), Duty.CLOSE_REGISTER)),
+    case("resident-no-check", F(**RES), wait(Pending.VERIFY, "epidemic.check_required", "M-02")),
+    case("resident-no-temp", F(**RES, health=health(code=HealthCode.GREEN)), wait(Pending.VERIFY, "epidemic.check_required", "M-02")),
+    case("resident-37.2", F(**RES, health=health("37.2")), ok("resident.card", "P-03")),
+    case("resident-37.3", F(**RES, health=health("37.3")), no("epidemic.fever", "M-02", (), *MON)),
+    case("threshold-37.0", F(**RES, health=health("37.2")), no("epidemic.fever", "M-02", (), *MON), Policy(fever_threshold=Decimal("37.0"))),
+    case("threshold-37.5", F(**RES, health=health("37.4")), ok("resident.card", "P-03"), Policy(fever_threshold=Decimal("37.5"))),
+    case("resident-yellow", F(**RES, health=health("36.5", HealthCode.YELLOW)), no("epidemic.code_abnormal", "M-02", (), *MON)),
+    case("resident-red", F(**RES, health=health("36.5", HealthCode.RED)), no("epidemic.code_abnormal", "M-02", (), *MON)),
+    case("visitor-unchecked", F(Entrant.VISITOR, **VIS), wait(Pending.VERIFY, "epidemic.check_required", "M-02")),
+    case("visitor-not-necessary", F(Entrant.VISITOR, **VIS, health=replace(WELL, necessary=False)), no("epidemic.not_necessary", "M-02")),
+    case("visitor-no-real-name", F(Entrant.VISITOR, **VIS, health=replace(WELL, real_name=False)), wait(Pending.VERIFY, "epidemic.check_required", "M-02")),
+    case("visitor-no-code", F(Entrant.VISITOR, **VIS, health=replace(WELL, code=None)), wait(Pending.VERIFY, "epidemic.check_required", "M-02")),
+    case("visitor-fever", F(Entrant.VISITOR, **VIS, health=replace(WELL, temperature=Decimal("38.0"))), no("epidemic.fever", "M-02", (), *MON)),
+    case("visitor-red", F(Entrant.VISITOR, **VIS, health=replace(WELL, code=HealthCode.RED)), no("epidemic.code_abnormal", "M-02", (), *MON)),
+    case("visitor-checked", F(Entrant.VISITOR, **VIS, health=WELL), ok("visitor.consented", "VI-01", V)),
+    case("midshift-back-fever", F(Entrant.STAFF_MIDSHIFT, **RES, health=health("38.0")), no("epidemic.fever", "M-02", (), *MON)),
+    case("midshift-back-well", F(Entrant.STAFF_MIDSHIFT, **RES, health=health("36.5")), ok("midshift.back", "P-12")),
+]
+# fmt: on
+
+TABLES = {
+    "P-01": P01, "P-02": P02, "P-03": P03, "P-04": P04, "P-05": P05, "P-06": P06, "P-07": P07,
+    "P-08": P08, "P-09": P09, "P-10": P10, "P-11": P11, "P-12": P12, "VI-01": VI01, "VI-02": VI02,
+    "M-01": M01, "M-02": M02,
+}  # fmt: skip
+
+
+@pytest.mark.parametrize(("facts", "policy", "exp"), P01)
+def test_p01_people_use_non_motor_lanes(facts: Facts, policy: Policy, exp: E) -> None:
+    run(facts, policy, exp)  # rule P-01
+
+
+@pytest.mark.parametrize(("facts", "policy", "exp"), P02)
+def test_p02_one_way_lanes_and_anti_passback(facts: Facts, policy: Policy, exp: E) -> None:
+    run(facts, policy, exp)  # rule P-02
+
+
+@pytest.mark.parametrize(("facts", "policy", "exp"), P03)
+def test_p03_resident_credential(facts: Facts, policy: Policy, exp: E) -> None:
+    run(facts, policy, exp)  # rule P-03
+
+
+@pytest.mark.parametrize(("facts", "policy", "exp"), P04)
+def test_p04_forgotten_card(facts: Facts, policy: Policy, exp: E) -> None:
+    run(facts, policy, exp)  # rule P-04
+
+
+@pytest.mark.parametrize(("facts", "policy", "exp"), P05)
+def test_p05_relatives(facts: Facts, policy: Policy, exp: E) -> None:
+    run(facts, policy, exp)  # rule P-05
+
+
+@pytest.mark.parametrize(("facts", "policy", "exp"), P06)
+def test_p06_tours(facts: Facts, policy: Policy, exp: E) -> None:
+    run(facts, policy, exp)  # rule P-06
+
+
+@pytest.mark.parametrize(("facts", "policy", "exp"), P07)
+def test_p07_elderly(facts: Facts, policy: Policy, exp: E) -> None:
+    run(facts, policy, exp)  # rule P-07
+
+
+@pytest.mark.parametrize(("facts", "policy", "exp"), P08)
+def test_p08_salespeople(facts: Facts, policy: Policy, exp: E) -> None:
+    run(facts, policy, exp)  # rule P-08
+
+
+@pytest.mark.parametrize(("facts", "policy", "exp"), P09)
+def test_p09_workers(facts: Facts, policy: Policy, exp: E) -> None:
+    run(facts, policy, exp)  # rule P-09
+
+
+@pytest.mark.parametrize(("facts", "policy", "exp"), P10)
+def test_p10_staff(facts: Facts, policy: Policy, exp: E) -> None:
+    run(facts, policy, exp)  # rule P-10
+
+
+@pytest.mark.parametrize(("facts", "policy", "exp"), P11)
+def test_p11_strangers_blacklist_passes(facts: Facts, policy: Policy, exp: E) -> None:
+    run(facts, policy, exp)  # rule P-11
+
+
+@pytest.mark.parametrize(("facts", "policy", "exp"), P12)
+def test_p12_midshift(facts: Facts, policy: Policy, exp: E) -> None:
+    run(facts, policy, exp)  # rule P-12
+
+
+@pytest.mark.parametrize(("facts", "policy", "exp"), VI01)
+def test_vi01_visitor_flow(facts: Facts, policy: Policy, exp: E) -> None:
+    run(facts, policy, exp)  # rule VI-01
+
+
+@pytest.mark.parametrize(("facts", "policy", "exp"), VI02)
+def test_vi02_invitations(facts: Facts, policy: Policy, exp: E) -> None:
+    run(facts, policy, exp)  # rule VI-02
+
+
+@pytest.mark.parametrize(("facts", "policy", "exp"), M01)
+def test_m01_tightened_mode(facts: Facts, policy: Policy, exp: E) -> None:
+    run(facts, policy, exp)  # rule M-01
+
+
+@pytest.mark.parametrize(("facts", "policy", "exp"), M02)
+def test_m02_epidemic_mode(facts: Facts, policy: Policy, exp: E) -> None:
+    run(facts, policy, exp)  # rule M-02
+
+
+def test_tables_cover_every_reason() -> None:
+    covered = {p.values[2].reason for table in TABLES.values() for p in table}
+    assert covered == set(REASONS)
+
+
+def test_visit_minutes_and_sales_default_limit() -> None:
+    sales = F(Entrant.SALESPERSON, destination_verified=True, host_consent=True)
+    limits = [
+        o.minutes for o in decide(sales, Policy(), NOW).obligations if o.duty is Duty.TIME_LIMIT
+    ]
+    assert limits == [30]
+    limits = [
+        o.minutes
+        for o in decide(sales, Policy(visit_minutes=45), NOW).obligations
+        if o.duty is Duty.TIME_LIMIT
+    ]
+    assert limits == [45]
+    visitor = decide(F(Entrant.VISITOR, host_consent=True), Policy(), NOW)
+    assert not visitor.has(Duty.TIME_LIMIT)
+
+
+# -- the order of the checks: the first that fails supplies the reason --------------------------
+
+LOST = replace(CARD, status=CredentialStatus.LOST)
+# fmt: off
+ORDER = [
+    case("lane-kind-before-direction", F(lane=LaneFacts(LaneKind.MOTOR, Direction.OUT)), no("lane.not_for_people", "P-01")),
+    case("direction-before-mode", F(mode=T, lane=OUT_LANE), no("lane.one_way", "P-02")),
+    case("mode-before-blacklist", F(mode=T, blacklisted=True), no("mode.entrance_closed", "M-01")),
+    case("epidemic-mode-before-blacklist", F(mode=EP, blacklisted=True), no("mode.epidemic_entrance_closed", "M-02")),
+    case("blacklist-before-valid-card", F(blacklisted=True, credential=CARD), no("blacklist.hit", "P-11", (), *MON)),
+    case("blacklist-before-lost-card", F(blacklisted=True, credential=LOST), no("blacklist.hit", "P-11", (), *MON)),
+    case("blacklist-before-unknown", F(blacklisted=True, credential=None), no("blacklist.hit", "P-11", (), *MON)),
+    case("status-before-window", F(credential=replace(CARD, status=CredentialStatus.REVOKED, valid_until=NOW - DAY)), no("credential.revoked", "P-03")),
+    case("window-before-kind", F(credential=replace(CARD, kind=CredentialKind.PLATE, valid_until=NOW)), no("credential.expired", "P-03")),
+    case("kind-before-holder", F(credential=replace(CARD, kind=CredentialKind.PARKING_CARD, holder_active=False)), no("credential.wrong_kind", "P-01")),
+    case("validity-before-antipassback", F(credential=LOST, inside=True), no("credential.lost", "P-03", (), *MON), AP),
+    case("validity-for-any-entrant", F(Entrant.VISITOR, credential=LOST, host_consent=True), no("credential.lost", "P-03", (), *MON)),
+    case("antipassback-before-epidemic", F(**RES, inside=True, health=health("39.0")), no("antipassback.already_inside", "P-02", (), *MON), AP),
+    case("epidemic-before-entrant", F(Entrant.INVITED, **VIS, invitation=inv(), health=replace(WELL, code=HealthCode.YELLOW)), no("epidemic.code_abnormal", "M-02", (), *MON)),
+    case("fever-before-necessity", F(Entrant.VISITOR, **VIS, health=health("37.5", necessary=False)), no("epidemic.fever", "M-02", (), *MON)),
+]
+# fmt: on
+
+
+@pytest.mark.parametrize(("facts", "policy", "exp"), ORDER)
+def test_order_of_checks(facts: Facts, policy: Policy, exp: E) -> None:
+    run(facts, policy, exp)
