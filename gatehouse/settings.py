@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "gatehouse.devices",
     "gatehouse.access",
     "gatehouse.visitors",
+    "gatehouse.registers",
     "gatehouse.console",
 ]
 

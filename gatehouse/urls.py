@@ -14,5 +14,11 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("booth/", include("gatehouse.access.urls", namespace="booth")),
+    path("mode/", include("gatehouse.access.mode_urls", namespace="modes")),
+    path("desk/", include("gatehouse.visitors.desk_urls", namespace="desk")),
+    path("my/", include("gatehouse.visitors.resident_urls", namespace="resident")),
+    path("passes/", include("gatehouse.visitors.pass_urls", namespace="passes")),
+    path("registers/", include("gatehouse.registers.urls", namespace="registers")),
     path("", include("gatehouse.console.urls", namespace="console")),
 ]

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
@@ -57,6 +58,17 @@ def console_state(request: HttpRequest) -> ConsoleState:
         if state.site is not None:
             state.roles = nav.ordered_roles(roles_at(user, state.site))
     setattr(request, _CACHE_ATTR, state)
+    return state
+
+
+def state_with(request: HttpRequest, roles: frozenset[str] | set[str]) -> ConsoleState:
+    """The console state, provided the user holds one of ``roles`` at the current site (else 403).
+
+    Every console page of a role starts here, so the site of every read and write is the one
+    the user is working at."""
+    state = console_state(request)
+    if state.site is None or not state.has_any(roles):
+        raise PermissionDenied
     return state
 
 

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from gatehouse.accounts.models import Role
 from gatehouse.accounts.selectors import REVEAL_ROLES, STAFF_ROLES
 from gatehouse.console import nav, selectors
-from gatehouse.console.context import ConsoleState, console_state, select_site
+from gatehouse.console.context import ConsoleState, console_state, select_site, state_with
 from gatehouse.console.forms import ImportForm, PeopleSearchForm
 from gatehouse.core.errors import DomainError
 from gatehouse.people import onboarding, services
@@ -31,14 +31,6 @@ PEOPLE_PER_PAGE = 20
 IMPORT_ROLES = frozenset({Role.FRONT_DESK, Role.SECURITY_MANAGER})
 IMPORT_TEMPLATE_NAME = "人员导入模板.xlsx"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _state_with(request: HttpRequest, roles: frozenset[str]) -> ConsoleState:
-    """The console state, provided the user holds one of ``roles`` at the current site."""
-    state = console_state(request)
-    if state.site is None or not state.has_any(roles):
-        raise PermissionDenied
-    return state
 
 
 @login_required
@@ -74,7 +66,7 @@ def switch_site(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def people(request: HttpRequest) -> HttpResponse:
-    state = _state_with(request, STAFF_ROLES)
+    state = state_with(request, STAFF_ROLES)
     form = PeopleSearchForm(request.GET or None)
     if not form.is_bound:
         found = search_people(state.site, today=timezone.localdate())
@@ -142,7 +134,7 @@ def reveal_person(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def my_credentials(request: HttpRequest) -> HttpResponse:
-    state = _state_with(request, frozenset({Role.RESIDENT}))
+    state = state_with(request, frozenset({Role.RESIDENT}))
     resident = selectors.resident_record(request.user, state.site)
     credentials = list(credentials_of(resident)) if resident else []
     context = {"resident": resident, "credentials": credentials}
@@ -152,7 +144,7 @@ def my_credentials(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def import_people(request: HttpRequest) -> HttpResponse:
-    state = _state_with(request, IMPORT_ROLES)
+    state = state_with(request, IMPORT_ROLES)
     posted = request.method == "POST"
     form = ImportForm(request.POST, request.FILES) if posted else ImportForm()
     result = None
@@ -190,7 +182,7 @@ def _import_summary(result: Any) -> str:
 @login_required
 @require_GET
 def import_template(request: HttpRequest) -> FileResponse:
-    _state_with(request, IMPORT_ROLES)
+    state_with(request, IMPORT_ROLES)
     content = onboarding.template_workbook()
     return FileResponse(
         BytesIO(content), as_attachment=True, filename=IMPORT_TEMPLATE_NAME, content_type=XLSX_TYPE

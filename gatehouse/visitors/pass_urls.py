@@ -1,0 +1,7 @@
+"""Passes: issue, revoke, print (URLs under /passes/)."""
+
+from django.urls import path  # noqa: F401
+
+app_name = "passes"
+
+urlpatterns: list = []
