@@ -43,16 +43,40 @@ _FEATURES = [
         "pass",
         _("扫码/刷卡放行"),
         _("读卡、扫码或识别车牌后由系统判定放行或拒绝，并记录每一次通行。"),
+        "booth:index",
     ),
     Feature(
-        "visitor-register", _("访客登记"), _("登记来客姓名、证件、事由和被访人，征得同意后放行。")
+        "visitor-register",
+        _("访客登记"),
+        _("登记来客姓名、证件、事由和被访人，征得同意后放行。"),
+        "booth:index",
     ),
-    Feature("on-site", _("在场人员"), _("当前仍在园区内的访客和外来车辆，以及逾时未离开的提醒。")),
-    Feature("mail", _("邮件报刊登记"), _("登记外来信件、报刊和包裹，通知收件人领取。")),
+    Feature(
+        "on-site",
+        _("在场人员"),
+        _("当前仍在园区内的访客和外来车辆，以及逾时未离开的提醒。"),
+        "registers:on_site",
+    ),
+    Feature(
+        "mail", _("邮件报刊登记"), _("登记外来信件、报刊和包裹，通知收件人领取。"), "booth:mail"
+    ),
     Feature(
         "staff-out",
         _("员工中途外出"),
         _("登记上班期间外出员工的离开时间、返回时间、事由和批准人。"),
+        "booth:staff_out",
+    ),
+    Feature(
+        "registers",
+        _("登记表"),
+        _("来客、员工中途外出、信件报刊登记表和通行事件记录的查询与导出。"),
+        "registers:index",
+    ),
+    Feature(
+        "mode",
+        _("管理模式"),
+        _("常态、加强管控、疫情封闭的切换和防控参数。"),
+        "modes:index",
     ),
     Feature(
         "people",
@@ -62,9 +86,23 @@ _FEATURES = [
     ),
     # 客服前台
     Feature(
-        "pending", _("待确认请求"), _("门岗提交的忘带卡、亲友来访等请求，由前台联系业主确认。")
+        "pending",
+        _("待确认请求"),
+        _("门岗提交的忘带卡、亲友来访等请求，由前台联系业主确认。"),
+        "desk:queue",
     ),
-    Feature("visitor-booking", _("访客预约"), _("替业主或企业预约来访，生成有时效的访客二维码。")),
+    Feature(
+        "visitor-booking",
+        _("访客预约"),
+        _("替业主或企业预约来访，生成有时效的访客二维码。"),
+        "desk:invite",
+    ),
+    Feature(
+        "passes",
+        _("出入证"),
+        _("签发、撤销和打印装修出入证、介绍信和临时出入证。"),
+        "passes:list",
+    ),
     Feature("release-slip", _("放行条"), _("开具物品放行条，门岗凭条核实放行。")),
     Feature(
         "import",
@@ -73,7 +111,12 @@ _FEATURES = [
         "console:import_people",
     ),
     # 监控中心
-    Feature("live-events", _("实时事件"), _("各出入口的通行、拒绝和告警事件实时滚动显示。")),
+    Feature(
+        "live-events",
+        _("实时事件"),
+        _("各出入口的通行、拒绝和告警事件实时滚动显示。"),
+        "registers:events",
+    ),
     Feature("anomalies", _("异常情况"), _("记录异常情况并归档相关录像，上报领导。")),
     Feature("dispatch", _("巡逻调度"), _("向巡逻人员派发任务并跟踪处理结果。")),
     # 巡逻
@@ -87,8 +130,19 @@ _FEATURES = [
         "admin", _("后台管理"), _("维护场所、人员、凭证、设备等基础资料。"), external="/admin/"
     ),
     # 业主/住户
-    Feature("invite", _("邀请访客"), _("为来访亲友生成有时效的访客二维码。")),
-    Feature("my-visitors", _("我的访客"), _("查看和确认来访请求，以及历史来访记录。")),
+    Feature("invite", _("邀请访客"), _("为来访亲友生成有时效的访客二维码。"), "resident:invite"),
+    Feature(
+        "my-requests",
+        _("待我确认"),
+        _("门岗登记的来访请求，由我同意或拒绝。"),
+        "resident:requests",
+    ),
+    Feature(
+        "my-visitors",
+        _("我的访客"),
+        _("查看和确认来访请求，以及历史来访记录。"),
+        "resident:visitors",
+    ),
     Feature(
         "my-credentials",
         _("我的凭证"),
@@ -107,12 +161,41 @@ _FEATURES = [
 FEATURES: dict[str, Feature] = {f.slug: f for f in _FEATURES}
 
 ROLE_NAV: dict[str, tuple[str, ...]] = {
-    Role.GUARD: ("pass", "visitor-register", "on-site", "mail", "staff-out", "people"),
-    Role.FRONT_DESK: ("pending", "visitor-booking", "release-slip", "people", "import"),
-    Role.MONITORING: ("live-events", "anomalies", "dispatch"),
+    Role.GUARD: (
+        "pass",
+        "visitor-register",
+        "on-site",
+        "mail",
+        "staff-out",
+        "registers",
+        "people",
+        "mode",
+    ),
+    Role.FRONT_DESK: (
+        "pending",
+        "visitor-booking",
+        "passes",
+        "release-slip",
+        "registers",
+        "people",
+        "import",
+        "mode",
+    ),
+    Role.MONITORING: ("live-events", "on-site", "anomalies", "dispatch", "registers", "mode"),
     Role.PATROL: ("rounds", "report"),
-    Role.SECURITY_MANAGER: ("roster", "handover", "spot-check", "people", "import", "admin"),
-    Role.RESIDENT: ("invite", "my-visitors", "my-credentials"),
+    Role.SECURITY_MANAGER: (
+        "mode",
+        "pending",
+        "passes",
+        "registers",
+        "roster",
+        "handover",
+        "spot-check",
+        "people",
+        "import",
+        "admin",
+    ),
+    Role.RESIDENT: ("invite", "my-requests", "my-visitors", "my-credentials"),
     Role.PARK_COMMITTEE: ("admission", "land", "enterprises"),
     Role.INDUSTRY_ASSOCIATION: ("rating", "credit", "rectification"),
 }

@@ -1803,4 +1803,10 @@ def build_demo(*, scale: float = FULL_SCALE, now: datetime | None = None) -> Dem
             reports.append(_apply_site(plan, admin, now))
     with transaction.atomic():
         users_created = _ensure_logins(plans, password, admin, now)
+    from gatehouse.sites.demo_activity import build_activity
+
+    for code, n in build_activity(now=now).items():
+        for report in reports:
+            if report.code == code:
+                report.add("gate_activity", n)
     return DemoReport(reports, users_created + admin_created, clock.perf_counter() - started)

@@ -1,7 +1,15 @@
 """Passes: issue, revoke, print (URLs under /passes/)."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from gatehouse.visitors import pass_views
 
 app_name = "passes"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", pass_views.pass_list, name="list"),
+    path("new/", pass_views.pass_issue, name="issue"),
+    path("<int:pk>/", pass_views.pass_detail, name="detail"),
+    path("<int:pk>/revoke/", pass_views.pass_revoke, name="revoke"),
+    path("<int:pk>/print/", pass_views.pass_print, name="print"),
+]

@@ -180,6 +180,22 @@ def visit_register(
     if kind not in VISIT_KINDS:
         raise InvalidInput("visit.kind", "来访类别不正确", {"field": "kind"})
     site = lane.gate.site
+    if resident is not None:
+        # A resident (an elderly owner, P-07) is no visitor: no row of 来客进出登记表.
+        _same_site(lane, resident)
+        result = gate_decide(
+            GateInput(
+                lane=lane,
+                entrant=kind,
+                person=resident,
+                presented_kind="manual",
+                health=health,
+                note=note,
+            ),
+            now=now,
+            guard=actor,
+        )
+        return FlowResult(result.decision, result.event, None, None)
     name = clean_name(name)
     purpose = " ".join((purpose or "").split())
     if not purpose:
@@ -236,7 +252,6 @@ def visit_register(
         GateInput(
             lane=lane,
             entrant=kind,
-            person=resident,
             visit=visit,
             pass_=pass_,
             destination_verified=destination_verified,
@@ -281,7 +296,13 @@ def _summary(kind: Entrant, visit: Visit) -> str:
 
 @transaction.atomic
 def forgotten_card_check(
-    *, lane: Lane, actor: Any, house_number: str, id_last4: str, now: datetime
+    *,
+    lane: Lane,
+    actor: Any,
+    house_number: str,
+    id_last4: str,
+    now: datetime,
+    health: HealthFacts | None = None,
 ) -> FlowResult:
     """House number + last 4 of the ID number: a match opens a request to the front desk;
     a mismatch is refused. Either way the attempt is recorded."""
@@ -307,6 +328,7 @@ def forgotten_card_check(
             presented_kind="manual",
             presented_masked=f"{house.number} / ****{last4}",
             identity_matched=match is not None,
+            health=health,
             note=f"房号 {house.number}",
         ),
         now=now,
@@ -327,10 +349,17 @@ def forgotten_card_check(
                 f"忘带卡：{mask_name(match.name)}（{house.number}，"
                 f"第{match.forgotten_card_count + 1}次）"
             ),
-            details={"house": house.number, "forgotten_before": match.forgotten_card_count},
+            details={
+                "house": house.number,
+                "forgotten_before": match.forgotten_card_count,
+                **_health_details(health),
+            },
             created_at=now,
             created_by=_actor(actor),
             deadline=_deadline(site, now),
+        )
+        audit_record(
+            action="request.open", obj=request, actor=actor, after=snapshot(request), at=now
         )
     return FlowResult(result.decision, result.event, None, request)
 
@@ -339,12 +368,23 @@ def forgotten_card_check(
 
 
 @transaction.atomic
-def staff_without_badge(*, lane: Lane, actor: Any, person: Person, now: datetime) -> FlowResult:
+def staff_without_badge(
+    *,
+    lane: Lane,
+    actor: Any,
+    person: Person,
+    now: datetime,
+    health: HealthFacts | None = None,
+) -> FlowResult:
     """P-10: staff without their badge wait for a manager's approval."""
     _same_site(lane, person)
     result = gate_decide(
         GateInput(
-            lane=lane, entrant=Entrant.STAFF_NO_BADGE, person=person, presented_kind="manual"
+            lane=lane,
+            entrant=Entrant.STAFF_NO_BADGE,
+            person=person,
+            presented_kind="manual",
+            health=health,
         ),
         now=now,
         guard=actor,
@@ -361,9 +401,13 @@ def staff_without_badge(*, lane: Lane, actor: Any, person: Person, now: datetime
             direction=result.event.direction,
             person=person,
             summary=f"未带工牌：{mask_name(person.name)}",
+            details=_health_details(health),
             created_at=now,
             created_by=_actor(actor),
             deadline=_deadline(lane.gate.site, now),
+        )
+        audit_record(
+            action="request.open", obj=request, actor=actor, after=snapshot(request), at=now
         )
     return FlowResult(result.decision, result.event, None, request)
 
@@ -404,7 +448,14 @@ def staff_exit_register(
 
 
 @transaction.atomic
-def staff_exit_return(*, lane: Lane, actor: Any, person: Person, now: datetime) -> GateResult:
+def staff_exit_return(
+    *,
+    lane: Lane,
+    actor: Any,
+    person: Person,
+    now: datetime,
+    health: HealthFacts | None = None,
+) -> GateResult:
     _same_site(lane, person)
     from gatehouse.access.models import StaffExit
 
@@ -417,6 +468,7 @@ def staff_exit_return(*, lane: Lane, actor: Any, person: Person, now: datetime) 
             direction=Direction.IN,
             person=person,
             presented_kind="manual",
+            health=health,
         ),
         now=now,
         guard=actor,
@@ -428,13 +480,12 @@ def staff_exit_return(*, lane: Lane, actor: Any, person: Person, now: datetime) 
 
 def _lock_request(request: GateRequest) -> GateRequest:
     return (
-        GateRequest.objects.select_for_update()
+        GateRequest.objects.select_for_update(of=("self",))
         .select_related("lane__gate__site", "visit", "person", "host")
         .get(pk=request.pk)
     )
 
 
-@transaction.atomic
 def request_answer(
     *,
     request: GateRequest,
@@ -445,15 +496,34 @@ def request_answer(
     note: str = "",
     host_home: bool | None = None,
 ) -> GateRequest:
-    """The desk (after calling the host), the host (self-service) or a manager answers."""
-    req = _lock_request(request)
-    if req.status == RequestStatus.PENDING and now >= req.deadline:
-        _expire(req, now)
-        raise DomainError("request.expired", "请求已超时，按拒绝处理；如需放行请重新登记")
-    if req.status != RequestStatus.PENDING:
-        raise DomainError("request.answered", "该请求已经处理过了", {"status": req.status})
+    """The desk (after calling the host), the host (self-service) or a manager answers.
+
+    An answer after the deadline comes too late: the request is refused and recorded (as by
+    ``requests_expire``), and the caller is told so with ``request.expired``."""
     if via not in AnsweredVia.values or via == AnsweredVia.SYSTEM:
         raise InvalidInput("request.via", "答复方式不正确", {"field": "via"})
+    with transaction.atomic():
+        req = _lock_request(request)
+        late = req.status == RequestStatus.PENDING and now >= req.deadline
+        if late:
+            _expire(req, now)
+            _resolve(req, None, now)
+        else:
+            return _record_answer(req, actor, granted, via, now, note, host_home)
+    raise DomainError("request.expired", "请求已超时，按拒绝处理；如需放行请重新登记")
+
+
+def _record_answer(
+    req: GateRequest,
+    actor: Any,
+    granted: bool,
+    via: str,
+    now: datetime,
+    note: str,
+    host_home: bool | None,
+) -> GateRequest:
+    if req.status != RequestStatus.PENDING:
+        raise DomainError("request.answered", "该请求已经处理过了", {"status": req.status})
     before = snapshot(req)
     req.status = RequestStatus.GRANTED if granted else RequestStatus.REFUSED
     req.answered_at = now
@@ -516,7 +586,7 @@ def _resolve(req: GateRequest, actor: Any, now: datetime) -> FlowResult:
             visit=visit,
             pass_=visit.pass_ref if visit is not None else None,
             presented_kind="manual",
-            health=_visit_health(visit),
+            health=_visit_health(visit) or _details_health(req.details),
             note="超时未答复" if req.status == RequestStatus.EXPIRED else req.answer_note,
             **_answer_facts(req),
         ),
@@ -540,6 +610,31 @@ def _visit_health(visit: Visit | None) -> HealthFacts | None:
     )
 
 
+def _health_details(health: HealthFacts | None) -> dict[str, Any]:
+    if health is None:
+        return {}
+    return {
+        "health": {
+            "necessary": health.necessary,
+            "real_name": health.real_name,
+            "temperature": str(health.temperature) if health.temperature is not None else "",
+            "code": health.code.value if health.code else "",
+        }
+    }
+
+
+def _details_health(details: dict[str, Any]) -> HealthFacts | None:
+    data = (details or {}).get("health")
+    if not data:
+        return None
+    return HealthFacts(
+        necessary=bool(data.get("necessary")),
+        real_name=bool(data.get("real_name")),
+        temperature=Decimal(data["temperature"]) if data.get("temperature") else None,
+        code=HealthCode(data["code"]) if data.get("code") else None,
+    )
+
+
 def _expire(req: GateRequest, now: datetime) -> None:
     req.status = RequestStatus.EXPIRED
     req.answered_at = now
@@ -560,7 +655,7 @@ def requests_expire(*, site: Site | None = None, now: datetime) -> int:
     for pk in list(due.values_list("pk", flat=True)):
         with transaction.atomic():
             req = (
-                GateRequest.objects.select_for_update()
+                GateRequest.objects.select_for_update(of=("self",))
                 .select_related("lane__gate__site", "visit", "person")
                 .get(pk=pk)
             )

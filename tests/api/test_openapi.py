@@ -11,6 +11,7 @@ PATHS = {
     "/api/v1/sites/{site_id}/credentials": {"post"},
     "/api/v1/credentials/{credential_id}/status": {"post"},
     "/api/v1/device/whoami": {"get"},
+    "/api/v1/gate/decisions": {"post"},
 }
 
 

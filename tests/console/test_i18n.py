@@ -92,10 +92,10 @@ def test_english_person_page(client, guard_a, resident_a, db):
     assert "ID number" in html and "Owner" in html and "Back to people search" in html
 
 
-def test_english_placeholder(client, guard_a, db):
+def test_english_placeholder(client, desk_a, db):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    client.force_login(guard_a)
-    html = client.get(reverse("console:placeholder", args=["mail"])).content.decode()
+    client.force_login(desk_a)
+    html = client.get(reverse("console:placeholder", args=["release-slip"])).content.decode()
     assert "This feature will come in a later release" in html
 
 

@@ -1,8 +1,8 @@
 """Hypothesis properties of gatehouse.core.access.decide over arbitrary facts.
 
 The facts strategy draws from every enum and every optional sub-fact, but leans towards a
-non-motor lane in the matching direction so that the entrant rules behind the first checks are
-reached often, not only the lane refusals.
+non-motor lane in the matching direction, a usable credential and no blacklist hit, so that the
+later checks and the entrant rules are reached often, not only the first refusals.
 """
 
 from __future__ import annotations
@@ -54,6 +54,17 @@ credentials = st.builds(
     holder_kind=st.none() | st.sampled_from(HolderKind),
     holder_active=st.booleans(),
 )
+# usable for every ``now`` drawn from ``moments``
+usable_credentials = st.builds(
+    CredentialFacts,
+    kind=st.sampled_from(
+        [CredentialKind.OWNER_CARD, CredentialKind.STAFF_BADGE, CredentialKind.QR]
+    ),
+    status=st.just(CredentialStatus.ACTIVE),
+    valid_from=st.just(datetime(2023, 1, 1, tzinfo=SH)),
+    valid_until=st.none() | st.just(datetime(2030, 1, 1, tzinfo=SH)),
+    holder_kind=st.none() | st.sampled_from(HolderKind),
+)
 passes = st.builds(
     PassFacts,
     kind=st.sampled_from(PassKind),
@@ -95,8 +106,8 @@ def facts_(draw: st.DrawFn) -> Facts:
         direction=draw(st.just(lane.direction) | st.sampled_from(Direction)),
         mode=draw(st.just(Mode.NORMAL) | st.sampled_from(Mode)),
         entrant=draw(st.sampled_from(Entrant)),
-        credential=draw(st.none() | credentials),
-        blacklisted=draw(st.booleans()),
+        credential=draw(st.one_of(st.none(), usable_credentials, credentials)),
+        blacklisted=draw(st.just(False) | st.booleans()),
         resident=draw(st.booleans()),
         inside=draw(opt_bool),
         identity_matched=draw(opt_bool),
@@ -113,8 +124,18 @@ def facts_(draw: st.DrawFn) -> Facts:
 
 @st.composite
 def bad_credential(draw: st.DrawFn, now: datetime) -> CredentialFacts:
-    """A credential that is lost/revoked, or whose window [valid_from, valid_until) misses now."""
-    cred = draw(credentials)
+    """An otherwise usable credential with one defect: lost, revoked, or a window missing now."""
+    cred = CredentialFacts(
+        kind=draw(
+            st.sampled_from(
+                [CredentialKind.OWNER_CARD, CredentialKind.STAFF_BADGE, CredentialKind.QR]
+            )
+        ),
+        status=CredentialStatus.ACTIVE,
+        valid_from=now - draw(deltas),
+        valid_until=draw(st.none() | st.builds(lambda d: now + d, deltas)),
+        holder_kind=draw(st.none() | st.sampled_from(HolderKind)),
+    )
     how = draw(st.sampled_from(["lost", "revoked", "early", "late"]))
     if how == "lost":
         return replace(cred, status=CredentialStatus.LOST)
@@ -122,10 +143,8 @@ def bad_credential(draw: st.DrawFn, now: datetime) -> CredentialFacts:
         return replace(cred, status=CredentialStatus.REVOKED)
     if how == "early":
         return replace(cred, valid_from=now + draw(deltas))
-    late = now - draw(deltas) + timedelta(microseconds=1)  # valid_until <= now
-    return replace(
-        cred, valid_from=min(cred.valid_from, late - timedelta(days=1)), valid_until=late
-    )
+    until = now - draw(deltas) + timedelta(microseconds=1)  # valid_until <= now
+    return replace(cred, valid_from=until - timedelta(days=30), valid_until=until)
 
 
 @settings(max_examples=400)
@@ -134,12 +153,20 @@ def test_bad_credential_is_never_allowed(
     data: st.DataObject, facts: Facts, policy: Policy, now: datetime
 ) -> None:
     cred = data.draw(bad_credential(now))
-    # whoever the entrant, a good-looking rest of the facts must not rescue it
-    facts = replace(facts, credential=cred, blacklisted=False, host_consent=True, approval=True)
+    # whoever the entrant, a good-looking rest of the facts must not rescue the credential
+    facts = replace(
+        facts,
+        lane=replace(facts.lane, kind=LaneKind.NON_MOTOR),
+        direction=facts.lane.direction,
+        credential=cred,
+        blacklisted=False,
+        host_consent=True,
+        approval=True,
+    )
     assert not decide(facts, policy, now).allowed
 
 
-@settings(max_examples=300)
+@settings(max_examples=600)
 @given(facts=facts_(), policy=policies, now=moments)
 def test_decision_is_well_formed(facts: Facts, policy: Policy, now: datetime) -> None:
     d = decide(facts, policy, now)
@@ -175,16 +202,18 @@ def test_decide_is_deterministic(facts: Facts, policy: Policy, now: datetime) ->
     assert decide(facts, policy, now) == decide(facts, policy, now)
 
 
-@settings(max_examples=300)
-@given(facts=facts_(), invitation=invitations, policy=policies, now=moments)
+@given(facts=facts_(), before=deltas, after=deltas, policy=policies, now=moments)
 def test_used_up_invitation_never_enters(
-    facts: Facts, invitation: InvitationFacts, policy: Policy, now: datetime
+    facts: Facts, before: timedelta, after: timedelta, policy: Policy, now: datetime
 ) -> None:
+    # everything else in order: the right lane, not blacklisted, inside the invitation's window
     facts = replace(
         facts,
-        entrant=Entrant.INVITED,
+        lane=replace(facts.lane, kind=LaneKind.NON_MOTOR, direction=Direction.IN),
         direction=Direction.IN,
-        invitation=replace(invitation, uses_left=0, revoked=False),
+        entrant=Entrant.INVITED,
+        blacklisted=False,
+        invitation=InvitationFacts(False, now - before, now + after, uses_left=0),
     )
     assert not decide(facts, policy, now).allowed
 
@@ -195,6 +224,7 @@ def test_exits_are_never_blocked_by_mode(facts: Facts, policy: Policy, now: date
     assert not decide(facts, policy, now).reason.startswith(("mode.", "epidemic."))
 
 
+@settings(max_examples=300)
 @given(facts=facts_(), policy=policies, now=moments)
 def test_anti_passback_only_when_enabled(facts: Facts, policy: Policy, now: datetime) -> None:
     d = decide(facts, replace(policy, anti_passback=False), now)

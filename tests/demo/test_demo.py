@@ -19,6 +19,7 @@ from django.db import transaction
 from django.db.models import Count
 from django.test import override_settings
 
+from gatehouse.access.models import AccessEvent
 from gatehouse.accounts.models import Membership, Role
 from gatehouse.audit.models import AuditEntry
 from gatehouse.core.ids import (
@@ -56,6 +57,7 @@ from gatehouse.sites.models import (
     Unit,
     Zone,
 )
+from gatehouse.visitors.models import GateRequest
 
 SCALE = 0.1
 TODAY = date(2026, 11, 24)
@@ -356,8 +358,9 @@ def test_no_full_id_number_or_phone_reaches_the_audit_trail(loaded, plans, db):
     secrets = {p.id_number for plan in plans.values() for p in plan.people}
     secrets |= {p.phone for plan in plans.values() for p in plan.people if p.phone}
     assert not [s for s in secrets if s in text]
-    admin = get_user_model().objects.get(username="admin")
-    assert AuditEntry.objects.exclude(actor=admin).count() == 0
+    # The demo's morning at the gates is made by the demo's own guard, desk and resident logins.
+    actors = set(AuditEntry.objects.values_list("actor__username", flat=True).distinct())
+    assert actors <= {"admin", "guard_east", "desk", "resident", "park_guard"}
     assert AuditEntry.objects.filter(action="demo.load").count() == 2
 
 
@@ -397,7 +400,14 @@ def test_a_second_run_keeps_a_changed_password(loaded, db):
 
 
 def test_a_rerun_restores_a_deleted_person_and_only_that(loaded, db):
-    person = Person.objects.filter(kind=PersonKind.TENANT).first()
+    # A person who never passed a gate: events keep theirs (access events are never deleted).
+    person = (
+        Person.objects.filter(kind__in=[PersonKind.TENANT, PersonKind.FAMILY])
+        .exclude(pk__in=AccessEvent.objects.exclude(person=None).values("person"))
+        .exclude(credentials__in=AccessEvent.objects.exclude(credential=None).values("credential"))
+        .exclude(pk__in=GateRequest.objects.exclude(person=None).values("person"))
+        .first()
+    )
     assert person is not None
     house_links = person.house_links.count()
     before = counts()

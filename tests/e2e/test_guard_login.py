@@ -103,7 +103,9 @@ def test_a_guard_logs_in_and_sees_the_chinese_home_page_of_their_site_only(
             "在场人员",
             "邮件报刊登记",
             "员工中途外出",
+            "登记表",
             "人员查询",
+            "管理模式",
         ]
         assert page.get_by_role("button", name="退出登录").is_visible()
         page.screenshot(path=str(SCREENSHOT), full_page=True)

@@ -28,6 +28,7 @@ _LABELS = {
     "vehicles": "车辆 vehicles",
     "credentials": "凭证 credentials",
     "blacklist": "黑名单 blacklist",
+    "gate_activity": "通行与登记 gate activity",
 }
 
 

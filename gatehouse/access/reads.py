@@ -1,0 +1,386 @@
+"""A raw read at a lane — a card, a badge, a QR code, an ID card, a face — turned into a gate
+decision. The device API and the guard's booth both come through :func:`gate_read`, which loads
+what the read names and hands it to :func:`gatehouse.access.services.gate_decide`.
+
+:func:`device_decide` is the device API's service: it resolves the lane, checks the read time,
+and records the decision together with the device's nonce in one transaction, so a repeated
+request (a device retrying after a timeout) gets the first answer back and nothing is written
+twice.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import Case, F, IntegerField, Value, When
+from django.utils import timezone
+
+from gatehouse.access.models import DeviceRequest, EventSource
+from gatehouse.access.services import GateInput, GateResult, gate_decide
+from gatehouse.core.access import Decision, Entrant, HealthFacts
+from gatehouse.core.errors import DomainError, InvalidInput
+from gatehouse.core.ids import parse_card_number, parse_id_number
+from gatehouse.core.masking import mask_card, mask_id_number
+from gatehouse.devices.models import Device
+from gatehouse.people.models import Credential, CredentialKind, CredentialStatus, Person
+from gatehouse.people.services import normalise_credential_number
+from gatehouse.privacy import lookup_hash
+from gatehouse.sites.models import Lane, Site
+from gatehouse.visitors import tokens
+
+READ_KINDS = ("card", "badge", "qr", "id_card", "face")
+CARD_KINDS = (CredentialKind.OWNER_CARD, CredentialKind.PARKING_CARD, CredentialKind.STAFF_BADGE)
+# The credentials a person identified by ID card or face is judged by.
+PERSON_CARD_KINDS = (CredentialKind.OWNER_CARD, CredentialKind.STAFF_BADGE)
+PASS_ENTRANTS = {
+    "decoration": Entrant.DECORATION_WORKER,
+    "intro_letter": Entrant.TOUR,
+    "temporary": Entrant.TEMPORARY_PASS,
+}
+# A replayed read may be this old, and a device clock this far ahead of the server's.
+MAX_REPLAY_AGE = timedelta(days=7)
+MAX_CLOCK_SKEW = timedelta(minutes=2)
+
+
+# --------------------------------------------------------------------------------------------
+# One read → one decision
+# --------------------------------------------------------------------------------------------
+
+
+def gate_read(
+    *,
+    lane: Lane,
+    kind: str,
+    value: str,
+    now: datetime,
+    at: datetime | None = None,
+    device: Any = None,
+    guard: Any = None,
+    source: str = EventSource.DEVICE,
+    health: HealthFacts | None = None,
+) -> GateResult:
+    """Decide for the person whose ``kind`` read gave ``value`` at ``lane`` and record it.
+
+    ``at`` is when the read happened (a device replaying reads after an outage): the credential,
+    the QR code and the rules are judged at that moment. Malformed values, forged, expired or
+    foreign QR codes raise :class:`InvalidInput` and nothing is written; an unknown card is not
+    an error but a refusal (``credential.unknown``, P-11) recorded like any other.
+    """
+    when = at or now
+    inp = read_input(lane=lane, kind=kind, value=value, when=when)
+    if health is not None:
+        inp.health = _health_for(inp, health)
+    return gate_decide(inp, now=now, at=at, device=device, guard=guard, source=source)
+
+
+def read_input(*, lane: Lane, kind: str, value: str, when: datetime) -> GateInput:
+    """The :class:`GateInput` a read stands for (no writes)."""
+    site = lane.gate.site
+    raw = value or ""
+    if kind in ("card", "badge"):
+        number = parse_card_number(raw)
+        return GateInput(
+            lane=lane,
+            credential=_credential(site, number, CARD_KINDS),
+            presented_kind=kind,
+            presented_masked=mask_card(number),
+        )
+    if kind == "qr":
+        return _qr_input(lane, site, raw, when)
+    if kind == "id_card":
+        canonical = parse_id_number(raw, today=timezone.localdate(when))
+        digest = lookup_hash("id", canonical)
+        person = Person.objects.filter(site=site, id_number_hash=digest).first()
+        return _person_input(
+            lane, person, "id_card", mask_id_number(canonical), when, id_number_hash=digest
+        )
+    if kind == "face":
+        ref = raw.strip()
+        if not (ref.isascii() and ref.isdigit()) or len(ref) > 18:
+            raise InvalidInput(
+                "face.invalid", "人脸终端返回的人员编号格式不正确", {"field": "credential"}
+            )
+        person = Person.objects.filter(site=site, pk=int(ref)).first()
+        return _person_input(lane, person, "face", f"face:{ref}", when)
+    raise InvalidInput(
+        "credential.kind",
+        "凭证类型不正确，应为 card、badge、qr、id_card 或 face",
+        {"field": "kind"},
+    )
+
+
+def _credential(site: Site, number: str, kinds: tuple[str, ...]) -> Credential | None:
+    """The credential of ``site`` with ``number``: the active one, else the last one changed, so a
+    lost or revoked card is refused with its own reason rather than as unknown."""
+    return (
+        Credential.objects.filter(site=site, number=number, kind__in=kinds)
+        .select_related("person")
+        .order_by(
+            Case(
+                When(status=CredentialStatus.ACTIVE, then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            ),
+            F("status_changed_at").desc(nulls_last=True),
+            "-pk",
+        )
+        .first()
+    )
+
+
+def _person_input(
+    lane: Lane,
+    person: Person | None,
+    kind: str,
+    masked: str,
+    when: datetime,
+    id_number_hash: str = "",
+) -> GateInput:
+    """A person identified without a card (ID card, face): judged by their active card or badge;
+    without one (or unknown) the read is refused as an unknown credential."""
+    credential = None
+    if person is not None:
+        cards = list(
+            Credential.objects.filter(
+                person=person, kind__in=PERSON_CARD_KINDS, status=CredentialStatus.ACTIVE
+            ).select_related("person")
+        )
+        # Prefer a card valid at the read time, then a badge for staff, then the newest.
+        cards.sort(
+            key=lambda c: (
+                not (c.valid_from <= when and (c.valid_until is None or when < c.valid_until)),
+                c.kind != CredentialKind.STAFF_BADGE,
+                -c.pk,
+            )
+        )
+        credential = cards[0] if cards else None
+    return GateInput(
+        lane=lane,
+        credential=credential,
+        person=person,
+        presented_kind=kind,
+        presented_masked=masked,
+        id_number_hash=id_number_hash,
+    )
+
+
+def _qr_input(lane: Lane, site: Site, raw: str, when: datetime) -> GateInput:
+    from gatehouse.visitors.models import Invitation, Pass
+
+    if not tokens.looks_like_qr(raw):
+        number = normalise_credential_number(CredentialKind.QR, raw)
+        return GateInput(
+            lane=lane,
+            credential=_credential(site, number, (CredentialKind.QR,)),
+            presented_kind="qr",
+            presented_masked=mask_card(number),
+        )
+    claim = tokens.read_qr(raw, now=when)
+    foreign = InvalidInput("qr.invalid", "此二维码不属于本场所", {"field": "credential"})
+    masked = mask_card(claim.token)
+    if claim.kind == "inv":
+        invitation = (
+            Invitation.objects.filter(site=site, token=claim.token)
+            .select_related("host", "house")
+            .first()
+        )
+        if invitation is None:
+            raise foreign
+        return GateInput(
+            lane=lane,
+            entrant=Entrant.INVITED,
+            invitation=invitation,
+            presented_kind="qr",
+            presented_masked=masked,
+        )
+    pass_ = Pass.objects.filter(site=site, token=claim.token).select_related("house").first()
+    if pass_ is None:
+        raise foreign
+    return GateInput(
+        lane=lane,
+        entrant=PASS_ENTRANTS[pass_.kind],
+        pass_=pass_,
+        presented_kind="qr",
+        presented_masked=masked,
+        id_number_hash=pass_.id_number_hash,
+    )
+
+
+def _health_for(inp: GateInput, health: HealthFacts) -> HealthFacts:
+    """A device reports only temperature and health code. A host's invitation or a pass is the
+    visit's necessity (M-02); real-name registration is a pass with an ID number. Anything the
+    device cannot know stays unconfirmed, so the core pends for the guard instead of refusing."""
+    from dataclasses import replace
+
+    if inp.invitation is not None or inp.pass_ is not None:
+        return replace(
+            health,
+            necessary=True,
+            real_name=health.real_name or bool(getattr(inp.pass_, "id_number_hash", "")),
+        )
+    return health
+
+
+# --------------------------------------------------------------------------------------------
+# The device API's service
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DeviceAnswer:
+    body: dict[str, Any]  # the JSON the device gets, ``replayed`` included
+    replayed: bool
+
+
+def body_digest(body: dict[str, Any]) -> str:
+    """SHA-256 of the canonical JSON of a request body (sorted keys, no spaces)."""
+    text = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def decision_json(decision: Decision, event: Any) -> dict[str, Any]:
+    return {
+        "event_id": event.pk,
+        "outcome": decision.outcome.value,
+        "pending": decision.pending.value if decision.pending else None,
+        "reason": decision.reason,
+        "rule": decision.rule,
+        "message": decision.message,
+        "obligations": [
+            {
+                "duty": o.duty.value,
+                "register": o.register.value if o.register else None,
+                "minutes": o.minutes,
+                "note": o.note,
+            }
+            for o in decision.obligations
+        ],
+        "at": timezone.localtime(event.at).isoformat(),
+    }
+
+
+def device_lane(*, device: Device, lane_ref: str | None) -> Lane:
+    """The lane a device reads at: ``"<gate_code>/<lane_code>"`` of the device's own site, or the
+    lane the device is bound to.
+
+    Codes: ``lane.required`` / ``lane.format`` / ``lane.mismatch`` (422), ``lane.unknown`` (404;
+    also for a lane that exists only at another site, never confirming it), ``lane.other_site``
+    (403: the device is bound to a lane of another site, a configuration error)."""
+    bound = device.lane
+    if bound is not None and bound.gate.site_id != device.site_id:
+        raise DomainError(
+            "lane.other_site", "设备所绑定的通道不属于本设备的场所，请联系管理员", {"field": "lane"}
+        )
+    if not lane_ref:
+        if bound is None:
+            raise InvalidInput(
+                "lane.required",
+                "本设备未绑定通道，请求须带 lane（出入口编码/通道编码）",
+                {"field": "lane"},
+            )
+        return Lane.objects.select_related("gate__site").get(pk=bound.pk)
+    gate_code, sep, lane_code = lane_ref.strip().partition("/")
+    if not sep or not gate_code or not lane_code or "/" in lane_code:
+        raise InvalidInput(
+            "lane.format", "通道应写作 出入口编码/通道编码，例如 east/walk-in", {"field": "lane"}
+        )
+    lane = (
+        Lane.objects.filter(gate__site_id=device.site_id, gate__code=gate_code, code=lane_code)
+        .select_related("gate__site")
+        .first()
+    )
+    if lane is None:
+        raise DomainError("lane.unknown", "本场所没有这个通道", {"field": "lane", "lane": lane_ref})
+    if bound is not None and lane.pk != bound.pk:
+        raise InvalidInput(
+            "lane.mismatch", "请求的通道与设备绑定的通道不一致", {"field": "lane", "lane": lane_ref}
+        )
+    return lane
+
+
+def check_read_time(*, at: datetime | None, now: datetime) -> None:
+    """A replayed read: at most 7 days old, at most 2 minutes ahead of the server's clock."""
+    if at is None:
+        return
+    if timezone.is_naive(at):
+        raise InvalidInput(
+            "at.invalid", "读卡时间须带时区，例如 2026-11-24T09:30:00+08:00", {"field": "at"}
+        )
+    if at > now + MAX_CLOCK_SKEW:
+        raise InvalidInput("at.invalid", "读卡时间晚于服务器时间，请校准设备时钟", {"field": "at"})
+    if at < now - MAX_REPLAY_AGE:
+        raise InvalidInput("at.invalid", "读卡时间早于7天前，不能再补传", {"field": "at"})
+
+
+def _stored(device: Device, nonce: str, digest: str) -> DeviceAnswer | None:
+    row = DeviceRequest.objects.filter(device=device, nonce=nonce).first()
+    if row is None:
+        return None
+    if row.body_digest != digest:
+        raise DomainError(
+            "nonce.reused",
+            "请求编号（nonce）已用于另一笔不同内容的请求，请换一个新的编号",
+            {"field": "nonce"},
+        )
+    return DeviceAnswer({**row.response, "replayed": True}, True)
+
+
+def device_decide(
+    *,
+    device: Device,
+    nonce: str,
+    body: dict[str, Any],
+    lane_ref: str | None,
+    kind: str,
+    value: str,
+    at: datetime | None,
+    health: HealthFacts | None,
+    now: datetime,
+) -> DeviceAnswer:
+    """Decide a device's read once per ``nonce``.
+
+    A nonce seen before with the same ``body`` answers the stored reply (``replayed``) and writes
+    nothing; with another body it raises ``nonce.reused``. Otherwise the decision, its event and
+    the ``DeviceRequest`` are written in one transaction; a concurrent duplicate that loses the
+    race on the unique (device, nonce) constraint is rolled back entirely and answers the
+    winner's reply. Invalid input raises before anything is written."""
+    digest = body_digest(body)
+    answer = _stored(device, nonce, digest)
+    if answer is not None:
+        return answer
+    lane = device_lane(device=device, lane_ref=lane_ref)
+    check_read_time(at=at, now=now)
+    try:
+        with transaction.atomic():
+            # Claim the nonce first: a concurrent duplicate waits here (or fails) before deciding.
+            row = DeviceRequest.objects.create(
+                device=device, nonce=nonce, body_digest=digest, received_at=now
+            )
+            result = gate_read(
+                lane=lane,
+                kind=kind,
+                value=value,
+                now=now,
+                at=at,
+                device=device,
+                source=EventSource.DEVICE,
+                health=health,
+            )
+            response = decision_json(result.decision, result.event)
+            row.response = response
+            row.event = result.event
+            row.status_code = 200
+            row.save(update_fields=["response", "event", "status_code"])
+            Device.objects.filter(pk=device.pk).update(last_seen_at=now)
+            device.last_seen_at = now
+    except IntegrityError:
+        answer = _stored(device, nonce, digest)
+        if answer is None:
+            raise
+        return answer
+    return DeviceAnswer({**response, "replayed": False}, False)

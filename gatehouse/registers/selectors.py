@@ -1,0 +1,468 @@
+"""Reading the registers (SPEC §11), the event log (§12) and who is on site now (VI-03).
+
+Every read is scoped to one site and shows personal data masked only. Each register has a query
+(``visitor_register`` …) and the columns of its printed form (``VISIT_COLUMNS`` + ``visit_row``),
+used by the page and the xlsx export alike.
+
+"On site now" never scans the event log: visitors come from ``Visit.status='inside'`` (index
+``visit_inside_idx``) and employees out from open ``StaffExit`` rows (``staff_exit_open_idx``).
+The event log pages by keyset on ``(at, id)`` over the ``(site, -at)`` index, never counting.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.db.models import F, Q, QuerySet
+from django.utils.functional import Promise
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from gatehouse.access.models import AccessEvent, Notice, StaffExit
+from gatehouse.core.access import Entrant
+from gatehouse.core.masking import mask_name
+from gatehouse.sites.models import Gate, Site
+from gatehouse.visitors.models import MailItem, Visit, VisitStatus
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+EVENTS_PER_PAGE = 50
+WORKER_KINDS = frozenset({Entrant.DECORATION_WORKER.value, Entrant.ONE_TIME_WORKER.value})
+OVERSTAY_KIND = "visitor.overstay"
+# Notices shown as alerts on the "on site now" page (last 24 h).
+ALERT_KINDS = ("blacklist.hit", "epidemic.fever", "epidemic.code_abnormal", OVERSTAY_KIND)
+ALERT_WINDOW = timedelta(hours=24)
+
+
+@dataclass(frozen=True)
+class Row:
+    """One line of a register as shown and exported: text cells, a CSS class, the object."""
+
+    cells: tuple[str, ...]
+    css: str = ""
+    obj: Any = None
+
+
+# -- time helpers ---------------------------------------------------------------------------------
+
+
+def local(dt: datetime | None) -> datetime | None:
+    return dt.astimezone(SHANGHAI) if dt is not None else None
+
+
+def day_start(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=SHANGHAI)
+
+
+def _window(qs: QuerySet, name: str, date_from: date | None, date_to: date | None) -> QuerySet:
+    if date_from is not None:
+        qs = qs.filter(**{f"{name}__gte": day_start(date_from)})
+    if date_to is not None:
+        qs = qs.filter(**{f"{name}__lt": day_start(date_to + timedelta(days=1))})
+    return qs
+
+
+def _hm(dt: datetime | None, day: date | None = None) -> str:
+    """``14:05``; with the month and day when it is not on ``day`` (left the next morning)."""
+    if dt is None:
+        return "—"
+    when = local(dt)
+    assert when is not None
+    return f"{when:%H:%M}" if day is not None and when.date() == day else f"{when:%m-%d %H:%M}"
+
+
+def _stamp(dt: datetime | None, seconds: bool = False) -> str:
+    when = local(dt)
+    if when is None:
+        return "—"
+    return f"{when:%Y-%m-%d %H:%M:%S}" if seconds else f"{when:%Y-%m-%d %H:%M}"
+
+
+def _user_name(user: Any) -> str:
+    if user is None:
+        return "—"
+    return user.get_full_name() or user.get_username()
+
+
+def closing_at(site: Site, now: datetime) -> datetime:
+    """Today's visitor closing time at ``site`` (Asia/Shanghai)."""
+    today = local(now).date()  # type: ignore[union-attr]
+    return datetime.combine(today, site.visitor_closing_time, tzinfo=SHANGHAI)
+
+
+def overdue_reason(visit: Visit, site: Site, now: datetime) -> str:
+    """Why a visitor still inside is overdue (VI-03), or "" if they are not."""
+    today = local(now).date()  # type: ignore[union-attr]
+    if visit.time_limit_at is not None and now > visit.time_limit_at:
+        return gettext("已超过限时离开时间 %(time)s") % {"time": _hm(visit.time_limit_at, today)}
+    if visit.time_in is not None and local(visit.time_in).date() < today:  # type: ignore[union-attr]
+        return gettext("在园过夜，至今未登记离开")
+    if now >= closing_at(site, now):
+        return gettext("已过访客离场时间 %(time)s") % {"time": f"{site.visitor_closing_time:%H:%M}"}
+    return ""
+
+
+# -- 来客进出登记表 (VI-01) --
+
+VISIT_COLUMNS: tuple[str | Promise, ...] = (
+    _("日期"),
+    _("姓名"),
+    _("身份证号"),
+    _("电话"),
+    _("来访类别"),
+    _("来访事由"),
+    _("被访人/房号"),
+    _("随行人数"),
+    _("进入时间"),
+    _("离开时间"),
+    _("状态"),
+    _("登记人"),
+)
+
+
+def visitor_register(
+    site: Site,
+    *,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    q: str = "",
+    status: str = "",
+    kind: str = "",
+) -> QuerySet[Visit]:
+    """Rows of 来客进出登记表 registered between the dates, newest first: one row per visit."""
+    qs = _window(Visit.objects.filter(site=site), "registered_at", date_from, date_to)
+    if q:
+        qs = qs.filter(
+            Q(name__icontains=q)
+            | Q(house__number__icontains=q)
+            | Q(host_text__icontains=q)
+            | Q(purpose__icontains=q)
+            | Q(company__icontains=q)
+            | Q(phone_last4=q)
+            | Q(id_number_masked__endswith=q)
+        )
+    if status:
+        qs = qs.filter(status=status)
+    if kind:
+        qs = qs.filter(kind=kind)
+    return qs.select_related("house", "host", "registered_by").order_by("-registered_at", "-pk")
+
+
+def _host_label(visit: Visit) -> str:
+    parts = []
+    if visit.house is not None:
+        parts.append(visit.house.number)
+    if visit.host is not None:
+        parts.append(mask_name(visit.host.name))
+    if visit.host_text:
+        parts.append(visit.host_text)
+    return " / ".join(parts) or "—"
+
+
+def visit_row(visit: Visit) -> Row:
+    day = local(visit.registered_at).date()  # type: ignore[union-attr]
+    css = {
+        VisitStatus.INSIDE: "row-inside",
+        VisitStatus.REFUSED: "row-refused",
+        VisitStatus.WAITING: "row-waiting",
+    }.get(visit.status, "")
+    return Row(
+        (
+            f"{day:%Y-%m-%d}",
+            mask_name(visit.name),
+            visit.id_number_masked or "—",
+            visit.phone_masked or "—",
+            str(visit.get_kind_display()),
+            visit.purpose,
+            _host_label(visit),
+            str(visit.companions),
+            _hm(visit.time_in, day),
+            _hm(visit.time_out, day),
+            str(visit.get_status_display()),
+            _user_name(visit.registered_by),
+        ),
+        css,
+        visit,
+    )
+
+
+# -- 上班中途进出员工登记表 (P-12) --
+
+STAFF_EXIT_COLUMNS: tuple[str | Promise, ...] = (
+    _("日期"),
+    _("姓名"),
+    _("部门"),
+    _("外出时间"),
+    _("返回时间"),
+    _("事由"),
+    _("审批人"),
+    _("登记人"),
+)
+
+
+def staff_exit_register(
+    site: Site,
+    *,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    q: str = "",
+    status: str = "",
+) -> QuerySet[StaffExit]:
+    qs = _window(StaffExit.objects.filter(site=site), "out_at", date_from, date_to)
+    if q:
+        qs = qs.filter(
+            Q(person__name__icontains=q)
+            | Q(enterprise_name__icontains=q)
+            | Q(reason__icontains=q)
+            | Q(approver__icontains=q)
+        )
+    if status == "out":
+        qs = qs.filter(back_at__isnull=True)
+    elif status == "back":
+        qs = qs.filter(back_at__isnull=False)
+    return qs.select_related("person", "registered_by").order_by("-out_at", "-pk")
+
+
+def staff_exit_row(row: StaffExit) -> Row:
+    day = local(row.out_at).date()  # type: ignore[union-attr]
+    return Row(
+        (
+            f"{day:%Y-%m-%d}",
+            mask_name(row.person.name),
+            row.enterprise_name or "—",
+            _hm(row.out_at, day),
+            _hm(row.back_at, day) if row.back_at else str(_("未返回")),
+            row.reason,
+            row.approver or "—",
+            _user_name(row.registered_by),
+        ),
+        "row-out" if row.back_at is None else "",
+        row,
+    )
+
+
+# -- 外来信件报刊登记表 (VI-04) --
+
+MAIL_COLUMNS: tuple[str | Promise, ...] = (
+    _("收到时间"),
+    _("类别"),
+    _("寄件单位/人"),
+    _("收件人"),
+    _("收件部门/房号"),
+    _("件数"),
+    _("通知时间"),
+    _("领取时间"),
+    _("领取人"),
+    _("登记人"),
+)
+
+
+def mail_register(
+    site: Site,
+    *,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    q: str = "",
+    status: str = "",
+) -> QuerySet[MailItem]:
+    qs = _window(MailItem.objects.filter(site=site), "received_at", date_from, date_to)
+    if q:
+        qs = qs.filter(
+            Q(recipient_name__icontains=q) | Q(recipient_unit__icontains=q) | Q(sender__icontains=q)
+        )
+    if status == "waiting":
+        qs = qs.filter(handed_at__isnull=True)
+    elif status == "handed":
+        qs = qs.filter(handed_at__isnull=False)
+    return qs.select_related("received_by").order_by("-received_at", "-pk")
+
+
+def mail_row(item: MailItem) -> Row:
+    day = local(item.received_at).date()  # type: ignore[union-attr]
+    return Row(
+        (
+            _stamp(item.received_at),
+            str(item.get_kind_display()),
+            item.sender or "—",
+            mask_name(item.recipient_name),
+            item.recipient_unit or "—",
+            str(item.count),
+            _hm(item.notified_at, day),
+            _hm(item.handed_at, day),
+            mask_name(item.handed_to) if item.handed_to else "—",
+            _user_name(item.received_by),
+        ),
+        "row-waiting" if item.handed_at is None else "",
+        item,
+    )
+
+
+# -- the event log (§12) --
+
+EVENT_COLUMNS: tuple[str | Promise, ...] = (
+    _("时间"),
+    _("出入口/通道"),
+    _("方向"),
+    _("通行类别"),
+    _("通行人"),
+    _("凭证"),
+    _("结果"),
+    _("原因"),
+    _("规则"),
+    _("值班人员"),
+)
+
+
+@dataclass(frozen=True)
+class EventPage:
+    rows: list[Row]
+    next_cursor: str = ""  # "" when this is the last page
+
+
+def gate_choices(site: Site) -> list[tuple[str, str]]:
+    return list(Gate.objects.filter(site=site).order_by("code").values_list("code", "name"))
+
+
+def events(
+    site: Site,
+    *,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    outcome: str = "",
+    q: str = "",
+    gate: str = "",
+    before: tuple[datetime, int] | None = None,
+    limit: int = EVENTS_PER_PAGE,
+) -> EventPage:
+    """Gate decisions of ``site``, newest first, ``limit`` a page after the cursor ``before``."""
+    qs = _window(AccessEvent.objects.filter(site=site), "at", date_from, date_to)
+    if outcome:
+        qs = qs.filter(outcome=outcome)
+    if gate:
+        qs = qs.filter(lane__gate__code=gate)
+    if q:
+        qs = qs.filter(
+            Q(subject__icontains=q)
+            | Q(credential_masked__icontains=q)
+            | Q(reason__icontains=q)
+            | Q(message__icontains=q)
+        )
+    if before is not None:
+        at, pk = before
+        qs = qs.filter(Q(at__lt=at) | Q(at=at, pk__lt=pk))
+    found = list(qs.select_related("lane__gate", "guard").order_by("-at", "-pk")[: limit + 1])
+    more = len(found) > limit
+    found = found[:limit]
+    cursor = f"{found[-1].at.isoformat()}|{found[-1].pk}" if more and found else ""
+    return EventPage([event_row(e) for e in found], cursor)
+
+
+def event_row(event: AccessEvent) -> Row:
+    reason = event.message + (f"（{event.reason}）" if event.reason else "")
+    if event.note:
+        reason += f" · {event.note}"
+    return Row(
+        (
+            _stamp(event.at, seconds=True),
+            f"{event.lane.gate.name}·{event.lane.name}",
+            str(event.get_direction_display()),
+            str(event.get_entrant_display()),
+            event.subject or "—",
+            event.credential_masked or "—",
+            str(event.get_outcome_display()),
+            reason,
+            event.rule or "—",
+            _user_name(event.guard) if event.guard_id else "—",
+        ),
+        f"row-{event.outcome}",
+        event,
+    )
+
+
+# -- who is on site now (VI-03) --
+
+
+@dataclass(frozen=True)
+class OnSiteVisit:
+    visit: Visit
+    name: str
+    kind: str
+    host: str
+    time_in: str
+    limit: str
+    overdue: str  # the reason it is overdue, "" if not
+
+
+@dataclass
+class OnSite:
+    now: datetime
+    closing_at: datetime
+    visitors: list[OnSiteVisit] = field(default_factory=list)
+    workers: list[OnSiteVisit] = field(default_factory=list)
+    staff_out: list[Row] = field(default_factory=list)
+
+    @property
+    def overdue_count(self) -> int:
+        return sum(1 for v in (*self.visitors, *self.workers) if v.overdue)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return {
+            "visitors": len(self.visitors),
+            "workers": len(self.workers),
+            "staff_out": len(self.staff_out),
+            "overdue": self.overdue_count,
+        }
+
+
+def inside_visits(site: Site) -> QuerySet[Visit]:
+    """Visits still inside (``visit_inside_idx``)."""
+    return (
+        Visit.objects.filter(site=site, status=VisitStatus.INSIDE)
+        .select_related("house", "host")
+        .order_by("time_in", "pk")
+    )
+
+
+def on_site_now(site: Site, now: datetime) -> OnSite:
+    result = OnSite(now=now, closing_at=closing_at(site, now))
+    today = local(now).date()  # type: ignore[union-attr]
+    for visit in inside_visits(site):
+        visit.site = site
+        item = OnSiteVisit(
+            visit=visit,
+            name=mask_name(visit.name),
+            kind=str(visit.get_kind_display()),
+            host=_host_label(visit),
+            time_in=_hm(visit.time_in, today),
+            limit=_hm(visit.time_limit_at, today) if visit.time_limit_at else "",
+            overdue=overdue_reason(visit, site, now),
+        )
+        (result.workers if visit.kind in WORKER_KINDS else result.visitors).append(item)
+    open_exits = (
+        StaffExit.objects.filter(site=site, back_at__isnull=True)
+        .select_related("person", "registered_by")
+        .order_by("out_at", "pk")
+    )
+    result.staff_out = [staff_exit_row(row) for row in open_exits]
+    return result
+
+
+def alerts(site: Site, now: datetime) -> list[Notice]:
+    """Blacklist hits, fever/abnormal health codes and overstays of the last 24 hours."""
+    return list(
+        Notice.objects.filter(site=site, kind__in=ALERT_KINDS, created_at__gte=now - ALERT_WINDOW)
+        .select_related("acknowledged_by")
+        .order_by(F("acknowledged_at").asc(nulls_first=True), "-created_at")[:100]
+    )
+
+
+def notice_at(site: Site, pk: int) -> Notice | None:
+    return Notice.objects.filter(site=site, pk=pk).first()
+
+
+def rows_of(items: Sequence[Any] | QuerySet, row: Any) -> list[Row]:
+    return [row(item) for item in items]

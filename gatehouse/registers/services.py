@@ -1,0 +1,83 @@
+"""Writes of the registers app: flagging visitors still inside after closing time (VI-03) and
+acknowledging an alert. Keyword-only, given ``now``; they never read the clock."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+from django.utils import translation
+
+from gatehouse.access.models import Notice, NoticeAudience
+from gatehouse.audit.services import audit_record, snapshot
+from gatehouse.core.errors import DomainError
+from gatehouse.core.masking import mask_name
+from gatehouse.registers.selectors import OVERSTAY_KIND, inside_visits, overdue_reason
+from gatehouse.sites.models import Site
+
+
+def overstay_ref(visit_pk: int) -> str:
+    return f"visit:{visit_pk}"
+
+
+@transaction.atomic
+def flag_overstays(*, site: Site, now: datetime) -> int:
+    """VI-03: one guard notice for every visitor still inside after closing time (or past their
+    time limit). Idempotent: a visit already flagged is never flagged again. Returns how many
+    notices were created."""
+    # Serialise concurrent runs for a site (PostgreSQL; SQLite writes are serial anyway).
+    Site.objects.select_for_update().filter(pk=site.pk).first()
+    with translation.override("zh-hans"):  # the notice is stored text: the default language
+        overdue = [(v, overdue_reason(v, site, now)) for v in inside_visits(site)]
+        overdue = [(v, why) for v, why in overdue if why]
+        if not overdue:
+            return 0
+        flagged = set(
+            Notice.objects.filter(
+                site=site,
+                kind=OVERSTAY_KIND,
+                object_ref__in=[overstay_ref(v.pk) for v, _why in overdue],
+            ).values_list("object_ref", flat=True)
+        )
+        fresh = [
+            Notice(
+                site=site,
+                audience=NoticeAudience.GUARD,
+                kind=OVERSTAY_KIND,
+                message=_overstay_message(visit, why),
+                object_ref=overstay_ref(visit.pk),
+                created_at=now,
+            )
+            for visit, why in overdue
+            if overstay_ref(visit.pk) not in flagged
+        ]
+    Notice.objects.bulk_create(fresh)
+    return len(fresh)
+
+
+def _overstay_message(visit: Any, why: str) -> str:
+    target = visit.house.number if visit.house is not None else visit.host_text
+    where = f"（{target}）" if target else ""
+    return f"来客{mask_name(visit.name)}{where}{why}，请核实并登记离开"[:300]
+
+
+@transaction.atomic
+def notice_acknowledge(*, notice: Notice, actor: Any, now: datetime) -> Notice:
+    """Mark an alert as handled by ``actor``; audited. A second acknowledgement is refused."""
+    locked = Notice.objects.select_for_update().get(pk=notice.pk)
+    if locked.acknowledged_at is not None:
+        raise DomainError("notice.acknowledged", "该提醒已经处理过了")
+    before = snapshot(locked)
+    locked.acknowledged_at = now
+    locked.acknowledged_by = actor if getattr(actor, "is_authenticated", False) else None
+    locked.save(update_fields=["acknowledged_at", "acknowledged_by"])
+    audit_record(
+        action="notice.acknowledge",
+        obj=locked,
+        actor=actor,
+        before=before,
+        after=snapshot(locked),
+        at=now,
+    )
+    return locked

@@ -1,0 +1,59 @@
+/* Gatehouse booth console: the scan box clears and refocuses after each read, and htmx swaps
+   the 4xx fragments that carry a Chinese error message (htmx 2 does not swap them by default). */
+(function () {
+  "use strict";
+
+  function scanInput() {
+    return document.querySelector("#scan-form input[name='value']");
+  }
+
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var status = event.detail.xhr.status;
+    if (status === 400 || status === 422) {
+      event.detail.shouldSwap = true;
+      event.detail.isError = false;
+    }
+  });
+
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var form = event.detail.elt;
+    if (form && form.hasAttribute && form.hasAttribute("data-scan")) {
+      form.reset();
+      var input = scanInput();
+      if (input) {
+        input.focus();
+      }
+    }
+  });
+
+  // After a decision from a pending request, bring the guard back to the scan box.
+  document.addEventListener("htmx:afterSwap", function (event) {
+    if (event.detail.target && event.detail.target.id === "decision") {
+      var input = scanInput();
+      if (input && document.activeElement && document.activeElement.tagName !== "INPUT") {
+        input.focus();
+      }
+    }
+  });
+
+  // A search box inside a form must not submit the form on Enter.
+  document.addEventListener("keydown", function (event) {
+    var el = event.target;
+    if (event.key === "Enter" && el && el.hasAttribute && el.hasAttribute("data-no-enter")) {
+      event.preventDefault();
+    }
+  });
+
+  // The direction toggle shows which side is on at once.
+  document.addEventListener("change", function (event) {
+    var el = event.target;
+    if (el && el.name === "direction" && el.closest) {
+      var box = el.closest(".toggle");
+      if (box) {
+        box.querySelectorAll(".toggle-option").forEach(function (opt) {
+          opt.classList.toggle("on", opt.contains(el));
+        });
+      }
+    }
+  });
+})();

@@ -1,0 +1,163 @@
+"""Pass pages for the service centre and the security manager (URLs under /passes/).
+
+Thin: ``state_with`` for the site and the role, a form, one service call, render."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import segno
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from gatehouse.accounts.models import Role
+from gatehouse.console.context import state_with
+from gatehouse.core.errors import DomainError
+from gatehouse.visitors import passes
+from gatehouse.visitors.models import Pass
+from gatehouse.visitors.pass_forms import PassFilterForm, PassIssueForm, PassRevokeForm
+
+PASS_ROLES = frozenset({Role.FRONT_DESK, Role.SECURITY_MANAGER})
+PER_PAGE = 20
+STATUS_LABELS = {
+    passes.PassStatus.ACTIVE: gettext_lazy("有效"),
+    passes.PassStatus.EXPIRED: gettext_lazy("已过期"),
+    passes.PassStatus.REVOKED: gettext_lazy("已撤销"),
+}
+
+
+def _partial(request: HttpRequest) -> bool:
+    htmx = getattr(request, "htmx", None)
+    return bool(htmx) and not htmx.boosted and not htmx.history_restore_request
+
+
+def _pass_here(request: HttpRequest, pk: int) -> tuple[Any, Pass]:
+    state = state_with(request, PASS_ROLES)
+    found = passes.pass_at(state.site, pk)
+    if found is None:
+        raise Http404
+    return state, found
+
+
+def _status(p: Pass, now: Any) -> dict[str, Any]:
+    code = passes.pass_status(p, now)
+    return {"code": code, "label": STATUS_LABELS[code]}
+
+
+@login_required
+@require_GET
+def pass_list(request: HttpRequest) -> HttpResponse:
+    state = state_with(request, PASS_ROLES)
+    now = timezone.now()
+    form = PassFilterForm(request.GET or None)
+    if form.is_bound and form.is_valid():
+        found = passes.search_passes(state.site, now=now, **form.cleaned_data)
+    elif form.is_bound:
+        found = Pass.objects.none()
+    else:
+        found = passes.search_passes(state.site, now=now)
+    page = Paginator(found, PER_PAGE).get_page(request.GET.get("page"))
+    rows = [{"pass": p, "status": _status(p, now)} for p in page.object_list]
+    context = {"form": form, "page": page, "rows": rows}
+    template = "visitors/passes/_results.html" if _partial(request) else "visitors/passes/list.html"
+    response = render(request, template, context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def pass_issue(request: HttpRequest) -> HttpResponse:
+    state = state_with(request, PASS_ROLES)
+    now = timezone.now()
+    if request.method == "POST":
+        form = PassIssueForm(request.POST)
+        if form.is_valid():
+            try:
+                issued = passes.pass_issue(
+                    site=state.site, actor=request.user, now=now, **form.cleaned_data
+                )
+            except DomainError as exc:
+                field = exc.details.get("field")
+                form.add_error(field if field in form.fields else None, exc.message)
+            else:
+                messages.success(request, _("出入证 %(number)s 已签发") % {"number": issued.number})
+                return redirect("passes:detail", pk=issued.pk)
+        return render(request, "visitors/passes/issue.html", {"form": form}, status=422)
+    start = timezone.localtime(now).replace(second=0, microsecond=0)
+    kind = request.GET.get("kind", "")
+    form = PassIssueForm(
+        initial={
+            "kind": kind or "decoration",
+            "valid_from": start,
+            "valid_until": start + timedelta(days=7),
+        }
+    )
+    return render(request, "visitors/passes/issue.html", {"form": form})
+
+
+def _detail_context(p: Pass, **extra: Any) -> dict[str, Any]:
+    now = timezone.now()
+    return {
+        "pass": p,
+        "status": _status(p, now),
+        "revoke_form": extra.pop("revoke_form", None) or PassRevokeForm(),
+        "visits": list(p.visits.order_by("-registered_at")[:20]),
+        **extra,
+    }
+
+
+@login_required
+@require_GET
+def pass_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    _state, found = _pass_here(request, pk)
+    return render(request, "visitors/passes/detail.html", _detail_context(found))
+
+
+@login_required
+@require_POST
+def pass_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    _state, found = _pass_here(request, pk)
+    form = PassRevokeForm(request.POST)
+    if form.is_valid():
+        try:
+            passes.pass_revoke(
+                pass_=found,
+                actor=request.user,
+                reason=form.cleaned_data["reason"],
+                now=timezone.now(),
+            )
+        except DomainError as exc:
+            form.add_error("reason", exc.message)
+        else:
+            messages.success(request, _("出入证 %(number)s 已撤销") % {"number": found.number})
+            return redirect("passes:detail", pk=found.pk)
+    context = _detail_context(found, revoke_form=form)
+    return render(request, "visitors/passes/detail.html", context, status=422)
+
+
+@login_required
+@require_GET
+def pass_print(request: HttpRequest, pk: int) -> HttpResponse:
+    state, found = _pass_here(request, pk)
+    payload = passes.pass_qr(found)
+    svg = segno.make(payload, error="m").svg_inline(scale=4, border=2, title=found.number)
+    context = {
+        "pass": found,
+        "site": state.site,
+        "status": _status(found, timezone.now()),
+        "qr_svg": mark_safe(svg),  # noqa: S308 -- segno renders our own signed payload
+    }
+    response = render(request, "visitors/passes/print.html", context)
+    response["Cache-Control"] = "no-store"
+    return response

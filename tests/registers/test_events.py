@@ -1,0 +1,112 @@
+"""The event log (SPEC §12): every decision, refusals with their reasons, newest first."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.urls import reverse
+
+from gatehouse.access.models import AccessEvent
+from gatehouse.access.services import GateInput, gate_decide
+from gatehouse.core.access import Entrant, Outcome
+from gatehouse.registers import selectors
+from tests.conftest import NOW
+
+
+def body(response) -> str:
+    return response.content.decode()
+
+
+def unknown_card(lane, guard, at):
+    return gate_decide(
+        GateInput(
+            lane=lane,
+            entrant=Entrant.CREDENTIAL,
+            credential=None,
+            presented_kind="card",
+            presented_masked="****BEEF",
+        ),
+        now=at,
+        guard=guard,
+    )
+
+
+def test_the_event_log_shows_a_refused_unknown_card_with_its_reason(
+    client, manager_a, guard_a, walk_in_a, card_a
+):
+    # rule P-11
+    refused = unknown_card(walk_in_a, guard_a, NOW)
+    assert refused.decision.outcome is Outcome.REFUSE
+    assert refused.decision.reason == "credential.unknown" and refused.decision.rule == "P-11"
+    event = AccessEvent.objects.get(outcome="refuse")
+    assert event.reason == "credential.unknown" and event.credential_masked == "****BEEF"
+    allowed = gate_decide(
+        GateInput(lane=walk_in_a, credential=card_a, presented_kind="card"),
+        now=NOW + timedelta(minutes=1),
+    )
+    assert allowed.decision.reason == "resident.card"
+
+    client.force_login(manager_a)
+    url = reverse("registers:events")
+    page = body(client.get(url))
+    assert "未登记的卡或凭证，陌生人不得入内" in page and "credential.unknown" in page
+    assert "P-11" in page and "****BEEF" in page and 'class="row-refuse"' in page
+    assert page.index("resident.card") < page.index("credential.unknown")  # newest first
+
+    refusals = body(client.get(url, {"outcome": "refuse"}))
+    assert "credential.unknown" in refusals and "resident.card" not in refusals
+    allows = body(client.get(url, {"outcome": "allow"}))
+    assert "resident.card" in allows and "credential.unknown" not in allows
+    by_text = body(client.get(url, {"q": "BEEF", "gate": "east", "date_from": "2026-11-24"}))
+    assert "credential.unknown" in by_text and "resident.card" not in by_text
+    assert "credential.unknown" not in body(client.get(url, {"gate": "west"}))
+
+
+def test_the_event_log_pages_by_keyset(site_a, guard_a, walk_in_a):
+    for minute in range(3):
+        unknown_card(walk_in_a, guard_a, NOW + timedelta(minutes=minute))
+    first = selectors.events(site_a, limit=2)
+    assert [r.obj.at for r in first.rows] == [
+        NOW + timedelta(minutes=2),
+        NOW + timedelta(minutes=1),
+    ]
+    assert first.next_cursor
+    at, pk = first.next_cursor.rsplit("|", 1)
+    from datetime import datetime
+
+    rest = selectors.events(site_a, limit=2, before=(datetime.fromisoformat(at), int(pk)))
+    assert [r.obj.at for r in rest.rows] == [NOW] and rest.next_cursor == ""
+
+
+def test_the_older_link_of_the_page_works(client, manager_a, site_a, guard_a, walk_in_a):
+    for minute in range(51):
+        unknown_card(walk_in_a, guard_a, NOW + timedelta(minutes=minute))
+    client.force_login(manager_a)
+    url = reverse("registers:events")
+    first = body(client.get(url))
+    assert first.count('class="row-refuse"') == 50 and "before=" in first
+    cursor = selectors.events(site_a).next_cursor
+    older = client.get(url, {"before": cursor})
+    assert body(older).count('class="row-refuse"') == 1
+    broken = client.get(url, {"before": "yesterday"})
+    assert broken.status_code == 200 and "翻页参数不正确" in body(broken)
+
+
+def test_the_unfiltered_log_polls_for_new_events_and_a_filtered_one_does_not(
+    client, manager_a, guard_a, walk_in_a
+):
+    unknown_card(walk_in_a, guard_a, NOW)
+    client.force_login(manager_a)
+    url = reverse("registers:events")
+    live = client.get(url, headers={"HX-Request": "true"})
+    assert 'hx-trigger="every 5s"' in body(live) and "<html" not in body(live)
+    filtered = client.get(url, {"outcome": "refuse"}, headers={"HX-Request": "true"})
+    assert 'hx-trigger="every 5s"' not in body(filtered)
+    assert "credential.unknown" in body(filtered)
+
+
+def test_another_sites_events_never_show(client, manager_b, guard_a, walk_in_a):
+    unknown_card(walk_in_a, guard_a, NOW)
+    client.force_login(manager_b)
+    page = body(client.get(reverse("registers:events")))
+    assert "credential.unknown" not in page and "本场所还没有通行记录" in page
