@@ -194,3 +194,34 @@ def resident_user_a(resident_a):
     resident_a.user = user
     resident_a.save(update_fields=["user"])
     return user
+
+
+@pytest.fixture
+def file_database(transactional_db, tmp_path):
+    """Run a threaded test on a file copy of the in-memory SQLite test database.
+
+    SQLite's in-memory shared-cache database fails a table lock at once ("database table is
+    locked") where the project's WAL file database waits its busy timeout; concurrency tests
+    need the real behaviour. On PostgreSQL this does nothing."""
+    import sqlite3
+
+    from django.db import connection
+
+    if connection.vendor != "sqlite" or not connection.is_in_memory_db():
+        yield
+        return
+    connection.ensure_connection()
+    memory = connection.connection
+    path = tmp_path / "threads.sqlite3"
+    target = sqlite3.connect(path)
+    memory.backup(target)
+    target.close()
+    name = connection.settings_dict["NAME"]
+    connection.connection = None  # keep the in-memory database alive, unused
+    connection.settings_dict["NAME"] = str(path)
+    try:
+        yield
+    finally:
+        connection.close()
+        connection.settings_dict["NAME"] = name
+        connection.connection = memory

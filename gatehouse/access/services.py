@@ -20,6 +20,7 @@ from gatehouse.access.models import (
     Presence,
     StaffExit,
 )
+from gatehouse.audit.services import audit_record, snapshot
 from gatehouse.core.access import (
     CredentialFacts,
     CredentialKind,
@@ -42,6 +43,7 @@ from gatehouse.core.access import (
     Register,
     decide,
 )
+from gatehouse.core.errors import DomainError
 from gatehouse.core.masking import mask_name
 from gatehouse.people.models import BlacklistEntry, BlacklistKind, Credential, Person
 from gatehouse.sites.models import Lane, Site
@@ -407,3 +409,31 @@ def _apply(
             StaffExit.objects.filter(person=person, back_at__isnull=True).update(
                 back_at=when, back_event=event
             )
+
+
+@transaction.atomic
+def notice_acknowledge(
+    *, notice: Notice, actor: Any, now: datetime, repeat_ok: bool = False
+) -> Notice:
+    """Mark a notice handled (an alert) or read (a resident's own notice); audited.
+
+    A second acknowledgement is refused (``notice.acknowledged``) unless ``repeat_ok``, when it
+    is a no-op (a resident tapping "read" twice)."""
+    locked = Notice.objects.select_for_update().get(pk=notice.pk)
+    if locked.acknowledged_at is not None:
+        if repeat_ok:
+            return locked
+        raise DomainError("notice.acknowledged", "该提醒已经处理过了")
+    before = snapshot(locked)
+    locked.acknowledged_at = now
+    locked.acknowledged_by = actor if getattr(actor, "is_authenticated", False) else None
+    locked.save(update_fields=["acknowledged_at", "acknowledged_by"])
+    audit_record(
+        action="notice.acknowledge",
+        obj=locked,
+        actor=actor,
+        before=before,
+        after=snapshot(locked),
+        at=now,
+    )
+    return locked

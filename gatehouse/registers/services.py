@@ -10,8 +10,6 @@ from django.db import transaction
 from django.utils import translation
 
 from gatehouse.access.models import Notice, NoticeAudience
-from gatehouse.audit.services import audit_record, snapshot
-from gatehouse.core.errors import DomainError
 from gatehouse.core.masking import mask_name
 from gatehouse.registers.selectors import OVERSTAY_KIND, inside_visits, overdue_reason
 from gatehouse.sites.models import Site
@@ -60,24 +58,3 @@ def _overstay_message(visit: Any, why: str) -> str:
     target = visit.house.number if visit.house is not None else visit.host_text
     where = f"（{target}）" if target else ""
     return f"来客{mask_name(visit.name)}{where}{why}，请核实并登记离开"[:300]
-
-
-@transaction.atomic
-def notice_acknowledge(*, notice: Notice, actor: Any, now: datetime) -> Notice:
-    """Mark an alert as handled by ``actor``; audited. A second acknowledgement is refused."""
-    locked = Notice.objects.select_for_update().get(pk=notice.pk)
-    if locked.acknowledged_at is not None:
-        raise DomainError("notice.acknowledged", "该提醒已经处理过了")
-    before = snapshot(locked)
-    locked.acknowledged_at = now
-    locked.acknowledged_by = actor if getattr(actor, "is_authenticated", False) else None
-    locked.save(update_fields=["acknowledged_at", "acknowledged_by"])
-    audit_record(
-        action="notice.acknowledge",
-        obj=locked,
-        actor=actor,
-        before=before,
-        after=snapshot(locked),
-        at=now,
-    )
-    return locked

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
+from gatehouse.access.services import notice_acknowledge
 from gatehouse.accounts.models import Role
 from gatehouse.console.context import state_with
 from gatehouse.core.errors import DomainError
@@ -228,7 +229,7 @@ def ack_notice(request: HttpRequest, pk: int) -> HttpResponse:
     now = timezone.now()
     error = ""
     try:
-        services.notice_acknowledge(notice=notice, actor=request.user, now=now)
+        notice_acknowledge(notice=notice, actor=request.user, now=now)
     except DomainError as exc:
         error = exc.message
     if _partial(request):

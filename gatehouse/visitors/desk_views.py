@@ -153,7 +153,7 @@ def invite(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "error": error,
-        "recent": _with_status(list(invitations.invitations_at(state.site)[:10]), now),
+        "recent": invitations.with_status(list(invitations.invitations_at(state.site)[:10]), now),
     }
     return render(request, "visitors/desk/invite.html", context, status=400 if error else 200)
 
@@ -166,13 +166,6 @@ def window_initial(now: Any) -> dict[str, Any]:
     return {"date": start.date(), "start_time": start.time(), "end_time": end_time}
 
 
-def _with_status(rows: list[Invitation], now: Any) -> list[Invitation]:
-    for inv in rows:
-        inv.status_code = invitations.invitation_status(inv, now)
-        inv.status_label = invitations.STATUS_LABELS[inv.status_code]
-    return rows
-
-
 @login_required
 @require_GET
 def invitation(request: HttpRequest, pk: int) -> HttpResponse:
@@ -183,7 +176,7 @@ def invitation(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _invitation_context(inv: Invitation, **extra: Any) -> dict[str, Any]:
     now = timezone.now()
-    _with_status([inv], now)
+    invitations.with_status([inv], now)
     payload = invitations.invitation_qr(inv)
     context = {"inv": inv, "payload": payload, "qr": "", **extra}
     if inv.status_code in ("upcoming", "valid"):

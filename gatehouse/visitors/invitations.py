@@ -16,7 +16,6 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from gatehouse.access.models import Notice
 from gatehouse.audit.services import audit_record, snapshot
 from gatehouse.core.errors import DomainError, InvalidInput
 from gatehouse.core.ids import parse_mobile
@@ -199,25 +198,12 @@ def qr_svg(payload: str) -> str:
     )
 
 
-@transaction.atomic
-def notice_acknowledge(*, notice: Notice, actor: Any, now: datetime) -> Notice:
-    """A resident marks one of their notices (visitor arrived, mail waiting) as read."""
-    locked = Notice.objects.select_for_update().get(pk=notice.pk)
-    if locked.acknowledged_at is not None:
-        return locked
-    before = snapshot(locked)
-    locked.acknowledged_at = now
-    locked.acknowledged_by = _actor(actor)
-    locked.save(update_fields=["acknowledged_at", "acknowledged_by"])
-    audit_record(
-        action="notice.acknowledge",
-        obj=locked,
-        actor=actor,
-        before=before,
-        after=snapshot(locked),
-        at=now,
-    )
-    return locked
+def with_status(rows: list[Invitation], now: Any) -> list[Invitation]:
+    """Annotate each invitation with its status code and label for the lists."""
+    for inv in rows:
+        inv.status_code = invitation_status(inv, now)  # type: ignore[attr-defined]
+        inv.status_label = STATUS_LABELS[inv.status_code]  # type: ignore[attr-defined]
+    return rows
 
 
 # -- reads ---------------------------------------------------------------------------------------

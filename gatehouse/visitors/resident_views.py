@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from gatehouse.access.models import Notice, NoticeAudience
+from gatehouse.access.services import notice_acknowledge
 from gatehouse.accounts.models import Role
 from gatehouse.console.context import state_with
 from gatehouse.console.selectors import resident_record
@@ -102,27 +103,20 @@ def invite(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _with_status(rows: list[Invitation], now: Any) -> list[Invitation]:
-    for inv in rows:
-        inv.status_code = invitations.invitation_status(inv, now)
-        inv.status_label = invitations.STATUS_LABELS[inv.status_code]
-    return rows
-
-
 @login_required
 @require_GET
 def invitation_list(request: HttpRequest) -> HttpResponse:
     me = _me(request)
     if me is None:
         return _unlinked(request)
-    rows = _with_status(
+    rows = invitations.with_status(
         list(invitations.invitations_of(me).select_related("house")[:HISTORY]), timezone.now()
     )
     return render(request, "visitors/resident/invitations.html", {"invitations": rows})
 
 
 def _invitation_context(inv: Invitation, **extra: Any) -> dict[str, Any]:
-    _with_status([inv], timezone.now())
+    invitations.with_status([inv], timezone.now())
     context = {"inv": inv, "qr": "", **extra}
     if inv.status_code in ("upcoming", "valid"):
         context["qr"] = invitations.qr_svg(invitations.invitation_qr(inv))
@@ -257,5 +251,5 @@ def notices(request: HttpRequest) -> HttpResponse:
 def notice_read(request: HttpRequest, pk: int) -> HttpResponse:
     me = _me_or_404(request)
     notice = get_object_or_404(_notices(me), pk=pk)
-    invitations.notice_acknowledge(notice=notice, actor=request.user, now=timezone.now())
+    notice_acknowledge(notice=notice, actor=request.user, now=timezone.now(), repeat_ok=True)
     return redirect("resident:notices")

@@ -10,7 +10,6 @@ these tests and points every connection at it; on PostgreSQL it does nothing.
 
 from __future__ import annotations
 
-import sqlite3
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -35,29 +34,6 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.usefixtures("file_database"),
 ]
-
-
-@pytest.fixture
-def file_database(transactional_db, tmp_path):
-    """Run the test on a file copy of an in-memory SQLite test database (see the module doc)."""
-    if connection.vendor != "sqlite" or not connection.is_in_memory_db():
-        yield
-        return
-    connection.ensure_connection()
-    memory = connection.connection
-    path = tmp_path / "concurrency.sqlite3"
-    target = sqlite3.connect(path)
-    memory.backup(target)
-    target.close()
-    name = connection.settings_dict["NAME"]
-    connection.connection = None  # keep the in-memory database alive, unused
-    connection.settings_dict["NAME"] = str(path)
-    try:
-        yield
-    finally:
-        connection.close()
-        connection.settings_dict["NAME"] = name
-        connection.connection = memory
 
 
 def run_together(work: Callable[[int], Any]) -> list[Any]:

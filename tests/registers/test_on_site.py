@@ -9,11 +9,12 @@ import time_machine
 from django.urls import reverse
 
 from gatehouse.access.models import Notice, NoticeAudience
+from gatehouse.access.services import notice_acknowledge
 from gatehouse.audit.models import AuditEntry
 from gatehouse.core.access import Entrant
 from gatehouse.core.errors import DomainError
 from gatehouse.registers import selectors
-from gatehouse.registers.services import flag_overstays, notice_acknowledge
+from gatehouse.registers.services import flag_overstays
 from gatehouse.visitors import services
 from tests.conftest import NOW, SHANGHAI
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 import threading
 from datetime import timedelta
 
@@ -220,30 +219,6 @@ def test_revoked_is_refused(resident_a, resident_user_a, walk_in_a):
     assert result.decision.reason == "invitation.revoked"
     assert AccessEvent.objects.get(pk=result.event.pk).outcome == "refuse"
     assert not Visit.objects.filter(invitation=inv).exists()
-
-
-@pytest.fixture
-def file_database(transactional_db, tmp_path):
-    """SQLite's in-memory shared-cache test database fails table locks at once ("database table
-    is locked") instead of waiting as the project's WAL file database does: run on a file copy."""
-    if connection.vendor != "sqlite" or not connection.is_in_memory_db():
-        yield
-        return
-    connection.ensure_connection()
-    memory = connection.connection
-    path = tmp_path / "invitations.sqlite3"
-    target = sqlite3.connect(path)
-    memory.backup(target)
-    target.close()
-    name = connection.settings_dict["NAME"]
-    connection.connection = None  # keep the in-memory database alive, unused
-    connection.settings_dict["NAME"] = str(path)
-    try:
-        yield
-    finally:
-        connection.close()
-        connection.settings_dict["NAME"] = name
-        connection.connection = memory
 
 
 @pytest.mark.django_db(transaction=True)
