@@ -17,6 +17,7 @@ import http.client
 import json
 import os
 import random
+import shutil
 import socket
 import statistics
 import subprocess
@@ -131,11 +132,11 @@ def gate_loop(
             conn.close()
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
             continue
-        mine.append(time.perf_counter() - started)
         if response.status != 200:
             with lock:
                 failures.append(f"{response.status} {payload[:200]!r}")
             continue
+        mine.append(time.perf_counter() - started)
         reason = json.loads(payload)["reason"]
         with lock:
             outcomes[reason] = outcomes.get(reason, 0) + 1
@@ -241,6 +242,7 @@ def main() -> None:
     finally:
         server.terminate()
         server.wait(timeout=30)
+        shutil.rmtree(tmp, ignore_errors=True)
 
     done = len(latencies)
     ordered = sorted(latencies)

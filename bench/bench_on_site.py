@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import statistics
 import sys
 import tempfile
@@ -140,6 +141,8 @@ def main() -> None:
         f"  max {times[-1]:.1f}"
     )
     print(f"result: {len(result.visitors)} visitors inside, {len(result.staff_out)} staff out")
+    connection.close()
+    shutil.rmtree(tmp, ignore_errors=True)
     print("target <= 50 ms:", "met" if times[int(0.95 * len(times)) - 1] <= 50 else "NOT met")
 
 
