@@ -33,6 +33,7 @@ from gatehouse.core.errors import DomainError
 from gatehouse.core.masking import mask_name
 from gatehouse.people.models import Person, PersonKind
 from gatehouse.people.selectors import search_people
+from gatehouse.registers.selectors import inside_visits, overdue_reason
 from gatehouse.sites.models import Gate, Lane, LaneKind, Site, SiteMode
 from gatehouse.visitors import mail as mail_services
 from gatehouse.visitors import services
@@ -706,14 +707,11 @@ def alerts(request: HttpRequest) -> HttpResponse:
             created_at__gte=now - timedelta(hours=ALERT_HOURS),
         ).order_by("-created_at")[:8]
     )
-    overdue: list[dict[str, Any]] = []
-    if timezone.localtime(now).time() >= booth.site.visitor_closing_time:
-        overdue = [
-            {"name": mask_name(v.name), "time_in": v.time_in}
-            for v in Visit.objects.filter(site=booth.site, status=VisitStatus.INSIDE).order_by(
-                "time_in"
-            )[:20]
-        ]
+    overdue = [
+        {"name": mask_name(v.name), "time_in": v.time_in}
+        for v in inside_visits(booth.site)[:200]
+        if overdue_reason(v, booth.site, now)
+    ][:20]
     context = {
         "notices": notices,
         "overdue": overdue,

@@ -94,22 +94,6 @@ class Entrant(StrEnum):
     TEMPORARY_PASS = "temporary_pass"  # holder of a temporary pass
 
 
-# Entrants that are let in as visitors of someone inside: their entry is a row of 来客进出登记表.
-VISITOR_ENTRANTS = frozenset(
-    {
-        Entrant.RELATIVE,
-        Entrant.VISITOR,
-        Entrant.INVITED,
-        Entrant.TOUR,
-        Entrant.ELDERLY,
-        Entrant.SALESPERSON,
-        Entrant.DECORATION_WORKER,
-        Entrant.ONE_TIME_WORKER,
-        Entrant.TEMPORARY_PASS,
-    }
-)
-
-
 class PassKind(StrEnum):
     DECORATION = "decoration"  # 装修出入证 (P-09)
     INTRO_LETTER = "intro_letter"  # 介绍信 / 联系函 (P-06)
@@ -700,3 +684,29 @@ _ENTRANTS = {
     Entrant.STAFF_MIDSHIFT: _staff_midshift,
     Entrant.TEMPORARY_PASS: _temporary_pass,
 }
+
+
+class Overstay(StrEnum):
+    """Why a visitor still inside should have left (VI-03)."""
+
+    TIME_LIMIT = "time_limit"  # past the visit's time limit
+    OVERNIGHT = "overnight"  # came in before today: visitors do not stay overnight
+    AFTER_CLOSING = "after_closing"  # past today's closing time for visitors
+
+
+def overstay(
+    *,
+    time_in: datetime | None,
+    time_limit_at: datetime | None,
+    day_starts: datetime,
+    closing_at: datetime,
+    now: datetime,
+) -> Overstay | None:
+    """VI-03: the reason a visitor without a time out is flagged, or None if they may stay."""
+    if time_limit_at is not None and now > time_limit_at:
+        return Overstay.TIME_LIMIT
+    if time_in is not None and time_in < day_starts:
+        return Overstay.OVERNIGHT
+    if now >= closing_at:
+        return Overstay.AFTER_CLOSING
+    return None

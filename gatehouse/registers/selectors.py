@@ -23,7 +23,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from gatehouse.access.models import AccessEvent, Notice, StaffExit
-from gatehouse.core.access import Entrant
+from gatehouse.core.access import Entrant, Overstay, overstay
 from gatehouse.core.masking import mask_name
 from gatehouse.sites.models import Gate, Site
 from gatehouse.visitors.models import MailItem, Visit, VisitStatus
@@ -94,13 +94,21 @@ def closing_at(site: Site, now: datetime) -> datetime:
 
 
 def overdue_reason(visit: Visit, site: Site, now: datetime) -> str:
-    """Why a visitor still inside is overdue (VI-03), or "" if they are not."""
+    """Why a visitor still inside is overdue (VI-03, decided by the core), or "" if not."""
     today = local(now).date()  # type: ignore[union-attr]
-    if visit.time_limit_at is not None and now > visit.time_limit_at:
+    why = overstay(
+        time_in=visit.time_in,
+        time_limit_at=visit.time_limit_at,
+        day_starts=datetime.combine(today, time(0), tzinfo=SHANGHAI),
+        closing_at=closing_at(site, now),
+        now=now,
+    )
+    if why is Overstay.TIME_LIMIT:
+        assert visit.time_limit_at is not None
         return gettext("已超过限时离开时间 %(time)s") % {"time": _hm(visit.time_limit_at, today)}
-    if visit.time_in is not None and local(visit.time_in).date() < today:  # type: ignore[union-attr]
+    if why is Overstay.OVERNIGHT:
         return gettext("在园过夜，至今未登记离开")
-    if now >= closing_at(site, now):
+    if why is Overstay.AFTER_CLOSING:
         return gettext("已过访客离场时间 %(time)s") % {"time": f"{site.visitor_closing_time:%H:%M}"}
     return ""
 

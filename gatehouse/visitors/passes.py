@@ -179,10 +179,6 @@ def pass_qr(pass_: Pass) -> str:
     return tokens.qr_payload("pas", pass_.token, expires=pass_.valid_until)
 
 
-def pass_by_token(site: Site, token: str) -> Pass | None:
-    return Pass.objects.filter(site=site, token=token).first()
-
-
 # -- reading --------------------------------------------------------------------------------------
 
 

@@ -26,7 +26,7 @@ from gatehouse.core.ids import parse_id_number, parse_mobile
 from gatehouse.core.masking import mask_id_number, mask_name, mask_phone
 from gatehouse.people.models import HouseMembership, HouseRelation, Person
 from gatehouse.people.services import clean_name
-from gatehouse.privacy import lookup_hash, seal
+from gatehouse.privacy import seal
 from gatehouse.sites.models import Direction as LaneDirection
 from gatehouse.sites.models import House, Lane, LaneKind, Site
 from gatehouse.visitors.models import (
@@ -690,7 +690,3 @@ def visit_leave(*, visit: Visit, lane: Lane, actor: Any, now: datetime) -> FlowR
         guard=actor,
     )
     return FlowResult(result.decision, result.event, locked, None)
-
-
-def id_hash(canonical: str) -> str:
-    return lookup_hash("id", canonical)

@@ -206,8 +206,8 @@ def test_alerts_show_recent_notices_and_overdue_visitors(booth, guard_a, walk_in
         name="赵六",
         purpose="送货",
         status="inside",
-        registered_at=NOW - timedelta(hours=14),
-        time_in=NOW - timedelta(hours=14),
+        registered_at=NOW - timedelta(hours=2),
+        time_in=NOW - timedelta(hours=2),
     )
     html = booth.get(reverse("booth:alerts"), **HX).content.decode()
     assert "黑名单人员" in html and "很久以前" not in html

@@ -33,12 +33,14 @@ from gatehouse.core.access import (
     LaneKind,
     Mode,
     Outcome,
+    Overstay,
     PassFacts,
     PassKind,
     Pending,
     Policy,
     Register,
     decide,
+    overstay,
 )
 
 SH = ZoneInfo("Asia/Shanghai")
@@ -430,3 +432,39 @@ def test_order_of_checks(facts: Facts, policy: Policy, exp: E) -> None:
     # lane, mode, blacklist, credential, anti-passback, epidemic, then the entrant's own rule;
     # each row's expectation names the rule that must win
     run(facts, policy, exp)
+
+
+# -- VI-03: visitors still inside -------------------------------------------------------------
+
+_DAY = datetime(2026, 11, 24, 0, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+_CLOSING = _DAY.replace(hour=22)
+
+
+@pytest.mark.parametrize(
+    ("time_in", "limit", "now", "expected"),
+    [
+        pytest.param(_DAY.replace(hour=9), None, _DAY.replace(hour=21, minute=59), None, id="ok"),
+        pytest.param(_DAY.replace(hour=9), None, _CLOSING, Overstay.AFTER_CLOSING, id="at-closing"),
+        pytest.param(
+            _DAY.replace(hour=9),
+            _DAY.replace(hour=10),
+            _DAY.replace(hour=10, minute=1),
+            Overstay.TIME_LIMIT,
+            id="past-limit",
+        ),
+        pytest.param(
+            _DAY.replace(hour=9), _DAY.replace(hour=10), _DAY.replace(hour=10), None, id="at-limit"
+        ),
+        pytest.param(
+            _DAY - timedelta(hours=2), None, _DAY.replace(hour=8), Overstay.OVERNIGHT, id="night"
+        ),
+    ],
+)
+def test_visitors_without_time_out_are_flagged(time_in, limit, now, expected):
+    # rule VI-03
+    assert (
+        overstay(
+            time_in=time_in, time_limit_at=limit, day_starts=_DAY, closing_at=_CLOSING, now=now
+        )
+        is expected
+    )
