@@ -131,6 +131,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             " PRAGMA foreign_keys=ON;"
         ),
     }
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Bind parameters on the server and let psycopg prepare a statement a connection has run five
+    # times (the reads and writes of every gate decision), so the server stops parsing and
+    # planning them each time. Behind a transaction-pooling PgBouncer set
+    # GATEHOUSE_PG_PREPARE=0 to turn prepared statements off.
+    _pg_options = DATABASES["default"].setdefault("OPTIONS", {})
+    _pg_options["server_side_binding"] = True
+    _pg_options["prepare_threshold"] = 5 if _flag("GATEHOUSE_PG_PREPARE", default=True) else None
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -16,12 +16,18 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db import IntegrityError, transaction
-from django.db.models import Case, F, IntegerField, Value, When
+from django.db import connection, transaction
 from django.utils import timezone
 
+from gatehouse import rows
 from gatehouse.access.models import DeviceRequest, EventSource
-from gatehouse.access.services import GateInput, GateResult, gate_decide
+from gatehouse.access.services import (
+    GateInput,
+    GateResult,
+    blacklist_exists,
+    blacklist_params,
+    gate_decide,
+)
 from gatehouse.core.access import Decision, Entrant, HealthFacts
 from gatehouse.core.errors import DomainError, InvalidInput
 from gatehouse.core.ids import parse_card_number, parse_id_number
@@ -84,9 +90,11 @@ def read_input(*, lane: Lane, kind: str, value: str, when: datetime) -> GateInpu
     raw = value or ""
     if kind in ("card", "badge"):
         number = parse_card_number(raw)
+        credential, blacklisted = _credential(site, number, CARD_KINDS, when)
         return GateInput(
             lane=lane,
-            credential=_credential(site, number, CARD_KINDS),
+            credential=credential,
+            blacklisted=blacklisted,
             presented_kind=kind,
             presented_masked=mask_card(number),
         )
@@ -114,23 +122,40 @@ def read_input(*, lane: Lane, kind: str, value: str, when: datetime) -> GateInpu
     )
 
 
-def _credential(site: Site, number: str, kinds: tuple[str, ...]) -> Credential | None:
-    """The credential of ``site`` with ``number``: the active one, else the last one changed, so a
-    lost or revoked card is refused with its own reason rather than as unknown."""
+@rows.statement
+def _credential_sql() -> str:
+    """Credentials of a site with a number and of kinds (an ``IN`` of three), the active one
+    first, then the last changed; the holder joined, and whether the holder is blacklisted."""
     return (
-        Credential.objects.filter(site=site, number=number, kind__in=kinds)
-        .select_related("person")
-        .order_by(
-            Case(
-                When(status=CredentialStatus.ACTIVE, then=Value(0)),
-                default=Value(1),
-                output_field=IntegerField(),
-            ),
-            F("status_changed_at").desc(nulls_last=True),
-            "-pk",
-        )
-        .first()
+        f"SELECT {rows.columns(Credential, 'c')}, {rows.columns(Person, 'p')}, "  # noqa: S608 (names from model metadata, values bound)
+        f"{blacklist_exists('c.person_id', 'p.id_number_hash')} "
+        f"FROM {rows.table(Credential)} c LEFT JOIN {rows.table(Person)} p ON p.id = c.person_id "
+        "WHERE c.site_id = %s AND c.number = %s AND c.kind IN (%s, %s, %s) "
+        "ORDER BY CASE WHEN c.status = %s THEN 0 ELSE 1 END, "
+        "c.status_changed_at IS NULL, c.status_changed_at DESC, c.id DESC LIMIT 1"
     )
+
+
+def _credential(
+    site: Site, number: str, kinds: tuple[str, ...], when: datetime
+) -> tuple[Credential | None, bool | None]:
+    """The credential of ``site`` with ``number``: the active one, else the last one changed, so a
+    lost or revoked card is refused with its own reason rather than as unknown; and whether its
+    holder is blacklisted at ``when`` (P-11). One hand-joined query: every card read pays it."""
+    padded = [*kinds, *[kinds[-1]] * (3 - len(kinds))]
+    params = [
+        *blacklist_params(site.pk, when),
+        site.pk,
+        number,
+        *padded,
+        CredentialStatus.ACTIVE,
+    ]
+    row = rows.fetch_one(_credential_sql(), params)
+    if row is None:
+        return None, None
+    credential: Credential = rows.build(Credential, row, 0)
+    credential.person = rows.build(Person, row, rows.width(Credential))
+    return credential, bool(row[-1])
 
 
 def _person_input(
@@ -174,9 +199,11 @@ def _qr_input(lane: Lane, site: Site, raw: str, when: datetime) -> GateInput:
 
     if not tokens.looks_like_qr(raw):
         number = normalise_credential_number(CredentialKind.QR, raw)
+        credential, blacklisted = _credential(site, number, (CredentialKind.QR,), when)
         return GateInput(
             lane=lane,
-            credential=_credential(site, number, (CredentialKind.QR,)),
+            credential=credential,
+            blacklisted=blacklisted,
             presented_kind="qr",
             presented_masked=mask_card(number),
         )
@@ -283,12 +310,14 @@ def device_lane(*, device: Device, lane_ref: str | None) -> Lane:
                 "本设备未绑定通道，请求须带 lane（出入口编码/通道编码）",
                 {"field": "lane"},
             )
-        return Lane.objects.select_related("gate__site").get(pk=bound.pk)
+        return bound
     gate_code, sep, lane_code = lane_ref.strip().partition("/")
     if not sep or not gate_code or not lane_code or "/" in lane_code:
         raise InvalidInput(
             "lane.format", "通道应写作 出入口编码/通道编码，例如 east/walk-in", {"field": "lane"}
         )
+    if bound is not None and (bound.gate.code, bound.code) == (gate_code, lane_code):
+        return bound  # loaded with the device (gate and site attached)
     lane = (
         Lane.objects.filter(gate__site_id=device.site_id, gate__code=gate_code, code=lane_code)
         .select_related("gate__site")
@@ -330,6 +359,10 @@ def _stored(device: Device, nonce: str, digest: str) -> DeviceAnswer | None:
     return DeviceAnswer({**row.response, "replayed": True}, True)
 
 
+class _LostRace(Exception):
+    """Another request with the same nonce committed first: roll this one back entirely."""
+
+
 def device_decide(
     *,
     device: Device,
@@ -346,21 +379,16 @@ def device_decide(
 
     A nonce seen before with the same ``body`` answers the stored reply (``replayed``) and writes
     nothing; with another body it raises ``nonce.reused``. Otherwise the decision, its event and
-    the ``DeviceRequest`` are written in one transaction; a concurrent duplicate that loses the
-    race on the unique (device, nonce) constraint is rolled back entirely and answers the
-    winner's reply. Invalid input raises before anything is written."""
+    the ``DeviceRequest`` are written in one transaction. The nonce is claimed last, by an insert
+    that yields on conflict: a concurrent duplicate that loses the race on the unique
+    (device, nonce) constraint is rolled back entirely and answers the winner's reply. Invalid
+    input raises before anything is written (unless the nonce already has an answer: a device
+    retrying an accepted read always gets that answer back)."""
     digest = body_digest(body)
-    answer = _stored(device, nonce, digest)
-    if answer is not None:
-        return answer
-    lane = device_lane(device=device, lane_ref=lane_ref)
-    check_read_time(at=at, now=now)
     try:
+        lane = device_lane(device=device, lane_ref=lane_ref)
+        check_read_time(at=at, now=now)
         with transaction.atomic():
-            # Claim the nonce first: a concurrent duplicate waits here (or fails) before deciding.
-            row = DeviceRequest.objects.create(
-                device=device, nonce=nonce, body_digest=digest, received_at=now
-            )
             result = gate_read(
                 lane=lane,
                 kind=kind,
@@ -372,15 +400,52 @@ def device_decide(
                 health=health,
             )
             response = decision_json(result.decision, result.event)
-            row.response = response
-            row.event = result.event
-            row.status_code = 200
-            row.save(update_fields=["response", "event", "status_code"])
-            Device.objects.filter(pk=device.pk).update(last_seen_at=now)
-            device.last_seen_at = now
-    except IntegrityError:
+            if not _claim_nonce(device, nonce, digest, response, result.event, now):
+                raise _LostRace
+    except (_LostRace, DomainError):
         answer = _stored(device, nonce, digest)
         if answer is None:
             raise
         return answer
     return DeviceAnswer({**response, "replayed": False}, False)
+
+
+@rows.statement
+def _claim_sql() -> str:
+    names = ", ".join(
+        rows.quote(DeviceRequest._meta.get_field(f).column)
+        for f in (
+            "device",
+            "nonce",
+            "body_digest",
+            "status_code",
+            "response",
+            "event",
+            "received_at",
+        )
+    )
+    return (
+        f"INSERT INTO {rows.table(DeviceRequest)} ({names}) "  # noqa: S608 (names from model metadata, values bound)
+        "VALUES (%s, %s, %s, %s, %s, %s, %s) "
+        "ON CONFLICT (device_id, nonce) DO NOTHING RETURNING id"
+    )
+
+
+def _claim_nonce(
+    device: Device, nonce: str, digest: str, response: dict[str, Any], event: Any, now: datetime
+) -> bool:
+    """Record the answer under (device, nonce); False if the pair is already taken. On
+    PostgreSQL a concurrent insert of the same pair waits for the other transaction's outcome."""
+    stored = DeviceRequest._meta.get_field("response")
+    params = [
+        device.pk,
+        nonce,
+        digest,
+        200,
+        stored.get_db_prep_value(response, connection),
+        event.pk,
+        connection.ops.adapt_datetimefield_value(now),
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(_claim_sql(), params)
+        return cursor.fetchone() is not None

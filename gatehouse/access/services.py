@@ -9,9 +9,10 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db import transaction
-from django.db.models import F, Q
+from django.db import connection, transaction
+from django.db.models import F
 
+from gatehouse import rows
 from gatehouse.access.models import (
     AccessEvent,
     EventSource,
@@ -64,6 +65,7 @@ class GateInput:
     pass_: Any = None  # visitors.Pass
     invitation: Any = None  # visitors.Invitation
     id_number_hash: str = ""  # for the blacklist, when the subject is not a registered person
+    blacklisted: bool | None = None  # P-11 already looked up with the credential (card reads)
     identity_matched: bool | None = None
     desk_confirmed: bool | None = None
     host_consent: bool | None = None
@@ -132,23 +134,40 @@ def invitation_facts(inv: Any) -> InvitationFacts:
 def is_blacklisted(
     *, site: Site, person: Person | None = None, id_number_hash: str = "", now: datetime
 ) -> bool:
-    """P-11: an active person entry names the person or the ID number's keyed hash."""
-    match = Q()
-    if person is not None:
-        match |= Q(person=person)
-        if person.id_number_hash:
-            match |= Q(id_number_hash=person.id_number_hash)
-    if id_number_hash:
-        match |= Q(id_number_hash=id_number_hash)
-    if not match:
+    """P-11: an active person entry names the person or the ID number's keyed hash.
+
+    Asked on every read, so written as one plain query (see :mod:`gatehouse.rows`)."""
+    person_id = person.pk if person is not None else None
+    hashes = [h for h in (getattr(person, "id_number_hash", ""), id_number_hash) if h]
+    if person_id is None and not hashes:
         return False
+    first, second = [*hashes, "", ""][:2]
+    params = [*blacklist_params(site.pk, now), person_id, first, second]
+    found = rows.fetch_one(_blacklist_sql(), params)
+    return bool(found and found[0])
+
+
+def blacklist_exists(person: str, id_hash: str, other_hash: str = "''") -> str:
+    """SQL ``EXISTS`` over the site's active person entries naming ``person`` (a column or
+    ``%s``) or an ID-number hash; its parameters come first: :func:`blacklist_params`. An empty
+    hash matches nothing (entries without an ID number store "")."""
     return (
-        BlacklistEntry.objects.filter(
-            match, site=site, kind=BlacklistKind.PERSON, lifted_at__isnull=True, starts_at__lte=now
-        )
-        .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
-        .exists()
+        f"EXISTS (SELECT 1 FROM {rows.table(BlacklistEntry)} b "  # noqa: S608 (names from model metadata, values bound)
+        "WHERE b.site_id = %s AND b.kind = %s AND b.lifted_at IS NULL AND b.starts_at <= %s "
+        "AND (b.expires_at IS NULL OR b.expires_at > %s) "
+        f"AND (b.person_id = {person} "
+        f"OR (b.id_number_hash <> '' AND b.id_number_hash IN ({id_hash}, {other_hash}))))"
     )
+
+
+def blacklist_params(site_id: int, at: datetime) -> list[Any]:
+    adapted = connection.ops.adapt_datetimefield_value(at)
+    return [site_id, BlacklistKind.PERSON, adapted, adapted]
+
+
+@rows.statement
+def _blacklist_sql() -> str:
+    return f"SELECT {blacklist_exists('%s', '%s', '%s')}"
 
 
 def _facts(inp: GateInput, site: Site, policy: Policy, now: datetime) -> Facts:
@@ -166,7 +185,11 @@ def _facts(inp: GateInput, site: Site, policy: Policy, now: datetime) -> Facts:
         mode=Mode(site.mode),
         entrant=inp.entrant,
         credential=credential_facts(inp.credential) if inp.credential is not None else None,
-        blacklisted=is_blacklisted(site=site, person=person, id_number_hash=id_hash, now=now),
+        blacklisted=(
+            inp.blacklisted
+            if inp.blacklisted is not None
+            else is_blacklisted(site=site, person=person, id_number_hash=id_hash, now=now)
+        ),
         resident=person is not None and person.is_active and inp.entrant is not Entrant.VISITOR,
         inside=inside,
         identity_matched=inp.identity_matched,
@@ -225,7 +248,9 @@ def gate_decide(
     lane = inp.lane
     site = lane.gate.site
     policy = policy_of(site)
-    with transaction.atomic():
+    # Part of the caller's transaction when there is one (a device's nonce, a desk's answer):
+    # no savepoint, as nothing here is retried on its own.
+    with transaction.atomic(savepoint=False):
         facts = _facts(inp, site, policy, when)
         decision = decide(facts, policy, when)
         if (
@@ -237,7 +262,7 @@ def gate_decide(
             decision = decide(replace_invitation(facts, inp.invitation), policy, when)
         person = inp.person or (inp.credential.person if inp.credential is not None else None)
         visit = _visit_for(inp, decision, site, guard, when)
-        event = AccessEvent.objects.create(
+        event = AccessEvent(
             site=site,
             lane=lane,
             at=when,
@@ -261,6 +286,7 @@ def gate_decide(
             obligations=[_obligation_json(o) for o in decision.obligations],
             note=inp.note[:200],
         )
+        rows.insert(event)  # every read writes one; the ORM's insert compiler costs more than it
         _apply(decision, event, inp, person, visit, site, policy, when, guard)
     return GateResult(decision, event, visit)
 
@@ -339,9 +365,7 @@ def _apply(
 
     direction = Direction(event.direction)
     if decision.outcome is Outcome.ALLOW and person is not None and inp.credential is not None:
-        Presence.objects.update_or_create(
-            person=person, defaults={"inside": direction is Direction.IN, "at": when}
-        )
+        presence_record(person_id=person.pk, inside=direction is Direction.IN, at=when)
     if visit is not None:
         changes: dict[str, Any] = {"outcome_reason": decision.reason}
         if decision.allowed and direction is Direction.IN:
@@ -409,6 +433,25 @@ def _apply(
             StaffExit.objects.filter(person=person, back_at__isnull=True).update(
                 back_at=when, back_event=event
             )
+
+
+def presence_record(*, person_id: int, inside: bool, at: datetime) -> None:
+    """Set a person's presence by one upsert. A read replayed after an outage (older than what
+    is recorded) does not overwrite a newer passage."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _presence_sql(), [person_id, inside, connection.ops.adapt_datetimefield_value(at)]
+        )
+
+
+@rows.statement
+def _presence_sql() -> str:
+    t = rows.table(Presence)
+    return (
+        f"INSERT INTO {t} (person_id, inside, at) VALUES (%s, %s, %s) "  # noqa: S608 (names from model metadata, values bound)
+        "ON CONFLICT (person_id) DO UPDATE SET inside = excluded.inside, at = excluded.at "
+        f"WHERE {t}.at <= excluded.at"
+    )
 
 
 @transaction.atomic

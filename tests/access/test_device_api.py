@@ -99,8 +99,10 @@ def test_allowed_card_writes_one_event_and_presence(turnstile, card_a, resident_
     stored = DeviceRequest.objects.get()
     assert (stored.device, stored.nonce, stored.event) == (device, "n-1", event)
     assert len(stored.body_digest) == 64
+    assert stored.response["event_id"] == event.pk and stored.response["reason"] == "resident.card"
+    # Liveness is the authentication's bookkeeping (at most once a minute, by the server clock).
     device.refresh_from_db()
-    assert device.last_seen_at == NOW
+    assert device.last_seen_at is not None
 
 
 def test_card_number_in_any_accepted_form(turnstile, card_a):
@@ -228,6 +230,39 @@ def test_blacklisted_holder_is_refused(turnstile, card_a, resident_a, manager_a)
     assert not Presence.objects.exists()
 
 
+@pytest.mark.parametrize(
+    ("starts", "expires", "lifted", "refused"),
+    [
+        (-1, None, False, True),  # in force
+        (+1, None, False, False),  # not yet in force
+        (-2, -1, False, False),  # expired
+        (-1, None, True, False),  # lifted
+    ],
+)
+def test_a_blacklisted_id_number_refuses_its_card_holder(
+    turnstile, card_a, resident_a, manager_a, starts, expires, lifted, refused
+):
+    # rule P-11: an entry naming only the ID number (no person) still stops the holder's card
+    entry = people.blacklist_add(
+        site=resident_a.site,
+        actor=manager_a,
+        reason="冒用他人身份",
+        name="张伟",
+        id_number=ID_ZHANG,
+        starts_at=NOW + timedelta(days=starts),
+        expires_at=None if expires is None else NOW + timedelta(days=expires),
+        now=NOW - timedelta(days=3),
+    )
+    assert entry.person is None
+    if lifted:
+        people.blacklist_lift(entry=entry, actor=manager_a, now=NOW - timedelta(hours=1))
+    _, api = turnstile
+    body = api.post(PATH, read("card", CARD_ZHANG, "n-1")).json()
+    expected = ("refuse", "blacklist.hit") if refused else ("allow", "resident.card")
+    assert (body["outcome"], body["reason"]) == expected
+    assert AccessEvent.objects.get().reason == expected[1]
+
+
 def test_motor_lane_refuses_people(turnstile, card_a):
     # rule P-01
     _, api = turnstile
@@ -280,6 +315,35 @@ def test_replay_with_the_same_nonce_returns_the_stored_answer(turnstile, card_a)
     assert a.pop("replayed") is False and b.pop("replayed") is True
     assert a == b
     assert counts() == before == (1, 1, 0, 0)
+
+
+def test_a_retry_gets_its_answer_even_if_the_read_would_now_be_rejected(
+    turnstile, card_a, clock, monkeypatch
+):
+    # rule P-03: the first answer stands; the retry is not re-validated (its read time is now
+    # more than 7 days old, which a new read would be refused for)
+    _, api = turnstile
+    at = (NOW - timedelta(days=6)).isoformat()
+    first = api.post(PATH, read("card", CARD_ZHANG, "n-1", at=at)).json()
+    monkeypatch.setattr("gatehouse.access.api._clock", lambda: NOW + timedelta(days=2))
+    again = api.post(PATH, read("card", CARD_ZHANG, "n-1", at=at))
+    assert again.status_code == 200
+    assert again.json() == {**first, "replayed": True}
+    fresh = api.post(PATH, read("card", CARD_ZHANG, "n-2", at=at))
+    assert_error_shape(fresh, 422, "at.invalid")
+    assert counts() == (1, 1, 0, 0)
+
+
+def test_an_older_replayed_read_does_not_overwrite_newer_presence(turnstile, card_a, resident_a):
+    # rule P-03: a read uploaded late (the person went in at 9:00) must not undo a later exit
+    _, api = turnstile
+    out = api.post(PATH, read("card", CARD_ZHANG, "n-1", lane="east/walk-out")).json()
+    assert out["outcome"] == "allow"
+    late = read("card", CARD_ZHANG, "n-2", at=(NOW - timedelta(minutes=30)).isoformat())
+    assert api.post(PATH, late).json()["outcome"] == "allow"
+    presence = Presence.objects.get(person=resident_a)
+    assert (presence.inside, presence.at) == (False, NOW)
+    assert AccessEvent.objects.count() == 2
 
 
 def test_same_nonce_with_a_different_body_is_a_conflict(turnstile, card_a):

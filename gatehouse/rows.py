@@ -1,0 +1,106 @@
+"""Hand-joined reads for the hot path of a gate decision.
+
+A device read must be decided in a few milliseconds on a small on-premise box (issue 3 §9:
+≥ 500 decisions/s on two cores). Building and compiling a Django queryset costs 0.5–1 ms of CPU
+each time, more than the query itself, so the few reads every decision makes are written once as
+SQL here and turned back into ordinary model instances (``Model.from_db``), with the related
+objects attached as ``select_related`` would attach them. The column lists come from the models'
+own metadata, so a new field is picked up without touching the SQL.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from django.db import DEFAULT_DB_ALIAS, connection
+from django.db.models import Model
+
+
+def quote(name: str) -> str:
+    return connection.ops.quote_name(name)
+
+
+def table(model: type[Model]) -> str:
+    return quote(model._meta.db_table)
+
+
+def columns(model: type[Model], alias: str) -> str:
+    """``alias."col", …`` for every concrete field of ``model``, in field order."""
+    return ", ".join(f"{alias}.{quote(f.column)}" for f in model._meta.concrete_fields)
+
+
+def statement(build_sql: Callable[[], str]) -> Callable[[], str]:
+    """Memoise a function that writes a statement from model metadata (per database vendor), so
+    the text is put together once per process, not on every read."""
+    texts: dict[str, str] = {}
+
+    def text() -> str:
+        vendor = connection.vendor
+        if vendor not in texts:
+            texts[vendor] = build_sql()
+        return texts[vendor]
+
+    return text
+
+
+def width(model: type[Model]) -> int:
+    return len(model._meta.concrete_fields)
+
+
+def build(model: type[Model], row: Sequence[Any], start: int) -> Any:
+    """The instance of ``model`` from ``row[start:start + width]``; None for an outer join's
+    missing side (a NULL primary key)."""
+    names, pk_index, converters = _plan(model, connection.vendor)
+    values = list(row[start : start + len(names)])
+    if values[pk_index] is None:
+        return None
+    for i, col, convs in converters:
+        for conv in convs:
+            values[i] = conv(values[i], col, connection)
+    return model.from_db(DEFAULT_DB_ALIAS, names, values)
+
+
+@functools.cache
+def _plan(model: type[Model], vendor: str) -> tuple[list[str], int, list[tuple[int, Any, Any]]]:
+    """Attribute names, the primary key's position and, per column, the converters the ORM would
+    apply (SQLite returns datetimes and decimals as text, booleans as integers; JSON is text)."""
+    fields = model._meta.concrete_fields
+    converters = []
+    for i, f in enumerate(fields):
+        col = f.get_col(model._meta.db_table)
+        convs = connection.ops.get_db_converters(col) + col.get_db_converters(connection)
+        if convs:
+            converters.append((i, col, convs))
+    pk_index = next(i for i, f in enumerate(fields) if f.primary_key)
+    return [f.attname for f in fields], pk_index, converters
+
+
+def fetch_one(sql: str, params: Sequence[Any]) -> tuple[Any, ...] | None:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone()  # type: ignore[no-any-return]
+
+
+def insert(obj: Model) -> None:
+    """Insert ``obj`` (a new instance) by one cached statement and set its primary key, as
+    ``save()`` would but without compiling an insert each time. No signals are sent: the models
+    written this way (the access log) have none, and rules never live in signals here."""
+    model = type(obj)
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    values = [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(_insert_sql(model, connection.vendor), values)
+        obj.pk = cursor.fetchone()[0]
+    obj._state.adding = False
+    obj._state.db = DEFAULT_DB_ALIAS
+
+
+@functools.cache
+def _insert_sql(model: type[Model], vendor: str) -> str:
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    names = ", ".join(quote(f.column) for f in fields)
+    marks = ", ".join(["%s"] * len(fields))
+    pk = quote(model._meta.pk.column)
+    return f"INSERT INTO {table(model)} ({names}) VALUES ({marks}) RETURNING {pk}"  # noqa: S608 (names from model metadata, values bound)
