@@ -3,11 +3,16 @@
 Sets up a fresh database (SQLite in a temporary directory, or the PostgreSQL named by
 ``--database-url``), migrates it, seeds one site with 10,000 residents' cards and 8 pedestrian
 turnstiles (each its own device key), serves Gatehouse with granian on 127.0.0.1, and drives it
-with 8 concurrent gates (one thread and one keep-alive connection each), each read a card of the
-day with a fresh nonce. Reports sustained decisions/s, latency percentiles and failed requests,
-then stops the server.
+with 8 concurrent gates (one keep-alive connection each), each read a card of the day with a
+fresh nonce. Reports sustained decisions/s, latency percentiles and failed requests, then stops
+the server.
 
-    python bench/bench_api.py [--seconds 20] [--gates 8] [--database-url postgresql://…]
+The load generator is ``wrk`` (Debian package ``wrk``; a C program, so it takes little of the two
+cores from the server) when it is installed, else Python threads (``--client python``), which
+spend about a fifth of a core on their own at these rates.
+
+    python bench/bench_api.py [--seconds 20] [--gates 8] [--client auto|wrk|python]
+                              [--database-url postgresql://…]
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
@@ -145,13 +151,171 @@ def gate_loop(
         latencies.extend(mine)
 
 
+WRK_SCRIPT = r"""
+-- One gate per wrk thread: its own device key and lane, a random card of the day, a fresh nonce.
+-- With BENCH_RATE > 0 the gates together send that many requests a second on a fixed schedule
+-- (open loop), and a request's latency counts from when it was due, not from when it was sent,
+-- so a slow answer that delays the next request shows in the percentiles.
+local ffi = require("ffi")
+ffi.cdef[[
+  typedef struct { long tv_sec; long tv_nsec; } bench_ts;
+  int clock_gettime(int, bench_ts *);
+]]
+local ts = ffi.new("bench_ts")
+local function now_ms()
+  ffi.C.clock_gettime(1, ts)
+  return tonumber(ts.tv_sec) * 1000 + tonumber(ts.tv_nsec) / 1e6
+end
+local gates, cards, threads = {}, {}, {}
+for line in io.lines(os.getenv("BENCH_GATES")) do
+  local key, lane = line:match("^(%S+) (%S+)$")
+  gates[#gates + 1] = {key, lane}
+end
+local rate = tonumber(os.getenv("BENCH_RATE") or "0")
+local counter = 0
+function setup(thread)
+  counter = counter + 1
+  local gate = gates[(counter - 1) % #gates + 1]
+  thread:set("id", counter)
+  thread:set("key", gate[1])
+  thread:set("lane", gate[2])
+  threads[#threads + 1] = thread
+end
+function init(args)
+  for line in io.lines(os.getenv("BENCH_CARDS")) do cards[#cards + 1] = line end
+  math.randomseed(id * 7919)
+  seq, failed, lat, due = 0, 0, {}, nil
+  headers = {["Content-Type"] = "application/json", ["X-Device-Key"] = key}
+  if rate > 0 then
+    interval = 1000 * counter_total() / rate
+  end
+end
+function counter_total() return tonumber(os.getenv("BENCH_THREADS")) end
+if rate > 0 then
+  function delay()
+    local t = now_ms()
+    if due == nil then due = t + (id - 1) * interval / counter_total() end
+    local wait = due - t
+    if wait < 0 then wait = 0 end
+    return wait
+  end
+end
+function request()
+  seq = seq + 1
+  if rate == 0 or due == nil then due = now_ms() end
+  sent_due = due
+  if rate > 0 then due = due + interval end
+  local body = string.format(
+    '{"lane":"%s","credential":{"kind":"card","value":"%s"},"nonce":"%s-%d-%d"}',
+    lane, cards[math.random(#cards)], os.getenv("BENCH_RUN"), id, seq)
+  return wrk.format("POST", "/api/v1/gate/decisions", headers, body)
+end
+function response(status, headers, body)
+  if status ~= 200 or not body:find('"reason"', 1, true) then failed = failed + 1 end
+  lat[#lat + 1] = now_ms() - sent_due
+end
+function done(summary, latency, requests)
+  local e = summary.errors
+  local all, bad = {}, 0
+  for _, thread in ipairs(threads) do
+    for _, v in ipairs(thread:get("lat")) do all[#all + 1] = v end
+    bad = bad + thread:get("failed")
+  end
+  table.sort(all)
+  local function pct(p)
+    if #all == 0 then return 0 end
+    return all[math.min(#all, math.floor(p * #all) + 1)]
+  end
+  local sum = 0
+  for _, v in ipairs(all) do sum = sum + v end
+  io.write(string.format(
+    "WRK %d %d %d %.3f %.3f %.3f %.3f %.3f\n", #all, summary.duration,
+    e.connect + e.read + e.write + e.timeout + bad,
+    pct(0.50), pct(0.90), pct(0.99), all[#all] or 0, #all > 0 and sum / #all or 0))
+end
+"""
+
+
+def run_wrk(
+    port: int,
+    devices: list[list[str]],
+    cards: list[str],
+    seconds: float,
+    gates: int,
+    run: str,
+    rate: float = 0,
+) -> dict[str, float]:
+    """Drive the server with wrk: one thread and one connection per gate; ``rate`` > 0 sends
+    that many requests a second in all on a fixed schedule (open loop)."""
+    tmp = Path(tempfile.mkdtemp(prefix="gatehouse-wrk-"))
+    try:
+        (tmp / "gates").write_text("".join(f"{k} {lane}\n" for k, lane in devices))
+        (tmp / "cards").write_text("".join(f"{c}\n" for c in cards))
+        (tmp / "bench.lua").write_text(WRK_SCRIPT)
+        env = dict(
+            os.environ,
+            BENCH_GATES=str(tmp / "gates"),
+            BENCH_CARDS=str(tmp / "cards"),
+            BENCH_RUN=run,
+            BENCH_RATE=str(rate),
+            BENCH_THREADS=str(gates),
+        )
+        done = subprocess.run(
+            [
+                "wrk",
+                "-t",
+                str(gates),
+                "-c",
+                str(gates),
+                "-d",
+                f"{int(seconds)}s",
+                "--timeout",
+                "10s",
+                "-s",
+                str(tmp / "bench.lua"),
+                f"http://127.0.0.1:{port}",
+            ],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    line = next(x for x in done.stdout.splitlines() if x.startswith("WRK "))
+    n, micros, errors, p50, p90, p99, top, mean = line.split()[1:]
+    return {
+        "requests": int(n),
+        "elapsed": int(micros) / 1e6,
+        "failed": int(errors),
+        "p50": float(p50),
+        "p90": float(p90),
+        "p99": float(p99),
+        "max": float(top),
+        "mean": float(mean),
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--gates", type=int, default=8)
     parser.add_argument("--workers", type=int, default=2, help="granian worker processes")
+    parser.add_argument("--threads", type=int, default=4, help="granian blocking threads")
     parser.add_argument("--database-url", default="")
+    parser.add_argument("--client", choices=("auto", "wrk", "python"), default="auto")
+    parser.add_argument(
+        "--rate",
+        type=float,
+        default=0,
+        help="offered decisions/s on a fixed schedule (wrk only); 0: as fast as answered",
+    )
     args = parser.parse_args()
+    client = args.client
+    if client == "auto":
+        client = "wrk" if shutil.which("wrk") else "python"
+    if args.rate and client != "wrk":
+        sys.exit("--rate needs wrk (apt-get install wrk)")
 
     tmp = tempfile.mkdtemp(prefix="gatehouse-bench-")
     env = dict(os.environ)
@@ -178,7 +342,7 @@ def main() -> None:
             "--workers",
             str(args.workers),
             "--blocking-threads",
-            "4",
+            str(args.threads),
             "--log-level",
             "warning",
             "gatehouse.wsgi:application",
@@ -188,80 +352,101 @@ def main() -> None:
     )
     try:
         wait_for(port)
-        latencies: list[float] = []
-        failures: list[str] = []
-        outcomes: dict[str, int] = {}
-        lock = threading.Lock()
-        # Warm up every worker process and connection before measuring.
-        warm_stop = time.monotonic() + 2
-        warm = [
-            threading.Thread(
-                target=gate_loop,
-                args=(
-                    port,
-                    *devices[i % len(devices)],
-                    seeded["cards"],
-                    warm_stop,
-                    [],
-                    [],
-                    {},
-                    lock,
-                    1000 + i,
-                ),
-            )
-            for i in range(args.gates)
-        ]
-        for t in warm:
-            t.start()
-        for t in warm:
-            t.join()
-        stop_at = time.monotonic() + args.seconds
-        threads = [
-            threading.Thread(
-                target=gate_loop,
-                args=(
-                    port,
-                    *devices[i % len(devices)],
-                    seeded["cards"],
-                    stop_at,
-                    latencies,
-                    failures,
-                    outcomes,
-                    lock,
-                    i,
-                ),
-            )
-            for i in range(args.gates)
-        ]
-        started = time.monotonic()
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-        elapsed = time.monotonic() - started
+        cards = seeded["cards"]
+        if client == "wrk":
+            # Warm up every worker process and connection, then measure.
+            run_wrk(port, devices, cards, 2, args.gates, "warm", args.rate)
+            result = run_wrk(port, devices, cards, args.seconds, args.gates, "run", args.rate)
+        else:
+            run_python(port, devices, cards, 2, args.gates, worker_base=1000)
+            result = run_python(port, devices, cards, args.seconds, args.gates, worker_base=0)
     finally:
         server.terminate()
         server.wait(timeout=30)
+    try:
+        written = json.loads(run([PY, "manage.py", "shell", "-c", COUNT], env).split("COUNT", 1)[1])
+    finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
-    done = len(latencies)
+    backend = "PostgreSQL" if args.database_url else "SQLite"
+    done, elapsed = result["requests"], result["elapsed"]
+    print(
+        f"backend: {backend}; gates: {args.gates}; server workers: {args.workers}; client: {client}"
+    )
+    print(f"requests: {done:,} in {elapsed:.1f} s -> {done / elapsed:,.0f} decisions/s")
+    print(
+        f"latency ms: p50 {result['p50']:.1f}  p90 {result['p90']:.1f}  p99 {result['p99']:.1f}  "
+        f"max {result['max']:.1f}  mean {result['mean']:.1f}"
+    )
+    print(f"failed requests: {result['failed']}")
+    for failure in result.get("failures", [])[:5]:
+        print("  ", failure)
+    print("written (warm-up included):", json.dumps(written, ensure_ascii=False))
+
+
+COUNT = r"""
+from django.db.models import Count
+from gatehouse.access.models import AccessEvent, DeviceRequest
+by_reason = dict(AccessEvent.objects.values_list("reason").annotate(n=Count("id")))
+print("COUNT" + __import__("json").dumps(
+    {"events": AccessEvent.objects.count(), "device_requests": DeviceRequest.objects.count(),
+     "by_reason": by_reason}, ensure_ascii=False))
+"""
+
+
+def run_python(
+    port: int,
+    devices: list[list[str]],
+    cards: list[str],
+    seconds: float,
+    gates: int,
+    worker_base: int,
+) -> dict[str, Any]:
+    """Drive the server with Python threads: one thread and one connection per gate."""
+    latencies: list[float] = []
+    failures: list[str] = []
+    outcomes: dict[str, int] = {}
+    lock = threading.Lock()
+    stop_at = time.monotonic() + seconds
+    threads = [
+        threading.Thread(
+            target=gate_loop,
+            args=(
+                port,
+                *devices[i % len(devices)],
+                cards,
+                stop_at,
+                latencies,
+                failures,
+                outcomes,
+                lock,
+                worker_base + i,
+            ),
+        )
+        for i in range(gates)
+    ]
+    started = time.monotonic()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    elapsed = time.monotonic() - started
     ordered = sorted(latencies)
 
     def pct(p: float) -> float:
         return ordered[min(len(ordered) - 1, int(p * len(ordered)))] * 1000 if ordered else 0.0
 
-    backend = "PostgreSQL" if args.database_url else "SQLite"
-    print(f"backend: {backend}; gates: {args.gates}; server workers: {args.workers}")
-    print(f"requests: {done:,} in {elapsed:.1f} s -> {done / elapsed:,.0f} decisions/s")
-    if ordered:
-        print(
-            f"latency ms: p50 {pct(0.50):.1f}  p90 {pct(0.90):.1f}  p99 {pct(0.99):.1f}  "
-            f"max {ordered[-1] * 1000:.1f}  mean {statistics.fmean(ordered) * 1000:.1f}"
-        )
-    print(f"failed requests: {len(failures)}")
-    for failure in failures[:5]:
-        print("  ", failure)
-    print("outcomes:", json.dumps(outcomes, ensure_ascii=False))
+    return {
+        "requests": len(ordered),
+        "elapsed": elapsed,
+        "failed": len(failures),
+        "failures": failures,
+        "p50": pct(0.50),
+        "p90": pct(0.90),
+        "p99": pct(0.99),
+        "max": ordered[-1] * 1000 if ordered else 0.0,
+        "mean": statistics.fmean(ordered) * 1000 if ordered else 0.0,
+    }
 
 
 if __name__ == "__main__":
