@@ -43,7 +43,7 @@ demo: install env messages
 	$(PY) manage.py collectstatic --noinput -v 0
 	@$(PY) manage.py demo_logins
 	@echo "Serving Gatehouse on http://$(HOST):$(PORT)/  (Ctrl-C stops)"
-	$(VENV)/bin/granian --interface wsgi --host $(HOST) --port $(PORT) --workers 2 --blocking-threads 4 --log-level warning gatehouse.wsgi:application
+	$(VENV)/bin/granian --interface wsgi --host $(HOST) --port $(PORT) --workers 2 --blocking-threads 2 --log-level warning gatehouse.wsgi:application
 
 test: install-dev env messages
 	$(VENV)/bin/ruff check .

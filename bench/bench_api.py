@@ -301,7 +301,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--gates", type=int, default=8)
     parser.add_argument("--workers", type=int, default=2, help="granian worker processes")
-    parser.add_argument("--threads", type=int, default=4, help="granian blocking threads")
+    parser.add_argument("--threads", type=int, default=2, help="granian blocking threads")
     parser.add_argument("--database-url", default="")
     parser.add_argument("--client", choices=("auto", "wrk", "python"), default="auto")
     parser.add_argument(

@@ -77,15 +77,22 @@ def gate_read(
     foreign QR codes raise :class:`InvalidInput` and nothing is written; an unknown card is not
     an error but a refusal (``credential.unknown``, P-11) recorded like any other.
     """
-    when = at or now
-    inp = read_input(lane=lane, kind=kind, value=value, when=when)
-    if health is not None:
-        inp.health = _health_for(inp, health)
+    inp = read_input(lane=lane, kind=kind, value=value, when=at or now, health=health)
     return gate_decide(inp, now=now, at=at, device=device, guard=guard, source=source)
 
 
-def read_input(*, lane: Lane, kind: str, value: str, when: datetime) -> GateInput:
-    """The :class:`GateInput` a read stands for (no writes)."""
+def read_input(
+    *, lane: Lane, kind: str, value: str, when: datetime, health: HealthFacts | None = None
+) -> GateInput:
+    """The :class:`GateInput` a read stands for, with what a device measured (no writes)."""
+    inp = _read(lane=lane, kind=kind, value=value, when=when)
+    if health is not None:
+        inp.health = _health_for(inp, health)
+    return inp
+
+
+def _read(*, lane: Lane, kind: str, value: str, when: datetime) -> GateInput:
+    """What the read names: the credential, invitation, pass or person, looked up."""
     site = lane.gate.site
     raw = value or ""
     if kind in ("card", "badge"):
@@ -388,16 +395,13 @@ def device_decide(
     try:
         lane = device_lane(device=device, lane_ref=lane_ref)
         check_read_time(at=at, now=now)
+        # What the read names is looked up before the write transaction (as a READ COMMITTED
+        # transaction would see it anyway), so on SQLite the database's single write lock is
+        # held only for the writes.
+        inp = read_input(lane=lane, kind=kind, value=value, when=at or now, health=health)
         with transaction.atomic():
-            result = gate_read(
-                lane=lane,
-                kind=kind,
-                value=value,
-                now=now,
-                at=at,
-                device=device,
-                source=EventSource.DEVICE,
-                health=health,
+            result = gate_decide(
+                inp, now=now, at=at, device=device, guard=None, source=EventSource.DEVICE
             )
             response = decision_json(result.decision, result.event)
             if not _claim_nonce(device, nonce, digest, response, result.event, now):
