@@ -11,6 +11,7 @@ The event log pages by keyset on ``(at, id)`` over the ``(site, -at)`` index, ne
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -19,7 +20,7 @@ from zoneinfo import ZoneInfo
 
 from django.db.models import F, Q, QuerySet
 from django.utils.functional import Promise
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from gatehouse.access.models import AccessEvent, Notice, StaffExit
@@ -47,6 +48,19 @@ class Row:
 
 
 # -- time helpers ---------------------------------------------------------------------------------
+
+
+def display(obj: Any, field: str) -> str:
+    """The label of a choice field's value, as ``get_<field>_display`` gives it, from a table
+    built once per model field and language (Django rebuilds and re-translates the whole choice
+    list on every call, which dominated "who is on site now")."""
+    value = getattr(obj, field)
+    return _labels(type(obj), field, get_language() or "").get(value, value)
+
+
+@functools.lru_cache(maxsize=128)
+def _labels(model: type[Any], field: str, language: str) -> dict[Any, str]:
+    return {key: str(label) for key, label in model._meta.get_field(field).flatchoices}
 
 
 def local(dt: datetime | None) -> datetime | None:
@@ -183,13 +197,13 @@ def visit_row(visit: Visit) -> Row:
             mask_name(visit.name),
             visit.id_number_masked or "—",
             visit.phone_masked or "—",
-            str(visit.get_kind_display()),
+            display(visit, "kind"),
             visit.purpose,
             _host_label(visit),
             str(visit.companions),
             _hm(visit.time_in, day),
             _hm(visit.time_out, day),
-            str(visit.get_status_display()),
+            display(visit, "status"),
             _user_name(visit.registered_by),
         ),
         css,
@@ -293,7 +307,7 @@ def mail_row(item: MailItem) -> Row:
     return Row(
         (
             _stamp(item.received_at),
-            str(item.get_kind_display()),
+            display(item, "kind"),
             item.sender or "—",
             mask_name(item.recipient_name),
             item.recipient_unit or "—",
@@ -376,11 +390,11 @@ def event_row(event: AccessEvent) -> Row:
         (
             _stamp(event.at, seconds=True),
             f"{event.lane.gate.name}·{event.lane.name}",
-            str(event.get_direction_display()),
-            str(event.get_entrant_display()),
+            display(event, "direction"),
+            display(event, "entrant"),
             event.subject or "—",
             event.credential_masked or "—",
-            str(event.get_outcome_display()),
+            display(event, "outcome"),
             reason,
             event.rule or "—",
             _user_name(event.guard) if event.guard_id else "—",
@@ -443,7 +457,7 @@ def on_site_now(site: Site, now: datetime) -> OnSite:
         item = OnSiteVisit(
             visit=visit,
             name=mask_name(visit.name),
-            kind=str(visit.get_kind_display()),
+            kind=display(visit, "kind"),
             host=_host_label(visit),
             time_in=_hm(visit.time_in, today),
             limit=_hm(visit.time_limit_at, today) if visit.time_limit_at else "",
