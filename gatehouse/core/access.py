@@ -113,6 +113,12 @@ class Register(StrEnum):
     STAFF_MIDSHIFT = "staff_midshift"  # 上班中途进出员工登记表
     MAIL = "mail"  # 外来信件报刊登记表
     FORGOTTEN_CARD = "forgotten_card"  # 忘带卡登记 (P-04: the attempt is recorded)
+    GOODS_RELEASE = "goods_release"  # 物品放行登记 (G-01, G-02, G-05)
+    ANOMALY = "anomaly"  # 异常情况记录表 (S-05; G-01 mismatch, G-03 hazardous goods let in)
+    NIGHT_PATROL = "night_patrol"  # 夜间安保巡查记录表 (S-04)
+    HANDOVER = "handover"  # 交接班记录表 (S-03, S-08)
+    VEHICLE = "vehicle"  # 外来车辆进出登记表 (V-03, V-05, V-08, V-11)
+    OWN_VEHICLE = "own_vehicle"  # 车辆出入登记表: own vehicles and occupants (V-13)
 
 
 class Duty(StrEnum):
@@ -133,6 +139,16 @@ class Duty(StrEnum):
     INSPECT_ON_EXIT = "inspect_on_exit"
     REMIND = "remind"
     COUNT_FORGOTTEN = "count_forgotten"
+    HOLD_GOODS = "hold_goods"  # keep the goods at the gate until the office decides (G-01)
+    COLLECT_SLIP = "collect_slip"  # keep the release slip for the shift's hand-in (G-05)
+    VERIFY_AT_HOME = "verify_at_home"  # staff verify at the owner's home (G-02)
+    ESCALATE = "escalate"  # report up to leadership at once (逐级上报: G-03, S-05, S-13)
+    NOTIFY_DECORATION_PATROL = "notify_decoration_patrol"  # 装修巡查组 follows up (G-04)
+    ARCHIVE_VIDEO = "archive_video"  # store and mark the video clip (S-05)
+    NOTIFY_MAINTENANCE = "notify_maintenance"  # electrician / admin-HR for a fault (S-05)
+    PAY_AT_EXIT = "pay_at_exit"  # collect the parking fee before the barrier opens (V-07)
+    GUIDE_OUTSIDE = "guide_outside"  # turn the vehicle away, guide it to park outside (V-06)
+    DWELL_ALERT = "dwell_alert"  # alert if the vehicle is still inside after ``minutes`` (V-11)
 
 
 @dataclass(frozen=True, slots=True)
