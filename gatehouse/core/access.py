@@ -29,6 +29,7 @@ class Pending(StrEnum):
     VERIFY = "verify"  # identity or the front desk's confirmation
     HOST_CONSENT = "host_consent"  # the resident or employee being visited
     APPROVAL = "approval"  # a manager (staff without badge, tour without letter, mid-shift exit)
+    PAYMENT = "payment"  # the parking fee at the exit (V-07, PK-01, PK-02)
 
 
 class LaneKind(StrEnum):
