@@ -9,6 +9,21 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from gatehouse.core.access import Direction, Entrant, Outcome, Pending
+from gatehouse.core.vehicle import VehicleKind
+
+# The ``entrant`` of a vehicle's event; what kind of vehicle is in ``vehicle_kind``.
+VEHICLE_ENTRANT = "vehicle"
+VEHICLE_KIND_CHOICES = [
+    (VehicleKind.RESIDENT.value, _("业主/住户车辆")),
+    (VehicleKind.MONTHLY.value, _("月租车")),
+    (VehicleKind.TEMPORARY.value, _("临时车")),
+    (VehicleKind.DELIVERY.value, _("送货/装修/搬家车辆")),
+    (VehicleKind.STAFF.value, _("员工车辆")),
+    (VehicleKind.EMERGENCY.value, _("执行任务/公务车辆")),
+    (VehicleKind.TAXI.value, _("出租车")),
+    (VehicleKind.VISITOR.value, _("来访车辆")),
+    (VehicleKind.OTHER.value, _("其他车辆")),
+]
 
 OUTCOME_CHOICES = [
     (Outcome.ALLOW.value, _("放行")),
@@ -36,6 +51,9 @@ ENTRANT_CHOICES = [
     (Entrant.STAFF_MIDSHIFT.value, _("员工中途外出")),
     (Entrant.TEMPORARY_PASS.value, _("临时出入证")),
 ]
+# The event log holds people and vehicles: a vehicle's event may wait for the fee (V-07).
+EVENT_ENTRANT_CHOICES = [*ENTRANT_CHOICES, (VEHICLE_ENTRANT, _("车辆"))]
+EVENT_PENDING_CHOICES = [*PENDING_CHOICES, (Pending.PAYMENT.value, _("缴费"))]
 
 
 class EventSource(models.TextChoices):
@@ -74,7 +92,7 @@ class AccessEvent(models.Model):
         verbose_name=_("值班人员"),
     )
     direction = models.CharField(_("方向"), max_length=3, choices=DIRECTION_CHOICES)
-    entrant = models.CharField(_("通行类别"), max_length=20, choices=ENTRANT_CHOICES)
+    entrant = models.CharField(_("通行类别"), max_length=20, choices=EVENT_ENTRANT_CHOICES)
     credential_kind = models.CharField(_("凭证类型"), max_length=20, blank=True)
     credential_masked = models.CharField(_("凭证号"), max_length=64, blank=True)
     credential = models.ForeignKey(
@@ -102,8 +120,14 @@ class AccessEvent(models.Model):
         verbose_name=_("来客登记"),
     )
     subject = models.CharField(_("通行人"), max_length=60, blank=True)  # masked name
+    plate = models.CharField(_("车牌号"), max_length=10, blank=True, default="")
+    vehicle_kind = models.CharField(
+        _("车辆类别"), max_length=20, blank=True, default="", choices=VEHICLE_KIND_CHOICES
+    )
     outcome = models.CharField(_("结果"), max_length=10, choices=OUTCOME_CHOICES)
-    pending = models.CharField(_("待确认事项"), max_length=20, blank=True, choices=PENDING_CHOICES)
+    pending = models.CharField(
+        _("待确认事项"), max_length=20, blank=True, choices=EVENT_PENDING_CHOICES
+    )
     reason = models.CharField(_("原因代码"), max_length=60)
     rule = models.CharField(_("规则"), max_length=10, blank=True)
     message = models.CharField(_("提示"), max_length=200)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -382,7 +383,39 @@ def device_decide(
     health: HealthFacts | None,
     now: datetime,
 ) -> DeviceAnswer:
-    """Decide a device's read once per ``nonce``.
+    """Decide a device's read once per ``nonce`` (see :func:`answer_once`).
+
+    What the read names is looked up before the write transaction (as a READ COMMITTED
+    transaction would see it anyway), so on SQLite the database's single write lock is held only
+    for the writes."""
+
+    def prepare() -> GateInput:
+        lane = device_lane(device=device, lane_ref=lane_ref)
+        check_read_time(at=at, now=now)
+        return read_input(lane=lane, kind=kind, value=value, when=at or now, health=health)
+
+    def decide(inp: GateInput) -> tuple[dict[str, Any], Any]:
+        result = gate_decide(
+            inp, now=now, at=at, device=device, guard=None, source=EventSource.DEVICE
+        )
+        return decision_json(result.decision, result.event), result.event
+
+    return answer_once(
+        device=device, nonce=nonce, body=body, now=now, prepare=prepare, decide=decide
+    )
+
+
+def answer_once[T](
+    *,
+    device: Device,
+    nonce: str,
+    body: dict[str, Any],
+    now: datetime,
+    prepare: Callable[[], T],
+    decide: Callable[[T], tuple[dict[str, Any], Any]],
+) -> DeviceAnswer:
+    """Answer a device's request once per ``nonce``: ``prepare`` validates and looks up (no
+    writes), ``decide`` decides and writes, returning the reply and its event.
 
     A nonce seen before with the same ``body`` answers the stored reply (``replayed``) and writes
     nothing; with another body it raises ``nonce.reused``. Otherwise the decision, its event and
@@ -390,21 +423,13 @@ def device_decide(
     that yields on conflict: a concurrent duplicate that loses the race on the unique
     (device, nonce) constraint is rolled back entirely and answers the winner's reply. Invalid
     input raises before anything is written (unless the nonce already has an answer: a device
-    retrying an accepted read always gets that answer back)."""
+    retrying an accepted request always gets that answer back)."""
     digest = body_digest(body)
     try:
-        lane = device_lane(device=device, lane_ref=lane_ref)
-        check_read_time(at=at, now=now)
-        # What the read names is looked up before the write transaction (as a READ COMMITTED
-        # transaction would see it anyway), so on SQLite the database's single write lock is
-        # held only for the writes.
-        inp = read_input(lane=lane, kind=kind, value=value, when=at or now, health=health)
+        prepared = prepare()
         with transaction.atomic():
-            result = gate_decide(
-                inp, now=now, at=at, device=device, guard=None, source=EventSource.DEVICE
-            )
-            response = decision_json(result.decision, result.event)
-            if not _claim_nonce(device, nonce, digest, response, result.event, now):
+            response, event = decide(prepared)
+            if not _claim_nonce(device, nonce, digest, response, event, now):
                 raise _LostRace
     except (_LostRace, DomainError):
         answer = _stored(device, nonce, digest)

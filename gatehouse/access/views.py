@@ -58,6 +58,8 @@ REGISTER_TEXT = {
     Register.STAFF_MIDSHIFT: gettext_lazy("已写入《上班中途进出员工登记表》"),
     Register.MAIL: gettext_lazy("已写入《外来信件报刊登记表》"),
     Register.FORGOTTEN_CARD: gettext_lazy("已记录忘带卡登记"),
+    Register.VEHICLE: gettext_lazy("已写入《外来车辆进出登记表》"),
+    Register.OWN_VEHICLE: gettext_lazy("已写入《车辆出入登记表》（含车内人员）"),
 }
 DUTY_TEXT = {
     Duty.CLOSE_REGISTER: gettext_lazy("已在登记表记录离开/返回时间"),
@@ -73,6 +75,9 @@ DUTY_TEXT = {
     Duty.INSPECT_ON_EXIT: gettext_lazy("出门时检查携带物品"),
     Duty.REMIND: gettext_lazy("提醒住户带卡"),
     Duty.COUNT_FORGOTTEN: gettext_lazy("忘带卡次数已加一"),
+    Duty.PAY_AT_EXIT: gettext_lazy("收取停车费后开闸"),
+    Duty.GUIDE_OUTSIDE: gettext_lazy("引导车辆停放到小区外"),
+    Duty.DWELL_ALERT: gettext_lazy("超时未离开将提醒巡逻岗"),
 }
 
 
@@ -223,7 +228,7 @@ def duty_lines(decision: Decision) -> list[str]:
     lines: list[str] = []
     for ob in decision.obligations:
         if ob.duty is Duty.REGISTER:
-            if ob.register is not None:
+            if ob.register in REGISTER_TEXT:
                 lines.append(str(REGISTER_TEXT[ob.register]))
         elif ob.duty is Duty.TIME_LIMIT:
             if ob.minutes:
