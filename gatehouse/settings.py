@@ -75,6 +75,12 @@ INSTALLED_APPS = [
     "gatehouse.access",
     "gatehouse.visitors",
     "gatehouse.registers",
+    "gatehouse.parking",
+    "gatehouse.vehicles",
+    "gatehouse.admission",
+    "gatehouse.governance",
+    "gatehouse.guard",
+    "gatehouse.goods",
     "gatehouse.console",
 ]
 

@@ -1809,4 +1809,34 @@ def build_demo(*, scale: float = FULL_SCALE, now: datetime | None = None) -> Dem
         for report in reports:
             if report.code == code:
                 report.add("gate_activity", n)
+    from gatehouse.vehicles.demo import build_vehicle_demo
+
+    for code, n in build_vehicle_demo(now=now).items():
+        for report in reports:
+            if report.code == code:
+                report.add("vehicle_activity", n)
+    from gatehouse.admission.demo import build_admission_demo
+    from gatehouse.governance.demo import build_governance_demo
+
+    for what, made in (
+        ("入园与用地 admission", build_admission_demo(now=now)),
+        ("物业监管 governance", build_governance_demo(now=now)),
+    ):
+        for report in reports:
+            report.add(what, made.get(report.code, 0))
+    from gatehouse.parking.demo import load_parking_demo
+
+    parking = load_parking_demo(now=now)
+    for report in reports:
+        report.add("停车收费 parking", parking.get(report.code, 0))
+    from gatehouse.guard.demo import load_guard_demo
+
+    guard_demo = load_guard_demo(now=now)
+    for report in reports:
+        report.add("安保值勤 guard", guard_demo.get(report.code, 0))
+    from gatehouse.goods.demo import load_goods_demo
+
+    goods_demo = load_goods_demo(now=now)
+    for report in reports:
+        report.add("物品出入 goods", goods_demo.get(report.code, 0))
     return DemoReport(reports, users_created + admin_created, clock.perf_counter() - started)

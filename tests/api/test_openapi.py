@@ -12,6 +12,8 @@ PATHS = {
     "/api/v1/credentials/{credential_id}/status": {"post"},
     "/api/v1/device/whoami": {"get"},
     "/api/v1/gate/decisions": {"post"},
+    "/api/v1/vehicle/decisions": {"post"},
+    "/api/v1/cameras/vzenith": {"post"},
 }
 
 

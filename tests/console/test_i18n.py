@@ -92,7 +92,13 @@ def test_english_person_page(client, guard_a, resident_a, db):
     assert "ID number" in html and "Owner" in html and "Back to people search" in html
 
 
-def test_english_placeholder(client, desk_a, db):
+def test_english_placeholder(client, desk_a, db, monkeypatch):
+    # every feature is built now; the placeholder still serves one that is not
+    from dataclasses import replace
+
+    from gatehouse.console.nav import FEATURES
+
+    monkeypatch.setitem(FEATURES, "release-slip", replace(FEATURES["release-slip"], url_name=None))
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     client.force_login(desk_a)
     html = client.get(reverse("console:placeholder", args=["release-slip"])).content.decode()

@@ -433,3 +433,22 @@ def test_demo_logins_prints_every_login(loaded, db):
 def test_load_demo_refuses_a_bad_scale(db):
     with pytest.raises(CommandError):
         call_command("load_demo", scale=0)
+
+
+def test_the_vehicle_gate_has_a_believable_morning(loaded, db):
+    from gatehouse.access.models import AccessEvent
+    from gatehouse.devices.models import Device
+    from gatehouse.vehicles.models import ParkingSession, VehicleVisit
+
+    donghu = Site.objects.get(code="donghu")
+    assert Device.objects.filter(site=donghu, kind="plate_camera", vendor="vzenith").count() == 2
+    assert ParkingSession.objects.filter(site=donghu, status="open", kind="temporary").count() == 4
+    paid = ParkingSession.objects.get(site=donghu, status="closed", kind="temporary")
+    assert paid.paid_fen > 0 and paid.paid_fen == paid.fee_fen
+    assert set(VehicleVisit.objects.filter(site=donghu).values_list("kind", flat=True)) == {
+        "delivery"
+    }
+    assert AccessEvent.objects.filter(site=donghu, entrant="vehicle").count() >= 8
+    wuli = Site.objects.get(code="wuli")
+    truck = VehicleVisit.objects.get(site=wuli)
+    assert (truck.errand, truck.destination, truck.status) == ("goods", "仓储部", "inside")

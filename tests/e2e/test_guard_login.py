@@ -72,11 +72,19 @@ def test_a_guard_logs_in_and_sees_the_chinese_home_page_of_their_site_only(
             "扫码/刷卡放行",
             "访客登记",
             "在场人员",
+            "车辆岗",
             "邮件报刊登记",
             "员工中途外出",
+            "物品放行核验",
             "登记表",
+            "物品登记表",
             "人员查询",
             "管理模式",
+            "交接班",
+            "钥匙",
+            "临时离岗",
+            "卫生轮流表",
+            "上报情况",
         ]
         assert page.get_by_role("button", name="退出登录").is_visible()
         page.screenshot(path=str(SCREENSHOT), full_page=True)

@@ -1,0 +1,890 @@
+"""The park committee's pages (URLs under /park/): applications (入园申请), land supervision
+(项目监管) and the enterprise directory (企业名录).
+
+Thin: ``state_with`` for the site and the role (403 for any other role), a record of the current
+site or 404, a form, one service call, render. A rejected write re-renders its page with the
+form's errors and status 422; nothing is written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _t
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from gatehouse.accounts.models import Role
+from gatehouse.admission import selectors, services
+from gatehouse.admission.forms import (
+    AlertHandleForm,
+    ApplicationForm,
+    ChangeNoticeForm,
+    ContractForm,
+    CorrectionDoneForm,
+    CorrectionForm,
+    DecisionForm,
+    DocumentForm,
+    EnterpriseForm,
+    FilingForm,
+    PolicyForm,
+    ProgressForm,
+    ReportDutyForm,
+    SitePlanForm,
+    StepForm,
+    StoppageEndForm,
+    StoppageForm,
+    SuspensionForm,
+    SuspensionUpdateForm,
+)
+from gatehouse.admission.models import (
+    ChangeNotice,
+    CommitteeDecision,
+    CorrectionOrder,
+    DocumentKind,
+    ProjectDocument,
+    StepRecord,
+    Stoppage,
+    Suspension,
+)
+from gatehouse.admission.uploads import content_type_of
+from gatehouse.console.context import state_with
+from gatehouse.core import land
+from gatehouse.core.errors import DomainError
+
+COMMITTEE = frozenset({Role.PARK_COMMITTEE})
+
+
+def _site(request: HttpRequest) -> Any:
+    return state_with(request, COMMITTEE).site
+
+
+def _run(form: forms.Form, call: Callable[[dict[str, Any]], Any]) -> Any:
+    """Validate ``form`` and call the service; a DomainError lands on the field it names.
+    Returns the service's result, or None when the form shows errors."""
+    if not form.is_valid():
+        return None
+    try:
+        return call(form.cleaned_data) or True
+    except DomainError as exc:
+        field = exc.details.get("field")
+        form.add_error(field if field in form.fields else None, exc.message)
+        return None
+
+
+def _project(site: Any, pk: int) -> Any:
+    project = selectors.project_at(site, pk)
+    if project is None:
+        raise Http404
+    return project
+
+
+# == applications ================================================================================
+
+
+@login_required
+@require_GET
+def applications(request: HttpRequest) -> HttpResponse:
+    site = _site(request)
+    rows = []
+    for p in selectors.projects_at(site):
+        step_ = selectors.current_step(p)
+        rows.append(
+            {
+                "project": p,
+                "state": selectors.admission_state(p),
+                "step_label": selectors.STEP_LABELS.get(step_.value) if step_ else "",
+            }
+        )
+    return render(request, "admission/applications.html", {"rows": rows})
+
+
+def _application_form(site: Any, data: Any = None, files: Any = None) -> ApplicationForm:
+    return ApplicationForm(
+        data,
+        files,
+        enterprises=selectors.enterprises_at(site).filter(is_active=True),
+        zones=selectors.zones_at(site),
+        initial={"applied_on": timezone.localdate(), "requests_own_land": True},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def apply(request: HttpRequest) -> HttpResponse:
+    site = _site(request)
+    context = {"suggestions": selectors.sector_suggestions(site)}
+    if request.method != "POST":
+        context["form"] = _application_form(site)
+        return render(request, "admission/apply.html", context)
+    form = _application_form(site, request.POST, request.FILES)
+
+    def call(d: dict[str, Any]) -> Any:
+        enterprise = selectors.enterprises_at(site).get(pk=d["enterprise"])
+        zone = selectors.zones_at(site).get(pk=d["zone"])
+        return services.project_apply(
+            site=site,
+            actor=request.user,
+            now=timezone.now(),
+            enterprise=enterprise,
+            zone=zone,
+            name=d["name"],
+            sector=d["sector"],
+            registered_capital_fen=d["registered_capital"],
+            paid_in_capital_fen=d["paid_in_capital"],
+            fixed_investment_fen=d["fixed_investment"],
+            land_mu=d["land_mu"],
+            applied_on=d["applied_on"],
+            unmet_criteria=d["unmet_criteria"],
+            profile_note=d["profile_note"],
+            documents=form.documents(),
+            **{flag: d[flag] for flag in ApplicationForm.FLAGS},
+        )
+
+    project = _run(form, call)
+    if project is None:
+        context["form"] = form
+        return render(request, "admission/apply.html", context, status=422)
+    messages.success(request, _t("入园申请已受理，请查看审查结果。"))
+    return redirect("admission:project", pk=project.pk)
+
+
+def _project_context(project: Any, **forms_: Any) -> dict[str, Any]:
+    state = selectors.admission_state(project)
+    done = selectors.steps_done(project)
+    nxt = land.next_step(done)
+    today = timezone.localdate()
+    decidable = [
+        {
+            "finding": f,
+            "decision": state.decisions.get(f.code),
+            "form": forms_.get(f"decision_{f.code}")
+            or DecisionForm(initial={"finding_code": f.code, "decided_on": today}),
+        }
+        for f in state.screening.findings
+        if f.severity in selectors.DECIDABLE
+    ]
+    documents = sorted(project.documents.all(), key=lambda d: (d.kind, d.uploaded_at))
+    present = {d.kind for d in documents}
+    return {
+        "project": project,
+        "state": state,
+        "findings": state.screening.findings,
+        "decidable": decidable,
+        "documents": documents,
+        "missing": [str(DocumentKind(k).label) for k in DocumentKind.values if k not in present],
+        "contracted": land.Step.CONTRACT in done,
+        "steps": [
+            {"step": s, "label": land.STEP_LABELS[s], "record": done.get(s)} for s in land.STEPS
+        ],
+        "next_step": nxt,
+        "next_label": land.STEP_LABELS[nxt] if nxt else "",
+        "step_form": forms_.get("step_form")
+        or StepForm(initial={"step": nxt.value if nxt else "", "done_on": today}),
+        "document_form": forms_.get("document_form") or DocumentForm(),
+        "intensity": land.yuan(int(state.screening.intensity_fen_per_mu)),
+    }
+
+
+@login_required
+@require_GET
+def project(request: HttpRequest, pk: int) -> HttpResponse:
+    found = _project(_site(request), pk)
+    return render(request, "admission/project.html", _project_context(found))
+
+
+@login_required
+@require_POST
+def document_add(request: HttpRequest, pk: int) -> HttpResponse:
+    found = _project(_site(request), pk)
+    form = DocumentForm(request.POST, request.FILES)
+    done = _run(
+        form,
+        lambda d: services.document_attach(
+            project=found, kind=d["kind"], upload=d["file"], actor=request.user, now=timezone.now()
+        ),
+    )
+    if done is None:
+        context = _project_context(found, document_form=form)
+        return render(request, "admission/project.html", context, status=422)
+    messages.success(request, _t("材料已上传。"))
+    return redirect("admission:project", pk=found.pk)
+
+
+@login_required
+@require_POST
+def decide(request: HttpRequest, pk: int) -> HttpResponse:
+    found = _project(_site(request), pk)
+    form = DecisionForm(request.POST, request.FILES)
+    done = _run(
+        form,
+        lambda d: services.decision_record(
+            project=found,
+            actor=request.user,
+            now=timezone.now(),
+            finding_code=d["finding_code"],
+            approved=d["approved"],
+            decided_on=d["decided_on"],
+            attendees=d["attendees"],
+            minutes=d["minutes"],
+            minutes_file=d["minutes_file"],
+        ),
+    )
+    if done is None:
+        code = request.POST.get("finding_code", "")
+        context = _project_context(found, **{f"decision_{code}": form})
+        context["decision_error"] = form.non_field_errors() or form.errors.get("finding_code")
+        return render(request, "admission/project.html", context, status=422)
+    messages.success(request, _t("管委会决定已登记。"))
+    return redirect("admission:project", pk=found.pk)
+
+
+@login_required
+@require_POST
+def step(request: HttpRequest, pk: int) -> HttpResponse:
+    found = _project(_site(request), pk)
+    form = StepForm(request.POST, request.FILES)
+    done = _run(
+        form,
+        lambda d: services.step_record(
+            project=found,
+            step=d["step"],
+            done_on=d["done_on"],
+            note=d["note"],
+            document=d["document"],
+            actor=request.user,
+            now=timezone.now(),
+        ),
+    )
+    if done is None:
+        context = _project_context(found, step_form=form)
+        return render(request, "admission/project.html", context, status=422)
+    messages.success(request, _t("流程环节已登记。"))
+    return redirect("admission:project", pk=found.pk)
+
+
+_FILES: dict[str, tuple[Any, str, str, str]] = {
+    # kind: (model, path to the site, file field, name field)
+    "document": (ProjectDocument, "project__site", "file", "original_name"),
+    "decision": (CommitteeDecision, "project__site", "minutes_file", "minutes_name"),
+    "step": (StepRecord, "project__site", "document", "document_name"),
+    "notice": (ChangeNotice, "enterprise__site", "document", "document_name"),
+}
+
+
+@login_required
+@require_GET
+def download(request: HttpRequest, kind: str, pk: int) -> FileResponse:
+    """A stored document, to a committee member of its park only."""
+    site = _site(request)
+    spec = _FILES.get(kind)
+    if spec is None:
+        raise Http404
+    model, path, file_field, name_field = spec
+    obj = model.objects.filter(pk=pk, **{path: site}).first()
+    stored = getattr(obj, file_field, None) if obj is not None else None
+    if not stored:
+        raise Http404
+    name = getattr(obj, name_field) or stored.name.rsplit("/", 1)[-1]
+    try:
+        handle = stored.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    response = FileResponse(
+        handle, as_attachment=True, filename=name, content_type=content_type_of(name)
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+# == land supervision ============================================================================
+
+
+@login_required
+@require_GET
+def land_index(request: HttpRequest) -> HttpResponse:
+    site = _site(request)
+    today = timezone.localdate()
+    policy = selectors.supervision_policy(site)
+    rows = [selectors.supervision(p, today, policy) for p in selectors.supervised_at(site)]
+    waiting = [
+        p
+        for p in selectors.projects_at(site).filter(contract__isnull=True)
+        if land.Step.CONTRACT in selectors.steps_done(p)
+    ]
+    context = {
+        "rows": rows,
+        "waiting": waiting,
+        "alerts": list(selectors.alerts_at(site, open_only=True)[:20]),
+        "today": today,
+    }
+    return render(request, "admission/land.html", context)
+
+
+def _land_context(project: Any, **forms_: Any) -> dict[str, Any]:
+    today = timezone.localdate()
+    site = project.site
+    sup = selectors.supervision(project, today, selectors.supervision_policy(site))
+    contract = selectors.contract_of(project)
+    plan = getattr(project, "site_plan", None)
+    contract_initial: dict[str, Any] = {}
+    if contract is not None:
+        contract_initial = {
+            "signed_on": contract.signed_on,
+            "land_mu": contract.land_mu,
+            "land_price": _yuan_input(contract.land_price_fen_per_mu),
+            "contracted_start": contract.contracted_start,
+            "planned_floor_area_m2": contract.planned_floor_area_m2,
+            "total_investment": _yuan_input(contract.total_investment_fen),
+            "contracted_production": contract.contracted_production,
+            "completed_on": contract.completed_on,
+            "land_price_relief": contract.land_price_relief,
+            "appraised_year1": _yuan_input(contract.appraised_year1_fen),
+            "appraised_year2": _yuan_input(contract.appraised_year2_fen),
+            "std_investment": _yuan_input(contract.std_investment_fen),
+            "std_intensity": _yuan_input(contract.std_intensity_fen_per_mu),
+            "std_speed_pct": contract.std_speed_pct,
+            "std_output": _yuan_input(contract.std_output_fen_per_mu),
+        }
+    else:
+        signed = selectors.steps_done(project).get(land.Step.CONTRACT)
+        contract_initial = {
+            "signed_on": signed.done_on if signed else None,
+            "land_mu": project.land_mu,
+            "total_investment": _yuan_input(project.fixed_investment_fen),
+        }
+    plan_initial: dict[str, Any] = {}
+    if plan is not None:
+        plan_initial = {
+            f: getattr(plan, f)
+            for f in (
+                "sector_code",
+                "land_area_m2",
+                "floor_area_m2",
+                "footprint_m2",
+                "green_area_m2",
+                "admin_living_area_m2",
+                "uses",
+            )
+        }
+    suspensions = sorted(project.suspensions.all(), key=lambda s: (s.start, s.pk))
+    return {
+        "project": project,
+        "sup": sup,
+        "contract": contract,
+        "steps": selectors.steps_done(project),
+        "reports": sorted(
+            project.progress.all(), key=lambda r: (r.reported_on, r.pk), reverse=True
+        ),
+        "suspensions": [
+            {
+                "obj": s,
+                "form": forms_.get(f"suspension_{s.pk}")
+                or SuspensionUpdateForm(
+                    initial={
+                        "end": s.end,
+                        "notice_served_on": s.notice_served_on,
+                        "pay_by": s.pay_by,
+                        "resume_by": s.resume_by,
+                        "paid_on": s.paid_on,
+                    }
+                ),
+            }
+            for s in suspensions
+        ],
+        "stoppages": sorted(project.stoppages.all(), key=lambda s: (s.start, s.pk)),
+        "corrections": sorted(project.corrections.all(), key=lambda c: (c.issued_on, c.pk)),
+        "alerts": list(project.alerts.order_by("-day", "-pk")),
+        "plan": plan,
+        "plan_findings": selectors.plan_findings(project),
+        "contract_form": forms_.get("contract_form") or ContractForm(initial=contract_initial),
+        "progress_form": forms_.get("progress_form")
+        or ProgressForm(initial={"reported_on": today}),
+        "suspension_form": forms_.get("suspension_form") or SuspensionForm(),
+        "stoppage_form": forms_.get("stoppage_form") or StoppageForm(),
+        "stoppage_end_form": forms_.get("stoppage_end_form") or StoppageEndForm(),
+        "correction_form": forms_.get("correction_form")
+        or CorrectionForm(initial={"issued_on": today}),
+        "correction_done_form": forms_.get("correction_done_form") or CorrectionDoneForm(),
+        "plan_form": forms_.get("plan_form") or SitePlanForm(initial=plan_initial),
+        "today": today,
+        "open_form": next((k for k in forms_), ""),
+    }
+
+
+def _yuan_input(fen: int | None) -> str:
+    if fen is None:
+        return ""
+    whole, cents = divmod(fen, 100)
+    return f"{whole}.{cents:02d}"
+
+
+@login_required
+@require_GET
+def land_project(request: HttpRequest, pk: int) -> HttpResponse:
+    found = _project(_site(request), pk)
+    return render(request, "admission/land_project.html", _land_context(found))
+
+
+def _land_post(
+    request: HttpRequest,
+    found: Any,
+    form: forms.Form,
+    form_key: str,
+    call: Callable[[dict[str, Any]], Any],
+    ok: str,
+) -> HttpResponse:
+    if _run(form, call) is None:
+        context = _land_context(found, **{form_key: form})
+        return render(request, "admission/land_project.html", context, status=422)
+    messages.success(request, ok)
+    return redirect("admission:land_project", pk=found.pk)
+
+
+@login_required
+@require_POST
+def contract(request: HttpRequest, pk: int) -> HttpResponse:
+    found = _project(_site(request), pk)
+    form = ContractForm(request.POST)
+    return _land_post(
+        request,
+        found,
+        form,
+        "contract_form",
+        lambda d: services.contract_save(
+            project=found, actor=request.user, now=timezone.now(), **form.terms()
+        ),
+        _t("合同条款已保存。"),
+    )
+
+
+@login_required
+@require_POST
+def progress(request: HttpRequest, pk: int) -> HttpResponse:
+    found = _project(_site(request), pk)
+    form = ProgressForm(request.POST)
+    return _land_post(
+        request,
+        found,
+        form,
+        "progress_form",
+        lambda d: services.progress_report(
+            project=found,
+            actor=request.user,
+            now=timezone.now(),
+            reported_on=d["reported_on"],
+            built_floor_area_m2=d["built_floor_area_m2"],
+            invested_fen=d["invested"],
+            investment_fen=d["investment"],
+            intensity_fen_per_mu=d["intensity"],
+            speed_pct=d["speed_pct"],
+            output_fen_per_mu=d["output"],
+            note=d["note"],
+        ),
+        _t("进度与指标已登记。"),
+    )
+
+
+@login_required
+@require_POST
+def suspension_add(request: HttpRequest, pk: int) -> HttpResponse:
+    found = _project(_site(request), pk)
+    form = SuspensionForm(request.POST)
+    return _land_post(
+        request,
+        found,
+        form,
+        "suspension_form",
+        lambda d: services.suspension_record(
+            project=found, actor=request.user, now=timezone.now(), **d
+        ),
+        _t("中止建设已登记。"),
+    )
+
+
+@login_required
+@require_POST
+def suspension_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    site = _site(request)
+    obj = Suspension.objects.filter(pk=pk, project__site=site).first()
+    if obj is None:
+        raise Http404
+    found = _project(site, obj.project_id)
+    form = SuspensionUpdateForm(request.POST)
+    return _land_post(
+        request,
+        found,
+        form,
+        f"suspension_{obj.pk}",
+        lambda d: services.suspension_update(
+            suspension=obj, actor=request.user, now=timezone.now(), **d
+        ),
+        _t("中止建设记录已更新。"),
+    )
+
+
+@login_required
+@require_POST
+def stoppage_add(request: HttpRequest, pk: int) -> HttpResponse:
+    found = _project(_site(request), pk)
+    form = StoppageForm(request.POST)
+    return _land_post(
+        request,
+        found,
+        form,
+        "stoppage_form",
+        lambda d: services.stoppage_record(
+            project=found, actor=request.user, now=timezone.now(), **d
+        ),
+        _t("停产已登记。"),
+    )
+
+
+@login_required
+@require_POST
+def stoppage_end(request: HttpRequest, pk: int) -> HttpResponse:
+    site = _site(request)
+    obj = Stoppage.objects.filter(pk=pk, project__site=site).first()
+    if obj is None:
+        raise Http404
+    found = _project(site, obj.project_id)
+    form = StoppageEndForm(request.POST)
+    return _land_post(
+        request,
+        found,
+        form,
+        "stoppage_end_form",
+        lambda d: services.stoppage_end(
+            stoppage=obj, actor=request.user, now=timezone.now(), end=d["end"]
+        ),
+        _t("已登记恢复生产。"),
+    )
+
+
+@login_required
+@require_POST
+def correction_add(request: HttpRequest, pk: int) -> HttpResponse:
+    found = _project(_site(request), pk)
+    form = CorrectionForm(request.POST)
+    return _land_post(
+        request,
+        found,
+        form,
+        "correction_form",
+        lambda d: services.correction_issue(
+            project=found, actor=request.user, now=timezone.now(), **d
+        ),
+        _t("限期改正通知已登记。"),
+    )
+
+
+@login_required
+@require_POST
+def correction_done(request: HttpRequest, pk: int) -> HttpResponse:
+    site = _site(request)
+    obj = CorrectionOrder.objects.filter(pk=pk, project__site=site).first()
+    if obj is None:
+        raise Http404
+    found = _project(site, obj.project_id)
+    form = CorrectionDoneForm(request.POST)
+    return _land_post(
+        request,
+        found,
+        form,
+        "correction_done_form",
+        lambda d: services.correction_done(
+            order=obj, actor=request.user, now=timezone.now(), corrected_on=d["corrected_on"]
+        ),
+        _t("已登记改正。"),
+    )
+
+
+@login_required
+@require_POST
+def site_plan(request: HttpRequest, pk: int) -> HttpResponse:
+    found = _project(_site(request), pk)
+    form = SitePlanForm(request.POST)
+    return _land_post(
+        request,
+        found,
+        form,
+        "plan_form",
+        lambda d: services.site_plan_save(
+            project=found, actor=request.user, now=timezone.now(), **d
+        ),
+        _t("规划指标已保存，核验结果见下方。"),
+    )
+
+
+@login_required
+@require_GET
+def alerts(request: HttpRequest) -> HttpResponse:
+    site = _site(request)
+    rows = list(selectors.alerts_at(site)[:200])
+    return render(request, "admission/alerts.html", {"rows": rows, "form": AlertHandleForm()})
+
+
+@login_required
+@require_POST
+def alert_handle(request: HttpRequest, pk: int) -> HttpResponse:
+    site = _site(request)
+    alert = selectors.alert_at(site, pk)
+    if alert is None:
+        raise Http404
+    form = AlertHandleForm(request.POST)
+    done = _run(
+        form,
+        lambda d: services.alert_handle(alert=alert, actor=request.user, now=timezone.now(), **d),
+    )
+    if done is None:
+        rows = list(selectors.alerts_at(site)[:200])
+        context = {"rows": rows, "form": AlertHandleForm(), "failed": alert.pk, "bad": form}
+        return render(request, "admission/alerts.html", context, status=422)
+    messages.success(request, _t("提醒已处理。"))
+    return redirect("admission:alerts")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def policy(request: HttpRequest) -> HttpResponse:
+    site = _site(request)
+    current = selectors.policy_of(site)
+    limits = land.ControlLimits()
+    defaults = {
+        "coverage": limits.min_building_coverage,
+        "admin": limits.max_admin_share,
+        "green": limits.max_green_ratio,
+    }
+    if request.method == "POST":
+        form = PolicyForm(request.POST)
+        done = _run(
+            form,
+            lambda d: services.policy_save(site=site, actor=request.user, now=timezone.now(), **d),
+        )
+        if done is not None:
+            messages.success(request, _t("监管参数已保存。"))
+            return redirect("admission:policy")
+        context = {
+            "form": form,
+            "defaults": defaults,
+            "plot": sorted(limits.min_plot_ratio.items()),
+        }
+        return render(request, "admission/policy.html", context, status=422)
+    initial: dict[str, Any] = {}
+    if current is not None:
+        initial = {
+            "idle_fee_rate": current.idle_fee_rate,
+            "min_building_coverage": current.min_building_coverage,
+            "max_admin_share": current.max_admin_share,
+            "max_green_ratio": current.max_green_ratio,
+            "plot_ratio_min": "\n".join(f"{k}={v}" for k, v in current.plot_ratio_min.items()),
+        }
+    context = {
+        "form": PolicyForm(initial=initial),
+        "defaults": defaults,
+        "plot": sorted(limits.min_plot_ratio.items()),
+    }
+    return render(request, "admission/policy.html", context)
+
+
+# == enterprises =================================================================================
+
+
+@login_required
+@require_GET
+def enterprises(request: HttpRequest) -> HttpResponse:
+    site = _site(request)
+    today = timezone.localdate()
+    rows = []
+    found = selectors.enterprises_at(site).annotate(n_projects=Count("admission_projects"))
+    for e in found.select_related("report_duty"):
+        reports = selectors.report_rows(e, today)
+        rows.append(
+            {
+                "enterprise": e,
+                "overdue": sum(1 for r in reports if r.status == land.ReportStatus.OVERDUE),
+                "projects": e.n_projects,
+            }
+        )
+    return render(request, "admission/enterprises.html", {"rows": rows})
+
+
+def _enterprise(site: Any, pk: int) -> Any:
+    found = selectors.enterprise_at(site, pk)
+    if found is None:
+        raise Http404
+    return found
+
+
+def _enterprise_write(request: HttpRequest, site: Any, existing: Any) -> HttpResponse:
+    zones = selectors.zones_at(site)
+    if request.method != "POST":
+        initial: dict[str, Any] = {"is_active": True}
+        if existing is not None:
+            initial = {
+                "name": existing.name,
+                "zone": existing.zone_id or "",
+                "uscc": existing.uscc,
+                "industry": existing.industry,
+                "contact_name": existing.contact_name,
+                "is_active": existing.is_active,
+            }
+        form = EnterpriseForm(initial=initial, zones=zones)
+        return render(
+            request, "admission/enterprise_form.html", {"form": form, "enterprise": existing}
+        )
+    form = EnterpriseForm(request.POST, zones=zones)
+
+    def call(d: dict[str, Any]) -> Any:
+        zone = zones.filter(pk=d["zone"]).first() if d["zone"] else None
+        common = {
+            "actor": request.user,
+            "now": timezone.now(),
+            "name": d["name"],
+            "zone": zone,
+            "uscc": d["uscc"],
+            "industry": d["industry"],
+            "contact_name": d["contact_name"],
+        }
+        if existing is None:
+            return services.enterprise_create(site=site, contact_phone=d["contact_phone"], **common)
+        return services.enterprise_update(
+            enterprise=existing,
+            contact_phone=d["contact_phone"] or None,
+            is_active=d["is_active"],
+            **common,
+        )
+
+    saved = _run(form, call)
+    if saved is None:
+        context = {"form": form, "enterprise": existing}
+        return render(request, "admission/enterprise_form.html", context, status=422)
+    messages.success(request, _t("企业信息已保存。"))
+    return redirect("admission:enterprise", pk=saved.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def enterprise_new(request: HttpRequest) -> HttpResponse:
+    return _enterprise_write(request, _site(request), None)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def enterprise_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    site = _site(request)
+    return _enterprise_write(request, site, _enterprise(site, pk))
+
+
+def _enterprise_context(enterprise: Any, **forms_: Any) -> dict[str, Any]:
+    today = timezone.localdate()
+    duty = selectors.duty_of(enterprise)
+    reports = list(reversed(selectors.report_rows(enterprise, today)))
+    duty_initial: dict[str, Any] = {"months_after": 1, "due_day": 15, "period": "monthly"}
+    if duty is not None:
+        duty_initial = {
+            "since": duty.since,
+            "period": duty.period,
+            "due_day": duty.due_day,
+            "months_after": duty.months_after,
+        }
+    return {
+        "enterprise": enterprise,
+        "projects": list(enterprise.admission_projects.order_by("-applied_on")),
+        "duty": duty,
+        "reports": reports,
+        "overdue": sum(1 for r in reports if r.status == land.ReportStatus.OVERDUE),
+        "notices": selectors.notice_rows(enterprise),
+        "duty_form": forms_.get("duty_form") or ReportDutyForm(initial=duty_initial),
+        "filing_form": forms_.get("filing_form"),
+        "filing_error_period": forms_.get("filing_period"),
+        "notice_form": forms_.get("notice_form") or ChangeNoticeForm(),
+        "today": today,
+    }
+
+
+@login_required
+@require_GET
+def enterprise(request: HttpRequest, pk: int) -> HttpResponse:
+    found = _enterprise(_site(request), pk)
+    return render(request, "admission/enterprise.html", _enterprise_context(found))
+
+
+def _enterprise_post(
+    request: HttpRequest,
+    found: Any,
+    form: forms.Form,
+    key: str,
+    call: Callable[[dict[str, Any]], Any],
+    ok: str,
+) -> HttpResponse:
+    result = _run(form, call)
+    if result is None:
+        extra: dict[str, Any] = {key: form}
+        if key == "filing_form":
+            extra["filing_period"] = request.POST.get("period_start", "")
+        context = _enterprise_context(found, **extra)
+        return render(request, "admission/enterprise.html", context, status=422)
+    if isinstance(result, tuple) and result[1] is not None:
+        messages.error(request, result[1].message)
+    else:
+        messages.success(request, ok)
+    return redirect("admission:enterprise", pk=found.pk)
+
+
+@login_required
+@require_POST
+def enterprise_duty(request: HttpRequest, pk: int) -> HttpResponse:
+    found = _enterprise(_site(request), pk)
+    form = ReportDutyForm(request.POST)
+    return _enterprise_post(
+        request,
+        found,
+        form,
+        "duty_form",
+        lambda d: services.report_duty_set(
+            enterprise=found, actor=request.user, now=timezone.now(), **d
+        ),
+        _t("统计报表要求已保存。"),
+    )
+
+
+@login_required
+@require_POST
+def enterprise_filing(request: HttpRequest, pk: int) -> HttpResponse:
+    found = _enterprise(_site(request), pk)
+    form = FilingForm(request.POST)
+    return _enterprise_post(
+        request,
+        found,
+        form,
+        "filing_form",
+        lambda d: services.filing_record(
+            enterprise=found, actor=request.user, now=timezone.now(), **d
+        ),
+        _t("报表报送已登记。"),
+    )
+
+
+@login_required
+@require_POST
+def enterprise_notice(request: HttpRequest, pk: int) -> HttpResponse:
+    found = _enterprise(_site(request), pk)
+    form = ChangeNoticeForm(request.POST, request.FILES)
+    return _enterprise_post(
+        request,
+        found,
+        form,
+        "notice_form",
+        lambda d: services.change_notice_record(
+            enterprise=found, actor=request.user, now=timezone.now(), **d
+        ),
+        _t("变更告知已登记，书面告知在决定之前，符合规定。"),
+    )

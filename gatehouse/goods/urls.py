@@ -1,0 +1,45 @@
+"""Goods in and out (URLs under /goods/, namespace ``goods``)."""
+
+from django.urls import path
+
+from gatehouse.goods import gate_views, my_views, register_views, views
+
+app_name = "goods"
+
+urlpatterns = [
+    # the service centre
+    path("slips/", views.slip_list, name="slips"),
+    path("slips/new/", views.slip_new, name="slip_new"),
+    path("slips/<int:pk>/", views.slip_detail, name="slip"),
+    path("slips/<int:pk>/issue/", views.slip_issue, name="slip_issue"),
+    path("slips/<int:pk>/decline/", views.slip_decline, name="slip_decline"),
+    path("slips/<int:pk>/revoke/", views.slip_revoke, name="slip_revoke"),
+    path("slips/<int:pk>/print/", views.slip_print, name="slip_print"),
+    path("holds/", views.holds, name="holds"),
+    path("holds/<int:pk>/resolve/", views.hold_resolve, name="hold_resolve"),
+    path("anomalies/<int:pk>/close/", views.anomaly_close, name="anomaly_close"),
+    path("follow-ups/", views.follow_ups, name="follow_ups"),
+    path("follow-ups/<int:pk>/close/", views.follow_up_close, name="follow_up_close"),
+    path("collection/", views.collection, name="collection"),
+    path("collection/to-leader/", views.hand_to_leader, name="hand_to_leader"),
+    path("collection/to-service/", views.hand_to_service, name="hand_to_service"),
+    path("settings/", views.settings_page, name="settings"),
+    # the gate
+    path("gate/", gate_views.index, name="gate"),
+    path("gate/set/", gate_views.set_gate, name="set_gate"),
+    path("gate/side/", gate_views.side, name="side"),
+    path("gate/scan/", gate_views.scan, name="scan"),
+    path("gate/slips/<int:pk>/check/", gate_views.check, name="check"),
+    path("gate/no-slip/", gate_views.no_slip, name="no_slip"),
+    path("gate/hazard/", gate_views.hazard, name="hazard"),
+    path("gate/decoration/", gate_views.decoration, name="decoration"),
+    path("gate/releases/<int:pk>/", gate_views.release_detail, name="release"),
+    # the registers
+    path("registers/", register_views.index, name="registers"),
+    path("registers/releases/", register_views.releases, name="register_releases"),
+    path("registers/entries/", register_views.entries, name="register_entries"),
+    # residents
+    path("my/", my_views.my_slips, name="my_slips"),
+    path("my/new/", my_views.my_apply, name="my_apply"),
+    path("my/<int:pk>/", my_views.my_slip, name="my_slip"),
+]

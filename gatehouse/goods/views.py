@@ -1,0 +1,471 @@
+"""The service centre's goods pages (URLs under /goods/): release slips (apply on behalf of an
+enterprise or tenant, issue, decline, revoke, print), goods held at the gate and goods anomalies,
+the hand-off of the shift's slips, decoration follow-ups and the site's goods settings.
+
+Thin: ``state_with`` for the site and the role, a form, one service call, render. Records of
+another site are 404.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import segno
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from gatehouse.accounts.models import Role
+from gatehouse.console.context import ConsoleState, state_with
+from gatehouse.core.errors import DomainError
+from gatehouse.core.goods import HandoffStage
+from gatehouse.goods import forms, selectors, services
+from gatehouse.goods.models import (
+    DecorationFollowUp,
+    GoodsAnomaly,
+    GoodsRelease,
+    HoldState,
+    ReleaseSlip,
+    SlipState,
+)
+from gatehouse.people.models import Enterprise
+
+DESK_ROLES = frozenset({Role.FRONT_DESK, Role.SECURITY_MANAGER})
+HANDOFF_ROLES = frozenset({Role.GUARD, Role.FRONT_DESK, Role.SECURITY_MANAGER})
+FOLLOW_UP_ROLES = frozenset({Role.PATROL, Role.FRONT_DESK, Role.SECURITY_MANAGER})
+MANAGER_ROLES = frozenset({Role.SECURITY_MANAGER})
+PER_PAGE = 30
+
+
+def _partial(request: HttpRequest) -> bool:
+    htmx = getattr(request, "htmx", None)
+    return bool(htmx) and not htmx.boosted and not htmx.history_restore_request
+
+
+def _form_error(form: Any, exc: DomainError) -> None:
+    field = exc.details.get("field")
+    form.add_error(field if field in form.fields else None, exc.message)
+
+
+def qr_svg(payload: str, title: str) -> str:
+    svg = segno.make(payload, error="m").svg_inline(scale=4, border=2, title=title)
+    return mark_safe(svg)  # noqa: S308 -- segno renders our own signed payload
+
+
+# -- slips ---------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def slip_list(request: HttpRequest) -> HttpResponse:
+    state = state_with(request, DESK_ROLES)
+    status = request.GET.get("status", "")
+    if status not in SlipState.values:
+        status = ""
+    q = request.GET.get("q", "")
+    found = selectors.search_slips(state.site, status=status, q=q)
+    page = Paginator(found, PER_PAGE).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "status": status,
+        "q": " ".join(q.split()),
+        "statuses": SlipState.choices,
+        "waiting": list(selectors.waiting_slips(state.site)[:50]),
+        "held_count": selectors.held_goods(state.site).count(),
+        "is_manager": Role.SECURITY_MANAGER in state.roles,
+    }
+    template = "goods/slips/_results.html" if _partial(request) else "goods/slips/list.html"
+    response = render(request, template, context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+def _enterprises(state: ConsoleState) -> list[tuple[int, str]]:
+    return list(
+        Enterprise.objects.filter(site=state.site, is_active=True)
+        .order_by("name")
+        .values_list("pk", "name")
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def slip_new(request: HttpRequest) -> HttpResponse:
+    """The desk fills a slip in for an enterprise, a tenant or an owner, and issues it."""
+    state = state_with(request, DESK_ROLES)
+    now = timezone.now()
+    enterprises = _enterprises(state)
+    if request.method == "POST":
+        form = forms.DeskSlipForm(request.POST, enterprises=enterprises)
+        if form.is_valid():
+            data = form.cleaned_data
+            enterprise = None
+            if data["enterprise"]:
+                enterprise = Enterprise.objects.filter(
+                    site=state.site, pk=data["enterprise"]
+                ).first()
+            try:
+                slip = services.slip_apply(
+                    site=state.site,
+                    actor=request.user,
+                    now=now,
+                    applicant_kind=data["applicant_kind"],
+                    applicant_name=data["applicant_name"],
+                    items=data["items"],
+                    valid_on=data["valid_on"],
+                    house_number=data["house_number"],
+                    enterprise=enterprise,
+                    plate=data["plate"],
+                    reason=data["reason"],
+                    issue=True,
+                )
+            except DomainError as exc:
+                _form_error(form, exc)
+            else:
+                messages.success(request, _("放行条 %(number)s 已开具") % {"number": slip.number})
+                return redirect("goods:slip", pk=slip.pk)
+        context = {"form": form, "rows": form.item_rows()}
+        return render(request, "goods/slips/new.html", context, status=422)
+    form = forms.DeskSlipForm(
+        initial={"valid_on": timezone.localdate(now), "applicant_kind": "enterprise"},
+        enterprises=enterprises,
+    )
+    return render(request, "goods/slips/new.html", {"form": form, "rows": form.item_rows()})
+
+
+def _slip_here(request: HttpRequest, pk: int) -> tuple[ConsoleState, ReleaseSlip]:
+    state = state_with(request, DESK_ROLES)
+    slip = selectors.slip_at(state.site, pk)
+    if slip is None:
+        raise Http404
+    return state, slip
+
+
+def _detail_context(slip: ReleaseSlip, **extra: Any) -> dict[str, Any]:
+    return {
+        "slip": slip,
+        "place": services.slip_place(slip),
+        "items": list(slip.items.order_by("position")),
+        "checks": list(slip.checks.select_related("guard", "gate").order_by("-at", "-pk")),
+        "handoffs": list(slip.handoffs.order_by("at", "pk")),
+        "reason_form": extra.pop("reason_form", None) or forms.ReasonForm(),
+        **extra,
+    }
+
+
+@login_required
+@require_GET
+def slip_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    _state, slip = _slip_here(request, pk)
+    return render(request, "goods/slips/detail.html", _detail_context(slip))
+
+
+@login_required
+@require_POST
+def slip_issue(request: HttpRequest, pk: int) -> HttpResponse:
+    _state, slip = _slip_here(request, pk)
+    try:
+        services.slip_issue(slip=slip, actor=request.user, now=timezone.now())
+    except DomainError as exc:
+        slip.refresh_from_db()
+        context = _detail_context(slip, error=exc.message)
+        return render(request, "goods/slips/detail.html", context, status=422)
+    messages.success(request, _("放行条 %(number)s 已开具") % {"number": slip.number})
+    return redirect("goods:slip", pk=slip.pk)
+
+
+def _close(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    _state, slip = _slip_here(request, pk)
+    form = forms.ReasonForm(request.POST)
+    if form.is_valid():
+        service = services.slip_decline if action == "decline" else services.slip_revoke
+        try:
+            service(
+                slip=slip,
+                actor=request.user,
+                reason=form.cleaned_data["reason"],
+                now=timezone.now(),
+            )
+        except DomainError as exc:
+            _form_error(form, exc)
+        else:
+            done = _("已退回申请") if action == "decline" else _("放行条已作废")
+            messages.success(request, f"{slip.number}：{done}")
+            return redirect("goods:slip", pk=slip.pk)
+    slip.refresh_from_db()
+    context = _detail_context(slip, reason_form=form)
+    return render(request, "goods/slips/detail.html", context, status=422)
+
+
+@login_required
+@require_POST
+def slip_decline(request: HttpRequest, pk: int) -> HttpResponse:
+    return _close(request, pk, "decline")
+
+
+@login_required
+@require_POST
+def slip_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    return _close(request, pk, "revoke")
+
+
+@login_required
+@require_GET
+def slip_print(request: HttpRequest, pk: int) -> HttpResponse:
+    state, slip = _slip_here(request, pk)
+    if slip.status in (SlipState.APPLIED, SlipState.DECLINED):
+        raise Http404
+    context = {
+        "slip": slip,
+        "site": state.site,
+        "place": services.slip_place(slip),
+        "items": list(slip.items.order_by("position")),
+        "qr_svg": qr_svg(services.slip_qr(slip), slip.number),
+    }
+    response = render(request, "goods/slips/print.html", context)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+# -- held goods and anomalies --------------------------------------------------------------------
+
+
+def _holds_context(state: ConsoleState, **extra: Any) -> dict[str, Any]:
+    return {
+        "held": list(selectors.held_goods(state.site)),
+        "anomalies": [a for a in selectors.open_anomalies(state.site) if not _held(a)],
+        "resolve_form": forms.ResolveForm(),
+        "close_form": forms.CloseForm(),
+        **extra,
+    }
+
+
+def _held(anomaly: GoodsAnomaly) -> bool:
+    return anomaly.release is not None and anomaly.release.hold_state == HoldState.HELD
+
+
+@login_required
+@require_GET
+def holds(request: HttpRequest) -> HttpResponse:
+    state = state_with(request, DESK_ROLES)
+    return render(request, "goods/holds.html", _holds_context(state))
+
+
+@login_required
+@require_POST
+def hold_resolve(request: HttpRequest, pk: int) -> HttpResponse:
+    state = state_with(request, DESK_ROLES)
+    release = get_object_or_404(GoodsRelease, site=state.site, pk=pk)
+    form = forms.ResolveForm(request.POST)
+    if form.is_valid():
+        try:
+            services.hold_resolve(
+                release=release,
+                actor=request.user,
+                release_goods=form.cleaned_data["decision"] == "release",
+                resolution=form.cleaned_data["resolution"],
+                now=timezone.now(),
+            )
+        except DomainError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("暂扣物品已处置"))
+            return redirect("goods:holds")
+    context = _holds_context(state, resolve_form=form, form_for=release.pk)
+    return render(request, "goods/holds.html", context, status=422)
+
+
+@login_required
+@require_POST
+def anomaly_close(request: HttpRequest, pk: int) -> HttpResponse:
+    state = state_with(request, DESK_ROLES)
+    anomaly = get_object_or_404(GoodsAnomaly, site=state.site, pk=pk)
+    form = forms.CloseForm(request.POST)
+    if form.is_valid():
+        try:
+            services.anomaly_close(
+                anomaly=anomaly,
+                actor=request.user,
+                resolution=form.cleaned_data["resolution"],
+                now=timezone.now(),
+            )
+        except DomainError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("异常情况已处理完毕"))
+            return redirect("goods:holds")
+    context = _holds_context(state, close_form=form, close_for=anomaly.pk)
+    return render(request, "goods/holds.html", context, status=422)
+
+
+# -- decoration follow-ups (G-04) ----------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def follow_ups(request: HttpRequest) -> HttpResponse:
+    state = state_with(request, FOLLOW_UP_ROLES)
+    context = {"follow_ups": list(selectors.open_follow_ups(state.site)), "form": forms.CloseForm()}
+    return render(request, "goods/follow_ups.html", context)
+
+
+@login_required
+@require_POST
+def follow_up_close(request: HttpRequest, pk: int) -> HttpResponse:
+    state = state_with(request, FOLLOW_UP_ROLES)
+    follow = get_object_or_404(DecorationFollowUp, site=state.site, pk=pk)
+    form = forms.CloseForm(request.POST)
+    if form.is_valid():
+        try:
+            services.follow_up_close(
+                follow_up=follow,
+                actor=request.user,
+                result=form.cleaned_data["resolution"],
+                now=timezone.now(),
+            )
+        except DomainError as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("装修巡查已核实"))
+            return redirect("goods:follow_ups")
+    context = {
+        "follow_ups": list(selectors.open_follow_ups(state.site)),
+        "form": form,
+        "form_for": follow.pk,
+    }
+    return render(request, "goods/follow_ups.html", context, status=422)
+
+
+# -- the shift's slips (G-05) --------------------------------------------------------------------
+
+
+def _collection_context(state: ConsoleState, now: Any, **extra: Any) -> dict[str, Any]:
+    reports = services.collection_report(state.site, now=now)
+    to_leader, to_service = [], []
+    for report in reports:
+        for slip in report.slips:
+            stages = {h.stage for h in slip.handoffs.all()}
+            if HandoffStage.TO_SQUAD_LEADER not in stages:
+                to_leader.append(slip)
+            elif HandoffStage.TO_SERVICE not in stages:
+                to_service.append(slip)
+    conf = services.settings_for(state.site)
+    return {
+        "reports": reports,
+        "to_leader": to_leader,
+        "to_service": to_service,
+        "squad_leader": conf.squad_leader,
+        "can_receive": state.has_any(DESK_ROLES),
+        "now": now,
+        **extra,
+    }
+
+
+@login_required
+@require_GET
+def collection(request: HttpRequest) -> HttpResponse:
+    state = state_with(request, HANDOFF_ROLES)
+    return render(request, "goods/collection.html", _collection_context(state, timezone.now()))
+
+
+def _picked(state: ConsoleState, pks: list[int]) -> list[ReleaseSlip]:
+    return list(ReleaseSlip.objects.filter(site=state.site, pk__in=pks))
+
+
+@login_required
+@require_POST
+def hand_to_leader(request: HttpRequest) -> HttpResponse:
+    state = state_with(request, HANDOFF_ROLES)
+    now = timezone.now()
+    choices = [(s.pk, s.number) for s in _collection_context(state, now)["to_leader"]]
+    form = forms.HandToLeaderForm(request.POST, choices=choices)
+    error = ""
+    if form.is_valid():
+        try:
+            made = services.slips_hand_to_leader(
+                site=state.site,
+                actor=request.user,
+                slips=_picked(state, form.cleaned_data["slips"]),
+                squad_leader=form.cleaned_data["squad_leader"],
+                now=now,
+            )
+        except DomainError as exc:
+            error = exc.message
+        else:
+            messages.success(request, _("已登记 %(n)d 张放行条交中队长") % {"n": len(made)})
+            return redirect("goods:collection")
+    else:
+        error = _("请选择要交接的放行条")
+    context = _collection_context(state, now, error=error)
+    return render(request, "goods/collection.html", context, status=422)
+
+
+@login_required
+@require_POST
+def hand_to_service(request: HttpRequest) -> HttpResponse:
+    state = state_with(request, DESK_ROLES)
+    now = timezone.now()
+    choices = [(s.pk, s.number) for s in _collection_context(state, now)["to_service"]]
+    form = forms.HandToServiceForm(request.POST, choices=choices)
+    error = ""
+    if form.is_valid():
+        try:
+            made = services.slips_hand_to_service(
+                site=state.site,
+                actor=request.user,
+                slips=_picked(state, form.cleaned_data["slips"]),
+                now=now,
+            )
+        except DomainError as exc:
+            error = exc.message
+        else:
+            messages.success(request, _("客服已接收 %(n)d 张放行条") % {"n": len(made)})
+            return redirect("goods:collection")
+    else:
+        error = _("请选择要交接的放行条")
+    context = _collection_context(state, now, error=error)
+    return render(request, "goods/collection.html", context, status=422)
+
+
+# -- settings (security manager) -----------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def settings_page(request: HttpRequest) -> HttpResponse:
+    state = state_with(request, MANAGER_ROLES)
+    conf = services.settings_for(state.site)
+    if request.method == "POST":
+        form = forms.SettingsForm(request.POST)
+        if form.is_valid():
+            try:
+                services.settings_update(
+                    site=state.site, actor=request.user, now=timezone.now(), **form.cleaned_data
+                )
+            except DomainError as exc:
+                _form_error(form, exc)
+            else:
+                messages.success(request, _("物品出入设置已保存"))
+                return redirect("goods:settings")
+        return render(request, "goods/settings.html", {"form": form}, status=422)
+    form = forms.SettingsForm(
+        initial={
+            "service_opens": conf.service_opens,
+            "service_closes": conf.service_closes,
+            "service_weekdays": [int(c) for c in conf.service_weekdays],
+            "closed_dates": "\n".join(conf.closed_dates),
+            "shift_changes": ", ".join(conf.shift_changes),
+            "squad_leader": conf.squad_leader,
+            "hand_on_hours": conf.hand_on_hours,
+            "decoration_refused": "、".join(conf.decoration_refused),
+            "decoration_follow_up": "、".join(conf.decoration_follow_up),
+        }
+    )
+    return render(request, "goods/settings.html", {"form": form})

@@ -1,0 +1,269 @@
+"""The property-service governance demo at 东湖花园, made through the real services.
+
+The community's property company (the site's operator) and its project; last year's annual
+assessment scored on the checklist, signed by the four parties and final (two stars), and
+this year's scored today and awaiting their opinions; this year's rectification campaign with
+one item rectified in time, one overdue (and the warning that bars the company from tenders
+while it lasts) and one still open with its daily follow-ups; the 2019 tender that chose the
+company, with a rival since entered in the credit file for dishonesty; and two owners'
+arrears, one confirmed by a judgment (on the personal credit record). Dates count back from
+the load day.
+
+Runs once: a site that already has a property project is left alone (one query on a re-run).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+
+from gatehouse.governance import services
+from gatehouse.governance.models import Party, PropertyCompany, PropertyProject
+from gatehouse.sites.models import House, Site
+
+DONGHU = "donghu"
+WAN = 1_000_000  # fen in 1万元
+
+# Points per checklist item of the seed checklist: 84 in all (two stars).
+_POINTS = {
+    "duty_24h": ("9", ""),
+    "patrol": ("8", "夜间巡查记录有两晚缺页"),
+    "repairs": ("12", "3起水电报修次日才处理"),
+    "complaints": ("13", "回访记录不全"),
+    "fees_published": ("10", ""),
+    "staff_conduct": ("9", "个别秩序维护员未佩戴工牌"),
+    "environment": ("8", "5栋北侧有“牛皮癣”小广告"),
+    "greenery": ("4", ""),
+    "parking": ("3", "地面车辆乱停现象较多"),
+    "info_board": ("4", ""),
+    "rules": ("4", ""),
+}
+_OPINIONS = {
+    Party.TOWNSHIP: ("关山街道办事处 刘建华", "同意考核结果，望继续加强车辆停放管理。"),
+    Party.COMMUNITY: ("东湖社区居委会 张丽", "物业服务总体较好，同意评为二星级。"),
+    Party.POLICE: ("关山派出所 王强", "治安防范措施落实，同意。"),
+    Party.OWNERS_COMMITTEE: ("东湖花园业主委员会 陈国平", "同意；报修响应速度仍需提高。"),
+}
+
+
+def build_governance_demo(*, now: datetime) -> dict[str, int]:
+    """Load the community's governance demo; returns ``{"donghu": rows}`` when it wrote."""
+    site = Site.objects.filter(code=DONGHU).first()
+    if site is None or PropertyProject.objects.filter(site=site).exists():
+        return {}
+    actor = get_user_model().objects.filter(username="admin").first()
+    with transaction.atomic():
+        count = _Community(site, actor, now).build()
+    return {DONGHU: count}
+
+
+class _Community:
+    def __init__(self, site: Site, actor: Any, now: datetime) -> None:
+        self.site = site
+        self.actor = actor
+        self.now = now
+        self.today = timezone.localdate(now)
+        self.count = 0
+
+    def ago(self, days: int) -> date:
+        return self.today - timedelta(days=days)
+
+    def company(self, name: str, qualification: str) -> PropertyCompany:
+        found = PropertyCompany.objects.filter(name=name).first()
+        if found is not None:
+            return found
+        self.count += 1
+        return services.company_create(
+            site=self.site,
+            actor=self.actor,
+            now=self.now,
+            name=name,
+            qualification=qualification,
+        )
+
+    def build(self) -> int:
+        ours = self.company(self.site.operator or "武汉楚天物业服务有限公司", "物业服务一级")
+        rival = self.company("武汉江城佳园物业管理有限公司", "物业服务二级")
+        third = self.company("武汉汉阳兴业物业有限公司", "物业服务二级")
+        fourth = self.company("湖北鸿泰物业服务有限公司", "物业服务一级")
+        tender_day = min(date(2019, 6, 18), self.today)
+        services.tender_record(
+            site=self.site,
+            actor=self.actor,
+            now=self.now,
+            stage="preliminary",
+            method="tender",
+            bidders=[ours, rival, third, fourth],
+            winner=ours,
+            decided_on=tender_day,
+            note="前期物业服务招标，4家企业投标",
+        )
+        services.credit_record_add(
+            company=rival,
+            site=self.site,
+            actor=self.actor,
+            now=self.now,
+            recorded_on=self.ago(700),
+            reason="在其他小区擅自撤离、拒不移交物业服务用房和资料",
+            source="区房管局通报",
+        )
+        project = services.project_create(
+            site=self.site,
+            actor=self.actor,
+            now=self.now,
+            company=ours,
+            name=f"{self.site.name}物业服务项目",
+            since=min(date(2019, 7, 1), self.today),
+        )
+        self.count += 3
+        self._assessment(project)
+        self._campaign(project, ours)
+        self._this_year(project)
+        self._arrears()
+        return self.count
+
+    def _assessment(self, project: PropertyProject) -> None:
+        year = self.today.year - 1
+        assessed = min(date(year + 1, 1, 20), self.today)
+        assessment = services.assessment_score(
+            project=project,
+            actor=self.actor,
+            now=self.now,
+            year=year,
+            assessed_on=assessed,
+            points={k: Decimal(v) for k, (v, _n) in _POINTS.items()},
+            notes={k: n for k, (_v, n) in _POINTS.items()},
+        )
+        for offset, (party, (signer, opinion)) in enumerate(_OPINIONS.items(), start=3):
+            services.signoff_record(
+                assessment=assessment,
+                actor=self.actor,
+                now=self.now,
+                party=party,
+                signer=signer,
+                opinion=opinion,
+                signed_on=min(assessed + timedelta(days=offset), self.today),
+            )
+        services.assessment_finalise(assessment=assessment, actor=self.actor, now=self.now)
+        self.count += 6
+
+    def _this_year(self, project: PropertyProject) -> None:
+        """This year's assessment, scored today and awaiting the parties' opinions: the
+        campaign's overdue item is deducted (GV-04) and the registers give their evidence."""
+        points = {k: Decimal(v) for k, (v, _n) in _POINTS.items()}
+        points["parking"] = Decimal(2)
+        points["repairs"] = Decimal(13)
+        services.assessment_score(
+            project=project,
+            actor=self.actor,
+            now=self.now,
+            year=self.today.year,
+            assessed_on=self.today,
+            points=points,
+            notes={"parking": "消防通道占用整改逾期", "repairs": "报修响应有改善"},
+        )
+        self.count += 1
+
+    def _campaign(self, project: PropertyProject, company: PropertyCompany) -> None:
+        start = self.ago(60)
+        campaign = services.campaign_create(
+            site=self.site,
+            actor=self.actor,
+            now=self.now,
+            title=f"{self.today.year}年封闭式小区环境综合整治",
+            starts_on=start,
+            ends_on=self.today + timedelta(days=60),
+            leader="组长 王宝春；副组长 徐书红；成员 张明亮、张炜、姜文革及各物业公司负责人",
+        )
+        inspection = services.inspection_record(
+            campaign=campaign,
+            project=project,
+            actor=self.actor,
+            now=self.now,
+            inspected_on=self.ago(55),
+            inspectors="张明亮、姜文革",
+            summary="对照“四城同创”整治指标逐项检查，发现问题3项，下达限期整改通知书",
+        )
+        done = services.item_issue(
+            inspection=inspection,
+            actor=self.actor,
+            now=self.now,
+            ref=f"东湖整改〔{self.today.year}〕1号",
+            finding="5栋北侧墙面“牛皮癣”小广告未清理",
+            standard="environment",
+            deadline=self.ago(40),
+        )
+        services.item_rectified(
+            item=done, actor=self.actor, now=self.now, rectified_on=self.ago(45)
+        )
+        late = services.item_issue(
+            inspection=inspection,
+            actor=self.actor,
+            now=self.now,
+            ref=f"东湖整改〔{self.today.year}〕2号",
+            finding="地面机动车乱停乱放，占用消防通道（5栋—6栋）",
+            standard="parking",
+            deadline=self.ago(25),
+        )
+        services.follow_up_record(
+            item=late, actor=self.actor, now=self.now, on=self.ago(30), note="已张贴告示，未见好转"
+        )
+        services.warning_issue(
+            campaign=campaign,
+            company=company,
+            actor=self.actor,
+            now=self.now,
+            start=self.ago(20),
+            end=self.today + timedelta(days=70),
+        )
+        open_item = services.item_issue(
+            inspection=services.inspection_record(
+                campaign=campaign,
+                project=project,
+                actor=self.actor,
+                now=self.now,
+                inspected_on=self.ago(5),
+                inspectors="张炜",
+                summary="复查：发现公共信息服务栏内容过期",
+            ),
+            actor=self.actor,
+            now=self.now,
+            ref=f"东湖整改〔{self.today.year}〕3号",
+            finding="公共信息服务栏未更新创建宣传内容",
+            standard="info_board",
+            deadline=self.today + timedelta(days=10),
+        )
+        for days, note in ((2, "已联系广告公司制作新版面"), (1, "新版面制作中")):
+            services.follow_up_record(
+                item=open_item, actor=self.actor, now=self.now, on=self.ago(days), note=note
+            )
+        self.count += 10
+
+    def _arrears(self) -> None:
+        houses = list(House.objects.filter(site=self.site).order_by("number")[:2])
+        numbers = [h.number for h in houses] + ["", ""]
+        services.arrears_record(
+            site=self.site,
+            actor=self.actor,
+            now=self.now,
+            owner_name="孙德明",
+            house_number=numbers[0],
+            arrears_fen=486_000,
+            confirmed_by="judgment",
+            confirmed_on=self.ago(120),
+            case_ref=f"（{self.today.year}）鄂0111民初1234号",
+        )
+        services.arrears_record(
+            site=self.site,
+            actor=self.actor,
+            now=self.now,
+            owner_name="吴秀芳",
+            house_number=numbers[1],
+            arrears_fen=129_600,
+        )
+        self.count += 2

@@ -1,0 +1,38 @@
+"""The industry association's pages, under /governance/ (namespace ``governance``)."""
+
+from django.urls import path
+
+from gatehouse.governance import views
+
+app_name = "governance"
+
+urlpatterns = [
+    path("rating/", views.rating_index, name="rating"),
+    path("rating/checklist/", views.checklist, name="checklist"),
+    path("rating/projects/new/", views.project_new, name="project_new"),
+    path("rating/projects/<int:pk>/", views.project, name="project"),
+    path("rating/projects/<int:pk>/assess/", views.assessment_new, name="assessment_new"),
+    path("rating/assessments/<int:pk>/", views.assessment, name="assessment"),
+    path("rating/assessments/<int:pk>/sign/", views.signoff, name="signoff"),
+    path("rating/assessments/<int:pk>/finalise/", views.finalise, name="finalise"),
+    path("rating/assessments/<int:pk>/rectified/", views.rectified, name="rectified"),
+    path("rating/assessments/<int:pk>/clear/", views.blacklist_clear, name="blacklist_clear"),
+    path("credit/", views.credit_index, name="credit"),
+    path("credit/records/", views.credit_add, name="credit_add"),
+    path("credit/arrears/", views.arrears_add, name="arrears_add"),
+    path("credit/arrears/<int:pk>/", views.arrears_edit, name="arrears_edit"),
+    path("credit/tenders/", views.tender_add, name="tender_add"),
+    path("credit/companies/<int:pk>/", views.company, name="company"),
+    path("rectification/", views.rectification_index, name="rectification"),
+    path("rectification/campaigns/<int:pk>/", views.campaign, name="campaign"),
+    path(
+        "rectification/campaigns/<int:pk>/inspections/",
+        views.inspection_add,
+        name="inspection_add",
+    ),
+    path("rectification/campaigns/<int:pk>/items/", views.item_add, name="item_add"),
+    path("rectification/campaigns/<int:pk>/warnings/", views.warning_add, name="warning_add"),
+    path("rectification/items/<int:pk>/", views.item, name="item"),
+    path("rectification/items/<int:pk>/follow-up/", views.follow_up, name="follow_up"),
+    path("rectification/items/<int:pk>/done/", views.item_done, name="item_done"),
+]

@@ -1,0 +1,45 @@
+"""Guard operations (URLs under /guard/, namespace ``guard``)."""
+
+from django.urls import path
+
+from gatehouse.guard import views
+
+app_name = "guard"
+
+urlpatterns = [
+    path("roster/", views.roster, name="roster"),
+    path("roster/shifts/<int:pk>/delete/", views.shift_delete, name="shift_delete"),
+    path("handover/", views.handover, name="handover"),
+    path("handover/<int:pk>/sign/", views.handover_sign, name="handover_sign"),
+    path("handover/register/", views.handover_register, name="handover_register"),
+    path("keys/", views.keys, name="keys"),
+    path("keys/<int:pk>/hand/", views.key_hand, name="key_hand"),
+    path("absence/", views.absence, name="absence"),
+    path("absence/<int:pk>/back/", views.absence_back, name="absence_back"),
+    path("patrol/", views.patrol, name="patrol"),
+    path("patrol/status/", views.patrol_status, name="patrol_status"),
+    path("patrol/register/", views.patrol_register, name="patrol_register"),
+    path("patrol/routes/", views.routes, name="routes"),
+    path("patrol/tags/", views.tags, name="tags"),
+    path("photos/<int:pk>/", views.photo, name="photo"),
+    path("report/", views.report, name="report"),
+    path("anomalies/", views.anomalies, name="anomalies"),
+    path("anomalies/<int:pk>/", views.anomaly, name="anomaly"),
+    path("dispatch/", views.dispatch, name="dispatch"),
+    path("dispatch/<int:pk>/ack/", views.dispatch_ack, name="dispatch_ack"),
+    path("dispatch/<int:pk>/close/", views.dispatch_close, name="dispatch_close"),
+    path("board/", views.board, name="board"),
+    path("board/notices/<int:pk>/ack/", views.board_ack, name="board_ack"),
+    path("emergency/", views.emergency, name="emergency"),
+    path("emergency/<int:pk>/ack/", views.emergency_ack, name="emergency_ack"),
+    path("emergency/<int:pk>/close/", views.emergency_close, name="emergency_close"),
+    path("cleaning/", views.cleaning, name="cleaning"),
+    path("cleaning/done/", views.cleaning_done, name="cleaning_done"),
+    path("hazards/", views.hazards, name="hazards"),
+    path("hazards/<int:pk>/fix/", views.hazard_fix, name="hazard_fix"),
+    path("hotline/", views.hotline, name="hotline"),
+    path("hotline/<int:pk>/step/", views.ticket_step, name="ticket_step"),
+    path("spot-checks/", views.spot_checks, name="spot_checks"),
+    path("spot-checks/<int:pk>/", views.finding_decide, name="finding_decide"),
+    path("ledger/", views.ledger, name="ledger"),
+]

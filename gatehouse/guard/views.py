@@ -1,0 +1,1172 @@
+"""Guard operations pages, under /guard/ (namespace ``guard``).
+
+Thin: ``state_with`` for the site and the role, a form, one service call, a page or (for htmx)
+a fragment. Records of another site are 404. A refusal of the services comes back on the same
+page with the Chinese message and HTTP 422; nothing is written then.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+from io import BytesIO
+from pathlib import PurePath
+from typing import Any
+
+import segno
+from django.contrib import messages
+from django.contrib.auth import authenticate
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _t
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from gatehouse.access.models import Notice, NoticeAudience
+from gatehouse.access.services import notice_acknowledge
+from gatehouse.accounts.models import Role
+from gatehouse.console.context import ConsoleState, state_with
+from gatehouse.core import guard as core
+from gatehouse.core.errors import DomainError
+from gatehouse.core.ledger import format_fen
+from gatehouse.guard import forms, selectors, services
+from gatehouse.guard.models import (
+    Anomaly,
+    BoothAbsence,
+    Dispatch,
+    Emergency,
+    EmergencyPlan,
+    FindingStatus,
+    Handover,
+    HazardFinding,
+    Key,
+    PatrolRoute,
+    Photo,
+    Shift,
+    SpotFinding,
+    Ticket,
+)
+from gatehouse.sites.models import Checkpoint, KeyLocation, Post
+
+MANAGER = frozenset({Role.SECURITY_MANAGER})
+BOOTH = frozenset({Role.GUARD, Role.SECURITY_MANAGER})
+PATROL = frozenset({Role.PATROL, Role.SECURITY_MANAGER})
+MONITORING = frozenset({Role.MONITORING, Role.SECURITY_MANAGER})
+REPORTERS = frozenset({Role.GUARD, Role.PATROL, Role.MONITORING, Role.SECURITY_MANAGER})
+REGISTERS = frozenset({Role.GUARD, Role.MONITORING, Role.PATROL, Role.SECURITY_MANAGER})
+HOTLINE = frozenset({Role.MONITORING, Role.FRONT_DESK, Role.SECURITY_MANAGER})
+CLEANING = frozenset({Role.GUARD, Role.SECURITY_MANAGER})
+PHOTO_TYPES = {
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".png": "image/png",
+    ".webp": "image/webp",
+}
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+EXPORT_LIMIT = 10000
+
+
+def _partial(request: HttpRequest) -> bool:
+    htmx = getattr(request, "htmx", None)
+    return bool(htmx) and not htmx.boosted and not htmx.history_restore_request
+
+
+def _render(
+    request: HttpRequest, template: str, context: dict[str, Any], status: int = 200
+) -> HttpResponse:
+    response = render(request, template, context, status=status)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+def _site(state: ConsoleState) -> Any:
+    assert state.site is not None
+    return state.site
+
+
+def _xlsx(title: Any, site: Any, columns: Any, rows: list[selectors.Row]) -> FileResponse:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = str(title)[:31]
+    sheet.append([f"{site.name} · {title}"])
+    sheet["A1"].font = Font(bold=True, size=14)
+    sheet.append([str(c) for c in columns])
+    for cell in sheet[2]:
+        cell.font = Font(bold=True)
+    for row in rows[:EXPORT_LIMIT]:
+        sheet.append(list(row.cells))
+    for index in range(1, len(columns) + 1):
+        sheet.column_dimensions[sheet.cell(row=2, column=index).column_letter].width = 16
+    out = BytesIO()
+    book.save(out)
+    out.seek(0)
+    day = timezone.localdate().strftime("%Y%m%d")
+    return FileResponse(
+        out, as_attachment=True, filename=f"{title}-{day}.xlsx", content_type=XLSX_TYPE
+    )
+
+
+def _table(columns: Any, rows: list[selectors.Row]) -> list[dict[str, Any]]:
+    return [{"css": r.css, "pairs": list(zip(columns, r.cells, strict=True))} for r in rows]
+
+
+def _user_choices(site: Any, roles: Any = services.GUARD_ROLES) -> list[tuple[str, str]]:
+    return [(str(u.pk), services.guard_name(u)) for u in selectors.staff_of(site, roles)]
+
+
+def _pick_user(site: Any, pk: Any) -> Any:
+    found = selectors.staff_of(site).filter(pk=pk).first()
+    if found is None:
+        raise DomainError("user.unknown", "所选人员不是本场所的安保人员")
+    return found
+
+
+def _fail(request: HttpRequest, exc: DomainError) -> None:
+    messages.error(request, exc.message)
+
+
+# == S-01 / S-02: roster =========================================================================
+
+
+def _roster_context(site: Any, now: datetime, **forms_: Any) -> dict[str, Any]:
+    today = timezone.localtime(now).date()
+    start = datetime.combine(today, time.min, tzinfo=timezone.get_current_timezone())
+    view = selectors.roster_view(site, start, start + timedelta(days=7))
+    posts = [(str(p.pk), p.name) for p in Post.objects.filter(site=site).order_by("name")]
+    return {
+        "view": view,
+        "shift_form": forms_.get("shift_form")
+        or forms.ShiftForm(choices={"post": posts, "guard": _user_choices(site)}),
+        "req_form": forms_.get("req_form") or forms.RequirementForm(choices={"post": posts}),
+        "leader_form": forms_.get("leader_form") or forms.LeaderForm(),
+        "posts": posts,
+    }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def roster(request: HttpRequest) -> HttpResponse:
+    """S-01 / S-02: the week's roster, the gaps before they happen, the leader on duty."""
+    state = state_with(request, MANAGER)
+    site, now = _site(state), timezone.now()
+    if request.method == "GET":
+        return _render(request, "guard/roster.html", _roster_context(site, now))
+    ctx = _roster_context(site, now)
+    action = request.POST.get("action")
+    try:
+        if action == "shift":
+            form = forms.ShiftForm(
+                request.POST, choices={"post": ctx["posts"], "guard": _user_choices(site)}
+            )
+            ctx["shift_form"] = form
+            if form.is_valid():
+                d = form.cleaned_data
+                services.shift_add(
+                    site=site,
+                    actor=request.user,
+                    post=get_object_or_404(Post, site=site, pk=d["post"]),
+                    guard=_pick_user(site, d["guard"]),
+                    start=d["start"],
+                    end=d["end"],
+                    now=now,
+                )
+                messages.success(request, _t("已排班。"))
+                return redirect("guard:roster")
+        elif action == "requirement":
+            form = forms.RequirementForm(request.POST, choices={"post": ctx["posts"]})
+            ctx["req_form"] = form
+            if form.is_valid():
+                d = form.cleaned_data
+                services.requirement_add(
+                    site=site,
+                    actor=request.user,
+                    post=get_object_or_404(Post, site=site, pk=d["post"]),
+                    headcount=d["headcount"],
+                    from_hour=d["from_hour"],
+                    to_hour=d["to_hour"],
+                    weekdays=[int(x) for x in d["weekdays"]] or range(7),
+                    on=d["on"],
+                    now=now,
+                )
+                messages.success(request, _t("已保存岗位定员。"))
+                return redirect("guard:roster")
+        elif action == "leader":
+            form = forms.LeaderForm(request.POST)
+            ctx["leader_form"] = form
+            if form.is_valid():
+                services.leader_duty_add(
+                    site=site, actor=request.user, now=now, **form.cleaned_data
+                )
+                messages.success(request, _t("已安排带班领导。"))
+                return redirect("guard:roster")
+        else:
+            raise Http404
+    except DomainError as exc:
+        ctx["error"] = exc
+    return _render(request, "guard/roster.html", ctx, status=422)
+
+
+@login_required
+@require_POST
+def shift_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    state = state_with(request, MANAGER)
+    shift = get_object_or_404(Shift, site=_site(state), pk=pk)
+    services.shift_delete(shift=shift, actor=request.user, now=timezone.now())
+    messages.success(request, _t("已删除排班。"))
+    return redirect("guard:roster")
+
+
+# == S-03: handover ==============================================================================
+
+
+def _handover_form(site: Any, user: Any, now: datetime, data: Any = None) -> forms.HandoverForm:
+    custody = services.key_custody(site, now)
+    held = set(custody.held_by(services.guard_name(user)))
+    keys = Key.objects.filter(site=site, is_active=True).order_by("label")
+    key_choices = [
+        (str(k.pk), f"{k.label}（{k.door}）" + ("" if k.label in held else _t("，不在您手中")))
+        for k in keys
+    ]
+    matters = services.open_matters_for(site, None, now)
+    start = timezone.localtime(now).replace(second=0, microsecond=0)
+    form = forms.HandoverForm(
+        data,
+        matters=matters,
+        keys=key_choices,
+        initial={
+            "shift_start": start,
+            "arrived_at": start,
+            "keys": [str(k.pk) for k in keys if k.label in held],
+            "open_matters": "\n".join(matters),
+        },
+        choices={
+            "incoming": [c for c in _user_choices(site) if c[0] != str(user.pk)],
+            "post": [(str(p.pk), p.name) for p in Post.objects.filter(site=site).order_by("name")],
+        },
+    )
+    return form
+
+
+def _handover_context(site: Any, user: Any, now: datetime, **extra: Any) -> dict[str, Any]:
+    to_sign = Handover.objects.filter(site=site, incoming=user, incoming_signed_at__isnull=True)
+    recent = selectors.handover_register(site)[:10]
+    return {
+        "form": _handover_form(site, user, now),
+        "to_sign": list(to_sign.select_related("outgoing").order_by("-at")),
+        "recent": [selectors.handover_row(h) for h in recent],
+        "columns": selectors.HANDOVER_COLUMNS,
+        **extra,
+    }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def handover(request: HttpRequest) -> HttpResponse:
+    """S-03 / S-08: the outgoing guard hands over (matters, keys, equipment) and signs; the
+    incoming guard signs with their password here, or later."""
+    state = state_with(request, BOOTH)
+    site, now, user = _site(state), timezone.now(), request.user
+    if request.method == "GET":
+        return _render(request, "guard/handover.html", _handover_context(site, user, now))
+    form = _handover_form(site, user, now, request.POST)
+    ctx = _handover_context(site, user, now)
+    ctx["form"] = form
+    if form.is_valid():
+        d = form.cleaned_data
+        try:
+            incoming = _pick_user(site, d["incoming"])
+            signed = False
+            if d["incoming_password"]:
+                checked = authenticate(
+                    request, username=incoming.get_username(), password=d["incoming_password"]
+                )
+                if checked is None or checked.pk != incoming.pk:
+                    raise DomainError("handover.password", "接班人密码不正确，未签字")
+                signed = True
+            post = get_object_or_404(Post, site=site, pk=d["post"]) if d.get("post") else None
+            keys = list(Key.objects.filter(site=site, pk__in=d["keys"]))
+            result = services.handover_record(
+                site=site,
+                actor=user,
+                incoming=incoming,
+                shift_start=d["shift_start"],
+                arrived_at=d["arrived_at"],
+                open_matters=d["open_matters"],
+                resolved=d.get("resolved") or (),
+                keys=keys,
+                equipment=d["equipment"],
+                notes=d["notes"],
+                incoming_signed=signed,
+                post=post,
+                now=now,
+            )
+        except DomainError as exc:
+            ctx["error"] = exc
+        else:
+            h = result.handover
+            if result.check.complete and result.arrival.on_time:
+                messages.success(request, _t("交接完成，双方已签字。"))
+            else:
+                messages.warning(request, _t("已记录交接：") + "；".join(h.problems))
+            return redirect("guard:handover")
+    return _render(request, "guard/handover.html", ctx, status=422)
+
+
+@login_required
+@require_POST
+def handover_sign(request: HttpRequest, pk: int) -> HttpResponse:
+    state = state_with(request, BOOTH)
+    h = get_object_or_404(Handover, site=_site(state), pk=pk)
+    try:
+        services.handover_sign(handover=h, actor=request.user, now=timezone.now())
+    except DomainError as exc:
+        _fail(request, exc)
+    else:
+        messages.success(request, _t("已签字接班。"))
+    return redirect("guard:handover")
+
+
+@login_required
+@require_GET
+def handover_register(request: HttpRequest) -> HttpResponse:
+    """交接班记录表: searchable, printable, exportable."""
+    state = state_with(request, REGISTERS)
+    site = _site(state)
+    form = forms.RegisterFilterForm(request.GET or None)
+    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    found = selectors.handover_register(site, **data) if not form.errors else []
+    rows = [selectors.handover_row(h) for h in found[:EXPORT_LIMIT]]
+    title = _("交接班记录表")
+    if request.GET.get("export") == "xlsx":
+        return _xlsx(title, site, selectors.HANDOVER_COLUMNS, rows)
+    context = {
+        "title": title,
+        "form": form,
+        "columns": selectors.HANDOVER_COLUMNS,
+        "rows": _table(selectors.HANDOVER_COLUMNS, rows[:200]),
+        "count": len(rows),
+    }
+    return _render(request, "guard/register.html", context)
+
+
+# == S-08: keys; S-09: absence ===================================================================
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def keys(request: HttpRequest) -> HttpResponse:
+    state = state_with(request, BOOTH)
+    site, now = _site(state), timezone.now()
+    form = forms.KeyForm(request.POST or None)
+    status = 200
+    error = None
+    if request.method == "POST":
+        if Role.SECURITY_MANAGER not in state.roles:
+            raise Http404
+        status = 422
+        if form.is_valid():
+            try:
+                services.key_add(site=site, actor=request.user, now=now, **form.cleaned_data)
+            except DomainError as exc:
+                error = exc
+            else:
+                messages.success(request, _t("已登记钥匙。"))
+                return redirect("guard:keys")
+    rows, custody = selectors.key_rows(site, now)
+    context = {
+        "rows": rows,
+        "custody": custody,
+        "form": form,
+        "hand_form": forms.KeyHandForm(),
+        "error": error,
+        "me": services.guard_name(request.user),
+        "manager": Role.SECURITY_MANAGER in state.roles,
+    }
+    return _render(request, "guard/keys.html", context, status=status)
+
+
+@login_required
+@require_POST
+def key_hand(request: HttpRequest, pk: int) -> HttpResponse:
+    state = state_with(request, BOOTH)
+    key = get_object_or_404(Key, site=_site(state), pk=pk)
+    form = forms.KeyHandForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _t("请填写接收人或存放处。"))
+        return redirect("guard:keys")
+    to = "" if form.cleaned_data["lost"] else form.cleaned_data["to_holder"]
+    result = services.key_hand(key=key, actor=request.user, to_holder=to, now=timezone.now())
+    if result.irregular:
+        messages.warning(request, _t("已记录，但交出人并非登记的保管人，请核实。"))
+    else:
+        messages.success(request, _t("已记录钥匙交接。"))
+    return redirect("guard:keys")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def absence(request: HttpRequest) -> HttpResponse:
+    """S-09: leaving the booth for a moment: the gate closed or a named cover."""
+    state = state_with(request, BOOTH)
+    site, now = _site(state), timezone.now()
+    form = forms.AbsenceForm(request.POST or None)
+    status, error = 200, None
+    if request.method == "POST":
+        status = 422
+        if form.is_valid():
+            try:
+                result = services.absence_leave(
+                    site=site, actor=request.user, now=now, **form.cleaned_data
+                )
+            except DomainError as exc:
+                error = exc
+            else:
+                if result.findings:
+                    messages.warning(request, "；".join(f.message for f in result.findings))
+                else:
+                    messages.success(request, _t("已登记临时离开，请速去速回。"))
+                return redirect("guard:absence")
+    mine = BoothAbsence.objects.filter(site=site, guard=request.user, back_at__isnull=True).first()
+    recent = BoothAbsence.objects.filter(site=site).select_related("guard").order_by("-left_at")
+    context = {
+        "form": form,
+        "error": error,
+        "mine": mine,
+        "recent": recent[:30],
+        "commute": services.commute_windows(site),
+    }
+    return _render(request, "guard/absence.html", context, status=status)
+
+
+@login_required
+@require_POST
+def absence_back(request: HttpRequest, pk: int) -> HttpResponse:
+    state = state_with(request, BOOTH)
+    a = get_object_or_404(BoothAbsence, site=_site(state), pk=pk, guard=request.user)
+    try:
+        services.absence_return(absence=a, actor=request.user, now=timezone.now())
+    except DomainError as exc:
+        _fail(request, exc)
+    else:
+        messages.success(request, _t("已登记返回。"))
+    return redirect("guard:absence")
+
+
+# == S-04: patrols ===============================================================================
+
+
+def _patrol_context(request: HttpRequest, site: Any, now: datetime, **extra: Any) -> dict[str, Any]:
+    routes = services.active_routes(site)
+    chosen = request.GET.get("route") or request.POST.get("route") or ""
+    route = next((r for r in routes if str(r.pk) == chosen), routes[0] if routes else None)
+    form = extra.pop("form", None) or forms.ScanForm(
+        initial={"route": str(route.pk) if route else ""},
+        choices={"route": [(str(r.pk), r.name) for r in routes]},
+    )
+    status = []
+    night = None
+    if route is not None:
+        night, states = services.route_status(route, now)
+        names = {
+            s.checkpoint.code: s.checkpoint.name for s in route.stops.select_related("checkpoint")
+        }
+        status = [
+            {
+                "s": s,
+                "name": names.get(s.checkpoint, s.checkpoint),
+                "label": selectors.state_label(s.state, s.minutes_late),
+            }
+            for s in states
+        ]
+    dispatches = Dispatch.objects.filter(site=site, closed_at__isnull=True).order_by(
+        "-dispatched_at"
+    )
+    return {
+        "routes": routes,
+        "route": route,
+        "night": night,
+        "form": form,
+        "status": status,
+        "dispatches": list(dispatches[:10]),
+        **extra,
+    }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def patrol(request: HttpRequest) -> HttpResponse:
+    """S-04: the patrol guard's phone page: scan a tag (camera) or type its code, note what was
+    found, add photos. The answer says which round it counted for, on time or late."""
+    state = state_with(request, PATROL)
+    site, now = _site(state), timezone.now()
+    if request.method == "GET":
+        return _render(request, "guard/patrol.html", _patrol_context(request, site, now))
+    routes = services.active_routes(site)
+    form = forms.ScanForm(
+        request.POST, request.FILES, choices={"route": [(str(r.pk), r.name) for r in routes]}
+    )
+    extra: dict[str, Any] = {}
+    status = 422
+    if form.is_valid():
+        d = form.cleaned_data
+        route = next(r for r in routes if str(r.pk) == d["route"])
+        try:
+            result = services.patrol_scan(
+                route=route,
+                actor=request.user,
+                code=d["code"],
+                note=d["note"],
+                photos=d["photos"],
+                by_camera=bool(d["by_camera"]),
+                now=now,
+            )
+        except DomainError as exc:
+            extra["error"] = exc
+        else:
+            status = 200
+            extra["result"] = result
+            form = None
+    else:
+        extra["form_errors"] = True
+    ctx = _patrol_context(request, site, now, form=form, **extra)
+    if _partial(request):
+        response = _render(request, "guard/_patrol_body.html", ctx, status=status)
+        if status == 200:
+            response["HX-Trigger"] = "patrol-scanned"
+        return response
+    return _render(request, "guard/patrol.html", ctx, status=status)
+
+
+@login_required
+@require_GET
+def patrol_status(request: HttpRequest) -> HttpResponse:
+    state = state_with(request, PATROL)
+    ctx = _patrol_context(request, _site(state), timezone.now())
+    return _render(request, "guard/_patrol_status.html", ctx)
+
+
+@login_required
+@require_POST
+def dispatch_ack(request: HttpRequest, pk: int) -> HttpResponse:
+    state = state_with(request, PATROL)
+    d = get_object_or_404(Dispatch, site=_site(state), pk=pk)
+    try:
+        services.dispatch_acknowledge(dispatch=d, actor=request.user, now=timezone.now())
+    except DomainError as exc:
+        _fail(request, exc)
+    else:
+        messages.success(request, _t("已接收调度任务。"))
+    return redirect("guard:patrol")
+
+
+@login_required
+@require_POST
+def dispatch_close(request: HttpRequest, pk: int) -> HttpResponse:
+    state = state_with(request, PATROL | MONITORING)
+    d = get_object_or_404(Dispatch, site=_site(state), pk=pk)
+    try:
+        services.dispatch_close(
+            dispatch=d, actor=request.user, result=request.POST.get("text", ""), now=timezone.now()
+        )
+    except DomainError as exc:
+        _fail(request, exc)
+    else:
+        messages.success(request, _t("调度任务已完成。"))
+    return redirect("guard:dispatch" if request.POST.get("next") == "dispatch" else "guard:patrol")
+
+
+@login_required
+@require_GET
+def routes(request: HttpRequest) -> HttpResponse:
+    """The routes with their checkpoints and time windows (edited in the admin)."""
+    state = state_with(request, MANAGER)
+    site = _site(state)
+    found = PatrolRoute.objects.filter(site=site).order_by("name")
+    rows = [
+        {
+            "route": r,
+            "stops": [s.checkpoint for s in r.stops.select_related("checkpoint").order_by("order")],
+        }
+        for r in found
+    ]
+    checkpoints = Checkpoint.objects.filter(site=site).order_by("code")
+    return _render(request, "guard/routes.html", {"rows": rows, "checkpoints": checkpoints})
+
+
+@login_required
+@require_GET
+def tags(request: HttpRequest) -> HttpResponse:
+    """Printable QR tags of the site's checkpoints, each with its typed code."""
+    state = state_with(request, MANAGER)
+    site = _site(state)
+    found = Checkpoint.objects.filter(site=site).order_by("code")
+    wanted = request.GET.get("checkpoint")
+    if wanted:
+        found = found.filter(pk=wanted)
+    cards = []
+    for cp in found:
+        svg = segno.make(services.tag_payload(cp), error="m").svg_inline(
+            scale=5, border=2, title=cp.name
+        )
+        cards.append(
+            {
+                "cp": cp,
+                "code": services.tag_code(cp),
+                "svg": mark_safe(svg),  # noqa: S308 -- segno renders our own signed payload
+            }
+        )
+    return _render(request, "guard/tags.html", {"cards": cards, "site": site})
+
+
+@login_required
+@require_GET
+def patrol_register(request: HttpRequest) -> HttpResponse:
+    """夜间安保巡查记录表, written by the scans; missed and late checkpoints marked."""
+    state = state_with(request, REGISTERS)
+    site, now = _site(state), timezone.now()
+    form = forms.RegisterFilterForm(request.GET or None)
+    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    rows = selectors.patrol_register(site, now, **data) if not form.errors else []
+    title = _("夜间安保巡查记录表")
+    if request.GET.get("export") == "xlsx":
+        return _xlsx(title, site, selectors.PATROL_COLUMNS, rows)
+    context = {
+        "title": title,
+        "form": form,
+        "columns": selectors.PATROL_COLUMNS,
+        "rows": _table(selectors.PATROL_COLUMNS, rows[:500]),
+        "count": len(rows),
+    }
+    return _render(request, "guard/register.html", context)
+
+
+@login_required
+@require_GET
+def photo(request: HttpRequest, pk: int) -> FileResponse:
+    state = state_with(request, REPORTERS)
+    p = get_object_or_404(Photo, site=_site(state), pk=pk)
+    kind = PHOTO_TYPES.get(PurePath(p.name).suffix.lower(), "application/octet-stream")
+    return FileResponse(p.file.open("rb"), content_type=kind)
+
+
+# == S-05 / S-06: anomalies, dispatch, the board =================================================
+
+
+def _report(request: HttpRequest, site: Any, now: datetime) -> tuple[Any, Any, DomainError | None]:
+    form = forms.AnomalyForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return form, None, None
+    try:
+        result = services.anomaly_report(
+            site=site, actor=request.user, now=now, **form.cleaned_data
+        )
+    except DomainError as exc:
+        return form, None, exc
+    return form, result, None
+
+
+def _anomaly_message(request: HttpRequest, result: services.AnomalyResult) -> None:
+    a = result.anomaly
+    extra = _t("，须将录像另存并做好标记") if a.archive_required else ""
+    messages.success(request, _t("已记录异常情况并通知监控中心") + extra + "。")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def anomalies(request: HttpRequest) -> HttpResponse:
+    """S-05: the 异常情况记录表 with the form to record one (monitoring, manager)."""
+    state = state_with(request, MONITORING)
+    site, now = _site(state), timezone.now()
+    form, error, status = forms.AnomalyForm(), None, 200
+    if request.method == "POST":
+        form, result, error = _report(request, site, now)
+        if result is not None:
+            _anomaly_message(request, result)
+            return redirect("guard:anomaly", pk=result.anomaly.pk)
+        status = 422
+    filters = forms.RegisterFilterForm(request.GET or None)
+    data = filters.cleaned_data if filters.is_bound and filters.is_valid() else {}
+    found = selectors.anomaly_register(site, **data) if not filters.errors else []
+    rows = [selectors.anomaly_row(a) for a in found[:EXPORT_LIMIT]]
+    title = _("异常情况记录表")
+    if request.GET.get("export") == "xlsx":
+        return _xlsx(title, site, selectors.ANOMALY_COLUMNS, rows)
+    context = {
+        "form": form,
+        "error": error,
+        "filters": filters,
+        "title": title,
+        "columns": selectors.ANOMALY_COLUMNS,
+        "rows": rows[:200],
+        "count": len(rows),
+    }
+    return _render(request, "guard/anomalies.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def report(request: HttpRequest) -> HttpResponse:
+    """S-05: report what was found, from the phone (patrol) or the booth (guard)."""
+    state = state_with(request, REPORTERS)
+    site, now = _site(state), timezone.now()
+    form, error, status = forms.AnomalyForm(), None, 200
+    if request.method == "POST":
+        form, result, error = _report(request, site, now)
+        if result is not None:
+            _anomaly_message(request, result)
+            return redirect("guard:report")
+        status = 422
+    mine = Anomaly.objects.filter(site=site, reported_by=request.user).order_by("-reported_at")
+    context = {"form": form, "error": error, "mine": mine[:10]}
+    return _render(request, "guard/report.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def anomaly(request: HttpRequest, pk: int) -> HttpResponse:
+    """One anomaly: acknowledge, archive the clip, dispatch the patrol, close."""
+    state = state_with(request, MONITORING)
+    site, now = _site(state), timezone.now()
+    a = get_object_or_404(Anomaly, site=site, pk=pk)
+    archive_form = forms.ArchiveForm(
+        initial={"camera": a.camera, "clip_from": a.clip_from, "clip_until": a.clip_until}
+    )
+    close_form = forms.TextForm()
+    dispatch_form = forms.DispatchForm(initial={"place": a.place}, choices={"anomaly": []})
+    error, status = None, 200
+    if request.method == "POST":
+        action = request.POST.get("action")
+        status = 422
+        try:
+            if action == "ack":
+                services.anomaly_acknowledge(anomaly=a, actor=request.user, now=now)
+                return redirect("guard:anomaly", pk=a.pk)
+            if action == "archive":
+                archive_form = forms.ArchiveForm(request.POST)
+                if archive_form.is_valid():
+                    services.anomaly_archive(
+                        anomaly=a, actor=request.user, now=now, **archive_form.cleaned_data
+                    )
+                    return redirect("guard:anomaly", pk=a.pk)
+            elif action == "close":
+                close_form = forms.TextForm(request.POST)
+                if close_form.is_valid():
+                    services.anomaly_close(
+                        anomaly=a,
+                        actor=request.user,
+                        resolution=close_form.cleaned_data["text"],
+                        now=now,
+                    )
+                    return redirect("guard:anomaly", pk=a.pk)
+            elif action == "dispatch":
+                dispatch_form = forms.DispatchForm(request.POST, choices={"anomaly": []})
+                if dispatch_form.is_valid():
+                    d = dispatch_form.cleaned_data
+                    services.dispatch_create(
+                        site=site,
+                        actor=request.user,
+                        place=d["place"],
+                        task=d["task"],
+                        anomaly=a,
+                        now=now,
+                    )
+                    messages.success(request, _t("已派巡逻前往。"))
+                    return redirect("guard:anomaly", pk=a.pk)
+            else:
+                raise Http404
+        except DomainError as exc:
+            error = exc
+    a.refresh_from_db()
+    context = {
+        "a": a,
+        "row": selectors.anomaly_row(a),
+        "photos": a.photos.order_by("pk"),
+        "dispatches": a.dispatches.order_by("-dispatched_at"),
+        "duties": core.anomaly_obligations(core.AnomalyKind(a.kind)),
+        "archive_form": archive_form,
+        "close_form": close_form,
+        "dispatch_form": dispatch_form,
+        "error": error,
+    }
+    return _render(request, "guard/anomaly.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def dispatch(request: HttpRequest) -> HttpResponse:
+    """S-06: send the patrol to a place; see it acknowledged and closed."""
+    state = state_with(request, MONITORING)
+    site, now = _site(state), timezone.now()
+    open_anomalies = Anomaly.objects.filter(site=site, closed_at__isnull=True).order_by(
+        "-reported_at"
+    )
+    choices = {"anomaly": [(str(a.pk), str(a)) for a in open_anomalies[:50]]}
+    form = forms.DispatchForm(request.POST or None, choices=choices)
+    error, status = None, 200
+    if request.method == "POST":
+        status = 422
+        if form.is_valid():
+            d = form.cleaned_data
+            linked = open_anomalies.filter(pk=d["anomaly"]).first() if d["anomaly"] else None
+            try:
+                services.dispatch_create(
+                    site=site,
+                    actor=request.user,
+                    place=d["place"],
+                    task=d["task"],
+                    anomaly=linked,
+                    now=now,
+                )
+            except DomainError as exc:
+                error = exc
+            else:
+                messages.success(request, _t("已派发巡逻任务。"))
+                return redirect("guard:dispatch")
+    found = Dispatch.objects.filter(site=site).select_related(
+        "dispatched_by", "acknowledged_by", "closed_by"
+    )
+    context = {
+        "form": form,
+        "error": error,
+        "rows": list(found.order_by("closed_at", "-dispatched_at")[:50]),
+    }
+    return _render(request, "guard/dispatch.html", context, status=status)
+
+
+@login_required
+@require_GET
+def board(request: HttpRequest) -> HttpResponse:
+    """S-06: the live monitoring board; the fragment is polled every few seconds."""
+    state = state_with(request, MONITORING)
+    site, now = _site(state), timezone.now()
+    services.patrol_flag_missed(site=site, now=now)
+    context = selectors.board(site, now)
+    template = "guard/_board.html" if _partial(request) else "guard/board.html"
+    return _render(request, template, context)
+
+
+@login_required
+@require_POST
+def board_ack(request: HttpRequest, pk: int) -> HttpResponse:
+    state = state_with(request, MONITORING)
+    site, now = _site(state), timezone.now()
+    notice = get_object_or_404(Notice, site=site, pk=pk, audience=NoticeAudience.MONITORING)
+    try:
+        notice_acknowledge(notice=notice, actor=request.user, now=now)
+    except DomainError as exc:
+        _fail(request, exc)
+    if _partial(request):
+        return _render(request, "guard/_board.html", selectors.board(site, now))
+    return redirect("guard:board")
+
+
+# == S-13: emergencies ===========================================================================
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def emergency(request: HttpRequest) -> HttpResponse:
+    """S-13: activate a plan; the chain is called in order; each acknowledgement recorded."""
+    state = state_with(request, MONITORING)
+    site, now = _site(state), timezone.now()
+    plans = EmergencyPlan.objects.filter(site=site, is_active=True).order_by("name")
+    form = forms.ActivateForm(
+        request.POST or None, choices={"plan": [(str(p.pk), p.name) for p in plans]}
+    )
+    error, status = None, 200
+    if request.method == "POST":
+        status = 422
+        if form.is_valid():
+            try:
+                services.emergency_activate(
+                    plan=plans.get(pk=form.cleaned_data["plan"]),
+                    actor=request.user,
+                    summary=form.cleaned_data["summary"],
+                    now=now,
+                )
+            except DomainError as exc:
+                error = exc
+            else:
+                messages.success(request, _t("应急预案已启动，正在逐级报告。"))
+                return redirect("guard:emergency")
+    services.emergencies_advance(site=site, now=now)
+    items = selectors.emergency_items(site, now, open_only=False)
+    context = {"form": form, "error": error, "items": items, "plans": plans}
+    return _render(request, "guard/emergency.html", context, status=status)
+
+
+@login_required
+@require_POST
+def emergency_ack(request: HttpRequest, pk: int) -> HttpResponse:
+    state = state_with(request, MONITORING)
+    e = get_object_or_404(Emergency, site=_site(state), pk=pk)
+    try:
+        services.emergency_acknowledge(
+            emergency=e, who=request.POST.get("who", ""), actor=request.user, now=timezone.now()
+        )
+    except DomainError as exc:
+        _fail(request, exc)
+    else:
+        messages.success(request, _t("已记录确认。"))
+    return redirect("guard:emergency")
+
+
+@login_required
+@require_POST
+def emergency_close(request: HttpRequest, pk: int) -> HttpResponse:
+    state = state_with(request, MONITORING)
+    e = get_object_or_404(Emergency, site=_site(state), pk=pk)
+    try:
+        services.emergency_close(emergency=e, actor=request.user, now=timezone.now())
+    except DomainError as exc:
+        _fail(request, exc)
+    return redirect("guard:emergency")
+
+
+# == S-07 / S-11 / S-12 ==========================================================================
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def cleaning(request: HttpRequest) -> HttpResponse:
+    """S-07: 门卫日常卫生轮流表 (the manager sets the turn; the guard on duty marks it done)."""
+    state = state_with(request, CLEANING)
+    site, now = _site(state), timezone.now()
+    manager = Role.SECURITY_MANAGER in state.roles
+    guards = _user_choices(site, (Role.GUARD,))
+    form = forms.RotaForm(request.POST or None, choices={"guards": guards})
+    error, status = None, 200
+    if request.method == "POST":
+        if not manager:
+            raise Http404
+        status = 422
+        if form.is_valid():
+            chosen = [_pick_user(site, pk) for pk in form.cleaned_data["guards"]]
+            try:
+                services.rota_set(
+                    site=site,
+                    actor=request.user,
+                    guards=chosen,
+                    first_day=form.cleaned_data["first_day"],
+                    now=now,
+                )
+            except DomainError as exc:
+                error = exc
+            else:
+                messages.success(request, _t("已保存卫生轮流表。"))
+                return redirect("guard:cleaning")
+    rota, members = services.rota_guards(site)
+    today = timezone.localtime(now).date()
+    days = []
+    if rota is not None and members:
+        from gatehouse.guard.models import CleaningDone
+
+        names = {str(u.pk): u for u in members}
+        done = {
+            d.day: d
+            for d in CleaningDone.objects.filter(site=site, day__gte=today - timedelta(days=7))
+        }
+        for day, who in core.cleaning_rota(
+            guards=list(names), first_day=rota.first_day, start=today - timedelta(days=7), days=21
+        ):
+            days.append(
+                {"day": day, "guard": names[who], "done": done.get(day), "today": day == today}
+            )
+    context = {"form": form, "error": error, "days": days, "manager": manager, "rota": rota}
+    return _render(request, "guard/cleaning.html", context, status=status)
+
+
+@login_required
+@require_POST
+def cleaning_done(request: HttpRequest) -> HttpResponse:
+    state = state_with(request, CLEANING)
+    try:
+        now = timezone.now()
+        services.cleaning_done(
+            site=_site(state), actor=request.user, day=timezone.localtime(now).date(), now=now
+        )
+    except DomainError as exc:
+        _fail(request, exc)
+    else:
+        messages.success(request, _t("今日保洁已登记完成。"))
+    return redirect("guard:cleaning")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def hazards(request: HttpRequest) -> HttpResponse:
+    """S-11: hazard inspections of key places: findings, owners, deadlines, overdue ones."""
+    state = state_with(request, MANAGER)
+    site, now = _site(state), timezone.now()
+    places = KeyLocation.objects.filter(site=site).order_by("name")
+    form = forms.HazardForm(
+        request.POST or None, choices={"key_location": [(str(k.pk), k.name) for k in places]}
+    )
+    error, status = None, 200
+    if request.method == "POST":
+        status = 422
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                services.hazard_record(
+                    site=site,
+                    actor=request.user,
+                    place=d["place"],
+                    description=d["description"],
+                    owner=d["owner"],
+                    found_on=d["found_on"],
+                    deadline=d["deadline"],
+                    key_location=places.filter(pk=d["key_location"]).first()
+                    if d["key_location"]
+                    else None,
+                    now=now,
+                )
+            except DomainError as exc:
+                error = exc
+            else:
+                messages.success(request, _t("已登记隐患。"))
+                return redirect("guard:hazards")
+    today = timezone.localtime(now).date()
+    rows = []
+    for h in (
+        HazardFinding.objects.filter(site=site)
+        .select_related("key_location")
+        .order_by("fixed_on", "deadline", "pk")[:200]
+    ):
+        c = services.core_hazard(h)
+        rows.append(
+            {
+                "h": h,
+                "state": core.hazard_state(c, today=today).value,
+                "overdue": core.days_overdue(c, today=today),
+            }
+        )
+    context = {"form": form, "error": error, "rows": rows, "fix_form": forms.HazardFixForm()}
+    return _render(request, "guard/hazards.html", context, status=status)
+
+
+@login_required
+@require_POST
+def hazard_fix(request: HttpRequest, pk: int) -> HttpResponse:
+    state = state_with(request, MANAGER)
+    h = get_object_or_404(HazardFinding, site=_site(state), pk=pk)
+    form = forms.HazardFixForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _t("请填写正确的整改完成日期。"))
+        return redirect("guard:hazards")
+    try:
+        services.hazard_fix(finding=h, actor=request.user, now=timezone.now(), **form.cleaned_data)
+    except DomainError as exc:
+        _fail(request, exc)
+    else:
+        messages.success(request, _t("已登记整改完成。"))
+    return redirect("guard:hazards")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def hotline(request: HttpRequest) -> HttpResponse:
+    """S-12: the 24-hour hotline: tickets answered, followed up, closed and visited back."""
+    state = state_with(request, HOTLINE)
+    site, now = _site(state), timezone.now()
+    form = forms.TicketForm(request.POST or None)
+    error, status = None, 200
+    if request.method == "POST":
+        status = 422
+        if form.is_valid():
+            try:
+                services.ticket_open(site=site, actor=request.user, now=now, **form.cleaned_data)
+            except DomainError as exc:
+                error = exc
+            else:
+                messages.success(request, _t("已登记工单。"))
+                return redirect("guard:hotline")
+    policy = services.ticket_policy(site)
+    rows = [
+        {"t": t, "alerts": core.ticket_alerts(services.core_ticket(t), policy=policy, now=now)}
+        for t in Ticket.objects.filter(site=site).order_by("visited_back_at", "-received_at")[:100]
+    ]
+    context = {"form": form, "error": error, "rows": rows}
+    return _render(request, "guard/hotline.html", context, status=status)
+
+
+@login_required
+@require_POST
+def ticket_step(request: HttpRequest, pk: int) -> HttpResponse:
+    state = state_with(request, HOTLINE)
+    t = get_object_or_404(Ticket, site=_site(state), pk=pk)
+    form = forms.TicketStepForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _t("未知的处理步骤。"))
+        return redirect("guard:hotline")
+    try:
+        services.ticket_step(ticket=t, actor=request.user, now=timezone.now(), **form.cleaned_data)
+    except DomainError as exc:
+        _fail(request, exc)
+    else:
+        messages.success(request, _t("已记录。"))
+    return redirect("guard:hotline")
+
+
+# == S-10: spot checks and the ledger ============================================================
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def spot_checks(request: HttpRequest) -> HttpResponse:
+    """S-10: the findings of the weekly spot checks, confirmed or dismissed one by one."""
+    state = state_with(request, MANAGER)
+    site = _site(state)
+    if request.method == "POST":
+        _check, fresh = services.spot_check_run(site=site, as_of=timezone.now())
+        messages.success(request, _t("抽查完成，新发现 %(n)d 项。") % {"n": fresh})
+        return redirect("guard:spot_checks")
+    show = request.GET.get("status") or FindingStatus.OPEN
+    found = SpotFinding.objects.filter(site=site)
+    if show in FindingStatus.values:
+        found = found.filter(status=show)
+    rows = list(found.select_related("penalty").order_by("guard_name", "at", "pk")[:300])
+    context = {
+        "rows": rows,
+        "show": show,
+        "statuses": FindingStatus.choices,
+        "goods_ready": selectors.goods_app_ready(),
+    }
+    return _render(request, "guard/spot_checks.html", context)
+
+
+@login_required
+@require_POST
+def finding_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    state = state_with(request, MANAGER)
+    f = get_object_or_404(SpotFinding, site=_site(state), pk=pk)
+    now = timezone.now()
+    try:
+        if request.POST.get("action") == "dismiss":
+            services.finding_dismiss(finding=f, actor=request.user, now=now)
+            messages.success(request, _t("已不予认定。"))
+        else:
+            p = services.finding_confirm(finding=f, actor=request.user, now=now)
+            messages.success(request, p.message)
+    except DomainError as exc:
+        _fail(request, exc)
+    return redirect("guard:spot_checks")
+
+
+@login_required
+@require_GET
+def ledger(request: HttpRequest) -> HttpResponse:
+    """The ledger of notices and fines per guard (fines in yuan)."""
+    state = state_with(request, MANAGER)
+    site = _site(state)
+    context = {
+        "rows": selectors.ledger(site),
+        "total": format_fen(selectors.ledger_total_fen(site)),
+    }
+    return _render(request, "guard/ledger.html", context)

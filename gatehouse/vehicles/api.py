@@ -1,0 +1,173 @@
+"""Device API of vehicle decisions: a plate camera or barrier card reader posts what it read
+and gets allow / refuse / pending back — as generic JSON (``X-Device-Key``) or in the HTTP push
+of Vzenith-style lane cameras (``?key=``; see :mod:`gatehouse.devices.adapters.vzenith`)."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+from django.http import HttpRequest, JsonResponse
+from django.utils import timezone
+from ninja import Router, Status
+from ninja.security import APIKeyQuery
+
+from gatehouse.access import reads
+from gatehouse.apiauth import DeviceUnauthenticated, device_auth, error_responses
+from gatehouse.core.errors import DomainError
+from gatehouse.devices.adapters import vzenith
+from gatehouse.devices.adapters.base import BarrierAnswer
+from gatehouse.devices.models import Device
+from gatehouse.devices.services import device_authenticate
+from gatehouse.vehicles import services
+from gatehouse.vehicles.schemas import VehicleDecisionIn, VehicleDecisionOut
+
+router = Router(tags=["车辆通行判定"])
+
+_STATUS_OF = {"nonce.reused": 409, "lane.unknown": 404, "lane.other_site": 403}
+
+DESCRIPTION = """\
+车牌识别相机或道闸读卡器提交一次识别，服务器按车辆规则（V-01…V-13）判定放行、拒绝或待确认，
+并在同一事务中写入通行记录、停车记录（入场/出场配对）、外来车辆登记和告警通知。
+
+* 出场须缴临时停车费时返回 `pending: payment` 和 `fee`（分）；缴费（岗亭收费）后再次识别即放行。
+* 幂等与补传同人员通行接口：同一 `nonce` 重发返回第一次的结果；`at` 为识别时间，停车费按此计算。
+* 车牌号码按 GA 36 校验，格式错误返回 422 `plate.format` 等，不写入任何记录。
+"""
+
+
+def _clock() -> datetime:
+    """The server's time (tests replace this)."""
+    return timezone.now()
+
+
+def decision_body(result: services.VehicleResult) -> dict[str, Any]:
+    body = reads.decision_json(result.decision, result.event)
+    fee = result.fee
+    body["plate"] = result.plate
+    body["fee"] = {"amount_fen": fee.amount, "text": services.fee_text(fee.amount)} if fee else None
+    return body
+
+
+def _decide_once(
+    *,
+    device: Device,
+    nonce: str,
+    body: dict[str, Any],
+    lane_ref: str | None,
+    plate: str,
+    card: str,
+    at: datetime | None,
+    now: datetime,
+) -> reads.DeviceAnswer:
+    def prepare() -> services.VehicleInput:
+        lane = reads.device_lane(device=device, lane_ref=lane_ref)
+        reads.check_read_time(at=at, now=now)
+        return services.VehicleInput(lane=lane, plate=plate, card_number=card)
+
+    def decide(inp: services.VehicleInput) -> tuple[dict[str, Any], Any]:
+        result = services.vehicle_decide(inp, now=now, at=at, device=device, source="device")
+        return decision_body(result), result.event
+
+    return reads.answer_once(
+        device=device, nonce=nonce, body=body, now=now, prepare=prepare, decide=decide
+    )
+
+
+@router.post(
+    "/vehicle/decisions",
+    auth=device_auth,
+    response={200: VehicleDecisionOut, **error_responses(401, 403, 404, 409, 422)},
+    operation_id="vehicle_decision_create",
+    summary="车牌相机或道闸读卡器提交一次识别，获得通行判定",
+    description=DESCRIPTION,
+    by_alias=True,
+)
+def vehicle_decision_create(request: HttpRequest, payload: VehicleDecisionIn) -> Any:
+    device: Device = request.auth  # type: ignore[attr-defined]
+    try:
+        answer = _decide_once(
+            device=device,
+            nonce=payload.nonce,
+            body=payload.model_dump(mode="json", exclude={"nonce"}),
+            lane_ref=payload.lane,
+            plate=payload.plate,
+            card=payload.card,
+            at=payload.at,
+            now=_clock(),
+        )
+    except DomainError as exc:
+        status = _STATUS_OF.get(exc.code)
+        if status is None:
+            raise
+        return Status(status, exc.as_dict())
+    return Status(200, answer.body)
+
+
+class CameraKeyAuth(APIKeyQuery):
+    """``?key=gd_…``: lane cameras post to a fixed URL and cannot add headers."""
+
+    param_name = "key"
+    openapi_description = "设备密钥放在推送地址的查询参数中：…/vzenith?key=gd_…"
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Device:
+        device = device_authenticate(key)
+        if device is None:
+            raise DeviceUnauthenticated()
+        return device
+
+
+@router.post(
+    "/cameras/vzenith",
+    auth=CameraKeyAuth(),
+    response={200: dict[str, Any], **error_responses(401, 403, 404, 409, 422)},
+    operation_id="camera_vzenith_push",
+    summary="臻识（Vzenith）等车牌相机的 HTTP 推送（AlarmInfoPlate）",
+    description=(
+        "相机把识别结果推送到此地址，回复 Response_AlarmInfoPlate：info 为 ok 时开闸，"
+        "content 为显示屏文字。相机须绑定车道。同一识别结果（相机序列号、结果编号和识别时间）"
+        "重推时返回第一次的结果，不重复记录；isoffline=1 的补传按识别时间判定。"
+    ),
+)
+def camera_vzenith_push(request: HttpRequest) -> Any:
+    device: Device = request.auth  # type: ignore[attr-defined]
+    try:
+        body = json.loads(request.body or b"{}")
+    except ValueError:
+        body = None
+    now = _clock()
+    try:
+        answer = camera_push(device=device, body=body, now=now)
+    except DomainError as exc:
+        status = _STATUS_OF.get(exc.code, 422)
+        return Status(status, exc.as_dict())
+    return JsonResponse(camera_reply(answer, body), json_dumps_params={"ensure_ascii": False})
+
+
+def camera_push(*, device: Device, body: Any, now: datetime) -> reads.DeviceAnswer:
+    """Decide one camera push once (the camera's result id and frame time are the nonce)."""
+    read = vzenith.parse(body)
+    return _decide_once(
+        device=device,
+        nonce=f"vz-{read.record}"[:64],
+        body={"camera": read.camera, "record": read.record, "plate": read.plate},
+        lane_ref=None,
+        plate=read.plate,
+        card="",
+        at=read.at if read.replayed else None,
+        now=now,
+    )
+
+
+def camera_reply(answer: reads.DeviceAnswer, body: Any) -> dict[str, Any]:
+    """The camera's reply: lift the barrier on allow, the plate and message on the display."""
+    decided = answer.body
+    fee = decided.get("fee")
+    barrier = BarrierAnswer(
+        open=decided["outcome"] == "allow",
+        display=f"{decided['plate']} {decided['message']}",
+        voice=f"请缴费{fee['text']}" if fee else "",
+        fee_fen=fee["amount_fen"] if fee else None,
+    )
+    return vzenith.reply(barrier, body)

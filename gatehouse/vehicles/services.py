@@ -1,0 +1,649 @@
+"""The one path of a vehicle decision (ARCHITECTURE: the path of a gate request), like
+:func:`gatehouse.access.services.gate_decide` for people: load the facts as plain values, ask the
+core (:func:`gatehouse.core.vehicle.decide_vehicle`), then in one transaction write the event,
+open or close the parking session, the register row and the notices the decision requires.
+
+Plate cameras, the generic device API and the guard's vehicle booth all come through
+:func:`vehicle_decide`; the fee at the exit is settled by :func:`session_pay`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db import transaction
+
+from gatehouse import rows
+from gatehouse.access.models import (
+    VEHICLE_ENTRANT,
+    AccessEvent,
+    EventSource,
+    Notice,
+    NoticeAudience,
+)
+from gatehouse.access.services import lane_facts
+from gatehouse.audit.services import audit_record
+from gatehouse.core import tariff as core_tariff
+from gatehouse.core import vehicle as core
+from gatehouse.core.access import (
+    CredentialStatus,
+    Decision,
+    Direction,
+    Duty,
+    LaneKind,
+    Mode,
+    Outcome,
+    Register,
+)
+from gatehouse.core.errors import DomainError
+from gatehouse.core.ids import parse_card_number, parse_plate
+from gatehouse.core.ledger import PaymentMethod, format_fen
+from gatehouse.core.masking import mask_card
+from gatehouse.people.models import Credential, CredentialKind, PersonKind
+from gatehouse.sites.models import Lane, Site, SiteKind
+from gatehouse.vehicles.models import (
+    ParkingSession,
+    SessionAnomaly,
+    SessionStatus,
+    VehicleSettings,
+    VehicleVisit,
+    VehicleVisitStatus,
+)
+
+STAFF_KINDS = {PersonKind.EMPLOYEE, PersonKind.PROPERTY_STAFF, PersonKind.GUARD}
+# The card kinds a barrier reads: an owner card, or a parking card (V-01).
+BARRIER_CARDS = {
+    CredentialKind.OWNER_CARD: core.VehicleCard.OWNER_CARD,
+    CredentialKind.PARKING_CARD: core.VehicleCard.PARKING_CARD,
+}
+PASS_KINDS = {
+    "owner": (core.VehicleKind.RESIDENT, core.VehiclePassKind.RESIDENT),
+    "tenant": (core.VehicleKind.RESIDENT, core.VehiclePassKind.RESIDENT),
+    "monthly": (core.VehicleKind.MONTHLY, core.VehiclePassKind.RESIDENT),
+    "staff": (core.VehicleKind.STAFF, core.VehiclePassKind.RESIDENT),
+}
+PASS_STATUS = {
+    "active": CredentialStatus.ACTIVE,
+    "revoked": CredentialStatus.REVOKED,
+    "lost": CredentialStatus.LOST,
+    "replaced": CredentialStatus.REVOKED,
+    "returned": CredentialStatus.REVOKED,
+}
+
+
+@dataclass
+class VehicleInput:
+    """What stands at the barrier, as a camera, a card reader or the guard presents it.
+
+    ``kind`` is set by the guard's guided flows (a delivery, an emergency vehicle, a visitor, a
+    taxi); a camera or reader leaves it to the lookups: a registered plate or pass, a card."""
+
+    lane: Lane
+    plate: str = ""  # as read; normalised here
+    card_number: str = ""
+    kind: core.VehicleKind | None = None
+    card_forgotten: bool = False
+    errand: core.Errand | None = None
+    service: core.PublicService | None = None
+    verified: bool | None = None
+    host_consent: bool | None = None
+    approval: bool | None = None
+    body: core.Body = core.Body.CAR
+    hazardous_cargo: bool = False
+    faulty: bool = False
+    leaking: bool = False
+    insured: bool | None = None
+    environmental_label: bool | None = None
+    large_items: bool = False
+    exit_slip_ok: bool | None = None
+    register: dict[str, str] = field(default_factory=dict)  # driver, phone, purpose, …
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class VehicleResult:
+    decision: Decision
+    event: AccessEvent
+    plate: str
+    session: ParkingSession | None = None
+    visit: VehicleVisit | None = None
+
+    @property
+    def fee(self) -> core.FeeDue | None:
+        return core.fee_due(self.decision)
+
+
+def settings_of(site: Site) -> VehicleSettings:
+    found = VehicleSettings.objects.filter(site=site).first()
+    return found if found is not None else VehicleSettings(site=site)
+
+
+def policy_of(site: Site, lane: Lane, at: datetime) -> core.VehiclePolicy:
+    from gatehouse.parking.selectors import tariff_table
+
+    conf = settings_of(site)
+    industrial = site.kind in (SiteKind.INDUSTRIAL_PARK, SiteKind.COMPANY)
+    return core.VehiclePolicy(
+        site=core.SiteKind.INDUSTRIAL if industrial else core.SiteKind.RESIDENTIAL,
+        passes_required=conf.passes_required,
+        tariffs=tariff_table(site, lane.garage, at),
+        delivery_minutes=conf.delivery_minutes,
+        taxi_minutes=conf.taxi_minutes,
+        visitor_leave_by=conf.visitor_leave_by,
+    )
+
+
+def normalise_plate(raw: str) -> str:
+    """The plate in its canonical form; ``plate.*`` (422) when it is not a plate."""
+    return parse_plate(raw).number
+
+
+def open_session(site: Site, plate: str) -> ParkingSession | None:
+    return (
+        ParkingSession.objects.filter(site=site, plate=plate, status=SessionStatus.OPEN)
+        .order_by("-pk")
+        .first()
+    )
+
+
+def _card(site: Site, number: str, at: datetime) -> tuple[core.CardFacts | None, Any]:
+    """The barrier card with ``number`` (its status and window) and its holder."""
+    canonical = parse_card_number(number)
+    cred = (
+        Credential.objects.filter(site=site, number=canonical, kind__in=list(BARRIER_CARDS))
+        .select_related("person")
+        .order_by("-pk")
+        .first()
+    )
+    if cred is None:
+        return None, None
+    facts = core.CardFacts(
+        kind=BARRIER_CARDS[CredentialKind(cred.kind)],
+        status=CredentialStatus(cred.status),
+        valid_from=cred.valid_from,
+        valid_until=cred.valid_until,
+    )
+    return facts, cred.person
+
+
+def _plate_holder(site: Site, plate: str) -> Any:
+    """The holder of an active plate credential (a registered plate), or None."""
+    cred = (
+        Credential.objects.filter(
+            site=site, number=plate, kind=CredentialKind.PLATE, status=CredentialStatus.ACTIVE
+        )
+        .select_related("person")
+        .first()
+    )
+    return cred.person if cred is not None else None
+
+
+def vehicle_facts(
+    inp: VehicleInput, site: Site, plate: str, at: datetime
+) -> tuple[core.VehicleFacts, ParkingSession | None]:
+    """The facts of the vehicle at the lane, looked up: its plate, card, pass and open stay."""
+    from gatehouse.parking.selectors import active_pass
+
+    lane = inp.lane
+    direction = Direction(lane.direction)
+    card, holder = _card(site, inp.card_number, at) if inp.card_number else (None, None)
+    registered_to = _plate_holder(site, plate) if plate else None
+    vpass = active_pass(site, plate, at) if plate else None
+    kind = inp.kind
+    pass_facts = None
+    if vpass is not None:
+        pass_kind, facts_kind = PASS_KINDS.get(
+            vpass.kind, (core.VehicleKind.RESIDENT, core.VehiclePassKind.RESIDENT)
+        )
+        pass_facts = core.VehiclePassFacts(
+            kind=facts_kind,
+            status=PASS_STATUS.get(vpass.status, CredentialStatus.REVOKED),
+            valid_from=vpass.valid_from,
+            valid_until=vpass.valid_until,
+        )
+        kind = kind or pass_kind
+    person = holder or registered_to
+    if kind is None and person is not None:
+        kind = core.VehicleKind.STAFF if person.kind in STAFF_KINDS else core.VehicleKind.RESIDENT
+    session = open_session(site, plate) if plate else None
+    if kind is None and session is not None and direction is Direction.OUT:
+        kind = core.VehicleKind(session.kind)
+    if kind is None and lane.kind == LaneKind.GARAGE:
+        # An unknown car at a garage barrier parks as a temporary car, its plate the ticket.
+        kind = core.VehicleKind.TEMPORARY
+        card = card or core.CardFacts(kind=core.VehicleCard.TEMPORARY_CARD)
+    kind = kind or core.VehicleKind.OTHER
+    session_facts = None
+    if session is not None and session.entered_at is not None:
+        session_facts = core.SessionFacts(
+            entered_at=session.entered_at,
+            kind=core.VehicleKind(session.kind),
+            ref=str(session.pk),
+            plate=plate,
+        )
+    conf = settings_of(site)
+    facts = core.VehicleFacts(
+        lane=lane_facts(lane),
+        direction=direction,
+        kind=kind,
+        mode=Mode(site.mode),
+        charging_started=conf.charging_started,
+        plate=plate or None,
+        plate_registered=registered_to is not None
+        or (vpass is not None and vpass.kind == "monthly"),
+        card=card,
+        card_forgotten=inp.card_forgotten,
+        pass_=pass_facts,
+        registration=core.RegistrationFacts(
+            insured=inp.insured, environmental_label=inp.environmental_label
+        ),
+        observed=core.Observation(
+            body=inp.body,
+            hazardous_cargo=inp.hazardous_cargo,
+            faulty=inp.faulty,
+            leaking=inp.leaking,
+        ),
+        errand=inp.errand,
+        service=inp.service,
+        verified=inp.verified,
+        host_consent=inp.host_consent,
+        approval=inp.approval,
+        session=session_facts,
+        paid_fen=session.paid_fen if session is not None else 0,
+        large_items=inp.large_items,
+        exit_slip_ok=inp.exit_slip_ok,
+    )
+    return facts, session
+
+
+def _obligation_json(o: Any) -> dict[str, Any]:
+    out: dict[str, Any] = {"duty": o.duty.value}
+    if o.register is not None:
+        out["register"] = o.register.value
+    if o.minutes is not None:
+        out["minutes"] = o.minutes
+    if o.note:
+        out["note"] = o.note
+    if isinstance(o, core.FeeDue):
+        out["amount_fen"] = o.amount
+    return out
+
+
+def vehicle_decide(
+    inp: VehicleInput,
+    *,
+    now: datetime,
+    at: datetime | None = None,
+    device: Any = None,
+    guard: Any = None,
+    source: str = EventSource.CONSOLE,
+) -> VehicleResult:
+    """Decide for one vehicle at one lane and record everything the decision requires.
+
+    ``at`` is when the camera saw the vehicle (a result replayed after an outage); the rules and
+    the fee are judged at that moment, ``now`` is when the server records it."""
+    when = at or now
+    lane = inp.lane
+    site = lane.gate.site
+    plate = normalise_plate(inp.plate) if inp.plate.strip() else ""
+    if not plate and not inp.card_number:
+        raise DomainError("vehicle.unidentified", "请输入车牌号码或刷卡", {"field": "plate"})
+    policy = policy_of(site, lane, when)
+    facts, session = vehicle_facts(inp, site, plate, when)
+    decision = core.decide_vehicle(facts, policy, _judged_at(session, facts, site, when))
+    actor = guard if getattr(guard, "is_authenticated", False) else None
+    with transaction.atomic():
+        event = AccessEvent(
+            site=site,
+            lane=lane,
+            at=when,
+            recorded_at=now,
+            source=source,
+            device=device,
+            guard=actor,
+            direction=facts.direction.value,
+            entrant=VEHICLE_ENTRANT,
+            vehicle_kind=facts.kind.value,
+            plate=plate,
+            credential_kind="card" if inp.card_number else ("plate" if plate else ""),
+            credential_masked=mask_card(parse_card_number(inp.card_number))
+            if inp.card_number
+            else "",
+            subject=plate,
+            outcome=decision.outcome.value,
+            pending=decision.pending.value if decision.pending else "",
+            reason=decision.reason,
+            rule=decision.rule,
+            message=decision.message,
+            obligations=[_obligation_json(o) for o in decision.obligations],
+            note=inp.note[:200],
+        )
+        rows.insert(event)
+        session = _pair(decision, event, facts, session, site, lane, plate, when)
+        visit = _register(decision, event, inp, facts, site, plate, when, actor)
+        _notify(decision, event, site, lane, plate, inp, when)
+    return VehicleResult(decision, event, plate, session, visit)
+
+
+def _judged_at(
+    session: ParkingSession | None, facts: core.VehicleFacts, site: Site, when: datetime
+) -> datetime:
+    """The moment a leaving car's fee is judged at: when it paid, if it leaves within the
+    site's grace after paying (the usual 缴费后15分钟内出场), else now."""
+    if facts.direction is not Direction.OUT or session is None or session.paid_at is None:
+        return when
+    grace = timedelta(minutes=settings_of(site).exit_grace_minutes)
+    return session.paid_at if session.paid_at <= when <= session.paid_at + grace else when
+
+
+def _pair(
+    decision: Decision,
+    event: AccessEvent,
+    facts: core.VehicleFacts,
+    session: ParkingSession | None,
+    site: Site,
+    lane: Lane,
+    plate: str,
+    when: datetime,
+) -> ParkingSession | None:
+    """Open the stay on an allowed entry, close it on an allowed exit (V-07); a second entry
+    without an exit, or an exit without an entry, is recorded as an anomaly and told to the
+    monitoring centre."""
+    if decision.outcome is not Outcome.ALLOW or not plate:
+        return session
+    open_facts = facts.session
+    check = core.check_pairing(direction=facts.direction, open_session=open_facts)
+    if facts.direction is Direction.IN:
+        if session is not None:
+            session.status = SessionStatus.CLOSED
+            session.anomaly = SessionAnomaly.SECOND_ENTRY
+            session.save(update_fields=["status", "anomaly"])
+        if check.anomaly:
+            _anomaly_notice(site, lane, plate, check.reason, check.message, event, when)
+        return ParkingSession.objects.create(
+            site=site,
+            garage=lane.garage,
+            plate=plate,
+            kind=facts.kind.value,
+            entered_at=when,
+            entry_event=event,
+        )
+    fee = core.fee_due(decision)
+    if session is None:
+        _anomaly_notice(site, lane, plate, check.reason, check.message, event, when)
+        return ParkingSession.objects.create(
+            site=site,
+            garage=lane.garage,
+            plate=plate,
+            kind=facts.kind.value,
+            exited_at=when,
+            exit_event=event,
+            status=SessionStatus.CLOSED,
+            anomaly=SessionAnomaly.EXIT_WITHOUT_ENTRY,
+        )
+    session.status = SessionStatus.CLOSED
+    session.exited_at = when
+    session.exit_event = event
+    if fee is None and facts.session is not None:
+        session.fee_fen = max(session.fee_fen, session.paid_fen)
+    session.save(update_fields=["status", "exited_at", "exit_event", "fee_fen"])
+    return session
+
+
+def _anomaly_notice(
+    site: Site, lane: Lane, plate: str, kind: str, message: str, event: Any, when: datetime
+) -> None:
+    Notice.objects.create(
+        site=site,
+        audience=NoticeAudience.MONITORING,
+        kind=kind,
+        message=f"{lane.gate.name}·{lane.name}：{plate} {message}",
+        event=event,
+        created_at=when,
+    )
+
+
+def _register(
+    decision: Decision,
+    event: AccessEvent,
+    inp: VehicleInput,
+    facts: core.VehicleFacts,
+    site: Site,
+    plate: str,
+    when: datetime,
+    actor: Any,
+) -> VehicleVisit | None:
+    """Write (on the way in) or close (on the way out) the register row the decision names."""
+    registers = decision.registers()
+    wanted = next((r for r in (Register.VEHICLE, Register.OWN_VEHICLE) if r in registers), None)
+    if facts.direction is Direction.OUT:
+        row = (
+            VehicleVisit.objects.filter(site=site, plate=plate, status=VehicleVisitStatus.INSIDE)
+            .order_by("-pk")
+            .first()
+        )
+        if row is not None and decision.allowed:
+            row.status = VehicleVisitStatus.LEFT
+            row.time_out = when
+            row.lane_out = inp.lane
+            row.inspected = decision.has(Duty.INSPECT_ON_EXIT) or row.inspected
+            row.save(update_fields=["status", "time_out", "lane_out", "inspected"])
+            return row
+        if wanted is None:
+            return row
+    if wanted is None:
+        return None
+    data = inp.register
+    limit = next(
+        (o.minutes for o in decision.obligations if o.duty is Duty.TIME_LIMIT and o.minutes),
+        None,
+    )
+    status = {
+        Outcome.ALLOW: VehicleVisitStatus.INSIDE,
+        Outcome.REFUSE: VehicleVisitStatus.REFUSED,
+        Outcome.PENDING: VehicleVisitStatus.WAITING,
+    }[decision.outcome]
+    inside = decision.allowed and facts.direction is Direction.IN
+    return VehicleVisit.objects.create(
+        site=site,
+        register=wanted.value,
+        plate=plate,
+        kind=facts.kind.value,
+        errand=facts.errand.value if facts.errand else "",
+        service=facts.service.value if facts.service else "",
+        driver=data.get("driver", "")[:50],
+        phone_masked=data.get("phone_masked", "")[:20],
+        company=data.get("company", "")[:100],
+        purpose=data.get("purpose", "")[:200],
+        destination=data.get("destination", "")[:100],
+        occupants=data.get("occupants", "")[:200],
+        temp_pass=data.get("temp_pass", "")[:20],
+        status=status if facts.direction is Direction.IN else VehicleVisitStatus.LEFT,
+        outcome_reason=decision.reason,
+        time_in=when if inside else None,
+        time_out=when if facts.direction is Direction.OUT and decision.allowed else None,
+        time_limit_at=when + timedelta(minutes=limit) if (inside and limit) else None,
+        lane_in=inp.lane if facts.direction is Direction.IN else None,
+        lane_out=inp.lane if facts.direction is Direction.OUT else None,
+        registered_at=when,
+        registered_by=actor,
+    )
+
+
+def _notify(
+    decision: Decision,
+    event: AccessEvent,
+    site: Site,
+    lane: Lane,
+    plate: str,
+    inp: VehicleInput,
+    when: datetime,
+) -> None:
+    where = f"{lane.gate.name}·{lane.name}"
+    for ob in decision.obligations:
+        audience = {
+            Duty.NOTIFY_MONITORING: NoticeAudience.MONITORING,
+            Duty.NOTIFY_PATROL: NoticeAudience.PATROL,
+            Duty.NOTIFY_DEPARTMENT: NoticeAudience.DESK,
+            Duty.NOTIFY_DESK: NoticeAudience.DESK,
+        }.get(ob.duty)
+        if audience is None:
+            continue
+        target = inp.register.get("destination", "")
+        extra = f"（{target}）" if ob.duty is Duty.NOTIFY_DEPARTMENT and target else ""
+        Notice.objects.create(
+            site=site,
+            audience=audience,
+            kind=decision.reason,
+            message=f"{where}：{plate} {decision.message}{extra}",
+            event=event,
+            created_at=when,
+        )
+
+
+# --------------------------------------------------------------------------------------------
+# Paying at the exit (V-07, PK-01, PK-02, PK-07)
+# --------------------------------------------------------------------------------------------
+
+
+def fee_now(session: ParkingSession, lane: Lane, now: datetime) -> core_tariff.Charge:
+    """What the stay costs if the car leaves now (the posted tariff of its class)."""
+    site = lane.gate.site
+    policy = policy_of(site, lane, now)
+    facts = core.SessionFacts(
+        entered_at=session.entered_at or now, kind=core.VehicleKind(session.kind)
+    )
+    probe = core.VehicleFacts(
+        lane=lane_facts(lane),
+        direction=Direction.OUT,
+        kind=core.VehicleKind(session.kind),
+        session=facts,
+    )
+    cls = core.charged_class(probe) or core_tariff.VehicleClass.TEMPORARY
+    return core_tariff.fee_for_class(policy.tariffs, cls, entered_at=facts.entered_at, left_at=now)
+
+
+@transaction.atomic
+def session_pay(
+    *, session: ParkingSession, lane: Lane, method: str, guard: Any, now: datetime
+) -> int:
+    """Collect what the stay owes now (cash, QR or card, as the guard records it) and post it to
+    the ledger; returns the fen collected. The barrier opens on the next decision at the exit.
+
+    Codes: ``payment.method`` (422), ``session.closed`` (409), ``session.nothing_due`` (409)."""
+    from gatehouse.parking.services import ledger_post
+
+    try:
+        paid_by = PaymentMethod(method)
+    except ValueError:
+        raise DomainError(
+            "payment.method", "收费方式应为现金、扫码或刷卡", {"field": "method"}
+        ) from None
+    locked = ParkingSession.objects.select_for_update().get(pk=session.pk)
+    if locked.status != SessionStatus.OPEN:
+        raise DomainError("session.closed", "该车辆已离场，无需再收费")
+    charge = fee_now(locked, lane, now)
+    due = charge.amount - locked.paid_fen
+    if due <= 0:
+        raise DomainError("session.nothing_due", "停车费已缴清，无需再收费")
+    already = locked.paid_fen
+    # The posting covers what is still owed: the charge less what was paid before.
+    partial = replace(charge, amount=due) if already else charge
+    txn = core_tariff.exit_payment_postings(partial, party=locked.plate, method=paid_by, at=now)
+    if txn is not None:
+        ledger_post(site=locked.site, txn=txn, actor=guard, ref=f"parking_session:{locked.pk}")
+    locked.paid_fen = already + due
+    locked.fee_fen = charge.amount
+    locked.paid_at = now
+    locked.save(update_fields=["paid_fen", "fee_fen", "paid_at"])
+    audit_record(
+        action="parking.pay",
+        obj=locked,
+        actor=guard,
+        before={"paid_fen": already},
+        after={"paid_fen": locked.paid_fen, "method": paid_by.value},
+        at=now,
+    )
+    session.paid_fen, session.fee_fen, session.paid_at = (
+        locked.paid_fen,
+        locked.fee_fen,
+        locked.paid_at,
+    )
+    return due
+
+
+def fee_text(fen: int) -> str:
+    return format_fen(fen, symbol=True)
+
+
+# --------------------------------------------------------------------------------------------
+# Dwell alerts and occupancy (V-03, V-11)
+# --------------------------------------------------------------------------------------------
+
+
+def dwell_scan(*, site: Site, now: datetime) -> list[Notice]:
+    """Raise a monitoring notice for every open stay past its limit (a taxi not gone, a delivery
+    over its hour, a visitor vehicle still in overnight); one notice per stay and alert kind, so
+    running the scan again raises nothing new."""
+    conf = settings_of(site)
+    policy = core.VehiclePolicy(
+        delivery_minutes=conf.delivery_minutes,
+        taxi_minutes=conf.taxi_minutes,
+        visitor_leave_by=conf.visitor_leave_by,
+    )
+    open_rows = list(
+        ParkingSession.objects.filter(
+            site=site, status=SessionStatus.OPEN, entered_at__isnull=False
+        ).order_by("entered_at")
+    )
+    sessions = [
+        core.SessionFacts(
+            entered_at=s.entered_at,  # type: ignore[arg-type]
+            kind=core.VehicleKind(s.kind),
+            ref=str(s.pk),
+            plate=s.plate,
+        )
+        for s in open_rows
+    ]
+    raised = []
+    with transaction.atomic():
+        for alert in core.dwell_alerts(sessions, policy, now):
+            object_ref = f"parking_session:{alert.session.ref}"
+            if Notice.objects.filter(site=site, kind=alert.reason, object_ref=object_ref).exists():
+                continue
+            raised.append(
+                Notice.objects.create(
+                    site=site,
+                    audience=NoticeAudience.MONITORING,
+                    kind=alert.reason,
+                    message=f"{alert.session.plate}：{alert.message}",
+                    object_ref=object_ref,
+                    created_at=now,
+                )
+            )
+    return raised
+
+
+def occupancy(site: Site) -> list[dict[str, Any]]:
+    """Cars inside now, per garage (and on the ground), with the spaces each garage has."""
+    from django.db.models import Count
+
+    counts = dict(
+        ParkingSession.objects.filter(site=site, status=SessionStatus.OPEN)
+        .values_list("garage")
+        .annotate(n=Count("id"))
+        .values_list("garage", "n")
+    )
+    out = []
+    for garage in site.garages.order_by("code"):
+        out.append(
+            {
+                "garage": garage,
+                "inside": counts.get(garage.pk, 0),
+                "spaces": garage.spaces.count(),
+            }
+        )
+    out.append({"garage": None, "inside": counts.get(None, 0), "spaces": None})
+    return out

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from gatehouse.vehicles import views
+
+app_name = "vehicles"
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("decide/", views.decide, name="decide"),
+    path("pay/", views.pay, name="pay"),
+    path("register/", views.register, name="register"),
+]

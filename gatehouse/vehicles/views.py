@@ -1,0 +1,196 @@
+"""The guard's vehicle booth (车辆岗), under /vehicles/: a plate or card at a lane, the guided
+cases a camera cannot know (a delivery, an emergency vehicle, a visitor, a taxi), the fee at the
+exit, the cars inside now and the register of outside vehicles.
+
+Thin views: ``state_with`` for the site and the role, a form, one service call, a fragment.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from gatehouse.access.views import BOOTH_ROLES, OUTCOME_WORDS, duty_lines
+from gatehouse.accounts.models import Role
+from gatehouse.console.context import state_with
+from gatehouse.core import vehicle as core
+from gatehouse.core.access import Direction
+from gatehouse.core.errors import DomainError
+from gatehouse.sites.models import Lane, LaneKind
+from gatehouse.vehicles import services
+from gatehouse.vehicles.forms import PayForm, VehicleForm, tristate
+from gatehouse.vehicles.models import ParkingSession, SessionStatus, VehicleVisit
+
+REGISTER_ROLES = frozenset({Role.GUARD, Role.SECURITY_MANAGER, Role.MONITORING, Role.FRONT_DESK})
+
+
+def _lanes(site: Any) -> list[Lane]:
+    return list(
+        Lane.objects.filter(gate__site=site, kind__in=[LaneKind.MOTOR, LaneKind.GARAGE])
+        .select_related("gate", "garage", "gate__site")
+        .order_by("gate__code", "code")
+    )
+
+
+def _page(request: HttpRequest, context: dict[str, Any], status: int = 200) -> HttpResponse:
+    htmx = getattr(request, "htmx", None)
+    template = "vehicles/_result.html" if htmx else "vehicles/index.html"
+    return render(request, template, context, status=status)
+
+
+def _context(request: HttpRequest, roles: frozenset[str]) -> dict[str, Any]:
+    state = state_with(request, roles)
+    site = state.site
+    assert site is not None
+    lanes = _lanes(site)
+    return {
+        "state": state,
+        "site": site,
+        "lanes": lanes,
+        "occupancy": services.occupancy(site),
+        "inside": ParkingSession.objects.filter(site=site, status=SessionStatus.OPEN)
+        .select_related("garage")
+        .order_by("-entered_at")[:30],
+        "anomalies": ParkingSession.objects.filter(site=site)
+        .exclude(anomaly="")
+        .order_by("-pk")[:10],
+        "form": VehicleForm(initial={"lane": lanes[0].pk if lanes else None}),
+    }
+
+
+@login_required
+@require_GET
+def index(request: HttpRequest) -> HttpResponse:
+    return render(request, "vehicles/index.html", _context(request, BOOTH_ROLES))
+
+
+def _input(form: VehicleForm, lane: Lane) -> services.VehicleInput:
+    data = form.cleaned_data
+    exit_slip = {"ok": True, "mismatch": False}.get(data["exit_slip"])
+    return services.VehicleInput(
+        lane=lane,
+        plate=data["plate"],
+        card_number=data["card"],
+        kind=core.VehicleKind(data["kind"]) if data["kind"] else None,
+        errand=core.Errand(data["errand"]) if data["errand"] else None,
+        service=core.PublicService(data["service"]) if data["service"] else None,
+        body=core.Body(data["body"] or core.Body.CAR),
+        verified=tristate(data["verified"]),
+        host_consent=tristate(data["host_consent"]),
+        approval=tristate(data["approval"]),
+        card_forgotten=data["card_forgotten"],
+        hazardous_cargo=data["hazardous_cargo"],
+        faulty=data["faulty"],
+        leaking=data["leaking"],
+        large_items=data["large_items"],
+        exit_slip_ok=exit_slip,
+        register={k: data[k] for k in ("driver", "company", "purpose", "destination", "occupants")},
+    )
+
+
+@login_required
+@require_POST
+def decide(request: HttpRequest) -> HttpResponse:
+    context = _context(request, BOOTH_ROLES)
+    form = VehicleForm(request.POST)
+    context["form"] = form
+    if not form.is_valid():
+        context["error"] = _("请检查输入")
+        return _page(request, context, status=422)
+    lane = next((ln for ln in context["lanes"] if ln.pk == form.cleaned_data["lane"]), None)
+    if lane is None:
+        context["error"] = _("本场所没有这个车道")
+        return _page(request, context, status=404)
+    try:
+        result = services.vehicle_decide(_input(form, lane), now=timezone.now(), guard=request.user)
+    except DomainError as exc:
+        context["error"] = exc.message
+        return _page(request, context, status=422)
+    context.update(_result(result, lane))
+    return _page(request, context)
+
+
+def _result(result: services.VehicleResult, lane: Lane) -> dict[str, Any]:
+    decision = result.decision
+    fee = result.fee
+    return {
+        "result": result,
+        "decision": decision,
+        "outcome": decision.outcome.value,
+        "word": OUTCOME_WORDS[decision.outcome],
+        "duties": duty_lines(decision),
+        "fee": fee,
+        "fee_text": services.fee_text(fee.amount) if fee else "",
+        "charge_lines": fee.charge.lines if fee and fee.charge else (),
+        "pay_session": result.session if fee else None,
+        "pay_lane": lane,
+    }
+
+
+@login_required
+@require_POST
+def pay(request: HttpRequest) -> HttpResponse:
+    context = _context(request, BOOTH_ROLES)
+    form = PayForm(request.POST)
+    if not form.is_valid():
+        context["error"] = _("请选择收费方式")
+        return _page(request, context, status=422)
+    site = context["site"]
+    session = get_object_or_404(ParkingSession, site=site, pk=form.cleaned_data["session"])
+    lane = next((ln for ln in context["lanes"] if ln.pk == form.cleaned_data["lane"]), None)
+    if lane is None:
+        context["error"] = _("本场所没有这个车道")
+        return _page(request, context, status=404)
+    now = timezone.now()
+    try:
+        paid = services.session_pay(
+            session=session,
+            lane=lane,
+            method=form.cleaned_data["method"],
+            guard=request.user,
+            now=now,
+        )
+        # The fee is settled: decide the exit again, which now opens the barrier.
+        result = services.vehicle_decide(
+            services.VehicleInput(lane=lane, plate=session.plate),
+            now=now,
+            guard=request.user,
+        )
+    except DomainError as exc:
+        context["error"] = exc.message
+        return _page(request, context, status=422)
+    context.update(_result(result, lane))
+    context["paid_text"] = services.fee_text(paid)
+    return _page(request, context)
+
+
+@login_required
+@require_GET
+def register(request: HttpRequest) -> HttpResponse:
+    """外来车辆进出登记表: searchable by plate, filtered by kind and status."""
+    state = state_with(request, REGISTER_ROLES)
+    site = state.site
+    rows = VehicleVisit.objects.filter(site=site).select_related("registered_by")
+    plate = (request.GET.get("plate") or "").strip().upper()
+    if plate:
+        rows = rows.filter(plate__icontains=plate)
+    status = request.GET.get("status") or ""
+    if status:
+        rows = rows.filter(status=status)
+    return render(
+        request,
+        "vehicles/register.html",
+        {
+            "state": state,
+            "rows": rows.order_by("-registered_at", "-pk")[:200],
+            "plate": plate,
+            "status": status,
+            "direction_in": Direction.IN.value,
+        },
+    )

@@ -1,0 +1,41 @@
+"""The guard-operations part of the demo (issue 5): one gap tomorrow, a missed checkpoint last
+night, one open anomaly; deterministic and idempotent."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import pytest
+
+from gatehouse.core.guard import CheckState
+from gatehouse.guard import selectors, services
+from gatehouse.guard.demo import load_guard_demo
+from gatehouse.guard.models import Anomaly, PatrolRoute, Shift
+from gatehouse.sites import demo
+
+from .conftest import SH
+
+pytestmark = pytest.mark.django_db
+NOW = datetime(2026, 11, 24, 9, 30, tzinfo=SH)
+
+
+def test_the_guard_demo(db):
+    demo.build_demo(scale=0.05, now=NOW)
+    site = demo.Site.objects.get(code="donghu")
+    tomorrow = datetime(2026, 11, 25, tzinfo=SH)
+    view = selectors.roster_view(site, tomorrow, tomorrow + timedelta(days=1))
+    # rule S-01: exactly one gap tomorrow
+    assert [g["message"] for g in view.gaps] == [
+        "西门非机动车道岗 2026年11月25日 14:00–20:00 缺1人（需2人，已排1人）"
+    ]
+    assert view.conflicts == [] and view.leader_gaps == ()
+    # rule S-04: last night's round 2 missed 燃气调压站, round 3's last checkpoint was late
+    route = PatrolRoute.objects.get(site=site)
+    _night, states = services.route_status(route, NOW, NOW.date() - timedelta(days=1))
+    assert [(s.round_no, s.checkpoint) for s in states if s.state is CheckState.MISSED] == [
+        (2, "cp06")
+    ]
+    assert [s.checkpoint for s in states if s.state is CheckState.LATE] == ["cp08"]
+    assert Anomaly.objects.filter(site=site, closed_at__isnull=True).count() == 1
+    shifts = Shift.objects.count()
+    assert load_guard_demo(now=NOW) == {} and Shift.objects.count() == shifts
