@@ -101,10 +101,10 @@ def main() -> None:
         sql = f"""
             INSERT INTO access_accessevent (site_id, lane_id, at, recorded_at, source, direction,
                 entrant, credential_kind, credential_masked, subject, outcome, pending, reason,
-                rule, message, obligations, note)
+                rule, message, obligations, note, plate, vehicle_kind)
             SELECT {site.pk}, {lane_id}, now() - (g % 525600) * interval '1 minute', now(),
                 'device', 'in', 'credential', 'owner_card', '0A1B****', '', 'allow', '',
-                'resident.card', 'P-03', '业主/住户，放行', '[]'::jsonb, ''
+                'resident.card', 'P-03', '业主/住户，放行', '[]'::jsonb, '', '', ''
             FROM generate_series(1, {args.events}) AS g
         """
     else:
@@ -112,10 +112,10 @@ def main() -> None:
             WITH RECURSIVE g(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM g WHERE n < {args.events})
             INSERT INTO access_accessevent (site_id, lane_id, at, recorded_at, source, direction,
                 entrant, credential_kind, credential_masked, subject, outcome, pending, reason,
-                rule, message, obligations, note)
+                rule, message, obligations, note, plate, vehicle_kind)
             SELECT {site.pk}, {lane_id}, datetime('now', '-' || (n % 525600) || ' minutes'),
                 datetime('now'), 'device', 'in', 'credential', 'owner_card', '0A1B****', '',
-                'allow', '', 'resident.card', 'P-03', '业主/住户，放行', '[]', ''
+                'allow', '', 'resident.card', 'P-03', '业主/住户，放行', '[]', '', '', ''
             FROM g
         """
     with transaction.atomic(), connection.cursor() as cursor:
