@@ -77,6 +77,7 @@ class VehicleForm(forms.Form):
     purpose = forms.CharField(label=_("事由说明"), max_length=200, required=False)
     destination = forms.CharField(label=_("前往（房号/部门）"), max_length=100, required=False)
     occupants = forms.CharField(label=_("车内人员"), max_length=200, required=False)
+    temp_pass = forms.CharField(label=_("临时出入证号"), max_length=20, required=False)
 
 
 class PayForm(forms.Form):
