@@ -15,6 +15,7 @@ from gatehouse.core import vehicle as core
 from gatehouse.devices.models import Device, DeviceKind
 from gatehouse.sites.models import Lane, Site
 from gatehouse.vehicles import services
+from gatehouse.vehicles.management.commands.simulate_camera import push_body, push_in_process
 from gatehouse.vehicles.models import ParkingSession, VehicleSettings
 
 TEMPORARY = ["鄂A3K721", "鄂AD62819", "湘B58E31", "鄂A9P002", "赣C71520"]
@@ -53,16 +54,22 @@ def _donghu(site: Site, now: datetime, guard: Any) -> int:
     ground_in = _lane(site, "east", "motor-in")
     if garage_in is None or garage_out is None or ground_in is None:
         return 0
-    for lane, name in ((garage_in, "车库1号入口车牌相机"), (garage_out, "车库1号出口车牌相机")):
+    cameras = [
         Device.objects.get_or_create(
             site=site,
             lane=lane,
             kind=DeviceKind.PLATE_CAMERA,
             defaults={"name": name, "vendor": "vzenith"},
-        )
+        )[0]
+        for lane, name in ((garage_in, "车库1号入口车牌相机"), (garage_out, "车库1号出口车牌相机"))
+    ]
     made = 0
+    # The entries come through the entrance camera's push, as results it buffered and sent late,
+    # so each is judged at the time it was seen (the path `manage.py simulate_camera` drives).
     for i, plate in enumerate(TEMPORARY):
-        _decide(garage_in, now - timedelta(hours=14 - 3 * i), plate=plate)
+        seen = now - timedelta(hours=14 - 3 * i)
+        body = push_body(f"demo-{cameras[0].pk}", plate, 1000 + i, seen, offline=True)
+        push_in_process(cameras[0], body, now)
         made += 1
     # One car paid at the booth this morning and left.
     left_at = now - timedelta(hours=1)

@@ -29,6 +29,7 @@ _LABELS = {
     "credentials": "凭证 credentials",
     "blacklist": "黑名单 blacklist",
     "gate_activity": "通行与登记 gate activity",
+    "vehicle_activity": "车辆通行 vehicle activity",
 }
 
 

@@ -1,6 +1,7 @@
 """Play a Vzenith-style lane camera: push plate results the way the camera does.
 
     manage.py simulate_camera --device 7 --plate 京A12345          # in-process, no server needed
+    manage.py simulate_camera --lane donghu/garage-1/garage-in --count 5   # the demo's camera
     manage.py simulate_camera --device 7 --count 20                  # 20 random plates
     manage.py simulate_camera --url http://127.0.0.1:8000 --key gd_… --plate 京A12345
 
@@ -32,7 +33,10 @@ def random_plate(rng: random.Random) -> str:
     return f"{rng.choice(PROVINCES)}{rng.choice(LETTERS)}{rng.choice(LETTERS + DIGITS)}{tail}"
 
 
-def push_body(serial: str, plate: str, plate_id: int, at: datetime) -> dict[str, Any]:
+def push_body(
+    serial: str, plate: str, plate_id: int, at: datetime, *, offline: bool = False
+) -> dict[str, Any]:
+    """One ``AlarmInfoPlate`` push; ``offline``: buffered by the camera and sent late."""
     return {
         "AlarmInfoPlate": {
             "serialno": serial,
@@ -42,7 +46,7 @@ def push_body(serial: str, plate: str, plate_id: int, at: datetime) -> dict[str,
                     "license": plate,
                     "plateid": plate_id,
                     "confidence": 95,
-                    "isoffline": 0,
+                    "isoffline": 1 if offline else 0,
                     "timeStamp": {"Timeval": {"sec": int(at.timestamp()), "usec": 0}},
                 }
             },
@@ -62,6 +66,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--device", type=int, help="相机设备编号（进程内推送）")
+        parser.add_argument(
+            "--lane", help="或用场所编码/出入口/车道找相机，如 donghu/garage-1/garage-in"
+        )
         parser.add_argument("--url", help="服务器地址，如 http://127.0.0.1:8000（HTTP 推送）")
         parser.add_argument("--key", help="相机的设备密钥（HTTP 推送时必填）")
         parser.add_argument("--plate", action="append", default=[], help="车牌号，可重复")
@@ -78,15 +85,23 @@ class Command(BaseCommand):
             if not opts["key"]:
                 raise CommandError("HTTP 推送须用 --key 给出相机的设备密钥")
         else:
-            device = Device.objects.filter(
-                pk=opts["device"], kind=DeviceKind.PLATE_CAMERA, lane__isnull=False
-            ).first()
+            cameras = Device.objects.filter(kind=DeviceKind.PLATE_CAMERA, lane__isnull=False)
+            if opts["lane"]:
+                site, _, rest = opts["lane"].partition("/")
+                gate, _, lane = rest.partition("/")
+                cameras = cameras.filter(site__code=site, lane__gate__code=gate, lane__code=lane)
+            else:
+                cameras = cameras.filter(pk=opts["device"])
+            device = cameras.order_by("pk").first()
             if device is None:
-                raise CommandError("找不到已绑定车道的车牌识别相机，请用 --device 给出设备编号")
+                raise CommandError(
+                    "找不到已绑定车道的车牌识别相机，请用 --device 或 --lane 指定相机"
+                )
         base_id = rng.randrange(1, 1_000_000)
         for offset, plate in enumerate(plates):
             now = timezone.now()
-            body = push_body(f"sim-{opts['device'] or 'http'}", plate, base_id + offset, now)
+            serial = f"sim-{device.pk}" if device is not None else "sim-http"
+            body = push_body(serial, plate, base_id + offset, now)
             if device is not None:
                 reply = push_in_process(device, body, now)
             else:
