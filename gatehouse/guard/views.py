@@ -7,6 +7,7 @@ page with the Chinese message and HTTP 422; nothing is written then.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, time, timedelta
 from io import BytesIO
 from pathlib import PurePath
@@ -129,6 +130,19 @@ def _pick_user(site: Any, pk: Any) -> Any:
 
 def _fail(request: HttpRequest, exc: DomainError) -> None:
     messages.error(request, exc.message)
+
+
+def _act(request: HttpRequest, call: Callable[[], object], done: str, to: str) -> HttpResponse:
+    """One service call for a POST, then back to ``to``: ``done`` on success, the refusal's
+    Chinese message otherwise (nothing was written then)."""
+    try:
+        call()
+    except DomainError as exc:
+        _fail(request, exc)
+    else:
+        if done:
+            messages.success(request, done)
+    return redirect(to)
 
 
 # == S-01 / S-02: roster =========================================================================
@@ -323,13 +337,12 @@ def handover(request: HttpRequest) -> HttpResponse:
 def handover_sign(request: HttpRequest, pk: int) -> HttpResponse:
     state = state_with(request, BOOTH)
     h = get_object_or_404(Handover, site=_site(state), pk=pk)
-    try:
-        services.handover_sign(handover=h, actor=request.user, now=timezone.now())
-    except DomainError as exc:
-        _fail(request, exc)
-    else:
-        messages.success(request, _t("已签字接班。"))
-    return redirect("guard:handover")
+    return _act(
+        request,
+        lambda: services.handover_sign(handover=h, actor=request.user, now=timezone.now()),
+        _t("已签字接班。"),
+        "guard:handover",
+    )
 
 
 @login_required
@@ -449,13 +462,12 @@ def absence(request: HttpRequest) -> HttpResponse:
 def absence_back(request: HttpRequest, pk: int) -> HttpResponse:
     state = state_with(request, BOOTH)
     a = get_object_or_404(BoothAbsence, site=_site(state), pk=pk, guard=request.user)
-    try:
-        services.absence_return(absence=a, actor=request.user, now=timezone.now())
-    except DomainError as exc:
-        _fail(request, exc)
-    else:
-        messages.success(request, _t("已登记返回。"))
-    return redirect("guard:absence")
+    return _act(
+        request,
+        lambda: services.absence_return(absence=a, actor=request.user, now=timezone.now()),
+        _t("已登记返回。"),
+        "guard:absence",
+    )
 
 
 # == S-04: patrols ===============================================================================
@@ -556,13 +568,12 @@ def patrol_status(request: HttpRequest) -> HttpResponse:
 def dispatch_ack(request: HttpRequest, pk: int) -> HttpResponse:
     state = state_with(request, PATROL)
     d = get_object_or_404(Dispatch, site=_site(state), pk=pk)
-    try:
-        services.dispatch_acknowledge(dispatch=d, actor=request.user, now=timezone.now())
-    except DomainError as exc:
-        _fail(request, exc)
-    else:
-        messages.success(request, _t("已接收调度任务。"))
-    return redirect("guard:patrol")
+    return _act(
+        request,
+        lambda: services.dispatch_acknowledge(dispatch=d, actor=request.user, now=timezone.now()),
+        _t("已接收调度任务。"),
+        "guard:patrol",
+    )
 
 
 @login_required
@@ -570,15 +581,14 @@ def dispatch_ack(request: HttpRequest, pk: int) -> HttpResponse:
 def dispatch_close(request: HttpRequest, pk: int) -> HttpResponse:
     state = state_with(request, PATROL | MONITORING)
     d = get_object_or_404(Dispatch, site=_site(state), pk=pk)
-    try:
-        services.dispatch_close(
+    return _act(
+        request,
+        lambda: services.dispatch_close(
             dispatch=d, actor=request.user, result=request.POST.get("text", ""), now=timezone.now()
-        )
-    except DomainError as exc:
-        _fail(request, exc)
-    else:
-        messages.success(request, _t("调度任务已完成。"))
-    return redirect("guard:dispatch" if request.POST.get("next") == "dispatch" else "guard:patrol")
+        ),
+        _t("调度任务已完成。"),
+        "guard:dispatch" if request.POST.get("next") == "dispatch" else "guard:patrol",
+    )
 
 
 @login_required
@@ -906,15 +916,14 @@ def emergency(request: HttpRequest) -> HttpResponse:
 def emergency_ack(request: HttpRequest, pk: int) -> HttpResponse:
     state = state_with(request, MONITORING)
     e = get_object_or_404(Emergency, site=_site(state), pk=pk)
-    try:
-        services.emergency_acknowledge(
+    return _act(
+        request,
+        lambda: services.emergency_acknowledge(
             emergency=e, who=request.POST.get("who", ""), actor=request.user, now=timezone.now()
-        )
-    except DomainError as exc:
-        _fail(request, exc)
-    else:
-        messages.success(request, _t("已记录确认。"))
-    return redirect("guard:emergency")
+        ),
+        _t("已记录确认。"),
+        "guard:emergency",
+    )
 
 
 @login_required
@@ -922,11 +931,12 @@ def emergency_ack(request: HttpRequest, pk: int) -> HttpResponse:
 def emergency_close(request: HttpRequest, pk: int) -> HttpResponse:
     state = state_with(request, MONITORING)
     e = get_object_or_404(Emergency, site=_site(state), pk=pk)
-    try:
-        services.emergency_close(emergency=e, actor=request.user, now=timezone.now())
-    except DomainError as exc:
-        _fail(request, exc)
-    return redirect("guard:emergency")
+    return _act(
+        request,
+        lambda: services.emergency_close(emergency=e, actor=request.user, now=timezone.now()),
+        "",
+        "guard:emergency",
+    )
 
 
 # == S-07 / S-11 / S-12 ==========================================================================
@@ -986,16 +996,15 @@ def cleaning(request: HttpRequest) -> HttpResponse:
 @require_POST
 def cleaning_done(request: HttpRequest) -> HttpResponse:
     state = state_with(request, CLEANING)
-    try:
-        now = timezone.now()
-        services.cleaning_done(
+    now = timezone.now()
+    return _act(
+        request,
+        lambda: services.cleaning_done(
             site=_site(state), actor=request.user, day=timezone.localtime(now).date(), now=now
-        )
-    except DomainError as exc:
-        _fail(request, exc)
-    else:
-        messages.success(request, _t("今日保洁已登记完成。"))
-    return redirect("guard:cleaning")
+        ),
+        _t("今日保洁已登记完成。"),
+        "guard:cleaning",
+    )
 
 
 @login_required
@@ -1060,13 +1069,14 @@ def hazard_fix(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _t("请填写正确的整改完成日期。"))
         return redirect("guard:hazards")
-    try:
-        services.hazard_fix(finding=h, actor=request.user, now=timezone.now(), **form.cleaned_data)
-    except DomainError as exc:
-        _fail(request, exc)
-    else:
-        messages.success(request, _t("已登记整改完成。"))
-    return redirect("guard:hazards")
+    return _act(
+        request,
+        lambda: services.hazard_fix(
+            finding=h, actor=request.user, now=timezone.now(), **form.cleaned_data
+        ),
+        _t("已登记整改完成。"),
+        "guard:hazards",
+    )
 
 
 @login_required
@@ -1105,13 +1115,14 @@ def ticket_step(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _t("未知的处理步骤。"))
         return redirect("guard:hotline")
-    try:
-        services.ticket_step(ticket=t, actor=request.user, now=timezone.now(), **form.cleaned_data)
-    except DomainError as exc:
-        _fail(request, exc)
-    else:
-        messages.success(request, _t("已记录。"))
-    return redirect("guard:hotline")
+    return _act(
+        request,
+        lambda: services.ticket_step(
+            ticket=t, actor=request.user, now=timezone.now(), **form.cleaned_data
+        ),
+        _t("已记录。"),
+        "guard:hotline",
+    )
 
 
 # == S-10: spot checks and the ledger ============================================================

@@ -12,10 +12,11 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from gatehouse.core import vehicle as core
+from gatehouse.devices.adapters import vzenith
 from gatehouse.devices.models import Device, DeviceKind
 from gatehouse.sites.models import Lane, Site
 from gatehouse.vehicles import services
-from gatehouse.vehicles.management.commands.simulate_camera import push_body, push_in_process
+from gatehouse.vehicles.api import camera_push
 from gatehouse.vehicles.models import ParkingSession, VehicleSettings
 
 TEMPORARY = ["鄂A3K721", "鄂AD62819", "湘B58E31", "鄂A9P002", "赣C71520"]
@@ -68,8 +69,8 @@ def _donghu(site: Site, now: datetime, guard: Any) -> int:
     # so each is judged at the time it was seen (the path `manage.py simulate_camera` drives).
     for i, plate in enumerate(TEMPORARY):
         seen = now - timedelta(hours=14 - 3 * i)
-        body = push_body(f"demo-{cameras[0].pk}", plate, 1000 + i, seen, offline=True)
-        push_in_process(cameras[0], body, now)
+        body = vzenith.push(f"demo-{cameras[0].pk}", plate, 1000 + i, seen, offline=True)
+        camera_push(device=cameras[0], body=body, now=now)
         made += 1
     # One car paid at the booth this morning and left.
     left_at = now - timedelta(hours=1)

@@ -120,15 +120,19 @@ def settings_of(site: Site) -> VehicleSettings:
     return found if found is not None else VehicleSettings(site=site)
 
 
-def policy_of(site: Site, lane: Lane, at: datetime) -> core.VehiclePolicy:
+def policy_of(
+    site: Site, lane: Lane | None, at: datetime, conf: VehicleSettings | None = None
+) -> core.VehiclePolicy:
+    """The site's vehicle policy; the tariffs in force at ``lane``'s garage (or the site's) at
+    ``at``. ``conf``: the site's settings when the caller has them already."""
     from gatehouse.parking.selectors import tariff_table
 
-    conf = settings_of(site)
+    conf = conf or settings_of(site)
     industrial = site.kind in (SiteKind.INDUSTRIAL_PARK, SiteKind.COMPANY)
     return core.VehiclePolicy(
         site=core.SiteKind.INDUSTRIAL if industrial else core.SiteKind.RESIDENTIAL,
         passes_required=conf.passes_required,
-        tariffs=tariff_table(site, lane.garage, at),
+        tariffs=tariff_table(site, lane.garage if lane is not None else None, at),
         delivery_minutes=conf.delivery_minutes,
         taxi_minutes=conf.taxi_minutes,
         visitor_leave_by=conf.visitor_leave_by,
@@ -181,7 +185,7 @@ def _plate_holder(site: Site, plate: str) -> Any:
 
 
 def vehicle_facts(
-    inp: VehicleInput, site: Site, plate: str, at: datetime
+    inp: VehicleInput, site: Site, plate: str, at: datetime, conf: VehicleSettings
 ) -> tuple[core.VehicleFacts, ParkingSession | None]:
     """The facts of the vehicle at the lane, looked up: its plate, card, pass and open stay."""
     from gatehouse.parking.selectors import active_pass
@@ -223,7 +227,6 @@ def vehicle_facts(
             ref=str(session.pk),
             plate=plate,
         )
-    conf = settings_of(site)
     facts = core.VehicleFacts(
         lane=lane_facts(lane),
         direction=direction,
@@ -290,9 +293,10 @@ def vehicle_decide(
     plate = normalise_plate(inp.plate) if inp.plate.strip() else ""
     if not plate and not inp.card_number:
         raise DomainError("vehicle.unidentified", "请输入车牌号码或刷卡", {"field": "plate"})
-    policy = policy_of(site, lane, when)
-    facts, session = vehicle_facts(inp, site, plate, when)
-    decision = core.decide_vehicle(facts, policy, _judged_at(session, facts, site, when))
+    conf = settings_of(site)
+    policy = policy_of(site, lane, when, conf)
+    facts, session = vehicle_facts(inp, site, plate, when, conf)
+    decision = core.decide_vehicle(facts, policy, _judged_at(session, facts, conf, when))
     actor = guard if getattr(guard, "is_authenticated", False) else None
     with transaction.atomic():
         event = AccessEvent(
@@ -328,13 +332,16 @@ def vehicle_decide(
 
 
 def _judged_at(
-    session: ParkingSession | None, facts: core.VehicleFacts, site: Site, when: datetime
+    session: ParkingSession | None,
+    facts: core.VehicleFacts,
+    conf: VehicleSettings,
+    when: datetime,
 ) -> datetime:
     """The moment a leaving car's fee is judged at: when it paid, if it leaves within the
     site's grace after paying (the usual 缴费后15分钟内出场), else now."""
     if facts.direction is not Direction.OUT or session is None or session.paid_at is None:
         return when
-    grace = timedelta(minutes=settings_of(site).exit_grace_minutes)
+    grace = timedelta(minutes=conf.exit_grace_minutes)
     return session.paid_at if session.paid_at <= when <= session.paid_at + grace else when
 
 
@@ -587,12 +594,7 @@ def dwell_scan(*, site: Site, now: datetime) -> list[Notice]:
     """Raise a monitoring notice for every open stay past its limit (a taxi not gone, a delivery
     over its hour, a visitor vehicle still in overnight); one notice per stay and alert kind, so
     running the scan again raises nothing new."""
-    conf = settings_of(site)
-    policy = core.VehiclePolicy(
-        delivery_minutes=conf.delivery_minutes,
-        taxi_minutes=conf.taxi_minutes,
-        visitor_leave_by=conf.visitor_leave_by,
-    )
+    policy = policy_of(site, None, now)
     open_rows = list(
         ParkingSession.objects.filter(
             site=site, status=SessionStatus.OPEN, entered_at__isnull=False

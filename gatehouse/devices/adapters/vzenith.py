@@ -113,3 +113,25 @@ def reply(answer: BarrierAnswer, body: Any) -> dict[str, Any]:
     if pid is not None:
         out["plateid"] = pid
     return {"Response_AlarmInfoPlate": out}
+
+
+def push(
+    serial: str, plate: str, plate_id: int, at: datetime, *, offline: bool = False
+) -> dict[str, Any]:
+    """One ``AlarmInfoPlate`` push as the camera sends it (the simulator and the demo play the
+    camera); ``offline``: buffered by the camera and sent late."""
+    return {
+        "AlarmInfoPlate": {
+            "serialno": serial,
+            "deviceName": "IVS",
+            "result": {
+                "PlateResult": {
+                    "license": plate,
+                    "plateid": plate_id,
+                    "confidence": 95,
+                    "isoffline": 1 if offline else 0,
+                    "timeStamp": {"Timeval": {"sec": int(at.timestamp()), "usec": 0}},
+                }
+            },
+        }
+    }

@@ -15,13 +15,14 @@ from __future__ import annotations
 import json
 import random
 import urllib.request
-from datetime import datetime
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
+from gatehouse.devices.adapters import vzenith
 from gatehouse.devices.models import Device, DeviceKind
+from gatehouse.vehicles.api import camera_push, camera_reply
 
 PROVINCES = "京沪粤苏浙鲁川鄂"
 LETTERS = "ABCDEFGHJKLMNPQRSTUVWXYZ"
@@ -31,34 +32,6 @@ DIGITS = "0123456789"
 def random_plate(rng: random.Random) -> str:
     tail = "".join(rng.choice(DIGITS) for _ in range(4))
     return f"{rng.choice(PROVINCES)}{rng.choice(LETTERS)}{rng.choice(LETTERS + DIGITS)}{tail}"
-
-
-def push_body(
-    serial: str, plate: str, plate_id: int, at: datetime, *, offline: bool = False
-) -> dict[str, Any]:
-    """One ``AlarmInfoPlate`` push; ``offline``: buffered by the camera and sent late."""
-    return {
-        "AlarmInfoPlate": {
-            "serialno": serial,
-            "deviceName": "IVS",
-            "result": {
-                "PlateResult": {
-                    "license": plate,
-                    "plateid": plate_id,
-                    "confidence": 95,
-                    "isoffline": 1 if offline else 0,
-                    "timeStamp": {"Timeval": {"sec": int(at.timestamp()), "usec": 0}},
-                }
-            },
-        }
-    }
-
-
-def push_in_process(device: Device, body: dict[str, Any], now: datetime) -> dict[str, Any]:
-    """What the endpoint answers, minus HTTP and the key check (the device is given)."""
-    from gatehouse.vehicles.api import camera_push, camera_reply
-
-    return camera_reply(camera_push(device=device, body=body, now=now), body)
 
 
 class Command(BaseCommand):
@@ -101,9 +74,9 @@ class Command(BaseCommand):
         for offset, plate in enumerate(plates):
             now = timezone.now()
             serial = f"sim-{device.pk}" if device is not None else "sim-http"
-            body = push_body(serial, plate, base_id + offset, now)
+            body = vzenith.push(serial, plate, base_id + offset, now)
             if device is not None:
-                reply = push_in_process(device, body, now)
+                reply = camera_reply(camera_push(device=device, body=body, now=now), body)
             else:
                 request = urllib.request.Request(  # noqa: S310 (an address the operator gives)
                     f"{opts['url'].rstrip('/')}/api/v1/cameras/vzenith?key={opts['key']}",
