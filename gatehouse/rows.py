@@ -87,20 +87,33 @@ def insert(obj: Model) -> None:
     """Insert ``obj`` (a new instance) by one cached statement and set its primary key, as
     ``save()`` would but without compiling an insert each time. No signals are sent: the models
     written this way (the access log) have none, and rules never live in signals here."""
-    model = type(obj)
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    values = [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
     with connection.cursor() as cursor:
-        cursor.execute(_insert_sql(model, connection.vendor), values)
-        obj.pk = cursor.fetchone()[0]
+        cursor.execute(_insert_sql(type(obj), connection.vendor), insert_values(obj))
+        saved(obj, cursor.fetchone()[0])
+
+
+def insert_values(obj: Model) -> list[Any]:
+    """The parameters of :func:`insert_text` for ``obj``, adapted for the database."""
+    fields = [f for f in type(obj)._meta.concrete_fields if not f.primary_key]
+    return [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
+
+
+def saved(obj: Model, pk: Any) -> None:
+    """Mark ``obj`` as the stored row with primary key ``pk``."""
+    obj.pk = pk
     obj._state.adding = False
     obj._state.db = DEFAULT_DB_ALIAS
 
 
 @functools.cache
-def _insert_sql(model: type[Model], vendor: str) -> str:
+def insert_text(model: type[Model], vendor: str) -> str:
+    """``INSERT INTO t (every column but the key) VALUES (%s, …)``."""
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
     names = ", ".join(quote(f.column) for f in fields)
     marks = ", ".join(["%s"] * len(fields))
-    pk = quote(model._meta.pk.column)
-    return f"INSERT INTO {table(model)} ({names}) VALUES ({marks}) RETURNING {pk}"  # noqa: S608 (names from model metadata, values bound)
+    return f"INSERT INTO {table(model)} ({names}) VALUES ({marks})"  # noqa: S608 (names from model metadata, values bound)
+
+
+@functools.cache
+def _insert_sql(model: type[Model], vendor: str) -> str:
+    return f"{insert_text(model, vendor)} RETURNING {quote(model._meta.pk.column)}"

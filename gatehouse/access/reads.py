@@ -10,14 +10,16 @@ twice.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
-from django.db import connection, transaction
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from gatehouse import rows
@@ -278,6 +280,9 @@ def body_digest(body: dict[str, Any]) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+_JSON = DjangoJSONEncoder()
+
+
 def decision_json(decision: Decision, event: Any) -> dict[str, Any]:
     return {
         "event_id": event.pk,
@@ -295,7 +300,8 @@ def decision_json(decision: Decision, event: Any) -> dict[str, Any]:
             }
             for o in decision.obligations
         ],
-        "at": timezone.localtime(event.at).isoformat(),
+        # As Django's JSON encoder writes a datetime (milliseconds), which the API always sent.
+        "at": _JSON.default(timezone.localtime(event.at)),
     }
 
 
@@ -394,15 +400,37 @@ def device_decide(
         check_read_time(at=at, now=now)
         return read_input(lane=lane, kind=kind, value=value, when=at or now, health=health)
 
-    def decide(inp: GateInput) -> tuple[dict[str, Any], Any]:
+    def decide(inp: GateInput) -> Decided:
         result = gate_decide(
-            inp, now=now, at=at, device=device, guard=None, source=EventSource.DEVICE
+            inp,
+            now=now,
+            at=at,
+            device=device,
+            guard=None,
+            source=EventSource.DEVICE,
+            defer=one_statement(),
         )
-        return decision_json(result.decision, result.event), result.event
+        return Decided(decision_json(result.decision, result.event), result.event, result.presence)
 
     return answer_once(
         device=device, nonce=nonce, body=body, now=now, prepare=prepare, decide=decide
     )
+
+
+class Decided(NamedTuple):
+    """What ``decide`` of :func:`answer_once` returns: the reply and its event; an unsaved event
+    (``gate_decide(defer=True)``) is written with the nonce, and ``presence`` with it."""
+
+    response: dict[str, Any]
+    event: Any
+    presence: tuple[int, bool] | None = None
+
+
+def one_statement() -> bool:
+    """Whether a decision's rows are written in one statement with the nonce (PostgreSQL): on a
+    server each statement is a round trip, and the plain read's five (BEGIN, the event, the
+    presence, the nonce, COMMIT) cost more CPU than the decision. SQLite runs in process."""
+    return connection.vendor == "postgresql"
 
 
 def answer_once[T](
@@ -412,36 +440,40 @@ def answer_once[T](
     body: dict[str, Any],
     now: datetime,
     prepare: Callable[[], T],
-    decide: Callable[[T], tuple[dict[str, Any], Any]],
+    decide: Callable[[T], Decided],
 ) -> DeviceAnswer:
     """Answer a device's request once per ``nonce``: ``prepare`` validates and looks up (no
-    writes), ``decide`` decides and writes, returning the reply and its event.
+    writes), ``decide`` decides and writes (or leaves its event unsaved, see :class:`Decided`).
 
     A nonce seen before with the same ``body`` answers the stored reply (``replayed``) and writes
     nothing; with another body it raises ``nonce.reused``. Otherwise the decision, its event and
-    the ``DeviceRequest`` are written in one transaction. The nonce is claimed last, by an insert
-    that yields on conflict: a concurrent duplicate that loses the race on the unique
-    (device, nonce) constraint is rolled back entirely and answers the winner's reply. Invalid
-    input raises before anything is written (unless the nonce already has an answer: a device
+    the ``DeviceRequest`` are written atomically: in one transaction, the nonce claimed last by
+    an insert that yields on conflict; or, for an unsaved event, in one statement that fails
+    whole on a taken nonce. A concurrent duplicate that loses the race on the unique
+    (device, nonce) constraint writes nothing and answers the winner's reply. Invalid input
+    raises before anything is written (unless the nonce already has an answer: a device
     retrying an accepted request always gets that answer back)."""
     digest = body_digest(body)
     try:
         prepared = prepare()
         with transaction.atomic():
-            response, event = decide(prepared)
-            if not _claim_nonce(device, nonce, digest, response, event, now):
+            decided = decide(prepared)
+            if decided.event.pk is not None and not _claim_nonce(
+                device, nonce, digest, decided.response, decided.event, now
+            ):
                 raise _LostRace
+        if decided.event.pk is None:
+            _record_with_nonce(device, nonce, digest, decided, now)
     except (_LostRace, DomainError):
         answer = _stored(device, nonce, digest)
         if answer is None:
             raise
         return answer
-    return DeviceAnswer({**response, "replayed": False}, False)
+    return DeviceAnswer({**decided.response, "replayed": False}, False)
 
 
-@rows.statement
-def _claim_sql() -> str:
-    names = ", ".join(
+def _claim_columns() -> str:
+    return ", ".join(
         rows.quote(DeviceRequest._meta.get_field(f).column)
         for f in (
             "device",
@@ -453,8 +485,12 @@ def _claim_sql() -> str:
             "received_at",
         )
     )
+
+
+@rows.statement
+def _claim_sql() -> str:
     return (
-        f"INSERT INTO {rows.table(DeviceRequest)} ({names}) "  # noqa: S608 (names from model metadata, values bound)
+        f"INSERT INTO {rows.table(DeviceRequest)} ({_claim_columns()}) "  # noqa: S608 (names from model metadata, values bound)
         "VALUES (%s, %s, %s, %s, %s, %s, %s) "
         "ON CONFLICT (device_id, nonce) DO NOTHING RETURNING id"
     )
@@ -478,3 +514,62 @@ def _claim_nonce(
     with connection.cursor() as cursor:
         cursor.execute(_claim_sql(), params)
         return cursor.fetchone() is not None
+
+
+def _record_sql(with_presence: bool) -> str:
+    return (_record_sql_presence if with_presence else _record_sql_plain)()
+
+
+def _record_text(with_presence: bool) -> str:
+    """PostgreSQL: the event, the presence (the upsert that keeps a newer passage) and the nonce
+    with its reply, in one statement; the reply's ``event_id`` is the new event's key. The
+    nonce is inserted plainly, so a taken one fails the whole statement."""
+    from gatehouse.access.models import AccessEvent
+    from gatehouse.access.services import presence_sql
+
+    ctes = [f"e AS ({rows.insert_text(AccessEvent, connection.vendor)} RETURNING id)"]
+    if with_presence:
+        ctes.append(f"p AS ({presence_sql()})")
+    return (
+        f"WITH {', '.join(ctes)} "  # noqa: S608 (names from model metadata, values bound)
+        f"INSERT INTO {rows.table(DeviceRequest)} ({_claim_columns()}) "
+        "VALUES (%s, %s, %s, %s, jsonb_set(%s, '{event_id}', to_jsonb((SELECT id FROM e))), "
+        "(SELECT id FROM e), %s) RETURNING event_id"
+    )
+
+
+_record_sql_presence = rows.statement(lambda: _record_text(True))
+_record_sql_plain = rows.statement(lambda: _record_text(False))
+
+
+def _record_with_nonce(
+    device: Device, nonce: str, digest: str, decided: Decided, now: datetime
+) -> None:
+    """Write an unsaved event, its presence and the nonce in one statement (autocommit: the
+    statement is its own transaction), then complete the reply with the event's key. Raises
+    :class:`_LostRace` when the nonce is taken."""
+    event, presence = decided.event, decided.presence
+    params = rows.insert_values(event)
+    if presence is not None:
+        params += [presence[0], presence[1], connection.ops.adapt_datetimefield_value(event.at)]
+    stored = DeviceRequest._meta.get_field("response")
+    params += [
+        device.pk,
+        nonce,
+        digest,
+        200,
+        stored.get_db_prep_value(decided.response, connection),
+        connection.ops.adapt_datetimefield_value(now),
+    ]
+    # Inside a caller's transaction (tests) a failed statement would poison it: a savepoint.
+    guard = transaction.atomic() if connection.in_atomic_block else contextlib.nullcontext()
+    try:
+        with guard, connection.cursor() as cursor:
+            cursor.execute(_record_sql(presence is not None), params)
+            event_id = cursor.fetchone()[0]
+    except IntegrityError as exc:
+        if getattr(exc.__cause__, "sqlstate", None) == "23505":  # unique_violation: the nonce
+            raise _LostRace from exc
+        raise
+    rows.saved(event, event_id)
+    decided.response["event_id"] = event_id

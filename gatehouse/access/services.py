@@ -80,8 +80,10 @@ class GateInput:
 @dataclass(frozen=True)
 class GateResult:
     decision: Decision
-    event: AccessEvent
+    event: AccessEvent  # unsaved when the caller writes it (``gate_decide(defer=True)``)
     visit: Any = None
+    # With an unsaved event: the presence to record with it, (person id, inside), or None.
+    presence: tuple[int, bool] | None = None
 
 
 def policy_of(site: Site) -> Policy:
@@ -179,12 +181,13 @@ def _facts(inp: GateInput, site: Site, policy: Policy, now: datetime) -> Facts:
         presence = Presence.objects.filter(person=person).first()
         inside = presence.inside if presence is not None else None
     id_hash = inp.id_number_hash or (getattr(inp.visit, "id_number_hash", "") or "")
+    credential = credential_facts(inp.credential) if inp.credential is not None else None
     return Facts(
         lane=lane_facts(inp.lane),
         direction=inp.direction or Direction(inp.lane.direction),
         mode=Mode(site.mode),
         entrant=inp.entrant,
-        credential=credential_facts(inp.credential) if inp.credential is not None else None,
+        credential=credential,
         blacklisted=(
             inp.blacklisted
             if inp.blacklisted is not None
@@ -239,11 +242,17 @@ def gate_decide(
     device: Any = None,
     guard: Any = None,
     source: str = EventSource.CONSOLE,
+    defer: bool = False,
 ) -> GateResult:
     """Decide for one person at one lane and record everything the decision requires.
 
     ``at`` is when the read happened (a device replaying reads after an outage); the rules are
-    judged at that moment. ``now`` is when the server records it."""
+    judged at that moment. ``now`` is when the server records it.
+
+    ``defer``: when the decision needs nothing written but its event and the holder's presence
+    (a card allowed or refused with no notice, visit or register to write — most reads), the
+    event is returned unsaved with the presence to record, for the caller to write together
+    with its own row in one statement (:func:`gatehouse.access.reads.answer_once`)."""
     when = at or now
     lane = inp.lane
     site = lane.gate.site
@@ -286,6 +295,10 @@ def gate_decide(
             obligations=[_obligation_json(o) for o in decision.obligations],
             note=inp.note[:200],
         )
+        if defer and visit is None and inp.invitation is None and not decision.obligations:
+            moved = _moves(decision, event, inp, person)
+            presence = (person.pk, moved) if moved is not None else None
+            return GateResult(decision, event, None, presence)
         rows.insert(event)  # every read writes one; the ORM's insert compiler costs more than it
         _apply(decision, event, inp, person, visit, site, policy, when, guard)
     return GateResult(decision, event, visit)
@@ -349,6 +362,14 @@ def _visit_for(inp: GateInput, decision: Decision, site: Site, guard: Any, when:
     )
 
 
+def _moves(decision: Decision, event: AccessEvent, inp: GateInput, person: Any) -> bool | None:
+    """Where a card holder the gate let through now is: True inside, False out; None when the
+    decision moves no one whose presence is kept."""
+    if decision.outcome is Outcome.ALLOW and person is not None and inp.credential is not None:
+        return event.direction == Direction.IN.value
+    return None
+
+
 def _apply(
     decision: Decision,
     event: AccessEvent,
@@ -364,8 +385,9 @@ def _apply(
     from gatehouse.visitors.models import VisitStatus
 
     direction = Direction(event.direction)
-    if decision.outcome is Outcome.ALLOW and person is not None and inp.credential is not None:
-        presence_record(person_id=person.pk, inside=direction is Direction.IN, at=when)
+    moved = _moves(decision, event, inp, person)
+    if moved is not None:
+        presence_record(person_id=person.pk, inside=moved, at=when)
     if visit is not None:
         changes: dict[str, Any] = {"outcome_reason": decision.reason}
         if decision.allowed and direction is Direction.IN:
@@ -440,12 +462,12 @@ def presence_record(*, person_id: int, inside: bool, at: datetime) -> None:
     is recorded) does not overwrite a newer passage."""
     with connection.cursor() as cursor:
         cursor.execute(
-            _presence_sql(), [person_id, inside, connection.ops.adapt_datetimefield_value(at)]
+            presence_sql(), [person_id, inside, connection.ops.adapt_datetimefield_value(at)]
         )
 
 
 @rows.statement
-def _presence_sql() -> str:
+def presence_sql() -> str:
     t = rows.table(Presence)
     return (
         f"INSERT INTO {t} (person_id, inside, at) VALUES (%s, %s, %s) "  # noqa: S608 (names from model metadata, values bound)

@@ -66,9 +66,9 @@ def _decide_once(
         reads.check_read_time(at=at, now=now)
         return services.VehicleInput(lane=lane, plate=plate, card_number=card)
 
-    def decide(inp: services.VehicleInput) -> tuple[dict[str, Any], Any]:
+    def decide(inp: services.VehicleInput) -> reads.Decided:
         result = services.vehicle_decide(inp, now=now, at=at, device=device, source="device")
-        return decision_body(result), result.event
+        return reads.Decided(decision_body(result), result.event)
 
     return reads.answer_once(
         device=device, nonce=nonce, body=body, now=now, prepare=prepare, decide=decide

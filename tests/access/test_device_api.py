@@ -1,4 +1,7 @@
-"""POST /api/v1/gate/decisions: a device posts a read, the server decides and records it once."""
+"""POST /api/v1/gate/decisions: a device posts a read, the server decides and records it once.
+
+Every test runs twice: through :mod:`gatehouse.fastpath` (as the WSGI application serves the
+route) and through Django's full stack (as the OpenAPI documents it); the answers must agree."""
 
 from __future__ import annotations
 
@@ -7,15 +10,24 @@ from datetime import timedelta
 import pytest
 
 from gatehouse.access.models import AccessEvent, DeviceRequest, Notice, Presence
+from gatehouse.access.schemas import GateDecisionOut
 from gatehouse.devices.models import Device
 from gatehouse.devices.services import device_issue_key, device_revoke
 from gatehouse.people import services as people
 from gatehouse.visitors.models import Invitation, Pass, Visit, VisitStatus
 from gatehouse.visitors.tokens import new_token, qr_payload
-from tests.api.conftest import ApiClient, assert_error_shape, issue_key
+from tests.api.conftest import ApiClient, FastPathClient, assert_error_shape, issue_key
 from tests.conftest import CARD_ZHANG, ID_ZHANG, NOW
 
 PATH = "/gate/decisions"
+# Set per test by ``stack``; other modules importing these helpers go through the fast path.
+FULL_STACK = False
+
+
+@pytest.fixture(autouse=True, params=["fast", "full"])
+def stack(request, monkeypatch):
+    monkeypatch.setattr(f"{__name__}.FULL_STACK", request.param == "full")
+    return request.param
 
 
 # -- helpers shared with test_concurrency -------------------------------------------------------
@@ -34,7 +46,7 @@ def make_device(site, actor, *, lane=None, name="东门人行闸机") -> tuple[D
 
 
 def device_client(key: str) -> ApiClient:
-    return ApiClient(headers={"X-Device-Key": key})
+    return ApiClient(FastPathClient(full=FULL_STACK), headers={"X-Device-Key": key})
 
 
 @pytest.fixture
@@ -100,6 +112,8 @@ def test_allowed_card_writes_one_event_and_presence(turnstile, card_a, resident_
     assert (stored.device, stored.nonce, stored.event) == (device, "n-1", event)
     assert len(stored.body_digest) == 64
     assert stored.response["event_id"] == event.pk and stored.response["reason"] == "resident.card"
+    assert api.client.fast == (0 if FULL_STACK else 1)  # the answer came the way it was meant to
+    GateDecisionOut.model_validate(body)  # the documented shape
     # Liveness is the authentication's bookkeeping (at most once a minute, by the server clock).
     device.refresh_from_db()
     assert device.last_seen_at is not None

@@ -1,5 +1,6 @@
 """Helpers for the API tests: a client that speaks JSON, remembers every body it received, and
-authenticates with a personal token, a session, or a device key."""
+authenticates with a personal token, a session, or a device key. Its requests to the device
+routes go through :mod:`gatehouse.fastpath` first, as in production."""
 
 from __future__ import annotations
 
@@ -7,11 +8,56 @@ import json
 from typing import Any
 
 import pytest
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
+from django.http import HttpResponse
 from django.test import Client
 
 from gatehouse.accounts.services import api_token_issue
+from gatehouse.fastpath import ROUTES, DeviceFastPath
 
 API = "/api/v1"
+
+
+class FastPathClient(Client):
+    """Django's test client with :class:`DeviceFastPath` in front of the device routes, as the
+    WSGI application has it. What the fast path hands on is sent through the test handler with
+    the body the fast path read. ``fast`` counts the answers the fast path gave itself;
+    ``full=True`` sends everything through the full stack (to compare the two)."""
+
+    def __init__(self, *args: Any, full: bool = False, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.full = full
+        self.fast = 0
+
+    def request(self, **request: Any) -> Any:
+        environ = self._base_environ(**request)
+        if self.full or environ["PATH_INFO"] not in ROUTES:
+            return super().request(**request)
+        handed: list[dict[str, Any]] = []
+        started: list[tuple[str, list[tuple[str, str]]]] = []
+
+        def full_stack(env: dict[str, Any], start_response: Any) -> list[bytes]:
+            handed.append(env)
+            return []
+
+        # As the test handler does: the test's database connection must survive the request.
+        request_started.disconnect(close_old_connections)
+        request_finished.disconnect(close_old_connections)
+        try:
+            chunks = DeviceFastPath(full_stack)(environ, lambda s, h: started.append((s, h)))
+        finally:
+            request_started.connect(close_old_connections)
+            request_finished.connect(close_old_connections)
+        if handed:
+            return super().request(**{**request, "wsgi.input": handed[0]["wsgi.input"]})
+        self.fast += 1
+        status, headers = started[0]
+        response = HttpResponse(b"".join(chunks), status=int(status[:3]))
+        for name, value in headers:
+            response[name] = value
+        response.json = lambda **kw: self._parse_json(response, **kw)  # type: ignore[attr-defined]
+        return response
 
 
 class ApiClient:
@@ -19,7 +65,7 @@ class ApiClient:
     test can assert that something never appeared in any of them."""
 
     def __init__(self, client: Client | None = None, headers: dict[str, str] | None = None):
-        self.client = client or Client()
+        self.client = client or FastPathClient()
         self.headers = dict(headers or {})
         self.bodies: list[str] = []
 

@@ -1,0 +1,130 @@
+"""Device requests answered beside Django's request cycle.
+
+A turnstile posts a read and waits for the barrier to open: on the two-core box a site runs on,
+the gate API must answer hundreds of reads a second within 20 ms (issue 3 §9). Django's request
+cycle — building the request, ten middlewares, URL resolution, django-ninja's parameter and
+response models — cost about a third of the CPU a decision took, more than the rules and the
+event log together. So the WSGI application served in production wraps Django's with
+:class:`DeviceFastPath`, which answers the few device routes in :data:`ROUTES` directly.
+
+The fast path is only an optimisation and knows nothing the full stack does not:
+
+* It serves only the ordinary case: a ``POST`` of JSON from an allowed host, without cookies,
+  from a device whose key is valid, that the route's handler answers with 200. Everything
+  else — a bad or missing key, malformed JSON, a validation or domain error, an unexpected
+  exception — is handed to Django with the body it read, and the full stack gives the answer
+  and its error as it would have anyway. A handler writes nothing unless it returns an answer
+  (errors raise before the transaction, see :func:`gatehouse.access.reads.answer_once`), so
+  handing over never records a read twice; a read that was recorded and then failed (there is
+  nothing left to fail but encoding the reply) is answered by the nonce's stored reply.
+* The handler of a route is the same function the django-ninja view calls, and both return the
+  same bytes; the response carries the headers the middlewares would add (``tests/api`` compares
+  the two stacks response for response).
+* A route whose URL changed is simply not matched: requests then take the full stack, slower but
+  correct (a test pins :data:`ROUTES` to the API's URLs).
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from django.conf import settings
+from django.core import signals
+from django.core.exceptions import DisallowedHost, RequestDataTooBig
+from django.core.handlers.wsgi import WSGIRequest
+from django.utils import translation
+from django.utils.module_loading import import_string
+
+logger = logging.getLogger("gatehouse.fastpath")
+
+# PATH_INFO → the dotted path of a handler ``(device, body) -> bytes | None``: the JSON of a
+# 200 answer, or None to hand the request to the full stack.
+ROUTES = {
+    "/api/v1/gate/decisions": "gatehouse.access.api.gate_decision_fast",
+}
+# A device's read is a few hundred bytes; anything longer takes the full stack.
+MAX_BODY = 64 * 1024
+
+WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
+Handler = Callable[[Any, bytes], bytes | None]
+
+
+class DeviceFastPath:
+    """WSGI middleware: :data:`ROUTES` answered directly, everything else by ``app``."""
+
+    def __init__(self, app: WSGIApp, routes: dict[str, str] | None = None):
+        self.app = app
+        self.routes: dict[str, Handler] = {
+            path: import_string(target) for path, target in (routes or ROUTES).items()
+        }
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+        handler = self.routes.get(environ.get("PATH_INFO", ""))
+        if handler is None or not _plain(environ):
+            return self.app(environ, start_response)
+        request = WSGIRequest(environ)
+        try:
+            request.get_host()  # ALLOWED_HOSTS, as CommonMiddleware checks it
+            body = request.body
+        except (DisallowedHost, RequestDataTooBig):
+            return self.app(environ, start_response)
+        if request.is_secure() and settings.SECURE_HSTS_SECONDS:
+            answer = None  # the full stack adds Strict-Transport-Security
+        else:
+            answer = self._answer(handler, environ, body)
+        if answer is None:
+            environ["wsgi.input"] = io.BytesIO(body)
+            return self.app(environ, start_response)
+        start_response("200 OK", [*_headers(), ("Content-Length", str(len(answer)))])
+        return [answer]
+
+    def _answer(self, handler: Handler, environ: dict[str, Any], body: bytes) -> bytes | None:
+        from gatehouse.devices.services import device_authenticate
+
+        signals.request_started.send(sender=self.__class__, environ=environ)
+        try:
+            translation.activate(settings.LANGUAGE_CODE)
+            device = device_authenticate(environ.get("HTTP_X_DEVICE_KEY"))
+            if device is None:
+                return None
+            return handler(device, body)
+        except Exception:
+            logger.exception("device fast path failed; handing the request to the full stack")
+            return None
+        finally:
+            signals.request_finished.send(sender=self.__class__)
+
+
+def _plain(environ: dict[str, Any]) -> bool:
+    """A device's ordinary request: POST, JSON, a length within reason, no cookies (a cookie
+    could carry a session or choose the language, which the full stack honours)."""
+    if environ.get("REQUEST_METHOD") != "POST" or environ.get("HTTP_COOKIE"):
+        return False
+    if not environ.get("CONTENT_TYPE", "").startswith("application/json"):
+        return False
+    length = environ.get("CONTENT_LENGTH", "")
+    return length.isdigit() and 0 < int(length) <= MAX_BODY
+
+
+def _headers() -> list[tuple[str, str]]:
+    """The headers Django's middlewares put on a JSON answer of the device API."""
+    headers = [
+        ("Content-Type", "application/json; charset=utf-8"),
+        ("Vary", "Accept-Language"),
+        ("Content-Language", settings.LANGUAGE_CODE),
+    ]
+    if settings.X_FRAME_OPTIONS:
+        headers.append(("X-Frame-Options", settings.X_FRAME_OPTIONS.upper()))
+    if settings.SECURE_CONTENT_TYPE_NOSNIFF:
+        headers.append(("X-Content-Type-Options", "nosniff"))
+    if settings.SECURE_REFERRER_POLICY:
+        policy = settings.SECURE_REFERRER_POLICY
+        if not isinstance(policy, str):
+            policy = ",".join(policy)
+        headers.append(("Referrer-Policy", policy))
+    if settings.SECURE_CROSS_ORIGIN_OPENER_POLICY:
+        headers.append(("Cross-Origin-Opener-Policy", settings.SECURE_CROSS_ORIGIN_OPENER_POLICY))
+    return headers
