@@ -222,6 +222,8 @@ class Facts:
     pass_: PassFacts | None = None
     invitation: InvitationFacts | None = None
     health: HealthFacts | None = None
+    # P-13: today's shift-change windows [start, end) around the working hours' start and end
+    shift_windows: tuple[tuple[datetime, datetime], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -270,6 +272,8 @@ REASONS: dict[str, tuple[str, str]] = {
     "resident.card": ("P-03", "业主/住户，放行"),
     "resident.exit": ("P-03", "出场，放行"),
     "staff.badge": ("P-10", "持工牌员工，放行"),
+    "staff.shift_in": ("P-13", "上班时段：员工进入，放行；请督促打卡"),
+    "staff.shift_out": ("P-13", "下班时段：员工外出，放行；请查看有无携带公司物品"),
     "staff.await_approval": ("P-10", "未带工牌：需主管批准后放行"),
     "staff.approved": ("P-10", "主管已批准，放行"),
     "staff.refused": ("P-10", "主管未批准，不予放行"),
@@ -455,11 +459,27 @@ def _epidemic(facts: Facts, policy: Policy, now: datetime) -> Decision | None:
 def _by_credential(facts: Facts, policy: Policy, now: datetime) -> Decision:
     cred = facts.credential
     assert cred is not None  # _credential_validity refused an unknown credential
+    staff = is_staff(cred)
+    if staff and any(start <= now < end for start, end in facts.shift_windows):  # rule P-13
+        if facts.direction is Direction.OUT:
+            return _allow("staff.shift_out", _CHECK_PROPERTY)
+        return _allow("staff.shift_in", _WATCH_CLOCK_IN)
     if facts.direction is Direction.OUT:
         return _allow("resident.exit")
-    if cred.kind is CredentialKind.STAFF_BADGE or cred.holder_kind in STAFF_KINDS:
+    if staff:
         return _allow("staff.badge")
     return _allow("resident.card")
+
+
+def is_staff(cred: CredentialFacts) -> bool:
+    """A staff badge, or a card of staff (employee, property staff, guard)."""
+    return cred.kind is CredentialKind.STAFF_BADGE or cred.holder_kind in STAFF_KINDS
+
+
+# P-13: at shift start and end the guard stays in the booth, watches the staff clock in and
+# checks that no company property leaves (T2 2).
+_WATCH_CLOCK_IN = Obligation(Duty.REMIND, note="督促员工打卡")
+_CHECK_PROPERTY = Obligation(Duty.INSPECT_ON_EXIT, note="查看有无携带公司物品；无放行条不得带出")
 
 
 def _consent_flow(

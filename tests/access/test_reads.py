@@ -54,6 +54,42 @@ def test_badge_of_an_employee(site_b, resident_b, manager_b):
     assert result.event.person == resident_b
 
 
+def test_shift_change_watch_at_the_staff_gate(site_b, resident_b, manager_b):
+    # rule P-13: working hours 08:30–17:30 and 30 commute minutes (the defaults): from 08:00 to
+    # 09:00 the guard watches the clock-in, from 17:00 to 18:00 checks for company property.
+    from gatehouse.sites.models import Gate, Lane
+
+    gate = Gate.objects.create(site=site_b, code="main", name="正门")
+    lane_in = Lane.objects.create(gate=gate, code="in", name="入", kind="non_motor", direction="in")
+    lane_out = Lane.objects.create(
+        gate=gate, code="out", name="出", kind="non_motor", direction="out"
+    )
+    people.credential_issue(
+        site=site_b,
+        person=resident_b,
+        kind="staff_badge",
+        number="11223344",
+        valid_from=NOW - timedelta(days=1),
+        actor=manager_b,
+        now=NOW,
+    )
+    morning = NOW.replace(hour=8, minute=20)  # NOW is 09:30 in Shanghai
+    evening = NOW.replace(hour=17, minute=40)
+    seen = []
+    for lane, when in ((lane_in, morning), (lane_in, NOW), (lane_out, evening)):
+        result = gate_read(lane=lane, kind="badge", value="11223344", now=when)
+        event = AccessEvent.objects.get(pk=result.event.pk)
+        seen.append(
+            (event.outcome, event.reason, event.rule, [o["duty"] for o in event.obligations])
+        )
+    assert seen == [
+        ("allow", "staff.shift_in", "P-13", ["remind"]),
+        ("allow", "staff.badge", "P-10", []),
+        ("allow", "staff.shift_out", "P-13", ["inspect_on_exit"]),
+    ]
+    assert "公司物品" in AccessEvent.objects.order_by("-id").first().obligations[0]["note"]
+
+
 def test_a_card_of_another_site_is_unknown_here(walk_in_a, site_b, resident_b, manager_b):
     # rule P-11
     people.credential_issue(

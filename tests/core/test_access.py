@@ -226,6 +226,18 @@ P10 = [
     case("approved", F(Entrant.STAFF_NO_BADGE, approval=True), ok("staff.approved", "P-10")),
     case("refused", F(Entrant.STAFF_NO_BADGE, approval=False), no("staff.refused", "P-10")),
 ]
+# P-13: a window around the shift change that NOW (09:30) is in, and one it is past.
+SHIFT = ((NOW - timedelta(minutes=30), NOW + timedelta(minutes=30)),)
+PAST = ((NOW - timedelta(minutes=60), NOW),)  # [start, end): the end is outside
+P13 = [
+    case("shift-start-in", F(credential=BADGE, shift_windows=SHIFT), ok("staff.shift_in", "P-13", (), Duty.REMIND)),
+    case("shift-end-out", F(credential=BADGE, out=True, shift_windows=SHIFT), ok("staff.shift_out", "P-13", (), Duty.INSPECT_ON_EXIT)),
+    case("staff-card-out", F(credential=replace(CARD, holder_kind=HolderKind.EMPLOYEE), out=True, shift_windows=SHIFT), ok("staff.shift_out", "P-13", (), Duty.INSPECT_ON_EXIT)),
+    case("window-over", F(credential=BADGE, shift_windows=PAST), ok("staff.badge", "P-10")),
+    case("window-over-out", F(credential=BADGE, out=True, shift_windows=PAST), ok("resident.exit", "P-03")),
+    case("resident-in-window", F(out=True, shift_windows=SHIFT), ok("resident.exit", "P-03")),
+    case("lost-badge-in-window", F(credential=replace(BADGE, status=CredentialStatus.LOST), shift_windows=SHIFT), no("credential.lost", "P-03", (), *MON)),
+]
 P11 = [
     case("blacklist", F(blacklisted=True), no("blacklist.hit", "P-11", (), *MON)),
     case("blacklist-visitor", F(Entrant.VISITOR, blacklisted=True, host_consent=True), no("blacklist.hit", "P-11", (), *MON)),
@@ -296,8 +308,8 @@ M02 = [
 
 TABLES = {
     "P-01": P01, "P-02": P02, "P-03": P03, "P-04": P04, "P-05": P05, "P-06": P06, "P-07": P07,
-    "P-08": P08, "P-09": P09, "P-10": P10, "P-11": P11, "P-12": P12, "VI-01": VI01, "VI-02": VI02,
-    "M-01": M01, "M-02": M02,
+    "P-08": P08, "P-09": P09, "P-10": P10, "P-11": P11, "P-12": P12, "P-13": P13,
+    "VI-01": VI01, "VI-02": VI02, "M-01": M01, "M-02": M02,
 }  # fmt: skip
 
 
@@ -349,6 +361,21 @@ def test_p09_workers(facts: Facts, policy: Policy, exp: E) -> None:
 @pytest.mark.parametrize(("facts", "policy", "exp"), P10)
 def test_p10_staff(facts: Facts, policy: Policy, exp: E) -> None:
     run(facts, policy, exp)  # rule P-10
+
+
+@pytest.mark.parametrize(("facts", "policy", "exp"), P13)
+def test_p13_shift_change_watch(facts: Facts, policy: Policy, exp: E) -> None:
+    run(facts, policy, exp)  # rule P-13
+
+
+def test_p13_the_shift_change_duties_say_what_to_watch() -> None:
+    # rule P-13
+    d = decide(F(credential=BADGE, out=True, shift_windows=SHIFT), Policy(), NOW)
+    (duty,) = d.obligations
+    assert (duty.duty, duty.register) == (Duty.INSPECT_ON_EXIT, None)
+    assert "公司物品" in duty.note and "放行条" in duty.note
+    d = decide(F(credential=BADGE, shift_windows=SHIFT), Policy(), NOW)
+    assert [(o.duty, o.note) for o in d.obligations] == [(Duty.REMIND, "督促员工打卡")]
 
 
 @pytest.mark.parametrize(("facts", "policy", "exp"), P11)
