@@ -370,7 +370,17 @@ def _stored(device: Device, nonce: str, digest: str) -> DeviceAnswer | None:
             "请求编号（nonce）已用于另一笔不同内容的请求，请换一个新的编号",
             {"field": "nonce"},
         )
-    return DeviceAnswer({**row.response, "replayed": True}, True)
+    # PostgreSQL's jsonb keeps keys in its own order: answer in the first answer's order.
+    first = sorted(row.response.items(), key=lambda kv: _KEY_ORDER.get(kv[0], len(_KEY_ORDER)))
+    return DeviceAnswer({**dict(first), "replayed": True}, True)
+
+
+_KEY_ORDER = {
+    k: i
+    for i, k in enumerate(
+        ("event_id", "outcome", "pending", "reason", "rule", "message", "obligations", "at")
+    )
+}
 
 
 class _LostRace(Exception):
