@@ -511,19 +511,34 @@ def _claim_nonce(
 ) -> bool:
     """Record the answer under (device, nonce); False if the pair is already taken. On
     PostgreSQL a concurrent insert of the same pair waits for the other transaction's outcome."""
+    params = _reply_params(device, nonce, digest, response, event.pk, now)
+    with connection.cursor() as cursor:
+        cursor.execute(_claim_sql(), params)
+        return cursor.fetchone() is not None
+
+
+def _reply_params(
+    device: Device,
+    nonce: str,
+    digest: str,
+    response: dict[str, Any],
+    event_id: int | None,
+    now: datetime,
+) -> list[Any]:
+    """The values of the ``DeviceRequest`` columns in :func:`_claim_columns` order; without an
+    ``event_id`` when the statement takes it from the event it inserts."""
     stored = DeviceRequest._meta.get_field("response")
-    params = [
+    reply = stored.get_db_prep_value(response, connection)
+    event = [] if event_id is None else [event_id]
+    return [
         device.pk,
         nonce,
         digest,
         200,
-        stored.get_db_prep_value(response, connection),
-        event.pk,
+        reply,
+        *event,
         connection.ops.adapt_datetimefield_value(now),
     ]
-    with connection.cursor() as cursor:
-        cursor.execute(_claim_sql(), params)
-        return cursor.fetchone() is not None
 
 
 def _record_sql(with_presence: bool) -> str:
@@ -562,15 +577,7 @@ def _record_with_nonce(
     params = rows.insert_values(event)
     if presence is not None:
         params += [presence[0], presence[1], connection.ops.adapt_datetimefield_value(event.at)]
-    stored = DeviceRequest._meta.get_field("response")
-    params += [
-        device.pk,
-        nonce,
-        digest,
-        200,
-        stored.get_db_prep_value(decided.response, connection),
-        connection.ops.adapt_datetimefield_value(now),
-    ]
+    params += _reply_params(device, nonce, digest, decided.response, None, now)
     # Inside a caller's transaction (tests) a failed statement would poison it: a savepoint.
     guard = transaction.atomic() if connection.in_atomic_block else contextlib.nullcontext()
     try:
@@ -578,7 +585,8 @@ def _record_with_nonce(
             cursor.execute(_record_sql(presence is not None), params)
             event_id = cursor.fetchone()[0]
     except IntegrityError as exc:
-        if getattr(exc.__cause__, "sqlstate", None) == "23505":  # unique_violation: the nonce
+        diag = getattr(exc.__cause__, "diag", None)
+        if getattr(diag, "constraint_name", None) == "device_nonce_once":  # the nonce is taken
             raise _LostRace from exc
         raise
     rows.saved(event, event_id)
