@@ -6,12 +6,11 @@ request). Devices and the guard's console both come through ``gate_decide``.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import F
-from django.utils import timezone
 
 from gatehouse import rows
 from gatehouse.access.models import (
@@ -206,26 +205,18 @@ def _facts(inp: GateInput, site: Site, policy: Policy, now: datetime) -> Facts:
         pass_=pass_facts(inp.pass_) if inp.pass_ is not None else None,
         invitation=invitation_facts(inp.invitation) if inp.invitation is not None else None,
         health=inp.health,
-        shift_windows=_shift_windows(site, credential, now),
+        shift_windows=_shift_windows(site, credential),
     )
 
 
-def _shift_windows(
-    site: Site, credential: CredentialFacts | None, now: datetime
-) -> tuple[tuple[datetime, datetime], ...]:
-    """P-13: the day's shift-change windows (the working hours' start and end ± the guard
-    settings' commute minutes, as for S-09). Only a staff member's read needs them, so only it
-    reads the settings."""
+def _shift_windows(site: Site, credential: CredentialFacts | None) -> tuple[tuple[time, time], ...]:
+    """P-13: the site's shift-change windows (those of S-09). Only a staff member's read needs
+    them, so only it reads the guard settings."""
     if credential is None or not is_staff(credential):
         return ()
     from gatehouse.guard.services import commute_windows
 
-    zone = timezone.get_default_timezone()
-    day = timezone.localtime(now, zone).date()
-    return tuple(
-        (datetime.combine(day, start, tzinfo=zone), datetime.combine(day, end, tzinfo=zone))
-        for start, end in commute_windows(site)
-    )
+    return commute_windows(site)
 
 
 def _consume_invitation(inv: Any) -> bool:

@@ -12,9 +12,10 @@ reads the clock, the database or the settings.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from enum import StrEnum
+from zoneinfo import ZoneInfo
 
 
 class Outcome(StrEnum):
@@ -222,8 +223,8 @@ class Facts:
     pass_: PassFacts | None = None
     invitation: InvitationFacts | None = None
     health: HealthFacts | None = None
-    # P-13: today's shift-change windows [start, end) around the working hours' start and end
-    shift_windows: tuple[tuple[datetime, datetime], ...] = ()
+    # P-13: the shift-change windows [start, end), wall-clock (see ``shift_change_windows``)
+    shift_windows: tuple[tuple[time, time], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -460,7 +461,8 @@ def _by_credential(facts: Facts, policy: Policy, now: datetime) -> Decision:
     cred = facts.credential
     assert cred is not None  # _credential_validity refused an unknown credential
     staff = is_staff(cred)
-    if staff and any(start <= now < end for start, end in facts.shift_windows):  # rule P-13
+    clock = now.astimezone(SHANGHAI).time()
+    if staff and any(start <= clock < end for start, end in facts.shift_windows):  # rule P-13
         if facts.direction is Direction.OUT:
             return _allow("staff.shift_out", _CHECK_PROPERTY)
         return _allow("staff.shift_in", _WATCH_CLOCK_IN)
@@ -469,6 +471,26 @@ def _by_credential(facts: Facts, policy: Policy, now: datetime) -> Decision:
     if staff:
         return _allow("staff.badge")
     return _allow("resident.card")
+
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def shift_change_windows(
+    work_starts: time, work_ends: time, minutes: int
+) -> tuple[tuple[time, time], ...]:
+    """The staff's shift changes, wall-clock: the working hours' start and end ± ``minutes``
+    (T2 2: the guard stays in the booth then (S-09) and watches the staff pass (P-13)). A window
+    that would cross midnight is left out."""
+    m = timedelta(minutes=minutes)
+    day = date(2000, 1, 3)
+    out = []
+    for t in (work_starts, work_ends):
+        mid = datetime.combine(day, t)
+        a, b = mid - m, mid + m
+        if a.date() == day and b.date() == day:
+            out.append((a.time(), b.time()))
+    return tuple(out)
 
 
 def is_staff(cred: CredentialFacts) -> bool:

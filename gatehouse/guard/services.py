@@ -24,7 +24,7 @@ from gatehouse.access.models import Notice, NoticeAudience
 from gatehouse.accounts.models import Membership, Role
 from gatehouse.audit.services import audit_record, snapshot
 from gatehouse.core import guard as core
-from gatehouse.core.access import Duty
+from gatehouse.core.access import Duty, shift_change_windows
 from gatehouse.core.errors import DomainError, InvalidInput
 from gatehouse.core.ids import parse_mobile
 from gatehouse.core.masking import mask_phone
@@ -458,15 +458,9 @@ def handover_sign(*, handover: Handover, actor: Any, now: datetime) -> HandoverR
 
 def commute_windows(site: Site) -> tuple[tuple[time, time], ...]:
     """The staff's commute (T2 2), from the site's working hours ± the configured minutes."""
-    m = timedelta(minutes=settings_for(site).commute_minutes)
-    day = date(2000, 1, 3)
-    out = []
-    for t in (site.work_starts, site.work_ends):
-        mid = datetime.combine(day, t)
-        a, b = mid - m, mid + m
-        if a.date() == day and b.date() == day:
-            out.append((a.time(), b.time()))
-    return tuple(out)
+    return shift_change_windows(
+        site.work_starts, site.work_ends, settings_for(site).commute_minutes
+    )
 
 
 def core_absence(a: BoothAbsence) -> core.Absence:

@@ -8,7 +8,7 @@ writes. Property-based tests live in ``test_access_properties.py``.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -41,6 +41,7 @@ from gatehouse.core.access import (
     Register,
     decide,
     overstay,
+    shift_change_windows,
 )
 
 SH = ZoneInfo("Asia/Shanghai")
@@ -226,9 +227,9 @@ P10 = [
     case("approved", F(Entrant.STAFF_NO_BADGE, approval=True), ok("staff.approved", "P-10")),
     case("refused", F(Entrant.STAFF_NO_BADGE, approval=False), no("staff.refused", "P-10")),
 ]
-# P-13: a window around the shift change that NOW (09:30) is in, and one it is past.
-SHIFT = ((NOW - timedelta(minutes=30), NOW + timedelta(minutes=30)),)
-PAST = ((NOW - timedelta(minutes=60), NOW),)  # [start, end): the end is outside
+# P-13: a window around the shift change that NOW (09:30 in Shanghai) is in, and one it is past.
+SHIFT = ((time(9, 0), time(10, 0)),)
+PAST = ((time(8, 30), time(9, 30)),)  # [start, end): the end is outside
 P13 = [
     case("shift-start-in", F(credential=BADGE, shift_windows=SHIFT), ok("staff.shift_in", "P-13", (), Duty.REMIND)),
     case("shift-end-out", F(credential=BADGE, out=True, shift_windows=SHIFT), ok("staff.shift_out", "P-13", (), Duty.INSPECT_ON_EXIT)),
@@ -366,6 +367,21 @@ def test_p10_staff(facts: Facts, policy: Policy, exp: E) -> None:
 @pytest.mark.parametrize(("facts", "policy", "exp"), P13)
 def test_p13_shift_change_watch(facts: Facts, policy: Policy, exp: E) -> None:
     run(facts, policy, exp)  # rule P-13
+
+
+def test_p13_windows_are_the_working_hours_start_and_end_give_or_take() -> None:
+    # rule P-13 (the same windows keep the guard in the booth, S-09)
+    assert shift_change_windows(time(8, 30), time(17, 30), 30) == (
+        (time(8, 0), time(9, 0)),
+        (time(17, 0), time(18, 0)),
+    )
+    # a window that would cross midnight is left out
+    assert shift_change_windows(time(0, 10), time(23, 50), 30) == ()
+    # the read's time is taken on Shanghai's clock, whatever zone it comes in
+    utc = NOW.astimezone(ZoneInfo("UTC"))  # 01:30 UTC is 09:30 in Shanghai
+    assert (
+        decide(F(credential=BADGE, shift_windows=SHIFT), Policy(), utc).reason == "staff.shift_in"
+    )
 
 
 def test_p13_the_shift_change_duties_say_what_to_watch() -> None:
