@@ -19,6 +19,12 @@ def browser(monkeypatch):
     # Playwright's sync API runs an event loop in this thread; Django refuses ORM calls from a
     # thread with a running loop unless told that this is intended.
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    # CI runs the suite once more with the clock moved ahead (libfaketime preloaded, .ci/run).
+    # The server under test runs in this process and keeps that clock; the browser and its
+    # driver are programs of their own, with their own clock as on a booth PC, and chromium
+    # does not load pages with libfaketime preloaded into it.
+    for name in ("LD_PRELOAD", "FAKETIME", "FAKETIME_DONT_FAKE_MONOTONIC"):
+        monkeypatch.delenv(name, raising=False)
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
