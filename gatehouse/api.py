@@ -9,6 +9,9 @@ raised                                 status  code
 ``InvalidInput`` (malformed input)     422     the core's code, e.g. ``id_number.checksum``
 ``DomainError`` (a rule said no)       400     its code; ``*.duplicate*`` codes → 409
 request schema validation              422     ``invalid_request`` (``details.errors``)
+a NUL character in any text            422     ``input.nul`` (see :mod:`gatehouse.inputguard`)
+a lone UTF-16 surrogate in JSON        422     ``input.encoding``
+body over its limit                    413     ``request.too_large`` (``details.limit``, bytes)
 no / bad token, session or device key  401     ``unauthenticated``
 CSRF token missing on a session write  403     ``csrf_failed``
 ``PermissionDenied``                   403     ``forbidden``
@@ -26,7 +29,8 @@ from functools import wraps
 from inspect import iscoroutinefunction
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.urls import re_path
 from ninja import NinjaAPI
@@ -37,6 +41,7 @@ from gatehouse.accounts.api import router as accounts_router
 from gatehouse.apiauth import DeviceUnauthenticated, person_auth
 from gatehouse.core.errors import DomainError, InvalidInput
 from gatehouse.devices.api import router as devices_router
+from gatehouse.inputguard import TOO_LARGE
 from gatehouse.people.api import router as people_router
 from gatehouse.sites.api import router as sites_router
 
@@ -56,7 +61,7 @@ _HTTP_ERRORS: dict[int, tuple[str, str]] = {
     404: NOT_FOUND,
     405: ("method_not_allowed", "不支持该请求方法"),
     409: ("conflict", "与现有记录冲突"),
-    413: ("too_large", "请求内容过大"),
+    413: TOO_LARGE,
     429: ("throttled", "请求过于频繁，请稍后再试"),
 }
 
@@ -222,6 +227,13 @@ def _on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 @api.exception_handler(PermissionDenied)
 def _on_permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
     return _respond(request, 403, *FORBIDDEN)
+
+
+@api.exception_handler(RequestDataTooBig)
+def _on_too_large(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    # The middleware refuses a declared length over the limit before the view; this is the
+    # body Django itself found too long while reading it.
+    return _respond(request, 413, *TOO_LARGE, {"limit": settings.DATA_UPLOAD_MAX_MEMORY_SIZE})
 
 
 @api.exception_handler(Exception)
