@@ -25,7 +25,7 @@ class OneLineForbidden(logging.Filter):
         try:
             user = getattr(request, "user", None)
             user_id = getattr(user, "pk", None)
-        except Exception:  # noqa: BLE001 (a broken session must not break logging)
+        except Exception:
             user_id = None
         record.msg = "Forbidden: path=%s user=%s reason=%s"
         record.args = (

@@ -127,11 +127,11 @@ def test_an_api_body_over_the_limit_is_413(as_user, manager_a, site_a):
 
 
 def test_the_gate_read_paths_are_the_apis_urls():
-    assert inputguard.GATE_READ_PATHS == {
+    assert {
         reverse("api:gate_decision_create"),
         reverse("api:vehicle_decision_create"),
         reverse("api:camera_vzenith_push"),
-    }
+    } == inputguard.GATE_READ_PATHS
     assert fastpath.MAX_BODY == inputguard.GATE_READ_MAX_BODY == 64 * 1024
 
 

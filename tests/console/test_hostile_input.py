@@ -16,14 +16,9 @@ from tests.guard.conftest import monitor_a  # noqa: F401 (fixture)
 HOTLINE = {"kind": "call", "caller": "王女士", "phone": "", "subject": "咨询停车"}
 
 
+@pytest.mark.usefixtures("monitor_a")
 @pytest.mark.parametrize("field", ["caller", "subject"])
-def test_a_nul_in_a_form_field_is_a_422_page_and_writes_nothing(
-    client,
-    site_a,
-    monitor_a,
-    desk_a,
-    field,  # noqa: F811
-):
+def test_a_nul_in_a_form_field_is_a_422_page_and_writes_nothing(client, site_a, desk_a, field):
     client.force_login(desk_a)
     response = client.post(reverse("guard:hotline"), {**HOTLINE, field: "咨询\x00停车"})
     assert response.status_code == 422
@@ -72,7 +67,8 @@ def test_the_event_log_cursor_out_of_range_is_answered(client, manager_a):
     assert response.status_code in {200, 422}
 
 
-def test_a_form_over_the_limit_is_a_413_page(client, settings, site_a, monitor_a, desk_a):  # noqa: F811
+@pytest.mark.usefixtures("monitor_a")
+def test_a_form_over_the_limit_is_a_413_page(client, settings, site_a, desk_a):
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 2000
     client.force_login(desk_a)
     response = client.post(reverse("guard:hotline"), {**HOTLINE, "subject": "长" * 2000})
