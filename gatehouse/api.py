@@ -131,7 +131,50 @@ def _not_found_view(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResp
     return _json_error(404, *NOT_FOUND)
 
 
+# Answers any operation may give besides its own (see the table above); the OpenAPI documents them
+# on every operation they can come from, so a client — and the schema fuzzer in tests/api — finds
+# each status the server sends.
+_SHARED_STATUSES: dict[int, str] = {
+    400: "请求体不是有效的 JSON（bad_request）",
+    401: "未登录、令牌或设备密钥无效（unauthenticated）",
+    403: "会话写操作缺少 CSRF 令牌（csrf_failed）或无权操作（forbidden）",
+    404: "路径中的编号不存在或不可见（not_found）",
+    413: "请求体超过上限（request.too_large，details.limit 为字节数）",
+    422: "参数格式不正确（invalid_request）或含空字符 NUL（input.nul）",
+    500: "服务器内部错误（server_error）",
+}
+_UNSAFE = {"post", "put", "patch", "delete"}
+
+
+def _shared_statuses(path: str, method: str, operation: dict[str, Any]) -> set[int]:
+    statuses = {413, 422, 500}
+    if method in _UNSAFE:
+        statuses.add(400)
+    security = {name for entry in operation.get("security", []) for name in entry}
+    if security:
+        statuses.add(401)
+    if method in _UNSAFE and "SessionAuth" in security:
+        statuses.add(403)
+    if "{" in path:
+        statuses.add(404)
+    return statuses
+
+
 class GatehouseAPI(NinjaAPI):
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> Any:
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        error = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}
+        for path, operations in schema["paths"].items():
+            for method, operation in operations.items():
+                responses = operation.setdefault("responses", {})
+                for status in sorted(_shared_statuses(path, method, operation)):
+                    responses.setdefault(
+                        status, {"description": _SHARED_STATUSES[status], "content": error}
+                    )
+        return schema
+
     @property
     def urls(self) -> tuple[list[Any], str, str]:
         patterns, app_name, namespace = super().urls

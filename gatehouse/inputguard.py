@@ -47,7 +47,7 @@ TOO_LARGE = ("request.too_large", "提交的内容过大，请精简后重试")
 
 # JSON escapes worth parsing the body for: NUL, and the UTF-16 surrogates (D800–DFFF).
 _SUSPECT_ESCAPE = re.compile(rb"\\u(?:0000|[dD][89abAB][0-9a-fA-F]{2}|[dD][c-fC-F][0-9a-fA-F]{2})")
-_JSON_TYPES = ("application/json", "text/plain", "application/octet-stream", "")
+_FORM_TYPES = frozenset({"multipart/form-data", "application/x-www-form-urlencoded"})
 
 
 def body_is_hostile(body: bytes) -> bool:
@@ -95,9 +95,13 @@ def _pairs(query: Any) -> Iterable[str]:
         yield from values
 
 
-def _json_fault(body: bytes) -> tuple[str, str] | None:
+def _body_fault(body: bytes, content_type: str) -> tuple[str, str] | None:
+    """A NUL in a raw body of any type, ``%00`` in a URL-encoded one, ``\\u0000`` or a lone
+    surrogate in a JSON one."""
     if b"\x00" in body:
         return NUL
+    if content_type == "application/x-www-form-urlencoded":
+        return NUL if b"%00" in body else None
     if not _SUSPECT_ESCAPE.search(body):
         return None
     try:
@@ -130,11 +134,15 @@ class HostileInputMiddleware:
             return None
         content_type = request.content_type or ""
         try:
-            if content_type in {"multipart/form-data", "application/x-www-form-urlencoded"}:
+            if _is_api(request):
+                # The API's views read the raw body: it is read here (within its limit) and left
+                # for them, never parsed as a form (that would consume the stream).
+                fault = _body_fault(request.body, content_type)
+            elif content_type in _FORM_TYPES:
                 names = [upload.name or "" for upload in request.FILES.values()]
                 fault = _text_fault([*_pairs(request.POST), *names])
-            elif content_type in _JSON_TYPES or content_type.endswith("+json"):
-                fault = _json_fault(request.body)
+            else:
+                fault = _body_fault(request.body, content_type)
         except RequestDataTooBig:
             return _too_large(request, settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
         return None if fault is None else _unprocessable(request, fault)

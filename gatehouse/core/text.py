@@ -73,6 +73,22 @@ def clean_name(
     return name
 
 
+def require_text(
+    value: str | None, *, field: str, label: str, max_length: int, required: bool = True
+) -> str:
+    """A form field's text as it is stored (:func:`clean_text`), refused with
+    ``<field>.empty`` when required and nothing visible is left, ``<field>.too_long`` when longer
+    than ``max_length``; ``label`` names the field in the Chinese message."""
+    text = clean_text(value)
+    if required and not text:
+        raise InvalidInput(f"{field}.empty", f"请填写{label}", {"field": field})
+    if len(text) > max_length:
+        raise InvalidInput(
+            f"{field}.too_long", f"{label}不能超过{max_length}个字", {"field": field}
+        )
+    return text
+
+
 def looks_like_formula(text: str) -> bool:
     """Whether a spreadsheet program would take ``text`` typed into a cell for a formula: it
     starts with ``=``, ``+``, ``-`` or ``@`` (also after leading spaces), or with a tab or a

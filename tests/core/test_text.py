@@ -15,6 +15,7 @@ from gatehouse.core.text import (
     has_nul,
     is_invisible,
     looks_like_formula,
+    require_text,
     strip_invisible,
 )
 
@@ -96,6 +97,28 @@ def test_a_name_keeps_its_callers_codes() -> None:
     with pytest.raises(InvalidInput) as caught:
         clean_name("\u200b", limit=50, empty_code="person.name_empty", empty_message="姓名不能为空")
     assert (caught.value.code, caught.value.message) == ("person.name_empty", "姓名不能为空")
+
+
+@pytest.mark.parametrize(
+    ("raw", "required", "outcome"),
+    [
+        ("  楚天  科技 ", True, "楚天 科技"),
+        ("\u200b楚天\u202e", True, "楚天"),
+        ("\u200b\u202e", True, "name.empty"),
+        ("", True, "name.empty"),
+        ("\u200b", False, ""),
+        ("楚" * 11, False, "name.too_long"),
+    ],
+)
+def test_require_text(raw: str, required: bool, outcome: str) -> None:
+    if "." in outcome:
+        with pytest.raises(InvalidInput) as caught:
+            require_text(raw, field="name", label="企业名称", max_length=10, required=required)
+        assert caught.value.code == outcome and caught.value.details == {"field": "name"}
+        assert "企业名称" in caught.value.message
+    else:
+        text = require_text(raw, field="name", label="企业名称", max_length=10, required=required)
+        assert text == outcome
 
 
 @pytest.mark.parametrize(
