@@ -41,7 +41,7 @@ from gatehouse.accounts.api import router as accounts_router
 from gatehouse.apiauth import DeviceUnauthenticated, person_auth
 from gatehouse.core.errors import DomainError, InvalidInput
 from gatehouse.devices.api import router as devices_router
-from gatehouse.inputguard import TOO_LARGE
+from gatehouse.inputguard import API_MAX_BODY, GATE_READ_MAX_BODY, TOO_LARGE
 from gatehouse.people.api import router as people_router
 from gatehouse.sites.api import router as sites_router
 
@@ -194,6 +194,9 @@ api = GatehouseAPI(
         "登录会话访问；设备用设备密钥（X-Device-Key: gd_…）访问。所有错误均返回 JSON："
         '{"code": 机器代码, "message": 中文说明, "details": 补充信息}。'
         "身份证号与手机号只以脱敏形式返回。"
+        f"请求体上限：设备读取（闸机、车辆判定、相机推送）{GATE_READ_MAX_BODY // 1024} KiB，"
+        f"其他接口 {API_MAX_BODY // 1024 // 1024} MiB，超出返回 413 request.too_large；"
+        "任何文本（含查询参数）中出现空字符 NUL 返回 422 input.nul。"
     ),
     urls_namespace="api",
     docs_url="/docs",

@@ -114,6 +114,25 @@ def test_the_bounds_are_documented():
     assert params["offset"]["schema"]["maximum"] == 10**9
 
 
+def test_every_operation_documents_the_shared_error_statuses():
+    from gatehouse.api import api
+
+    schema = api.get_openapi_schema()
+    assert (
+        "64 KiB" in schema["info"]["description"] and "input.nul" in schema["info"]["description"]
+    )
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            responses = operation["responses"]
+            for status in (413, 422, 500, 401):
+                ref = responses[status]["content"]["application/json"]["schema"]["$ref"]
+                assert ref.endswith("/ErrorOut"), (method, path, status)
+            if method == "post":
+                assert 400 in responses, (method, path)
+            if "{" in path:
+                assert 404 in responses, (method, path)
+
+
 # -- bodies over their limit ----------------------------------------------------------------------
 
 
