@@ -9,6 +9,9 @@ raised                                 status  code
 ``InvalidInput`` (malformed input)     422     the core's code, e.g. ``id_number.checksum``
 ``DomainError`` (a rule said no)       400     its code; ``*.duplicate*`` codes → 409
 request schema validation              422     ``invalid_request`` (``details.errors``)
+a NUL character in any text            422     ``input.nul`` (see :mod:`gatehouse.inputguard`)
+a lone UTF-16 surrogate in JSON        422     ``input.encoding``
+body over its limit                    413     ``request.too_large`` (``details.limit``, bytes)
 no / bad token, session or device key  401     ``unauthenticated``
 CSRF token missing on a session write  403     ``csrf_failed``
 ``PermissionDenied``                   403     ``forbidden``
@@ -26,7 +29,8 @@ from functools import wraps
 from inspect import iscoroutinefunction
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.urls import re_path
 from ninja import NinjaAPI
@@ -37,6 +41,7 @@ from gatehouse.accounts.api import router as accounts_router
 from gatehouse.apiauth import DeviceUnauthenticated, person_auth
 from gatehouse.core.errors import DomainError, InvalidInput
 from gatehouse.devices.api import router as devices_router
+from gatehouse.inputguard import API_MAX_BODY, GATE_READ_MAX_BODY, TOO_LARGE
 from gatehouse.people.api import router as people_router
 from gatehouse.sites.api import router as sites_router
 
@@ -56,7 +61,7 @@ _HTTP_ERRORS: dict[int, tuple[str, str]] = {
     404: NOT_FOUND,
     405: ("method_not_allowed", "不支持该请求方法"),
     409: ("conflict", "与现有记录冲突"),
-    413: ("too_large", "请求内容过大"),
+    413: TOO_LARGE,
     429: ("throttled", "请求过于频繁，请稍后再试"),
 }
 
@@ -126,7 +131,50 @@ def _not_found_view(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResp
     return _json_error(404, *NOT_FOUND)
 
 
+# Answers any operation may give besides its own (see the table above); the OpenAPI documents them
+# on every operation they can come from, so a client — and the schema fuzzer in tests/api — finds
+# each status the server sends.
+_SHARED_STATUSES: dict[int, str] = {
+    400: "请求体不是有效的 JSON（bad_request）",
+    401: "未登录、令牌或设备密钥无效（unauthenticated）",
+    403: "会话写操作缺少 CSRF 令牌（csrf_failed）或无权操作（forbidden）",
+    404: "路径中的编号不存在或不可见（not_found）",
+    413: "请求体超过上限（request.too_large，details.limit 为字节数）",
+    422: "参数格式不正确（invalid_request）或含空字符 NUL（input.nul）",
+    500: "服务器内部错误（server_error）",
+}
+_UNSAFE = {"post", "put", "patch", "delete"}
+
+
+def _shared_statuses(path: str, method: str, operation: dict[str, Any]) -> set[int]:
+    statuses = {413, 422, 500}
+    if method in _UNSAFE:
+        statuses.add(400)
+    security = {name for entry in operation.get("security", []) for name in entry}
+    if security:
+        statuses.add(401)
+    if method in _UNSAFE and "SessionAuth" in security:
+        statuses.add(403)
+    if "{" in path:
+        statuses.add(404)
+    return statuses
+
+
 class GatehouseAPI(NinjaAPI):
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> Any:
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        error = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}
+        for path, operations in schema["paths"].items():
+            for method, operation in operations.items():
+                responses = operation.setdefault("responses", {})
+                for status in sorted(_shared_statuses(path, method, operation)):
+                    responses.setdefault(
+                        status, {"description": _SHARED_STATUSES[status], "content": error}
+                    )
+        return schema
+
     @property
     def urls(self) -> tuple[list[Any], str, str]:
         patterns, app_name, namespace = super().urls
@@ -146,6 +194,9 @@ api = GatehouseAPI(
         "登录会话访问；设备用设备密钥（X-Device-Key: gd_…）访问。所有错误均返回 JSON："
         '{"code": 机器代码, "message": 中文说明, "details": 补充信息}。'
         "身份证号与手机号只以脱敏形式返回。"
+        f"请求体上限：设备读取（闸机、车辆判定、相机推送）{GATE_READ_MAX_BODY // 1024} KiB，"
+        f"其他接口 {API_MAX_BODY // 1024 // 1024} MiB，超出返回 413 request.too_large；"
+        "任何文本（含查询参数）中出现空字符 NUL 返回 422 input.nul。"
     ),
     urls_namespace="api",
     docs_url="/docs",
@@ -222,6 +273,13 @@ def _on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 @api.exception_handler(PermissionDenied)
 def _on_permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
     return _respond(request, 403, *FORBIDDEN)
+
+
+@api.exception_handler(RequestDataTooBig)
+def _on_too_large(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    # The middleware refuses a declared length over the limit before the view; this is the
+    # body Django itself found too long while reading it.
+    return _respond(request, 413, *TOO_LARGE, {"limit": settings.DATA_UPLOAD_MAX_MEMORY_SIZE})
 
 
 @api.exception_handler(Exception)

@@ -38,6 +38,8 @@ from django.core.handlers.wsgi import WSGIRequest
 from django.utils import translation
 from django.utils.module_loading import import_string
 
+from gatehouse.inputguard import GATE_READ_MAX_BODY, body_is_hostile
+
 logger = logging.getLogger("gatehouse.fastpath")
 
 # PATH_INFO → the dotted path of a handler ``(device, body) -> bytes | None``: the JSON of a
@@ -45,8 +47,9 @@ logger = logging.getLogger("gatehouse.fastpath")
 ROUTES = {
     "/api/v1/gate/decisions": "gatehouse.access.api.gate_decision_fast",
 }
-# A device's read is a few hundred bytes; anything longer takes the full stack.
-MAX_BODY = 64 * 1024
+# A device's read is a few hundred bytes; anything longer takes the full stack, which answers 413
+# (one limit for both stacks, see gatehouse.inputguard).
+MAX_BODY = GATE_READ_MAX_BODY
 
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 Handler = Callable[[Any, bytes], bytes | None]
@@ -73,6 +76,8 @@ class DeviceFastPath:
             return self.app(environ, start_response)
         if request.is_secure() and settings.SECURE_HSTS_SECONDS:
             answer = None  # the full stack adds Strict-Transport-Security
+        elif body_is_hostile(body):
+            answer = None  # a NUL or a lone surrogate: the full stack answers 422
         else:
             answer = self._answer(handler, environ, body)
         if answer is None:

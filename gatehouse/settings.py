@@ -90,6 +90,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "gatehouse.console.middleware.ChineseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # NUL characters → 422, bodies over their limit → 413, before any view or CSRF check reads them.
+    "gatehouse.inputguard.HostileInputMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -170,6 +172,8 @@ STORAGES = {
 }
 MEDIA_ROOT = BASE_DIR / "var" / "media"
 MEDIA_URL = "/media/"
+# A console form's fields (uploaded files not counted: imports and documents have their own limits
+# in their forms). The API's bodies are limited in gatehouse.inputguard (413 request.too_large).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 SESSION_COOKIE_HTTPONLY = True
@@ -179,8 +183,11 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"one_line_forbidden": {"()": "gatehouse.logfilters.OneLineForbidden"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("GATEHOUSE_LOG_LEVEL", "WARNING")},
+    # A 403 is one line (path, user id, reason), not a traceback per request.
+    "loggers": {"django.request": {"filters": ["one_line_forbidden"]}},
 }
 
 UNFOLD = {

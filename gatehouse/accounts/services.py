@@ -17,6 +17,7 @@ from django.utils import timezone
 from gatehouse.accounts.models import ApiToken
 from gatehouse.audit.services import audit_record, audited_update, snapshot
 from gatehouse.core.errors import InvalidInput
+from gatehouse.core.text import clean_text
 from gatehouse.keys import key_digest, new_key
 
 TOKEN_SCHEME = "gh_"
@@ -26,7 +27,7 @@ _NAME_MAX = 100
 
 
 def _clean_token_name(raw: str) -> str:
-    name = " ".join((raw or "").split())
+    name = clean_text(raw)
     if not name:
         raise InvalidInput("api_token.name_empty", "请填写令牌名称", {"field": "name"})
     if len(name) > _NAME_MAX:

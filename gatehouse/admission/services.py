@@ -46,6 +46,7 @@ from gatehouse.core import land
 from gatehouse.core.errors import DomainError, InvalidInput
 from gatehouse.core.ids import parse_mobile, parse_uscc
 from gatehouse.core.masking import mask_phone
+from gatehouse.core.text import require_text as _text
 from gatehouse.people.models import Enterprise
 from gatehouse.privacy import seal
 from gatehouse.sites.models import Site, Zone
@@ -94,17 +95,6 @@ def _audit(
 
 def _user(actor: Any) -> Any:
     return actor if getattr(actor, "is_authenticated", False) else None
-
-
-def _text(value: str, *, field: str, label: str, max_length: int, required: bool = True) -> str:
-    text = " ".join((value or "").split())
-    if required and not text:
-        raise InvalidInput(f"{field}.empty", f"请填写{label}", {"field": field})
-    if len(text) > max_length:
-        raise InvalidInput(
-            f"{field}.too_long", f"{label}不能超过{max_length}个字", {"field": field}
-        )
-    return text
 
 
 def _not_future(day: date | None, *, today: date, field: str, label: str) -> None:

@@ -7,6 +7,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from gatehouse.core.text import clean_text
+
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 _PLATE_NOISE = str.maketrans("", "", " ·•.-")
 
@@ -32,7 +34,7 @@ class PeopleSearchForm(forms.Form):
     plate = forms.CharField(label=_("车牌号"), max_length=12, required=False)
 
     def clean_name(self) -> str:
-        return " ".join(self.cleaned_data["name"].split())
+        return clean_text(self.cleaned_data["name"])
 
     def clean_house(self) -> str:
         return self.cleaned_data["house"].strip()

@@ -27,6 +27,7 @@ from gatehouse.core.access import Decision, Duty, Outcome
 from gatehouse.core.errors import DomainError, InvalidInput
 from gatehouse.core.ids import parse_id_number, parse_plate
 from gatehouse.core.masking import mask_id_number
+from gatehouse.core.text import clean_text as _clean
 from gatehouse.goods import tokens
 from gatehouse.goods.models import (
     AnomalyKind,
@@ -69,10 +70,6 @@ def user_name(user: Any) -> str:
     if user is None:
         return ""
     return user.get_full_name() or user.get_username()
-
-
-def _clean(text: str | None, limit: int) -> str:
-    return " ".join((text or "").split())[:limit]
 
 
 def _local(moment: datetime) -> datetime:

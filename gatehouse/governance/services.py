@@ -20,6 +20,7 @@ from gatehouse.audit.services import audit_record, snapshot
 from gatehouse.core import rating
 from gatehouse.core.errors import DomainError, InvalidInput
 from gatehouse.core.ids import parse_uscc
+from gatehouse.core.text import require_text as _text
 from gatehouse.governance import selectors
 from gatehouse.governance.models import (
     Assessment,
@@ -72,17 +73,6 @@ def _audit(
         after=snapshot(obj),
         at=now,
     )
-
-
-def _text(value: str, *, field: str, label: str, max_length: int, required: bool = True) -> str:
-    text = " ".join((value or "").split())
-    if required and not text:
-        raise InvalidInput(f"{field}.empty", f"请填写{label}", {"field": field})
-    if len(text) > max_length:
-        raise InvalidInput(
-            f"{field}.too_long", f"{label}不能超过{max_length}个字", {"field": field}
-        )
-    return text
 
 
 def _not_future(day: date | None, *, today: date, field: str, label: str) -> None:

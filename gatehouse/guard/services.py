@@ -28,6 +28,7 @@ from gatehouse.core.access import Duty, shift_change_windows
 from gatehouse.core.errors import DomainError, InvalidInput
 from gatehouse.core.ids import parse_mobile
 from gatehouse.core.masking import mask_phone
+from gatehouse.core.text import clean_text as _clean
 from gatehouse.guard.models import (
     Anomaly,
     BoothAbsence,
@@ -80,10 +81,6 @@ def guard_name(user: Any) -> str:
     if user is None:
         return ""
     return (user.get_full_name() or user.get_username())[:60]
-
-
-def _clean(text: str | None, limit: int) -> str:
-    return " ".join((text or "").split())[:limit]
 
 
 def _items(values: Iterable[str] | str | None, limit: int = 100) -> tuple[str, ...]:

@@ -92,16 +92,18 @@ def _xlsx(title: Any, site: Any, columns: Any, rows: list[selectors.Row]) -> Fil
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
+    from gatehouse.xlsx import append_row
+
     book = Workbook()
     sheet = book.active
     sheet.title = str(title)[:31]
-    sheet.append([f"{site.name} · {title}"])
+    append_row(sheet, [f"{site.name} · {title}"])
     sheet["A1"].font = Font(bold=True, size=14)
-    sheet.append([str(c) for c in columns])
+    append_row(sheet, [str(c) for c in columns])
     for cell in sheet[2]:
         cell.font = Font(bold=True)
     for row in rows[:EXPORT_LIMIT]:
-        sheet.append(list(row.cells))
+        append_row(sheet, list(row.cells))
     for index in range(1, len(columns) + 1):
         sheet.column_dimensions[sheet.cell(row=2, column=index).column_letter].width = 16
     out = BytesIO()

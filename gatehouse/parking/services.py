@@ -30,6 +30,7 @@ from gatehouse.core import ledger as core_ledger
 from gatehouse.core.errors import DomainError, InvalidInput
 from gatehouse.core.ids import parse_plate
 from gatehouse.core.tariff import TariffTable
+from gatehouse.core.text import clean_text as _clean
 from gatehouse.devices.models import Device
 from gatehouse.parking import selectors
 from gatehouse.parking.eligibility import PassApplication, check_application
@@ -53,10 +54,6 @@ _MEMO_MAX = 200
 
 def _user(actor: Any) -> Any:
     return actor if getattr(actor, "is_authenticated", False) else None
-
-
-def _clean(text: str, limit: int) -> str:
-    return " ".join((text or "").split())[:limit]
 
 
 def person_party(person: Person) -> str:

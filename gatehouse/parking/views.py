@@ -209,34 +209,38 @@ def _income_xlsx(site: Site, s: core_ledger.DailySummary, rows: list[TxnRow]) ->
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
+    from gatehouse.xlsx import append_row
+
     title = _t("日收入报表")
     book = Workbook()
     sheet = book.active
     sheet.title = title
     bold = Font(bold=True)
-    sheet.append([f"{site.name} · {title} · {s.day:%Y-%m-%d}"])
+    append_row(sheet, [f"{site.name} · {title} · {s.day:%Y-%m-%d}"])
     sheet["A1"].font = Font(bold=True, size=14)
-    sheet.append([])
-    sheet.append([_t("项目"), _t("金额（元）")])
+    append_row(sheet, [])
+    append_row(sheet, [_t("项目"), _t("金额（元）")])
     for cell in sheet[sheet.max_row]:
         cell.font = bold
     for line in _income_lines(s):
-        sheet.append([str(line.label), core_ledger.to_decimal(line.fen)])
-    sheet.append([])
-    sheet.append([_t("付款方式"), _t("收款（元）"), _t("退款（元）"), _t("净额（元）")])
+        append_row(sheet, [str(line.label), core_ledger.to_decimal(line.fen)])
+    append_row(sheet, [])
+    append_row(sheet, [_t("付款方式"), _t("收款（元）"), _t("退款（元）"), _t("净额（元）")])
     for cell in sheet[sheet.max_row]:
         cell.font = bold
     for m in _method_lines(s):
-        sheet.append(
+        append_row(
+            sheet,
             [
                 str(m.label),
                 core_ledger.to_decimal(m.received),
                 core_ledger.to_decimal(m.paid_out),
                 core_ledger.to_decimal(m.net),
-            ]
+            ],
         )
-    sheet.append([])
-    sheet.append(
+    append_row(sheet, [])
+    append_row(
+        sheet,
         [
             _t("时间"),
             _t("摘要"),
@@ -245,12 +249,13 @@ def _income_xlsx(site: Site, s: core_ledger.DailySummary, rows: list[TxnRow]) ->
             _t("付款方式"),
             _t("关联单据"),
             _t("经办人"),
-        ]
+        ],
     )
     for cell in sheet[sheet.max_row]:
         cell.font = bold
     for r in rows:
-        sheet.append(
+        append_row(
+            sheet,
             [
                 f"{r.at:%H:%M:%S}",
                 r.memo,
@@ -259,7 +264,7 @@ def _income_xlsx(site: Site, s: core_ledger.DailySummary, rows: list[TxnRow]) ->
                 r.methods,
                 r.ref,
                 r.who,
-            ]
+            ],
         )
     for column, width in zip("ABCDEFG", (24, 36, 18, 14, 12, 20, 12), strict=True):
         sheet.column_dimensions[column].width = width

@@ -17,6 +17,7 @@ from gatehouse.admin_base import ScopedInline, SiteScopedAdmin
 from gatehouse.core.errors import DomainError
 from gatehouse.core.ids import parse_id_number, parse_mobile, parse_plate, parse_uscc
 from gatehouse.core.masking import mask_card, mask_phone
+from gatehouse.core.text import clean_text, require_text
 from gatehouse.people import services
 from gatehouse.people.models import (
     BlacklistEntry,
@@ -42,6 +43,18 @@ class EnterpriseForm(forms.ModelForm):
     class Meta:
         model = Enterprise
         fields = ("site", "zone", "name", "uscc", "industry", "contact_name", "is_active")
+
+    def clean_name(self) -> str:
+        return _core_clean(
+            require_text,
+            self.cleaned_data.get("name", ""),
+            field="name",
+            label="企业名称",
+            max_length=200,
+        )
+
+    def clean_contact_name(self) -> str:
+        return clean_text(self.cleaned_data.get("contact_name", ""), 50)
 
     def clean_uscc(self) -> str:
         value = self.cleaned_data.get("uscc", "")

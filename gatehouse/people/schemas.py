@@ -22,6 +22,11 @@ from gatehouse.people.models import (
 )
 from gatehouse.people.selectors import credentials_of
 
+# Bounds of a page of the API: a larger offset or limit is 422 invalid_request, never a database
+# error (an offset past 2**63 cannot be sent to the database at all).
+MAX_LIMIT = 200
+MAX_OFFSET = 10**9
+
 
 def _choices(choices: Any) -> str:
     return "；".join(f"{value}={label}" for value, label in choices.choices)
@@ -191,8 +196,8 @@ class PersonFilter(Schema):
         examples=["张伟"],
     )
     kind: PersonKind | None = Field(None, description=f"按身份筛选：{_choices(PersonKind)}")
-    limit: int = Field(50, ge=1, le=200, description="每页条数（1–200）")
-    offset: int = Field(0, ge=0, description="跳过的条数")
+    limit: int = Field(50, ge=1, le=MAX_LIMIT, description=f"每页条数（1–{MAX_LIMIT}）")
+    offset: int = Field(0, ge=0, le=MAX_OFFSET, description=f"跳过的条数（0–{MAX_OFFSET}）")
 
 
 class PersonIn(Schema):

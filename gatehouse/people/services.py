@@ -18,6 +18,7 @@ from gatehouse.audit.services import audit_record, audited_update, snapshot
 from gatehouse.core.errors import DomainError, InvalidInput
 from gatehouse.core.ids import parse_card_number, parse_id_number, parse_mobile, parse_plate
 from gatehouse.core.masking import mask_card, mask_id_number, mask_phone
+from gatehouse.core.text import clean_name as core_clean_name
 from gatehouse.people.models import (
     BlacklistEntry,
     BlacklistKind,
@@ -51,12 +52,16 @@ def _today(now: datetime | None) -> Any:
 
 
 def clean_name(raw: str) -> str:
-    name = " ".join((raw or "").split())
-    if not name:
-        raise InvalidInput("person.name_empty", "姓名不能为空", {"field": "name"})
-    if len(name) > 50:
-        raise InvalidInput("person.name_too_long", "姓名不能超过50个字", {"field": "name"})
-    return name
+    """A person's name as stored: invisible and bidirectional control characters dropped,
+    whitespace collapsed; nothing visible left is ``person.name_empty``."""
+    return core_clean_name(
+        raw,
+        limit=50,
+        empty_code="person.name_empty",
+        empty_message="姓名不能为空（不能只含空格或不可见字符）",
+        long_code="person.name_too_long",
+        long_message="姓名不能超过50个字",
+    )
 
 
 def set_id_number(target: Any, canonical: str) -> None:

@@ -133,16 +133,18 @@ def _xlsx(spec: RegisterSpec, site: Any, found: QuerySet) -> FileResponse:
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
+    from gatehouse.xlsx import append_row
+
     book = Workbook()
     sheet = book.active
     sheet.title = str(spec.title)[:31]
-    sheet.append([f"{site.name} · {spec.title}"])
+    append_row(sheet, [f"{site.name} · {spec.title}"])
     sheet["A1"].font = Font(bold=True, size=14)
-    sheet.append([str(c) for c in spec.columns])
+    append_row(sheet, [str(c) for c in spec.columns])
     for cell in sheet[2]:
         cell.font = Font(bold=True)
     for obj in found[:EXPORT_LIMIT]:
-        sheet.append(list(spec.row(obj).cells))
+        append_row(sheet, list(spec.row(obj).cells))
     for index, _column in enumerate(spec.columns, start=1):
         sheet.column_dimensions[sheet.cell(row=2, column=index).column_letter].width = 16
     out = BytesIO()

@@ -12,16 +12,13 @@ from django.db.models import Q
 from gatehouse.access.models import Notice, NoticeAudience
 from gatehouse.audit.services import audit_record, snapshot
 from gatehouse.core.errors import DomainError, InvalidInput
+from gatehouse.core.text import clean_text as _clean
 from gatehouse.people.models import Person
 from gatehouse.people.services import clean_name
 from gatehouse.sites.models import Site
 from gatehouse.visitors.models import MailItem, MailKind
 
 MAX_COUNT = 999
-
-
-def _clean(text: str | None, limit: int) -> str:
-    return " ".join((text or "").split())[:limit]
 
 
 def _actor(user: Any) -> Any:

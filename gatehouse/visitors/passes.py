@@ -19,6 +19,7 @@ from gatehouse.audit.services import audit_record, snapshot
 from gatehouse.core.errors import DomainError, InvalidInput
 from gatehouse.core.ids import parse_id_number
 from gatehouse.core.masking import mask_id_number
+from gatehouse.core.text import clean_text as _clean
 from gatehouse.people.services import clean_name
 from gatehouse.privacy import seal
 from gatehouse.sites.models import Site
@@ -56,10 +57,6 @@ def pass_status(p: Pass, now: datetime) -> str:
 
 def _actor(user: Any) -> Any:
     return user if getattr(user, "is_authenticated", False) else None
-
-
-def _clean(text: str, limit: int) -> str:
-    return " ".join((text or "").split())[:limit]
 
 
 def _next_number(site: Site, kind: str, year: int) -> str:

@@ -24,6 +24,7 @@ from gatehouse.core.access import Decision, Direction, Entrant, HealthCode, Heal
 from gatehouse.core.errors import DomainError, InvalidInput
 from gatehouse.core.ids import parse_id_number, parse_mobile
 from gatehouse.core.masking import mask_id_number, mask_name, mask_phone
+from gatehouse.core.text import clean_text
 from gatehouse.people.models import HouseMembership, HouseRelation, Person
 from gatehouse.people.services import clean_name
 from gatehouse.privacy import seal
@@ -227,7 +228,7 @@ def visit_register(
         house=house,
         host_text=host_text[:100],
         companions=companions,
-        companion_names=companion_names[:200],
+        companion_names=clean_text(companion_names, 200),
         pass_ref=pass_,
         temperature=health.temperature if health else None,
         health_code=health.code.value if health and health.code else "",
@@ -423,7 +424,7 @@ def staff_exit_register(
 ) -> GateResult:
     """P-12: an employee leaving during working hours, with reason and approver."""
     _same_site(lane, person)
-    reason, approver = " ".join(reason.split()), " ".join(approver.split())
+    reason, approver = " ".join(reason.split()), clean_text(approver)
     if not reason:
         raise InvalidInput("staff_exit.reason", "请填写外出事由", {"field": "reason"})
     if not approver:
