@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.http import HttpRequest
 from django.urls import reverse
 
 from gatehouse.audit.models import AuditEntry
@@ -9,7 +10,7 @@ from tests.conftest import ID_ZHANG
 
 
 def _login(client, user):
-    assert client.login(username=user.username, password="pass-1234")
+    assert client.login(request=HttpRequest(), username=user.username, password="pass-1234")
 
 
 def test_a_security_manager_reveals_with_a_reason_and_it_is_audited(client, manager_a, resident_a):
