@@ -10,6 +10,7 @@ raised                                 status  code
 ``DomainError`` (a rule said no)       400     its code; ``*.duplicate*`` codes → 409
 request schema validation              422     ``invalid_request`` (``details.errors``)
 no / bad token, session or device key  401     ``unauthenticated``
+too many bad keys from the address     429     ``auth.throttled`` (``Retry-After``)
 CSRF token missing on a session write  403     ``csrf_failed``
 ``PermissionDenied``                   403     ``forbidden``
 ``Http404`` / unknown path             404     ``not_found``
@@ -39,6 +40,7 @@ from gatehouse.core.errors import DomainError, InvalidInput
 from gatehouse.devices.api import router as devices_router
 from gatehouse.people.api import router as people_router
 from gatehouse.sites.api import router as sites_router
+from gatehouse.throttle import KeyThrottled
 
 logger = logging.getLogger("gatehouse.api")
 
@@ -212,6 +214,15 @@ def _on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     code = getattr(exc, "code", code)
     message = getattr(exc, "zh_message", message)
     return _respond(request, exc.status_code, code, message)
+
+
+@api.exception_handler(KeyThrottled)
+def _on_key_throttled(request: HttpRequest, exc: KeyThrottled) -> HttpResponse:
+    """Too many failed keys from this address: 429 until its window passes (gatehouse.throttle)."""
+    details = {"retry_after": exc.retry_after}
+    response = _respond(request, 429, exc.code, exc.zh_message, details)
+    response["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 @api.exception_handler(Http404)

@@ -18,6 +18,7 @@ from gatehouse import rows
 from gatehouse.audit.services import audited_update
 from gatehouse.devices.models import Device
 from gatehouse.keys import key_digest, new_key
+from gatehouse.throttle import key_throttle
 
 KEY_SCHEME = "gd_"
 # ``last_seen_at`` is written at most once in this interval.
@@ -52,17 +53,28 @@ def device_revoke(*, device: Device, actor: Any, now: datetime | None = None) ->
     return device
 
 
-def device_authenticate(key: str | None, *, now: datetime | None = None) -> Device | None:
+def device_authenticate(
+    key: str | None, *, address: str | None = None, now: datetime | None = None
+) -> Device | None:
     """The device holding ``key`` (site, lane and gate loaded), or None.
 
     Only devices with a live key at an active site pass. Looked up by the key's hash; the final
-    comparison is constant-time.
+    comparison is constant-time. A key presented from ``address`` that fails is logged and
+    counted against the address (:mod:`gatehouse.throttle`); without ``address`` (the fast
+    path, which hands a failure to the full stack) nothing is counted.
     """
-    if not key or not key.startswith(KEY_SCHEME) or len(key) > 200:
+    if not key:
         return None
-    digest = key_digest(key)
-    device = _device_by_digest(digest)
-    if device is None or not hmac.compare_digest(device.key_hash, digest):
+    if not key.startswith(KEY_SCHEME) or len(key) > 200:
+        device = None
+    else:
+        digest = key_digest(key)
+        device = _device_by_digest(digest)
+        if device is not None and not hmac.compare_digest(device.key_hash, digest):
+            device = None
+    if device is None:
+        if address is not None:
+            key_throttle.fail(address, kind="device key", presented=key)
         return None
     now = now or timezone.now()
     if device.last_seen_at is None or now - device.last_seen_at >= TOUCH_INTERVAL:

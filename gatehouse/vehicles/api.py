@@ -20,6 +20,7 @@ from gatehouse.devices.adapters import vzenith
 from gatehouse.devices.adapters.base import BarrierAnswer
 from gatehouse.devices.models import Device
 from gatehouse.devices.services import device_authenticate
+from gatehouse.throttle import client_address, key_throttle
 from gatehouse.vehicles import services
 from gatehouse.vehicles.schemas import VehicleDecisionIn, VehicleDecisionOut
 
@@ -112,7 +113,8 @@ class CameraKeyAuth(APIKeyQuery):
     openapi_description = "设备密钥放在推送地址的查询参数中：…/vzenith?key=gd_…"
 
     def authenticate(self, request: HttpRequest, key: str | None) -> Device:
-        device = device_authenticate(key)
+        key_throttle.check(request)
+        device = device_authenticate(key, address=client_address(request))
         if device is None:
             raise DeviceUnauthenticated()
         return device
