@@ -162,7 +162,9 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-GATEHOUSE_LOGIN_FAILURES_PER_ACCOUNT = int(os.environ.get("GATEHOUSE_LOGIN_FAILURES_PER_ACCOUNT", 5))
+GATEHOUSE_LOGIN_FAILURES_PER_ACCOUNT = int(
+    os.environ.get("GATEHOUSE_LOGIN_FAILURES_PER_ACCOUNT", 5)
+)
 GATEHOUSE_LOGIN_FAILURES_PER_ADDRESS = int(
     os.environ.get("GATEHOUSE_LOGIN_FAILURES_PER_ADDRESS", 20)
 )

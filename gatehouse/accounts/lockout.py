@@ -114,8 +114,6 @@ def lockout_response(
         else int(settings.AXES_COOLOFF_TIME.total_seconds())
     )
     minutes = max(1, math.ceil(wait / 60))
-    response = render(
-        request, "registration/locked_out.html", {"minutes": minutes}, status=429
-    )
+    response = render(request, "registration/locked_out.html", {"minutes": minutes}, status=429)
     response["Retry-After"] = str(wait)
     return response

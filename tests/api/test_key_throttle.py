@@ -81,14 +81,22 @@ def test_requests_without_a_key_are_not_counted(manager_a, ticks):
 
 
 def test_failed_device_keys_throttle_both_stacks_alike(
-    site_a, manager_a, lanes_a, card_a, clock, ticks, caplog  # noqa: F811 (fixture)
+    site_a,
+    manager_a,
+    lanes_a,
+    card_a,
+    clock,
+    ticks,
+    caplog,  # noqa: F811 (fixture)
 ):
     _device, key = make_device(site_a, manager_a)
     path = "/gate/decisions"
     wrong = ApiClient(FastPathClient(), {"X-Device-Key": "gd_not-the-key-at-all"})
     with caplog.at_level(logging.WARNING, "gatehouse.auth"):
         for i in range(LIMIT):
-            assert_error_shape(wrong.post(path, read("card", CARD_ZHANG, f"w-{i}")), 401, "unauthenticated")
+            assert_error_shape(
+                wrong.post(path, read("card", CARD_ZHANG, f"w-{i}")), 401, "unauthenticated"
+            )
     fast = ApiClient(FastPathClient(), {"X-Device-Key": key})
     full = ApiClient(FastPathClient(full=True), {"X-Device-Key": key})
     a = fast.post(path, read("card", CARD_ZHANG, "n-1"))
@@ -110,7 +118,12 @@ def test_failed_device_keys_throttle_both_stacks_alike(
 
 
 def test_a_valid_device_on_the_fast_path_counts_nothing(
-    site_a, manager_a, lanes_a, card_a, clock, ticks  # noqa: F811 (fixture)
+    site_a,
+    manager_a,
+    lanes_a,
+    card_a,
+    clock,
+    ticks,  # noqa: F811 (fixture)
 ):
     _device, key = make_device(site_a, manager_a)
     fast = ApiClient(FastPathClient(), {"X-Device-Key": key})

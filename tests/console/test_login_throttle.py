@@ -66,9 +66,7 @@ def test_twenty_failures_from_one_address_lock_the_address_for_every_account(cli
         assert _login(client, "guard_a", "pass-1234", address="10.0.0.9").status_code == 302
 
 
-def test_a_failed_login_is_logged_with_user_and_address_never_the_password(
-    client, guard_a, caplog
-):
+def test_a_failed_login_is_logged_with_user_and_address_never_the_password(client, guard_a, caplog):
     with time_machine.travel(NOW, tick=False), caplog.at_level(logging.WARNING, "gatehouse.auth"):
         _login(client, "guard_a", WRONG, address="10.1.2.3")
     lines = [r.getMessage() for r in caplog.records if r.name == "gatehouse.auth"]

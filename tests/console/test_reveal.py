@@ -60,8 +60,9 @@ def test_a_manager_of_another_site_gets_404(client, manager_b, resident_a):
 def test_twenty_reveals_an_hour_the_twenty_first_is_refused_and_audited(
     client, manager_a, resident_a
 ):
-    import time_machine
     from datetime import timedelta
+
+    import time_machine
 
     from tests.conftest import NOW
 
