@@ -12,12 +12,13 @@ The fast path is only an optimisation and knows nothing the full stack does not:
 * It serves only the ordinary case: a ``POST`` of JSON from an allowed host, without cookies,
   from a device whose key is valid (and from an address not cooling off after failed keys,
   :mod:`gatehouse.throttle`: one dict look-up), that the route's handler answers with 200.
-  Everything else — a bad or missing key, malformed JSON, a validation or domain error, an unexpected
-  exception — is handed to Django with the body it read, and the full stack gives the answer
-  and its error as it would have anyway. A handler writes nothing unless it returns an answer
-  (errors raise before the transaction, see :func:`gatehouse.access.reads.answer_once`), so
-  handing over never records a read twice; a read that was recorded and then failed (there is
-  nothing left to fail but encoding the reply) is answered by the nonce's stored reply.
+  Everything else — a bad or missing key, malformed JSON, a validation or domain error, an
+  unexpected exception — is handed to Django with the body it read, and the full stack gives
+  the answer and its error as it would have anyway. A handler writes nothing unless it returns
+  an answer (errors raise before the transaction, see
+  :func:`gatehouse.access.reads.answer_once`), so handing over never records a read twice; a
+  read that was recorded and then failed (there is nothing left to fail but encoding the
+  reply) is answered by the nonce's stored reply.
 * The handler of a route is the same function the django-ninja view calls, and both return the
   same bytes; the response carries the headers the middlewares would add (``tests/api`` compares
   the two stacks response for response).

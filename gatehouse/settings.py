@@ -208,21 +208,24 @@ MEDIA_URL = "/media/"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 SESSION_COOKIE_HTTPONLY = True
+# The device API is never redirected to HTTPS (with GATEHOUSE_SECURE_COOKIES=1 everything else
+# is): gates and cameras on the site's LAN post plain HTTP and do not follow a redirect, and the
+# fast path (gatehouse.fastpath) answers them without one either.
+SECURE_REDIRECT_EXEMPT = [
+    r"^api/v1/gate/",
+    r"^api/v1/vehicle/decisions$",
+    r"^api/v1/cameras/",
+    r"^api/v1/device/",
+]
 SESSION_COOKIE_SECURE = _flag("GATEHOUSE_SECURE_COOKIES")
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 if SESSION_COOKIE_SECURE:
     # Served behind an HTTPS proxy that sets X-Forwarded-Proto (and strips it from clients).
     # Browsers are sent to HTTPS and told to stay there for a year, subdomains included; not
-    # preloaded (a preload list entry is hard to take back). Device routes are exempt from the
-    # redirect: gates on the LAN speak plain HTTP to the server and do not follow redirects.
+    # preloaded (a preload list entry is hard to take back). The device API is exempt from the
+    # redirect (SECURE_REDIRECT_EXEMPT above).
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = True
-    SECURE_REDIRECT_EXEMPT = [
-        r"^api/v1/gate/",
-        r"^api/v1/vehicle/decisions$",
-        r"^api/v1/cameras/",
-        r"^api/v1/device/",
-    ]
     SECURE_HSTS_SECONDS = 365 * 24 * 3600
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     # Preload is opt-in: the header alone lets anyone submit the domain to browsers' lists,

@@ -80,14 +80,14 @@ def test_requests_without_a_key_are_not_counted(manager_a, ticks):
     assert ApiClient(headers={"Authorization": f"Bearer {key}"}).get("/me").status_code == 200
 
 
+@pytest.mark.usefixtures("clock")
 def test_failed_device_keys_throttle_both_stacks_alike(
     site_a,
     manager_a,
     lanes_a,
     card_a,
-    clock,
     ticks,
-    caplog,  # noqa: F811 (fixture)
+    caplog,
 ):
     _device, key = make_device(site_a, manager_a)
     path = "/gate/decisions"
@@ -117,13 +117,13 @@ def test_failed_device_keys_throttle_both_stacks_alike(
     assert key[6:] not in caplog.text
 
 
+@pytest.mark.usefixtures("clock")
 def test_a_valid_device_on_the_fast_path_counts_nothing(
     site_a,
     manager_a,
     lanes_a,
     card_a,
-    clock,
-    ticks,  # noqa: F811 (fixture)
+    ticks,
 ):
     _device, key = make_device(site_a, manager_a)
     fast = ApiClient(FastPathClient(), {"X-Device-Key": key})

@@ -1,0 +1,94 @@
+"""GATEHOUSE_SECURE_COOKIES=1 (served behind HTTPS) turns on everything `check --deploy` asks for:
+secure cookies, HSTS for a year with subdomains, the SSL redirect and the proxy's SSL header. The
+device API stays reachable over plain HTTP on the LAN (exempt from the redirect)."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from cryptography.fernet import Fernet
+from django.test import Client, override_settings
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _check_deploy(tmp_path, **extra: str) -> subprocess.CompletedProcess[str]:
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("GATEHOUSE_", "DJANGO_", "DATABASE_URL"))
+    }
+    env.update(
+        GATEHOUSE_ENV_FILE=str(tmp_path / "no.env"),
+        GATEHOUSE_SECRET_KEY=secrets.token_urlsafe(50),
+        GATEHOUSE_DATA_KEYS=Fernet.generate_key().decode(),
+        GATEHOUSE_LOOKUP_KEY=secrets.token_urlsafe(32),
+        GATEHOUSE_ALLOWED_HOSTS="gate.example.com",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        DJANGO_SETTINGS_MODULE="gatehouse.settings",
+        **extra,
+    )
+    return subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_check_deploy_is_clean_with_secure_cookies_on(tmp_path):
+    done = _check_deploy(tmp_path, GATEHOUSE_SECURE_COOKIES="1")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "System check identified no issues" in done.stdout, done.stdout + done.stderr
+
+
+def test_without_the_switch_check_deploy_warns(tmp_path):
+    done = _check_deploy(tmp_path)
+    assert done.returncode != 0
+    for warning in ("security.W004", "security.W008", "security.W012", "security.W016"):
+        assert warning in done.stdout + done.stderr
+
+
+SECURE = {
+    "SECURE_SSL_REDIRECT": True,
+    "SECURE_PROXY_SSL_HEADER": ("HTTP_X_FORWARDED_PROTO", "https"),
+    "SECURE_HSTS_SECONDS": 365 * 24 * 3600,
+    "SECURE_HSTS_INCLUDE_SUBDOMAINS": True,
+}
+
+
+@override_settings(**SECURE)
+def test_browsers_are_sent_to_https_and_told_to_stay(db):
+    client = Client()
+    response = client.get("/accounts/login/")
+    assert response.status_code == 301
+    assert response["Location"] == "https://testserver/accounts/login/"
+    response = client.get("/accounts/login/", headers={"X-Forwarded-Proto": "https"})
+    assert response.status_code == 200
+    assert response["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/gate/decisions",
+        "/api/v1/vehicle/decisions",
+        "/api/v1/cameras/vzenith",
+        "/api/v1/device/whoami",
+    ],
+)
+@override_settings(**SECURE)
+def test_the_device_api_is_not_redirected(db, path):
+    client = Client()
+    if path.endswith("whoami"):
+        response = client.get(path)
+    else:
+        response = client.post(path, "{}", content_type="application/json")
+    assert response.status_code == 401  # answered (no key), not sent to https
