@@ -66,18 +66,27 @@ def test_failed_tokens_throttle_the_address_even_for_a_valid_token(manager_a, ti
 def test_failures_spread_over_more_than_a_window_do_not_throttle(manager_a, ticks):
     _token, key = api_token_issue(user=manager_a, name="t", actor=manager_a)
     wrong = ApiClient(headers={"Authorization": "Bearer gh_wrong"})
+    right = ApiClient(headers={"Authorization": f"Bearer {key}"})
     for _ in range(LIMIT - 1):
         wrong.get("/me")
-    ticks.t += WINDOW
-    wrong.get("/me")
-    assert ApiClient(headers={"Authorization": f"Bearer {key}"}).get("/me").status_code == 200
+    ticks.t += WINDOW  # a new window: the count starts again
+    for _ in range(LIMIT - 1):
+        wrong.get("/me")
+    assert right.get("/me").status_code == 200
+    wrong.get("/me")  # the limit within this window
+    _throttled(right.get("/me"), WINDOW)
 
 
 def test_requests_without_a_key_are_not_counted(manager_a, ticks):
     for _ in range(LIMIT + 2):
         assert_error_shape(ApiClient().get("/me"), 401, "unauthenticated")
     _token, key = api_token_issue(user=manager_a, name="t", actor=manager_a)
-    assert ApiClient(headers={"Authorization": f"Bearer {key}"}).get("/me").status_code == 200
+    right = ApiClient(headers={"Authorization": f"Bearer {key}"})
+    assert right.get("/me").status_code == 200
+    # Only presented keys count: it takes LIMIT of them.
+    for _ in range(LIMIT):
+        ApiClient(headers={"Authorization": "Bearer gh_wrong"}).get("/me")
+    _throttled(right.get("/me"), WINDOW)
 
 
 @pytest.mark.usefixtures("clock")
@@ -131,3 +140,7 @@ def test_a_valid_device_on_the_fast_path_counts_nothing(
         assert fast.post("/gate/decisions", read("card", CARD_ZHANG, f"n-{i}")).status_code == 200
     assert fast.client.fast == LIMIT + 1
     assert key_throttle.retry_after("127.0.0.1") is None
+    wrong = ApiClient(FastPathClient(), {"X-Device-Key": "gd_wrong"})
+    for i in range(LIMIT):
+        wrong.post("/gate/decisions", read("card", CARD_ZHANG, f"w-{i}"))
+    _throttled(fast.post("/gate/decisions", read("card", CARD_ZHANG, "n-x")), WINDOW)
