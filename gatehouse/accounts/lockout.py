@@ -27,6 +27,7 @@ from django.conf import settings
 from django.db.models import Max, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 
 logger = logging.getLogger("gatehouse.auth")
@@ -104,8 +105,18 @@ class LockoutHandler(AxesDatabaseHandler):
 def lockout_response(
     request: HttpRequest, original_response: HttpResponse | None, credentials: dict | None
 ) -> HttpResponse:
-    """The console's page for a locked-out login (429 Too Many Requests, with Retry-After)."""
+    """The console's page for a locked-out login (429 Too Many Requests, with Retry-After).
+
+    Only the login pages are replaced: another page that checks a password (the incoming
+    guard's signature at the handover) keeps its own answer, "password not accepted".
+    """
     from axes.handlers.proxy import AxesProxyHandler
+
+    if original_response is not None and request.path not in {
+        reverse("login"),
+        reverse("admin:login"),
+    }:
+        return original_response
 
     handler = AxesProxyHandler.get_implementation()
     wait = (
