@@ -63,8 +63,9 @@ class ErrorOut(Schema):
 
 
 def error_responses(*statuses: int) -> dict[int, type[ErrorOut]]:
-    """``response=`` entries: these statuses (and 500) answer with :class:`ErrorOut`."""
-    return dict.fromkeys((*statuses, 500), ErrorOut)
+    """``response=`` entries: these statuses (and 429 — too many failed keys from the caller's
+    address, see :mod:`gatehouse.throttle` — and 500) answer with :class:`ErrorOut`."""
+    return dict.fromkeys((*statuses, 429, 500), ErrorOut)
 
 
 class CsrfFailed(HttpError):

@@ -89,17 +89,18 @@ class LockoutHandler(AxesDatabaseHandler):
 
     def retry_after(self, request: HttpRequest, credentials: dict | None) -> int:
         """Seconds until the lockout of this request ends: the cooling-off from the last
-        counted failure of the account or the address."""
+        counted failure of whichever (account or address) reached its limit."""
         cool_off = get_cool_off(request) or timedelta(0)
-        times = [
-            attempts.aggregate(last=Max("attempt_time"))["last"]
-            for attempts in self.get_user_attempts(request, credentials)
-        ]
-        last = max((at for at in times if at is not None), default=None)
-        if last is None:
-            return math.ceil(cool_off.total_seconds())
-        remaining = (last + cool_off - timezone.now()).total_seconds()
-        return max(1, math.ceil(remaining))
+        ends = []
+        for attempts, limit in zip(
+            self.get_user_attempts(request, credentials), _limits(), strict=True
+        ):
+            found = attempts.aggregate(n=Sum("failures_since_start"), last=Max("attempt_time"))
+            if (found["n"] or 0) >= limit and found["last"] is not None:
+                ends.append(found["last"] + cool_off)
+        if not ends:
+            return max(1, math.ceil(cool_off.total_seconds()))
+        return max(1, math.ceil((max(ends) - timezone.now()).total_seconds()))
 
 
 def lockout_response(

@@ -150,7 +150,7 @@ CAMERA_DESCRIPTION = (
 @router.post(
     "/cameras/{token}/plate",
     auth=None,
-    response={200: dict[str, Any], **error_responses(401, 403, 404, 409, 422, 429)},
+    response={200: dict[str, Any], **error_responses(401, 403, 404, 409, 422)},
     operation_id="camera_plate_push",
     url_name="camera_plate_push",
     summary="车牌相机推送（推送地址含相机令牌，无需密钥）",
@@ -170,7 +170,7 @@ def camera_plate_push(request: HttpRequest, token: str) -> Any:
 @router.post(
     "/cameras/vzenith",
     auth=[CameraHeaderAuth(), CameraKeyAuth()],
-    response={200: dict[str, Any], **error_responses(401, 403, 404, 409, 422, 429)},
+    response={200: dict[str, Any], **error_responses(401, 403, 404, 409, 422)},
     operation_id="camera_vzenith_push",
     summary="臻识（Vzenith）等车牌相机的 HTTP 推送（AlarmInfoPlate）",
     description=CAMERA_DESCRIPTION
