@@ -10,12 +10,27 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 NOW = datetime(2026, 11, 24, 9, 30, tzinfo=SHANGHAI)
 # Valid resident ID numbers (GB 11643 check digits computed by hand); used as personas' IDs.
 ID_ZHANG = "11010519491231002X"
 ID_LI = "110105199001011232"
+
+
+@pytest.fixture(autouse=True)
+def _suite_clock(request):
+    """Every test runs on the suite's calendar: the clock starts at ``NOW`` and ticks, so a page
+    or a service that reads ``timezone.now()`` itself sees the same day as the fixtures, on any
+    real date (CI also runs the suite with the system clock 400 days ahead). A test that needs
+    another moment travels there itself (``time_machine.travel(..., tick=False)`` nests); one
+    marked ``real_clock`` keeps the machine's clock."""
+    if request.node.get_closest_marker("real_clock"):
+        yield
+        return
+    with time_machine.travel(NOW, tick=True):
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -19,6 +19,12 @@ def browser(monkeypatch):
     # Playwright's sync API runs an event loop in this thread; Django refuses ORM calls from a
     # thread with a running loop unless told that this is intended.
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    # CI runs the suite once more with the clock moved ahead (libfaketime preloaded, .ci/run).
+    # The server under test runs in this process and keeps that clock; the browser and its
+    # driver are programs of their own, with their own clock as on a booth PC (chromium loads no
+    # page with libfaketime preloaded into it). Only LD_PRELOAD goes: libfaketime, already
+    # loaded here, re-reads FAKETIME every few seconds and would fall back to the real clock.
+    monkeypatch.delenv("LD_PRELOAD", raising=False)
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
