@@ -44,7 +44,8 @@ def _run(tmp_path, args: list[str], **extra: str) -> subprocess.CompletedProcess
         env=_env(tmp_path, **extra),
         capture_output=True,
         text=True,
-        timeout=120,
+        # No timeout: under libfaketime (the CI's future-clock phase) the polling wait's sleep
+        # fails with EINVAL; a blocking wait does not.
     )
 
 
