@@ -13,6 +13,7 @@ a NUL character in any text            422     ``input.nul`` (see :mod:`gatehous
 a lone UTF-16 surrogate in JSON        422     ``input.encoding``
 body over its limit                    413     ``request.too_large`` (``details.limit``, bytes)
 no / bad token, session or device key  401     ``unauthenticated``
+too many bad keys from the address     429     ``auth.throttled`` (``Retry-After``)
 CSRF token missing on a session write  403     ``csrf_failed``
 ``PermissionDenied``                   403     ``forbidden``
 ``Http404`` / unknown path             404     ``not_found``
@@ -44,6 +45,7 @@ from gatehouse.devices.api import router as devices_router
 from gatehouse.inputguard import API_MAX_BODY, GATE_READ_MAX_BODY, TOO_LARGE
 from gatehouse.people.api import router as people_router
 from gatehouse.sites.api import router as sites_router
+from gatehouse.throttle import KeyThrottled
 
 logger = logging.getLogger("gatehouse.api")
 
@@ -263,6 +265,15 @@ def _on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     code = getattr(exc, "code", code)
     message = getattr(exc, "zh_message", message)
     return _respond(request, exc.status_code, code, message)
+
+
+@api.exception_handler(KeyThrottled)
+def _on_key_throttled(request: HttpRequest, exc: KeyThrottled) -> HttpResponse:
+    """Too many failed keys from this address: 429 until its window passes (gatehouse.throttle)."""
+    details = {"retry_after": exc.retry_after}
+    response = _respond(request, 429, exc.code, exc.zh_message, details)
+    response["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 @api.exception_handler(Http404)

@@ -28,6 +28,7 @@ from gatehouse.accounts.services import api_token_authenticate
 from gatehouse.devices.models import Device
 from gatehouse.devices.services import device_authenticate
 from gatehouse.sites.models import Site
+from gatehouse.throttle import client_address, key_throttle
 
 # --------------------------------------------------------------------------------------------
 # The error contract
@@ -62,8 +63,9 @@ class ErrorOut(Schema):
 
 
 def error_responses(*statuses: int) -> dict[int, type[ErrorOut]]:
-    """``response=`` entries: these statuses (and 500) answer with :class:`ErrorOut`."""
-    return dict.fromkeys((*statuses, 500), ErrorOut)
+    """``response=`` entries: these statuses (and 429 — too many failed keys from the caller's
+    address, see :mod:`gatehouse.throttle` — and 500) answer with :class:`ErrorOut`."""
+    return dict.fromkeys((*statuses, 429, 500), ErrorOut)
 
 
 class CsrfFailed(HttpError):
@@ -94,8 +96,10 @@ class ApiTokenAuth(HttpBearer):
     openapi_description = "个人 API 令牌：Authorization: Bearer gh_…（在后台签发，只显示一次）"
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
+        key_throttle.check(request)
         api_token = api_token_authenticate(token)
         if api_token is None:
+            key_throttle.fail(client_address(request), kind="API token", presented=token)
             return None
         request.user = api_token.user
         request.api_token = api_token  # type: ignore[attr-defined]
@@ -135,7 +139,8 @@ class DeviceKeyAuth(APIKeyHeader):
     openapi_description = "设备密钥：X-Device-Key: gd_…（在后台签发，只显示一次）"
 
     def authenticate(self, request: HttpRequest, key: str | None) -> Device:
-        device = device_authenticate(key)
+        key_throttle.check(request)
+        device = device_authenticate(key, address=client_address(request))
         if device is None:
             raise DeviceUnauthenticated()
         request.device = device  # type: ignore[attr-defined]

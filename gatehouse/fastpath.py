@@ -10,13 +10,15 @@ event log together. So the WSGI application served in production wraps Django's 
 The fast path is only an optimisation and knows nothing the full stack does not:
 
 * It serves only the ordinary case: a ``POST`` of JSON from an allowed host, without cookies,
-  from a device whose key is valid, that the route's handler answers with 200. Everything
-  else — a bad or missing key, malformed JSON, a validation or domain error, an unexpected
-  exception — is handed to Django with the body it read, and the full stack gives the answer
-  and its error as it would have anyway. A handler writes nothing unless it returns an answer
-  (errors raise before the transaction, see :func:`gatehouse.access.reads.answer_once`), so
-  handing over never records a read twice; a read that was recorded and then failed (there is
-  nothing left to fail but encoding the reply) is answered by the nonce's stored reply.
+  from a device whose key is valid (and from an address not cooling off after failed keys,
+  :mod:`gatehouse.throttle`: one dict look-up), that the route's handler answers with 200.
+  Everything else — a bad or missing key, malformed JSON, a validation or domain error, an
+  unexpected exception — is handed to Django with the body it read, and the full stack gives
+  the answer and its error as it would have anyway. A handler writes nothing unless it returns
+  an answer (errors raise before the transaction, see
+  :func:`gatehouse.access.reads.answer_once`), so handing over never records a read twice; a
+  read that was recorded and then failed (there is nothing left to fail but encoding the
+  reply) is answered by the nonce's stored reply.
 * The handler of a route is the same function the django-ninja view calls, and both return the
   same bytes; the response carries the headers the middlewares would add (``tests/api`` compares
   the two stacks response for response).
@@ -88,7 +90,10 @@ class DeviceFastPath:
 
     def _answer(self, handler: Handler, environ: dict[str, Any], body: bytes) -> bytes | None:
         from gatehouse.devices.services import device_authenticate
+        from gatehouse.throttle import key_throttle
 
+        if key_throttle.retry_after(environ.get("REMOTE_ADDR")) is not None:
+            return None  # an address cooling off after failed keys: the full stack says 429
         signals.request_started.send(sender=self.__class__, environ=environ)
         try:
             translation.activate(settings.LANGUAGE_CODE)

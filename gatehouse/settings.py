@@ -6,6 +6,7 @@ A local ``.env`` (made by ``make``; never committed) is read first; real environ
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -67,6 +68,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "ninja",
+    "axes",
     "gatehouse.audit",
     "gatehouse.accounts",
     "gatehouse.sites",
@@ -97,6 +99,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into the console's lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "gatehouse.urls"
@@ -152,6 +156,37 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
+# Failed logins (console and admin) are counted by django-axes in the database: per account and
+# per address, each with its own limit (gatehouse.accounts.lockout.LockoutHandler); while locked
+# out even the right password is refused, with the console's page (429) until the cooling-off
+# has passed since the last failure. Axes' backend must come first.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+GATEHOUSE_LOGIN_FAILURES_PER_ACCOUNT = int(
+    os.environ.get("GATEHOUSE_LOGIN_FAILURES_PER_ACCOUNT", 5)
+)
+GATEHOUSE_LOGIN_FAILURES_PER_ADDRESS = int(
+    os.environ.get("GATEHOUSE_LOGIN_FAILURES_PER_ADDRESS", 20)
+)
+AXES_HANDLER = "gatehouse.accounts.lockout.LockoutHandler"
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_FAILURE_LIMIT = GATEHOUSE_LOGIN_FAILURES_PER_ACCOUNT
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("GATEHOUSE_LOGIN_COOLOFF_MINUTES", 15)))
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "gatehouse.accounts.lockout.lockout_response"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_CLIENT_IP_CALLABLE = "gatehouse.accounts.lockout.client_address"
+AXES_VERBOSE = False  # axes' own log lines show the username masked; ours says who and whence
+AXES_ENABLE_ADMIN = True
+# Failed API keys (bearer tokens, device keys, camera path tokens), per source address and per
+# worker process (gatehouse.throttle): this many in the window → 429 for the window.
+GATEHOUSE_KEY_FAILURE_LIMIT = int(os.environ.get("GATEHOUSE_KEY_FAILURE_LIMIT", 20))
+GATEHOUSE_KEY_FAILURE_WINDOW = int(os.environ.get("GATEHOUSE_KEY_FAILURE_WINDOW", 300))
+# Full ID numbers and phones one user may reveal per hour (counted in the audit trail).
+GATEHOUSE_REVEALS_PER_HOUR = int(os.environ.get("GATEHOUSE_REVEALS_PER_HOUR", 20))
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "console:home"
 LOGOUT_REDIRECT_URL = "login"
@@ -177,8 +212,31 @@ MEDIA_URL = "/media/"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 SESSION_COOKIE_HTTPONLY = True
+# The device API is never redirected to HTTPS (with GATEHOUSE_SECURE_COOKIES=1 everything else
+# is): gates and cameras on the site's LAN post plain HTTP and do not follow a redirect, and the
+# fast path (gatehouse.fastpath) answers them without one either.
+SECURE_REDIRECT_EXEMPT = [
+    r"^api/v1/gate/",
+    r"^api/v1/vehicle/decisions$",
+    r"^api/v1/cameras/",
+    r"^api/v1/device/",
+]
 SESSION_COOKIE_SECURE = _flag("GATEHOUSE_SECURE_COOKIES")
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+if SESSION_COOKIE_SECURE:
+    # Served behind an HTTPS proxy that sets X-Forwarded-Proto (and strips it from clients).
+    # Browsers are sent to HTTPS and told to stay there for a year, subdomains included; not
+    # preloaded (a preload list entry is hard to take back). The device API is exempt from the
+    # redirect (SECURE_REDIRECT_EXEMPT above).
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = True
+    SECURE_HSTS_SECONDS = 365 * 24 * 3600
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    # Preload is opt-in: the header alone lets anyone submit the domain to browsers' lists,
+    # which would force HTTPS on every subdomain of the customer's domain for months.
+    SECURE_HSTS_PRELOAD = _flag("GATEHOUSE_HSTS_PRELOAD")
+    if not SECURE_HSTS_PRELOAD:
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]  # "preload not set": deliberate, see above
 
 LOGGING = {
     "version": 1,

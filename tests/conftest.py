@@ -42,6 +42,17 @@ def _fast_password_hashing(settings):
     ]
 
 
+@pytest.fixture(autouse=True)
+def _key_failures_forgotten():
+    """Failed API keys are counted per address in this process (gatehouse.throttle); every test
+    starts with none, as a fresh worker would."""
+    from gatehouse.throttle import key_throttle
+
+    key_throttle.reset()
+    yield
+    key_throttle.reset()
+
+
 @pytest.fixture
 def now() -> datetime:
     return NOW

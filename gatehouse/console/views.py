@@ -3,6 +3,7 @@ services, render. Every page works on the current site only (see ``context.conso
 
 from __future__ import annotations
 
+from datetime import datetime
 from io import BytesIO
 from typing import Any
 
@@ -122,10 +123,18 @@ def reveal_person(request: HttpRequest, pk: int) -> HttpResponse:
     context = _person_context(state, found)
     try:
         context["revealed"] = services.person_reveal(
-            person=found, actor=request.user, reason=request.POST.get("reason", "")
+            person=found,
+            actor=request.user,
+            reason=request.POST.get("reason", ""),
+            now=timezone.now(),
         )
     except DomainError as exc:
         context["reveal_error"] = exc.message
+        if exc.code == "reveal.quota":
+            retry_at = timezone.localtime(datetime.fromisoformat(exc.details["retry_at"]))
+            context["reveal_error"] = _(
+                "您一小时内查看完整号码已达 %(limit)s 次上限，本次未显示；请在 %(time)s 之后再试。"
+            ) % {"limit": exc.details["limit"], "time": f"{retry_at:%H:%M}"}
     response = render(request, "console/person.html", context)
     response["Cache-Control"] = "no-store"
     return response

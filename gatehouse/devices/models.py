@@ -38,6 +38,12 @@ class Device(models.Model):
     key_prefix = models.CharField(_("密钥前缀"), max_length=12, blank=True, editable=False)
     key_hash = models.CharField(max_length=64, blank=True, editable=False, db_index=True)
     key_issued_at = models.DateTimeField(_("密钥签发时间"), null=True, blank=True, editable=False)
+    # A plate camera's push address token (``/api/v1/cameras/<token>/plate``): random, issued
+    # with the key, stored like it as a SHA-256 with a short prefix to recognise it.
+    camera_token_prefix = models.CharField(
+        _("推送地址令牌前缀"), max_length=12, blank=True, editable=False
+    )
+    camera_token_hash = models.CharField(max_length=64, blank=True, editable=False, db_index=True)
     revoked_at = models.DateTimeField(_("吊销时间"), null=True, blank=True)
     last_seen_at = models.DateTimeField(_("最近通信"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)

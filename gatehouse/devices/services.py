@@ -18,15 +18,22 @@ from gatehouse import rows
 from gatehouse.audit.services import audited_update
 from gatehouse.devices.models import Device
 from gatehouse.keys import key_digest, new_key
+from gatehouse.throttle import key_throttle
 
 KEY_SCHEME = "gd_"
+# A plate camera's push address token: ``gc_`` and 43 URL-safe characters (a path segment).
+CAMERA_TOKEN_SCHEME = "gc_"
 # ``last_seen_at`` is written at most once in this interval.
 TOUCH_INTERVAL = timedelta(minutes=1)
 
 
 @transaction.atomic
 def device_issue_key(*, device: Device, actor: Any, now: datetime | None = None) -> str:
-    """Give ``device`` a new key (replacing any old one, lifting a revocation); returns it once."""
+    """Give ``device`` a new key (replacing any old one, lifting a revocation); returns it once.
+
+    A camera's push address token is withdrawn with the old key: rotating a device's
+    credentials rotates all of them (the admin action issues a new token with the new key).
+    """
     now = now or timezone.now()
     fresh = new_key(KEY_SCHEME)
     audited_update(
@@ -38,6 +45,27 @@ def device_issue_key(*, device: Device, actor: Any, now: datetime | None = None)
         key_prefix=fresh.prefix,
         key_issued_at=now,
         revoked_at=None,
+        camera_token_hash="",
+        camera_token_prefix="",
+    )
+    return fresh.key
+
+
+@transaction.atomic
+def device_issue_camera_token(*, device: Device, actor: Any, now: datetime | None = None) -> str:
+    """Give ``device`` a new push address token (replacing any old one); returns it once.
+
+    The camera then posts to ``/api/v1/cameras/<token>/plate`` and needs no key in its URL.
+    """
+    now = now or timezone.now()
+    fresh = new_key(CAMERA_TOKEN_SCHEME)
+    audited_update(
+        device,
+        action="device.camera_token_issue",
+        actor=actor,
+        at=now,
+        camera_token_hash=fresh.digest,
+        camera_token_prefix=fresh.prefix,
     )
     return fresh.key
 
@@ -52,21 +80,59 @@ def device_revoke(*, device: Device, actor: Any, now: datetime | None = None) ->
     return device
 
 
-def device_authenticate(key: str | None, *, now: datetime | None = None) -> Device | None:
+def device_authenticate(
+    key: str | None, *, address: str | None = None, now: datetime | None = None
+) -> Device | None:
     """The device holding ``key`` (site, lane and gate loaded), or None.
 
     Only devices with a live key at an active site pass. Looked up by the key's hash; the final
-    comparison is constant-time.
+    comparison is constant-time. A key presented from ``address`` that fails is logged and
+    counted against the address (:mod:`gatehouse.throttle`); without ``address`` (the fast
+    path, which hands a failure to the full stack) nothing is counted.
     """
-    if not key or not key.startswith(KEY_SCHEME) or len(key) > 200:
+    if not key:
         return None
-    digest = key_digest(key)
-    device = _device_by_digest(digest)
-    if device is None or not hmac.compare_digest(device.key_hash, digest):
+    if not key.startswith(KEY_SCHEME) or len(key) > 200:
+        device = None
+    else:
+        digest = key_digest(key)
+        device = _device_by_digest(digest)
+        if device is not None and not hmac.compare_digest(device.key_hash, digest):
+            device = None
+    if device is None:
+        if address is not None:
+            key_throttle.fail(address, kind="device key", presented=key)
         return None
     now = now or timezone.now()
     if device.last_seen_at is None or now - device.last_seen_at >= TOUCH_INTERVAL:
         # Liveness bookkeeping, not a change of state: not audited.
+        Device.objects.filter(pk=device.pk).update(last_seen_at=now)
+        device.last_seen_at = now
+    return device
+
+
+def camera_authenticate(
+    token: str | None, *, address: str | None = None, now: datetime | None = None
+) -> Device | None:
+    """The live device whose push address token is ``token`` (site, lane and gate loaded), or
+    None; a failure from ``address`` is logged and counted as a failed key is."""
+    device = None
+    if token and token.startswith(CAMERA_TOKEN_SCHEME) and len(token) <= 200:
+        digest = key_digest(token)
+        device = (
+            Device.objects.select_related("site", "lane__gate")
+            .filter(camera_token_hash=digest, revoked_at__isnull=True, site__is_active=True)
+            .exclude(key_hash="")
+            .first()
+        )
+        if device is not None and not hmac.compare_digest(device.camera_token_hash, digest):
+            device = None
+    if device is None:
+        if address is not None:
+            key_throttle.fail(address, kind="camera token", presented=token)
+        return None
+    now = now or timezone.now()
+    if device.last_seen_at is None or now - device.last_seen_at >= TOUCH_INTERVAL:
         Device.objects.filter(pk=device.pk).update(last_seen_at=now)
         device.last_seen_at = now
     return device

@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from gatehouse.audit.models import AuditEntry
 from gatehouse.audit.services import audit_record, audited_update, snapshot
 from gatehouse.core.errors import DomainError, InvalidInput
 from gatehouse.core.ids import parse_card_number, parse_id_number, parse_mobile, parse_plate
@@ -389,17 +392,52 @@ class Revealed:
     phone: str
 
 
-@transaction.atomic
+REVEAL_WINDOW = timedelta(hours=1)
+
+
 def person_reveal(
     *, person: Person, actor: Any, reason: str, now: datetime | None = None
 ) -> Revealed:
     """The full ID number and phone of ``person``, for a role that needs them (the caller checks
     the role). Every reveal is audited with who, when and why; the values never enter the trail.
+
+    A user may reveal ``GATEHOUSE_REVEALS_PER_HOUR`` times in any hour, counted from the audit
+    trail (exact across workers and restarts; the user's row is locked while counting, so two
+    reveals at once cannot both take the last one). One more is refused with ``reveal.quota``,
+    nothing is revealed, and the refusal is audited (``person.reveal_refused``).
     """
+    now = now or timezone.now()
     reason = " ".join((reason or "").split())
     if not reason:
         raise InvalidInput("reveal.reason", "请填写查看完整号码的事由", {"field": "reason"})
     if len(reason) > 200:
         raise InvalidInput("reveal.reason_too_long", "事由不能超过200个字", {"field": "reason"})
-    audit_record(action="person.reveal", obj=person, actor=actor, after={"reason": reason}, at=now)
-    return Revealed(unseal(person.id_number_cipher), unseal(person.phone_cipher))
+    limit = int(settings.GATEHOUSE_REVEALS_PER_HOUR)
+    with transaction.atomic():
+        get_user_model().objects.select_for_update().filter(pk=actor.pk).first()
+        recent = list(
+            AuditEntry.objects.filter(
+                action="person.reveal", actor=actor, at__gt=now - REVEAL_WINDOW, at__lte=now
+            )
+            .order_by("at")
+            .values_list("at", flat=True)[:limit]
+        )
+        if len(recent) < limit:
+            audit_record(
+                action="person.reveal", obj=person, actor=actor, after={"reason": reason}, at=now
+            )
+            return Revealed(unseal(person.id_number_cipher), unseal(person.phone_cipher))
+        retry_at = recent[0] + REVEAL_WINDOW
+        audit_record(
+            action="person.reveal_refused",
+            obj=person,
+            actor=actor,
+            after={"reason": reason, "limit": limit},
+            at=now,
+        )
+    local = timezone.localtime(retry_at)
+    raise DomainError(
+        "reveal.quota",
+        f"您一小时内查看完整号码已达 {limit} 次上限，本次未显示；请在 {local:%H:%M} 之后再试。",
+        {"limit": limit, "retry_at": retry_at.isoformat()},
+    )

@@ -1,6 +1,8 @@
 """Device API of vehicle decisions: a plate camera or barrier card reader posts what it read
 and gets allow / refuse / pending back — as generic JSON (``X-Device-Key``) or in the HTTP push
-of Vzenith-style lane cameras (``?key=``; see :mod:`gatehouse.devices.adapters.vzenith`)."""
+of Vzenith-style lane cameras (see :mod:`gatehouse.devices.adapters.vzenith`), which
+authenticate by their push address token (``/cameras/gc_…/plate``), by ``X-Device-Key`` or, for
+cameras that can do neither, by ``?key=``."""
 
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ from typing import Any
 from django.http import HttpRequest, JsonResponse
 from django.utils import timezone
 from ninja import Router, Status
-from ninja.security import APIKeyQuery
+from ninja.security import APIKeyHeader, APIKeyQuery
 
 from gatehouse.access import reads
 from gatehouse.apiauth import DeviceUnauthenticated, device_auth, error_responses
@@ -19,7 +21,8 @@ from gatehouse.core.errors import DomainError
 from gatehouse.devices.adapters import vzenith
 from gatehouse.devices.adapters.base import BarrierAnswer
 from gatehouse.devices.models import Device
-from gatehouse.devices.services import device_authenticate
+from gatehouse.devices.services import camera_authenticate, device_authenticate
+from gatehouse.throttle import client_address, key_throttle
 from gatehouse.vehicles import services
 from gatehouse.vehicles.schemas import VehicleDecisionIn, VehicleDecisionOut
 
@@ -105,30 +108,73 @@ def vehicle_decision_create(request: HttpRequest, payload: VehicleDecisionIn) ->
     return Status(200, answer.body)
 
 
-class CameraKeyAuth(APIKeyQuery):
-    """``?key=gd_…``: lane cameras post to a fixed URL and cannot add headers."""
+class CameraHeaderAuth(APIKeyHeader):
+    """``X-Device-Key: gd_…`` on the push, for cameras that can add a header (preferred over the
+    query key). Without the header the query key is tried."""
 
-    param_name = "key"
-    openapi_description = "设备密钥放在推送地址的查询参数中：…/vzenith?key=gd_…"
+    param_name = "X-Device-Key"
+    openapi_description = "设备密钥放在请求头：X-Device-Key: gd_…（相机支持自定义请求头时优先使用）"
 
-    def authenticate(self, request: HttpRequest, key: str | None) -> Device:
-        device = device_authenticate(key)
+    def authenticate(self, request: HttpRequest, key: str | None) -> Device | None:
+        if not key:
+            return None
+        key_throttle.check(request)
+        device = device_authenticate(key, address=client_address(request))
         if device is None:
             raise DeviceUnauthenticated()
         return device
 
 
+class CameraKeyAuth(APIKeyQuery):
+    """``?key=gd_…``: for lane cameras that post to a fixed URL and can neither add a header nor
+    use a push address token (the key then travels in the URL: proxies may log it)."""
+
+    param_name = "key"
+    openapi_description = "设备密钥放在推送地址的查询参数中：…/vzenith?key=gd_…"
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Device:
+        key_throttle.check(request)
+        device = device_authenticate(key, address=client_address(request))
+        if device is None:
+            raise DeviceUnauthenticated()
+        return device
+
+
+CAMERA_DESCRIPTION = (
+    "相机把识别结果推送到此地址，回复 Response_AlarmInfoPlate：info 为 ok 时开闸，"
+    "content 为显示屏文字。相机须绑定车道。同一识别结果（相机序列号、结果编号和识别时间）"
+    "重推时返回第一次的结果，不重复记录；isoffline=1 的补传按识别时间判定。"
+)
+
+
+@router.post(
+    "/cameras/{token}/plate",
+    auth=None,
+    response={200: dict[str, Any], **error_responses(401, 403, 404, 409, 422)},
+    operation_id="camera_plate_push",
+    url_name="camera_plate_push",
+    summary="车牌相机推送（推送地址含相机令牌，无需密钥）",
+    description=CAMERA_DESCRIPTION
+    + "推送地址在后台为车牌相机签发密钥时一并生成（/api/v1/cameras/gc_…/plate），只显示一次，"
+    "随密钥轮换；地址中不含设备密钥。",
+)
+def camera_plate_push(request: HttpRequest, token: str) -> Any:
+    key_throttle.check(request)
+    device = camera_authenticate(token, address=client_address(request))
+    if device is None:
+        raise DeviceUnauthenticated()
+    request.auth = device  # type: ignore[attr-defined]
+    return camera_vzenith_push(request)
+
+
 @router.post(
     "/cameras/vzenith",
-    auth=CameraKeyAuth(),
+    auth=[CameraHeaderAuth(), CameraKeyAuth()],
     response={200: dict[str, Any], **error_responses(401, 403, 404, 409, 422)},
     operation_id="camera_vzenith_push",
     summary="臻识（Vzenith）等车牌相机的 HTTP 推送（AlarmInfoPlate）",
-    description=(
-        "相机把识别结果推送到此地址，回复 Response_AlarmInfoPlate：info 为 ok 时开闸，"
-        "content 为显示屏文字。相机须绑定车道。同一识别结果（相机序列号、结果编号和识别时间）"
-        "重推时返回第一次的结果，不重复记录；isoffline=1 的补传按识别时间判定。"
-    ),
+    description=CAMERA_DESCRIPTION
+    + "密钥放在 X-Device-Key 请求头，或（相机无法自定义请求头时）放在查询参数 key 中。",
 )
 def camera_vzenith_push(request: HttpRequest) -> Any:
     device: Device = request.auth  # type: ignore[attr-defined]

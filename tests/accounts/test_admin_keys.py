@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from django.http import HttpRequest
 from django.urls import reverse
 
 from gatehouse.accounts.models import ApiToken
@@ -14,7 +15,7 @@ from gatehouse.devices.services import device_authenticate
 
 def test_a_manager_issues_and_revokes_a_device_key(client, manager_a, site_a):
     device = Device.objects.create(site=site_a, name="东门人行闸机1", kind="turnstile")
-    assert client.login(username="manager_a", password="pass-1234")
+    assert client.login(request=HttpRequest(), username="manager_a", password="pass-1234")
     response = client.post(
         reverse("admin:devices_device_changelist"),
         {"action": "issue_key", "_selected_action": [device.pk]},
@@ -34,7 +35,7 @@ def test_a_manager_issues_and_revokes_a_device_key(client, manager_a, site_a):
 
 def test_a_manager_cannot_issue_a_key_for_another_sites_device(client, manager_a, site_b):
     device = Device.objects.create(site=site_b, name="西岭主门闸机", kind="turnstile")
-    assert client.login(username="manager_a", password="pass-1234")
+    assert client.login(request=HttpRequest(), username="manager_a", password="pass-1234")
     response = client.post(
         reverse("admin:devices_device_changelist"),
         {"action": "issue_key", "_selected_action": [device.pk]},
@@ -46,7 +47,7 @@ def test_a_manager_cannot_issue_a_key_for_another_sites_device(client, manager_a
 
 
 def test_a_staff_user_issues_their_own_api_token_once(client, manager_a, desk_a):
-    assert client.login(username="manager_a", password="pass-1234")
+    assert client.login(request=HttpRequest(), username="manager_a", password="pass-1234")
     response = client.post(
         reverse("admin:accounts_apitoken_add"), {"name": "巡检脚本"}, follow=True
     )
@@ -63,7 +64,7 @@ def test_a_staff_user_issues_their_own_api_token_once(client, manager_a, desk_a)
     )
     # Another staff user neither sees nor opens it.
     client.logout()
-    assert client.login(username="desk_a", password="pass-1234")
+    assert client.login(request=HttpRequest(), username="desk_a", password="pass-1234")
     assert (
         "巡检脚本" not in client.get(reverse("admin:accounts_apitoken_changelist")).content.decode()
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.http import HttpRequest
 from django.urls import reverse
 
 from gatehouse.audit.models import AuditEntry
@@ -10,7 +11,7 @@ from gatehouse.people.models import Person
 
 
 def _login(client, user):
-    assert client.login(username=user.username, password="pass-1234")
+    assert client.login(request=HttpRequest(), username=user.username, password="pass-1234")
 
 
 def test_a_guard_has_no_admin_at_all(client, guard_a, resident_a, resident_b):

@@ -14,6 +14,7 @@ PATHS = {
     "/api/v1/gate/decisions": {"post"},
     "/api/v1/vehicle/decisions": {"post"},
     "/api/v1/cameras/vzenith": {"post"},
+    "/api/v1/cameras/{token}/plate": {"post"},
 }
 
 

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from django.core.management import call_command
 from django.db import connection
+from django.http import HttpRequest
 from django.urls import reverse
 
 from gatehouse.people import services
@@ -39,7 +40,7 @@ def test_no_full_id_number_or_phone_anywhere_in_the_database(
         now=NOW,
     )
     services.person_update(person=resident_a, actor=manager_a, phone="13700137000", now=NOW)
-    assert client.login(username="manager_a", password="pass-1234")
+    assert client.login(request=HttpRequest(), username="manager_a", password="pass-1234")
     response = client.post(
         reverse("admin:people_person_add"),
         {
