@@ -60,11 +60,15 @@ def _decide_once(
     card: str,
     at: datetime | None,
     now: datetime,
+    no_plate: bool = False,
+    description: str = "",
 ) -> reads.DeviceAnswer:
     def prepare() -> services.VehicleInput:
         lane = reads.device_lane(device=device, lane_ref=lane_ref)
         reads.check_read_time(at=at, now=now)
-        return services.VehicleInput(lane=lane, plate=plate, card_number=card)
+        return services.VehicleInput(
+            lane=lane, plate=plate, card_number=card, no_plate=no_plate, description=description
+        )
 
     def decide(inp: services.VehicleInput) -> reads.Decided:
         result = services.vehicle_decide(inp, now=now, at=at, device=device, source="device")
@@ -96,6 +100,8 @@ def vehicle_decision_create(request: HttpRequest, payload: VehicleDecisionIn) ->
             card=payload.card,
             at=payload.at,
             now=_clock(),
+            no_plate=payload.no_plate,
+            description=payload.description,
         )
     except DomainError as exc:
         status = _STATUS_OF.get(exc.code)
@@ -148,15 +154,20 @@ def camera_vzenith_push(request: HttpRequest) -> Any:
 def camera_push(*, device: Device, body: Any, now: datetime) -> reads.DeviceAnswer:
     """Decide one camera push once (the camera's result id and frame time are the nonce)."""
     read = vzenith.parse(body)
+    # 无牌车 (V-09): the camera's "_无_", or a result that is not a plate: decided and recorded
+    # as a vehicle without a plate (barrier down, the guard told), never a 422 to the camera.
+    unreadable = not services.readable_plate(read.plate)
     return _decide_once(
         device=device,
         nonce=f"vz-{read.record}"[:64],
         body={"camera": read.camera, "record": read.record, "plate": read.plate},
         lane_ref=None,
-        plate=read.plate,
+        plate="" if unreadable else read.plate,
         card="",
         at=read.at if read.replayed else None,
         now=now,
+        no_plate=unreadable,
+        description="" if services.is_no_plate(read.plate) else f"相机识别结果：{read.plate}"[:60],
     )
 
 
