@@ -28,7 +28,9 @@ class ThresholdField(models.DecimalField):  # type: ignore[type-arg]
         return "ThresholdField"  # not "DecimalField": no backend converter that raises
 
     def db_type(self, connection: Any) -> str | None:
-        return connection.data_types["DecimalField"] % self.db_type_parameters(connection)  # type: ignore[no-any-return]
+        column_type = connection.data_types["DecimalField"]  # as DecimalField's own column
+        data = self.db_type_parameters(connection)
+        return column_type(data) if callable(column_type) else column_type % data  # type: ignore[no-any-return]
 
     def from_db_value(self, value: Any, expression: Any, connection: Any) -> Any:
         if value is None or isinstance(value, Decimal):
