@@ -402,7 +402,9 @@ def vehicle_decide(
     description = inp.description.strip()[:150]
     note = inp.note
     if no_plate:
-        note = f"无牌车：{description or '未能识别车牌'} {note}".strip()
+        description = description or "未能识别车牌"
+        inp = replace(inp, description=description)
+        note = f"无牌车：{description} {note}".strip()
     conf = settings_of(site)
     config = gate_policy_of(lane, when, conf)
     session: ParkingSession | None = None

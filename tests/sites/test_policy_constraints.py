@@ -75,6 +75,4 @@ def test_a_stored_threshold_reads_back_as_a_decimal(rows):
     site = rows[Site]
     Site.objects.filter(pk=site.pk).update(fever_threshold=Decimal("37.5"))
     assert Site.objects.get(pk=site.pk).fever_threshold == Decimal("37.5")
-    assert Site.objects.values_list("fever_threshold", flat=True).get(pk=site.pk) == Decimal(
-        "37.5"
-    )
+    assert Site.objects.values_list("fever_threshold", flat=True).get(pk=site.pk) == Decimal("37.5")
