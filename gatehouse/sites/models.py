@@ -58,7 +58,9 @@ class SiteMode(models.TextChoices):
 class Site(models.Model):
     code = models.SlugField(_("编码"), max_length=40, unique=True)
     name = models.CharField(_("名称"), max_length=100)
-    kind = models.CharField(_("类型"), max_length=20, choices=SiteKind.choices)
+    kind = models.CharField(
+        _("类型"), max_length=20, choices=SiteKind.choices, default=SiteKind.RESIDENTIAL
+    )
     address = models.CharField(_("地址"), max_length=200, blank=True)
     operator = models.CharField(_("管理单位"), max_length=100, blank=True)
     mode = models.CharField(

@@ -76,3 +76,37 @@ def test_a_stored_threshold_reads_back_as_a_decimal(rows):
     Site.objects.filter(pk=site.pk).update(fever_threshold=Decimal("37.5"))
     assert Site.objects.get(pk=site.pk).fever_threshold == Decimal("37.5")
     assert Site.objects.values_list("fever_threshold", flat=True).get(pk=site.pk) == Decimal("37.5")
+
+
+def test_the_migration_brings_existing_rows_into_range_first(rows):
+    """What the constraints' migrations do before adding them, on rows stored earlier."""
+    from importlib import import_module
+
+    from django.apps import apps
+    from django.db import connection
+
+    from tests.access.test_policy_invalid import corrupt
+
+    site, conf = rows[Site], rows[VehicleSettings]
+    corrupt(Site, site.pk, "mode", "fast")
+    corrupt(Site, site.pk, "fever_threshold", Decimal("35.0"))
+    corrupt(Site, site.pk, "visit_minutes", 0)
+    corrupt(Site, site.pk, "request_timeout_minutes", 0)
+    corrupt(VehicleSettings, conf.pk, "taxi_minutes", 0)
+    corrupt(VehicleSettings, conf.pk, "exit_grace_minutes", 5000)
+    editor = type("Editor", (), {"connection": connection})()
+    import_module("gatehouse.sites.migrations.0003_policy_constraints").repair_policy_values(
+        apps, editor
+    )
+    import_module(
+        "gatehouse.vehicles.migrations.0002_no_plate_and_policy_constraints"
+    ).repair_settings(apps, editor)
+    site.refresh_from_db()
+    conf.refresh_from_db()
+    assert (site.mode, site.fever_threshold, site.visit_minutes) == (
+        "tightened",
+        Decimal("36.0"),
+        None,
+    )
+    assert site.request_timeout_minutes == 1
+    assert (conf.taxi_minutes, conf.exit_grace_minutes) == (1, 1440)

@@ -35,6 +35,11 @@ class Migration(migrations.Migration):
             name='fever_threshold',
             field=gatehouse.sites.models.ThresholdField(decimal_places=1, default=Decimal('37.3'), max_digits=3, verbose_name='体温异常阈值（℃）'),
         ),
+        migrations.AlterField(
+            model_name='site',
+            name='kind',
+            field=models.CharField(choices=[('industrial_park', '工业园区'), ('residential', '住宅小区'), ('campus', '校园'), ('company', '企业厂区')], default='residential', max_length=20, verbose_name='类型'),
+        ),
         migrations.RunPython(repair_policy_values, migrations.RunPython.noop),
         migrations.AddConstraint(
             model_name='gate',
