@@ -35,8 +35,6 @@ from gatehouse.core.access import (
     HealthFacts,
     HolderKind,
     InvitationFacts,
-    LaneFacts,
-    LaneKind,
     Outcome,
     PassFacts,
     PassKind,
@@ -104,22 +102,6 @@ def gate_policy_of(lane: Lane) -> GatePolicy | PolicyInvalid:
         work_ends=site.work_ends,
         lane_kind=lane.kind,
         lane_direction=lane.direction,
-        open_when_tightened=lane.gate.open_when_tightened,
-    )
-
-
-def policy_of(site: Site) -> Policy:
-    return Policy(
-        anti_passback=site.anti_passback,
-        fever_threshold=site.fever_threshold,
-        visit_minutes=site.visit_minutes,
-    )
-
-
-def lane_facts(lane: Lane) -> LaneFacts:
-    return LaneFacts(
-        kind=LaneKind(lane.kind),
-        direction=Direction(lane.direction),
         open_when_tightened=lane.gate.open_when_tightened,
     )
 

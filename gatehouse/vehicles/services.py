@@ -140,8 +140,18 @@ def policy_of(
     """The site's vehicle policy; the tariffs in force at ``lane``'s garage (or the site's) at
     ``at``. ``conf``: the site's settings when the caller has them already. Raises
     ``policy.invalid`` (a configuration the core cannot read) for callers that are not a gate."""
+    policy = site_policy(site, lane, at, conf)
+    if isinstance(policy, PolicyInvalid):
+        raise _invalid(policy)
+    return policy
+
+
+def site_policy(
+    site: Site, lane: Lane | None, at: datetime, conf: VehicleSettings | None = None
+) -> core.VehiclePolicy | PolicyInvalid:
+    """The site's vehicle policy as the core reads it from the stored values."""
     conf = conf or settings_of(site)
-    policy = core.vehicle_policy(
+    return core.vehicle_policy(
         site_kind=site.kind,
         passes_required=conf.passes_required,
         delivery_minutes=conf.delivery_minutes,
@@ -149,9 +159,6 @@ def policy_of(
         visitor_leave_by=conf.visitor_leave_by,
         tariff=_posted_tariff(site, lane, at),
     )
-    if isinstance(policy, PolicyInvalid):
-        raise _invalid(policy)
-    return policy
 
 
 def _invalid(invalid: PolicyInvalid) -> DomainError:
@@ -724,8 +731,25 @@ def fee_text(fen: int) -> str:
 def dwell_scan(*, site: Site, now: datetime) -> list[Notice]:
     """Raise a monitoring notice for every open stay past its limit (a taxi not gone, a delivery
     over its hour, a visitor vehicle still in overnight); one notice per stay and alert kind, so
-    running the scan again raises nothing new."""
-    policy = policy_of(site, None, now)
+    running the scan again raises nothing new. A site whose vehicle policy cannot be read gets
+    one open ``policy.invalid`` notice instead (the scan goes on with the other sites)."""
+    policy = site_policy(site, None, now)
+    if isinstance(policy, PolicyInvalid):
+        with transaction.atomic():
+            if Notice.objects.filter(
+                site=site, kind="policy.invalid", object_ref="vehicle_policy"
+            ).exists():
+                return []
+            return [
+                Notice.objects.create(
+                    site=site,
+                    audience=NoticeAudience.MONITORING,
+                    kind="policy.invalid",
+                    message=f"{POLICY_INVALID_MESSAGE}（{policy.describe()}）"[:300],
+                    object_ref="vehicle_policy",
+                    created_at=now,
+                )
+            ]
     open_rows = list(
         ParkingSession.objects.filter(
             site=site, status=SessionStatus.OPEN, entered_at__isnull=False

@@ -167,3 +167,13 @@ def test_the_vehicle_booth_refuses_and_alarms(client, guard_a, site_a, vlanes, v
     event = _assert_denied_and_told([problem], plate=PLATE)
     assert event.guard_id == guard_a.pk
     assert not VehicleVisit.objects.exists()
+
+
+def test_the_dwell_scan_tells_once_and_goes_on(site_a, vlanes, vconf):
+    from gatehouse.vehicles.services import dwell_scan
+
+    corrupt(VehicleSettings, vconf.pk, "taxi_minutes", 0)
+    (notice,) = dwell_scan(site=site_a, now=NOW)
+    assert (notice.kind, notice.audience) == ("policy.invalid", "monitoring")
+    assert "taxi_minutes=0" in notice.message and POLICY_INVALID_MESSAGE in notice.message
+    assert dwell_scan(site=site_a, now=NOW) == []  # not raised again while it is open
