@@ -34,6 +34,9 @@ DESCRIPTION = """\
 * 出场须缴临时停车费时返回 `pending: payment` 和 `fee`（分）；缴费（岗亭收费）后再次识别即放行。
 * 幂等与补传同人员通行接口：同一 `nonce` 重发返回第一次的结果；`at` 为识别时间，停车费按此计算。
 * 车牌号码按 GA 36 校验，格式错误返回 422 `plate.format` 等，不写入任何记录。
+* 无牌车：`no_plate: true`（或 plate 为“无牌”）并在 `description` 中写明车辆特征，按 V-09 拒绝进入，
+  写入通行记录、外来车辆登记并通知监控中心。
+* 场所或车道的通行规则配置无法读取时，返回 200 `refuse` / `policy.invalid`，记录并通知监控中心。
 """
 
 
@@ -134,6 +137,8 @@ class CameraKeyAuth(APIKeyQuery):
         "相机把识别结果推送到此地址，回复 Response_AlarmInfoPlate：info 为 ok 时开闸，"
         "content 为显示屏文字。相机须绑定车道。同一识别结果（相机序列号、结果编号和识别时间）"
         "重推时返回第一次的结果，不重复记录；isoffline=1 的补传按识别时间判定。"
+        "无牌车（license 为 _无_）或无法识别的车牌按无牌车处理：拒绝进入（V-09），道闸不抬杆，"
+        "登记并通知监控中心。"
     ),
 )
 def camera_vzenith_push(request: HttpRequest) -> Any:
