@@ -103,6 +103,12 @@ def test_the_booth_refuses_a_vehicle_without_a_plate_and_registers_it(booth, vla
     assert UNLICENSED in alerts
 
 
+def test_the_booth_page_offers_no_plate_with_a_description(booth):
+    html = booth.get(reverse("vehicles:index")).content.decode()
+    assert 'name="no_plate"' in html and 'name="description"' in html
+    assert "无牌车（或车牌无法识别）" in html
+
+
 def test_the_booth_takes_the_word_wupai_as_no_plate(booth, vlanes):
     # rule V-09
     response = booth.post(
