@@ -77,12 +77,16 @@ def _site_bad(site: Site, lane: Lane) -> list[Any]:
     ]
     if SQLITE:
         # (A boolean column reads as True/False whatever SQLite holds: nothing to corrupt.)
-        cases += [(Site, site.pk, "fever_threshold", "abc", "site.fever_threshold='abc'")]
+        cases += [
+            (Site, site.pk, "fever_threshold", "abc", "site.fever_threshold='abc'"),
+            (Site, site.pk, "work_starts", "abc", "site.work_starts=None"),
+        ]
     else:
         cases += [
             (Site, site.pk, "mode", None, "site.mode=None"),
             (Site, site.pk, "anti_passback", None, "site.anti_passback=None"),
             (Gate, lane.gate_id, "open_when_tightened", None, "gate.open_when_tightened=None"),
+            (Site, site.pk, "work_ends", None, "site.work_ends=None"),
         ]
     return cases
 
