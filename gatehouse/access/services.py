@@ -31,20 +31,21 @@ from gatehouse.core.access import (
     Duty,
     Entrant,
     Facts,
+    GatePolicy,
     HealthFacts,
     HolderKind,
     InvitationFacts,
-    LaneFacts,
-    LaneKind,
-    Mode,
     Outcome,
     PassFacts,
     PassKind,
     Policy,
+    PolicyInvalid,
     Register,
     decide,
     is_staff,
+    refuse_invalid_policy,
 )
+from gatehouse.core.access import gate_policy as core_gate_policy
 from gatehouse.core.errors import DomainError
 from gatehouse.core.masking import mask_name
 from gatehouse.people.models import BlacklistEntry, BlacklistKind, Credential, Person
@@ -87,18 +88,20 @@ class GateResult:
     presence: tuple[int, bool] | None = None
 
 
-def policy_of(site: Site) -> Policy:
-    return Policy(
+def gate_policy_of(lane: Lane) -> GatePolicy | PolicyInvalid:
+    """The gate policy of ``lane`` and its site, read by the core from the stored columns as they
+    are: a row that cannot be read (a constraint bypassed, a broken import) comes back as
+    :class:`PolicyInvalid`, and the gate refuses instead of answering 500."""
+    site = lane.gate.site
+    return core_gate_policy(
+        mode=site.mode,
         anti_passback=site.anti_passback,
         fever_threshold=site.fever_threshold,
         visit_minutes=site.visit_minutes,
-    )
-
-
-def lane_facts(lane: Lane) -> LaneFacts:
-    return LaneFacts(
-        kind=LaneKind(lane.kind),
-        direction=Direction(lane.direction),
+        work_starts=site.work_starts,
+        work_ends=site.work_ends,
+        lane_kind=lane.kind,
+        lane_direction=lane.direction,
         open_when_tightened=lane.gate.open_when_tightened,
     )
 
@@ -173,7 +176,8 @@ def _blacklist_sql() -> str:
     return f"SELECT {blacklist_exists('%s', '%s', '%s')}"
 
 
-def _facts(inp: GateInput, site: Site, policy: Policy, now: datetime) -> Facts:
+def _facts(inp: GateInput, site: Site, config: GatePolicy, now: datetime) -> Facts:
+    policy = config.policy
     person = inp.person
     if person is None and inp.credential is not None:
         person = inp.credential.person
@@ -184,9 +188,9 @@ def _facts(inp: GateInput, site: Site, policy: Policy, now: datetime) -> Facts:
     id_hash = inp.id_number_hash or (getattr(inp.visit, "id_number_hash", "") or "")
     credential = credential_facts(inp.credential) if inp.credential is not None else None
     return Facts(
-        lane=lane_facts(inp.lane),
-        direction=inp.direction or Direction(inp.lane.direction),
-        mode=Mode(site.mode),
+        lane=config.lane,
+        direction=inp.direction or config.lane.direction,
+        mode=config.mode,
         entrant=inp.entrant,
         credential=credential,
         blacklisted=(
@@ -268,16 +272,26 @@ def gate_decide(
     when = at or now
     lane = inp.lane
     site = lane.gate.site
-    policy = policy_of(site)
+    config = gate_policy_of(lane)
     # Part of the caller's transaction when there is one (a device's nonce, a desk's answer):
     # no savepoint, as nothing here is retried on its own.
     with transaction.atomic(savepoint=False):
-        facts = _facts(inp, site, policy, when)
-        decision = decide(facts, policy, when)
+        if isinstance(config, PolicyInvalid):
+            # Deny and tell: nothing is guessed from a row that cannot be read.
+            policy = Policy()
+            decision = refuse_invalid_policy(config)
+            direction = inp.direction or config.direction
+            note = f"{inp.note} 配置问题：{config.describe()}".strip()
+        else:
+            policy = config.policy
+            facts = _facts(inp, site, config, when)
+            decision = decide(facts, policy, when)
+            direction = facts.direction
+            note = inp.note
         if (
             decision.allowed
             and inp.invitation is not None
-            and facts.direction is Direction.IN
+            and direction is Direction.IN
             and not _consume_invitation(inp.invitation)
         ):
             decision = decide(replace_invitation(facts, inp.invitation), policy, when)
@@ -291,7 +305,7 @@ def gate_decide(
             source=source,
             device=device,
             guard=guard if getattr(guard, "is_authenticated", False) else None,
-            direction=facts.direction.value,
+            direction=direction.value,
             entrant=inp.entrant.value,
             credential_kind=inp.presented_kind or (inp.credential.kind if inp.credential else ""),
             credential_masked=inp.presented_masked,
@@ -305,7 +319,7 @@ def gate_decide(
             rule=decision.rule,
             message=decision.message,
             obligations=[_obligation_json(o) for o in decision.obligations],
-            note=inp.note[:200],
+            note=note[:200],
         )
         if defer and visit is None and inp.invitation is None and not decision.obligations:
             moved = _moves(decision, event, inp, person)
@@ -427,8 +441,11 @@ def _apply(
                 site=site,
                 audience=NoticeAudience.MONITORING,
                 kind=decision.reason,
-                message=f"{inp.lane.gate.name}·{inp.lane.name}：{decision.message}"
-                + (f"（{event.subject}）" if event.subject else ""),
+                message=(
+                    f"{inp.lane.gate.name}·{inp.lane.name}：{decision.message}"
+                    + (f"（{event.subject}）" if event.subject else "")
+                    + (f"（{ob.note}）" if ob.note else "")
+                )[:300],
                 event=event,
                 created_at=when,
             )

@@ -234,6 +234,130 @@ class Policy:
     visit_minutes: int | None = None  # a time limit written on visitor rows, if the site sets one
 
 
+#: The fever threshold a site may set (M-02), and the longest time limit a rule may carry.
+FEVER_MIN = Decimal("36.0")
+FEVER_MAX = Decimal("39.0")
+MINUTES_MAX = 24 * 60
+
+
+@dataclass(frozen=True, slots=True)
+class PolicyInvalid:
+    """A site's policy that cannot be read: each problem names the column and what was found
+    there (``site.mode='fast'``). The gate refuses (``policy.invalid``) and tells the monitoring
+    centre instead of guessing a rule (:func:`refuse_invalid_policy`)."""
+
+    problems: tuple[str, ...]
+    direction: Direction = Direction.IN  # the lane's, where it could be read (for the event)
+
+    def describe(self) -> str:
+        return "；".join(self.problems)
+
+
+@dataclass(frozen=True, slots=True)
+class GatePolicy:
+    """A site's gate policy and the lane's configuration, read and checked (:func:`gate_policy`)."""
+
+    mode: Mode
+    policy: Policy
+    lane: LaneFacts
+    work_starts: time
+    work_ends: time
+
+
+class PolicyReader:
+    """Reads the raw column values a policy is built from, noting each one that is unusable
+    (an unknown choice, an empty string, NULL, a number that is not one or is out of range),
+    so a corrupt row is reported whole rather than at its first bad column."""
+
+    def __init__(self) -> None:
+        self.problems: list[str] = []
+
+    def _bad(self, column: str, value: object) -> None:
+        self.problems.append(f"{column}={value!r}"[:80])
+
+    def choice[E: StrEnum](self, column: str, enum: type[E], value: object, default: E) -> E:
+        if isinstance(value, str) and value in enum._value2member_map_:
+            return enum(value)
+        self._bad(column, value)
+        return default
+
+    def flag(self, column: str, value: object) -> bool:
+        if isinstance(value, bool):
+            return value
+        self._bad(column, value)
+        return False
+
+    def minutes(self, column: str, value: object, *, optional: bool = False) -> int | None:
+        if value is None and optional:
+            return None
+        if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= MINUTES_MAX:
+            return value
+        self._bad(column, value)
+        return None
+
+    def decimal(self, column: str, value: object, low: Decimal, high: Decimal) -> Decimal:
+        if isinstance(value, Decimal) and value.is_finite() and low <= value <= high:
+            return value
+        self._bad(column, value)
+        return low
+
+    def clock(self, column: str, value: object, *, optional: bool = False) -> time | None:
+        if value is None and optional:
+            return None
+        if isinstance(value, time) and value.tzinfo is None:
+            return value
+        self._bad(column, value)
+        return None
+
+
+def read_lane(
+    reader: PolicyReader, *, kind: object, direction: object, open_when_tightened: object
+) -> LaneFacts:
+    """A lane's configuration (P-01, P-02, M-01) from its raw columns."""
+    return LaneFacts(
+        kind=reader.choice("lane.kind", LaneKind, kind, LaneKind.NON_MOTOR),
+        direction=reader.choice("lane.direction", Direction, direction, Direction.IN),
+        open_when_tightened=reader.flag("gate.open_when_tightened", open_when_tightened),
+    )
+
+
+def gate_policy(
+    *,
+    mode: object,
+    anti_passback: object,
+    fever_threshold: object,
+    visit_minutes: object,
+    work_starts: object,
+    work_ends: object,
+    lane_kind: object,
+    lane_direction: object,
+    open_when_tightened: object,
+) -> GatePolicy | PolicyInvalid:
+    """The gate policy from a site's and a lane's raw column values, as stored; a
+    :class:`PolicyInvalid` naming every unusable column when any is."""
+    r = PolicyReader()
+    site_mode = r.choice("site.mode", Mode, mode, Mode.NORMAL)
+    policy = Policy(
+        anti_passback=r.flag("site.anti_passback", anti_passback),
+        fever_threshold=r.decimal("site.fever_threshold", fever_threshold, FEVER_MIN, FEVER_MAX),
+        visit_minutes=r.minutes("site.visit_minutes", visit_minutes, optional=True),
+    )
+    starts = r.clock("site.work_starts", work_starts)
+    ends = r.clock("site.work_ends", work_ends)
+    lane = read_lane(
+        r, kind=lane_kind, direction=lane_direction, open_when_tightened=open_when_tightened
+    )
+    if r.problems or starts is None or ends is None:
+        return PolicyInvalid(tuple(r.problems), lane.direction)
+    return GatePolicy(site_mode, policy, lane, starts, ends)
+
+
+def refuse_invalid_policy(invalid: PolicyInvalid) -> Decision:
+    """Deny and tell: a gate whose policy cannot be read refuses everyone and alerts the
+    monitoring centre with what was wrong, so the fault is fixed rather than guessed around."""
+    return _refuse("policy.invalid", Obligation(Duty.NOTIFY_MONITORING, note=invalid.describe()))
+
+
 @dataclass(frozen=True, slots=True)
 class Decision:
     outcome: Outcome
@@ -254,8 +378,13 @@ class Decision:
         return any(o.duty is duty for o in self.obligations)
 
 
+#: A gate whose site or lane configuration cannot be read (SPEC §12: nothing a gate decides is
+#: lost, and a fault is reported, never guessed around).
+POLICY_INVALID_MESSAGE = "本场所通行规则配置有误，已拒绝并通知监控中心"
+
 # reason code -> (SPEC rule id, Chinese sentence for the guard's screen)
 REASONS: dict[str, tuple[str, str]] = {
+    "policy.invalid": ("§12", POLICY_INVALID_MESSAGE),
     "lane.not_for_people": ("P-01", "行人和非机动车只能走非机动车道，请改走人行通道"),
     "lane.one_way": ("P-02", "出入分道：此通道方向不符，请走对应方向的通道"),
     "mode.entrance_closed": ("M-01", "加强管控期间此出入口不开放，请走指定出入口"),

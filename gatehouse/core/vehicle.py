@@ -43,6 +43,7 @@ from datetime import datetime, time, timedelta
 from enum import StrEnum
 
 from gatehouse.core.access import (
+    POLICY_INVALID_MESSAGE,
     CredentialStatus,
     Decision,
     Direction,
@@ -53,9 +54,12 @@ from gatehouse.core.access import (
     Obligation,
     Outcome,
     Pending,
+    PolicyInvalid,
+    PolicyReader,
     Register,
+    read_lane,
 )
-from gatehouse.core.errors import InvalidInput
+from gatehouse.core.errors import DomainError, InvalidInput
 from gatehouse.core.ledger import SHANGHAI, format_fen
 from gatehouse.core.tariff import (
     DELIVERY_FREE_MINUTES,
@@ -296,6 +300,130 @@ class VehiclePolicy:
             )
 
 
+#: The kinds of site the sites app knows, as the vehicle rules tell them apart: a company gate
+#: (T2) admits goods trucks for a department (V-08); a community or campus refuses large vehicles
+#: (V-09).
+SITE_KINDS: dict[str, SiteKind] = {
+    "industrial_park": SiteKind.INDUSTRIAL,
+    "company": SiteKind.INDUSTRIAL,
+    "residential": SiteKind.RESIDENTIAL,
+    "campus": SiteKind.RESIDENTIAL,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class VehicleGatePolicy:
+    """A site's vehicle policy and the lane's configuration, read and checked."""
+
+    mode: Mode
+    lane: LaneFacts
+    policy: VehiclePolicy
+    charging_started: bool
+    exit_grace_minutes: int
+
+
+def _read_vehicle_policy(
+    r: PolicyReader,
+    *,
+    site_kind: object,
+    passes_required: object,
+    delivery_minutes: object,
+    taxi_minutes: object,
+    visitor_leave_by: object,
+    tariff: object,
+) -> VehiclePolicy | None:
+    kind = SITE_KINDS.get(site_kind) if isinstance(site_kind, str) else None
+    if kind is None:
+        r.problems.append(f"site.kind={site_kind!r}"[:80])
+    passes = r.flag("vehicle_settings.passes_required", passes_required)
+    delivery = r.minutes("vehicle_settings.delivery_minutes", delivery_minutes)
+    taxi = r.minutes("vehicle_settings.taxi_minutes", taxi_minutes)
+    leave_by = r.clock("vehicle_settings.visitor_leave_by", visitor_leave_by, optional=True)
+    table = DEFAULT_TABLE
+    if tariff is not None:
+        try:
+            table = TariffTable.from_dict(tariff)
+        except DomainError as exc:  # the tariff core says what is wrong with the posted table
+            r.problems.append(f"tariff_plan.table: {exc.code}"[:80])
+    if r.problems or kind is None or delivery is None or taxi is None:
+        return None
+    return VehiclePolicy(
+        site=kind,
+        passes_required=passes,
+        tariffs=table,
+        delivery_minutes=delivery,
+        taxi_minutes=taxi,
+        visitor_leave_by=leave_by,
+    )
+
+
+def vehicle_policy(
+    *,
+    site_kind: object,
+    passes_required: object,
+    delivery_minutes: object,
+    taxi_minutes: object,
+    visitor_leave_by: object,
+    tariff: object,
+) -> VehiclePolicy | PolicyInvalid:
+    """A site's vehicle policy from its raw stored values (``tariff``: the posted table's JSON,
+    None for the default); :class:`PolicyInvalid` naming every unusable value when any is."""
+    r = PolicyReader()
+    policy = _read_vehicle_policy(
+        r,
+        site_kind=site_kind,
+        passes_required=passes_required,
+        delivery_minutes=delivery_minutes,
+        taxi_minutes=taxi_minutes,
+        visitor_leave_by=visitor_leave_by,
+        tariff=tariff,
+    )
+    return policy if policy is not None else PolicyInvalid(tuple(r.problems))
+
+
+def vehicle_gate_policy(
+    *,
+    mode: object,
+    site_kind: object,
+    lane_kind: object,
+    lane_direction: object,
+    open_when_tightened: object,
+    charging_started: object,
+    passes_required: object,
+    delivery_minutes: object,
+    taxi_minutes: object,
+    exit_grace_minutes: object,
+    visitor_leave_by: object,
+    tariff: object,
+) -> VehicleGatePolicy | PolicyInvalid:
+    """The vehicle gate's policy at one lane from the raw stored values: the site's mode and kind,
+    the lane, the site's vehicle settings and the posted tariff in force. A
+    :class:`PolicyInvalid` naming every unusable value when any is; the barrier then stays
+    down (:func:`gatehouse.core.access.refuse_invalid_policy`)."""
+    r = PolicyReader()
+    site_mode = r.choice("site.mode", Mode, mode, Mode.NORMAL)
+    lane = read_lane(
+        r, kind=lane_kind, direction=lane_direction, open_when_tightened=open_when_tightened
+    )
+    charging = r.flag("vehicle_settings.charging_started", charging_started)
+    grace = exit_grace_minutes
+    if isinstance(grace, bool) or not isinstance(grace, int) or not 0 <= grace <= _MINUTES_MAX:
+        r.problems.append(f"vehicle_settings.exit_grace_minutes={grace!r}"[:80])
+        grace = 0
+    policy = _read_vehicle_policy(
+        r,
+        site_kind=site_kind,
+        passes_required=passes_required,
+        delivery_minutes=delivery_minutes,
+        taxi_minutes=taxi_minutes,
+        visitor_leave_by=visitor_leave_by,
+        tariff=tariff,
+    )
+    if r.problems or policy is None:
+        return PolicyInvalid(tuple(r.problems), lane.direction)
+    return VehicleGatePolicy(site_mode, lane, policy, charging, grace)
+
+
 @dataclass(frozen=True, slots=True)
 class FeeDue(Obligation):
     """``Duty.PAY_AT_EXIT``: ``amount`` fen still to pay for the stay the ``charge`` prices."""
@@ -316,6 +444,7 @@ def fee_due(decision: Decision) -> FeeDue | None:
 
 # reason code -> (SPEC rule id, Chinese sentence for the guard's screen)
 REASONS: dict[str, tuple[str, str]] = {
+    "policy.invalid": ("§12", POLICY_INVALID_MESSAGE),
     "vehicle.emergency": ("V-05", "执行公务/应急车辆：立即放行，已登记并通知监控中心"),
     "vehicle.lane_not_for_vehicles": ("P-01", "机动车不得走非机动车道，请走机动车道或车库出入口"),
     "vehicle.one_way": ("P-02", "出入分道：此车道方向不符，请走对应方向的车道"),
@@ -323,7 +452,10 @@ REASONS: dict[str, tuple[str, str]] = {
     "vehicle.epidemic_entrance_closed": ("M-02", "疫情封闭期间只开放指定出入口，请走指定出入口"),
     "vehicle.hazardous": ("V-09", "装载易燃、易爆、剧毒物品的车辆不得进入，请停在小区外"),
     "vehicle.tanker": ("V-09", "油罐车不得进入，请停在小区外"),
-    "vehicle.unlicensed": ("V-09", "无牌无证车辆不得进入"),
+    "vehicle.unlicensed": (
+        "V-09",
+        "无牌无证车辆不得进入：已登记车辆特征并通知监控中心，请引导车辆停在小区外",
+    ),
     "vehicle.faulty": ("V-09", "明显故障或漏油的车辆不得进入，请停在小区外"),
     "vehicle.refused_kind": ("V-09", "卡车、厢式货车、中型以上客车不得进入，请停在小区外"),
     "vehicle.large_await_approval": ("V-09", "搬家或运送大件物品：须经物业核准后放行"),
@@ -509,7 +641,9 @@ def _condition(facts: VehicleFacts, policy: VehiclePolicy, now: datetime) -> Dec
     if seen.body is Body.TANKER:
         return _turn_away("vehicle.tanker")
     if facts.registration.licensed is False:
-        return _turn_away("vehicle.unlicensed")
+        # The car cannot be traced by its plate: it is written in the register by what it looks
+        # like, and the monitoring centre follows it (S-06).
+        return _refuse("vehicle.unlicensed", _VEHICLE_ROW, _GUIDE_OUTSIDE, _MONITOR)
     if seen.faulty or seen.leaking:
         return _turn_away("vehicle.faulty")
     return None

@@ -4,11 +4,42 @@ checkpoints, posts and key locations. Every record hangs off a site."""
 from __future__ import annotations
 
 from datetime import time
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from gatehouse.core.access import FEVER_MAX, FEVER_MIN, MINUTES_MAX
+
+
+class ThresholdField(models.DecimalField):  # type: ignore[type-arg]
+    """A decimal column read as it is stored, even when it is not a number.
+
+    SQLite keeps whatever text is written into a NUMERIC column, and Django's own converter
+    raises on it, so one broken value would make the whole site unloadable — every gate page and
+    device read would answer 500. Read here, an unusable value reaches the core's policy reader
+    as it is, and the gate refuses with ``policy.invalid`` instead (issue 12 §2). The column is
+    the same ``decimal``/``numeric`` as a DecimalField's; the CHECK constraints keep bad values
+    out in the first place."""
+
+    def get_internal_type(self) -> str:
+        return "ThresholdField"  # not "DecimalField": no backend converter that raises
+
+    def db_type(self, connection: Any) -> str | None:
+        column_type = connection.data_types["DecimalField"]  # as DecimalField's own column
+        data = self.db_type_parameters(connection)
+        return column_type(data) if callable(column_type) else column_type % data  # type: ignore[no-any-return]
+
+    def from_db_value(self, value: Any, expression: Any, connection: Any) -> Any:
+        if value is None or isinstance(value, Decimal):
+            return value  # PostgreSQL's numeric arrives as a Decimal
+        try:
+            exact = Decimal(str(value))
+            return exact.quantize(Decimal(1).scaleb(-self.decimal_places), context=self.context)
+        except (InvalidOperation, ValueError):
+            return value  # not a number: left for the policy reader to report
 
 
 class SiteKind(models.TextChoices):
@@ -27,7 +58,9 @@ class SiteMode(models.TextChoices):
 class Site(models.Model):
     code = models.SlugField(_("编码"), max_length=40, unique=True)
     name = models.CharField(_("名称"), max_length=100)
-    kind = models.CharField(_("类型"), max_length=20, choices=SiteKind.choices)
+    kind = models.CharField(
+        _("类型"), max_length=20, choices=SiteKind.choices, default=SiteKind.RESIDENTIAL
+    )
     address = models.CharField(_("地址"), max_length=200, blank=True)
     operator = models.CharField(_("管理单位"), max_length=100, blank=True)
     mode = models.CharField(
@@ -41,7 +74,7 @@ class Site(models.Model):
         default=False,
         help_text=_("开启后，已在场内的卡不能再次进入，未进入的卡不能出场"),
     )
-    fever_threshold = models.DecimalField(
+    fever_threshold = ThresholdField(
         _("体温异常阈值（℃）"), max_digits=3, decimal_places=1, default=Decimal("37.3")
     )
     request_timeout_minutes = models.PositiveSmallIntegerField(
@@ -63,6 +96,30 @@ class Site(models.Model):
     class Meta:
         verbose_name = _("场所")
         verbose_name_plural = _("场所")
+        # The gate policy's columns (issue 12 §2): a value the rules cannot read is refused by
+        # the database on both backends, not only by the forms.
+        constraints = [
+            models.CheckConstraint(condition=Q(mode__in=SiteMode.values), name="site_mode_valid"),
+            models.CheckConstraint(condition=Q(kind__in=SiteKind.values), name="site_kind_valid"),
+            models.CheckConstraint(
+                condition=Q(fever_threshold__gte=FEVER_MIN, fever_threshold__lte=FEVER_MAX),
+                name="site_fever_threshold_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    request_timeout_minutes__gte=1, request_timeout_minutes__lte=MINUTES_MAX
+                ),
+                name="site_request_timeout_positive",
+            ),
+            models.CheckConstraint(
+                condition=Q(visit_minutes__isnull=True)
+                | Q(visit_minutes__gte=1, visit_minutes__lte=MINUTES_MAX),
+                name="site_visit_minutes_positive",
+            ),
+            models.CheckConstraint(
+                condition=Q(anti_passback__in=[True, False]), name="site_anti_passback_flag"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -105,7 +162,12 @@ class Gate(models.Model):
     class Meta:
         verbose_name = _("出入口")
         verbose_name_plural = _("出入口")
-        constraints = [models.UniqueConstraint(fields=["site", "code"], name="gate_code_per_site")]
+        constraints = [
+            models.UniqueConstraint(fields=["site", "code"], name="gate_code_per_site"),
+            models.CheckConstraint(
+                condition=Q(open_when_tightened__in=[True, False]), name="gate_open_flag"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -166,7 +228,13 @@ class Lane(models.Model):
     class Meta:
         verbose_name = _("车道/通道")
         verbose_name_plural = _("车道/通道")
-        constraints = [models.UniqueConstraint(fields=["gate", "code"], name="lane_code_per_gate")]
+        constraints = [
+            models.UniqueConstraint(fields=["gate", "code"], name="lane_code_per_gate"),
+            models.CheckConstraint(condition=Q(kind__in=LaneKind.values), name="lane_kind_valid"),
+            models.CheckConstraint(
+                condition=Q(direction__in=Direction.values), name="lane_direction_valid"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.gate.name} {self.name}"

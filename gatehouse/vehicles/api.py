@@ -37,6 +37,9 @@ DESCRIPTION = """\
 * 出场须缴临时停车费时返回 `pending: payment` 和 `fee`（分）；缴费（岗亭收费）后再次识别即放行。
 * 幂等与补传同人员通行接口：同一 `nonce` 重发返回第一次的结果；`at` 为识别时间，停车费按此计算。
 * 车牌号码按 GA 36 校验，格式错误返回 422 `plate.format` 等，不写入任何记录。
+* 无牌车：`no_plate: true`（或 plate 为“无牌”）并在 `description` 中写明车辆特征，按 V-09 拒绝进入，
+  写入通行记录、外来车辆登记并通知监控中心。
+* 场所或车道的通行规则配置无法读取时，返回 200 `refuse` / `policy.invalid`，记录并通知监控中心。
 """
 
 
@@ -63,11 +66,15 @@ def _decide_once(
     card: str,
     at: datetime | None,
     now: datetime,
+    no_plate: bool = False,
+    description: str = "",
 ) -> reads.DeviceAnswer:
     def prepare() -> services.VehicleInput:
         lane = reads.device_lane(device=device, lane_ref=lane_ref)
         reads.check_read_time(at=at, now=now)
-        return services.VehicleInput(lane=lane, plate=plate, card_number=card)
+        return services.VehicleInput(
+            lane=lane, plate=plate, card_number=card, no_plate=no_plate, description=description
+        )
 
     def decide(inp: services.VehicleInput) -> reads.Decided:
         result = services.vehicle_decide(inp, now=now, at=at, device=device, source="device")
@@ -99,6 +106,8 @@ def vehicle_decision_create(request: HttpRequest, payload: VehicleDecisionIn) ->
             card=payload.card,
             at=payload.at,
             now=_clock(),
+            no_plate=payload.no_plate,
+            description=payload.description,
         )
     except DomainError as exc:
         status = _STATUS_OF.get(exc.code)
@@ -144,6 +153,8 @@ CAMERA_DESCRIPTION = (
     "相机把识别结果推送到此地址，回复 Response_AlarmInfoPlate：info 为 ok 时开闸，"
     "content 为显示屏文字。相机须绑定车道。同一识别结果（相机序列号、结果编号和识别时间）"
     "重推时返回第一次的结果，不重复记录；isoffline=1 的补传按识别时间判定。"
+    "无牌车（license 为 _无_）或无法识别的车牌按无牌车处理：拒绝进入（V-09），道闸不抬杆，"
+    "登记并通知监控中心。"
 )
 
 
@@ -194,15 +205,20 @@ def camera_vzenith_push(request: HttpRequest) -> Any:
 def camera_push(*, device: Device, body: Any, now: datetime) -> reads.DeviceAnswer:
     """Decide one camera push once (the camera's result id and frame time are the nonce)."""
     read = vzenith.parse(body)
+    # 无牌车 (V-09): the camera's "_无_", or a result that is not a plate: decided and recorded
+    # as a vehicle without a plate (barrier down, the guard told), never a 422 to the camera.
+    unreadable = not services.readable_plate(read.plate)
     return _decide_once(
         device=device,
         nonce=f"vz-{read.record}"[:64],
         body={"camera": read.camera, "record": read.record, "plate": read.plate},
         lane_ref=None,
-        plate=read.plate,
+        plate="" if unreadable else read.plate,
         card="",
         at=read.at if read.replayed else None,
         now=now,
+        no_plate=unreadable,
+        description="" if services.is_no_plate(read.plate) else f"相机识别结果：{read.plate}"[:60],
     )
 
 

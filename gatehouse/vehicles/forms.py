@@ -55,6 +55,10 @@ class VehicleForm(forms.Form):
     lane = forms.IntegerField(widget=forms.HiddenInput)
     plate = forms.CharField(label=_("车牌号"), max_length=20, required=False)
     card = forms.CharField(label=_("停车卡/业主卡"), max_length=40, required=False)
+    no_plate = forms.BooleanField(label=_("无牌车（或车牌无法识别）"), required=False)
+    description = forms.CharField(
+        label=_("车辆特征（颜色、车型、驾驶人）"), max_length=200, required=False
+    )
     kind = forms.ChoiceField(label=_("车辆类别"), choices=KIND_CHOICES, required=False)
     errand = forms.ChoiceField(label=_("事由"), choices=ERRAND_CHOICES, required=False)
     service = forms.ChoiceField(label=_("公务类别"), choices=SERVICE_CHOICES, required=False)
@@ -78,6 +82,13 @@ class VehicleForm(forms.Form):
     destination = forms.CharField(label=_("前往（房号/部门）"), max_length=100, required=False)
     occupants = forms.CharField(label=_("车内人员"), max_length=200, required=False)
     temp_pass = forms.CharField(label=_("临时出入证号"), max_length=20, required=False)
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean() or {}
+        if data.get("no_plate") and not (data.get("description") or "").strip():
+            # rule V-09: a car without a plate is registered by what it looks like
+            self.add_error("description", _("无牌车请填写车辆特征（颜色、车型、驾驶人）"))
+        return data
 
 
 class PayForm(forms.Form):

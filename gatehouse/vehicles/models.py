@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from gatehouse.access.models import VEHICLE_KIND_CHOICES
+from gatehouse.core.access import MINUTES_MAX
 
 
 class VehicleSettings(models.Model):
@@ -47,6 +48,25 @@ class VehicleSettings(models.Model):
     class Meta:
         verbose_name = _("车辆管理设置")
         verbose_name_plural = _("车辆管理设置")
+        # What the vehicle gate's policy is built from (issue 12 §2): values the core can read.
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(delivery_minutes__gte=1, delivery_minutes__lte=MINUTES_MAX),
+                name="vsettings_delivery_minutes_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(taxi_minutes__gte=1, taxi_minutes__lte=MINUTES_MAX),
+                name="vsettings_taxi_minutes_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(exit_grace_minutes__gte=0, exit_grace_minutes__lte=MINUTES_MAX),
+                name="vsettings_exit_grace_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(charging_started__in=[True, False], passes_required__in=[True, False]),
+                name="vsettings_flags",
+            ),
+        ]
 
     def __str__(self) -> str:
         return str(self.site)
@@ -148,6 +168,8 @@ class VehicleVisit(models.Model):
     purpose = models.CharField(_("事由"), max_length=200, blank=True)
     destination = models.CharField(_("前往（房号/部门）"), max_length=100, blank=True)
     occupants = models.CharField(_("车内人员"), max_length=200, blank=True)
+    # 无牌车 (V-09): what the guard saw instead of a plate — colour, make, driver.
+    description = models.CharField(_("车辆特征"), max_length=200, blank=True, default="")
     temp_pass = models.CharField(_("临时出入证号"), max_length=20, blank=True)
     status = models.CharField(
         _("状态"),

@@ -17,6 +17,12 @@ class VehicleDecisionIn(Schema):
             "examples": [
                 {"lane": "garage/in", "plate": "京A12345", "nonce": "c-20261124-0930-0001"},
                 {"lane": "north/in", "card": "0A1B2C3D", "nonce": "c-20261124-0931-0002"},
+                {
+                    "lane": "north/in",
+                    "no_plate": True,
+                    "description": "白色面包车，男性驾驶人",
+                    "nonce": "c-20261124-0932-0003",
+                },
             ]
         }
     )
@@ -31,6 +37,14 @@ class VehicleDecisionIn(Schema):
         "", max_length=20, description="识别到的车牌号码（服务器按 GA 36 校验并规范化）"
     )
     card: str = Field("", max_length=40, description="读到的停车卡或业主卡卡号")
+    no_plate: bool = Field(
+        False,
+        description="无牌车或车牌无法识别（V-09：拒绝进入，登记车辆特征并通知监控中心）；"
+        "plate 为“无牌”或相机的“_无_”时同样按无牌车处理",
+    )
+    description: str = Field(
+        "", max_length=200, description="无牌车的车辆特征：颜色、品牌车型、驾驶人等"
+    )
     at: datetime | None = Field(
         None,
         description="识别发生的时间（断网后补传），须带时区；规则和停车费按此时间计算",

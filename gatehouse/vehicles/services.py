@@ -23,26 +23,27 @@ from gatehouse.access.models import (
     Notice,
     NoticeAudience,
 )
-from gatehouse.access.services import lane_facts
 from gatehouse.audit.services import audit_record
 from gatehouse.core import tariff as core_tariff
 from gatehouse.core import vehicle as core
 from gatehouse.core.access import (
+    POLICY_INVALID_MESSAGE,
     CredentialStatus,
     Decision,
     Direction,
     Duty,
     LaneKind,
-    Mode,
     Outcome,
+    PolicyInvalid,
     Register,
+    refuse_invalid_policy,
 )
-from gatehouse.core.errors import DomainError
+from gatehouse.core.errors import DomainError, InvalidInput
 from gatehouse.core.ids import parse_card_number, parse_plate
 from gatehouse.core.ledger import PaymentMethod, format_fen
 from gatehouse.core.masking import mask_card
 from gatehouse.people.models import Credential, CredentialKind, PersonKind
-from gatehouse.sites.models import Lane, Site, SiteKind
+from gatehouse.sites.models import Lane, Site
 from gatehouse.vehicles.models import (
     ParkingSession,
     SessionAnomaly,
@@ -100,6 +101,10 @@ class VehicleInput:
     exit_slip_ok: bool | None = None
     register: dict[str, str] = field(default_factory=dict)  # driver, phone, purpose, …
     note: str = ""
+    # 无牌车: no plate, or one the camera could not read (V-09); ``description`` is what the
+    # guard sees instead (colour, make, driver).
+    no_plate: bool = False
+    description: str = ""
 
 
 @dataclass(frozen=True)
@@ -120,28 +125,95 @@ def settings_of(site: Site) -> VehicleSettings:
     return found if found is not None else VehicleSettings(site=site)
 
 
+def _posted_tariff(site: Site, lane: Lane | None, at: datetime) -> Any:
+    """The stored table of the tariff in force at ``lane``'s garage (or the site's) at ``at``,
+    as stored; None while nothing has been posted (the core's default applies)."""
+    from gatehouse.parking.selectors import tariff_plan_in_force
+
+    plan = tariff_plan_in_force(site, lane.garage if lane is not None else None, at)
+    return plan.table if plan is not None else None
+
+
 def policy_of(
     site: Site, lane: Lane | None, at: datetime, conf: VehicleSettings | None = None
 ) -> core.VehiclePolicy:
     """The site's vehicle policy; the tariffs in force at ``lane``'s garage (or the site's) at
-    ``at``. ``conf``: the site's settings when the caller has them already."""
-    from gatehouse.parking.selectors import tariff_table
+    ``at``. ``conf``: the site's settings when the caller has them already. Raises
+    ``policy.invalid`` (a configuration the core cannot read) for callers that are not a gate."""
+    policy = site_policy(site, lane, at, conf)
+    if isinstance(policy, PolicyInvalid):
+        raise _invalid(policy)
+    return policy
 
+
+def site_policy(
+    site: Site, lane: Lane | None, at: datetime, conf: VehicleSettings | None = None
+) -> core.VehiclePolicy | PolicyInvalid:
+    """The site's vehicle policy as the core reads it from the stored values."""
     conf = conf or settings_of(site)
-    industrial = site.kind in (SiteKind.INDUSTRIAL_PARK, SiteKind.COMPANY)
-    return core.VehiclePolicy(
-        site=core.SiteKind.INDUSTRIAL if industrial else core.SiteKind.RESIDENTIAL,
+    return core.vehicle_policy(
+        site_kind=site.kind,
         passes_required=conf.passes_required,
-        tariffs=tariff_table(site, lane.garage if lane is not None else None, at),
         delivery_minutes=conf.delivery_minutes,
         taxi_minutes=conf.taxi_minutes,
         visitor_leave_by=conf.visitor_leave_by,
+        tariff=_posted_tariff(site, lane, at),
+    )
+
+
+def _invalid(invalid: PolicyInvalid) -> DomainError:
+    return DomainError(
+        "policy.invalid", POLICY_INVALID_MESSAGE, {"problems": list(invalid.problems)}
+    )
+
+
+def gate_policy_of(
+    lane: Lane, at: datetime, conf: VehicleSettings
+) -> core.VehicleGatePolicy | PolicyInvalid:
+    """The vehicle gate's policy at ``lane``, read by the core from the stored values as they
+    are (the site, the lane, the vehicle settings, the posted tariff); a row it cannot read
+    comes back as :class:`PolicyInvalid` and the barrier stays down."""
+    site = lane.gate.site
+    return core.vehicle_gate_policy(
+        mode=site.mode,
+        site_kind=site.kind,
+        lane_kind=lane.kind,
+        lane_direction=lane.direction,
+        open_when_tightened=lane.gate.open_when_tightened,
+        charging_started=conf.charging_started,
+        passes_required=conf.passes_required,
+        delivery_minutes=conf.delivery_minutes,
+        taxi_minutes=conf.taxi_minutes,
+        exit_grace_minutes=conf.exit_grace_minutes,
+        visitor_leave_by=conf.visitor_leave_by,
+        tariff=_posted_tariff(site, lane, at),
     )
 
 
 def normalise_plate(raw: str) -> str:
     """The plate in its canonical form; ``plate.*`` (422) when it is not a plate."""
     return parse_plate(raw).number
+
+
+#: What stands for "no plate" where a plate is asked for: the guard's 无牌, a camera's ``_无_``.
+NO_PLATE_WORDS = frozenset({"无牌", "无牌车", "_无_", "无"})
+#: How a vehicle without a (readable) plate is shown in the event and the register.
+NO_PLATE = "无牌"
+
+
+def is_no_plate(raw: str) -> bool:
+    return raw.strip() in NO_PLATE_WORDS
+
+
+def readable_plate(raw: str) -> bool:
+    """Whether a camera's result is a plate (not ``_无_``, not a garbled read)."""
+    if is_no_plate(raw):
+        return False
+    try:
+        parse_plate(raw)
+    except InvalidInput:
+        return False
+    return True
 
 
 def open_session(site: Site, plate: str) -> ParkingSession | None:
@@ -184,16 +256,49 @@ def _plate_holder(site: Site, plate: str) -> Any:
     return cred.person if cred is not None else None
 
 
+def _registered_vehicle(site: Site, plate: str) -> tuple[bool, core.VehicleKind | None, Any]:
+    """A vehicle of the site's register (a person's car or an enterprise's fleet car), known by
+    its plate whether or not a plate credential was issued: (known, kind, owner). A person's car
+    is theirs (a resident's, or staff's); a fleet car with nobody attached is a staff vehicle of
+    its enterprise (V-04). A car whose owner or enterprise has left is not known."""
+    from gatehouse.people.models import Vehicle
+
+    car = Vehicle.objects.filter(site=site, plate=plate).select_related("owner", "enterprise")
+    found = car.first()
+    if found is None:
+        return False, None, None
+    owner = found.owner
+    if owner is not None:
+        if not owner.is_active:
+            return False, None, None
+        return True, _kind_of(owner), owner
+    if found.enterprise is not None and found.enterprise.is_active:
+        return True, core.VehicleKind.STAFF, None
+    return False, None, None
+
+
+def _kind_of(person: Any) -> core.VehicleKind:
+    return core.VehicleKind.STAFF if person.kind in STAFF_KINDS else core.VehicleKind.RESIDENT
+
+
 def vehicle_facts(
-    inp: VehicleInput, site: Site, plate: str, at: datetime, conf: VehicleSettings
+    inp: VehicleInput,
+    site: Site,
+    plate: str,
+    at: datetime,
+    config: core.VehicleGatePolicy,
 ) -> tuple[core.VehicleFacts, ParkingSession | None]:
     """The facts of the vehicle at the lane, looked up: its plate, card, pass and open stay."""
     from gatehouse.parking.selectors import active_pass
 
-    lane = inp.lane
-    direction = Direction(lane.direction)
+    direction = config.lane.direction
     card, holder = _card(site, inp.card_number, at) if inp.card_number else (None, None)
     registered_to = _plate_holder(site, plate) if plate else None
+    known, registered_kind, registered_owner = (
+        _registered_vehicle(site, plate)
+        if plate and registered_to is None
+        else (registered_to is not None, None, None)
+    )
     vpass = active_pass(site, plate, at) if plate else None
     kind = inp.kind
     pass_facts = None
@@ -208,13 +313,14 @@ def vehicle_facts(
             valid_until=vpass.valid_until,
         )
         kind = kind or pass_kind
-    person = holder or registered_to
+    person = holder or registered_to or registered_owner
     if kind is None and person is not None:
-        kind = core.VehicleKind.STAFF if person.kind in STAFF_KINDS else core.VehicleKind.RESIDENT
+        kind = _kind_of(person)
+    kind = kind or registered_kind
     session = open_session(site, plate) if plate else None
     if kind is None and session is not None and direction is Direction.OUT:
         kind = core.VehicleKind(session.kind)
-    if kind is None and lane.kind == LaneKind.GARAGE:
+    if kind is None and config.lane.kind is LaneKind.GARAGE and not inp.no_plate:
         # An unknown car at a garage barrier parks as a temporary car, its plate the ticket.
         kind = core.VehicleKind.TEMPORARY
         card = card or core.CardFacts(kind=core.VehicleCard.TEMPORARY_CARD)
@@ -228,19 +334,21 @@ def vehicle_facts(
             plate=plate,
         )
     facts = core.VehicleFacts(
-        lane=lane_facts(lane),
+        lane=config.lane,
         direction=direction,
         kind=kind,
-        mode=Mode(site.mode),
-        charging_started=conf.charging_started,
+        mode=config.mode,
+        charging_started=config.charging_started,
         plate=plate or None,
-        plate_registered=registered_to is not None
-        or (vpass is not None and vpass.kind == "monthly"),
+        plate_registered=known or (vpass is not None and vpass.kind == "monthly"),
         card=card,
         card_forgotten=inp.card_forgotten,
         pass_=pass_facts,
         registration=core.RegistrationFacts(
-            insured=inp.insured, environmental_label=inp.environmental_label
+            # rule V-09: 无牌无证 — a vehicle without a plate is unlicensed
+            licensed=False if inp.no_plate else None,
+            insured=inp.insured,
+            environmental_label=inp.environmental_label,
         ),
         observed=core.Observation(
             body=inp.body,
@@ -290,13 +398,35 @@ def vehicle_decide(
     when = at or now
     lane = inp.lane
     site = lane.gate.site
+    no_plate = inp.no_plate or is_no_plate(inp.plate)
+    if no_plate:
+        inp = replace(inp, no_plate=True, plate="")
     plate = normalise_plate(inp.plate) if inp.plate.strip() else ""
-    if not plate and not inp.card_number:
-        raise DomainError("vehicle.unidentified", "请输入车牌号码或刷卡", {"field": "plate"})
+    if not plate and not inp.card_number and not no_plate:
+        raise DomainError(
+            "vehicle.unidentified", "请输入车牌号码或刷卡；无牌车请选择“无牌车”", {"field": "plate"}
+        )
+    description = inp.description.strip()[:150]
+    note = inp.note
+    if no_plate:
+        description = description or "未能识别车牌"
+        inp = replace(inp, description=description)
+        note = f"无牌车：{description} {note}".strip()
     conf = settings_of(site)
-    policy = policy_of(site, lane, when, conf)
-    facts, session = vehicle_facts(inp, site, plate, when, conf)
-    decision = core.decide_vehicle(facts, policy, _judged_at(session, facts, conf, when))
+    config = gate_policy_of(lane, when, conf)
+    session: ParkingSession | None = None
+    if isinstance(config, PolicyInvalid):
+        # Deny and tell: the barrier stays down, the monitoring centre learns what is wrong.
+        decision = refuse_invalid_policy(config)
+        direction, kind = config.direction, inp.kind or core.VehicleKind.OTHER
+        facts = None
+        note = f"{note} 配置问题：{config.describe()}".strip()
+    else:
+        facts, session = vehicle_facts(inp, site, plate, when, config)
+        judged = _judged_at(session, facts, config.exit_grace_minutes, when)
+        decision = core.decide_vehicle(facts, config.policy, judged)
+        direction, kind = facts.direction, facts.kind
+    shown = NO_PLATE if no_plate else plate
     actor = guard if getattr(guard, "is_authenticated", False) else None
     with transaction.atomic():
         event = AccessEvent(
@@ -307,41 +437,44 @@ def vehicle_decide(
             source=source,
             device=device,
             guard=actor,
-            direction=facts.direction.value,
+            direction=direction.value,
             entrant=VEHICLE_ENTRANT,
-            vehicle_kind=facts.kind.value,
-            plate=plate,
-            credential_kind="card" if inp.card_number else ("plate" if plate else ""),
+            vehicle_kind=kind.value,
+            plate=shown,
+            credential_kind="card" if inp.card_number else ("plate" if shown else ""),
             credential_masked=mask_card(parse_card_number(inp.card_number))
             if inp.card_number
             else "",
-            subject=plate,
+            subject=shown,
             outcome=decision.outcome.value,
             pending=decision.pending.value if decision.pending else "",
             reason=decision.reason,
             rule=decision.rule,
             message=decision.message,
             obligations=[_obligation_json(o) for o in decision.obligations],
-            note=inp.note[:200],
+            note=note[:200],
         )
         rows.insert(event)
-        session = _pair(decision, event, facts, session, site, lane, plate, when)
-        visit = _register(decision, event, inp, facts, site, plate, when, actor)
-        _notify(decision, event, site, lane, plate, inp, when)
-    return VehicleResult(decision, event, plate, session, visit)
+        visit = None
+        if facts is not None:
+            session = _pair(decision, event, facts, session, site, lane, plate, when)
+            visit = _register(decision, event, inp, facts, site, shown, when, actor)
+        label = f"{NO_PLATE}（{description}）" if no_plate and description else shown
+        _notify(decision, event, site, lane, label, inp, when)
+    return VehicleResult(decision, event, shown, session, visit)
 
 
 def _judged_at(
     session: ParkingSession | None,
     facts: core.VehicleFacts,
-    conf: VehicleSettings,
+    grace_minutes: int,
     when: datetime,
 ) -> datetime:
     """The moment a leaving car's fee is judged at: when it paid, if it leaves within the
     site's grace after paying (the usual 缴费后15分钟内出场), else now."""
     if facts.direction is not Direction.OUT or session is None or session.paid_at is None:
         return when
-    grace = timedelta(minutes=conf.exit_grace_minutes)
+    grace = timedelta(minutes=grace_minutes)
     return session.paid_at if session.paid_at <= when <= session.paid_at + grace else when
 
 
@@ -466,6 +599,7 @@ def _register(
         purpose=data.get("purpose", "")[:200],
         destination=data.get("destination", "")[:100],
         occupants=data.get("occupants", "")[:200],
+        description=inp.description.strip()[:200],
         temp_pass=data.get("temp_pass", "")[:20],
         status=status if facts.direction is Direction.IN else VehicleVisitStatus.LEFT,
         outcome_reason=decision.reason,
@@ -500,11 +634,13 @@ def _notify(
             continue
         target = inp.register.get("destination", "")
         extra = f"（{target}）" if ob.duty is Duty.NOTIFY_DEPARTMENT and target else ""
+        if ob.duty is Duty.NOTIFY_MONITORING and ob.note:
+            extra = f"（{ob.note}）"
         Notice.objects.create(
             site=site,
             audience=audience,
             kind=decision.reason,
-            message=f"{where}：{plate} {decision.message}{extra}",
+            message=f"{where}：{plate} {decision.message}{extra}"[:300],
             event=event,
             created_at=when,
         )
@@ -517,13 +653,15 @@ def _notify(
 
 def fee_now(session: ParkingSession, lane: Lane, now: datetime) -> core_tariff.Charge:
     """What the stay costs if the car leaves now (the posted tariff of its class)."""
-    site = lane.gate.site
-    policy = policy_of(site, lane, now)
+    config = gate_policy_of(lane, now, settings_of(lane.gate.site))
+    if isinstance(config, PolicyInvalid):
+        raise _invalid(config)
+    policy = config.policy
     facts = core.SessionFacts(
         entered_at=session.entered_at or now, kind=core.VehicleKind(session.kind)
     )
     probe = core.VehicleFacts(
-        lane=lane_facts(lane),
+        lane=config.lane,
         direction=Direction.OUT,
         kind=core.VehicleKind(session.kind),
         session=facts,
@@ -593,8 +731,25 @@ def fee_text(fen: int) -> str:
 def dwell_scan(*, site: Site, now: datetime) -> list[Notice]:
     """Raise a monitoring notice for every open stay past its limit (a taxi not gone, a delivery
     over its hour, a visitor vehicle still in overnight); one notice per stay and alert kind, so
-    running the scan again raises nothing new."""
-    policy = policy_of(site, None, now)
+    running the scan again raises nothing new. A site whose vehicle policy cannot be read gets
+    one open ``policy.invalid`` notice instead (the scan goes on with the other sites)."""
+    policy = site_policy(site, None, now)
+    if isinstance(policy, PolicyInvalid):
+        with transaction.atomic():
+            if Notice.objects.filter(
+                site=site, kind="policy.invalid", object_ref="vehicle_policy"
+            ).exists():
+                return []
+            return [
+                Notice.objects.create(
+                    site=site,
+                    audience=NoticeAudience.MONITORING,
+                    kind="policy.invalid",
+                    message=f"{POLICY_INVALID_MESSAGE}（{policy.describe()}）"[:300],
+                    object_ref="vehicle_policy",
+                    created_at=now,
+                )
+            ]
     open_rows = list(
         ParkingSession.objects.filter(
             site=site, status=SessionStatus.OPEN, entered_at__isnull=False

@@ -91,6 +91,8 @@ def _input(form: VehicleForm, lane: Lane) -> services.VehicleInput:
         large_items=data["large_items"],
         exit_slip_ok=exit_slip,
         register={k: data[k] for k in ("driver", "company", "purpose", "destination", "occupants")},
+        no_plate=data["no_plate"],
+        description=data["description"],
     )
 
 
@@ -101,7 +103,8 @@ def decide(request: HttpRequest) -> HttpResponse:
     form = VehicleForm(request.POST)
     context["form"] = form
     if not form.is_valid():
-        context["error"] = _("请检查输入")
+        described = form.errors.get("description")
+        context["error"] = described[0] if described else _("请检查输入")
         return _page(request, context, status=422)
     lane = next((ln for ln in context["lanes"] if ln.pk == form.cleaned_data["lane"]), None)
     if lane is None:

@@ -310,7 +310,7 @@ V09 = [
     case("hazardous", F(plate_registered=True, observed=Observation(hazardous_cargo=True)), no("vehicle.hazardous", "V-09", (), GUIDE)),
     case("tanker", F(OT, observed=Observation(Body.TANKER)), no("vehicle.tanker", "V-09", (), GUIDE)),
     case("tanker-industrial", F(D, errand=Errand.GOODS, observed=Observation(Body.TANKER)), no("vehicle.tanker", "V-09", (), GUIDE), INDUSTRIAL),
-    case("unlicensed", F(VI, host_consent=True, registration=RegistrationFacts(licensed=False)), no("vehicle.unlicensed", "V-09", (), GUIDE)),
+    case("unlicensed", F(VI, host_consent=True, registration=RegistrationFacts(licensed=False)), no("vehicle.unlicensed", "V-09", VEH, GUIDE, Duty.NOTIFY_MONITORING)),
     case("faulty", F(plate_registered=True, observed=Observation(faulty=True)), no("vehicle.faulty", "V-09", (), GUIDE)),
     case("leaking", F(D, **DEC, verified=True, observed=Observation(leaking=True)), no("vehicle.faulty", "V-09", (), GUIDE)),
     case("truck", F(plate_registered=True, observed=TRUCK), no("vehicle.refused_kind", "V-09", (), GUIDE)),
@@ -748,13 +748,15 @@ def test_every_reason_is_exercised() -> None:
     covered = {p.values[2].reason for table in TABLES.values() for p in table}
     covered |= {p.values[3] for p in PAIRINGS}
     covered |= {"dwell.taxi", "dwell.delivery", "dwell.visitor_overnight"}  # the dwell tests
+    covered |= {"policy.invalid"}  # tests/core/test_policy.py: a policy that cannot be read
     assert covered == set(REASONS)
 
 
 def test_reason_table_is_well_formed() -> None:
     rules = {f"V-{n:02d}" for n in range(1, 14)} | {"PK-02", "P-01", "P-02", "M-01", "M-02"}
+    rules |= {"§12"}  # policy.invalid: a fault is reported, never guessed around
     for code, (rule, message) in REASONS.items():
-        assert code.split(".")[0] in {"vehicle", "session", "dwell"}
+        assert code.split(".")[0] in {"vehicle", "session", "dwell", "policy"}
         assert rule in rules, code
         assert message and not message.isascii(), code
     # every vehicle rule of SPEC §4 has at least one reason of its own

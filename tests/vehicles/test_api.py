@@ -119,7 +119,6 @@ def test_exit_camera_asks_for_the_fee(site_a, manager_a, vlanes, clock, camera):
             {"AlarmInfoPlate": {"serialno": "x", "result": {"PlateResult": {"plateid": 1}}}},
             "camera.payload",
         ),
-        (push("ABC123", 5, 1795500000), "plate.province"),
     ],
 )
 def test_bad_pushes_are_422_and_write_nothing(camera, body, code):
