@@ -15,7 +15,7 @@ from typing import Any
 
 from django.db import transaction
 
-from gatehouse import rows
+from gatehouse.access import chain
 from gatehouse.access.models import (
     VEHICLE_ENTRANT,
     AccessEvent,
@@ -324,7 +324,7 @@ def vehicle_decide(
             obligations=[_obligation_json(o) for o in decision.obligations],
             note=inp.note[:200],
         )
-        rows.insert(event)
+        chain.insert(event)  # sealed into the site's chain
         session = _pair(decision, event, facts, session, site, lane, plate, when)
         visit = _register(decision, event, inp, facts, site, plate, when, actor)
         _notify(decision, event, site, lane, plate, inp, when)
