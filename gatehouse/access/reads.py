@@ -23,6 +23,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from gatehouse import rows
+from gatehouse.access import chain
 from gatehouse.access.models import DeviceRequest, EventSource
 from gatehouse.access.services import (
     GateInput,
@@ -550,7 +551,6 @@ def _record_text(with_presence: bool) -> str:
     presence (the upsert that keeps a newer passage) and the nonce with its reply, in one
     statement; the reply's ``event_id`` is the new event's key. The nonce is inserted plainly,
     so a taken one fails the whole statement (and the chain's head is not advanced)."""
-    from gatehouse.access import chain
     from gatehouse.access.services import presence_sql
 
     ctes = [chain.head_sql(), f"e AS ({chain.event_sql()} RETURNING id)"]
@@ -574,8 +574,6 @@ def _record_with_nonce(
     """Write an unsaved event, its presence and the nonce in one statement (autocommit: the
     statement is its own transaction), then complete the reply with the event's key. Raises
     :class:`_LostRace` when the nonce is taken."""
-    from gatehouse.access import chain
-
     event, presence = decided.event, decided.presence
     params = chain.head_params(event) + chain.event_params(event)
     if presence is not None:

@@ -355,3 +355,39 @@ def test_two_sites_written_at_once_each_keep_their_chain(
     status, out, err = verify()
     assert status == 0, err
     assert f"checked {2 * per_site} event(s)" in out
+
+
+def test_the_migration_seals_events_stored_before_the_chain(five, site_a):
+    # Events as a database migrated from before access/0005 holds them: no seq, no seal, no head.
+    from importlib import import_module
+
+    from django.apps import apps
+
+    sql("UPDATE access_accessevent SET seq = NULL, chain_hash = ''")
+    EventChainHead.objects.all().delete()
+    assert verify()[0] == 1
+
+    class Editor:  # what the migration's functions use of a schema editor
+        def __init__(self):
+            self.connection = connection
+
+        def execute(self, statement):
+            with connection.cursor() as cursor:
+                if connection.vendor == "postgresql":
+                    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+                cursor.execute(statement)
+
+    migration = import_module("gatehouse.access.migrations.0005_event_chain")
+    migration.seal_existing(apps, Editor())
+    if connection.vendor == "sqlite":  # the triggers, dropped for the rewrite, come back
+        migration.refuse_delete(apps, Editor())
+    status, out, err = verify()
+    assert status == 0, err
+    assert "checked 5 event(s)" in out
+    sealed = list(AccessEvent.objects.order_by("id").values_list("seq", flat=True))
+    assert sealed == [1, 2, 3, 4, 5]
+    assert EventChainHead.objects.get(site=site_a).last_id == five[4].pk
+    with pytest.raises(DatabaseError), transaction.atomic():  # the UPDATE trigger is back
+        AccessEvent.objects.filter(pk=five[0].pk).update(note="x")
+    card_read(five[0].lane, minutes=50)  # and the chain goes on from there
+    assert verify()[0] == 0
