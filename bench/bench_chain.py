@@ -56,7 +56,7 @@ def main() -> None:
     out = io.StringIO()
     stdout, sys.stdout = sys.stdout, out
     try:
-        exec(SEED, {})  # noqa: S102 (the benchmark's own seed script)
+        exec(SEED, {})  # the benchmark's own seed script
     finally:
         sys.stdout = stdout
     seeded = json.loads(out.getvalue().split("SEED", 1)[1])
