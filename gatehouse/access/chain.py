@@ -27,6 +27,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from gatehouse import rows
@@ -199,7 +200,7 @@ class Break:
     """The first place a site's chain does not hold."""
 
     site_id: int
-    kind: str  # edited | deleted | inserted | reordered | truncated
+    kind: str  # edited | deleted | inserted | reordered
     event_id: int | None
     seq: int | None
     detail: str
@@ -217,8 +218,6 @@ class Checked:
 
 
 def _rows(site_id: int) -> Iterator[tuple[Any, ...]]:
-    from django.db.models import F
-
     return (
         AccessEvent.objects.filter(site_id=site_id)
         .order_by(F("seq").asc(nulls_last=True), "id")
@@ -261,7 +260,6 @@ def verify(site_id: int) -> Checked:
             after = next(stream, None)
             nxt = dict(zip(names, after, strict=True)) if after is not None else None
             if nxt is not None and _belongs_here(raw, nxt, seq, previous):
-                values["id"] = event_id
                 if _belongs_here(raw, values, seq + 1, nxt["chain_hash"]):
                     detail = f"it and the next event (id {nxt['id']}) have changed places"
                     return broken("reordered", detail)
