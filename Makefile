@@ -30,6 +30,7 @@ install: $(VENV)/.runtime
 install-dev: $(VENV)/.dev
 
 env: .env
+	@$(PY) scripts/make-env.py .env  # adds a key a later version requires to an existing .env
 .env: $(VENV)/.created
 	@$(PY) scripts/make-env.py .env
 

@@ -365,6 +365,12 @@ def main() -> None:
         server.wait(timeout=30)
     try:
         written = json.loads(run([PY, "manage.py", "shell", "-c", COUNT], env).split("COUNT", 1)[1])
+        # The events' hash chain holds after the load (issue 12 §3).
+        verified = subprocess.run(
+            [PY, "manage.py", "verify_events"], cwd=ROOT, env=env, capture_output=True, text=True
+        )
+        chain = (verified.stdout.strip().splitlines() or ["?"])[-1]
+        chain += "" if verified.returncode == 0 else f" — BROKEN: {verified.stderr.strip()}"
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
@@ -382,6 +388,7 @@ def main() -> None:
     for failure in result.get("failures", [])[:5]:
         print("  ", failure)
     print("written (warm-up included):", json.dumps(written, ensure_ascii=False))
+    print("verify_events:", chain)
 
 
 COUNT = r"""

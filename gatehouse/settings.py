@@ -49,6 +49,9 @@ SECRET_KEY = _require("GATEHOUSE_SECRET_KEY")
 GATEHOUSE_DATA_KEYS = [k.strip() for k in _require("GATEHOUSE_DATA_KEYS").split(",") if k.strip()]
 # Key of the keyed hash (HMAC-SHA256) used for exact look-ups of protected values.
 GATEHOUSE_LOOKUP_KEY = _require("GATEHOUSE_LOOKUP_KEY")
+# Key of the access events' hash chain (HMAC-SHA256, `manage.py verify_events`): keep it, events
+# sealed under a lost or changed key can no longer be verified.
+GATEHOUSE_EVENT_KEY = _require("GATEHOUSE_EVENT_KEY")
 
 DEBUG = _flag("GATEHOUSE_DEBUG")
 ALLOWED_HOSTS = os.environ.get("GATEHOUSE_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(

@@ -63,8 +63,9 @@ class EventSource(models.TextChoices):
 
 
 class AccessEvent(models.Model):
-    """One gate decision, allowed, refused or pending. Append-only: a database trigger refuses
-    updates (see the migration), the admin is read-only, and nothing deletes events."""
+    """One gate decision, allowed, refused or pending. Append-only: database triggers refuse
+    updates and deletes (see the migrations), the admin is read-only. Each event is sealed into
+    its site's hash chain (``seq``, ``chain_hash``; :mod:`gatehouse.access.chain`)."""
 
     site = models.ForeignKey(
         "sites.Site", on_delete=models.PROTECT, related_name="+", verbose_name=_("场所")
@@ -133,10 +134,15 @@ class AccessEvent(models.Model):
     message = models.CharField(_("提示"), max_length=200)
     obligations = models.JSONField(_("后续事项"), default=list, blank=True)
     note = models.CharField(_("备注"), max_length=200, blank=True)
+    # The site's hash chain (gatehouse.core.chain): the event's number in its site's chain and
+    # its seal; written with the event, never by a form.
+    seq = models.PositiveBigIntegerField(_("链序号"), null=True, blank=True, editable=False)
+    chain_hash = models.CharField(_("链校验值"), max_length=64, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("通行记录")
         verbose_name_plural = _("通行记录")
+        constraints = [models.UniqueConstraint(fields=["site", "seq"], name="event_site_seq")]
         indexes = [
             models.Index(fields=["site", "-at"], name="event_site_at_idx"),
             models.Index(fields=["person", "-at"], name="event_person_at_idx"),
@@ -149,6 +155,30 @@ class AccessEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.get_outcome_display()} {self.reason}"
+
+
+class EventChainHead(models.Model):
+    """The head of a site's event chain: its last number, the last event's key and seal. The
+    row is locked while an event of the site is written, so a site's events are numbered one
+    after another while other sites' events are written at the same time."""
+
+    site = models.OneToOneField(
+        "sites.Site",
+        on_delete=models.PROTECT,
+        primary_key=True,
+        related_name="+",
+        verbose_name=_("场所"),
+    )
+    seq = models.PositiveBigIntegerField(_("链序号"))
+    last_id = models.BigIntegerField()
+    hash = models.CharField(_("链校验值"), max_length=64)
+
+    class Meta:
+        verbose_name = _("通行记录链")
+        verbose_name_plural = _("通行记录链")
+
+    def __str__(self) -> str:
+        return f"{self.site_id}#{self.seq}"
 
 
 class DeviceRequest(models.Model):

@@ -23,6 +23,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from gatehouse import rows
+from gatehouse.access import chain
 from gatehouse.access.models import DeviceRequest, EventSource
 from gatehouse.access.services import (
     GateInput,
@@ -546,20 +547,20 @@ def _record_sql(with_presence: bool) -> str:
 
 
 def _record_text(with_presence: bool) -> str:
-    """PostgreSQL: the event, the presence (the upsert that keeps a newer passage) and the nonce
-    with its reply, in one statement; the reply's ``event_id`` is the new event's key. The
-    nonce is inserted plainly, so a taken one fails the whole statement."""
-    from gatehouse.access.models import AccessEvent
+    """PostgreSQL: the event sealed into its site's chain (the chain's head advanced), the
+    presence (the upsert that keeps a newer passage) and the nonce with its reply, in one
+    statement; the reply's ``event_id`` is the new event's key. The nonce is inserted plainly,
+    so a taken one fails the whole statement (and the chain's head is not advanced)."""
     from gatehouse.access.services import presence_sql
 
-    ctes = [f"e AS ({rows.insert_text(AccessEvent, connection.vendor)} RETURNING id)"]
+    ctes = [chain.head_sql(), f"e AS ({chain.event_sql()} RETURNING id)"]
     if with_presence:
         ctes.append(f"p AS ({presence_sql()})")
     return (
         f"WITH {', '.join(ctes)} "  # noqa: S608 (names from model metadata, values bound)
         f"INSERT INTO {rows.table(DeviceRequest)} ({_claim_columns()}) "
         "VALUES (%s, %s, %s, %s, jsonb_set(%s, '{event_id}', to_jsonb((SELECT id FROM e))), "
-        "(SELECT id FROM e), %s) RETURNING event_id"
+        "(SELECT id FROM e), %s) RETURNING event_id, (SELECT seq FROM h), (SELECT hash FROM h)"
     )
 
 
@@ -574,7 +575,7 @@ def _record_with_nonce(
     statement is its own transaction), then complete the reply with the event's key. Raises
     :class:`_LostRace` when the nonce is taken."""
     event, presence = decided.event, decided.presence
-    params = rows.insert_values(event)
+    params = chain.head_params(event) + chain.event_params(event)
     if presence is not None:
         params += [presence[0], presence[1], connection.ops.adapt_datetimefield_value(event.at)]
     params += _reply_params(device, nonce, digest, decided.response, None, now)
@@ -583,7 +584,7 @@ def _record_with_nonce(
     try:
         with guard, connection.cursor() as cursor:
             cursor.execute(_record_sql(presence is not None), params)
-            event_id = cursor.fetchone()[0]
+            event_id, event.seq, event.chain_hash = cursor.fetchone()
     except IntegrityError as exc:
         diag = getattr(exc.__cause__, "diag", None)
         if getattr(diag, "constraint_name", None) == "device_nonce_once":  # the nonce is taken

@@ -15,7 +15,7 @@ from typing import Any
 
 from django.db import transaction
 
-from gatehouse import rows
+from gatehouse.access import chain
 from gatehouse.access.models import (
     VEHICLE_ENTRANT,
     AccessEvent,
@@ -454,7 +454,7 @@ def vehicle_decide(
             obligations=[_obligation_json(o) for o in decision.obligations],
             note=note[:200],
         )
-        rows.insert(event)
+        chain.insert(event)  # sealed into the site's chain
         visit = None
         if facts is not None:
             session = _pair(decision, event, facts, session, site, lane, plate, when)
