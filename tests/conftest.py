@@ -58,6 +58,15 @@ def now() -> datetime:
     return NOW
 
 
+@pytest.fixture
+def frozen_now(monkeypatch):
+    """The clock stopped at ``NOW``, the device APIs' own clocks included."""
+    monkeypatch.setattr("gatehouse.access.api._clock", lambda: NOW)
+    monkeypatch.setattr("gatehouse.vehicles.api._clock", lambda: NOW)
+    with time_machine.travel(NOW, tick=False):
+        yield NOW
+
+
 def _user(username: str, *, site=None, role: str | None = None, staff: bool = False):
     from django.contrib.auth import get_user_model
 

@@ -99,16 +99,7 @@ def device_authenticate(
         device = _device_by_digest(digest)
         if device is not None and not hmac.compare_digest(device.key_hash, digest):
             device = None
-    if device is None:
-        if address is not None:
-            key_throttle.fail(address, kind="device key", presented=key)
-        return None
-    now = now or timezone.now()
-    if device.last_seen_at is None or now - device.last_seen_at >= TOUCH_INTERVAL:
-        # Liveness bookkeeping, not a change of state: not audited.
-        Device.objects.filter(pk=device.pk).update(last_seen_at=now)
-        device.last_seen_at = now
-    return device
+    return _seen(device, address=address, kind="device key", presented=key, now=now)
 
 
 def camera_authenticate(
@@ -127,12 +118,27 @@ def camera_authenticate(
         )
         if device is not None and not hmac.compare_digest(device.camera_token_hash, digest):
             device = None
+    return _seen(device, address=address, kind="camera token", presented=token, now=now)
+
+
+def _seen(
+    device: Device | None,
+    *,
+    address: str | None,
+    kind: str,
+    presented: str | None,
+    now: datetime | None,
+) -> Device | None:
+    """An authentication's end: a failure from ``address`` is logged and counted (the fast path
+    passes no address: it hands failures to the full stack, which counts them once); a device
+    that authenticated is marked as seen, at most once per :data:`TOUCH_INTERVAL`."""
     if device is None:
         if address is not None:
-            key_throttle.fail(address, kind="camera token", presented=token)
+            key_throttle.fail(address, kind=kind, presented=presented)
         return None
     now = now or timezone.now()
     if device.last_seen_at is None or now - device.last_seen_at >= TOUCH_INTERVAL:
+        # Liveness bookkeeping, not a change of state: not audited.
         Device.objects.filter(pk=device.pk).update(last_seen_at=now)
         device.last_seen_at = now
     return device

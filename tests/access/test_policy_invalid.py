@@ -13,7 +13,6 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-import time_machine
 from django.db import connection
 from django.db.models import CheckConstraint, Model
 from django.urls import reverse
@@ -23,20 +22,12 @@ from gatehouse.core.access import POLICY_INVALID_MESSAGE
 from gatehouse.sites.models import Gate, Lane, Site
 from tests.access.test_device_api import make_device, read
 from tests.api.conftest import ApiClient, FastPathClient
-from tests.conftest import CARD_ZHANG, NOW
+from tests.conftest import CARD_ZHANG
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]
 HX = {"HTTP_HX_REQUEST": "true"}
 SQLITE = connection.vendor == "sqlite"
 PLATE = "京A12345"
-
-
-@pytest.fixture(autouse=True)
-def _clock(monkeypatch):
-    monkeypatch.setattr("gatehouse.access.api._clock", lambda: NOW)
-    monkeypatch.setattr("gatehouse.vehicles.api._clock", lambda: NOW)
-    with time_machine.travel(NOW, tick=False):
-        yield
 
 
 def corrupt(model: type[Model], pk: int, column: str, value: Any) -> None:

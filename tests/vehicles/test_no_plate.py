@@ -12,7 +12,6 @@
 from __future__ import annotations
 
 import pytest
-import time_machine
 from django.test import Client
 from django.urls import reverse
 
@@ -24,16 +23,9 @@ from gatehouse.vehicles.models import ParkingSession, VehicleVisit
 from tests.api.conftest import ApiClient
 from tests.conftest import NOW
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]
 HX = {"HTTP_HX_REQUEST": "true"}
 UNLICENSED = "无牌无证车辆不得进入：已登记车辆特征并通知监控中心，请引导车辆停在小区外"
-
-
-@pytest.fixture(autouse=True)
-def _clock(monkeypatch):
-    monkeypatch.setattr("gatehouse.vehicles.api._clock", lambda: NOW)
-    with time_machine.travel(NOW, tick=False):
-        yield
 
 
 @pytest.fixture

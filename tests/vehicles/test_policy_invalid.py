@@ -6,7 +6,6 @@ event and raise a monitoring notice. The rows are corrupted as in
 from __future__ import annotations
 
 import pytest
-import time_machine
 from django.test import Client
 from django.urls import reverse
 
@@ -20,16 +19,9 @@ from tests.access.test_policy_invalid import SQLITE, _assert_denied_and_told, co
 from tests.api.conftest import ApiClient, FastPathClient
 from tests.conftest import NOW
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]
 HX = {"HTTP_HX_REQUEST": "true"}
 PLATE = "京A12345"
-
-
-@pytest.fixture(autouse=True)
-def _clock(monkeypatch):
-    monkeypatch.setattr("gatehouse.vehicles.api._clock", lambda: NOW)
-    with time_machine.travel(NOW, tick=False):
-        yield
 
 
 # -- vehicles: the device API, the booth and the plate camera ------------------------------------
