@@ -29,6 +29,7 @@ def _env(tmp_path, **extra: str) -> dict[str, str]:
         GATEHOUSE_SECRET_KEY=secrets.token_urlsafe(50),
         GATEHOUSE_DATA_KEYS=Fernet.generate_key().decode(),
         GATEHOUSE_LOOKUP_KEY=secrets.token_urlsafe(32),
+        GATEHOUSE_EVENT_KEY=secrets.token_urlsafe(32),
         GATEHOUSE_ALLOWED_HOSTS="gate.example.com",
         DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
         DJANGO_SETTINGS_MODULE="gatehouse.settings",
