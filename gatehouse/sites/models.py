@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db import models
 from django.db.models import Q
+from django.utils.dateparse import parse_time
 from django.utils.translation import gettext_lazy as _
 
 from gatehouse.core.access import FEVER_MAX, FEVER_MIN, MINUTES_MAX
@@ -42,6 +43,42 @@ class ThresholdField(models.DecimalField):  # type: ignore[type-arg]
             return value  # not a number: left for the policy reader to report
 
 
+#: The declared type of a :class:`StoredTimeField` column on SQLite (see ``db_type``).
+SQLITE_TIME_TYPE = "time_of_day"
+
+
+class StoredTimeField(models.TimeField):  # type: ignore[type-arg]
+    """A time-of-day column read as it is stored, even when it is not a time.
+
+    SQLite keeps whatever text is written into a TIME column; Django's own converter raises on
+    a well-shaped but impossible time (``'25:99'``) — the whole row then cannot be loaded and the
+    gate answers 500 — and reads other text (``'abc'``) as NULL, which an optional column takes
+    for "no time set". Read here, a value that is not a time reaches the core's policy reader
+    as it is, and the gate refuses with ``policy.invalid`` (issue 12 §2). On PostgreSQL the
+    column is the same ``time`` as a TimeField's (which refuses such text at the write); on
+    SQLite it is declared :data:`SQLITE_TIME_TYPE`, same affinity, same stored text."""
+
+    def get_internal_type(self) -> str:
+        return "StoredTimeField"  # not "TimeField": no backend converter that raises or guesses
+
+    def db_type(self, connection: Any) -> str | None:
+        if connection.vendor == "sqlite":
+            # Python's sqlite3 module parses every column declared ``time`` itself (Django
+            # registers that converter), before any field sees the value. Another name with
+            # the same NUMERIC affinity keeps the storage exactly as it was, unparsed.
+            return SQLITE_TIME_TYPE
+        return connection.data_types["TimeField"] % self.db_type_parameters(connection)  # type: ignore[no-any-return]
+
+    def from_db_value(self, value: Any, expression: Any, connection: Any) -> Any:
+        if value is None or isinstance(value, time):
+            return value  # PostgreSQL's time arrives as a datetime.time
+        try:
+            parsed = parse_time(value) if isinstance(value, str) else None
+        except ValueError:  # shaped like a time but not one: '25:99'
+            parsed = None
+        return parsed if parsed is not None else value  # not a time: left for the policy reader
+
+
 class SiteKind(models.TextChoices):
     INDUSTRIAL_PARK = "industrial_park", _("工业园区")
     RESIDENTIAL = "residential", _("住宅小区")
@@ -66,8 +103,8 @@ class Site(models.Model):
     mode = models.CharField(
         _("管理模式"), max_length=20, choices=SiteMode.choices, default=SiteMode.NORMAL
     )
-    service_desk_opens = models.TimeField(_("服务中心上班时间"), default=time(8, 0))
-    service_desk_closes = models.TimeField(_("服务中心下班时间"), default=time(18, 0))
+    service_desk_opens = StoredTimeField(_("服务中心上班时间"), default=time(8, 0))
+    service_desk_closes = StoredTimeField(_("服务中心下班时间"), default=time(18, 0))
     # Gate policy: numbers the rules leave open are configuration (SPEC: never literals in code).
     anti_passback = models.BooleanField(
         _("防潜回"),
@@ -82,14 +119,14 @@ class Site(models.Model):
         default=10,
         help_text=_("前台或被访人在此时间内未答复的请求，自动按拒绝处理并记录"),
     )
-    visitor_closing_time = models.TimeField(
+    visitor_closing_time = StoredTimeField(
         _("访客离场时间"), default=time(22, 0), help_text=_("此时仍未登记离开的来客将被提醒")
     )
     visit_minutes = models.PositiveSmallIntegerField(
         _("来访限时（分钟）"), null=True, blank=True, help_text=_("留空表示不限时")
     )
-    work_starts = models.TimeField(_("上班时间"), default=time(8, 30))
-    work_ends = models.TimeField(_("下班时间"), default=time(17, 30))
+    work_starts = StoredTimeField(_("上班时间"), default=time(8, 30))
+    work_ends = StoredTimeField(_("下班时间"), default=time(17, 30))
     is_active = models.BooleanField(_("启用"), default=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 

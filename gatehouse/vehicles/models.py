@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gatehouse.access.models import VEHICLE_KIND_CHOICES
 from gatehouse.core.access import MINUTES_MAX
+from gatehouse.sites.models import StoredTimeField
 
 
 class VehicleSettings(models.Model):
@@ -41,7 +42,7 @@ class VehicleSettings(models.Model):
         default=15,
         help_text=_("缴费后在此时间内出场不再加收（缴费后15分钟内离场）。"),
     )
-    visitor_leave_by = models.TimeField(
+    visitor_leave_by = StoredTimeField(
         _("访客车辆离场时间"), null=True, blank=True, default=time(22, 0)
     )
 

@@ -70,7 +70,7 @@ def _site_bad(site: Site, lane: Lane) -> list[Any]:
         # (A boolean column reads as True/False whatever SQLite holds: nothing to corrupt.)
         cases += [
             (Site, site.pk, "fever_threshold", "abc", "site.fever_threshold='abc'"),
-            (Site, site.pk, "work_starts", "abc", "site.work_starts=None"),
+            (Site, site.pk, "work_starts", "abc", "site.work_starts='abc'"),
         ]
     else:
         cases += [

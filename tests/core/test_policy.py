@@ -5,7 +5,7 @@ a :class:`PolicyInvalid` out."""
 
 from __future__ import annotations
 
-from datetime import time
+from datetime import UTC, datetime, time
 from decimal import Decimal
 from typing import Any
 
@@ -87,6 +87,21 @@ def test_good_values_make_the_policy() -> None:
         ("visit_minutes", True, "site.visit_minutes=True"),
         ("work_starts", None, "site.work_starts=None"),
         ("work_ends", "17:30", "site.work_ends='17:30'"),
+        # A TIME column as SQLite may hold it, read as stored (StoredTimeField): not a time.
+        ("work_starts", "25:99", "site.work_starts='25:99'"),
+        ("work_starts", "abc", "site.work_starts='abc'"),
+        ("work_starts", "", "site.work_starts=''"),
+        ("work_ends", 830, "site.work_ends=830"),
+        (
+            "work_ends",
+            datetime(2026, 1, 1, 17, 30),
+            "site.work_ends=datetime.datetime(2026, 1, 1, 17, 30)",
+        ),
+        (
+            "work_ends",
+            time(17, 30, tzinfo=UTC),
+            "site.work_ends=datetime.time(17, 30, tzinfo=datetime.timezone.utc)"[:80],
+        ),
         ("lane_kind", "", "lane.kind=''"),
         ("lane_kind", None, "lane.kind=None"),
         ("lane_kind", "tunnel", "lane.kind='tunnel'"),
@@ -152,6 +167,11 @@ def test_good_vehicle_values_make_the_policy() -> None:
         ("taxi_minutes", "ten", "vehicle_settings.taxi_minutes='ten'"),
         ("exit_grace_minutes", -1, "vehicle_settings.exit_grace_minutes=-1"),
         ("visitor_leave_by", "22:00", "vehicle_settings.visitor_leave_by='22:00'"),
+        # Optional, but text that is not a time is refused, never taken for "no time set".
+        ("visitor_leave_by", "abc", "vehicle_settings.visitor_leave_by='abc'"),
+        ("visitor_leave_by", "25:99", "vehicle_settings.visitor_leave_by='25:99'"),
+        ("visitor_leave_by", "", "vehicle_settings.visitor_leave_by=''"),
+        ("visitor_leave_by", 0, "vehicle_settings.visitor_leave_by=0"),
         ("tariff", {"default": {"price": -1}}, "tariff_plan.table: tariff.price"),
         ("tariff", "garbage", "tariff_plan.table: tariff.not_a_mapping"),
     ],

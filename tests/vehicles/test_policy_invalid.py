@@ -9,6 +9,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from gatehouse.access.models import Notice
 from gatehouse.core.access import POLICY_INVALID_MESSAGE
 from gatehouse.devices.models import Device
 from gatehouse.devices.services import device_issue_key
@@ -169,3 +170,70 @@ def test_the_dwell_scan_tells_once_and_goes_on(site_a, vlanes, vconf):
     assert (notice.kind, notice.audience) == ("policy.invalid", "monitoring")
     assert "taxi_minutes=0" in notice.message and POLICY_INVALID_MESSAGE in notice.message
     assert dwell_scan(site=site_a, now=NOW) == []  # not raised again while it is open
+
+
+# -- a leave-by time that is not one (SQLite keeps any text in a TIME column) --------------------
+
+
+@pytest.mark.skipif(not SQLITE, reason="only SQLite keeps text in a TIME column")
+@pytest.mark.parametrize("value", ["25:99", "abc"])
+def test_a_broken_leave_by_time_refuses_the_vehicle(value, site_a, manager_a, vlanes, vconf):
+    # rule V-11: the leave-by time is policy; text that is not a time is refused, never taken
+    # for "no leave-by time" (was: 'abc' read as NULL, '25:99' a 500 at every vehicle gate).
+    corrupt(VehicleSettings, vconf.pk, "visitor_leave_by", value)
+    problem = f"vehicle_settings.visitor_leave_by={value!r}"
+    device = Device.objects.create(site=site_a, name="车库读卡器", kind="plate_camera")
+    key = device_issue_key(device=device, actor=manager_a, now=NOW)
+    api = ApiClient(FastPathClient(), headers={"X-Device-Key": key})
+    response = api.post("/vehicle/decisions", {"lane": "garage/in", "plate": PLATE, "nonce": "v-1"})
+    assert response.status_code == 200
+    body = response.json()
+    assert (body["outcome"], body["reason"], body["message"]) == (
+        "refuse",
+        "policy.invalid",
+        POLICY_INVALID_MESSAGE,
+    )
+    _assert_denied_and_told([problem], plate=PLATE)
+    assert not ParkingSession.objects.exists()
+
+
+@pytest.mark.skipif(not SQLITE, reason="only SQLite keeps text in a TIME column")
+@pytest.mark.parametrize("value", ["25:99", "abc"])
+def test_a_broken_leave_by_time_refuses_at_the_vehicle_booth(
+    value, client, guard_a, site_a, vlanes, vconf
+):
+    corrupt(VehicleSettings, vconf.pk, "visitor_leave_by", value)
+    client.force_login(guard_a)
+    lane = vlanes["north/in"]
+    page = client.post(reverse("vehicles:decide"), {"lane": lane.pk, "plate": PLATE}, **HX)
+    assert page.status_code == 200 and POLICY_INVALID_MESSAGE in page.content.decode()
+    event = _assert_denied_and_told([f"vehicle_settings.visitor_leave_by={value!r}"], plate=PLATE)
+    assert event.guard_id == guard_a.pk
+    assert not VehicleVisit.objects.exists()
+
+
+@pytest.mark.skipif(not SQLITE, reason="only SQLite keeps text in a TIME column")
+@pytest.mark.parametrize("value", ["25:99", "abc"])
+def test_a_broken_leave_by_time_keeps_the_barrier_down(value, site_a, manager_a, vlanes, vconf):
+    corrupt(VehicleSettings, vconf.pk, "visitor_leave_by", value)
+    reply = _push(_camera(site_a, manager_a, vlanes["garage/in"]), PLATE)["Response_AlarmInfoPlate"]
+    assert reply["info"] == "no" and reply["content"] == f"{PLATE} {POLICY_INVALID_MESSAGE}"
+    _assert_denied_and_told([f"vehicle_settings.visitor_leave_by={value!r}"], plate=PLATE)
+
+
+def test_no_leave_by_time_is_still_allowed(site_a, manager_a, vlanes, vconf):
+    # rule V-11: NULL is "visitors leave before midnight", a sound policy, not policy.invalid.
+    VehicleSettings.objects.filter(pk=vconf.pk).update(visitor_leave_by=None)
+    reply = _push(_camera(site_a, manager_a, vlanes["garage/in"]), PLATE)["Response_AlarmInfoPlate"]
+    assert reply["content"] != f"{PLATE} {POLICY_INVALID_MESSAGE}"
+    assert not Notice.objects.filter(kind="policy.invalid").exists()
+
+
+@pytest.mark.skipif(SQLITE, reason="PostgreSQL's time type refuses such text at the write")
+@pytest.mark.parametrize("value", ["25:99", "abc"])
+def test_postgresql_refuses_a_broken_leave_by_at_the_write(value, vconf):
+    from django.db import DataError, IntegrityError, transaction
+
+    with pytest.raises((DataError, IntegrityError)), transaction.atomic():
+        corrupt(VehicleSettings, vconf.pk, "visitor_leave_by", value)
+    assert VehicleSettings.objects.get(pk=vconf.pk).visitor_leave_by == vconf.visitor_leave_by
