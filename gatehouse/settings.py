@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "gatehouse.governance",
     "gatehouse.guard",
     "gatehouse.goods",
+    "gatehouse.demo",
     "gatehouse.console",
 ]
 

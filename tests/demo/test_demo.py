@@ -31,6 +31,8 @@ from gatehouse.core.ids import (
     parse_uscc,
 )
 from gatehouse.core.masking import mask_id_number, mask_phone
+from gatehouse.demo import sites as demo
+from gatehouse.demo.load import build_demo
 from gatehouse.people.models import (
     BlacklistEntry,
     Credential,
@@ -42,7 +44,6 @@ from gatehouse.people.models import (
     Vehicle,
 )
 from gatehouse.privacy import lookup_hash, unseal
-from gatehouse.sites import demo
 from gatehouse.sites.models import (
     Building,
     Checkpoint,
@@ -385,7 +386,7 @@ def test_blacklist_has_a_person_and_a_plate_with_reasons(loaded, db):
 def test_a_second_run_changes_nothing_and_is_fast(loaded, db, django_assert_max_num_queries):
     before = counts()
     with django_assert_max_num_queries(80):
-        report = demo.build_demo(scale=SCALE)
+        report = build_demo(scale=SCALE)
     assert not report.changed
     assert counts() == before
 
@@ -394,7 +395,7 @@ def test_a_second_run_keeps_a_changed_password(loaded, db):
     user = get_user_model().objects.get(username="guard_west")
     user.set_password("changed-by-the-guard")
     user.save()
-    demo.build_demo(scale=SCALE)
+    build_demo(scale=SCALE)
     user.refresh_from_db()
     assert user.check_password("changed-by-the-guard")
 
@@ -412,7 +413,7 @@ def test_a_rerun_restores_a_deleted_person_and_only_that(loaded, db):
     house_links = person.house_links.count()
     before = counts()
     person.delete()  # cascades to the person's links and credentials
-    report = demo.build_demo(scale=SCALE)
+    report = build_demo(scale=SCALE)
     assert report.sites[0].created["people"] == 1
     assert report.sites[0].created["house_links"] == house_links
     assert counts()["Person"] == before["Person"]

@@ -9,7 +9,7 @@ import pytest
 from django.db import transaction
 from django.test import override_settings
 
-from gatehouse.goods.demo import load_goods_demo
+from gatehouse.demo.goods import load_goods_demo
 from gatehouse.goods.models import (
     DecorationFollowUp,
     GoodsAnomaly,
@@ -25,11 +25,11 @@ NOW = datetime(2026, 11, 24, 15, 0, tzinfo=SHANGHAI)
 
 @pytest.fixture(scope="module")
 def loaded(django_db_setup, django_db_blocker):
-    from gatehouse.sites import demo
+    from gatehouse.demo.load import build_demo
 
     fast = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
     with django_db_blocker.unblock(), fast, transaction.atomic():
-        yield demo.build_demo(scale=0.1, now=NOW)
+        yield build_demo(scale=0.1, now=NOW)
         transaction.set_rollback(True)
 
 

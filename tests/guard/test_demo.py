@@ -8,10 +8,11 @@ from datetime import datetime, timedelta
 import pytest
 
 from gatehouse.core.guard import CheckState
+from gatehouse.demo import sites as demo
+from gatehouse.demo.guard import load_guard_demo
+from gatehouse.demo.load import build_demo
 from gatehouse.guard import selectors, services
-from gatehouse.guard.demo import load_guard_demo
 from gatehouse.guard.models import Anomaly, PatrolRoute, Shift
-from gatehouse.sites import demo
 
 from .conftest import SH
 
@@ -20,7 +21,7 @@ NOW = datetime(2026, 11, 24, 9, 30, tzinfo=SH)
 
 
 def test_the_guard_demo(db):
-    demo.build_demo(scale=0.05, now=NOW)
+    build_demo(scale=0.05, now=NOW)
     site = demo.Site.objects.get(code="donghu")
     tomorrow = datetime(2026, 11, 25, tzinfo=SH)
     view = selectors.roster_view(site, tomorrow, tomorrow + timedelta(days=1))

@@ -9,8 +9,8 @@ from django.db import transaction
 from django.test import override_settings
 from django.urls import reverse
 
+from gatehouse.demo.parking import DEMO_TABLE, load_parking_demo
 from gatehouse.parking import selectors
-from gatehouse.parking.demo import DEMO_TABLE, load_parking_demo
 from gatehouse.parking.models import LedgerTransaction, SpaceLease, TariffPlan, VehiclePass
 from gatehouse.sites.models import Site
 from tests.conftest import NOW
@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db
 def loaded(django_db_setup, django_db_blocker):
     """The whole demo at scale 0.1 on NOW, rolled back after the module (ledger rows are never
     deleted, so no flush)."""
-    from gatehouse.sites.demo import build_demo
+    from gatehouse.demo.load import build_demo
 
     fast = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
     with django_db_blocker.unblock(), fast, transaction.atomic():

@@ -8,7 +8,8 @@ Two layers:
   plan is always drawn; ``scale`` then keeps an evenly spread subset of the households and
   employees (tests use ``scale=0.1``), so a scaled demo is a subset of the full one. Buildings,
   houses, parking spaces, gates, posts, staff and enterprises are never scaled.
-* **Applying** (``build_demo``) writes what is missing, found by natural keys (site code, gate and
+* **Applying** (``apply_site`` and ``ensure_logins``, called by ``build_demo`` in
+  :mod:`gatehouse.demo.load`) writes what is missing, found by natural keys (site code, gate and
   lane codes, house number, ID-number hash, plate, card number, username), in one transaction per
   site. People, vehicles, credentials and blacklist entries go through
   :mod:`gatehouse.people.services`, which validate, seal ID numbers and phones, and audit; the
@@ -24,7 +25,6 @@ The people are invented; any likeness to a real person or company is a coinciden
 from __future__ import annotations
 
 import random
-import time as clock
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -34,7 +34,6 @@ from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
-from django.db import transaction
 from django.utils import timezone
 from stdnum.cn import uscc
 
@@ -1412,7 +1411,7 @@ class DemoReport:
         return self.users_created > 0 or any(s.created for s in self.sites)
 
 
-class _SharedPassword:
+class SharedPassword:
     """One PBKDF2 hash of the demo password, computed only if some account is new (a hash takes
     about 0.4 s; a dozen of them would be most of a re-run)."""
 
@@ -1714,7 +1713,7 @@ def _ensure_blacklist(
         report.add("blacklist")
 
 
-def _apply_site(plan: SitePlan, actor: Any, now: datetime) -> SiteReport:
+def apply_site(plan: SitePlan, actor: Any, now: datetime) -> SiteReport:
     report = SiteReport(plan.code, plan.name)
     today = timezone.localdate(now)
     site = _ensure_site(plan, report)
@@ -1727,7 +1726,7 @@ def _apply_site(plan: SitePlan, actor: Any, now: datetime) -> SiteReport:
     return report
 
 
-def _ensure_admin(password: _SharedPassword) -> tuple[Any, bool]:
+def ensure_admin(password: SharedPassword) -> tuple[Any, bool]:
     """The ``admin`` superuser, created first: it is the actor of every demo audit row."""
     user_model = get_user_model()
     admin = user_model.objects.filter(username="admin").first()
@@ -1739,8 +1738,8 @@ def _ensure_admin(password: _SharedPassword) -> tuple[Any, bool]:
     return admin, True
 
 
-def _ensure_logins(
-    plans: Iterable[SitePlan], password: _SharedPassword, actor: Any, now: datetime
+def ensure_logins(
+    plans: Iterable[SitePlan], password: SharedPassword, actor: Any, now: datetime
 ) -> int:
     user_model = get_user_model()
     sites = {s.code: s for s in Site.objects.filter(code__in=[DONGHU, WULI])}
@@ -1785,58 +1784,3 @@ def _ensure_logins(
         ):
             audited_update(person, action="person.link_user", actor=actor, at=now, user=user)
     return created
-
-
-def build_demo(*, scale: float = FULL_SCALE, now: datetime | None = None) -> DemoReport:
-    """Load the demo, or add what is missing from it; safe to run any number of times."""
-    if not 0 < scale <= FULL_SCALE:
-        raise ValueError("scale must be in (0, 1]")
-    started = clock.perf_counter()
-    now = now or timezone.now()
-    password = _SharedPassword()
-    with transaction.atomic():
-        admin, admin_created = _ensure_admin(password)
-    plans = demo_plans(scale)
-    reports = []
-    for plan in plans:
-        with transaction.atomic():
-            reports.append(_apply_site(plan, admin, now))
-    with transaction.atomic():
-        users_created = _ensure_logins(plans, password, admin, now)
-    from gatehouse.sites.demo_activity import build_activity
-
-    for code, n in build_activity(now=now).items():
-        for report in reports:
-            if report.code == code:
-                report.add("gate_activity", n)
-    from gatehouse.vehicles.demo import build_vehicle_demo
-
-    for code, n in build_vehicle_demo(now=now).items():
-        for report in reports:
-            if report.code == code:
-                report.add("vehicle_activity", n)
-    from gatehouse.admission.demo import build_admission_demo
-    from gatehouse.governance.demo import build_governance_demo
-
-    for what, made in (
-        ("入园与用地 admission", build_admission_demo(now=now)),
-        ("物业监管 governance", build_governance_demo(now=now)),
-    ):
-        for report in reports:
-            report.add(what, made.get(report.code, 0))
-    from gatehouse.parking.demo import load_parking_demo
-
-    parking = load_parking_demo(now=now)
-    for report in reports:
-        report.add("停车收费 parking", parking.get(report.code, 0))
-    from gatehouse.guard.demo import load_guard_demo
-
-    guard_demo = load_guard_demo(now=now)
-    for report in reports:
-        report.add("安保值勤 guard", guard_demo.get(report.code, 0))
-    from gatehouse.goods.demo import load_goods_demo
-
-    goods_demo = load_goods_demo(now=now)
-    for report in reports:
-        report.add("物品出入 goods", goods_demo.get(report.code, 0))
-    return DemoReport(reports, users_created + admin_created, clock.perf_counter() - started)

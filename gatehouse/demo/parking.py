@@ -1,4 +1,4 @@
-"""The parking part of the demo (called by :func:`gatehouse.sites.demo.build_demo`): at 东湖花园 a
+"""The parking part of the demo (called by :func:`gatehouse.demo.load.build_demo`): at 东湖花园 a
 posted tariff, vehicle passes on owned garage spaces (one reissued, one returned), two space
 leases (one due for renewal within ten days) and four days of temporary-parking payments, so the
 daily income report has something to show. Everything goes through the real services, so every

@@ -19,6 +19,7 @@ from django.db import transaction
 from gatehouse.access.models import AccessEvent, EventSource
 from gatehouse.access.services import GateInput, gate_decide
 from gatehouse.core.access import Entrant
+from gatehouse.demo.sites import id_check_digit
 from gatehouse.people.models import Credential, CredentialKind, CredentialStatus, Person
 from gatehouse.sites.models import Site
 from gatehouse.visitors import services as flows
@@ -26,8 +27,6 @@ from gatehouse.visitors.models import GateRequest, RequestStatus
 
 
 def _id(body17: str) -> str:
-    from gatehouse.sites.demo import id_check_digit
-
     return body17 + id_check_digit(body17)
 
 

@@ -1,4 +1,4 @@
-"""The goods part of the demo (called by :func:`gatehouse.sites.demo.build_demo`): at 东湖花园 a few
+"""The goods part of the demo (called by :func:`gatehouse.demo.load.build_demo`): at 东湖花园 a few
 release slips in every state — one used yesterday and handed in to the squad leader and customer
 service, one revoked, one issued for today, one whose goods are held at the gate on a mismatch,
 and the demo resident's application waiting at the desk — a tenant refused after hours, a

@@ -1,5 +1,5 @@
 """``manage.py load_demo``: load the demo sites, people and logins; a re-run adds only what is
-missing (see :mod:`gatehouse.sites.demo`)."""
+missing (see :mod:`gatehouse.demo`)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from gatehouse.sites.demo import FULL_SCALE, build_demo
+from gatehouse.demo.load import build_demo
+from gatehouse.demo.sites import FULL_SCALE
 
 _LABELS = {
     "site": "场所 site",
