@@ -7,26 +7,43 @@ from __future__ import annotations
 
 import time as clock
 from datetime import datetime
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
+from gatehouse.audit.services import audit_record
+from gatehouse.demo.accounts import SharedPassword, ensure_admin, ensure_logins
 from gatehouse.demo.activity import build_activity
 from gatehouse.demo.admission import build_admission_demo
 from gatehouse.demo.goods import load_goods_demo
 from gatehouse.demo.governance import build_governance_demo
 from gatehouse.demo.guard import load_guard_demo
 from gatehouse.demo.parking import load_parking_demo
+from gatehouse.demo.people import ensure_blacklist, ensure_enterprises, ensure_people
 from gatehouse.demo.sites import (
     FULL_SCALE,
     DemoReport,
-    SharedPassword,
-    apply_site,
+    SitePlan,
+    SiteReport,
     demo_plans,
-    ensure_admin,
-    ensure_logins,
+    ensure_layout,
+    ensure_site,
 )
 from gatehouse.demo.vehicles import build_vehicle_demo
+
+
+def apply_site(plan: SitePlan, actor: Any, now: datetime) -> SiteReport:
+    report = SiteReport(plan.code, plan.name)
+    today = timezone.localdate(now)
+    site = ensure_site(plan, report)
+    ensure_layout(site, plan, report)
+    ensure_enterprises(site, plan, actor, now, report)
+    ensure_people(site, plan, actor, now, today, report)
+    ensure_blacklist(site, plan, actor, now, report)
+    if report.created:
+        audit_record(action="demo.load", obj=site, actor=actor, after=dict(report.created), at=now)
+    return report
 
 
 def build_demo(*, scale: float = FULL_SCALE, now: datetime | None = None) -> DemoReport:

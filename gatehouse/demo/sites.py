@@ -8,10 +8,11 @@ Two layers:
   plan is always drawn; ``scale`` then keeps an evenly spread subset of the households and
   employees (tests use ``scale=0.1``), so a scaled demo is a subset of the full one. Buildings,
   houses, parking spaces, gates, posts, staff and enterprises are never scaled.
-* **Applying** (``apply_site`` and ``ensure_logins``, called by ``build_demo`` in
-  :mod:`gatehouse.demo.load`) writes what is missing, found by natural keys (site code, gate and
-  lane codes, house number, ID-number hash, plate, card number, username), in one transaction per
-  site. People, vehicles, credentials and blacklist entries go through
+* **Applying** (``apply_site`` and ``build_demo`` in :mod:`gatehouse.demo.load`) writes what is
+  missing, found by natural keys (site code, gate and lane codes, house number, ID-number hash,
+  plate, card number, username), in one transaction per site: the layout here (``ensure_site``,
+  ``ensure_layout``), the people in :mod:`gatehouse.demo.people` and the logins in
+  :mod:`gatehouse.demo.accounts`. People, vehicles, credentials and blacklist entries go through
   :mod:`gatehouse.people.services`, which validate, seal ID numbers and phones, and audit; the
   actor of every audit row is the ``admin`` superuser. A second run finds everything present,
   writes nothing and takes a few dozen queries.
@@ -25,32 +26,19 @@ The people are invented; any likeness to a real person or company is a coinciden
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
-from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.contrib.auth import get_user_model
-from django.contrib.auth.hashers import make_password
-from django.utils import timezone
 from stdnum.cn import uscc
 
-from gatehouse.accounts.models import Membership, Role
-from gatehouse.audit.services import audit_record, audited_update, snapshot
-from gatehouse.core.masking import mask_phone
-from gatehouse.people import services
 from gatehouse.people.models import (
-    BlacklistEntry,
     CredentialKind,
     CredentialStatus,
-    Enterprise,
-    HouseMembership,
-    Person,
     PersonKind,
 )
-from gatehouse.privacy import lookup_hash, seal
 from gatehouse.sites.models import (
     Building,
     Direction,
@@ -73,8 +61,6 @@ from gatehouse.sites.models import (
 from gatehouse.sites.models import Checkpoint as CheckpointModel
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-DEMO_PASSWORD = "gatehouse-demo"  # printed by `manage.py demo_logins`; a demo, not a secret
-DEMO_URL = "http://127.0.0.1:8000/"
 DONGHU = "donghu"
 WULI = "wuli"
 # Ages are reckoned at this day; every birth date lies before it, so every ID number stays valid.
@@ -231,137 +217,6 @@ class SitePlan:
 
     def residents(self) -> list[PersonSpec]:
         return [p for p in self.people if p.houses]
-
-
-# =============================================================================================
-# Demo logins
-# =============================================================================================
-
-
-@dataclass(frozen=True)
-class DemoLogin:
-    username: str
-    role: str  # a Role value, or "" for the superuser
-    sites: tuple[str, ...]
-    role_en: str
-    try_zh: str
-    try_en: str
-    staff: bool = False
-    superuser: bool = False
-    display_name: str = ""  # for accounts without a Person record
-
-    @property
-    def role_zh(self) -> str:
-        return str(Role(self.role).label) if self.role else "超级管理员"
-
-
-DEMO_LOGINS: tuple[DemoLogin, ...] = (
-    DemoLogin(
-        "admin",
-        "",
-        (),
-        "Superuser",
-        "后台 /admin/：全部场所与审计记录",
-        "/admin/: every site and the audit trail",
-        staff=True,
-        superuser=True,
-        display_name="系统管理员",
-    ),
-    DemoLogin(
-        "guard_east",
-        Role.GUARD,
-        (DONGHU,),
-        "Gate guard",
-        "门岗首页：东门刷卡与车牌核验",
-        "Gate home: cards and plates, east gate",
-    ),
-    DemoLogin(
-        "guard_west",
-        Role.GUARD,
-        (DONGHU,),
-        "Gate guard",
-        "门岗首页：西门出入核验",
-        "Gate home: checks at the west gate",
-    ),
-    DemoLogin(
-        "desk",
-        Role.FRONT_DESK,
-        (DONGHU,),
-        "Front desk",
-        "访客确认、忘带卡核实",
-        "Confirm visitors and forgotten cards",
-        staff=True,
-    ),
-    DemoLogin(
-        "monitor",
-        Role.MONITORING,
-        (DONGHU,),
-        "Monitoring centre",
-        "实时事件与告警",
-        "Live events and alerts",
-    ),
-    DemoLogin(
-        "patrol",
-        Role.PATROL,
-        (DONGHU,),
-        "Patrol",
-        "13个巡更点与巡查记录",
-        "13 checkpoints and round reports",
-    ),
-    DemoLogin(
-        "manager",
-        Role.SECURITY_MANAGER,
-        (DONGHU,),
-        "Security manager",
-        "岗位定员、人员与凭证、审计记录",
-        "Posts, people, credentials, audit",
-        staff=True,
-    ),
-    DemoLogin(
-        "resident",
-        Role.RESIDENT,
-        (DONGHU,),
-        "Resident",
-        "我的房屋3-2-1201、门禁卡与车辆",
-        "My flat 3-2-1201, my cards and car",
-    ),
-    DemoLogin(
-        "park_guard",
-        Role.GUARD,
-        (WULI,),
-        "Gate guard",
-        "门岗首页：主大门工牌与车辆核验",
-        "Gate home: badges and vehicles, main gate",
-    ),
-    DemoLogin(
-        "park_manager",
-        Role.SECURITY_MANAGER,
-        (WULI,),
-        "Security manager",
-        "园区岗位、企业员工与车辆",
-        "Posts, tenant staff and vehicles",
-        staff=True,
-    ),
-    DemoLogin(
-        "committee",
-        Role.PARK_COMMITTEE,
-        (WULI,),
-        "Park committee",
-        "五个分园与13家入驻企业",
-        "Five sub-parks and 13 enterprises",
-        staff=True,
-        display_name="周建国",
-    ),
-    DemoLogin(
-        "association",
-        Role.INDUSTRY_ASSOCIATION,
-        (DONGHU, WULI),
-        "Industry association",
-        "两个项目的概况",
-        "Overview of both sites",
-        display_name="郑丽华",
-    ),
-)
 
 
 # =============================================================================================
@@ -630,7 +485,7 @@ def _birth_date(id_number: str) -> date:
     return date(int(id_number[6:10]), int(id_number[10:12]), int(id_number[12:14]))
 
 
-def _at(day: date, hour: int = 9) -> datetime:
+def at_day(day: date, hour: int = 9) -> datetime:
     return datetime.combine(day, time(hour, 0), tzinfo=SHANGHAI)
 
 
@@ -1411,20 +1266,7 @@ class DemoReport:
         return self.users_created > 0 or any(s.created for s in self.sites)
 
 
-class SharedPassword:
-    """One PBKDF2 hash of the demo password, computed only if some account is new (a hash takes
-    about 0.4 s; a dozen of them would be most of a re-run)."""
-
-    def __init__(self) -> None:
-        self._hash = ""
-
-    def __str__(self) -> str:
-        if not self._hash:
-            self._hash = make_password(DEMO_PASSWORD)
-        return self._hash
-
-
-def _ensure_site(plan: SitePlan, report: SiteReport) -> Site:
+def ensure_site(plan: SitePlan, report: SiteReport) -> Site:
     site = Site.objects.filter(code=plan.code).first()
     if site is None:
         site = Site.objects.create(
@@ -1440,7 +1282,7 @@ def _ensure_site(plan: SitePlan, report: SiteReport) -> Site:
     return site
 
 
-def _ensure_layout(site: Site, plan: SitePlan, report: SiteReport) -> None:
+def ensure_layout(site: Site, plan: SitePlan, report: SiteReport) -> None:
     zones = {z.code: z for z in site.zones.all()}
     for spec in plan.zones:
         if spec.code not in zones:
@@ -1557,230 +1399,3 @@ def _ensure_layout(site: Site, plan: SitePlan, report: SiteReport) -> None:
                 staffed_until=spec.staffed_until,
             )
             report.add("posts")
-
-
-def _ensure_enterprises(
-    site: Site, plan: SitePlan, actor: Any, now: datetime, report: SiteReport
-) -> dict[str, Enterprise]:
-    enterprises = {e.name: e for e in site.enterprises.all()}
-    zones = {z.code: z for z in site.zones.all()} if plan.enterprises else {}
-    for spec in plan.enterprises:
-        if spec.name in enterprises:
-            continue
-        phone = seal("phone", spec.contact_phone)
-        enterprise = Enterprise.objects.create(
-            site=site,
-            zone=zones.get(spec.zone),
-            name=spec.name,
-            uscc=spec.uscc,
-            industry=spec.industry,
-            contact_name=spec.contact_name,
-            contact_phone_cipher=phone.cipher,
-            contact_phone_masked=mask_phone(spec.contact_phone) if spec.contact_phone else "",
-        )
-        audit_record(
-            action="enterprise.create",
-            obj=enterprise,
-            actor=actor,
-            after=snapshot(enterprise),
-            at=now,
-        )
-        enterprises[spec.name] = enterprise
-        report.add("enterprises")
-    return enterprises
-
-
-def _ensure_people(
-    site: Site, plan: SitePlan, actor: Any, now: datetime, today: date, report: SiteReport
-) -> None:
-    digest = {p.id_number: lookup_hash("id", p.id_number) for p in plan.people}
-    have_people = set(
-        site.people.exclude(id_number_hash="").values_list("id_number_hash", flat=True)
-    )
-    have_links = set(
-        HouseMembership.objects.filter(house__site=site).values_list(
-            "person__id_number_hash", "house__number"
-        )
-    )
-    have_plates = set(site.vehicles.values_list("plate", flat=True))
-    have_numbers = set(site.credentials.values_list("number", flat=True))
-    missing_people = [p for p in plan.people if digest[p.id_number] not in have_people]
-    missing_links = [
-        (p, number, relation)
-        for p in plan.people
-        for number, relation in p.houses
-        if (digest[p.id_number], number) not in have_links
-    ]
-    missing_vehicles = [v for v in plan.vehicles if v.plate not in have_plates]
-    missing_credentials = [c for c in plan.credentials if c.number not in have_numbers]
-    if not (missing_people or missing_links or missing_vehicles or missing_credentials):
-        return
-
-    enterprises = {e.name: e for e in site.enterprises.all()}
-    for spec in missing_people:
-        services.person_create(
-            site=site,
-            actor=actor,
-            name=spec.name,
-            kind=spec.kind,
-            id_number=spec.id_number,
-            phone=spec.phone,
-            enterprise=enterprises.get(spec.enterprise),
-            note=spec.note,
-            now=now,
-        )
-    report.add("people", len(missing_people))
-
-    people = {
-        p.id_number_hash: p
-        for p in site.people.exclude(id_number_hash="").only(
-            "id", "site_id", "name", "id_number_hash"
-        )
-    }
-
-    def person(id_number: str) -> Person | None:
-        return people[digest[id_number]] if id_number else None
-
-    houses = {h.number: h for h in site.houses.all()} if missing_links else {}
-    for spec, number, relation in missing_links:
-        holder = person(spec.id_number)
-        assert holder is not None
-        services.house_link(
-            person=holder, house=houses[number], relation=relation, actor=actor, now=now
-        )
-    report.add("house_links", len(missing_links))
-
-    for spec in missing_vehicles:
-        services.vehicle_register(
-            site=site,
-            actor=actor,
-            plate=spec.plate,
-            owner=person(spec.owner),
-            enterprise=enterprises.get(spec.enterprise),
-            brand=spec.brand,
-            color=spec.color,
-            now=now,
-        )
-    report.add("vehicles", len(missing_vehicles))
-
-    vehicles = {v.plate: v for v in site.vehicles.all()} if missing_credentials else {}
-    for spec in missing_credentials:
-        valid_from = _at(spec.valid_from)
-        valid_until = None
-        if spec.valid_days is not None:
-            valid_until = _at(today + timedelta(days=spec.valid_days), 23)
-        credential = services.credential_issue(
-            site=site,
-            actor=actor,
-            kind=spec.kind,
-            number=spec.number,
-            person=person(spec.person),
-            vehicle=vehicles.get(spec.vehicle),
-            valid_from=valid_from,
-            valid_until=valid_until,
-            now=now,
-        )
-        if spec.status != CredentialStatus.ACTIVE:
-            services.credential_set_status(
-                credential=credential, status=spec.status, actor=actor, now=now
-            )
-    report.add("credentials", len(missing_credentials))
-
-
-def _ensure_blacklist(
-    site: Site, plan: SitePlan, actor: Any, now: datetime, report: SiteReport
-) -> None:
-    entries = BlacklistEntry.objects.filter(site=site)
-    have_plates = set(entries.exclude(plate="").values_list("plate", flat=True))
-    have_ids = set(entries.exclude(id_number_hash="").values_list("id_number_hash", flat=True))
-    for spec in plan.blacklist:
-        if spec.plate in have_plates or (
-            spec.id_number and lookup_hash("id", spec.id_number) in have_ids
-        ):
-            continue
-        starts = now - timedelta(days=spec.days_ago)
-        services.blacklist_add(
-            site=site,
-            actor=actor,
-            reason=spec.reason,
-            name=spec.name,
-            id_number=spec.id_number,
-            plate=spec.plate,
-            starts_at=starts,
-            expires_at=starts + timedelta(days=spec.valid_days) if spec.valid_days else None,
-            now=now,
-        )
-        report.add("blacklist")
-
-
-def apply_site(plan: SitePlan, actor: Any, now: datetime) -> SiteReport:
-    report = SiteReport(plan.code, plan.name)
-    today = timezone.localdate(now)
-    site = _ensure_site(plan, report)
-    _ensure_layout(site, plan, report)
-    _ensure_enterprises(site, plan, actor, now, report)
-    _ensure_people(site, plan, actor, now, today, report)
-    _ensure_blacklist(site, plan, actor, now, report)
-    if report.created:
-        audit_record(action="demo.load", obj=site, actor=actor, after=dict(report.created), at=now)
-    return report
-
-
-def ensure_admin(password: SharedPassword) -> tuple[Any, bool]:
-    """The ``admin`` superuser, created first: it is the actor of every demo audit row."""
-    user_model = get_user_model()
-    admin = user_model.objects.filter(username="admin").first()
-    if admin is not None:
-        return admin, False
-    admin = user_model(username="admin", is_staff=True, is_superuser=True, first_name="系统管理员")
-    admin.password = str(password)
-    admin.save()
-    return admin, True
-
-
-def ensure_logins(
-    plans: Iterable[SitePlan], password: SharedPassword, actor: Any, now: datetime
-) -> int:
-    user_model = get_user_model()
-    sites = {s.code: s for s in Site.objects.filter(code__in=[DONGHU, WULI])}
-    people: dict[str, Person] = {}
-    for plan in plans:
-        for username, id_number in plan.logins.items():
-            found = Person.objects.filter(
-                site=sites[plan.code], id_number_hash=lookup_hash("id", id_number)
-            ).first()
-            if found is not None:
-                people[username] = found
-    users = {
-        u.username: u
-        for u in user_model.objects.filter(username__in=[login.username for login in DEMO_LOGINS])
-    }
-    have_roles = set(
-        Membership.objects.filter(user__in=users.values()).values_list(
-            "user__username", "site__code", "role"
-        )
-    )
-    created = 0
-    for login in DEMO_LOGINS:
-        user = users.get(login.username)
-        person = people.get(login.username)
-        if user is None:
-            user = user_model(
-                username=login.username,
-                is_staff=login.staff,
-                is_superuser=login.superuser,
-                first_name=person.name if person is not None else login.display_name,
-            )
-            user.password = str(password)
-            user.save()
-            created += 1
-        for code in login.sites:
-            if (login.username, code, login.role) not in have_roles:
-                Membership.objects.create(user=user, site=sites[code], role=login.role)
-        if (
-            person is not None
-            and person.user_id is None
-            and not Person.objects.filter(user=user).exists()
-        ):
-            audited_update(person, action="person.link_user", actor=actor, at=now, user=user)
-    return created

@@ -31,6 +31,7 @@ from gatehouse.core.ids import (
     parse_uscc,
 )
 from gatehouse.core.masking import mask_id_number, mask_phone
+from gatehouse.demo import accounts
 from gatehouse.demo import sites as demo
 from gatehouse.demo.load import build_demo
 from gatehouse.people.models import (
@@ -308,7 +309,7 @@ def test_every_role_has_a_demo_user(loaded, db):
     assert users.filter(username="admin", is_superuser=True).exists()
     held = set(Membership.objects.values_list("role", flat=True))
     assert held == set(Role.values)
-    for login in demo.DEMO_LOGINS:
+    for login in accounts.DEMO_LOGINS:
         user = users.get(username=login.username)
         assert user.is_staff == login.staff
         assert set(user.memberships.values_list("site__code", "role")) == {
@@ -336,7 +337,9 @@ def test_the_resident_login_is_a_real_resident(loaded, db):
 
 
 def test_the_demo_password_works(loaded, db):
-    assert get_user_model().objects.get(username="guard_east").check_password(demo.DEMO_PASSWORD)
+    assert (
+        get_user_model().objects.get(username="guard_east").check_password(accounts.DEMO_PASSWORD)
+    )
 
 
 def test_id_numbers_and_phones_decrypt_to_valid_values(loaded, db):
@@ -424,8 +427,8 @@ def test_demo_logins_prints_every_login(loaded, db):
     out = io.StringIO()
     call_command("demo_logins", stdout=out)
     text = out.getvalue()
-    assert demo.DEMO_URL in text and demo.DEMO_PASSWORD in text
-    for login in demo.DEMO_LOGINS:
+    assert accounts.DEMO_URL in text and accounts.DEMO_PASSWORD in text
+    for login in accounts.DEMO_LOGINS:
         assert login.username in text and login.role_en in text
     assert "门岗" in text and "物业行业协会" in text
     assert "not created yet" not in text

@@ -9,7 +9,8 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import DatabaseError
 
-from gatehouse.demo.sites import DEMO_LOGINS, DEMO_PASSWORD, DEMO_URL, DONGHU, WULI
+from gatehouse.demo.accounts import DEMO_LOGINS, DEMO_PASSWORD, DEMO_URL
+from gatehouse.demo.sites import DONGHU, WULI
 
 _SITES = {DONGHU: ("东湖花园", "Donghu Garden"), WULI: ("五里工业园区", "Wuli Industrial Park")}
 _HEADERS = (
