@@ -17,13 +17,13 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.cache import patch_vary_headers
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from gatehouse.accounts.models import Role
 from gatehouse.console.context import ConsoleState, state_with
+from gatehouse.console.http import form_error, render_partial
 from gatehouse.core.errors import DomainError
 from gatehouse.core.goods import HandoffStage
 from gatehouse.goods import forms, selectors, services
@@ -42,16 +42,6 @@ HANDOFF_ROLES = frozenset({Role.GUARD, Role.FRONT_DESK, Role.SECURITY_MANAGER})
 FOLLOW_UP_ROLES = frozenset({Role.PATROL, Role.FRONT_DESK, Role.SECURITY_MANAGER})
 MANAGER_ROLES = frozenset({Role.SECURITY_MANAGER})
 PER_PAGE = 30
-
-
-def _partial(request: HttpRequest) -> bool:
-    htmx = getattr(request, "htmx", None)
-    return bool(htmx) and not htmx.boosted and not htmx.history_restore_request
-
-
-def _form_error(form: Any, exc: DomainError) -> None:
-    field = exc.details.get("field")
-    form.add_error(field if field in form.fields else None, exc.message)
 
 
 def qr_svg(payload: str, title: str) -> str:
@@ -81,10 +71,7 @@ def slip_list(request: HttpRequest) -> HttpResponse:
         "held_count": selectors.held_goods(state.site).count(),
         "is_manager": Role.SECURITY_MANAGER in state.roles,
     }
-    template = "goods/slips/_results.html" if _partial(request) else "goods/slips/list.html"
-    response = render(request, template, context)
-    patch_vary_headers(response, ["HX-Request"])
-    return response
+    return render_partial(request, "goods/slips/list.html", "goods/slips/_results.html", context)
 
 
 def _enterprises(state: ConsoleState) -> list[tuple[int, str]]:
@@ -127,7 +114,7 @@ def slip_new(request: HttpRequest) -> HttpResponse:
                     issue=True,
                 )
             except DomainError as exc:
-                _form_error(form, exc)
+                form_error(form, exc)
             else:
                 messages.success(request, _("放行条 %(number)s 已开具") % {"number": slip.number})
                 return redirect("goods:slip", pk=slip.pk)
@@ -194,7 +181,7 @@ def _close(request: HttpRequest, pk: int, action: str) -> HttpResponse:
                 now=timezone.now(),
             )
         except DomainError as exc:
-            _form_error(form, exc)
+            form_error(form, exc)
         else:
             done = _("已退回申请") if action == "decline" else _("放行条已作废")
             messages.success(request, f"{slip.number}：{done}")
@@ -274,7 +261,7 @@ def hold_resolve(request: HttpRequest, pk: int) -> HttpResponse:
                 now=timezone.now(),
             )
         except DomainError as exc:
-            _form_error(form, exc)
+            form_error(form, exc)
         else:
             messages.success(request, _("暂扣物品已处置"))
             return redirect("goods:holds")
@@ -297,7 +284,7 @@ def anomaly_close(request: HttpRequest, pk: int) -> HttpResponse:
                 now=timezone.now(),
             )
         except DomainError as exc:
-            _form_error(form, exc)
+            form_error(form, exc)
         else:
             messages.success(request, _("异常情况已处理完毕"))
             return redirect("goods:holds")
@@ -331,7 +318,7 @@ def follow_up_close(request: HttpRequest, pk: int) -> HttpResponse:
                 now=timezone.now(),
             )
         except DomainError as exc:
-            _form_error(form, exc)
+            form_error(form, exc)
         else:
             messages.success(request, _("装修巡查已核实"))
             return redirect("goods:follow_ups")
@@ -450,7 +437,7 @@ def settings_page(request: HttpRequest) -> HttpResponse:
                     site=state.site, actor=request.user, now=timezone.now(), **form.cleaned_data
                 )
             except DomainError as exc:
-                _form_error(form, exc)
+                form_error(form, exc)
             else:
                 messages.success(request, _("物品出入设置已保存"))
                 return redirect("goods:settings")

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _t
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from gatehouse.console.context import state_with
+from gatehouse.console.http import render_partial
 from gatehouse.core.errors import DomainError
 from gatehouse.parking import selectors, services
 from gatehouse.parking.forms import (
@@ -30,7 +31,7 @@ from gatehouse.parking.forms import (
 )
 from gatehouse.parking.models import LeaseStatus, SpaceLease
 from gatehouse.parking.pass_views import space_choices
-from gatehouse.parking.views import DESK_ROLES, holder_from_request, people_found, render_page
+from gatehouse.parking.views import DESK_ROLES, holder_from_request, people_found
 
 PER_PAGE = 20
 #: How far ahead the list shows the renewals coming due (a display horizon, not a rule).
@@ -73,7 +74,7 @@ def lease_list(request: HttpRequest) -> HttpResponse:
         "due": _due_rows(state.site, today),
         "notice_days": RENEWAL_NOTICE_DAYS,
     }
-    return render_page(request, "parking/leases.html", "parking/_lease_results.html", context)
+    return render_partial(request, "parking/leases.html", "parking/_lease_results.html", context)
 
 
 @login_required
@@ -91,7 +92,7 @@ def lease_create(request: HttpRequest) -> HttpResponse:
         "holder": holder,
     }
     if holder is None:
-        return render_page(
+        return render_partial(
             request, "parking/lease_create.html", "parking/_person_pick.html", context
         )
     spaces = space_choices(site)

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _t
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from gatehouse.console.context import state_with
+from gatehouse.console.http import render_partial
 from gatehouse.core.errors import DomainError
 from gatehouse.parking import selectors, services
 from gatehouse.parking.forms import (
@@ -30,7 +31,7 @@ from gatehouse.parking.forms import (
     add_domain_error,
 )
 from gatehouse.parking.models import PassStatus, VehiclePass
-from gatehouse.parking.views import DESK_ROLES, holder_from_request, people_found, render_page
+from gatehouse.parking.views import DESK_ROLES, holder_from_request, people_found
 from gatehouse.sites.models import Site
 
 PER_PAGE = 20
@@ -63,7 +64,7 @@ def pass_list(request: HttpRequest) -> HttpResponse:
         found = VehiclePass.objects.none()
     page = Paginator(found, PER_PAGE).get_page(request.GET.get("page"))
     context = {"form": form, "page": page}
-    return render_page(request, "parking/passes.html", "parking/_pass_results.html", context)
+    return render_partial(request, "parking/passes.html", "parking/_pass_results.html", context)
 
 
 @login_required
@@ -84,7 +85,9 @@ def pass_issue(request: HttpRequest) -> HttpResponse:
         "price": selectors.pass_price(site, now),
     }
     if holder is None:
-        return render_page(request, "parking/pass_issue.html", "parking/_person_pick.html", context)
+        return render_partial(
+            request, "parking/pass_issue.html", "parking/_person_pick.html", context
+        )
     spaces = space_choices(site)
     if request.method == "POST":
         form = PassIssueForm(request.POST, spaces=spaces)

@@ -14,7 +14,6 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.cache import patch_vary_headers
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
@@ -22,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from gatehouse.accounts.models import Role
 from gatehouse.console.context import state_with
+from gatehouse.console.http import render_partial
 from gatehouse.core import ledger as core_ledger
 from gatehouse.core.errors import DomainError
 from gatehouse.core.lease import DevicePrice
@@ -52,19 +52,6 @@ KIND_LABELS = dict(EntryKind.choices)
 METHOD_LABELS = dict(PaymentMethod.choices)
 CLASS_LABELS = dict(VEHICLE_CLASS_CHOICES)
 PASS_PRICE_FIELDS = {"deposit": "pass_deposit", "card_fee": "pass_card_fee"}
-
-
-def partial(request: HttpRequest) -> bool:
-    htmx = getattr(request, "htmx", None)
-    return bool(htmx) and not htmx.boosted and not htmx.history_restore_request
-
-
-def render_page(
-    request: HttpRequest, page: str, fragment: str, context: dict[str, Any], status: int = 200
-) -> HttpResponse:
-    response = render(request, fragment if partial(request) else page, context, status=status)
-    patch_vary_headers(response, ["HX-Request"])
-    return response
 
 
 def people_found(site: Site, q: str) -> list[Any]:
@@ -200,7 +187,7 @@ def income(request: HttpRequest) -> HttpResponse:
             "next_day": day.fromordinal(day.toordinal() + 1),
         }
     status = 200 if not form.is_bound or form.is_valid() else 422
-    return render_page(
+    return render_partial(
         request, "parking/income.html", "parking/_income_results.html", context, status
     )
 
@@ -457,4 +444,4 @@ def fee_calculator(request: HttpRequest) -> HttpResponse:
                     "class_label": CLASS_LABELS[vehicle_class.value],
                     "garage": garage,
                 }
-    return render_page(request, "parking/fee.html", "parking/_fee_result.html", context, status)
+    return render_partial(request, "parking/fee.html", "parking/_fee_result.html", context, status)
