@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from gatehouse.accounts.models import Role
 from gatehouse.console.context import state_with
-from gatehouse.console.http import render_partial
+from gatehouse.console.http import render_partial, run_form
 from gatehouse.core.errors import DomainError
 from gatehouse.visitors import passes
 from gatehouse.visitors.models import Pass
@@ -76,17 +76,13 @@ def pass_issue(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     if request.method == "POST":
         form = PassIssueForm(request.POST)
-        if form.is_valid():
-            try:
-                issued = passes.pass_issue(
-                    site=state.site, actor=request.user, now=now, **form.cleaned_data
-                )
-            except DomainError as exc:
-                field = exc.details.get("field")
-                form.add_error(field if field in form.fields else None, exc.message)
-            else:
-                messages.success(request, _("出入证 %(number)s 已签发") % {"number": issued.number})
-                return redirect("passes:detail", pk=issued.pk)
+        issued = run_form(
+            form,
+            lambda data: passes.pass_issue(site=state.site, actor=request.user, now=now, **data),
+        )
+        if issued is not None:
+            messages.success(request, _("出入证 %(number)s 已签发") % {"number": issued.number})
+            return redirect("passes:detail", pk=issued.pk)
         return render(request, "visitors/passes/issue.html", {"form": form}, status=422)
     start = timezone.localtime(now).replace(second=0, microsecond=0)
     kind = request.GET.get("kind", "")
