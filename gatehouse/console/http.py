@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -85,6 +86,73 @@ def run_form(
         return None
 
 
+class XlsxSheet:
+    """One sheet written row by row into a write-only workbook, every cell through
+    :func:`gatehouse.xlsx.text_cell` (user text as text); :meth:`response` spools the workbook
+    to a temporary file and answers with it, so a long export does not sit in memory twice.
+
+    ``widths`` are the column widths from column A on; ``decimals`` is the number format of a
+    :class:`~decimal.Decimal` cell (money), none by default."""
+
+    def __init__(self, title: str, widths: Sequence[int], *, decimals: str = "") -> None:
+        from openpyxl import Workbook
+        from openpyxl.utils import get_column_letter
+
+        self.book = Workbook(write_only=True)
+        self.sheet = self.book.create_sheet(str(title)[:31])
+        for index, width in enumerate(widths, start=1):
+            self.sheet.column_dimensions[get_column_letter(index)].width = width
+        self.decimals = decimals
+        self.rows = 0
+
+    def title(self, text: str) -> None:
+        """A big bold line."""
+        from openpyxl.styles import Font
+
+        self._append([text], Font(bold=True, size=14))
+
+    def header(self, labels: Iterable[Any]) -> None:
+        """A bold row of column labels."""
+        from openpyxl.styles import Font
+
+        self._append([str(label) for label in labels], Font(bold=True))
+
+    def row(self, values: Iterable[Any]) -> None:
+        self._append(values)
+
+    def blank(self) -> None:
+        self._append([])
+
+    def response(self, filename: str) -> FileResponse:
+        out = tempfile.TemporaryFile()  # noqa: SIM115 -- FileResponse closes it when sent
+        self.book.save(out)
+        out.seek(0)
+        return FileResponse(out, as_attachment=True, filename=filename, content_type=XLSX_TYPE)
+
+    def _append(self, values: Iterable[Any], font: Any = None) -> None:
+        from openpyxl.cell import WriteOnlyCell
+        from openpyxl.cell.cell import Cell
+
+        from gatehouse.xlsx import text_cell
+
+        self.rows += 1
+        cells: list[Any] = []
+        for column, value in enumerate(values, start=1):
+            if value is None:
+                cells.append(None)
+                continue
+            cell = text_cell(self.sheet, value)
+            if not isinstance(cell, Cell):
+                cell = WriteOnlyCell(self.sheet, value)
+            cell.row, cell.column = self.rows, column  # placed, as a write-only sheet wants
+            if font is not None:
+                cell.font = font
+            if self.decimals and isinstance(value, Decimal):
+                cell.number_format = self.decimals
+            cells.append(cell)
+        self.sheet.append(cells)
+
+
 def xlsx_response(
     filename: str,
     title: str,
@@ -94,47 +162,11 @@ def xlsx_response(
     sheet_title: str = "",
     width: int = 16,
 ) -> FileResponse:
-    """A download of ``rows`` under a bold ``title`` row and a bold ``headers`` row.
-
-    Every row is written (no cap), one at a time, into a write-only workbook spooled to a
-    temporary file, so a long register does not sit in memory twice."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
-
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(str(sheet_title or title)[:31])
-    for index in range(1, len(headers) + 1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    title_font, header_font = Font(bold=True, size=14), Font(bold=True)
-    sheet.append(_row(sheet, 1, [str(title)], title_font))
-    sheet.append(_row(sheet, 2, [str(h) for h in headers], header_font))
-    for number, values in enumerate(rows, start=3):
-        sheet.append(_row(sheet, number, values))
-    out = tempfile.TemporaryFile()  # noqa: SIM115 -- FileResponse closes it when sent
-    book.save(out)
-    out.seek(0)
-    return FileResponse(out, as_attachment=True, filename=filename, content_type=XLSX_TYPE)
-
-
-def _row(sheet: Any, number: int, values: Iterable[Any], font: Any = None) -> list[Any]:
-    """Cells for a write-only sheet, each placed (row, column) and written by
-    :func:`gatehouse.xlsx.text_cell`, so user text stays text."""
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.cell.cell import Cell
-
-    from gatehouse.xlsx import text_cell
-
-    cells: list[Any] = []
-    for column, value in enumerate(values, start=1):
-        if value is None:
-            cells.append(None)
-            continue
-        cell = text_cell(sheet, value)
-        if not isinstance(cell, Cell):
-            cell = WriteOnlyCell(sheet, value)
-        cell.row, cell.column = number, column
-        if font is not None:
-            cell.font = font
-        cells.append(cell)
-    return cells
+    """A register as a download: a bold ``title`` row, a bold ``headers`` row and every row
+    (no cap), streamed through :class:`XlsxSheet`."""
+    sheet = XlsxSheet(sheet_title or title, [width] * len(headers))
+    sheet.title(str(title))
+    sheet.header(headers)
+    for row in rows:
+        sheet.row(row)
+    return sheet.response(filename)

@@ -22,7 +22,7 @@ from gatehouse.accounts.selectors import REVEAL_ROLES, STAFF_ROLES
 from gatehouse.console import nav, selectors
 from gatehouse.console.context import ConsoleState, console_state, select_site, state_with
 from gatehouse.console.forms import ImportForm, PeopleSearchForm
-from gatehouse.console.http import render_partial
+from gatehouse.console.http import XLSX_TYPE, render_partial
 from gatehouse.core.errors import DomainError
 from gatehouse.people import onboarding, services
 from gatehouse.people.models import Person
@@ -31,7 +31,6 @@ from gatehouse.people.selectors import credentials_of, person_at, search_people
 PEOPLE_PER_PAGE = 20
 IMPORT_ROLES = frozenset({Role.FRONT_DESK, Role.SECURITY_MANAGER})
 IMPORT_TEMPLATE_NAME = "人员导入模板.xlsx"
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @login_required
