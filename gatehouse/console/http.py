@@ -6,9 +6,10 @@
 - :func:`form_error` / :func:`run_form`: a bound form is validated, its cleaned data handed to a
   service; a :class:`DomainError` (``InvalidInput`` included) lands on the field its
   ``details["field"]`` names, else above the form.
-- :func:`xlsx_response`: a register as a spreadsheet download: a title row, a header row and every
-  row (no cap), streamed through a write-only workbook whose cells are written by
-  :func:`gatehouse.xlsx.text_cell` (user text as text, never a formula).
+- :class:`XlsxSheet`, :func:`xlsx_response`, :func:`register_xlsx`: a spreadsheet download written
+  row by row (every row, no cap) into a write-only workbook whose cells go through
+  :func:`gatehouse.xlsx.text_cell` (user text as text, never a formula); ``xlsx_response`` is a
+  title row, a header row and the rows, ``register_xlsx`` names them as every register does.
 """
 
 from __future__ import annotations
@@ -31,7 +32,9 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def is_partial(request: HttpRequest) -> bool:
     """True for an htmx request that swaps a fragment (not boosted, not a history restore)."""
     htmx = getattr(request, "htmx", None)
-    return bool(htmx) and not htmx.boosted and not htmx.history_restore_request
+    if not htmx:
+        return False
+    return not htmx.boosted and not htmx.history_restore_request
 
 
 def render_partial(
@@ -170,3 +173,16 @@ def xlsx_response(
     for row in rows:
         sheet.row(row)
     return sheet.response(filename)
+
+
+def register_xlsx(
+    title: Any, site: Any, columns: Sequence[Any], rows: Iterable[Iterable[Any]]
+) -> FileResponse:
+    """A register's export as every register names it: ``<title>-<YYYYMMDD>.xlsx``, the sheet
+    called ``title``, the first line ``<site> · <title>``."""
+    from django.utils import timezone
+
+    stamp = timezone.localdate().strftime("%Y%m%d")
+    return xlsx_response(
+        f"{title}-{stamp}.xlsx", f"{site.name} · {title}", columns, rows, sheet_title=str(title)
+    )

@@ -15,14 +15,13 @@ from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from gatehouse.accounts.models import Role
 from gatehouse.console.context import state_with
-from gatehouse.console.http import render_partial, xlsx_response
+from gatehouse.console.http import register_xlsx, render_partial
 from gatehouse.goods import forms, selectors
 
 REGISTER_ROLES = frozenset({Role.GUARD, Role.FRONT_DESK, Role.MONITORING, Role.SECURITY_MANAGER})
@@ -95,14 +94,8 @@ def _register(request: HttpRequest, spec: RegisterSpec) -> HttpResponse:
 
 
 def _xlsx(spec: RegisterSpec, site: Any, found: QuerySet) -> FileResponse:
-    stamp = timezone.localdate().strftime("%Y%m%d")
-    return xlsx_response(
-        f"{spec.title}-{stamp}.xlsx",
-        f"{site.name} · {spec.title}",
-        spec.columns,
-        (spec.row(obj).cells for obj in found.iterator(chunk_size=2000)),
-        sheet_title=str(spec.title),
-    )
+    every = (spec.row(obj).cells for obj in found.iterator(chunk_size=2000))
+    return register_xlsx(spec.title, site, spec.columns, every)
 
 
 @login_required

@@ -28,7 +28,7 @@ from gatehouse.access.models import Notice, NoticeAudience
 from gatehouse.access.services import notice_acknowledge
 from gatehouse.accounts.models import Role
 from gatehouse.console.context import ConsoleState, state_with
-from gatehouse.console.http import is_partial, render_vary, xlsx_response
+from gatehouse.console.http import is_partial, register_xlsx, render_vary
 from gatehouse.core import guard as core
 from gatehouse.core.errors import DomainError
 from gatehouse.core.ledger import format_fen
@@ -74,14 +74,7 @@ def _site(state: ConsoleState) -> Any:
 
 
 def _xlsx(title: Any, site: Any, columns: Any, rows: Iterable[selectors.Row]) -> FileResponse:
-    day = timezone.localdate().strftime("%Y%m%d")
-    return xlsx_response(
-        f"{title}-{day}.xlsx",
-        f"{site.name} · {title}",
-        columns,
-        (row.cells for row in rows),
-        sheet_title=str(title),
-    )
+    return register_xlsx(title, site, columns, (row.cells for row in rows))
 
 
 def _table(columns: Any, rows: list[selectors.Row]) -> list[dict[str, Any]]:

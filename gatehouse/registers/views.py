@@ -25,7 +25,7 @@ from django.views.decorators.http import require_GET, require_POST
 from gatehouse.access.services import notice_acknowledge
 from gatehouse.accounts.models import Role
 from gatehouse.console.context import state_with
-from gatehouse.console.http import is_partial, render_partial, xlsx_response
+from gatehouse.console.http import is_partial, register_xlsx, render_partial
 from gatehouse.core.errors import DomainError
 from gatehouse.registers import selectors, services
 from gatehouse.registers.forms import (
@@ -116,14 +116,8 @@ def _register(request: HttpRequest, spec: RegisterSpec) -> HttpResponse:
 
 
 def _xlsx(spec: RegisterSpec, site: Any, found: QuerySet) -> FileResponse:
-    stamp = timezone.localdate().strftime("%Y%m%d")
-    return xlsx_response(
-        f"{spec.title}-{stamp}.xlsx",
-        f"{site.name} · {spec.title}",
-        spec.columns,
-        (spec.row(obj).cells for obj in found.iterator(chunk_size=2000)),
-        sheet_title=str(spec.title),
-    )
+    every = (spec.row(obj).cells for obj in found.iterator(chunk_size=2000))
+    return register_xlsx(spec.title, site, spec.columns, every)
 
 
 @login_required
