@@ -105,7 +105,9 @@ def test_a_service_that_returns_nothing_still_counts_as_done() -> None:
 
 def test_the_xlsx_download_has_every_row_with_user_text_as_text() -> None:
     rows = [["=1+2", 7, None]] + [[f"行{n}", n, "x"] for n in range(10_001)]
-    response = http.xlsx_response("登记表-20261204.xlsx", "某小区 · 登记表", ["甲", "乙", "丙"], rows)
+    response = http.xlsx_response(
+        "登记表-20261204.xlsx", "某小区 · 登记表", ["甲", "乙", "丙"], rows
+    )
     assert response["Content-Type"] == http.XLSX_TYPE
     assert "20261204.xlsx" in response["Content-Disposition"]
     sheet = load_workbook(BytesIO(b"".join(response.streaming_content))).active
