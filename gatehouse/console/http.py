@@ -69,6 +69,17 @@ def form_error(form: forms.BaseForm, exc: DomainError, field: str | None = None)
     form.add_error(name if name in form.fields else None, exc.message)
 
 
+def renamed(fields: Mapping[str, str]) -> Callable[[DomainError], str]:
+    """A ``field_of`` for :func:`run_form` where the service names a field the form calls
+    otherwise (``{"service name": "form field"}``)."""
+
+    def field_of(exc: DomainError) -> str:
+        name = str(exc.details.get("field") or "")
+        return fields.get(name, name)
+
+    return field_of
+
+
 def run_form(
     form: forms.BaseForm,
     call: Callable[[dict[str, Any]], Any],
