@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 from gatehouse.access import modes
 from gatehouse.accounts.models import Role
 from gatehouse.console.context import ConsoleState, state_with
-from gatehouse.core.errors import DomainError
+from gatehouse.console.http import run_form
 from gatehouse.sites.models import Site, SiteMode
 
 VIEW_ROLES = frozenset({Role.GUARD, Role.FRONT_DESK, Role.MONITORING, Role.SECURITY_MANAGER})
@@ -88,21 +88,16 @@ def index(request: HttpRequest) -> HttpResponse:
 def switch(request: HttpRequest) -> HttpResponse:
     state = state_with(request, EDIT_ROLES)
     form = ModeSwitchForm(request.POST)
-    if form.is_valid():
-        try:
-            modes.mode_switch(
-                site=state.site,
-                actor=request.user,
-                now=timezone.now(),
-                **form.cleaned_data,
-            )
-        except DomainError as exc:
-            field = exc.details.get("field")
-            form.add_error(field if field in form.fields else None, exc.message)
-        else:
-            label = SiteMode(form.cleaned_data["to_mode"]).label
-            messages.success(request, _("已切换为“%(mode)s”模式") % {"mode": label})
-            return redirect("modes:index")
+    switched = run_form(
+        form,
+        lambda data: modes.mode_switch(
+            site=state.site, actor=request.user, now=timezone.now(), **data
+        ),
+    )
+    if switched is not None:
+        label = SiteMode(form.cleaned_data["to_mode"]).label
+        messages.success(request, _("已切换为“%(mode)s”模式") % {"mode": label})
+        return redirect("modes:index")
     return render(request, "access/mode/index.html", _context(state, switch_form=form), status=422)
 
 
@@ -111,15 +106,13 @@ def switch(request: HttpRequest) -> HttpResponse:
 def policy(request: HttpRequest) -> HttpResponse:
     state = state_with(request, EDIT_ROLES)
     form = PolicyForm(request.POST)
-    if form.is_valid():
-        try:
-            modes.site_policy_update(
-                site=state.site, actor=request.user, now=timezone.now(), **form.cleaned_data
-            )
-        except DomainError as exc:
-            field = exc.details.get("field")
-            form.add_error(field if field in form.fields else None, exc.message)
-        else:
-            messages.success(request, _("防控参数已保存"))
-            return redirect("modes:index")
+    saved = run_form(
+        form,
+        lambda data: modes.site_policy_update(
+            site=state.site, actor=request.user, now=timezone.now(), **data
+        ),
+    )
+    if saved is not None:
+        messages.success(request, _("防控参数已保存"))
+        return redirect("modes:index")
     return render(request, "access/mode/index.html", _context(state, policy_form=form), status=422)

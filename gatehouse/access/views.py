@@ -19,7 +19,6 @@ from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -28,6 +27,7 @@ from gatehouse.access import forms
 from gatehouse.access.models import EventSource, Notice, NoticeAudience, StaffExit
 from gatehouse.accounts.models import Role
 from gatehouse.console.context import ConsoleState, state_with
+from gatehouse.console.http import render_partial
 from gatehouse.core.access import Decision, Duty, Entrant, Outcome, Register
 from gatehouse.core.errors import DomainError
 from gatehouse.core.masking import mask_name
@@ -213,14 +213,14 @@ def _render(
     title: Any = "",
 ) -> HttpResponse:
     """The fragment for htmx, the fragment inside the booth's page for a plain request."""
-    htmx = getattr(request, "htmx", None)
-    if htmx and not htmx.boosted:
-        response = render(request, fragment, context, status=status)
-    else:
-        page = {**context, "fragment": fragment, "page_title": title or _("门岗工作台")}
-        response = render(request, "access/booth/page.html", page, status=status)
-    patch_vary_headers(response, ["HX-Request"])
-    return response
+    return render_partial(
+        request,
+        "access/booth/page.html",
+        fragment,
+        context,
+        status,
+        page_context=lambda: {"fragment": fragment, "page_title": title or _("门岗工作台")},
+    )
 
 
 def duty_lines(decision: Decision) -> list[str]:

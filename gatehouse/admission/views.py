@@ -56,27 +56,14 @@ from gatehouse.admission.models import (
 )
 from gatehouse.admission.uploads import content_type_of
 from gatehouse.console.context import state_with
+from gatehouse.console.http import run_form
 from gatehouse.core import land
-from gatehouse.core.errors import DomainError
 
 COMMITTEE = frozenset({Role.PARK_COMMITTEE})
 
 
 def _site(request: HttpRequest) -> Any:
     return state_with(request, COMMITTEE).site
-
-
-def _run(form: forms.Form, call: Callable[[dict[str, Any]], Any]) -> Any:
-    """Validate ``form`` and call the service; a DomainError lands on the field it names.
-    Returns the service's result, or None when the form shows errors."""
-    if not form.is_valid():
-        return None
-    try:
-        return call(form.cleaned_data) or True
-    except DomainError as exc:
-        field = exc.details.get("field")
-        form.add_error(field if field in form.fields else None, exc.message)
-        return None
 
 
 def _project(site: Any, pk: int) -> Any:
@@ -148,7 +135,7 @@ def apply(request: HttpRequest) -> HttpResponse:
             **{flag: d[flag] for flag in ApplicationForm.FLAGS},
         )
 
-    project = _run(form, call)
+    project = run_form(form, call)
     if project is None:
         context["form"] = form
         return render(request, "admission/apply.html", context, status=422)
@@ -205,7 +192,7 @@ def project(request: HttpRequest, pk: int) -> HttpResponse:
 def document_add(request: HttpRequest, pk: int) -> HttpResponse:
     found = _project(_site(request), pk)
     form = DocumentForm(request.POST, request.FILES)
-    done = _run(
+    done = run_form(
         form,
         lambda d: services.document_attach(
             project=found, kind=d["kind"], upload=d["file"], actor=request.user, now=timezone.now()
@@ -223,7 +210,7 @@ def document_add(request: HttpRequest, pk: int) -> HttpResponse:
 def decide(request: HttpRequest, pk: int) -> HttpResponse:
     found = _project(_site(request), pk)
     form = DecisionForm(request.POST, request.FILES)
-    done = _run(
+    done = run_form(
         form,
         lambda d: services.decision_record(
             project=found,
@@ -251,7 +238,7 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
 def step(request: HttpRequest, pk: int) -> HttpResponse:
     found = _project(_site(request), pk)
     form = StepForm(request.POST, request.FILES)
-    done = _run(
+    done = run_form(
         form,
         lambda d: services.step_record(
             project=found,
@@ -441,7 +428,7 @@ def _land_post(
     call: Callable[[dict[str, Any]], Any],
     ok: str,
 ) -> HttpResponse:
-    if _run(form, call) is None:
+    if run_form(form, call) is None:
         context = _land_context(found, **{form_key: form})
         return render(request, "admission/land_project.html", context, status=422)
     messages.success(request, ok)
@@ -639,7 +626,7 @@ def alert_handle(request: HttpRequest, pk: int) -> HttpResponse:
     if alert is None:
         raise Http404
     form = AlertHandleForm(request.POST)
-    done = _run(
+    done = run_form(
         form,
         lambda d: services.alert_handle(alert=alert, actor=request.user, now=timezone.now(), **d),
     )
@@ -664,7 +651,7 @@ def policy(request: HttpRequest) -> HttpResponse:
     }
     if request.method == "POST":
         form = PolicyForm(request.POST)
-        done = _run(
+        done = run_form(
             form,
             lambda d: services.policy_save(site=site, actor=request.user, now=timezone.now(), **d),
         )
@@ -762,7 +749,7 @@ def _enterprise_write(request: HttpRequest, site: Any, existing: Any) -> HttpRes
             **common,
         )
 
-    saved = _run(form, call)
+    saved = run_form(form, call)
     if saved is None:
         context = {"form": form, "enterprise": existing}
         return render(request, "admission/enterprise_form.html", context, status=422)
@@ -825,7 +812,7 @@ def _enterprise_post(
     call: Callable[[dict[str, Any]], Any],
     ok: str,
 ) -> HttpResponse:
-    result = _run(form, call)
+    result = run_form(form, call)
     if result is None:
         extra: dict[str, Any] = {key: form}
         if key == "filing_form":

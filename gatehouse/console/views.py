@@ -14,7 +14,6 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -23,6 +22,7 @@ from gatehouse.accounts.selectors import REVEAL_ROLES, STAFF_ROLES
 from gatehouse.console import nav, selectors
 from gatehouse.console.context import ConsoleState, console_state, select_site, state_with
 from gatehouse.console.forms import ImportForm, PeopleSearchForm
+from gatehouse.console.http import XLSX_TYPE, render_partial
 from gatehouse.core.errors import DomainError
 from gatehouse.people import onboarding, services
 from gatehouse.people.models import Person
@@ -31,7 +31,6 @@ from gatehouse.people.selectors import credentials_of, person_at, search_people
 PEOPLE_PER_PAGE = 20
 IMPORT_ROLES = frozenset({Role.FRONT_DESK, Role.SECURITY_MANAGER})
 IMPORT_TEMPLATE_NAME = "人员导入模板.xlsx"
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @login_required
@@ -77,12 +76,7 @@ def people(request: HttpRequest) -> HttpResponse:
         found = Person.objects.none()
     page = Paginator(found, PEOPLE_PER_PAGE).get_page(request.GET.get("page"))
     context = {"form": form, "page": page, "searched": form.is_bound}
-    htmx = getattr(request, "htmx", None)
-    partial = bool(htmx) and not htmx.boosted and not htmx.history_restore_request
-    template = "console/_people_results.html" if partial else "console/people.html"
-    response = render(request, template, context)
-    patch_vary_headers(response, ["HX-Request"])
-    return response
+    return render_partial(request, "console/people.html", "console/_people_results.html", context)
 
 
 @login_required

@@ -16,13 +16,13 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from gatehouse.accounts.models import Role
 from gatehouse.console.context import ConsoleState, state_with
+from gatehouse.console.http import render_partial
 from gatehouse.core.access import Decision, Duty, Outcome, Register
 from gatehouse.core.errors import DomainError
 from gatehouse.goods import forms, services
@@ -55,22 +55,18 @@ REGISTER_TEXT = {
 }
 
 
-def _partial(request: HttpRequest) -> bool:
-    htmx = getattr(request, "htmx", None)
-    return bool(htmx) and not htmx.boosted and not htmx.history_restore_request
-
-
 def _render(
     request: HttpRequest, fragment: str, context: dict[str, Any], *, status: int = 200
 ) -> HttpResponse:
     """The fragment for htmx, the fragment inside the goods page for a plain request."""
-    if _partial(request):
-        response = render(request, fragment, context, status=status)
-    else:
-        page = {**context, **_page_context(request), "fragment": fragment}
-        response = render(request, "goods/gate/index.html", page, status=status)
-    patch_vary_headers(response, ["HX-Request"])
-    return response
+    return render_partial(
+        request,
+        "goods/gate/index.html",
+        fragment,
+        context,
+        status,
+        page_context=lambda: {**_page_context(request), "fragment": fragment},
+    )
 
 
 def _state(request: HttpRequest) -> ConsoleState:

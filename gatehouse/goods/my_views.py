@@ -7,6 +7,8 @@ resident role get a 403 from ``state_with``.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -15,8 +17,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from gatehouse.accounts.models import Role
 from gatehouse.console.context import state_with
+from gatehouse.console.http import run_form
 from gatehouse.console.selectors import resident_record
-from gatehouse.core.errors import DomainError
 from gatehouse.goods import forms, selectors, services
 from gatehouse.goods.models import SlipState
 from gatehouse.goods.views import qr_svg
@@ -58,28 +60,26 @@ def my_apply(request: HttpRequest) -> HttpResponse:
         return render(request, "goods/my/no_house.html")
     if request.method == "POST":
         form = forms.ResidentSlipForm(request.POST, houses=choices)
-        if form.is_valid():
-            data = form.cleaned_data
+
+        def apply(data: dict[str, Any]) -> Any:
             house = next(h for h in houses if str(h.pk) == data["house"])
-            try:
-                slip = services.slip_apply(
-                    site=me.site,
-                    actor=request.user,
-                    now=now,
-                    applicant_kind=services.applicant_kind_of(me, house),
-                    applicant_name=me.name,
-                    items=data["items"],
-                    valid_on=data["valid_on"],
-                    house_number=house.number,
-                    person=me,
-                    plate=data["plate"],
-                    reason=data["reason"],
-                )
-            except DomainError as exc:
-                field = exc.details.get("field")
-                form.add_error(field if field in form.fields else None, exc.message)
-            else:
-                return redirect("goods:my_slip", pk=slip.pk)
+            return services.slip_apply(
+                site=me.site,
+                actor=request.user,
+                now=now,
+                applicant_kind=services.applicant_kind_of(me, house),
+                applicant_name=me.name,
+                items=data["items"],
+                valid_on=data["valid_on"],
+                house_number=house.number,
+                person=me,
+                plate=data["plate"],
+                reason=data["reason"],
+            )
+
+        slip = run_form(form, apply)
+        if slip is not None:
+            return redirect("goods:my_slip", pk=slip.pk)
         context = {"form": form, "rows": form.item_rows(minimum=3)}
         return render(request, "goods/my/apply.html", context, status=400)
     form = forms.ResidentSlipForm(initial={"valid_on": timezone.localdate(now)}, houses=choices)

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from io import BytesIO
 from typing import Any
 
 from django import forms as django_forms
@@ -16,20 +15,17 @@ from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
-from django.utils.cache import patch_vary_headers
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from gatehouse.accounts.models import Role
 from gatehouse.console.context import state_with
+from gatehouse.console.http import register_xlsx, render_partial
 from gatehouse.goods import forms, selectors
 
 REGISTER_ROLES = frozenset({Role.GUARD, Role.FRONT_DESK, Role.MONITORING, Role.SECURITY_MANAGER})
 PER_PAGE = 50
-EXPORT_LIMIT = 10000
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @dataclass(frozen=True)
@@ -63,11 +59,6 @@ ENTRIES = RegisterSpec(
 )
 
 
-def _partial(request: HttpRequest) -> bool:
-    htmx = getattr(request, "htmx", None)
-    return bool(htmx) and not htmx.boosted and not htmx.history_restore_request
-
-
 @login_required
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
@@ -97,39 +88,14 @@ def _register(request: HttpRequest, spec: RegisterSpec) -> HttpResponse:
         "page": page,
         "rows": _table(spec.columns, [spec.row(obj) for obj in page.object_list]),
     }
-    template = (
-        "goods/registers/_results.html" if _partial(request) else "goods/registers/register.html"
+    return render_partial(
+        request, "goods/registers/register.html", "goods/registers/_results.html", context
     )
-    response = render(request, template, context)
-    patch_vary_headers(response, ["HX-Request"])
-    return response
 
 
 def _xlsx(spec: RegisterSpec, site: Any, found: QuerySet) -> FileResponse:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    from gatehouse.xlsx import append_row
-
-    book = Workbook()
-    sheet = book.active
-    sheet.title = str(spec.title)[:31]
-    append_row(sheet, [f"{site.name} · {spec.title}"])
-    sheet["A1"].font = Font(bold=True, size=14)
-    append_row(sheet, [str(c) for c in spec.columns])
-    for cell in sheet[2]:
-        cell.font = Font(bold=True)
-    for obj in found[:EXPORT_LIMIT]:
-        append_row(sheet, list(spec.row(obj).cells))
-    for index in range(1, len(spec.columns) + 1):
-        sheet.column_dimensions[sheet.cell(row=2, column=index).column_letter].width = 16
-    out = BytesIO()
-    book.save(out)
-    out.seek(0)
-    stamp = timezone.localtime().strftime("%Y%m%d")
-    return FileResponse(
-        out, as_attachment=True, filename=f"{spec.title}-{stamp}.xlsx", content_type=XLSX_TYPE
-    )
+    every = (spec.row(obj).cells for obj in found.iterator(chunk_size=2000))
+    return register_xlsx(spec.title, site, spec.columns, every)
 
 
 @login_required

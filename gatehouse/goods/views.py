@@ -17,13 +17,13 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.cache import patch_vary_headers
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from gatehouse.accounts.models import Role
 from gatehouse.console.context import ConsoleState, state_with
+from gatehouse.console.http import render_partial, run_form
 from gatehouse.core.errors import DomainError
 from gatehouse.core.goods import HandoffStage
 from gatehouse.goods import forms, selectors, services
@@ -42,16 +42,6 @@ HANDOFF_ROLES = frozenset({Role.GUARD, Role.FRONT_DESK, Role.SECURITY_MANAGER})
 FOLLOW_UP_ROLES = frozenset({Role.PATROL, Role.FRONT_DESK, Role.SECURITY_MANAGER})
 MANAGER_ROLES = frozenset({Role.SECURITY_MANAGER})
 PER_PAGE = 30
-
-
-def _partial(request: HttpRequest) -> bool:
-    htmx = getattr(request, "htmx", None)
-    return bool(htmx) and not htmx.boosted and not htmx.history_restore_request
-
-
-def _form_error(form: Any, exc: DomainError) -> None:
-    field = exc.details.get("field")
-    form.add_error(field if field in form.fields else None, exc.message)
 
 
 def qr_svg(payload: str, title: str) -> str:
@@ -81,10 +71,7 @@ def slip_list(request: HttpRequest) -> HttpResponse:
         "held_count": selectors.held_goods(state.site).count(),
         "is_manager": Role.SECURITY_MANAGER in state.roles,
     }
-    template = "goods/slips/_results.html" if _partial(request) else "goods/slips/list.html"
-    response = render(request, template, context)
-    patch_vary_headers(response, ["HX-Request"])
-    return response
+    return render_partial(request, "goods/slips/list.html", "goods/slips/_results.html", context)
 
 
 def _enterprises(state: ConsoleState) -> list[tuple[int, str]]:
@@ -104,33 +91,32 @@ def slip_new(request: HttpRequest) -> HttpResponse:
     enterprises = _enterprises(state)
     if request.method == "POST":
         form = forms.DeskSlipForm(request.POST, enterprises=enterprises)
-        if form.is_valid():
-            data = form.cleaned_data
+
+        def apply(data: dict[str, Any]) -> Any:
             enterprise = None
             if data["enterprise"]:
                 enterprise = Enterprise.objects.filter(
                     site=state.site, pk=data["enterprise"]
                 ).first()
-            try:
-                slip = services.slip_apply(
-                    site=state.site,
-                    actor=request.user,
-                    now=now,
-                    applicant_kind=data["applicant_kind"],
-                    applicant_name=data["applicant_name"],
-                    items=data["items"],
-                    valid_on=data["valid_on"],
-                    house_number=data["house_number"],
-                    enterprise=enterprise,
-                    plate=data["plate"],
-                    reason=data["reason"],
-                    issue=True,
-                )
-            except DomainError as exc:
-                _form_error(form, exc)
-            else:
-                messages.success(request, _("放行条 %(number)s 已开具") % {"number": slip.number})
-                return redirect("goods:slip", pk=slip.pk)
+            return services.slip_apply(
+                site=state.site,
+                actor=request.user,
+                now=now,
+                applicant_kind=data["applicant_kind"],
+                applicant_name=data["applicant_name"],
+                items=data["items"],
+                valid_on=data["valid_on"],
+                house_number=data["house_number"],
+                enterprise=enterprise,
+                plate=data["plate"],
+                reason=data["reason"],
+                issue=True,
+            )
+
+        slip = run_form(form, apply)
+        if slip is not None:
+            messages.success(request, _("放行条 %(number)s 已开具") % {"number": slip.number})
+            return redirect("goods:slip", pk=slip.pk)
         context = {"form": form, "rows": form.item_rows()}
         return render(request, "goods/slips/new.html", context, status=422)
     form = forms.DeskSlipForm(
@@ -184,21 +170,20 @@ def slip_issue(request: HttpRequest, pk: int) -> HttpResponse:
 def _close(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     _state, slip = _slip_here(request, pk)
     form = forms.ReasonForm(request.POST)
-    if form.is_valid():
-        service = services.slip_decline if action == "decline" else services.slip_revoke
-        try:
-            service(
-                slip=slip,
-                actor=request.user,
-                reason=form.cleaned_data["reason"],
-                now=timezone.now(),
-            )
-        except DomainError as exc:
-            _form_error(form, exc)
-        else:
-            done = _("已退回申请") if action == "decline" else _("放行条已作废")
-            messages.success(request, f"{slip.number}：{done}")
-            return redirect("goods:slip", pk=slip.pk)
+    service = services.slip_decline if action == "decline" else services.slip_revoke
+    result = run_form(
+        form,
+        lambda data: service(
+            slip=slip,
+            actor=request.user,
+            reason=data["reason"],
+            now=timezone.now(),
+        ),
+    )
+    if result is not None:
+        done = _("已退回申请") if action == "decline" else _("放行条已作废")
+        messages.success(request, f"{slip.number}：{done}")
+        return redirect("goods:slip", pk=slip.pk)
     slip.refresh_from_db()
     context = _detail_context(slip, reason_form=form)
     return render(request, "goods/slips/detail.html", context, status=422)
@@ -264,20 +249,19 @@ def hold_resolve(request: HttpRequest, pk: int) -> HttpResponse:
     state = state_with(request, DESK_ROLES)
     release = get_object_or_404(GoodsRelease, site=state.site, pk=pk)
     form = forms.ResolveForm(request.POST)
-    if form.is_valid():
-        try:
-            services.hold_resolve(
-                release=release,
-                actor=request.user,
-                release_goods=form.cleaned_data["decision"] == "release",
-                resolution=form.cleaned_data["resolution"],
-                now=timezone.now(),
-            )
-        except DomainError as exc:
-            _form_error(form, exc)
-        else:
-            messages.success(request, _("暂扣物品已处置"))
-            return redirect("goods:holds")
+    result = run_form(
+        form,
+        lambda data: services.hold_resolve(
+            release=release,
+            actor=request.user,
+            release_goods=data["decision"] == "release",
+            resolution=data["resolution"],
+            now=timezone.now(),
+        ),
+    )
+    if result is not None:
+        messages.success(request, _("暂扣物品已处置"))
+        return redirect("goods:holds")
     context = _holds_context(state, resolve_form=form, form_for=release.pk)
     return render(request, "goods/holds.html", context, status=422)
 
@@ -288,19 +272,18 @@ def anomaly_close(request: HttpRequest, pk: int) -> HttpResponse:
     state = state_with(request, DESK_ROLES)
     anomaly = get_object_or_404(GoodsAnomaly, site=state.site, pk=pk)
     form = forms.CloseForm(request.POST)
-    if form.is_valid():
-        try:
-            services.anomaly_close(
-                anomaly=anomaly,
-                actor=request.user,
-                resolution=form.cleaned_data["resolution"],
-                now=timezone.now(),
-            )
-        except DomainError as exc:
-            _form_error(form, exc)
-        else:
-            messages.success(request, _("异常情况已处理完毕"))
-            return redirect("goods:holds")
+    result = run_form(
+        form,
+        lambda data: services.anomaly_close(
+            anomaly=anomaly,
+            actor=request.user,
+            resolution=data["resolution"],
+            now=timezone.now(),
+        ),
+    )
+    if result is not None:
+        messages.success(request, _("异常情况已处理完毕"))
+        return redirect("goods:holds")
     context = _holds_context(state, close_form=form, close_for=anomaly.pk)
     return render(request, "goods/holds.html", context, status=422)
 
@@ -322,19 +305,18 @@ def follow_up_close(request: HttpRequest, pk: int) -> HttpResponse:
     state = state_with(request, FOLLOW_UP_ROLES)
     follow = get_object_or_404(DecorationFollowUp, site=state.site, pk=pk)
     form = forms.CloseForm(request.POST)
-    if form.is_valid():
-        try:
-            services.follow_up_close(
-                follow_up=follow,
-                actor=request.user,
-                result=form.cleaned_data["resolution"],
-                now=timezone.now(),
-            )
-        except DomainError as exc:
-            _form_error(form, exc)
-        else:
-            messages.success(request, _("装修巡查已核实"))
-            return redirect("goods:follow_ups")
+    result = run_form(
+        form,
+        lambda data: services.follow_up_close(
+            follow_up=follow,
+            actor=request.user,
+            result=data["resolution"],
+            now=timezone.now(),
+        ),
+    )
+    if result is not None:
+        messages.success(request, _("装修巡查已核实"))
+        return redirect("goods:follow_ups")
     context = {
         "follow_ups": list(selectors.open_follow_ups(state.site)),
         "form": form,
@@ -444,16 +426,15 @@ def settings_page(request: HttpRequest) -> HttpResponse:
     conf = services.settings_for(state.site)
     if request.method == "POST":
         form = forms.SettingsForm(request.POST)
-        if form.is_valid():
-            try:
-                services.settings_update(
-                    site=state.site, actor=request.user, now=timezone.now(), **form.cleaned_data
-                )
-            except DomainError as exc:
-                _form_error(form, exc)
-            else:
-                messages.success(request, _("物品出入设置已保存"))
-                return redirect("goods:settings")
+        result = run_form(
+            form,
+            lambda data: services.settings_update(
+                site=state.site, actor=request.user, now=timezone.now(), **data
+            ),
+        )
+        if result is not None:
+            messages.success(request, _("物品出入设置已保存"))
+            return redirect("goods:settings")
         return render(request, "goods/settings.html", {"form": form}, status=422)
     form = forms.SettingsForm(
         initial={

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from gatehouse.accounts.models import Role
 from gatehouse.console.context import state_with
+from gatehouse.console.http import run_form
 from gatehouse.core import rating
 from gatehouse.core.errors import DomainError
 from gatehouse.governance import selectors, services
@@ -49,17 +50,16 @@ def _site(request: HttpRequest) -> Any:
     return state_with(request, ASSOCIATION).site
 
 
+def _score_field(exc: DomainError) -> str | None:
+    """A scoring error names its item by ``key``: it lands on that item's ``score_<key>`` field."""
+    field = exc.details.get("field")
+    if field is None and "key" in exc.details:
+        field = f"score_{exc.details['key']}"
+    return field
+
+
 def _run(form: forms.Form, call: Callable[[dict[str, Any]], Any]) -> Any:
-    if not form.is_valid():
-        return None
-    try:
-        return call(form.cleaned_data) or True
-    except DomainError as exc:
-        field = exc.details.get("field")
-        if field is None and "key" in exc.details:
-            field = f"score_{exc.details['key']}"
-        form.add_error(field if field in form.fields else None, exc.message)
-        return None
+    return run_form(form, call, field_of=_score_field)
 
 
 def _or_404(found: Any) -> Any:

@@ -7,9 +7,8 @@ page with the Chinese message and HTTP 422; nothing is written then.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import datetime, time, timedelta
-from io import BytesIO
 from pathlib import PurePath
 from typing import Any
 
@@ -18,9 +17,8 @@ from django.contrib import messages
 from django.contrib.auth import authenticate
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
-from django.utils.cache import patch_vary_headers
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
@@ -30,6 +28,7 @@ from gatehouse.access.models import Notice, NoticeAudience
 from gatehouse.access.services import notice_acknowledge
 from gatehouse.accounts.models import Role
 from gatehouse.console.context import ConsoleState, state_with
+from gatehouse.console.http import is_partial, register_xlsx, render_vary
 from gatehouse.core import guard as core
 from gatehouse.core.errors import DomainError
 from gatehouse.core.ledger import format_fen
@@ -59,6 +58,7 @@ MONITORING = frozenset({Role.MONITORING, Role.SECURITY_MANAGER})
 REPORTERS = frozenset({Role.GUARD, Role.PATROL, Role.MONITORING, Role.SECURITY_MANAGER})
 REGISTERS = frozenset({Role.GUARD, Role.MONITORING, Role.PATROL, Role.SECURITY_MANAGER})
 HOTLINE = frozenset({Role.MONITORING, Role.FRONT_DESK, Role.SECURITY_MANAGER})
+COUNT_LIMIT = 10000  # rows a register page counts; its export has every row
 CLEANING = frozenset({Role.GUARD, Role.SECURITY_MANAGER})
 PHOTO_TYPES = {
     ".jpg": "image/jpeg",
@@ -66,21 +66,6 @@ PHOTO_TYPES = {
     ".png": "image/png",
     ".webp": "image/webp",
 }
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-EXPORT_LIMIT = 10000
-
-
-def _partial(request: HttpRequest) -> bool:
-    htmx = getattr(request, "htmx", None)
-    return bool(htmx) and not htmx.boosted and not htmx.history_restore_request
-
-
-def _render(
-    request: HttpRequest, template: str, context: dict[str, Any], status: int = 200
-) -> HttpResponse:
-    response = render(request, template, context, status=status)
-    patch_vary_headers(response, ["HX-Request"])
-    return response
 
 
 def _site(state: ConsoleState) -> Any:
@@ -88,31 +73,8 @@ def _site(state: ConsoleState) -> Any:
     return state.site
 
 
-def _xlsx(title: Any, site: Any, columns: Any, rows: list[selectors.Row]) -> FileResponse:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    from gatehouse.xlsx import append_row
-
-    book = Workbook()
-    sheet = book.active
-    sheet.title = str(title)[:31]
-    append_row(sheet, [f"{site.name} · {title}"])
-    sheet["A1"].font = Font(bold=True, size=14)
-    append_row(sheet, [str(c) for c in columns])
-    for cell in sheet[2]:
-        cell.font = Font(bold=True)
-    for row in rows[:EXPORT_LIMIT]:
-        append_row(sheet, list(row.cells))
-    for index in range(1, len(columns) + 1):
-        sheet.column_dimensions[sheet.cell(row=2, column=index).column_letter].width = 16
-    out = BytesIO()
-    book.save(out)
-    out.seek(0)
-    day = timezone.localdate().strftime("%Y%m%d")
-    return FileResponse(
-        out, as_attachment=True, filename=f"{title}-{day}.xlsx", content_type=XLSX_TYPE
-    )
+def _xlsx(title: Any, site: Any, columns: Any, rows: Iterable[selectors.Row]) -> FileResponse:
+    return register_xlsx(title, site, columns, (row.cells for row in rows))
 
 
 def _table(columns: Any, rows: list[selectors.Row]) -> list[dict[str, Any]]:
@@ -172,7 +134,7 @@ def roster(request: HttpRequest) -> HttpResponse:
     state = state_with(request, MANAGER)
     site, now = _site(state), timezone.now()
     if request.method == "GET":
-        return _render(request, "guard/roster.html", _roster_context(site, now))
+        return render_vary(request, "guard/roster.html", _roster_context(site, now))
     ctx = _roster_context(site, now)
     action = request.POST.get("action")
     try:
@@ -225,7 +187,7 @@ def roster(request: HttpRequest) -> HttpResponse:
             raise Http404
     except DomainError as exc:
         ctx["error"] = exc
-    return _render(request, "guard/roster.html", ctx, status=422)
+    return render_vary(request, "guard/roster.html", ctx, status=422)
 
 
 @login_required
@@ -289,7 +251,7 @@ def handover(request: HttpRequest) -> HttpResponse:
     state = state_with(request, BOOTH)
     site, now, user = _site(state), timezone.now(), request.user
     if request.method == "GET":
-        return _render(request, "guard/handover.html", _handover_context(site, user, now))
+        return render_vary(request, "guard/handover.html", _handover_context(site, user, now))
     form = _handover_form(site, user, now, request.POST)
     ctx = _handover_context(site, user, now)
     ctx["form"] = form
@@ -331,7 +293,7 @@ def handover(request: HttpRequest) -> HttpResponse:
             else:
                 messages.warning(request, _t("已记录交接：") + "；".join(h.problems))
             return redirect("guard:handover")
-    return _render(request, "guard/handover.html", ctx, status=422)
+    return render_vary(request, "guard/handover.html", ctx, status=422)
 
 
 @login_required
@@ -356,10 +318,11 @@ def handover_register(request: HttpRequest) -> HttpResponse:
     form = forms.RegisterFilterForm(request.GET or None)
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
     found = selectors.handover_register(site, **data) if not form.errors else []
-    rows = [selectors.handover_row(h) for h in found[:EXPORT_LIMIT]]
     title = _("交接班记录表")
     if request.GET.get("export") == "xlsx":
-        return _xlsx(title, site, selectors.HANDOVER_COLUMNS, rows)
+        every = (selectors.handover_row(h) for h in found)
+        return _xlsx(title, site, selectors.HANDOVER_COLUMNS, every)
+    rows = [selectors.handover_row(h) for h in found[:COUNT_LIMIT]]
     context = {
         "title": title,
         "form": form,
@@ -367,7 +330,7 @@ def handover_register(request: HttpRequest) -> HttpResponse:
         "rows": _table(selectors.HANDOVER_COLUMNS, rows[:200]),
         "count": len(rows),
     }
-    return _render(request, "guard/register.html", context)
+    return render_vary(request, "guard/register.html", context)
 
 
 # == S-08: keys; S-09: absence ===================================================================
@@ -403,7 +366,7 @@ def keys(request: HttpRequest) -> HttpResponse:
         "me": services.guard_name(request.user),
         "manager": Role.SECURITY_MANAGER in state.roles,
     }
-    return _render(request, "guard/keys.html", context, status=status)
+    return render_vary(request, "guard/keys.html", context, status=status)
 
 
 @login_required
@@ -456,7 +419,7 @@ def absence(request: HttpRequest) -> HttpResponse:
         "recent": recent[:30],
         "commute": services.commute_windows(site),
     }
-    return _render(request, "guard/absence.html", context, status=status)
+    return render_vary(request, "guard/absence.html", context, status=status)
 
 
 @login_required
@@ -520,7 +483,7 @@ def patrol(request: HttpRequest) -> HttpResponse:
     state = state_with(request, PATROL)
     site, now = _site(state), timezone.now()
     if request.method == "GET":
-        return _render(request, "guard/patrol.html", _patrol_context(request, site, now))
+        return render_vary(request, "guard/patrol.html", _patrol_context(request, site, now))
     routes = services.active_routes(site)
     form = forms.ScanForm(
         request.POST, request.FILES, choices={"route": [(str(r.pk), r.name) for r in routes]}
@@ -549,12 +512,12 @@ def patrol(request: HttpRequest) -> HttpResponse:
     else:
         extra["form_errors"] = True
     ctx = _patrol_context(request, site, now, form=form, **extra)
-    if _partial(request):
-        response = _render(request, "guard/_patrol_body.html", ctx, status=status)
+    if is_partial(request):
+        response = render_vary(request, "guard/_patrol_body.html", ctx, status=status)
         if status == 200:
             response["HX-Trigger"] = "patrol-scanned"
         return response
-    return _render(request, "guard/patrol.html", ctx, status=status)
+    return render_vary(request, "guard/patrol.html", ctx, status=status)
 
 
 @login_required
@@ -562,7 +525,7 @@ def patrol(request: HttpRequest) -> HttpResponse:
 def patrol_status(request: HttpRequest) -> HttpResponse:
     state = state_with(request, PATROL)
     ctx = _patrol_context(request, _site(state), timezone.now())
-    return _render(request, "guard/_patrol_status.html", ctx)
+    return render_vary(request, "guard/_patrol_status.html", ctx)
 
 
 @login_required
@@ -608,7 +571,7 @@ def routes(request: HttpRequest) -> HttpResponse:
         for r in found
     ]
     checkpoints = Checkpoint.objects.filter(site=site).order_by("code")
-    return _render(request, "guard/routes.html", {"rows": rows, "checkpoints": checkpoints})
+    return render_vary(request, "guard/routes.html", {"rows": rows, "checkpoints": checkpoints})
 
 
 @login_required
@@ -633,7 +596,7 @@ def tags(request: HttpRequest) -> HttpResponse:
                 "svg": mark_safe(svg),  # noqa: S308 -- segno renders our own signed payload
             }
         )
-    return _render(request, "guard/tags.html", {"cards": cards, "site": site})
+    return render_vary(request, "guard/tags.html", {"cards": cards, "site": site})
 
 
 @login_required
@@ -655,7 +618,7 @@ def patrol_register(request: HttpRequest) -> HttpResponse:
         "rows": _table(selectors.PATROL_COLUMNS, rows[:500]),
         "count": len(rows),
     }
-    return _render(request, "guard/register.html", context)
+    return render_vary(request, "guard/register.html", context)
 
 
 @login_required
@@ -705,10 +668,11 @@ def anomalies(request: HttpRequest) -> HttpResponse:
     filters = forms.RegisterFilterForm(request.GET or None)
     data = filters.cleaned_data if filters.is_bound and filters.is_valid() else {}
     found = selectors.anomaly_register(site, **data) if not filters.errors else []
-    rows = [selectors.anomaly_row(a) for a in found[:EXPORT_LIMIT]]
     title = _("异常情况记录表")
     if request.GET.get("export") == "xlsx":
-        return _xlsx(title, site, selectors.ANOMALY_COLUMNS, rows)
+        every = (selectors.anomaly_row(a) for a in found)
+        return _xlsx(title, site, selectors.ANOMALY_COLUMNS, every)
+    rows = [selectors.anomaly_row(a) for a in found[:COUNT_LIMIT]]
     context = {
         "form": form,
         "error": error,
@@ -718,7 +682,7 @@ def anomalies(request: HttpRequest) -> HttpResponse:
         "rows": rows[:200],
         "count": len(rows),
     }
-    return _render(request, "guard/anomalies.html", context, status=status)
+    return render_vary(request, "guard/anomalies.html", context, status=status)
 
 
 @login_required
@@ -736,7 +700,7 @@ def report(request: HttpRequest) -> HttpResponse:
         status = 422
     mine = Anomaly.objects.filter(site=site, reported_by=request.user).order_by("-reported_at")
     context = {"form": form, "error": error, "mine": mine[:10]}
-    return _render(request, "guard/report.html", context, status=status)
+    return render_vary(request, "guard/report.html", context, status=status)
 
 
 @login_required
@@ -806,7 +770,7 @@ def anomaly(request: HttpRequest, pk: int) -> HttpResponse:
         "dispatch_form": dispatch_form,
         "error": error,
     }
-    return _render(request, "guard/anomaly.html", context, status=status)
+    return render_vary(request, "guard/anomaly.html", context, status=status)
 
 
 @login_required
@@ -848,7 +812,7 @@ def dispatch(request: HttpRequest) -> HttpResponse:
         "error": error,
         "rows": list(found.order_by("closed_at", "-dispatched_at")[:50]),
     }
-    return _render(request, "guard/dispatch.html", context, status=status)
+    return render_vary(request, "guard/dispatch.html", context, status=status)
 
 
 @login_required
@@ -859,8 +823,8 @@ def board(request: HttpRequest) -> HttpResponse:
     site, now = _site(state), timezone.now()
     services.patrol_flag_missed(site=site, now=now)
     context = selectors.board(site, now)
-    template = "guard/_board.html" if _partial(request) else "guard/board.html"
-    return _render(request, template, context)
+    template = "guard/_board.html" if is_partial(request) else "guard/board.html"
+    return render_vary(request, template, context)
 
 
 @login_required
@@ -873,8 +837,8 @@ def board_ack(request: HttpRequest, pk: int) -> HttpResponse:
         notice_acknowledge(notice=notice, actor=request.user, now=now)
     except DomainError as exc:
         _fail(request, exc)
-    if _partial(request):
-        return _render(request, "guard/_board.html", selectors.board(site, now))
+    if is_partial(request):
+        return render_vary(request, "guard/_board.html", selectors.board(site, now))
     return redirect("guard:board")
 
 
@@ -910,7 +874,7 @@ def emergency(request: HttpRequest) -> HttpResponse:
     services.emergencies_advance(site=site, now=now)
     items = selectors.emergency_items(site, now, open_only=False)
     context = {"form": form, "error": error, "items": items, "plans": plans}
-    return _render(request, "guard/emergency.html", context, status=status)
+    return render_vary(request, "guard/emergency.html", context, status=status)
 
 
 @login_required
@@ -991,7 +955,7 @@ def cleaning(request: HttpRequest) -> HttpResponse:
                 {"day": day, "guard": names[who], "done": done.get(day), "today": day == today}
             )
     context = {"form": form, "error": error, "days": days, "manager": manager, "rota": rota}
-    return _render(request, "guard/cleaning.html", context, status=status)
+    return render_vary(request, "guard/cleaning.html", context, status=status)
 
 
 @login_required
@@ -1059,7 +1023,7 @@ def hazards(request: HttpRequest) -> HttpResponse:
             }
         )
     context = {"form": form, "error": error, "rows": rows, "fix_form": forms.HazardFixForm()}
-    return _render(request, "guard/hazards.html", context, status=status)
+    return render_vary(request, "guard/hazards.html", context, status=status)
 
 
 @login_required
@@ -1105,7 +1069,7 @@ def hotline(request: HttpRequest) -> HttpResponse:
         for t in Ticket.objects.filter(site=site).order_by("visited_back_at", "-received_at")[:100]
     ]
     context = {"form": form, "error": error, "rows": rows}
-    return _render(request, "guard/hotline.html", context, status=status)
+    return render_vary(request, "guard/hotline.html", context, status=status)
 
 
 @login_required
@@ -1151,7 +1115,7 @@ def spot_checks(request: HttpRequest) -> HttpResponse:
         "statuses": FindingStatus.choices,
         "goods_ready": selectors.goods_app_ready(),
     }
-    return _render(request, "guard/spot_checks.html", context)
+    return render_vary(request, "guard/spot_checks.html", context)
 
 
 @login_required
@@ -1182,4 +1146,4 @@ def ledger(request: HttpRequest) -> HttpResponse:
         "rows": selectors.ledger(site),
         "total": format_fen(selectors.ledger_total_fen(site)),
     }
-    return _render(request, "guard/ledger.html", context)
+    return render_vary(request, "guard/ledger.html", context)

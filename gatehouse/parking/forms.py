@@ -10,6 +10,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from gatehouse.console.http import form_error, renamed
 from gatehouse.core.errors import DomainError, InvalidInput
 from gatehouse.core.ledger import format_fen, parse_amount
 from gatehouse.core.tariff import CapMode, FreeMode, Tariff, VehicleClass, delivery_tariff
@@ -99,9 +100,7 @@ def add_domain_error(
     form: forms.Form, exc: DomainError, fields: dict[str, str] | None = None
 ) -> None:
     """Show a core or service error next to the field it names (else above the form)."""
-    field = str(exc.details.get("field") or "")
-    field = (fields or {}).get(field, field)
-    form.add_error(field if field in form.fields else None, exc.message)
+    form_error(form, exc, renamed(fields or {})(exc))
 
 
 # =============================================================================================

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _t
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from gatehouse.console.context import state_with
+from gatehouse.console.http import renamed, render_partial, run_form
 from gatehouse.core.errors import DomainError
 from gatehouse.parking import selectors, services
 from gatehouse.parking.forms import (
@@ -30,7 +31,7 @@ from gatehouse.parking.forms import (
 )
 from gatehouse.parking.models import LeaseStatus, SpaceLease
 from gatehouse.parking.pass_views import space_choices
-from gatehouse.parking.views import DESK_ROLES, holder_from_request, people_found, render_page
+from gatehouse.parking.views import DESK_ROLES, holder_from_request, people_found
 
 PER_PAGE = 20
 #: How far ahead the list shows the renewals coming due (a display horizon, not a rule).
@@ -73,7 +74,7 @@ def lease_list(request: HttpRequest) -> HttpResponse:
         "due": _due_rows(state.site, today),
         "notice_days": RENEWAL_NOTICE_DAYS,
     }
-    return render_page(request, "parking/leases.html", "parking/_lease_results.html", context)
+    return render_partial(request, "parking/leases.html", "parking/_lease_results.html", context)
 
 
 @login_required
@@ -91,7 +92,7 @@ def lease_create(request: HttpRequest) -> HttpResponse:
         "holder": holder,
     }
     if holder is None:
-        return render_page(
+        return render_partial(
             request, "parking/lease_create.html", "parking/_person_pick.html", context
         )
     spaces = space_choices(site)
@@ -174,20 +175,19 @@ def lease_terminate(request: HttpRequest, pk: int) -> HttpResponse:
     """PK-04: end early; the prepaid months after the current one are refunded."""
     _state, found = _lease_here(request, pk)
     form = LeaseTerminateForm(request.POST)
-    if form.is_valid():
-        try:
-            result = services.lease_terminate(
-                lease=found,
-                actor=request.user,
-                on=form.cleaned_data["on"],
-                method=form.cleaned_data["method"],
-                now=timezone.now(),
-            )
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, result.termination.message)
-            return redirect("parking:lease_detail", pk=found.pk)
+    result = run_form(
+        form,
+        lambda data: services.lease_terminate(
+            lease=found,
+            actor=request.user,
+            on=data["on"],
+            method=data["method"],
+            now=timezone.now(),
+        ),
+    )
+    if result is not None:
+        messages.success(request, result.termination.message)
+        return redirect("parking:lease_detail", pk=found.pk)
     context = _detail_context(found, terminate_form=form)
     return render(request, "parking/lease_detail.html", context, status=422)
 
@@ -198,24 +198,24 @@ def lease_renew(request: HttpRequest, pk: int) -> HttpResponse:
     """PK-05: the next lease year, paid before the new housing contract starts."""
     _state, found = _lease_here(request, pk)
     form = LeaseRenewForm(request.POST)
-    if form.is_valid():
-        try:
-            nxt = services.lease_renew(
-                lease=found,
-                actor=request.user,
-                until=form.cleaned_data["until"],
-                monthly_fee_fen=form.cleaned_data["monthly_fee"],
-                method=form.cleaned_data["method"],
-                now=timezone.now(),
-            )
-        except DomainError as exc:
-            add_domain_error(form, exc, {"end": "until", "monthly_fee": "monthly_fee"})
-        else:
-            messages.success(
-                request,
-                _t("已续租至 %(end)s，收取车位费 ¥%(amount)s")
-                % {"end": f"{nxt.end:%Y-%m-%d}", "amount": yuan(int(nxt.paid_fen))},
-            )
-            return redirect("parking:lease_detail", pk=nxt.pk)
+    nxt = run_form(
+        form,
+        lambda data: services.lease_renew(
+            lease=found,
+            actor=request.user,
+            until=data["until"],
+            monthly_fee_fen=data["monthly_fee"],
+            method=data["method"],
+            now=timezone.now(),
+        ),
+        field_of=renamed({"end": "until", "monthly_fee": "monthly_fee"}),
+    )
+    if nxt is not None:
+        messages.success(
+            request,
+            _t("已续租至 %(end)s，收取车位费 ¥%(amount)s")
+            % {"end": f"{nxt.end:%Y-%m-%d}", "amount": yuan(int(nxt.paid_fen))},
+        )
+        return redirect("parking:lease_detail", pk=nxt.pk)
     context = _detail_context(found, renew_form=form)
     return render(request, "parking/lease_detail.html", context, status=422)

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _t
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from gatehouse.console.context import state_with
-from gatehouse.core.errors import DomainError
+from gatehouse.console.http import renamed, render_partial, run_form
 from gatehouse.parking import selectors, services
 from gatehouse.parking.forms import (
     PassFilterForm,
@@ -27,10 +27,9 @@ from gatehouse.parking.forms import (
     PassReturnForm,
     PassRevokeForm,
     PersonSearchForm,
-    add_domain_error,
 )
 from gatehouse.parking.models import PassStatus, VehiclePass
-from gatehouse.parking.views import DESK_ROLES, holder_from_request, people_found, render_page
+from gatehouse.parking.views import DESK_ROLES, holder_from_request, people_found
 from gatehouse.sites.models import Site
 
 PER_PAGE = 20
@@ -63,7 +62,7 @@ def pass_list(request: HttpRequest) -> HttpResponse:
         found = VehiclePass.objects.none()
     page = Paginator(found, PER_PAGE).get_page(request.GET.get("page"))
     context = {"form": form, "page": page}
-    return render_page(request, "parking/passes.html", "parking/_pass_results.html", context)
+    return render_partial(request, "parking/passes.html", "parking/_pass_results.html", context)
 
 
 @login_required
@@ -84,37 +83,38 @@ def pass_issue(request: HttpRequest) -> HttpResponse:
         "price": selectors.pass_price(site, now),
     }
     if holder is None:
-        return render_page(request, "parking/pass_issue.html", "parking/_person_pick.html", context)
+        return render_partial(
+            request, "parking/pass_issue.html", "parking/_person_pick.html", context
+        )
     spaces = space_choices(site)
     if request.method == "POST":
         form = PassIssueForm(request.POST, spaces=spaces)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                issued = services.pass_issue(
-                    site=site,
-                    actor=request.user,
-                    holder=holder,
-                    plate=data["plate"],
-                    kind=data["kind"],
-                    method=data["method"],
-                    space=selectors.space_at(site, int(data["space"])) if data["space"] else None,
-                    id_checked=data["id_checked"],
-                    vehicle_licence_checked=data["vehicle_licence_checked"],
-                    driving_licence_checked=data["driving_licence_checked"],
-                    insurance_checked=data["insurance_checked"],
-                    insurance_valid_until=data["insurance_valid_until"],
-                    environmental_label=data["environmental_label"],
-                    valid_until=data["valid_until"],
-                    now=now,
-                )
-            except DomainError as exc:
-                add_domain_error(form, exc, _ISSUE_FIELDS)
-            else:
-                messages.success(
-                    request, _t("车辆出入证 %(number)s 已办理") % {"number": issued.number}
-                )
-                return redirect("parking:pass_detail", pk=issued.pk)
+        issued = run_form(
+            form,
+            lambda data: services.pass_issue(
+                site=site,
+                actor=request.user,
+                holder=holder,
+                plate=data["plate"],
+                kind=data["kind"],
+                method=data["method"],
+                space=selectors.space_at(site, int(data["space"])) if data["space"] else None,
+                id_checked=data["id_checked"],
+                vehicle_licence_checked=data["vehicle_licence_checked"],
+                driving_licence_checked=data["driving_licence_checked"],
+                insurance_checked=data["insurance_checked"],
+                insurance_valid_until=data["insurance_valid_until"],
+                environmental_label=data["environmental_label"],
+                valid_until=data["valid_until"],
+                now=now,
+            ),
+            field_of=renamed(_ISSUE_FIELDS),
+        )
+        if issued is not None:
+            messages.success(
+                request, _t("车辆出入证 %(number)s 已办理") % {"number": issued.number}
+            )
+            return redirect("parking:pass_detail", pk=issued.pk)
         context["form"] = form
         return render(request, "parking/pass_issue.html", context, status=422)
     vehicles = list(holder.vehicles.order_by("plate"))
@@ -157,19 +157,18 @@ def pass_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     """V-10: a pass lent to someone else is taken back; its deposit is forfeited."""
     _state, found = _pass_here(request, pk)
     form = PassRevokeForm(request.POST)
-    if form.is_valid():
-        try:
-            services.pass_revoke_for_misuse(
-                vehicle_pass=found,
-                actor=request.user,
-                reason=form.cleaned_data["reason"],
-                now=timezone.now(),
-            )
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, _t("车辆出入证已收回，押金不予退还。"))
-            return redirect("parking:pass_detail", pk=found.pk)
+    result = run_form(
+        form,
+        lambda data: services.pass_revoke_for_misuse(
+            vehicle_pass=found,
+            actor=request.user,
+            reason=data["reason"],
+            now=timezone.now(),
+        ),
+    )
+    if result is not None:
+        messages.success(request, _t("车辆出入证已收回，押金不予退还。"))
+        return redirect("parking:pass_detail", pk=found.pk)
     context = _detail_context(found, revoke_form=form)
     return render(request, "parking/pass_detail.html", context, status=422)
 
@@ -180,26 +179,25 @@ def pass_reissue(request: HttpRequest, pk: int) -> HttpResponse:
     """PK-06 / V-10: a lost pass or a changed car, reissued for the fee."""
     _state, found = _pass_here(request, pk)
     form = PassReissueForm(request.POST)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            new = services.pass_reissue(
-                vehicle_pass=found,
-                actor=request.user,
-                cause=data["cause"],
-                method=data["method"],
-                plate=data["plate"],
-                vehicle_licence_checked=data["vehicle_licence_checked"],
-                insurance_checked=data["insurance_checked"],
-                insurance_valid_until=data["insurance_valid_until"],
-                environmental_label=data["environmental_label"],
-                now=timezone.now(),
-            )
-        except DomainError as exc:
-            add_domain_error(form, exc, {"documents": "vehicle_licence_checked"})
-        else:
-            messages.success(request, _t("已补办新证 %(number)s") % {"number": new.number})
-            return redirect("parking:pass_detail", pk=new.pk)
+    new = run_form(
+        form,
+        lambda data: services.pass_reissue(
+            vehicle_pass=found,
+            actor=request.user,
+            cause=data["cause"],
+            method=data["method"],
+            plate=data["plate"],
+            vehicle_licence_checked=data["vehicle_licence_checked"],
+            insurance_checked=data["insurance_checked"],
+            insurance_valid_until=data["insurance_valid_until"],
+            environmental_label=data["environmental_label"],
+            now=timezone.now(),
+        ),
+        field_of=renamed({"documents": "vehicle_licence_checked"}),
+    )
+    if new is not None:
+        messages.success(request, _t("已补办新证 %(number)s") % {"number": new.number})
+        return redirect("parking:pass_detail", pk=new.pk)
     context = _detail_context(found, reissue_form=form)
     return render(request, "parking/pass_detail.html", context, status=422)
 
@@ -210,19 +208,18 @@ def pass_return(request: HttpRequest, pk: int) -> HttpResponse:
     """PK-06: the pass handed back, the deposit refunded."""
     _state, found = _pass_here(request, pk)
     form = PassReturnForm(request.POST)
-    if form.is_valid():
-        try:
-            services.pass_return(
-                vehicle_pass=found,
-                actor=request.user,
-                method=form.cleaned_data["method"],
-                now=timezone.now(),
-            )
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, _t("车辆出入证已退回，押金已退还。"))
-            return redirect("parking:pass_detail", pk=found.pk)
+    result = run_form(
+        form,
+        lambda data: services.pass_return(
+            vehicle_pass=found,
+            actor=request.user,
+            method=data["method"],
+            now=timezone.now(),
+        ),
+    )
+    if result is not None:
+        messages.success(request, _t("车辆出入证已退回，押金已退还。"))
+        return redirect("parking:pass_detail", pk=found.pk)
     context = _detail_context(found, return_form=form)
     return render(request, "parking/pass_detail.html", context, status=422)
 

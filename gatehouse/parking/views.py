@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from io import BytesIO
 from typing import Any
 
 from django.contrib import messages
@@ -14,7 +13,6 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.cache import patch_vary_headers
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
@@ -22,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from gatehouse.accounts.models import Role
 from gatehouse.console.context import state_with
+from gatehouse.console.http import XlsxSheet, render_partial
 from gatehouse.core import ledger as core_ledger
 from gatehouse.core.errors import DomainError
 from gatehouse.core.lease import DevicePrice
@@ -47,24 +46,10 @@ from gatehouse.sites.models import Garage, Site
 DESK_ROLES = frozenset({Role.FRONT_DESK, Role.SECURITY_MANAGER})
 MANAGER_ROLES = frozenset({Role.SECURITY_MANAGER})
 PICK_LIMIT = 20
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 KIND_LABELS = dict(EntryKind.choices)
 METHOD_LABELS = dict(PaymentMethod.choices)
 CLASS_LABELS = dict(VEHICLE_CLASS_CHOICES)
 PASS_PRICE_FIELDS = {"deposit": "pass_deposit", "card_fee": "pass_card_fee"}
-
-
-def partial(request: HttpRequest) -> bool:
-    htmx = getattr(request, "htmx", None)
-    return bool(htmx) and not htmx.boosted and not htmx.history_restore_request
-
-
-def render_page(
-    request: HttpRequest, page: str, fragment: str, context: dict[str, Any], status: int = 200
-) -> HttpResponse:
-    response = render(request, fragment if partial(request) else page, context, status=status)
-    patch_vary_headers(response, ["HX-Request"])
-    return response
 
 
 def people_found(site: Site, q: str) -> list[Any]:
@@ -200,47 +185,32 @@ def income(request: HttpRequest) -> HttpResponse:
             "next_day": day.fromordinal(day.toordinal() + 1),
         }
     status = 200 if not form.is_bound or form.is_valid() else 422
-    return render_page(
+    return render_partial(
         request, "parking/income.html", "parking/_income_results.html", context, status
     )
 
 
 def _income_xlsx(site: Site, s: core_ledger.DailySummary, rows: list[TxnRow]) -> FileResponse:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    from gatehouse.xlsx import append_row
-
     title = _t("日收入报表")
-    book = Workbook()
-    sheet = book.active
-    sheet.title = title
-    bold = Font(bold=True)
-    append_row(sheet, [f"{site.name} · {title} · {s.day:%Y-%m-%d}"])
-    sheet["A1"].font = Font(bold=True, size=14)
-    append_row(sheet, [])
-    append_row(sheet, [_t("项目"), _t("金额（元）")])
-    for cell in sheet[sheet.max_row]:
-        cell.font = bold
+    sheet = XlsxSheet(title, (24, 36, 18, 14, 12, 20, 12), decimals="0.00")
+    sheet.title(f"{site.name} · {title} · {s.day:%Y-%m-%d}")
+    sheet.blank()
+    sheet.header([_t("项目"), _t("金额（元）")])
     for line in _income_lines(s):
-        append_row(sheet, [str(line.label), core_ledger.to_decimal(line.fen)])
-    append_row(sheet, [])
-    append_row(sheet, [_t("付款方式"), _t("收款（元）"), _t("退款（元）"), _t("净额（元）")])
-    for cell in sheet[sheet.max_row]:
-        cell.font = bold
+        sheet.row([str(line.label), core_ledger.to_decimal(line.fen)])
+    sheet.blank()
+    sheet.header([_t("付款方式"), _t("收款（元）"), _t("退款（元）"), _t("净额（元）")])
     for m in _method_lines(s):
-        append_row(
-            sheet,
+        sheet.row(
             [
                 str(m.label),
                 core_ledger.to_decimal(m.received),
                 core_ledger.to_decimal(m.paid_out),
                 core_ledger.to_decimal(m.net),
-            ],
+            ]
         )
-    append_row(sheet, [])
-    append_row(
-        sheet,
+    sheet.blank()
+    sheet.header(
         [
             _t("时间"),
             _t("摘要"),
@@ -249,13 +219,10 @@ def _income_xlsx(site: Site, s: core_ledger.DailySummary, rows: list[TxnRow]) ->
             _t("付款方式"),
             _t("关联单据"),
             _t("经办人"),
-        ],
+        ]
     )
-    for cell in sheet[sheet.max_row]:
-        cell.font = bold
     for r in rows:
-        append_row(
-            sheet,
+        sheet.row(
             [
                 f"{r.at:%H:%M:%S}",
                 r.memo,
@@ -264,23 +231,9 @@ def _income_xlsx(site: Site, s: core_ledger.DailySummary, rows: list[TxnRow]) ->
                 r.methods,
                 r.ref,
                 r.who,
-            ],
+            ]
         )
-    for column, width in zip("ABCDEFG", (24, 36, 18, 14, 12, 20, 12), strict=True):
-        sheet.column_dimensions[column].width = width
-    for row in sheet.iter_rows():
-        for cell in row:
-            if hasattr(cell.value, "as_tuple"):
-                cell.number_format = "0.00"
-    out = BytesIO()
-    book.save(out)
-    out.seek(0)
-    return FileResponse(
-        out,
-        as_attachment=True,
-        filename=f"{title}-{s.day:%Y%m%d}.xlsx",
-        content_type=XLSX_TYPE,
-    )
+    return sheet.response(f"{title}-{s.day:%Y%m%d}.xlsx")
 
 
 # =============================================================================================
@@ -457,4 +410,4 @@ def fee_calculator(request: HttpRequest) -> HttpResponse:
                     "class_label": CLASS_LABELS[vehicle_class.value],
                     "garage": garage,
                 }
-    return render_page(request, "parking/fee.html", "parking/_fee_result.html", context, status)
+    return render_partial(request, "parking/fee.html", "parking/_fee_result.html", context, status)

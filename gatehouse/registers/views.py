@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from io import BytesIO
 from typing import Any
 
 from django import forms
@@ -18,7 +17,6 @@ from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.cache import patch_vary_headers
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
@@ -27,6 +25,7 @@ from django.views.decorators.http import require_GET, require_POST
 from gatehouse.access.services import notice_acknowledge
 from gatehouse.accounts.models import Role
 from gatehouse.console.context import state_with
+from gatehouse.console.http import is_partial, register_xlsx, render_partial
 from gatehouse.core.errors import DomainError
 from gatehouse.registers import selectors, services
 from gatehouse.registers.forms import (
@@ -38,21 +37,6 @@ from gatehouse.registers.forms import (
 
 REGISTER_ROLES = frozenset({Role.GUARD, Role.FRONT_DESK, Role.MONITORING, Role.SECURITY_MANAGER})
 PER_PAGE = 50
-EXPORT_LIMIT = 10000
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _partial(request: HttpRequest) -> bool:
-    htmx = getattr(request, "htmx", None)
-    return bool(htmx) and not htmx.boosted and not htmx.history_restore_request
-
-
-def _render(
-    request: HttpRequest, page: str, fragment: str, context: dict[str, Any], status: int = 200
-) -> HttpResponse:
-    response = render(request, fragment if _partial(request) else page, context, status=status)
-    patch_vary_headers(response, ["HX-Request"])
-    return response
 
 
 @dataclass(frozen=True)
@@ -126,34 +110,14 @@ def _register(request: HttpRequest, spec: RegisterSpec) -> HttpResponse:
         "rows": _table(spec.columns, [spec.row(obj) for obj in page.object_list]),
         "searched": form.is_bound,
     }
-    return _render(request, "registers/register.html", "registers/_register_results.html", context)
+    return render_partial(
+        request, "registers/register.html", "registers/_register_results.html", context
+    )
 
 
 def _xlsx(spec: RegisterSpec, site: Any, found: QuerySet) -> FileResponse:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    from gatehouse.xlsx import append_row
-
-    book = Workbook()
-    sheet = book.active
-    sheet.title = str(spec.title)[:31]
-    append_row(sheet, [f"{site.name} · {spec.title}"])
-    sheet["A1"].font = Font(bold=True, size=14)
-    append_row(sheet, [str(c) for c in spec.columns])
-    for cell in sheet[2]:
-        cell.font = Font(bold=True)
-    for obj in found[:EXPORT_LIMIT]:
-        append_row(sheet, list(spec.row(obj).cells))
-    for index, _column in enumerate(spec.columns, start=1):
-        sheet.column_dimensions[sheet.cell(row=2, column=index).column_letter].width = 16
-    out = BytesIO()
-    book.save(out)
-    out.seek(0)
-    stamp = timezone.localtime().strftime("%Y%m%d")
-    return FileResponse(
-        out, as_attachment=True, filename=f"{spec.title}-{stamp}.xlsx", content_type=XLSX_TYPE
-    )
+    every = (spec.row(obj).cells for obj in found.iterator(chunk_size=2000))
+    return register_xlsx(spec.title, site, spec.columns, every)
 
 
 @login_required
@@ -196,7 +160,9 @@ def events(request: HttpRequest) -> HttpResponse:
         "columns": selectors.EVENT_COLUMNS,
         "searched": form.is_bound,
     }
-    return _render(request, "registers/events.html", "registers/_event_results.html", context)
+    return render_partial(
+        request, "registers/events.html", "registers/_event_results.html", context
+    )
 
 
 def _board_context(site: Any, now: Any, **extra: Any) -> dict[str, Any]:
@@ -218,7 +184,9 @@ def on_site(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     services.flag_overstays(site=state.site, now=now)
     context = _board_context(state.site, now)
-    return _render(request, "registers/on_site.html", "registers/_on_site_board.html", context)
+    return render_partial(
+        request, "registers/on_site.html", "registers/_on_site_board.html", context
+    )
 
 
 @login_required
@@ -234,7 +202,7 @@ def ack_notice(request: HttpRequest, pk: int) -> HttpResponse:
         notice_acknowledge(notice=notice, actor=request.user, now=now)
     except DomainError as exc:
         error = exc.message
-    if _partial(request):
+    if is_partial(request):
         context = _board_context(state.site, now, ack_error=error)
         return render(
             request, "registers/_on_site_board.html", context, status=422 if error else 200

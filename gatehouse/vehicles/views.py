@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 from gatehouse.access.views import BOOTH_ROLES, OUTCOME_WORDS, duty_lines
 from gatehouse.accounts.models import Role
 from gatehouse.console.context import state_with
+from gatehouse.console.http import render_partial
 from gatehouse.core import vehicle as core
 from gatehouse.core.access import Direction
 from gatehouse.core.errors import DomainError
@@ -39,9 +40,7 @@ def _lanes(site: Any) -> list[Lane]:
 
 
 def _page(request: HttpRequest, context: dict[str, Any], status: int = 200) -> HttpResponse:
-    htmx = getattr(request, "htmx", None)
-    template = "vehicles/_result.html" if htmx else "vehicles/index.html"
-    return render(request, template, context, status=status)
+    return render_partial(request, "vehicles/index.html", "vehicles/_result.html", context, status)
 
 
 def _context(request: HttpRequest, roles: frozenset[str]) -> dict[str, Any]:

@@ -14,12 +14,12 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from gatehouse.accounts.models import Role
 from gatehouse.console.context import ConsoleState, state_with
+from gatehouse.console.http import is_partial, render_partial
 from gatehouse.core.access import Entrant, Pending
 from gatehouse.core.errors import DomainError
 from gatehouse.core.masking import mask_name
@@ -30,11 +30,6 @@ from gatehouse.visitors.services import request_answer, requests_expire
 
 DESK_ROLES = frozenset({Role.FRONT_DESK, Role.SECURITY_MANAGER})
 RECENT = 20
-
-
-def _partial(request: HttpRequest) -> bool:
-    htmx = getattr(request, "htmx", None)
-    return bool(htmx) and not htmx.boosted and not htmx.history_restore_request
 
 
 def _queue_context(state: ConsoleState, now: Any, **extra: Any) -> dict[str, Any]:
@@ -73,10 +68,10 @@ def _queue_context(state: ConsoleState, now: Any, **extra: Any) -> dict[str, Any
 def _render_queue(
     request: HttpRequest, state: ConsoleState, now: Any, status: int = 200, **extra: Any
 ) -> HttpResponse:
-    template = "visitors/desk/_queue.html" if _partial(request) else "visitors/desk/queue.html"
-    response = render(request, template, _queue_context(state, now, **extra), status=status)
-    patch_vary_headers(response, ["HX-Request"])
-    return response
+    context = _queue_context(state, now, **extra)
+    return render_partial(
+        request, "visitors/desk/queue.html", "visitors/desk/_queue.html", context, status
+    )
 
 
 @login_required
@@ -119,7 +114,7 @@ def answer(request: HttpRequest, pk: int) -> HttpResponse:
             requests_expire(site=state.site, now=now)
         return _render_queue(request, state, now, 400, error=exc.message, error_code=exc.code)
     done = _("已同意") if form.granted else _("已拒绝")
-    if not _partial(request):
+    if not is_partial(request):
         return redirect("desk:queue")
     return _render_queue(request, state, now, flash=f"{done}：{req.summary}")
 

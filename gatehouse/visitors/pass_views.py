@@ -14,7 +14,6 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.cache import patch_vary_headers
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -22,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from gatehouse.accounts.models import Role
 from gatehouse.console.context import state_with
+from gatehouse.console.http import render_partial, run_form
 from gatehouse.core.errors import DomainError
 from gatehouse.visitors import passes
 from gatehouse.visitors.models import Pass
@@ -34,11 +34,6 @@ STATUS_LABELS = {
     passes.PassStatus.EXPIRED: gettext_lazy("已过期"),
     passes.PassStatus.REVOKED: gettext_lazy("已撤销"),
 }
-
-
-def _partial(request: HttpRequest) -> bool:
-    htmx = getattr(request, "htmx", None)
-    return bool(htmx) and not htmx.boosted and not htmx.history_restore_request
 
 
 def _pass_here(request: HttpRequest, pk: int) -> tuple[Any, Pass]:
@@ -69,10 +64,9 @@ def pass_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(found, PER_PAGE).get_page(request.GET.get("page"))
     rows = [{"pass": p, "status": _status(p, now)} for p in page.object_list]
     context = {"form": form, "page": page, "rows": rows}
-    template = "visitors/passes/_results.html" if _partial(request) else "visitors/passes/list.html"
-    response = render(request, template, context)
-    patch_vary_headers(response, ["HX-Request"])
-    return response
+    return render_partial(
+        request, "visitors/passes/list.html", "visitors/passes/_results.html", context
+    )
 
 
 @login_required
@@ -82,17 +76,13 @@ def pass_issue(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     if request.method == "POST":
         form = PassIssueForm(request.POST)
-        if form.is_valid():
-            try:
-                issued = passes.pass_issue(
-                    site=state.site, actor=request.user, now=now, **form.cleaned_data
-                )
-            except DomainError as exc:
-                field = exc.details.get("field")
-                form.add_error(field if field in form.fields else None, exc.message)
-            else:
-                messages.success(request, _("出入证 %(number)s 已签发") % {"number": issued.number})
-                return redirect("passes:detail", pk=issued.pk)
+        issued = run_form(
+            form,
+            lambda data: passes.pass_issue(site=state.site, actor=request.user, now=now, **data),
+        )
+        if issued is not None:
+            messages.success(request, _("出入证 %(number)s 已签发") % {"number": issued.number})
+            return redirect("passes:detail", pk=issued.pk)
         return render(request, "visitors/passes/issue.html", {"form": form}, status=422)
     start = timezone.localtime(now).replace(second=0, microsecond=0)
     kind = request.GET.get("kind", "")

@@ -14,7 +14,6 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -22,6 +21,7 @@ from gatehouse.access.models import Notice, NoticeAudience
 from gatehouse.access.services import notice_acknowledge
 from gatehouse.accounts.models import Role
 from gatehouse.console.context import state_with
+from gatehouse.console.http import is_partial, render_partial
 from gatehouse.console.selectors import resident_record
 from gatehouse.core.errors import DomainError
 from gatehouse.core.masking import mask_name
@@ -34,11 +34,6 @@ from gatehouse.visitors.services import request_answer, requests_expire
 
 RESIDENT_ROLES = frozenset({Role.RESIDENT})
 HISTORY = 50
-
-
-def _partial(request: HttpRequest) -> bool:
-    htmx = getattr(request, "htmx", None)
-    return bool(htmx) and not htmx.boosted and not htmx.history_restore_request
 
 
 def _me(request: HttpRequest) -> Person | None:
@@ -163,11 +158,14 @@ def _requests_context(me: Person, now: Any, **extra: Any) -> dict[str, Any]:
 def _render_requests(
     request: HttpRequest, me: Person, now: Any, status: int = 200, **extra: Any
 ) -> HttpResponse:
-    partial = _partial(request)
-    template = "visitors/resident/_requests.html" if partial else "visitors/resident/requests.html"
-    response = render(request, template, _requests_context(me, now, **extra), status=status)
-    patch_vary_headers(response, ["HX-Request"])
-    return response
+    context = _requests_context(me, now, **extra)
+    return render_partial(
+        request,
+        "visitors/resident/requests.html",
+        "visitors/resident/_requests.html",
+        context,
+        status,
+    )
 
 
 @login_required
@@ -204,7 +202,7 @@ def answer(request: HttpRequest, pk: int) -> HttpResponse:
         if exc.code == "request.expired":
             requests_expire(site=me.site, now=now)  # record the refusal the error undid
         return _render_requests(request, me, now, 400, error=exc.message, error_code=exc.code)
-    if not _partial(request):
+    if not is_partial(request):
         return redirect("resident:requests")
     flash = _("已同意，门岗将放行") if form.granted else _("已拒绝")
     return _render_requests(request, me, now, flash=flash)
