@@ -40,8 +40,34 @@ def _require(name: str) -> str:
     return value
 
 
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off"}
+
+
 def _flag(name: str, default: bool = False) -> bool:
-    return os.environ.get(name, "1" if default else "0").lower() in {"1", "true", "yes", "on"}
+    """A switch: 1/true/yes/on or 0/false/no/off (any case); unset or empty is ``default``. Any
+    other value stops the start: a typo in GATEHOUSE_SECURE_COOKIES must not quietly mean "off"."""
+    value = os.environ.get(name, "").strip().lower()
+    if not value:
+        return default
+    if value in _TRUE | _FALSE:
+        return value in _TRUE
+    raise ImproperlyConfigured(
+        f"{name}={os.environ[name]!r} is not a switch: write 1 or 0 (true/false, yes/no, on/off)."
+    )
+
+
+def _count(name: str, default: int, *, minimum: int = 1) -> int:
+    """A whole number of at least ``minimum``; unset or empty is ``default``. Anything else stops
+    the start with a message that names the variable."""
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    if not (value.isascii() and value.isdigit()) or int(value) < minimum:
+        raise ImproperlyConfigured(
+            f"{name}={os.environ[name]!r} is not a whole number of at least {minimum}."
+        )
+    return int(value)
 
 
 SECRET_KEY = _require("GATEHOUSE_SECRET_KEY")
@@ -168,16 +194,12 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-GATEHOUSE_LOGIN_FAILURES_PER_ACCOUNT = int(
-    os.environ.get("GATEHOUSE_LOGIN_FAILURES_PER_ACCOUNT", 5)
-)
-GATEHOUSE_LOGIN_FAILURES_PER_ADDRESS = int(
-    os.environ.get("GATEHOUSE_LOGIN_FAILURES_PER_ADDRESS", 20)
-)
+GATEHOUSE_LOGIN_FAILURES_PER_ACCOUNT = _count("GATEHOUSE_LOGIN_FAILURES_PER_ACCOUNT", 5)
+GATEHOUSE_LOGIN_FAILURES_PER_ADDRESS = _count("GATEHOUSE_LOGIN_FAILURES_PER_ADDRESS", 20)
 AXES_HANDLER = "gatehouse.accounts.lockout.LockoutHandler"
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_FAILURE_LIMIT = GATEHOUSE_LOGIN_FAILURES_PER_ACCOUNT
-AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("GATEHOUSE_LOGIN_COOLOFF_MINUTES", 15)))
+AXES_COOLOFF_TIME = timedelta(minutes=_count("GATEHOUSE_LOGIN_COOLOFF_MINUTES", 15))
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_CALLABLE = "gatehouse.accounts.lockout.lockout_response"
 AXES_HTTP_RESPONSE_CODE = 429
@@ -186,10 +208,10 @@ AXES_VERBOSE = False  # axes' own log lines show the username masked; ours says 
 AXES_ENABLE_ADMIN = True
 # Failed API keys (bearer tokens, device keys, camera path tokens), per source address and per
 # worker process (gatehouse.throttle): this many in the window → 429 for the window.
-GATEHOUSE_KEY_FAILURE_LIMIT = int(os.environ.get("GATEHOUSE_KEY_FAILURE_LIMIT", 20))
-GATEHOUSE_KEY_FAILURE_WINDOW = int(os.environ.get("GATEHOUSE_KEY_FAILURE_WINDOW", 300))
+GATEHOUSE_KEY_FAILURE_LIMIT = _count("GATEHOUSE_KEY_FAILURE_LIMIT", 20)
+GATEHOUSE_KEY_FAILURE_WINDOW = _count("GATEHOUSE_KEY_FAILURE_WINDOW", 300)
 # Full ID numbers and phones one user may reveal per hour (counted in the audit trail).
-GATEHOUSE_REVEALS_PER_HOUR = int(os.environ.get("GATEHOUSE_REVEALS_PER_HOUR", 20))
+GATEHOUSE_REVEALS_PER_HOUR = _count("GATEHOUSE_REVEALS_PER_HOUR", 20)
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "console:home"
@@ -227,6 +249,7 @@ SECURE_REDIRECT_EXEMPT = [
 ]
 SESSION_COOKIE_SECURE = _flag("GATEHOUSE_SECURE_COOKIES")
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+_hsts_preload = _flag("GATEHOUSE_HSTS_PRELOAD")  # read (and checked) with or without HTTPS
 if SESSION_COOKIE_SECURE:
     # Served behind an HTTPS proxy that sets X-Forwarded-Proto (and strips it from clients).
     # Browsers are sent to HTTPS and told to stay there for a year, subdomains included; not
@@ -238,16 +261,22 @@ if SESSION_COOKIE_SECURE:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     # Preload is opt-in: the header alone lets anyone submit the domain to browsers' lists,
     # which would force HTTPS on every subdomain of the customer's domain for months.
-    SECURE_HSTS_PRELOAD = _flag("GATEHOUSE_HSTS_PRELOAD")
+    SECURE_HSTS_PRELOAD = _hsts_preload
     if not SECURE_HSTS_PRELOAD:
         SILENCED_SYSTEM_CHECKS = ["security.W021"]  # "preload not set": deliberate, see above
 
+_log_level = os.environ.get("GATEHOUSE_LOG_LEVEL", "").strip().upper() or "WARNING"
+if _log_level not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+    raise ImproperlyConfigured(
+        f"GATEHOUSE_LOG_LEVEL={os.environ['GATEHOUSE_LOG_LEVEL']!r} is not a log level: "
+        "write DEBUG, INFO, WARNING, ERROR or CRITICAL."
+    )
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {"one_line_forbidden": {"()": "gatehouse.logfilters.OneLineForbidden"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("GATEHOUSE_LOG_LEVEL", "WARNING")},
+    "root": {"handlers": ["console"], "level": _log_level},
     # A 403 is one line (path, user id, reason), not a traceback per request.
     "loggers": {"django.request": {"filters": ["one_line_forbidden"]}},
 }

@@ -113,3 +113,32 @@ def test_the_device_api_is_not_redirected(db, path):
     else:
         response = client.post(path, "{}", content_type="application/json")
     assert response.status_code == 401  # answered (no key), not sent to https
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("GATEHOUSE_SECURE_COOKIES", "ture"),
+        ("GATEHOUSE_SECURE_COOKIES", "2"),
+        ("GATEHOUSE_DEBUG", "enabled"),
+        ("GATEHOUSE_HSTS_PRELOAD", "y"),
+        ("GATEHOUSE_REVEALS_PER_HOUR", "twenty"),
+        ("GATEHOUSE_LOGIN_FAILURES_PER_ACCOUNT", "0"),
+        ("GATEHOUSE_KEY_FAILURE_WINDOW", "-5"),
+        ("GATEHOUSE_LOG_LEVEL", "LOUD"),
+    ],
+)
+def test_a_setting_with_a_value_it_does_not_know_stops_the_start(tmp_path, name, value):
+    done = _run(tmp_path, ["-c", SHOW], **{name: value})
+    assert done.returncode != 0
+    assert f"ImproperlyConfigured: {name}={value!r}" in done.stderr, done.stderr
+
+
+@pytest.mark.parametrize(
+    ("value", "on"),
+    [("1", True), ("On", True), ("yes", True), ("0", False), ("off", False), ("", False)],
+)
+def test_a_switch_reads_the_usual_spellings(tmp_path, value, on):
+    done = _run(tmp_path, ["-c", SHOW], GATEHOUSE_SECURE_COOKIES=value)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)[3] is on  # SECURE_SSL_REDIRECT follows the switch
