@@ -32,7 +32,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import re_path
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -42,7 +42,13 @@ from gatehouse.accounts.api import router as accounts_router
 from gatehouse.apiauth import DeviceUnauthenticated, person_auth
 from gatehouse.core.errors import DomainError, InvalidInput
 from gatehouse.devices.api import router as devices_router
-from gatehouse.inputguard import API_MAX_BODY, GATE_READ_MAX_BODY, TOO_LARGE
+from gatehouse.inputguard import (
+    API_MAX_BODY,
+    GATE_READ_MAX_BODY,
+    TOO_LARGE,
+    error_body,
+    error_json,
+)
 from gatehouse.people.api import router as people_router
 from gatehouse.sites.api import router as sites_router
 from gatehouse.throttle import KeyThrottled
@@ -99,14 +105,8 @@ class UnicodeJSONRenderer(JSONRenderer):
     json_dumps_params = {"ensure_ascii": False}
 
 
-def _body(code: str, message: str, details: dict[str, Any] | None = None) -> dict[str, Any]:
-    return {"code": code, "message": message, "details": details or {}}
-
-
 def _json_error(status: int, code: str, message: str, **headers: str) -> HttpResponse:
-    response = JsonResponse(
-        _body(code, message), status=status, json_dumps_params={"ensure_ascii": False}
-    )
+    response = error_json(status, code, message)
     for name, value in headers.items():
         response[name] = value
     return response
@@ -214,7 +214,7 @@ def _respond(
     message: str,
     details: dict[str, Any] | None = None,
 ) -> HttpResponse:
-    return api.create_response(request, _body(code, message, details), status=status)
+    return api.create_response(request, error_body(code, message, details), status=status)
 
 
 def _is_conflict(code: str) -> bool:

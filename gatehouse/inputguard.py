@@ -29,15 +29,17 @@ from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 
+from gatehouse.core.text import has_nul
+
 API_PREFIX = "/api/"
 
 # A device's read is a few hundred bytes. One limit for both stacks: the fast path hands a longer
 # body to the full stack, which answers it 413 here.
 GATE_READ_MAX_BODY = 64 * 1024
-# The paths of the device reads (tests pin them to the API's URLs).
-GATE_READ_PATHS = frozenset(
-    {"/api/v1/gate/decisions", "/api/v1/vehicle/decisions", "/api/v1/cameras/vzenith"}
-)
+# The paths of the device reads (tests pin them to the API's URLs): the gate and vehicle
+# decisions, and every camera push (``/cameras/vzenith`` and ``/cameras/<token>/plate``).
+GATE_READ_PATHS = frozenset({"/api/v1/gate/decisions", "/api/v1/vehicle/decisions"})
+CAMERA_PREFIX = "/api/v1/cameras/"
 # No API operation takes a file: its bodies are small JSON documents.
 API_MAX_BODY = 1024 * 1024
 
@@ -59,7 +61,7 @@ def body_is_hostile(body: bytes) -> bool:
 def body_limit(path: str) -> int | None:
     """The largest body a request to ``path`` may send, checked before it is read; None for the
     console, whose forms Django limits as they are parsed."""
-    if path in GATE_READ_PATHS:
+    if path in GATE_READ_PATHS or path.startswith(CAMERA_PREFIX):
         return GATE_READ_MAX_BODY
     if path.startswith(API_PREFIX):
         return API_MAX_BODY
@@ -82,7 +84,7 @@ def _strings_of(value: Any) -> Iterable[str]:
 
 def _text_fault(texts: Iterable[str]) -> tuple[str, str] | None:
     for text in texts:
-        if "\x00" in text:
+        if has_nul(text):
             return NUL
         if any("\ud800" <= char <= "\udfff" for char in text):
             return ENCODING
@@ -159,11 +161,17 @@ def _is_api(request: HttpRequest) -> bool:
     return request.path_info.startswith(API_PREFIX)
 
 
-def _json(status: int, code: str, message: str, details: dict[str, Any]) -> HttpResponse:
+def error_body(code: str, message: str, details: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The API's error document (``gatehouse.api`` answers with it too)."""
+    return {"code": code, "message": message, "details": details or {}}
+
+
+def error_json(
+    status: int, code: str, message: str, details: dict[str, Any] | None = None
+) -> HttpResponse:
+    """The error document as a response, for answers given outside django-ninja's handlers."""
     return JsonResponse(
-        {"code": code, "message": message, "details": details},
-        status=status,
-        json_dumps_params={"ensure_ascii": False},
+        error_body(code, message, details), status=status, json_dumps_params={"ensure_ascii": False}
     )
 
 
@@ -176,12 +184,12 @@ def _page(template: str, status: int, context: dict[str, Any]) -> HttpResponse:
 def _unprocessable(request: HttpRequest, fault: tuple[str, str]) -> HttpResponse:
     code, message = fault
     if _is_api(request):
-        return _json(422, code, message, {})
+        return error_json(422, code, message)
     return _page("422.html", 422, {"code": code, "message": message})
 
 
 def _too_large(request: HttpRequest, limit: int) -> HttpResponse:
     code, message = TOO_LARGE
     if _is_api(request):
-        return _json(413, code, message, {"limit": limit})
+        return error_json(413, code, message, {"limit": limit})
     return _page("413.html", 413, {"code": code, "message": message, "limit": limit})

@@ -83,18 +83,21 @@ def fetch_one(sql: str, params: Sequence[Any]) -> tuple[Any, ...] | None:
         return cursor.fetchone()  # type: ignore[no-any-return]
 
 
-def insert(obj: Model) -> None:
-    """Insert ``obj`` (a new instance) by one cached statement and set its primary key, as
-    ``save()`` would but without compiling an insert each time. No signals are sent: the models
-    written this way (the access log) have none, and rules never live in signals here."""
-    with connection.cursor() as cursor:
-        cursor.execute(_insert_sql(type(obj), connection.vendor), insert_values(obj))
-        saved(obj, cursor.fetchone()[0])
+def written_fields(model: type[Model], exclude: Sequence[str] = ()) -> list[Any]:
+    """The fields an insert of ``model`` writes from an instance: every concrete field but the
+    primary key and those named in ``exclude`` (columns the statement fills itself)."""
+    return [
+        f for f in model._meta.concrete_fields if not f.primary_key and f.attname not in exclude
+    ]
 
 
-def insert_values(obj: Model) -> list[Any]:
-    """The parameters of :func:`insert_text` for ``obj``, adapted for the database."""
-    fields = [f for f in type(obj)._meta.concrete_fields if not f.primary_key]
+def column_list(fields: Sequence[Any]) -> str:
+    return ", ".join(quote(f.column) for f in fields)
+
+
+def prepared(obj: Model, fields: Sequence[Any]) -> list[Any]:
+    """The values of ``fields`` of ``obj`` (a new instance) as an insert binds them, adapted for
+    the database as ``save()`` would."""
     return [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
 
 
@@ -103,17 +106,3 @@ def saved(obj: Model, pk: Any) -> None:
     obj.pk = pk
     obj._state.adding = False
     obj._state.db = DEFAULT_DB_ALIAS
-
-
-@functools.cache
-def insert_text(model: type[Model], vendor: str) -> str:
-    """``INSERT INTO t (every column but the key) VALUES (%s, …)``."""
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    names = ", ".join(quote(f.column) for f in fields)
-    marks = ", ".join(["%s"] * len(fields))
-    return f"INSERT INTO {table(model)} ({names}) VALUES ({marks})"  # noqa: S608 (names from model metadata, values bound)
-
-
-@functools.cache
-def _insert_sql(model: type[Model], vendor: str) -> str:
-    return f"{insert_text(model, vendor)} RETURNING {quote(model._meta.pk.column)}"

@@ -203,7 +203,7 @@ AXES_COOLOFF_TIME = timedelta(minutes=_count("GATEHOUSE_LOGIN_COOLOFF_MINUTES", 
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_CALLABLE = "gatehouse.accounts.lockout.lockout_response"
 AXES_HTTP_RESPONSE_CODE = 429
-AXES_CLIENT_IP_CALLABLE = "gatehouse.accounts.lockout.client_address"
+AXES_CLIENT_IP_CALLABLE = "gatehouse.throttle.client_address"
 AXES_VERBOSE = False  # axes' own log lines show the username masked; ours says who and whence
 AXES_ENABLE_ADMIN = True
 # Failed API keys (bearer tokens, device keys, camera path tokens), per source address and per

@@ -59,21 +59,15 @@ def content(event: AccessEvent) -> bytes:
     return chain.content(values)
 
 
+@functools.cache
 def _fields() -> list[Any]:
-    """The event's columns written from its values: all but the key and the chain's."""
-    return [
-        f
-        for f in AccessEvent._meta.concrete_fields
-        if not f.primary_key and f.attname not in CHAIN_FIELDS
-    ]
+    """The event's columns written from its values: all but the key and the chain's (model
+    metadata: worked out once)."""
+    return rows.written_fields(AccessEvent, exclude=CHAIN_FIELDS)
 
 
 def _columns() -> str:
-    return ", ".join(rows.quote(f.column) for f in _fields())
-
-
-def _values(event: AccessEvent) -> list[Any]:
-    return [f.get_db_prep_save(f.pre_save(event, True), connection) for f in _fields()]
+    return rows.column_list(_fields())
 
 
 # --------------------------------------------------------------------------------------------
@@ -126,7 +120,7 @@ def event_sql() -> str:
 
 
 def event_params(event: AccessEvent) -> list[Any]:
-    return _values(event)
+    return rows.prepared(event, _fields())
 
 
 @rows.statement
@@ -184,7 +178,7 @@ def insert(event: AccessEvent) -> None:
             cursor.execute(_sqlite_next_id_sql())
             event_id = cursor.fetchone()[0]
             seal = chain.seal(key(), content(event), seq, event_id, previous)
-            cursor.execute(_sqlite_insert_sql(), [*_values(event), event_id, seq, seal])
+            cursor.execute(_sqlite_insert_sql(), [*event_params(event), event_id, seq, seal])
             cursor.execute(_sqlite_head_sql(), [event_id, seal, event.site_id])
     event.seq, event.chain_hash = seq, seal
     rows.saved(event, event_id)

@@ -33,11 +33,6 @@ from django.utils import timezone
 logger = logging.getLogger("gatehouse.auth")
 
 
-def client_address(request: HttpRequest) -> str:
-    """The address a login came from: ``REMOTE_ADDR`` (Gatehouse trusts no forwarding header)."""
-    return str(request.META.get("REMOTE_ADDR") or "")
-
-
 def _limits() -> tuple[int, int]:
     return (
         int(settings.GATEHOUSE_LOGIN_FAILURES_PER_ACCOUNT),

@@ -260,8 +260,6 @@ class GatePolicy:
     mode: Mode
     policy: Policy
     lane: LaneFacts
-    work_starts: time
-    work_ends: time
 
 
 class PolicyReader:
@@ -342,14 +340,16 @@ def gate_policy(
         fever_threshold=r.decimal("site.fever_threshold", fever_threshold, FEVER_MIN, FEVER_MAX),
         visit_minutes=r.minutes("site.visit_minutes", visit_minutes, optional=True),
     )
-    starts = r.clock("site.work_starts", work_starts)
-    ends = r.clock("site.work_ends", work_ends)
+    # The working hours make P-13's shift-change windows (``shift_change_windows``): they are
+    # only checked here, so a gate whose hours cannot be read refuses rather than guesses.
+    r.clock("site.work_starts", work_starts)
+    r.clock("site.work_ends", work_ends)
     lane = read_lane(
         r, kind=lane_kind, direction=lane_direction, open_when_tightened=open_when_tightened
     )
-    if r.problems or starts is None or ends is None:
+    if r.problems:
         return PolicyInvalid(tuple(r.problems), lane.direction)
-    return GatePolicy(site_mode, policy, lane, starts, ends)
+    return GatePolicy(site_mode, policy, lane)
 
 
 def refuse_invalid_policy(invalid: PolicyInvalid) -> Decision:

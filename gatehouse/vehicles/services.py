@@ -256,25 +256,20 @@ def _plate_holder(site: Site, plate: str) -> Any:
     return cred.person if cred is not None else None
 
 
-def _registered_vehicle(site: Site, plate: str) -> tuple[bool, core.VehicleKind | None, Any]:
+def _registered_vehicle(site: Site, plate: str) -> tuple[bool, Any]:
     """A vehicle of the site's register (a person's car or an enterprise's fleet car), known by
-    its plate whether or not a plate credential was issued: (known, kind, owner). A person's car
-    is theirs (a resident's, or staff's); a fleet car with nobody attached is a staff vehicle of
+    its plate whether or not a plate credential was issued: (known, owner). A person's car is
+    judged as its owner's; a fleet car with nobody attached (owner None) is a staff vehicle of
     its enterprise (V-04). A car whose owner or enterprise has left is not known."""
     from gatehouse.people.models import Vehicle
 
     car = Vehicle.objects.filter(site=site, plate=plate).select_related("owner", "enterprise")
     found = car.first()
     if found is None:
-        return False, None, None
-    owner = found.owner
-    if owner is not None:
-        if not owner.is_active:
-            return False, None, None
-        return True, _kind_of(owner), owner
-    if found.enterprise is not None and found.enterprise.is_active:
-        return True, core.VehicleKind.STAFF, None
-    return False, None, None
+        return False, None
+    if found.owner is not None:
+        return found.owner.is_active, found.owner if found.owner.is_active else None
+    return found.enterprise is not None and found.enterprise.is_active, None
 
 
 def _kind_of(person: Any) -> core.VehicleKind:
@@ -294,10 +289,10 @@ def vehicle_facts(
     direction = config.lane.direction
     card, holder = _card(site, inp.card_number, at) if inp.card_number else (None, None)
     registered_to = _plate_holder(site, plate) if plate else None
-    known, registered_kind, registered_owner = (
+    known, registered_owner = (
         _registered_vehicle(site, plate)
         if plate and registered_to is None
-        else (registered_to is not None, None, None)
+        else (registered_to is not None, None)
     )
     vpass = active_pass(site, plate, at) if plate else None
     kind = inp.kind
@@ -316,7 +311,8 @@ def vehicle_facts(
     person = holder or registered_to or registered_owner
     if kind is None and person is not None:
         kind = _kind_of(person)
-    kind = kind or registered_kind
+    if kind is None and known and registered_to is None and registered_owner is None:
+        kind = core.VehicleKind.STAFF  # an enterprise's fleet car (V-04)
     session = open_session(site, plate) if plate else None
     if kind is None and session is not None and direction is Direction.OUT:
         kind = core.VehicleKind(session.kind)

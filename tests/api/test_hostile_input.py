@@ -149,8 +149,15 @@ def test_the_gate_read_paths_are_the_apis_urls():
     assert {
         reverse("api:gate_decision_create"),
         reverse("api:vehicle_decision_create"),
-        reverse("api:camera_vzenith_push"),
     } == inputguard.GATE_READ_PATHS
+    # Every camera push, by key or by its push address token, is a device read too.
+    for camera in (
+        reverse("api:camera_vzenith_push"),
+        reverse("api:camera_plate_push", kwargs={"token": "gc_x"}),
+    ):
+        assert camera.startswith(inputguard.CAMERA_PREFIX)
+        assert inputguard.body_limit(camera) == inputguard.GATE_READ_MAX_BODY
+    assert inputguard.body_limit(reverse("api:me")) == inputguard.API_MAX_BODY
     assert fastpath.MAX_BODY == inputguard.GATE_READ_MAX_BODY == 64 * 1024
 
 
