@@ -46,6 +46,11 @@ def project_at(site: Site, pk: int) -> Project | None:
     return projects_at(site).filter(pk=pk).first()
 
 
+def line_at(model: Any, site: Site, pk: int) -> Any:
+    """One line of a land project (a suspension, a stoppage, a correction order) of the site."""
+    return model.objects.filter(pk=pk, project__site=site).first()
+
+
 def zones_at(site: Site) -> QuerySet[Zone]:
     return Zone.objects.filter(site=site).order_by("code")
 

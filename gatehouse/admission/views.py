@@ -19,6 +19,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _t
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from gatehouse.accounts.models import Role
@@ -57,6 +58,7 @@ from gatehouse.admission.models import (
 from gatehouse.admission.uploads import content_type_of
 from gatehouse.console.context import state_with
 from gatehouse.console.http import run_form
+from gatehouse.console.pages import Action, RecordPage, found_or_404
 from gatehouse.core import land
 
 COMMITTEE = frozenset({Role.PARK_COMMITTEE})
@@ -183,78 +185,73 @@ def _project_context(project: Any, **forms_: Any) -> dict[str, Any]:
 @login_required
 @require_GET
 def project(request: HttpRequest, pk: int) -> HttpResponse:
-    found = _project(_site(request), pk)
-    return render(request, "admission/project.html", _project_context(found))
+    return APPLICATION.show(request, _load_project(request, pk))
 
 
-@login_required
-@require_POST
-def document_add(request: HttpRequest, pk: int) -> HttpResponse:
-    found = _project(_site(request), pk)
-    form = DocumentForm(request.POST, request.FILES)
-    done = run_form(
-        form,
-        lambda d: services.document_attach(
-            project=found, kind=d["kind"], upload=d["file"], actor=request.user, now=timezone.now()
+def _load_project(request: HttpRequest, pk: int) -> Any:
+    return _project(_site(request), pk)
+
+
+def _decision_key(request: HttpRequest) -> str:
+    return f"decision_{request.POST.get('finding_code', '')}"
+
+
+def _decision_failed(request: HttpRequest, form: forms.Form) -> dict[str, Any]:
+    return {"decision_error": form.non_field_errors() or form.errors.get("finding_code")}
+
+
+APPLICATION = RecordPage(
+    template="admission/project.html",
+    url_name="admission:project",
+    context=lambda record, **bound: _project_context(record, **bound),
+    load=_load_project,
+    actions={
+        "document_add": Action(
+            DocumentForm,
+            "document_form",
+            lambda s: services.document_attach(
+                project=s.record,
+                kind=s.data["kind"],
+                upload=s.data["file"],
+                actor=s.actor,
+                now=s.now,
+            ),
+            _lazy("材料已上传。"),
         ),
-    )
-    if done is None:
-        context = _project_context(found, document_form=form)
-        return render(request, "admission/project.html", context, status=422)
-    messages.success(request, _t("材料已上传。"))
-    return redirect("admission:project", pk=found.pk)
-
-
-@login_required
-@require_POST
-def decide(request: HttpRequest, pk: int) -> HttpResponse:
-    found = _project(_site(request), pk)
-    form = DecisionForm(request.POST, request.FILES)
-    done = run_form(
-        form,
-        lambda d: services.decision_record(
-            project=found,
-            actor=request.user,
-            now=timezone.now(),
-            finding_code=d["finding_code"],
-            approved=d["approved"],
-            decided_on=d["decided_on"],
-            attendees=d["attendees"],
-            minutes=d["minutes"],
-            minutes_file=d["minutes_file"],
+        "decide": Action(
+            DecisionForm,
+            _decision_key,
+            lambda s: services.decision_record(
+                project=s.record,
+                actor=s.actor,
+                now=s.now,
+                finding_code=s.data["finding_code"],
+                approved=s.data["approved"],
+                decided_on=s.data["decided_on"],
+                attendees=s.data["attendees"],
+                minutes=s.data["minutes"],
+                minutes_file=s.data["minutes_file"],
+            ),
+            _lazy("管委会决定已登记。"),
+            failed=_decision_failed,
         ),
-    )
-    if done is None:
-        code = request.POST.get("finding_code", "")
-        context = _project_context(found, **{f"decision_{code}": form})
-        context["decision_error"] = form.non_field_errors() or form.errors.get("finding_code")
-        return render(request, "admission/project.html", context, status=422)
-    messages.success(request, _t("管委会决定已登记。"))
-    return redirect("admission:project", pk=found.pk)
-
-
-@login_required
-@require_POST
-def step(request: HttpRequest, pk: int) -> HttpResponse:
-    found = _project(_site(request), pk)
-    form = StepForm(request.POST, request.FILES)
-    done = run_form(
-        form,
-        lambda d: services.step_record(
-            project=found,
-            step=d["step"],
-            done_on=d["done_on"],
-            note=d["note"],
-            document=d["document"],
-            actor=request.user,
-            now=timezone.now(),
+        "step": Action(
+            StepForm,
+            "step_form",
+            lambda s: services.step_record(
+                project=s.record,
+                step=s.data["step"],
+                done_on=s.data["done_on"],
+                note=s.data["note"],
+                document=s.data["document"],
+                actor=s.actor,
+                now=s.now,
+            ),
+            _lazy("流程环节已登记。"),
         ),
-    )
-    if done is None:
-        context = _project_context(found, step_form=form)
-        return render(request, "admission/project.html", context, status=422)
-    messages.success(request, _t("流程环节已登记。"))
-    return redirect("admission:project", pk=found.pk)
+    },
+)
+application_action = APPLICATION.view()
 
 
 _FILES: dict[str, tuple[Any, str, str, str]] = {
@@ -416,198 +413,113 @@ def _yuan_input(fen: int | None) -> str:
 @login_required
 @require_GET
 def land_project(request: HttpRequest, pk: int) -> HttpResponse:
-    found = _project(_site(request), pk)
-    return render(request, "admission/land_project.html", _land_context(found))
+    return LAND.show(request, _load_project(request, pk))
 
 
-def _land_post(
-    request: HttpRequest,
-    found: Any,
-    form: forms.Form,
-    form_key: str,
-    call: Callable[[dict[str, Any]], Any],
-    ok: str,
-) -> HttpResponse:
-    if run_form(form, call) is None:
-        context = _land_context(found, **{form_key: form})
-        return render(request, "admission/land_project.html", context, status=422)
-    messages.success(request, ok)
-    return redirect("admission:land_project", pk=found.pk)
+def _line_of(model: Any) -> Callable[..., tuple[Any, Any]]:
+    """The loader of an action on one line of a land project (a suspension, a stoppage, a
+    correction order): the line of the user's site named by the URL, and its project."""
+
+    def find(request: HttpRequest, pk: int) -> tuple[Any, Any]:
+        site = _site(request)
+        line = found_or_404(selectors.line_at(model, site, pk))
+        return _project(site, line.project_id), line
+
+    return find
 
 
-@login_required
-@require_POST
-def contract(request: HttpRequest, pk: int) -> HttpResponse:
-    found = _project(_site(request), pk)
-    form = ContractForm(request.POST)
-    return _land_post(
-        request,
-        found,
-        form,
-        "contract_form",
-        lambda d: services.contract_save(
-            project=found, actor=request.user, now=timezone.now(), **form.terms()
+LAND = RecordPage(
+    template="admission/land_project.html",
+    url_name="admission:land_project",
+    context=lambda record, **bound: _land_context(record, **bound),
+    load=_load_project,
+    actions={
+        "contract": Action(
+            ContractForm,
+            "contract_form",
+            lambda s: services.contract_save(
+                project=s.record, actor=s.actor, now=s.now, **s.form.terms()
+            ),
+            _lazy("合同条款已保存。"),
         ),
-        _t("合同条款已保存。"),
-    )
-
-
-@login_required
-@require_POST
-def progress(request: HttpRequest, pk: int) -> HttpResponse:
-    found = _project(_site(request), pk)
-    form = ProgressForm(request.POST)
-    return _land_post(
-        request,
-        found,
-        form,
-        "progress_form",
-        lambda d: services.progress_report(
-            project=found,
-            actor=request.user,
-            now=timezone.now(),
-            reported_on=d["reported_on"],
-            built_floor_area_m2=d["built_floor_area_m2"],
-            invested_fen=d["invested"],
-            investment_fen=d["investment"],
-            intensity_fen_per_mu=d["intensity"],
-            speed_pct=d["speed_pct"],
-            output_fen_per_mu=d["output"],
-            note=d["note"],
+        "progress": Action(
+            ProgressForm,
+            "progress_form",
+            lambda s: services.progress_report(
+                project=s.record,
+                actor=s.actor,
+                now=s.now,
+                reported_on=s.data["reported_on"],
+                built_floor_area_m2=s.data["built_floor_area_m2"],
+                invested_fen=s.data["invested"],
+                investment_fen=s.data["investment"],
+                intensity_fen_per_mu=s.data["intensity"],
+                speed_pct=s.data["speed_pct"],
+                output_fen_per_mu=s.data["output"],
+                note=s.data["note"],
+            ),
+            _lazy("进度与指标已登记。"),
         ),
-        _t("进度与指标已登记。"),
-    )
-
-
-@login_required
-@require_POST
-def suspension_add(request: HttpRequest, pk: int) -> HttpResponse:
-    found = _project(_site(request), pk)
-    form = SuspensionForm(request.POST)
-    return _land_post(
-        request,
-        found,
-        form,
-        "suspension_form",
-        lambda d: services.suspension_record(
-            project=found, actor=request.user, now=timezone.now(), **d
+        "suspension_add": Action(
+            SuspensionForm,
+            "suspension_form",
+            lambda s: services.suspension_record(
+                project=s.record, actor=s.actor, now=s.now, **s.data
+            ),
+            _lazy("中止建设已登记。"),
         ),
-        _t("中止建设已登记。"),
-    )
-
-
-@login_required
-@require_POST
-def suspension_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    site = _site(request)
-    obj = Suspension.objects.filter(pk=pk, project__site=site).first()
-    if obj is None:
-        raise Http404
-    found = _project(site, obj.project_id)
-    form = SuspensionUpdateForm(request.POST)
-    return _land_post(
-        request,
-        found,
-        form,
-        f"suspension_{obj.pk}",
-        lambda d: services.suspension_update(
-            suspension=obj, actor=request.user, now=timezone.now(), **d
+        "suspension_edit": Action(
+            SuspensionUpdateForm,
+            lambda request: f"suspension_{request.resolver_match.kwargs['pk']}",
+            lambda s: services.suspension_update(
+                suspension=s.item, actor=s.actor, now=s.now, **s.data
+            ),
+            _lazy("中止建设记录已更新。"),
+            item=_line_of(Suspension),
         ),
-        _t("中止建设记录已更新。"),
-    )
-
-
-@login_required
-@require_POST
-def stoppage_add(request: HttpRequest, pk: int) -> HttpResponse:
-    found = _project(_site(request), pk)
-    form = StoppageForm(request.POST)
-    return _land_post(
-        request,
-        found,
-        form,
-        "stoppage_form",
-        lambda d: services.stoppage_record(
-            project=found, actor=request.user, now=timezone.now(), **d
+        "stoppage_add": Action(
+            StoppageForm,
+            "stoppage_form",
+            lambda s: services.stoppage_record(
+                project=s.record, actor=s.actor, now=s.now, **s.data
+            ),
+            _lazy("停产已登记。"),
         ),
-        _t("停产已登记。"),
-    )
-
-
-@login_required
-@require_POST
-def stoppage_end(request: HttpRequest, pk: int) -> HttpResponse:
-    site = _site(request)
-    obj = Stoppage.objects.filter(pk=pk, project__site=site).first()
-    if obj is None:
-        raise Http404
-    found = _project(site, obj.project_id)
-    form = StoppageEndForm(request.POST)
-    return _land_post(
-        request,
-        found,
-        form,
-        "stoppage_end_form",
-        lambda d: services.stoppage_end(
-            stoppage=obj, actor=request.user, now=timezone.now(), end=d["end"]
+        "stoppage_end": Action(
+            StoppageEndForm,
+            "stoppage_end_form",
+            lambda s: services.stoppage_end(
+                stoppage=s.item, actor=s.actor, now=s.now, end=s.data["end"]
+            ),
+            _lazy("已登记恢复生产。"),
+            item=_line_of(Stoppage),
         ),
-        _t("已登记恢复生产。"),
-    )
-
-
-@login_required
-@require_POST
-def correction_add(request: HttpRequest, pk: int) -> HttpResponse:
-    found = _project(_site(request), pk)
-    form = CorrectionForm(request.POST)
-    return _land_post(
-        request,
-        found,
-        form,
-        "correction_form",
-        lambda d: services.correction_issue(
-            project=found, actor=request.user, now=timezone.now(), **d
+        "correction_add": Action(
+            CorrectionForm,
+            "correction_form",
+            lambda s: services.correction_issue(
+                project=s.record, actor=s.actor, now=s.now, **s.data
+            ),
+            _lazy("限期改正通知已登记。"),
         ),
-        _t("限期改正通知已登记。"),
-    )
-
-
-@login_required
-@require_POST
-def correction_done(request: HttpRequest, pk: int) -> HttpResponse:
-    site = _site(request)
-    obj = CorrectionOrder.objects.filter(pk=pk, project__site=site).first()
-    if obj is None:
-        raise Http404
-    found = _project(site, obj.project_id)
-    form = CorrectionDoneForm(request.POST)
-    return _land_post(
-        request,
-        found,
-        form,
-        "correction_done_form",
-        lambda d: services.correction_done(
-            order=obj, actor=request.user, now=timezone.now(), corrected_on=d["corrected_on"]
+        "correction_done": Action(
+            CorrectionDoneForm,
+            "correction_done_form",
+            lambda s: services.correction_done(
+                order=s.item, actor=s.actor, now=s.now, corrected_on=s.data["corrected_on"]
+            ),
+            _lazy("已登记改正。"),
+            item=_line_of(CorrectionOrder),
         ),
-        _t("已登记改正。"),
-    )
-
-
-@login_required
-@require_POST
-def site_plan(request: HttpRequest, pk: int) -> HttpResponse:
-    found = _project(_site(request), pk)
-    form = SitePlanForm(request.POST)
-    return _land_post(
-        request,
-        found,
-        form,
-        "plan_form",
-        lambda d: services.site_plan_save(
-            project=found, actor=request.user, now=timezone.now(), **d
+        "site_plan": Action(
+            SitePlanForm,
+            "plan_form",
+            lambda s: services.site_plan_save(project=s.record, actor=s.actor, now=s.now, **s.data),
+            _lazy("规划指标已保存，核验结果见下方。"),
         ),
-        _t("规划指标已保存，核验结果见下方。"),
-    )
+    },
+)
+land_action = LAND.view()
 
 
 @login_required
@@ -800,78 +712,57 @@ def _enterprise_context(enterprise: Any, **forms_: Any) -> dict[str, Any]:
 @login_required
 @require_GET
 def enterprise(request: HttpRequest, pk: int) -> HttpResponse:
-    found = _enterprise(_site(request), pk)
-    return render(request, "admission/enterprise.html", _enterprise_context(found))
+    return ENTERPRISE.show(request, _enterprise(_site(request), pk))
 
 
-def _enterprise_post(
-    request: HttpRequest,
-    found: Any,
-    form: forms.Form,
-    key: str,
-    call: Callable[[dict[str, Any]], Any],
-    ok: str,
-) -> HttpResponse:
-    result = run_form(form, call)
-    if result is None:
-        extra: dict[str, Any] = {key: form}
-        if key == "filing_form":
-            extra["filing_period"] = request.POST.get("period_start", "")
-        context = _enterprise_context(found, **extra)
-        return render(request, "admission/enterprise.html", context, status=422)
+def _filing_failed(request: HttpRequest, form: forms.Form) -> dict[str, Any]:
+    return {"filing_error_period": request.POST.get("period_start", "")}
+
+
+def _refusal(result: Any) -> str | None:
+    """A filing or a notice the service recorded but judged late: its finding, as an error."""
     if isinstance(result, tuple) and result[1] is not None:
-        messages.error(request, result[1].message)
-    else:
-        messages.success(request, ok)
-    return redirect("admission:enterprise", pk=found.pk)
+        return str(result[1].message)
+    return None
 
 
-@login_required
-@require_POST
-def enterprise_duty(request: HttpRequest, pk: int) -> HttpResponse:
-    found = _enterprise(_site(request), pk)
-    form = ReportDutyForm(request.POST)
-    return _enterprise_post(
-        request,
-        found,
-        form,
-        "duty_form",
-        lambda d: services.report_duty_set(
-            enterprise=found, actor=request.user, now=timezone.now(), **d
+ENTERPRISE = RecordPage(
+    template="admission/enterprise.html",
+    url_name="admission:enterprise",
+    context=lambda record, **bound: _enterprise_context(record, **bound),
+    load=lambda request, pk: _enterprise(_site(request), pk),
+    actions={
+        "enterprise_duty": Action(
+            ReportDutyForm,
+            "duty_form",
+            lambda s: services.report_duty_set(
+                enterprise=s.record, actor=s.actor, now=s.now, **s.data
+            ),
+            _lazy("统计报表要求已保存。"),
+            note=_refusal,
+            warn=True,
         ),
-        _t("统计报表要求已保存。"),
-    )
-
-
-@login_required
-@require_POST
-def enterprise_filing(request: HttpRequest, pk: int) -> HttpResponse:
-    found = _enterprise(_site(request), pk)
-    form = FilingForm(request.POST)
-    return _enterprise_post(
-        request,
-        found,
-        form,
-        "filing_form",
-        lambda d: services.filing_record(
-            enterprise=found, actor=request.user, now=timezone.now(), **d
+        "enterprise_filing": Action(
+            FilingForm,
+            "filing_form",
+            lambda s: services.filing_record(
+                enterprise=s.record, actor=s.actor, now=s.now, **s.data
+            ),
+            _lazy("报表报送已登记。"),
+            note=_refusal,
+            warn=True,
+            failed=_filing_failed,
         ),
-        _t("报表报送已登记。"),
-    )
-
-
-@login_required
-@require_POST
-def enterprise_notice(request: HttpRequest, pk: int) -> HttpResponse:
-    found = _enterprise(_site(request), pk)
-    form = ChangeNoticeForm(request.POST, request.FILES)
-    return _enterprise_post(
-        request,
-        found,
-        form,
-        "notice_form",
-        lambda d: services.change_notice_record(
-            enterprise=found, actor=request.user, now=timezone.now(), **d
+        "enterprise_notice": Action(
+            ChangeNoticeForm,
+            "notice_form",
+            lambda s: services.change_notice_record(
+                enterprise=s.record, actor=s.actor, now=s.now, **s.data
+            ),
+            _lazy("变更告知已登记，书面告知在决定之前，符合规定。"),
+            note=_refusal,
+            warn=True,
         ),
-        _t("变更告知已登记，书面告知在决定之前，符合规定。"),
-    )
+    },
+)
+enterprise_action = ENTERPRISE.view()

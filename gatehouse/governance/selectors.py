@@ -235,6 +235,11 @@ def credit_records(company: PropertyCompany) -> list[dict[str, Any]]:
     ]
 
 
+def arrears_row_at(site: Site, pk: int) -> OwnerArrears | None:
+    """One owner's arrears of the site."""
+    return OwnerArrears.objects.filter(site=site, pk=pk).first()
+
+
 def arrears_at(site: Site, today: date) -> list[dict[str, Any]]:
     """GV-02: each owner's arrears with the core's verdict on the personal credit record."""
     return [

@@ -13,15 +13,17 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _t
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.utils.translation import gettext_lazy as _lazy
+from django.views.decorators.http import require_GET, require_http_methods
 
 from gatehouse.accounts.models import Role
 from gatehouse.console.context import state_with
 from gatehouse.console.http import run_form
+from gatehouse.console.pages import Action, RecordPage, Submitted, found_or_404
 from gatehouse.core import rating
 from gatehouse.core.errors import DomainError
 from gatehouse.governance import selectors, services
@@ -41,7 +43,7 @@ from gatehouse.governance.forms import (
     TenderForm,
     WarningForm,
 )
-from gatehouse.governance.models import OwnerArrears, Party
+from gatehouse.governance.models import Party
 
 ASSOCIATION = frozenset({Role.INDUSTRY_ASSOCIATION})
 
@@ -60,12 +62,6 @@ def _score_field(exc: DomainError) -> str | None:
 
 def _run(form: forms.Form, call: Callable[[dict[str, Any]], Any]) -> Any:
     return run_form(form, call, field_of=_score_field)
-
-
-def _or_404(found: Any) -> Any:
-    if found is None:
-        raise Http404
-    return found
 
 
 def _stars(n: int) -> str:
@@ -89,46 +85,48 @@ def _rating_context(site: Any, **extra: Any) -> dict[str, Any]:
     }
 
 
+def _new_project(s: Submitted) -> Any:
+    d = s.data
+    if d["company"]:
+        company = selectors.all_companies().get(pk=d["company"])
+    else:
+        company = services.company_create(
+            site=s.record,
+            actor=s.actor,
+            now=s.now,
+            name=d["company_name"],
+            uscc=d["uscc"],
+            qualification=d["qualification"],
+        )
+    return services.project_create(
+        site=s.record, actor=s.actor, now=s.now, company=company, name=d["name"], since=d["since"]
+    )
+
+
+RATING = RecordPage(
+    template="governance/rating.html",
+    url_name="governance:rating",
+    context=lambda site, **bound: _rating_context(site, **bound),
+    load=_site,
+    url_kwargs=lambda site: {},
+    field_of=_score_field,
+    actions={
+        "project_new": Action(
+            lambda request, site: ProjectForm(request.POST, companies=selectors.all_companies()),
+            "form",
+            _new_project,
+            _lazy("物业服务项目已登记。"),
+            goes_to=lambda project: ("governance:project", {"pk": project.pk}),
+        ),
+    },
+)
+rating_action = RATING.view()
+
+
 @login_required
 @require_GET
 def rating_index(request: HttpRequest) -> HttpResponse:
-    return render(request, "governance/rating.html", _rating_context(_site(request)))
-
-
-@login_required
-@require_POST
-def project_new(request: HttpRequest) -> HttpResponse:
-    site = _site(request)
-    form = ProjectForm(request.POST, companies=selectors.all_companies())
-
-    def call(d: dict[str, Any]) -> Any:
-        now = timezone.now()
-        if d["company"]:
-            company = selectors.all_companies().get(pk=d["company"])
-        else:
-            company = services.company_create(
-                site=site,
-                actor=request.user,
-                now=now,
-                name=d["company_name"],
-                uscc=d["uscc"],
-                qualification=d["qualification"],
-            )
-        return services.project_create(
-            site=site,
-            actor=request.user,
-            now=now,
-            company=company,
-            name=d["name"],
-            since=d["since"],
-        )
-
-    project = _run(form, call)
-    if project is None:
-        context = _rating_context(site, form=form)
-        return render(request, "governance/rating.html", context, status=422)
-    messages.success(request, _t("物业服务项目已登记。"))
-    return redirect("governance:project", pk=project.pk)
+    return RATING.show(request, _site(request))
 
 
 def _project_context(project: Any, **extra: Any) -> dict[str, Any]:
@@ -153,36 +151,43 @@ def _project_context(project: Any, **extra: Any) -> dict[str, Any]:
     }
 
 
+def _project_of(request: HttpRequest, pk: int) -> Any:
+    return found_or_404(selectors.project_at(_site(request), pk))
+
+
+PROJECT = RecordPage(
+    template="governance/project.html",
+    url_name="governance:project",
+    context=lambda record, **bound: _project_context(record, **bound),
+    load=_project_of,
+    field_of=_score_field,
+    actions={
+        "assessment_new": Action(
+            lambda request, project: AssessmentForm(
+                request.POST, items=selectors.items_of(selectors.active_checklist())
+            ),
+            "form",
+            lambda s: services.assessment_score(
+                project=s.record,
+                actor=s.actor,
+                now=s.now,
+                year=s.data["year"],
+                assessed_on=s.data["assessed_on"],
+                points=s.form.points(),
+                notes=s.form.notes(),
+            ),
+            _lazy("考核得分已登记，请各方签署意见。"),
+            goes_to=lambda assessment: ("governance:assessment", {"pk": assessment.pk}),
+        ),
+    },
+)
+project_action = PROJECT.view()
+
+
 @login_required
 @require_GET
 def project(request: HttpRequest, pk: int) -> HttpResponse:
-    found = _or_404(selectors.project_at(_site(request), pk))
-    return render(request, "governance/project.html", _project_context(found))
-
-
-@login_required
-@require_POST
-def assessment_new(request: HttpRequest, pk: int) -> HttpResponse:
-    found = _or_404(selectors.project_at(_site(request), pk))
-    items = selectors.items_of(selectors.active_checklist())
-    form = AssessmentForm(request.POST, items=items)
-    assessment = _run(
-        form,
-        lambda d: services.assessment_score(
-            project=found,
-            actor=request.user,
-            now=timezone.now(),
-            year=d["year"],
-            assessed_on=d["assessed_on"],
-            points=form.points(),
-            notes=form.notes(),
-        ),
-    )
-    if assessment is None:
-        context = _project_context(found, form=form)
-        return render(request, "governance/project.html", context, status=422)
-    messages.success(request, _t("考核得分已登记，请各方签署意见。"))
-    return redirect("governance:assessment", pk=assessment.pk)
+    return PROJECT.show(request, _project_of(request, pk))
 
 
 def _assessment_context(assessment: Any, **extra: Any) -> dict[str, Any]:
@@ -227,93 +232,65 @@ def _assessment_context(assessment: Any, **extra: Any) -> dict[str, Any]:
     }
 
 
+def _assessment_of(request: HttpRequest, pk: int) -> Any:
+    return found_or_404(selectors.assessment_at(_site(request), pk))
+
+
+def _signoff_key(request: HttpRequest) -> str:
+    return f"signoff_{request.POST.get('party', '')}"
+
+
+ASSESSMENT = RecordPage(
+    template="governance/assessment.html",
+    url_name="governance:assessment",
+    context=lambda record, **bound: _assessment_context(record, **bound),
+    load=_assessment_of,
+    field_of=_score_field,
+    actions={
+        "signoff": Action(
+            SignOffForm,
+            _signoff_key,
+            lambda s: services.signoff_record(
+                assessment=s.record, actor=s.actor, now=s.now, **s.data
+            ),
+            _lazy("签署意见已登记。"),
+        ),
+        "finalise": Action(
+            FinaliseForm,
+            "finalise_form",
+            lambda s: services.assessment_finalise(
+                assessment=s.record,
+                actor=s.actor,
+                now=s.now,
+                rectify_deadline=s.data["rectify_deadline"],
+            ),
+            _lazy("年度考核已定稿。"),
+        ),
+        "rectified": Action(
+            DayForm,
+            "day_form",
+            lambda s: services.assessment_rectified(
+                assessment=s.record, actor=s.actor, now=s.now, rectified_on=s.data["day"]
+            ),
+            _lazy("已登记整改完成。"),
+        ),
+        "blacklist_clear": Action(
+            DayForm,
+            "day_form",
+            lambda s: services.blacklist_clear(
+                assessment=s.record, actor=s.actor, now=s.now, cleared_on=s.data["day"]
+            ),
+            _lazy("已消除不良记录。"),
+        ),
+    },
+)
+assessment_action = ASSESSMENT.view()
+
+
 @login_required
 @require_GET
 def assessment(request: HttpRequest, pk: int) -> HttpResponse:
-    found = _or_404(selectors.assessment_at(_site(request), pk))
-    return render(request, "governance/assessment.html", _assessment_context(found))
-
-
-def _assessment_post(
-    request: HttpRequest, found: Any, form: forms.Form, key: str, call: Any, ok: str
-) -> HttpResponse:
-    if _run(form, call) is None:
-        context = _assessment_context(found, **{key: form})
-        return render(request, "governance/assessment.html", context, status=422)
-    messages.success(request, ok)
-    return redirect("governance:assessment", pk=found.pk)
-
-
-@login_required
-@require_POST
-def signoff(request: HttpRequest, pk: int) -> HttpResponse:
-    found = _or_404(selectors.assessment_at(_site(request), pk))
-    form = SignOffForm(request.POST)
-    party = request.POST.get("party", "")
-    return _assessment_post(
-        request,
-        found,
-        form,
-        f"signoff_{party}",
-        lambda d: services.signoff_record(
-            assessment=found, actor=request.user, now=timezone.now(), **d
-        ),
-        _t("签署意见已登记。"),
-    )
-
-
-@login_required
-@require_POST
-def finalise(request: HttpRequest, pk: int) -> HttpResponse:
-    found = _or_404(selectors.assessment_at(_site(request), pk))
-    form = FinaliseForm(request.POST)
-    return _assessment_post(
-        request,
-        found,
-        form,
-        "finalise_form",
-        lambda d: services.assessment_finalise(
-            assessment=found,
-            actor=request.user,
-            now=timezone.now(),
-            rectify_deadline=d["rectify_deadline"],
-        ),
-        _t("年度考核已定稿。"),
-    )
-
-
-@login_required
-@require_POST
-def rectified(request: HttpRequest, pk: int) -> HttpResponse:
-    found = _or_404(selectors.assessment_at(_site(request), pk))
-    form = DayForm(request.POST)
-    return _assessment_post(
-        request,
-        found,
-        form,
-        "day_form",
-        lambda d: services.assessment_rectified(
-            assessment=found, actor=request.user, now=timezone.now(), rectified_on=d["day"]
-        ),
-        _t("已登记整改完成。"),
-    )
-
-
-@login_required
-@require_POST
-def blacklist_clear(request: HttpRequest, pk: int) -> HttpResponse:
-    found = _or_404(selectors.assessment_at(_site(request), pk))
-    form = DayForm(request.POST)
-    return _assessment_post(
-        request,
-        found,
-        form,
-        "day_form",
-        lambda d: services.blacklist_clear(
-            assessment=found, actor=request.user, now=timezone.now(), cleared_on=d["day"]
-        ),
-        _t("已消除不良记录。"),
-    )
+    return ASSESSMENT.show(request, _assessment_of(request, pk))
 
 
 @login_required
@@ -358,129 +335,112 @@ def _credit_context(site: Any, **extra: Any) -> dict[str, Any]:
     }
 
 
+def _entry_message(result: Any) -> str | None:
+    """A credit record's entry in the credit file says itself what it means."""
+    if isinstance(result, tuple) and result[1] is not None:
+        return str(result[1].message)
+    return None
+
+
+def _arrears_of(request: HttpRequest, pk: int) -> tuple[Any, Any]:
+    site = _site(request)
+    return site, found_or_404(selectors.arrears_row_at(site, pk))
+
+
+def _tender(s: Submitted) -> Any:
+    companies = selectors.all_companies()
+    d = s.data
+    return services.tender_record(
+        site=s.record,
+        actor=s.actor,
+        now=s.now,
+        stage=d["stage"],
+        method=d["method"],
+        bidders=list(companies.filter(pk__in=d["bidders"])),
+        winner=companies.get(pk=d["winner"]),
+        decided_on=d["decided_on"],
+        small_estate=d["small_estate"],
+        bureau_approved=d["bureau_approved"],
+        approval_ref=d["approval_ref"],
+        incumbent_bids=d["incumbent_bids"],
+        incumbent_consulted=d["incumbent_consulted"],
+        note=d["note"],
+    )
+
+
+CREDIT = RecordPage(
+    template="governance/credit.html",
+    url_name="governance:credit",
+    context=lambda site, **bound: _credit_context(site, **bound),
+    load=_site,
+    url_kwargs=lambda site: {},
+    field_of=_score_field,
+    actions={
+        "credit_add": Action(
+            lambda request, site: CreditForm(request.POST, companies=selectors.all_companies()),
+            "credit_form",
+            lambda s: services.credit_record_add(
+                company=selectors.all_companies().get(pk=s.data["company"]),
+                site=s.record,
+                actor=s.actor,
+                now=s.now,
+                recorded_on=s.data["recorded_on"],
+                reason=s.data["reason"],
+                source=s.data["source"],
+            ),
+            _lazy("失信记录已登记：五年内禁止参与物业项目竞标。"),
+            note=_entry_message,
+        ),
+        "arrears_add": Action(
+            ArrearsForm,
+            "arrears_form",
+            lambda s: services.arrears_record(
+                site=s.record,
+                actor=s.actor,
+                now=s.now,
+                owner_name=s.data["owner_name"],
+                house_number=s.data["house_number"],
+                arrears_fen=s.data["arrears"],
+                confirmed_by=s.data["confirmed_by"],
+                confirmed_on=s.data["confirmed_on"],
+                case_ref=s.data["case_ref"],
+            ),
+            _lazy("欠费已登记；尚未经仲裁或判决确认，不录入个人信用档案。"),
+            note=_entry_message,
+        ),
+        "arrears_edit": Action(
+            ArrearsUpdateForm,
+            "arrears_update_form",
+            lambda s: services.arrears_update(
+                arrears=s.item, actor=s.actor, now=s.now, arrears_fen=s.data["arrears"]
+            ),
+            _lazy("欠费金额已更新。"),
+            item=_arrears_of,
+            note=_entry_message,
+        ),
+        "tender_add": Action(
+            lambda request, site: TenderForm(request.POST, companies=selectors.all_companies()),
+            "tender_form",
+            _tender,
+            _lazy("选聘记录已登记。"),
+            note=_entry_message,
+        ),
+    },
+)
+credit_action = CREDIT.view()
+
+
 @login_required
 @require_GET
 def credit_index(request: HttpRequest) -> HttpResponse:
-    return render(request, "governance/credit.html", _credit_context(_site(request)))
-
-
-def _credit_post(
-    request: HttpRequest, site: Any, form: forms.Form, key: str, call: Any, ok: str
-) -> HttpResponse:
-    result = _run(form, call)
-    if result is None:
-        return render(
-            request, "governance/credit.html", _credit_context(site, **{key: form}), status=422
-        )
-    if isinstance(result, tuple):
-        entry = result[1]
-        messages.success(request, entry.message if entry is not None else ok)
-    else:
-        messages.success(request, ok)
-    return redirect("governance:credit")
-
-
-@login_required
-@require_POST
-def credit_add(request: HttpRequest) -> HttpResponse:
-    site = _site(request)
-    companies = selectors.all_companies()
-    form = CreditForm(request.POST, companies=companies)
-    return _credit_post(
-        request,
-        site,
-        form,
-        "credit_form",
-        lambda d: services.credit_record_add(
-            company=companies.get(pk=d["company"]),
-            site=site,
-            actor=request.user,
-            now=timezone.now(),
-            recorded_on=d["recorded_on"],
-            reason=d["reason"],
-            source=d["source"],
-        ),
-        _t("失信记录已登记：五年内禁止参与物业项目竞标。"),
-    )
-
-
-@login_required
-@require_POST
-def arrears_add(request: HttpRequest) -> HttpResponse:
-    site = _site(request)
-    form = ArrearsForm(request.POST)
-    return _credit_post(
-        request,
-        site,
-        form,
-        "arrears_form",
-        lambda d: services.arrears_record(
-            site=site,
-            actor=request.user,
-            now=timezone.now(),
-            owner_name=d["owner_name"],
-            house_number=d["house_number"],
-            arrears_fen=d["arrears"],
-            confirmed_by=d["confirmed_by"],
-            confirmed_on=d["confirmed_on"],
-            case_ref=d["case_ref"],
-        ),
-        _t("欠费已登记；尚未经仲裁或判决确认，不录入个人信用档案。"),
-    )
-
-
-@login_required
-@require_POST
-def arrears_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    site = _site(request)
-    found = _or_404(OwnerArrears.objects.filter(site=site, pk=pk).first())
-    form = ArrearsUpdateForm(request.POST)
-    return _credit_post(
-        request,
-        site,
-        form,
-        "arrears_update_form",
-        lambda d: services.arrears_update(
-            arrears=found, actor=request.user, now=timezone.now(), arrears_fen=d["arrears"]
-        ),
-        _t("欠费金额已更新。"),
-    )
-
-
-@login_required
-@require_POST
-def tender_add(request: HttpRequest) -> HttpResponse:
-    site = _site(request)
-    companies = selectors.all_companies()
-    form = TenderForm(request.POST, companies=companies)
-
-    def call(d: dict[str, Any]) -> Any:
-        bidders = list(companies.filter(pk__in=d["bidders"]))
-        return services.tender_record(
-            site=site,
-            actor=request.user,
-            now=timezone.now(),
-            stage=d["stage"],
-            method=d["method"],
-            bidders=bidders,
-            winner=companies.get(pk=d["winner"]),
-            decided_on=d["decided_on"],
-            small_estate=d["small_estate"],
-            bureau_approved=d["bureau_approved"],
-            approval_ref=d["approval_ref"],
-            incumbent_bids=d["incumbent_bids"],
-            incumbent_consulted=d["incumbent_consulted"],
-            note=d["note"],
-        )
-
-    return _credit_post(request, site, form, "tender_form", call, _t("选聘记录已登记。"))
+    return CREDIT.show(request, _site(request))
 
 
 @login_required
 @require_GET
 def company(request: HttpRequest, pk: int) -> HttpResponse:
     site = _site(request)
-    found = _or_404(selectors.company_at(site, pk))
+    found = found_or_404(selectors.company_at(site, pk))
     today = timezone.localdate()
     facts = selectors.company_facts(found, today)
     context = {
@@ -557,100 +517,81 @@ def _campaign_context(campaign: Any, **extra: Any) -> dict[str, Any]:
     }
 
 
+def _campaign_of(request: HttpRequest, pk: int) -> Any:
+    return found_or_404(selectors.campaign_at(_site(request), pk))
+
+
+def _companies_of(campaign: Any) -> dict[int, Any]:
+    """The companies a warning may name: those with a project on the campaign's site."""
+    return {p.company_id: p.company for p in selectors.projects_at(campaign.site)}
+
+
+def _inspections_of(campaign: Any) -> Any:
+    return campaign.inspections.select_related("project", "campaign")
+
+
+CAMPAIGN = RecordPage(
+    template="governance/campaign.html",
+    url_name="governance:campaign",
+    context=lambda record, **bound: _campaign_context(record, **bound),
+    load=_campaign_of,
+    field_of=_score_field,
+    actions={
+        "inspection_add": Action(
+            lambda request, c: InspectionForm(request.POST, projects=selectors.projects_at(c.site)),
+            "inspection_form",
+            lambda s: services.inspection_record(
+                campaign=s.record,
+                project=selectors.projects_at(s.record.site).get(pk=s.data["project"]),
+                actor=s.actor,
+                now=s.now,
+                inspected_on=s.data["inspected_on"],
+                inspectors=s.data["inspectors"],
+                summary=s.data["summary"],
+            ),
+            _lazy("督查记录已登记。"),
+        ),
+        "item_add": Action(
+            lambda request, c: ItemForm(
+                request.POST,
+                inspections=_inspections_of(c),
+                standards=selectors.items_of(selectors.active_checklist()),
+            ),
+            "item_form",
+            lambda s: services.item_issue(
+                inspection=_inspections_of(s.record).get(pk=s.data["inspection"]),
+                actor=s.actor,
+                now=s.now,
+                ref=s.data["ref"],
+                finding=s.data["finding"],
+                standard=s.data["standard"],
+                deadline=s.data["deadline"],
+            ),
+            _lazy("限期整改通知已登记。"),
+        ),
+        "warning_add": Action(
+            lambda request, c: WarningForm(request.POST, companies=_companies_of(c).values()),
+            "warning_form",
+            lambda s: services.warning_issue(
+                campaign=s.record,
+                company=_companies_of(s.record)[int(s.data["company"])],
+                actor=s.actor,
+                now=s.now,
+                start=s.data["start"],
+                end=s.data["end"],
+                reason=s.data["reason"],
+            ),
+            _lazy("警示已登记：警示期间禁止参与物业管理招投标。"),
+        ),
+    },
+)
+campaign_action = CAMPAIGN.view()
+
+
 @login_required
 @require_GET
 def campaign(request: HttpRequest, pk: int) -> HttpResponse:
-    found = _or_404(selectors.campaign_at(_site(request), pk))
-    return render(request, "governance/campaign.html", _campaign_context(found))
-
-
-def _campaign_post(
-    request: HttpRequest, found: Any, form: forms.Form, key: str, call: Any, ok: str
-) -> HttpResponse:
-    if _run(form, call) is None:
-        context = _campaign_context(found, **{key: form})
-        return render(request, "governance/campaign.html", context, status=422)
-    messages.success(request, ok)
-    return redirect("governance:campaign", pk=found.pk)
-
-
-@login_required
-@require_POST
-def inspection_add(request: HttpRequest, pk: int) -> HttpResponse:
-    site = _site(request)
-    found = _or_404(selectors.campaign_at(site, pk))
-    projects = selectors.projects_at(site)
-    form = InspectionForm(request.POST, projects=projects)
-    return _campaign_post(
-        request,
-        found,
-        form,
-        "inspection_form",
-        lambda d: services.inspection_record(
-            campaign=found,
-            project=projects.get(pk=d["project"]),
-            actor=request.user,
-            now=timezone.now(),
-            inspected_on=d["inspected_on"],
-            inspectors=d["inspectors"],
-            summary=d["summary"],
-        ),
-        _t("督查记录已登记。"),
-    )
-
-
-@login_required
-@require_POST
-def item_add(request: HttpRequest, pk: int) -> HttpResponse:
-    site = _site(request)
-    found = _or_404(selectors.campaign_at(site, pk))
-    inspections = found.inspections.select_related("project", "campaign")
-    form = ItemForm(
-        request.POST,
-        inspections=inspections,
-        standards=selectors.items_of(selectors.active_checklist()),
-    )
-    return _campaign_post(
-        request,
-        found,
-        form,
-        "item_form",
-        lambda d: services.item_issue(
-            inspection=inspections.get(pk=d["inspection"]),
-            actor=request.user,
-            now=timezone.now(),
-            ref=d["ref"],
-            finding=d["finding"],
-            standard=d["standard"],
-            deadline=d["deadline"],
-        ),
-        _t("限期整改通知已登记。"),
-    )
-
-
-@login_required
-@require_POST
-def warning_add(request: HttpRequest, pk: int) -> HttpResponse:
-    site = _site(request)
-    found = _or_404(selectors.campaign_at(site, pk))
-    companies = {p.company_id: p.company for p in selectors.projects_at(site)}
-    form = WarningForm(request.POST, companies=companies.values())
-    return _campaign_post(
-        request,
-        found,
-        form,
-        "warning_form",
-        lambda d: services.warning_issue(
-            campaign=found,
-            company=companies[int(d["company"])],
-            actor=request.user,
-            now=timezone.now(),
-            start=d["start"],
-            end=d["end"],
-            reason=d["reason"],
-        ),
-        _t("警示已登记：警示期间禁止参与物业管理招投标。"),
-    )
+    return CAMPAIGN.show(request, _campaign_of(request, pk))
 
 
 def _item_context(item: Any, **extra: Any) -> dict[str, Any]:
@@ -666,52 +607,39 @@ def _item_context(item: Any, **extra: Any) -> dict[str, Any]:
     }
 
 
+def _item_of(request: HttpRequest, pk: int) -> Any:
+    return found_or_404(selectors.item_at(_site(request), pk))
+
+
+ITEM = RecordPage(
+    template="governance/item.html",
+    url_name="governance:item",
+    context=lambda record, **bound: _item_context(record, **bound),
+    load=_item_of,
+    field_of=_score_field,
+    actions={
+        "follow_up": Action(
+            FollowUpForm,
+            "follow_form",
+            lambda s: services.follow_up_record(
+                item=s.record, actor=s.actor, now=s.now, on=s.data["on"], note=s.data["note"]
+            ),
+            _lazy("跟踪记录已登记。"),
+        ),
+        "item_done": Action(
+            DayForm,
+            "day_form",
+            lambda s: services.item_rectified(
+                item=s.record, actor=s.actor, now=s.now, rectified_on=s.data["day"]
+            ),
+            _lazy("已登记整改完成。"),
+        ),
+    },
+)
+item_action = ITEM.view()
+
+
 @login_required
 @require_GET
 def item(request: HttpRequest, pk: int) -> HttpResponse:
-    found = _or_404(selectors.item_at(_site(request), pk))
-    return render(request, "governance/item.html", _item_context(found))
-
-
-def _item_post(
-    request: HttpRequest, found: Any, form: forms.Form, key: str, call: Any, ok: str
-) -> HttpResponse:
-    if _run(form, call) is None:
-        context = _item_context(found, **{key: form})
-        return render(request, "governance/item.html", context, status=422)
-    messages.success(request, ok)
-    return redirect("governance:item", pk=found.pk)
-
-
-@login_required
-@require_POST
-def follow_up(request: HttpRequest, pk: int) -> HttpResponse:
-    found = _or_404(selectors.item_at(_site(request), pk))
-    form = FollowUpForm(request.POST)
-    return _item_post(
-        request,
-        found,
-        form,
-        "follow_form",
-        lambda d: services.follow_up_record(
-            item=found, actor=request.user, now=timezone.now(), on=d["on"], note=d["note"]
-        ),
-        _t("跟踪记录已登记。"),
-    )
-
-
-@login_required
-@require_POST
-def item_done(request: HttpRequest, pk: int) -> HttpResponse:
-    found = _or_404(selectors.item_at(_site(request), pk))
-    form = DayForm(request.POST)
-    return _item_post(
-        request,
-        found,
-        form,
-        "day_form",
-        lambda d: services.item_rectified(
-            item=found, actor=request.user, now=timezone.now(), rectified_on=d["day"]
-        ),
-        _t("已登记整改完成。"),
-    )
+    return ITEM.show(request, _item_of(request, pk))

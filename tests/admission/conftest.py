@@ -118,3 +118,9 @@ def reload(project):
     from gatehouse.admission.models import Project
 
     return Project.objects.get(pk=project.pk)
+
+
+@pytest.fixture
+def early_b(site_b, committee_b, enterprise_b, auto_zone):
+    """A project applied for on 1 Jun 2024, for histories that go back that far."""
+    return apply(site_b, committee_b, enterprise_b, auto_zone, applied_on=date(2024, 6, 1))

@@ -20,7 +20,7 @@ from gatehouse.core import land
 from gatehouse.core.errors import DomainError, InvalidInput
 from tests.conftest import NOW
 
-from .conftest import TODAY, WAN, apply, record_steps, reload
+from .conftest import TODAY, WAN, record_steps, reload
 
 pytestmark = pytest.mark.django_db
 
@@ -50,12 +50,6 @@ def contracted(project, actor, *, steps=2, start=TODAY - timedelta(days=190), **
     }
     args.update(terms)
     return services.contract_save(project=reload(project), actor=actor, now=NOW, **args)
-
-
-@pytest.fixture
-def early_b(site_b, committee_b, enterprise_b, auto_zone):
-    """A project applied for on 1 Jun 2024, for histories that go back that far."""
-    return apply(site_b, committee_b, enterprise_b, auto_zone, applied_on=date(2024, 6, 1))
 
 
 def deadlines(project, today=TODAY, site=None):

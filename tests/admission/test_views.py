@@ -317,3 +317,30 @@ def test_dates_in_the_future_are_refused(client, committee_b, project_b):
         {"step": "feasibility_review", "done_on": future},
     )
     assert response.status_code == 422 and "完成日期不能晚于今天" in response.content.decode()
+
+
+def test_a_line_of_a_land_project_through_its_page(client, committee_a, committee_b, early_b):
+    """An action on one line of a project (here ending a stoppage) finds the line of the user's
+    site or answers 404, shows the page again with the form's error and 422, and otherwise
+    writes and goes back to the project's land page."""
+    from .test_land import contracted
+
+    project_b = early_b
+    contracted(project_b, committee_b, steps=6, start=date(2025, 1, 6))
+    stoppage = services.stoppage_record(
+        project=reload(project_b), actor=committee_b, now=NOW, start=date(2026, 4, 1)
+    )
+    url = reverse("admission:stoppage_end", args=[stoppage.pk])
+    client.force_login(committee_a)
+    assert client.post(url, {"end": TODAY.isoformat()}).status_code == 404
+    client.force_login(committee_b)
+    bad = client.post(url, {"end": "abc"})
+    assert bad.status_code == 422
+    assert project_b.name in bad.content.decode()
+    stoppage.refresh_from_db()
+    assert stoppage.end is None
+    done = client.post(url, {"end": TODAY.isoformat()})
+    assert done.status_code == 302
+    assert done["Location"] == reverse("admission:land_project", args=[project_b.pk])
+    stoppage.refresh_from_db()
+    assert stoppage.end == TODAY
