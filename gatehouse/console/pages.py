@@ -62,10 +62,11 @@ class Action:
     reads the form under (a callable of the request when it depends on the POST, as for one
     form per party). ``item`` finds the record the URL names when it is not the page's own:
     ``(request, **url kwargs) -> (page record, item)``, of the user's site or 404; None means
-    the page's record. ``note`` turns the service's result into a message shown instead of ``done``
-    (None keeps ``done``); ``warn`` says that message is an error, not a success. ``failed``
-    adds to the page's context when the form is refused; ``goes_to`` sends the user to the page
-    of what the action made (URL name and kwargs) instead of back to the record's page."""
+    the page's record. ``done`` is the message of success, or a callable of the service's
+    result. ``note`` turns the result into a message shown instead (None keeps ``done``);
+    ``warn`` says that message is an error, not a success. ``failed`` adds to the page's context
+    when the form is refused; ``goes_to`` sends the user to the page of what the action made
+    (URL name and kwargs) instead of back to the record's page."""
 
     form: type[forms.Form] | Callable[[HttpRequest, Any], forms.Form]
     key: str | Callable[[HttpRequest], str]
@@ -126,7 +127,8 @@ class RecordPage:
         if note is not None and action.warn:
             messages.error(request, note)
         else:
-            messages.success(request, note if note is not None else str(action.done))
+            done = action.done(result) if callable(action.done) else str(action.done)
+            messages.success(request, note if note is not None else done)
         if action.goes_to is not None:
             name, kwargs = action.goes_to(result)
             return redirect(name, **kwargs)

@@ -17,12 +17,12 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from gatehouse.accounts.models import Role
 from gatehouse.console.context import state_with
 from gatehouse.console.http import render_partial, run_form
-from gatehouse.core.errors import DomainError
+from gatehouse.console.pages import Action, RecordPage
 from gatehouse.visitors import passes
 from gatehouse.visitors.models import Pass
 from gatehouse.visitors.pass_forms import PassFilterForm, PassIssueForm, PassRevokeForm
@@ -107,33 +107,38 @@ def _detail_context(p: Pass, **extra: Any) -> dict[str, Any]:
     }
 
 
+def _pass_of(request: HttpRequest, pk: int) -> Pass:
+    return _pass_here(request, pk)[1]
+
+
+def _revoked(p: Pass) -> str:
+    return _("出入证 %(number)s 已撤销") % {"number": p.number}
+
+
+PASS = RecordPage(
+    template="visitors/passes/detail.html",
+    url_name="passes:detail",
+    context=lambda record, **bound: _detail_context(record, **bound),
+    load=_pass_of,
+    field_of=lambda exc: "reason",
+    actions={
+        "revoke": Action(
+            PassRevokeForm,
+            "revoke_form",
+            lambda s: passes.pass_revoke(
+                pass_=s.record, actor=s.actor, reason=s.data["reason"], now=s.now
+            ),
+            _revoked,
+        ),
+    },
+)
+pass_action = PASS.view()
+
+
 @login_required
 @require_GET
 def pass_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    _state, found = _pass_here(request, pk)
-    return render(request, "visitors/passes/detail.html", _detail_context(found))
-
-
-@login_required
-@require_POST
-def pass_revoke(request: HttpRequest, pk: int) -> HttpResponse:
-    _state, found = _pass_here(request, pk)
-    form = PassRevokeForm(request.POST)
-    if form.is_valid():
-        try:
-            passes.pass_revoke(
-                pass_=found,
-                actor=request.user,
-                reason=form.cleaned_data["reason"],
-                now=timezone.now(),
-            )
-        except DomainError as exc:
-            form.add_error("reason", exc.message)
-        else:
-            messages.success(request, _("出入证 %(number)s 已撤销") % {"number": found.number})
-            return redirect("passes:detail", pk=found.pk)
-    context = _detail_context(found, revoke_form=form)
-    return render(request, "visitors/passes/detail.html", context, status=422)
+    return PASS.show(request, _pass_of(request, pk))
 
 
 @login_required
