@@ -203,7 +203,7 @@ def _decision_failed(request: HttpRequest, form: forms.Form) -> dict[str, Any]:
 APPLICATION = RecordPage(
     template="admission/project.html",
     url_name="admission:project",
-    context=lambda record, **bound: _project_context(record, **bound),
+    context=_project_context,
     load=_load_project,
     actions={
         "document_add": Action(
@@ -431,7 +431,7 @@ def _line_of(model: Any) -> Callable[..., tuple[Any, Any]]:
 LAND = RecordPage(
     template="admission/land_project.html",
     url_name="admission:land_project",
-    context=lambda record, **bound: _land_context(record, **bound),
+    context=_land_context,
     load=_load_project,
     actions={
         "contract": Action(
@@ -729,7 +729,7 @@ def _refusal(result: Any) -> str | None:
 ENTERPRISE = RecordPage(
     template="admission/enterprise.html",
     url_name="admission:enterprise",
-    context=lambda record, **bound: _enterprise_context(record, **bound),
+    context=_enterprise_context,
     load=lambda request, pk: _enterprise(_site(request), pk),
     actions={
         "enterprise_duty": Action(

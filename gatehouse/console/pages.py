@@ -158,3 +158,15 @@ def found_or_404(found: Any) -> Any:
     if found is None:
         raise Http404
     return found
+
+
+def of_site(
+    site_of: Callable[[HttpRequest], Any], find: Callable[[Any, int], Any]
+) -> Callable[[HttpRequest, int], Any]:
+    """The loader of a page's record: ``find(site, pk)`` on the user's site (``site_of`` checks
+    the role), or 404."""
+
+    def load(request: HttpRequest, pk: int) -> Any:
+        return found_or_404(find(site_of(request), pk))
+
+    return load

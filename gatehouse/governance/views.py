@@ -23,7 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from gatehouse.accounts.models import Role
 from gatehouse.console.context import state_with
 from gatehouse.console.http import run_form
-from gatehouse.console.pages import Action, RecordPage, Submitted, found_or_404
+from gatehouse.console.pages import Action, RecordPage, Submitted, found_or_404, of_site
 from gatehouse.core import rating
 from gatehouse.core.errors import DomainError
 from gatehouse.governance import selectors, services
@@ -106,7 +106,7 @@ def _new_project(s: Submitted) -> Any:
 RATING = RecordPage(
     template="governance/rating.html",
     url_name="governance:rating",
-    context=lambda site, **bound: _rating_context(site, **bound),
+    context=_rating_context,
     load=_site,
     url_kwargs=lambda site: {},
     field_of=_score_field,
@@ -151,14 +151,13 @@ def _project_context(project: Any, **extra: Any) -> dict[str, Any]:
     }
 
 
-def _project_of(request: HttpRequest, pk: int) -> Any:
-    return found_or_404(selectors.project_at(_site(request), pk))
+_project_of = of_site(_site, selectors.project_at)
 
 
 PROJECT = RecordPage(
     template="governance/project.html",
     url_name="governance:project",
-    context=lambda record, **bound: _project_context(record, **bound),
+    context=_project_context,
     load=_project_of,
     field_of=_score_field,
     actions={
@@ -232,8 +231,7 @@ def _assessment_context(assessment: Any, **extra: Any) -> dict[str, Any]:
     }
 
 
-def _assessment_of(request: HttpRequest, pk: int) -> Any:
-    return found_or_404(selectors.assessment_at(_site(request), pk))
+_assessment_of = of_site(_site, selectors.assessment_at)
 
 
 def _signoff_key(request: HttpRequest) -> str:
@@ -243,7 +241,7 @@ def _signoff_key(request: HttpRequest) -> str:
 ASSESSMENT = RecordPage(
     template="governance/assessment.html",
     url_name="governance:assessment",
-    context=lambda record, **bound: _assessment_context(record, **bound),
+    context=_assessment_context,
     load=_assessment_of,
     field_of=_score_field,
     actions={
@@ -371,7 +369,7 @@ def _tender(s: Submitted) -> Any:
 CREDIT = RecordPage(
     template="governance/credit.html",
     url_name="governance:credit",
-    context=lambda site, **bound: _credit_context(site, **bound),
+    context=_credit_context,
     load=_site,
     url_kwargs=lambda site: {},
     field_of=_score_field,
@@ -517,8 +515,7 @@ def _campaign_context(campaign: Any, **extra: Any) -> dict[str, Any]:
     }
 
 
-def _campaign_of(request: HttpRequest, pk: int) -> Any:
-    return found_or_404(selectors.campaign_at(_site(request), pk))
+_campaign_of = of_site(_site, selectors.campaign_at)
 
 
 def _companies_of(campaign: Any) -> dict[int, Any]:
@@ -533,7 +530,7 @@ def _inspections_of(campaign: Any) -> Any:
 CAMPAIGN = RecordPage(
     template="governance/campaign.html",
     url_name="governance:campaign",
-    context=lambda record, **bound: _campaign_context(record, **bound),
+    context=_campaign_context,
     load=_campaign_of,
     field_of=_score_field,
     actions={
@@ -607,14 +604,13 @@ def _item_context(item: Any, **extra: Any) -> dict[str, Any]:
     }
 
 
-def _item_of(request: HttpRequest, pk: int) -> Any:
-    return found_or_404(selectors.item_at(_site(request), pk))
+_item_of = of_site(_site, selectors.item_at)
 
 
 ITEM = RecordPage(
     template="governance/item.html",
     url_name="governance:item",
-    context=lambda record, **bound: _item_context(record, **bound),
+    context=_item_context,
     load=_item_of,
     field_of=_score_field,
     actions={

@@ -118,7 +118,7 @@ def _revoked(p: Pass) -> str:
 PASS = RecordPage(
     template="visitors/passes/detail.html",
     url_name="passes:detail",
-    context=lambda record, **bound: _detail_context(record, **bound),
+    context=_detail_context,
     load=_pass_of,
     field_of=lambda exc: "reason",
     actions={
