@@ -10,34 +10,35 @@ the Chinese message and HTTP 422; nothing is written then.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from gatehouse.access import forms
-from gatehouse.access.models import EventSource, Notice, NoticeAudience, StaffExit
+from gatehouse.access import forms, selectors
+from gatehouse.access.models import EventSource
 from gatehouse.accounts.models import Role
 from gatehouse.console.context import ConsoleState, state_with
 from gatehouse.console.http import render_partial
+from gatehouse.console.pages import found_or_404
 from gatehouse.core.access import Decision, Duty, Entrant, Outcome, Register
 from gatehouse.core.errors import DomainError
 from gatehouse.core.masking import mask_name
 from gatehouse.people.models import Person, PersonKind
 from gatehouse.people.selectors import search_people
 from gatehouse.registers.selectors import inside_visits, overdue_reason
-from gatehouse.sites.models import Gate, Lane, LaneKind, Site, SiteMode
+from gatehouse.sites.models import Gate, Lane, Site, SiteMode
 from gatehouse.visitors import mail as mail_services
 from gatehouse.visitors import services
-from gatehouse.visitors.models import GateRequest, MailItem, Pass, RequestStatus, Visit, VisitStatus
+from gatehouse.visitors.models import GateRequest, Pass
 
 BOOTH_ROLES = frozenset({Role.GUARD, Role.SECURITY_MANAGER})
 SESSION_KEY = "booth"
@@ -193,9 +194,7 @@ def _booth(request: HttpRequest) -> Booth:
     state = state_with(request, BOOTH_ROLES)
     site = state.site
     assert site is not None
-    gates = list(
-        Gate.objects.filter(site=site, lanes__kind=LaneKind.NON_MOTOR).distinct().order_by("code")
-    )
+    gates = selectors.walking_gates(site)
     saved = request.session.get(SESSION_KEY) or {}
     if saved.get("site") != site.pk:
         saved = {}
@@ -332,6 +331,27 @@ def scan(request: HttpRequest) -> HttpResponse:
     return _render(request, "access/booth/_decision.html", context)
 
 
+def _panel(
+    request: HttpRequest,
+    form_class: type[Any],
+    call: Callable[[dict[str, Any]], Any],
+    shown: Callable[[Any], dict[str, Any]],
+) -> tuple[Any, dict[str, Any], int]:
+    """A booth panel's form (mid-shift exits, mail): shown empty on GET; on POST, a form error
+    or the service's refusal stays on the panel with status 422 (``error`` in the context),
+    and a success shows what was done (``shown(result)``) above an empty form."""
+    if request.method != "POST":
+        return form_class(), {}, 200
+    form = form_class(request.POST)
+    if not form.is_valid():
+        return form, {}, 422
+    try:
+        result = call(form.cleaned_data)
+    except DomainError as exc:
+        return form, {"error": exc}, 422
+    return form_class(), shown(result), 200
+
+
 # -- guided flows --------------------------------------------------------------------------------
 
 
@@ -353,7 +373,7 @@ def _flow_form(flow: Flow, booth: Booth, data: Any = None) -> Any:
 
 def _picked(booth: Booth, flow_pick: str, pk: int) -> Person:
     kinds = STAFF_KINDS if flow_pick == "staff" else RESIDENT_KINDS
-    person = Person.objects.filter(site=booth.site, pk=pk).first()
+    person = selectors.person_at(booth.site, pk)
     if person is None:
         raise Http404
     if person.kind not in kinds or not person.is_active:
@@ -365,7 +385,7 @@ def _pass_of(site: Site, number: str) -> Pass | None:
     number = number.strip()
     if not number:
         return None
-    found = Pass.objects.filter(site=site, number=number).first()
+    found = selectors.pass_numbered(site, number)
     if found is None:
         raise DomainError("pass.unknown", "本场所没有这个证号的出入证/介绍信，请核对")
     return found
@@ -480,16 +500,9 @@ def pending(request: HttpRequest) -> HttpResponse:
     booth = _booth(request)
     now = timezone.now()
     services.requests_expire(site=booth.site, now=now)
-    here = GateRequest.objects.filter(site=booth.site).select_related("person", "visit", "lane")
-    if booth.gate is not None:
-        here = here.filter(lane__gate=booth.gate)
-    open_ = list(here.filter(closed_at__isnull=True).order_by("deadline"))
-    expired = list(
-        here.filter(
-            status=RequestStatus.EXPIRED,
-            closed_at__gte=now - timedelta(minutes=RECENT_EXPIRED_MINUTES),
-        ).order_by("-closed_at")
-    )
+    open_ = selectors.open_requests(booth.site, booth.gate)
+    since = now - timedelta(minutes=RECENT_EXPIRED_MINUTES)
+    expired = selectors.recently_expired(booth.site, booth.gate, since)
     rows = [
         {
             "req": r,
@@ -508,7 +521,7 @@ def pending(request: HttpRequest) -> HttpResponse:
 @require_POST
 def resolve(request: HttpRequest, pk: int) -> HttpResponse:
     booth = _booth(request)
-    req = get_object_or_404(GateRequest, site=booth.site, pk=pk)
+    req = found_or_404(selectors.request_at(booth.site, pk))
     try:
         result = services.request_resolve(request=req, actor=request.user, now=timezone.now())
     except DomainError as exc:
@@ -521,11 +534,7 @@ def resolve(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _inside_context(booth: Booth, **extra: Any) -> dict[str, Any]:
-    visits = (
-        Visit.objects.filter(site=booth.site, status=VisitStatus.INSIDE)
-        .select_related("host", "house")
-        .order_by("time_in", "pk")
-    )
+    visits = selectors.visitors_inside(booth.site)
     rows = [
         {
             "visit": v,
@@ -550,7 +559,7 @@ def inside(request: HttpRequest) -> HttpResponse:
 @require_POST
 def leave(request: HttpRequest, pk: int) -> HttpResponse:
     booth = _booth(request)
-    visit = get_object_or_404(Visit, site=booth.site, pk=pk)
+    visit = found_or_404(selectors.visit_at(booth.site, pk))
     try:
         result = services.visit_leave(
             visit=visit, lane=booth.lane("out"), actor=request.user, now=timezone.now()
@@ -567,11 +576,7 @@ def leave(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _staff_context(booth: Booth, form: Any, **extra: Any) -> dict[str, Any]:
-    out = (
-        StaffExit.objects.filter(site=booth.site, back_at__isnull=True)
-        .select_related("person")
-        .order_by("out_at")
-    )
+    out = selectors.staff_out_now(booth.site)
     rows = [{"exit": e, "name": mask_name(e.person.name)} for e in out]
     return {"booth": booth, "form": form, "rows": rows, **extra}
 
@@ -580,30 +585,19 @@ def _staff_context(booth: Booth, form: Any, **extra: Any) -> dict[str, Any]:
 @require_http_methods(["GET", "POST"])
 def staff_out(request: HttpRequest) -> HttpResponse:
     booth = _booth(request)
-    posted = request.method == "POST"
-    form = forms.StaffExitForm(request.POST if posted else None)
-    extra: dict[str, Any] = {}
-    status = 200
-    if posted:
-        status = 422
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                person = _picked(booth, "staff", data["person"])
-                result = services.staff_exit_register(
-                    lane=booth.lane("out"),
-                    actor=request.user,
-                    person=person,
-                    reason=data["reason"],
-                    approver=data["approver"],
-                    now=timezone.now(),
-                )
-            except DomainError as exc:
-                extra["error"] = exc
-            else:
-                status = 200
-                form = forms.StaffExitForm()
-                extra["result"] = _decision_context(result.decision, result.event)
+    form, extra, status = _panel(
+        request,
+        forms.StaffExitForm,
+        lambda d: services.staff_exit_register(
+            lane=booth.lane("out"),
+            actor=request.user,
+            person=_picked(booth, "staff", d["person"]),
+            reason=d["reason"],
+            approver=d["approver"],
+            now=timezone.now(),
+        ),
+        lambda result: {"result": _decision_context(result.decision, result.event)},
+    )
     context = _staff_context(booth, form, **extra)
     return _render(
         request, "access/booth/_staff.html", context, status=status, title=_("员工中途外出")
@@ -614,7 +608,7 @@ def staff_out(request: HttpRequest) -> HttpResponse:
 @require_POST
 def staff_return(request: HttpRequest, pk: int) -> HttpResponse:
     booth = _booth(request)
-    exit_ = get_object_or_404(StaffExit, site=booth.site, pk=pk)
+    exit_ = found_or_404(selectors.staff_exit_at(booth.site, pk))
     status = 200
     extra: dict[str, Any] = {}
     try:
@@ -634,12 +628,9 @@ def staff_return(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _mail_context(booth: Booth, form: Any, **extra: Any) -> dict[str, Any]:
     today = timezone.localdate()
-    items = MailItem.objects.filter(site=booth.site).filter(
-        Q(received_at__date=today) | Q(handed_at__isnull=True)
-    )
     rows = [
         {"item": m, "name": mask_name(m.recipient_name)}
-        for m in items.order_by("handed_at", "-received_at")[:100]
+        for m in selectors.mail_of_the_day(booth.site, today)
     ]
     return {"booth": booth, "form": form, "rows": rows, **extra}
 
@@ -648,23 +639,14 @@ def _mail_context(booth: Booth, form: Any, **extra: Any) -> dict[str, Any]:
 @require_http_methods(["GET", "POST"])
 def mail(request: HttpRequest) -> HttpResponse:
     booth = _booth(request)
-    posted = request.method == "POST"
-    form = forms.MailForm(request.POST if posted else None)
-    extra: dict[str, Any] = {}
-    status = 200
-    if posted:
-        status = 422
-        if form.is_valid():
-            try:
-                item = mail_services.mail_log(
-                    site=booth.site, actor=request.user, now=timezone.now(), **form.cleaned_data
-                )
-            except DomainError as exc:
-                extra["error"] = exc
-            else:
-                status = 200
-                form = forms.MailForm()
-                extra["logged"], extra["logged_name"] = item, mask_name(item.recipient_name)
+    form, extra, status = _panel(
+        request,
+        forms.MailForm,
+        lambda d: mail_services.mail_log(
+            site=booth.site, actor=request.user, now=timezone.now(), **d
+        ),
+        lambda item: {"logged": item, "logged_name": mask_name(item.recipient_name)},
+    )
     context = _mail_context(booth, form, **extra)
     return _render(request, "access/booth/_mail.html", context, status=status, title=_("信件报刊"))
 
@@ -673,7 +655,7 @@ def mail(request: HttpRequest) -> HttpResponse:
 @require_POST
 def mail_hand_out(request: HttpRequest, pk: int) -> HttpResponse:
     booth = _booth(request)
-    item = get_object_or_404(MailItem, site=booth.site, pk=pk)
+    item = found_or_404(selectors.mail_item_at(booth.site, pk))
     form = forms.HandOutForm(request.POST)
     extra: dict[str, Any] = {}
     status = 422
@@ -704,14 +686,7 @@ def mail_hand_out(request: HttpRequest, pk: int) -> HttpResponse:
 def alerts(request: HttpRequest) -> HttpResponse:
     booth = _booth(request)
     now = timezone.now()
-    notices = list(
-        Notice.objects.filter(
-            site=booth.site,
-            audience__in=(NoticeAudience.MONITORING, NoticeAudience.GUARD),
-            acknowledged_at__isnull=True,
-            created_at__gte=now - timedelta(hours=ALERT_HOURS),
-        ).order_by("-created_at")[:8]
-    )
+    notices = selectors.open_alerts(booth.site, now, ALERT_HOURS)
     overdue = [
         {"name": mask_name(v.name), "time_in": v.time_in}
         for v in inside_visits(booth.site)[:200]
