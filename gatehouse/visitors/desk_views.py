@@ -23,9 +23,9 @@ from gatehouse.console.http import is_partial, render_partial
 from gatehouse.core.access import Entrant, Pending
 from gatehouse.core.errors import DomainError
 from gatehouse.core.masking import mask_name
-from gatehouse.visitors import invitations
+from gatehouse.visitors import invitations, selectors
 from gatehouse.visitors.forms import AnswerForm, DeskInviteForm
-from gatehouse.visitors.models import AnsweredVia, GateRequest, Invitation, RequestStatus
+from gatehouse.visitors.models import AnsweredVia, GateRequest, Invitation
 from gatehouse.visitors.services import request_answer, requests_expire
 
 DESK_ROLES = frozenset({Role.FRONT_DESK, Role.SECURITY_MANAGER})
@@ -34,11 +34,7 @@ RECENT = 20
 
 def _queue_context(state: ConsoleState, now: Any, **extra: Any) -> dict[str, Any]:
     site = state.site
-    pending = list(
-        GateRequest.objects.filter(site=site, status=RequestStatus.PENDING)
-        .select_related("host", "lane__gate", "visit__house", "person")
-        .order_by("created_at", "pk")
-    )
+    pending = selectors.desk_queue(site)
     for req in pending:
         req.waited_minutes = max(0, int((now - req.created_at).total_seconds() // 60))
         req.seconds_left = max(0, int((req.deadline - now).total_seconds()))
@@ -50,12 +46,7 @@ def _queue_context(state: ConsoleState, now: Any, **extra: Any) -> dict[str, Any
         req.house_number = (req.details or {}).get("house") or (
             req.visit.house.number if req.visit and req.visit.house else ""
         )
-    recent = list(
-        GateRequest.objects.filter(site=site)
-        .exclude(status=RequestStatus.PENDING)
-        .select_related("answered_by", "host")
-        .order_by("-answered_at", "-pk")[:RECENT]
-    )
+    recent = selectors.desk_answered(site, RECENT)
     return {
         "pending": pending,
         "recent": recent,

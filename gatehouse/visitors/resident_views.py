@@ -10,14 +10,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from gatehouse.access.models import Notice, NoticeAudience
 from gatehouse.access.services import notice_acknowledge
 from gatehouse.accounts.models import Role
 from gatehouse.console.context import state_with
@@ -26,10 +24,10 @@ from gatehouse.console.selectors import resident_record
 from gatehouse.core.errors import DomainError
 from gatehouse.core.masking import mask_name
 from gatehouse.people.models import Person
-from gatehouse.visitors import invitations
+from gatehouse.visitors import invitations, selectors
 from gatehouse.visitors.desk_views import window_initial
 from gatehouse.visitors.forms import AnswerForm, InviteForm
-from gatehouse.visitors.models import AnsweredVia, GateRequest, Invitation, RequestStatus, Visit
+from gatehouse.visitors.models import AnsweredVia, GateRequest, Invitation
 from gatehouse.visitors.services import request_answer, requests_expire
 
 RESIDENT_ROLES = frozenset({Role.RESIDENT})
@@ -60,10 +58,8 @@ def home(request: HttpRequest) -> HttpResponse:
         return _unlinked(request)
     context = {
         "me": me,
-        "pending_count": GateRequest.objects.filter(
-            host=me, status=RequestStatus.PENDING, deadline__gt=timezone.now()
-        ).count(),
-        "unread_count": _notices(me).filter(acknowledged_at__isnull=True).count(),
+        "pending_count": selectors.waiting_count(me, timezone.now()),
+        "unread_count": selectors.notices_of(me).filter(acknowledged_at__isnull=True).count(),
     }
     return render(request, "visitors/resident/home.html", context)
 
@@ -144,11 +140,7 @@ def revoke(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _requests_context(me: Person, now: Any, **extra: Any) -> dict[str, Any]:
-    pending = list(
-        GateRequest.objects.filter(host=me, site_id=me.site_id, status=RequestStatus.PENDING)
-        .select_related("visit", "lane__gate")
-        .order_by("created_at", "pk")
-    )
+    pending = list(selectors.waiting_for(me))
     for req in pending:
         req.seconds_left = max(0, int((req.deadline - now).total_seconds()))
         req.countdown = f"{req.seconds_left // 60}:{req.seconds_left % 60:02d}"
@@ -217,20 +209,10 @@ def visitors(request: HttpRequest) -> HttpResponse:
     me = _me(request)
     if me is None:
         return _unlinked(request)
-    rows = list(
-        Visit.objects.filter(host=me, site_id=me.site_id).order_by("-registered_at", "-pk")[
-            :HISTORY
-        ]
-    )
+    rows = selectors.visits_of(me, HISTORY)
     for visit in rows:
         visit.name_masked = mask_name(visit.name)
     return render(request, "visitors/resident/visitors.html", {"visits": rows})
-
-
-def _notices(me: Person) -> QuerySet[Notice]:
-    return Notice.objects.filter(
-        person=me, site_id=me.site_id, audience=NoticeAudience.PERSON
-    ).order_by("-created_at", "-pk")
 
 
 @login_required
@@ -240,7 +222,9 @@ def notices(request: HttpRequest) -> HttpResponse:
     if me is None:
         return _unlinked(request)
     return render(
-        request, "visitors/resident/notices.html", {"notices": list(_notices(me)[:HISTORY])}
+        request,
+        "visitors/resident/notices.html",
+        {"notices": list(selectors.notices_of(me)[:HISTORY])},
     )
 
 
@@ -248,6 +232,6 @@ def notices(request: HttpRequest) -> HttpResponse:
 @require_POST
 def notice_read(request: HttpRequest, pk: int) -> HttpResponse:
     me = _me_or_404(request)
-    notice = get_object_or_404(_notices(me), pk=pk)
+    notice = get_object_or_404(selectors.notices_of(me), pk=pk)
     notice_acknowledge(notice=notice, actor=request.user, now=timezone.now(), repeat_ok=True)
     return redirect("resident:notices")
