@@ -22,7 +22,7 @@ from gatehouse.core.lease import DevicePrice
 from gatehouse.core.ledger import SHANGHAI, PaymentMethod
 from gatehouse.core.tariff import VehicleClass, exit_payment_postings, fee_for_class
 from gatehouse.parking import selectors, services
-from gatehouse.parking.models import TariffPlan
+from gatehouse.parking.models import TariffPlan, VehiclePass
 from gatehouse.people.models import PersonKind, Vehicle
 from gatehouse.sites.models import ParkingSpace, ParkingSpaceKind, Site
 
@@ -101,7 +101,7 @@ def _load(site: Site, now: datetime) -> int:
         .order_by("plate")
     )
     holders_seen: set[int] = set()
-    passes = []
+    passes: list[VehiclePass] = []
     for car in cars:
         if len(passes) == PASSES or len(passes) >= len(owned):
             break

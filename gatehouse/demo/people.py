@@ -113,39 +113,39 @@ def ensure_people(
         )
     report.add("house_links", len(missing_links))
 
-    for spec in missing_vehicles:
+    for car in missing_vehicles:
         services.vehicle_register(
             site=site,
             actor=actor,
-            plate=spec.plate,
-            owner=person(spec.owner),
-            enterprise=enterprises.get(spec.enterprise),
-            brand=spec.brand,
-            color=spec.color,
+            plate=car.plate,
+            owner=person(car.owner),
+            enterprise=enterprises.get(car.enterprise),
+            brand=car.brand,
+            color=car.color,
             now=now,
         )
     report.add("vehicles", len(missing_vehicles))
 
     vehicles = {v.plate: v for v in site.vehicles.all()} if missing_credentials else {}
-    for spec in missing_credentials:
-        valid_from = at_day(spec.valid_from)
+    for card in missing_credentials:
+        valid_from = at_day(card.valid_from)
         valid_until = None
-        if spec.valid_days is not None:
-            valid_until = at_day(today + timedelta(days=spec.valid_days), 23)
+        if card.valid_days is not None:
+            valid_until = at_day(today + timedelta(days=card.valid_days), 23)
         credential = services.credential_issue(
             site=site,
             actor=actor,
-            kind=spec.kind,
-            number=spec.number,
-            person=person(spec.person),
-            vehicle=vehicles.get(spec.vehicle),
+            kind=card.kind,
+            number=card.number,
+            person=person(card.person),
+            vehicle=vehicles.get(card.vehicle),
             valid_from=valid_from,
             valid_until=valid_until,
             now=now,
         )
-        if spec.status != CredentialStatus.ACTIVE:
+        if card.status != CredentialStatus.ACTIVE:
             services.credential_set_status(
-                credential=credential, status=spec.status, actor=actor, now=now
+                credential=credential, status=card.status, actor=actor, now=now
             )
     report.add("credentials", len(missing_credentials))
 
