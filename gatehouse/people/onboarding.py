@@ -210,7 +210,7 @@ CARD_KIND_WORDS: dict[str, str] = {
     "停车卡": CredentialKind.PARKING_CARD,
     "工牌": CredentialKind.STAFF_BADGE,
 }
-_DEFAULT_CARD_KIND = {
+_DEFAULT_CARD_KIND: dict[str, CredentialKind] = {
     PersonKind.OWNER: CredentialKind.OWNER_CARD,
     PersonKind.FAMILY: CredentialKind.OWNER_CARD,
     PersonKind.TENANT: CredentialKind.OWNER_CARD,
