@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from gatehouse.accounts.actor import signed_in
 from gatehouse.accounts.models import Membership, Role
 from gatehouse.sites.models import Site
 
@@ -29,7 +30,7 @@ REVEAL_ROLES = frozenset({Role.SECURITY_MANAGER})
 
 def site_ids_for(user: Any, roles: Iterable[str] | None = None) -> set[int]:
     """The ids of the sites where ``user`` holds one of ``roles`` (any role when None)."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
+    if not signed_in(user) or not user.is_active:
         return set()
     if user.is_superuser:
         return set(Site.objects.values_list("pk", flat=True))
@@ -44,7 +45,7 @@ def sites_for(user: Any, roles: Iterable[str] | None = None) -> QuerySet[Site]:
 
 
 def roles_at(user: Any, site: Site) -> set[str]:
-    if not getattr(user, "is_authenticated", False):
+    if not signed_in(user):
         return set()
     if user.is_superuser:
         return {r.value for r in Role}

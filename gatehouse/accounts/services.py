@@ -14,6 +14,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from gatehouse.accounts.actor import Actor
 from gatehouse.accounts.models import ApiToken
 from gatehouse.audit.services import audit_record, audited_update, snapshot
 from gatehouse.core.errors import InvalidInput
@@ -37,7 +38,7 @@ def _clean_token_name(raw: str) -> str:
 
 @transaction.atomic
 def api_token_issue(
-    *, user: Any, name: str, actor: Any, now: datetime | None = None
+    *, user: Any, name: str, actor: Actor, now: datetime | None = None
 ) -> tuple[ApiToken, str]:
     """Issue a token for ``user``; returns the token and its clear key (shown once)."""
     now = now or timezone.now()
@@ -50,7 +51,7 @@ def api_token_issue(
 
 
 @transaction.atomic
-def api_token_revoke(*, token: ApiToken, actor: Any, now: datetime | None = None) -> ApiToken:
+def api_token_revoke(*, token: ApiToken, actor: Actor, now: datetime | None = None) -> ApiToken:
     """Revoke ``token``; it stops working at once. Revoking a revoked token changes nothing."""
     now = now or timezone.now()
     if token.revoked_at is not None:

@@ -9,6 +9,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.utils import timezone
 
+from gatehouse.accounts.actor import Actor, actor_or_none
 from gatehouse.audit.models import AuditEntry
 
 # Columns that hold protected personal data: never copied into the audit trail.
@@ -38,7 +39,7 @@ def audit_record(
     *,
     action: str,
     obj: models.Model | None = None,
-    actor: Any = None,
+    actor: Actor = None,
     device: Any = None,
     site: Any = None,
     before: dict[str, Any] | None = None,
@@ -55,10 +56,9 @@ def audit_record(
         object_id = object_id or str(obj.pk)
         if site is None:
             site = _site_of(obj)
-    user = actor if getattr(actor, "is_authenticated", False) else None
     return AuditEntry.objects.create(
         site=site,
-        actor=user,
+        actor=actor_or_none(actor),
         actor_device=device,
         action=action,
         object_type=object_type,
@@ -89,7 +89,7 @@ def audited_update(
     obj: models.Model,
     *,
     action: str,
-    actor: Any = None,
+    actor: Actor = None,
     device: Any = None,
     at: datetime | None = None,
     **changes: Any,

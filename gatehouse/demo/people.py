@@ -5,8 +5,8 @@ credentials, and the blacklist; each adds only what is missing, found by natural
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
-from typing import Any
 
+from gatehouse.accounts.actor import Actor
 from gatehouse.audit.services import audit_record, snapshot
 from gatehouse.core.masking import mask_phone
 from gatehouse.demo.sites import SitePlan, SiteReport, at_day
@@ -23,7 +23,7 @@ from gatehouse.sites.models import Site
 
 
 def ensure_enterprises(
-    site: Site, plan: SitePlan, actor: Any, now: datetime, report: SiteReport
+    site: Site, plan: SitePlan, actor: Actor, now: datetime, report: SiteReport
 ) -> dict[str, Enterprise]:
     enterprises = {e.name: e for e in site.enterprises.all()}
     zones = {z.code: z for z in site.zones.all()} if plan.enterprises else {}
@@ -54,7 +54,7 @@ def ensure_enterprises(
 
 
 def ensure_people(
-    site: Site, plan: SitePlan, actor: Any, now: datetime, today: date, report: SiteReport
+    site: Site, plan: SitePlan, actor: Actor, now: datetime, today: date, report: SiteReport
 ) -> None:
     digest = {p.id_number: lookup_hash("id", p.id_number) for p in plan.people}
     have_people = set(
@@ -151,7 +151,7 @@ def ensure_people(
 
 
 def ensure_blacklist(
-    site: Site, plan: SitePlan, actor: Any, now: datetime, report: SiteReport
+    site: Site, plan: SitePlan, actor: Actor, now: datetime, report: SiteReport
 ) -> None:
     entries = BlacklistEntry.objects.filter(site=site)
     have_plates = set(entries.exclude(plate="").values_list("plate", flat=True))

@@ -13,6 +13,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from gatehouse.accounts.actor import actor_name
 from gatehouse.console.templatetags.console_tags import plate_display
 from gatehouse.core.masking import mask_name
 from gatehouse.goods.models import (
@@ -128,12 +129,6 @@ def _window(qs: QuerySet, date_from: date | None, date_to: date | None) -> Query
     return qs
 
 
-def _user_name(user: Any) -> str:
-    if user is None:
-        return "—"
-    return user.get_full_name() or user.get_username()
-
-
 def _qty(text: str) -> str:
     return f"{Decimal(text).normalize():f}"
 
@@ -208,7 +203,7 @@ def release_row(row: GoodsRelease) -> Row:
             _goods_text(row.goods),
             result,
             note,
-            _user_name(row.guard),
+            actor_name(row.guard, "—"),
         ),
         OUTCOME_CSS.get(row.outcome, ""),
     )
@@ -280,7 +275,7 @@ def entry_row(row: GoodsEntry) -> Row:
             row.permit_number or "—",
             display(row, "outcome"),
             row.message,
-            _user_name(row.guard),
+            actor_name(row.guard, "—"),
         ),
         OUTCOME_CSS.get(row.outcome, ""),
     )

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from gatehouse.accounts.actor import Actor
 from gatehouse.audit.services import audit_record, snapshot
 from gatehouse.core.errors import DomainError, InvalidInput
 from gatehouse.core.ids import parse_mobile
@@ -41,10 +42,6 @@ STATUS_LABELS = {
 }
 
 
-def _actor(user: Any) -> Any:
-    return user if getattr(user, "is_authenticated", False) else None
-
-
 def _audit_view(inv: Invitation) -> dict[str, Any] | None:
     data = snapshot(inv)
     if data is not None:
@@ -62,7 +59,7 @@ def _home_of(host: Person) -> House | None:
 def invitation_create(
     *,
     host: Person,
-    actor: Any,
+    actor: Actor,
     visitor_name: str,
     visitor_phone: str = "",
     purpose: str = "",
@@ -124,7 +121,7 @@ def invitation_create_for_house(
     *,
     site: Site,
     house_number: str,
-    actor: Any,
+    actor: Actor,
     visitor_name: str,
     visitor_phone: str = "",
     purpose: str = "",
@@ -155,7 +152,7 @@ def invitation_create_for_house(
 
 
 @transaction.atomic
-def invitation_revoke(*, invitation: Invitation, actor: Any, now: datetime) -> Invitation:
+def invitation_revoke(*, invitation: Invitation, actor: Actor, now: datetime) -> Invitation:
     inv = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if inv.revoked_at is not None:
         raise DomainError("invitation.revoked", "该邀请已经撤销")
