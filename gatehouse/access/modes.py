@@ -20,6 +20,7 @@ from gatehouse.accounts.models import Role
 from gatehouse.accounts.selectors import roles_at
 from gatehouse.audit.services import audit_record, snapshot
 from gatehouse.core.errors import DomainError, InvalidInput
+from gatehouse.core.text import clean_text
 from gatehouse.sites.models import Site, SiteMode
 
 FEVER_MIN = Decimal("36.0")
@@ -57,7 +58,7 @@ def mode_switch(
     _require_manager(actor, site)
     if to_mode not in SiteMode.values:
         raise InvalidInput("mode.unknown", "管理模式不正确", {"field": "to_mode"})
-    reason = " ".join((reason or "").split())
+    reason = clean_text(reason)
     if len(reason) < 2:
         raise InvalidInput(
             "mode.reason_required", "请填写切换原因（至少2个字）", {"field": "reason"}

@@ -17,8 +17,7 @@ from django.utils import timezone
 from gatehouse.accounts.actor import Actor
 from gatehouse.accounts.models import ApiToken
 from gatehouse.audit.services import audit_record, audited_update, snapshot
-from gatehouse.core.errors import InvalidInput
-from gatehouse.core.text import clean_text
+from gatehouse.core.text import clean_name
 from gatehouse.keys import key_digest, new_key
 
 TOKEN_SCHEME = "gh_"
@@ -28,12 +27,14 @@ _NAME_MAX = 100
 
 
 def _clean_token_name(raw: str) -> str:
-    name = clean_text(raw)
-    if not name:
-        raise InvalidInput("api_token.name_empty", "请填写令牌名称", {"field": "name"})
-    if len(name) > _NAME_MAX:
-        raise InvalidInput("api_token.name_too_long", "令牌名称不能超过100个字", {"field": "name"})
-    return name
+    return clean_name(
+        raw,
+        limit=_NAME_MAX,
+        empty_code="api_token.name_empty",
+        empty_message="请填写令牌名称",
+        long_code="api_token.name_too_long",
+        long_message=f"令牌名称不能超过{_NAME_MAX}个字",
+    )
 
 
 @transaction.atomic

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from gatehouse.accounts.actor import actor_name
 from gatehouse.console.templatetags.console_tags import plate_display
 from gatehouse.core.masking import mask_name
+from gatehouse.core.text import clean_text
 from gatehouse.goods.models import (
     HAZARD_CHOICES,
     DecorationFollowUp,
@@ -46,7 +47,7 @@ def search_slips(
         rows = rows.filter(valid_on__gte=date_from)
     if date_to is not None:
         rows = rows.filter(valid_on__lte=date_to)
-    q = " ".join((q or "").split())
+    q = clean_text(q)
     if q:
         rows = rows.filter(
             Q(number__icontains=q)

@@ -23,6 +23,7 @@ from gatehouse.core.errors import DomainError, InvalidInput
 from gatehouse.core.ids import parse_card_number, parse_id_number, parse_mobile, parse_plate
 from gatehouse.core.masking import mask_card, mask_id_number, mask_phone
 from gatehouse.core.text import clean_name as core_clean_name
+from gatehouse.core.text import clean_text
 from gatehouse.people.models import (
     BlacklistEntry,
     BlacklistKind,
@@ -411,7 +412,7 @@ def person_reveal(
     nothing is revealed, and the refusal is audited (``person.reveal_refused``).
     """
     now = now or timezone.now()
-    reason = " ".join((reason or "").split())
+    reason = clean_text(reason)
     if not reason:
         raise InvalidInput("reveal.reason", "请填写查看完整号码的事由", {"field": "reason"})
     if len(reason) > 200:

@@ -21,6 +21,7 @@ from gatehouse.audit.services import audit_record, snapshot
 from gatehouse.core.errors import DomainError, InvalidInput
 from gatehouse.core.ids import parse_mobile
 from gatehouse.core.masking import mask_phone
+from gatehouse.core.text import clean_text
 from gatehouse.people.models import HouseMembership, Person
 from gatehouse.people.services import clean_name
 from gatehouse.privacy import seal
@@ -75,7 +76,7 @@ def invitation_create(
         raise DomainError("invitation.host_inactive", "该住户档案已停用，不能预约访客")
     name = clean_name(visitor_name)
     phone = parse_mobile(visitor_phone) if (visitor_phone or "").strip() else ""
-    purpose = " ".join((purpose or "").split())[:200]
+    purpose = clean_text(purpose, 200)
     if window_end <= window_start:
         raise InvalidInput(
             "invitation.window_order", "结束时间必须晚于开始时间", {"field": "window_end"}

@@ -193,7 +193,7 @@ def search_passes(
         rows = rows.filter(revoked_at__isnull=True, valid_until__lte=now)
     elif status == PassStatus.ACTIVE:
         rows = rows.filter(revoked_at__isnull=True, valid_until__gt=now)
-    q = " ".join((q or "").split())
+    q = _clean(q)
     if q:
         rows = rows.filter(Q(number__icontains=q) | Q(holder_name__icontains=q))
     return rows.order_by("-issued_at", "-pk")

@@ -195,7 +195,7 @@ def visit_register(
         )
         return FlowResult(result.decision, result.event, None, None)
     name = clean_name(name)
-    purpose = " ".join((purpose or "").split())
+    purpose = clean_text(purpose)
     if not purpose:
         raise InvalidInput("visit.purpose_empty", "请填写来访事由", {"field": "purpose"})
     canonical_id = parse_id_number(id_number, today=timezone.localdate(now)) if id_number else ""
@@ -421,7 +421,7 @@ def staff_exit_register(
 ) -> GateResult:
     """P-12: an employee leaving during working hours, with reason and approver."""
     _same_site(lane, person)
-    reason, approver = " ".join(reason.split()), clean_text(approver)
+    reason, approver = clean_text(reason), clean_text(approver)
     if not reason:
         raise InvalidInput("staff_exit.reason", "请填写外出事由", {"field": "reason"})
     if not approver:
@@ -527,7 +527,7 @@ def _record_answer(
     req.answered_at = now
     req.answered_by = actor_or_none(actor)
     req.answered_via = via
-    req.answer_note = " ".join((note or "").split())[:200]
+    req.answer_note = clean_text(note, 200)
     if host_home is not None:
         req.host_home = host_home
     req.save()
