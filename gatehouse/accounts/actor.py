@@ -15,6 +15,7 @@ if TYPE_CHECKING:  # the project's user model is Django's own (no AUTH_USER_MODE
     from django.contrib.auth.models import AnonymousUser, User
 
 type Actor = User | None
+type RequestUser = User | AnonymousUser  # what ``request.user`` holds
 
 
 def signed_in(user: object) -> TypeGuard[User]:
@@ -22,7 +23,7 @@ def signed_in(user: object) -> TypeGuard[User]:
     return bool(getattr(user, "is_authenticated", False))
 
 
-def actor_or_none(user: User | AnonymousUser | None) -> Actor:
+def actor_or_none(user: RequestUser | None) -> Actor:
     """The user if signed in, else None (``request.user`` of a visitor is an AnonymousUser)."""
     return user if signed_in(user) else None
 

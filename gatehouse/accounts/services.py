@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hmac
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
@@ -19,6 +19,9 @@ from gatehouse.accounts.models import ApiToken
 from gatehouse.audit.services import audit_record, audited_update, snapshot
 from gatehouse.core.text import clean_name
 from gatehouse.keys import key_digest, new_key
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 TOKEN_SCHEME = "gh_"
 # ``last_used_at`` is written at most once in this interval, so reads do not turn into writes.
@@ -39,7 +42,7 @@ def _clean_token_name(raw: str) -> str:
 
 @transaction.atomic
 def api_token_issue(
-    *, user: Any, name: str, actor: Actor, now: datetime | None = None
+    *, user: User, name: str, actor: Actor, now: datetime | None = None
 ) -> tuple[ApiToken, str]:
     """Issue a token for ``user``; returns the token and its clear key (shown once)."""
     now = now or timezone.now()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
@@ -11,6 +11,10 @@ from django.utils import timezone
 
 from gatehouse.accounts.actor import Actor, actor_or_none
 from gatehouse.audit.models import AuditEntry
+
+if TYPE_CHECKING:
+    from gatehouse.devices.models import Device
+    from gatehouse.sites.models import Site
 
 # Columns that hold protected personal data: never copied into the audit trail.
 _SECRET_SUFFIXES = ("_cipher", "_hash")
@@ -40,8 +44,8 @@ def audit_record(
     action: str,
     obj: models.Model | None = None,
     actor: Actor = None,
-    device: Any = None,
-    site: Any = None,
+    device: Device | None = None,
+    site: Site | None = None,
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
     object_type: str = "",
@@ -90,7 +94,7 @@ def audited_update(
     *,
     action: str,
     actor: Actor = None,
-    device: Any = None,
+    device: Device | None = None,
     at: datetime | None = None,
     **changes: Any,
 ) -> models.Model:

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from django.db.models import Q
 
-from gatehouse.accounts.actor import signed_in
+from gatehouse.accounts.actor import RequestUser, signed_in
 from gatehouse.people.models import (
     Credential,
     CredentialStatus,
@@ -49,7 +48,7 @@ def site_stats(site: Site, *, now: datetime) -> SiteStats:
     )
 
 
-def resident_record(user: Any, site: Site) -> Person | None:
+def resident_record(user: RequestUser, site: Site) -> Person | None:
     """The person record linked to ``user`` at ``site`` (None when there is none)."""
     if not signed_in(user):
         return None
