@@ -58,6 +58,7 @@ test: install-dev env messages
 lint: install-dev
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
+	$(VENV)/bin/mypy
 
 clean:
 	rm -rf $(VENV) var staticfiles

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from gatehouse.access import modes
 from gatehouse.accounts.models import Role
-from gatehouse.console.context import ConsoleState, state_with
+from gatehouse.console.context import SiteState, state_with
 from gatehouse.console.http import run_form
 from gatehouse.sites.models import Site, SiteMode
 
@@ -54,9 +54,8 @@ def _policy_initial(site: Site) -> dict[str, Any]:
     return {name: getattr(site, name) for name in modes.POLICY_FIELDS}
 
 
-def _context(state: ConsoleState, **extra: Any) -> dict[str, Any]:
+def _context(state: SiteState, **extra: Any) -> dict[str, Any]:
     site = state.site
-    assert site is not None
     may_edit = state.has_any(EDIT_ROLES)
     return {
         "site": site,

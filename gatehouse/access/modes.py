@@ -15,10 +15,12 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from gatehouse.access.models import ModeChange
+from gatehouse.accounts.actor import Actor
 from gatehouse.accounts.models import Role
 from gatehouse.accounts.selectors import roles_at
 from gatehouse.audit.services import audit_record, snapshot
 from gatehouse.core.errors import DomainError, InvalidInput
+from gatehouse.core.text import clean_text
 from gatehouse.sites.models import Site, SiteMode
 
 FEVER_MIN = Decimal("36.0")
@@ -34,12 +36,12 @@ POLICY_FIELDS = (
 )
 
 
-def may_manage(actor: Any, site: Site) -> bool:
+def may_manage(actor: Actor, site: Site) -> bool:
     """Only a security manager of ``site`` (or a superuser) changes its mode and policy."""
     return Role.SECURITY_MANAGER in roles_at(actor, site)
 
 
-def _require_manager(actor: Any, site: Site) -> None:
+def _require_manager(actor: Actor, site: Site) -> None:
     if not may_manage(actor, site):
         raise PermissionDenied("只有本场所的安保主管可以切换管理模式或修改防控参数")
 
@@ -49,12 +51,14 @@ def _locked(site: Site) -> Site:
 
 
 @transaction.atomic
-def mode_switch(*, site: Site, actor: Any, to_mode: str, reason: str, now: datetime) -> ModeChange:
+def mode_switch(
+    *, site: Site, actor: Actor, to_mode: str, reason: str, now: datetime
+) -> ModeChange:
     """M-01: switch the site's mode; the change is recorded with who, when and why."""
     _require_manager(actor, site)
     if to_mode not in SiteMode.values:
         raise InvalidInput("mode.unknown", "管理模式不正确", {"field": "to_mode"})
-    reason = " ".join((reason or "").split())
+    reason = clean_text(reason)
     if len(reason) < 2:
         raise InvalidInput(
             "mode.reason_required", "请填写切换原因（至少2个字）", {"field": "reason"}
@@ -107,7 +111,7 @@ def _threshold(raw: Any) -> Decimal:
 def site_policy_update(
     *,
     site: Site,
-    actor: Any,
+    actor: Actor,
     fever_threshold: Decimal | str,
     request_timeout_minutes: int,
     visitor_closing_time: time,

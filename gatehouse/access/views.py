@@ -26,7 +26,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from gatehouse.access import forms, selectors
 from gatehouse.access.models import EventSource
 from gatehouse.accounts.models import Role
-from gatehouse.console.context import ConsoleState, state_with
+from gatehouse.console.context import SiteState, state_with
 from gatehouse.console.http import render_partial
 from gatehouse.console.pages import found_or_404
 from gatehouse.core.access import Decision, Duty, Entrant, Outcome, Register
@@ -174,7 +174,7 @@ FLOWS: dict[str, Flow] = {
 
 @dataclass
 class Booth:
-    state: ConsoleState
+    state: SiteState
     site: Site
     gates: list[Gate]
     gate: Gate | None
@@ -193,13 +193,12 @@ class Booth:
 def _booth(request: HttpRequest) -> Booth:
     state = state_with(request, BOOTH_ROLES)
     site = state.site
-    assert site is not None
     gates = selectors.walking_gates(site)
     saved = request.session.get(SESSION_KEY) or {}
     if saved.get("site") != site.pk:
         saved = {}
     gate = next((g for g in gates if g.code == saved.get("gate")), gates[0] if gates else None)
-    direction = saved.get("direction") if saved.get("direction") in ("in", "out") else "in"
+    direction = "out" if saved.get("direction") == "out" else "in"
     return Booth(state, site, gates, gate, direction)
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.http import HttpRequest
 from ninja import Router
@@ -13,10 +13,13 @@ from gatehouse.accounts.schemas import MeOut
 from gatehouse.accounts.selectors import sites_for
 from gatehouse.apiauth import error_responses
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
 router = Router(tags=["账户"])
 
 
-def _roles_by_site(user: Any) -> list[dict[str, Any]]:
+def _roles_by_site(user: User) -> list[dict[str, Any]]:
     """The sites ``user`` sees, each with the roles held there (all roles for a superuser)."""
     if user.is_superuser:
         every_role = [{"code": r.value, "label": str(r.label)} for r in Role]

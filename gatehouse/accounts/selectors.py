@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
 
 from django.db.models import QuerySet
 
+from gatehouse.accounts.actor import RequestUser, signed_in
 from gatehouse.accounts.models import Membership, Role
 from gatehouse.sites.models import Site
 
@@ -27,9 +27,9 @@ STAFF_ROLES = frozenset(
 REVEAL_ROLES = frozenset({Role.SECURITY_MANAGER})
 
 
-def site_ids_for(user: Any, roles: Iterable[str] | None = None) -> set[int]:
+def site_ids_for(user: RequestUser | None, roles: Iterable[str] | None = None) -> set[int]:
     """The ids of the sites where ``user`` holds one of ``roles`` (any role when None)."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
+    if not signed_in(user) or not user.is_active:
         return set()
     if user.is_superuser:
         return set(Site.objects.values_list("pk", flat=True))
@@ -39,17 +39,17 @@ def site_ids_for(user: Any, roles: Iterable[str] | None = None) -> set[int]:
     return set(qs.values_list("site_id", flat=True))
 
 
-def sites_for(user: Any, roles: Iterable[str] | None = None) -> QuerySet[Site]:
+def sites_for(user: RequestUser | None, roles: Iterable[str] | None = None) -> QuerySet[Site]:
     return Site.objects.filter(pk__in=site_ids_for(user, roles)).order_by("name")
 
 
-def roles_at(user: Any, site: Site) -> set[str]:
-    if not getattr(user, "is_authenticated", False):
+def roles_at(user: RequestUser | None, site: Site) -> set[str]:
+    if not signed_in(user):
         return set()
     if user.is_superuser:
         return {r.value for r in Role}
     return set(Membership.objects.filter(user=user, site=site).values_list("role", flat=True))
 
 
-def can_admin(user: Any) -> bool:
-    return bool(getattr(user, "is_superuser", False) or site_ids_for(user, ADMIN_ROLES))
+def can_admin(user: RequestUser | None) -> bool:
+    return bool((user is not None and user.is_superuser) or site_ids_for(user, ADMIN_ROLES))

@@ -9,16 +9,19 @@ from __future__ import annotations
 
 import hmac
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
 
+from gatehouse.accounts.actor import Actor
 from gatehouse.accounts.models import ApiToken
 from gatehouse.audit.services import audit_record, audited_update, snapshot
-from gatehouse.core.errors import InvalidInput
-from gatehouse.core.text import clean_text
+from gatehouse.core.text import clean_name
 from gatehouse.keys import key_digest, new_key
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 TOKEN_SCHEME = "gh_"
 # ``last_used_at`` is written at most once in this interval, so reads do not turn into writes.
@@ -27,17 +30,19 @@ _NAME_MAX = 100
 
 
 def _clean_token_name(raw: str) -> str:
-    name = clean_text(raw)
-    if not name:
-        raise InvalidInput("api_token.name_empty", "请填写令牌名称", {"field": "name"})
-    if len(name) > _NAME_MAX:
-        raise InvalidInput("api_token.name_too_long", "令牌名称不能超过100个字", {"field": "name"})
-    return name
+    return clean_name(
+        raw,
+        limit=_NAME_MAX,
+        empty_code="api_token.name_empty",
+        empty_message="请填写令牌名称",
+        long_code="api_token.name_too_long",
+        long_message=f"令牌名称不能超过{_NAME_MAX}个字",
+    )
 
 
 @transaction.atomic
 def api_token_issue(
-    *, user: Any, name: str, actor: Any, now: datetime | None = None
+    *, user: User, name: str, actor: Actor, now: datetime | None = None
 ) -> tuple[ApiToken, str]:
     """Issue a token for ``user``; returns the token and its clear key (shown once)."""
     now = now or timezone.now()
@@ -50,7 +55,7 @@ def api_token_issue(
 
 
 @transaction.atomic
-def api_token_revoke(*, token: ApiToken, actor: Any, now: datetime | None = None) -> ApiToken:
+def api_token_revoke(*, token: ApiToken, actor: Actor, now: datetime | None = None) -> ApiToken:
     """Revoke ``token``; it stops working at once. Revoking a revoked token changes nothing."""
     now = now or timezone.now()
     if token.revoked_at is not None:

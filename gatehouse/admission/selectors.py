@@ -417,7 +417,7 @@ def report_rows(enterprise: Enterprise, today: date) -> tuple[land.ReportDue, ..
 
 def notice_rows(enterprise: Enterprise) -> list[tuple[ChangeNotice, tuple[land.Finding, ...]]]:
     """IP-14: each merger/split/deregistration with the core's finding (none: in order)."""
-    rows = []
+    rows: list[tuple[ChangeNotice, tuple[land.Finding, ...]]] = []
     for notice in enterprise.change_notices.order_by("-decided_on", "-pk"):
         finding = land.check_prior_notice(
             change=land.CorporateChange(notice.change),

@@ -19,6 +19,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
+from gatehouse.accounts.actor import Actor, actor_or_none
 from gatehouse.admission import selectors
 from gatehouse.admission.models import (
     ChangeNotice,
@@ -83,7 +84,7 @@ def _audit(
     action: str,
     obj: Any,
     *,
-    actor: Any,
+    actor: Actor,
     site: Site,
     now: datetime,
     before: dict[str, Any] | None = None,
@@ -91,10 +92,6 @@ def _audit(
     audit_record(
         action=action, obj=obj, actor=actor, site=site, before=before, after=snap(obj), at=now
     )
-
-
-def _user(actor: Any) -> Any:
-    return actor if getattr(actor, "is_authenticated", False) else None
 
 
 def _not_future(day: date | None, *, today: date, field: str, label: str) -> None:
@@ -170,7 +167,7 @@ def _set_contact_phone(enterprise: Enterprise, phone: str) -> None:
 def enterprise_create(
     *,
     site: Site,
-    actor: Any,
+    actor: Actor,
     name: str,
     now: datetime,
     zone: Zone | None = None,
@@ -200,7 +197,7 @@ def enterprise_create(
 def enterprise_update(
     *,
     enterprise: Enterprise,
-    actor: Any,
+    actor: Actor,
     now: datetime,
     name: str,
     zone: Zone | None,
@@ -240,7 +237,7 @@ def enterprise_update(
 def project_apply(
     *,
     site: Site,
-    actor: Any,
+    actor: Actor,
     now: datetime,
     enterprise: Enterprise,
     zone: Zone,
@@ -295,7 +292,7 @@ def project_apply(
         profile_note=(profile_note or "").strip()[:2000],
         applied_on=applied_on,
         created_at=now,
-        created_by=_user(actor),
+        created_by=actor_or_none(actor),
     )
     _screen_input(project)
     project.save()
@@ -308,7 +305,7 @@ def project_apply(
         done_on=applied_on,
         note="受理入园申请",
         recorded_at=now,
-        recorded_by=_user(actor),
+        recorded_by=actor_or_none(actor),
     )
     _audit("admission.apply", project, actor=actor, site=site, now=now)
     return project
@@ -332,11 +329,15 @@ def _screen_input(project: Project) -> None:
         raise InvalidInput(exc.code, exc.message, {**exc.details, "field": field}) from exc
 
 
-def _document_add(project: Project, kind: str, upload: Any, *, actor: Any, now: datetime) -> Any:
+def _document_add(project: Project, kind: str, upload: Any, *, actor: Actor, now: datetime) -> Any:
     if kind not in DocumentKind.values:
         raise InvalidInput("document.kind", "材料类别不正确", {"field": "kind"})
     doc = ProjectDocument(
-        project=project, kind=kind, uploaded_at=now, uploaded_by=_user(actor), size=upload.size
+        project=project,
+        kind=kind,
+        uploaded_at=now,
+        uploaded_by=actor_or_none(actor),
+        size=upload.size,
     )
     _attach(doc, upload, file_field="file", name_field="original_name", field=kind)
     doc.save()
@@ -345,7 +346,7 @@ def _document_add(project: Project, kind: str, upload: Any, *, actor: Any, now: 
 
 @transaction.atomic
 def document_attach(
-    *, project: Project, kind: str, upload: Any, actor: Any, now: datetime
+    *, project: Project, kind: str, upload: Any, actor: Actor, now: datetime
 ) -> ProjectDocument:
     """Add one of the five documents (a missing one, or a newer version)."""
     if upload is None:
@@ -359,7 +360,7 @@ def document_attach(
 def decision_record(
     *,
     project: Project,
-    actor: Any,
+    actor: Actor,
     now: datetime,
     finding_code: str,
     approved: bool,
@@ -397,7 +398,7 @@ def decision_record(
         attendees=_text(attendees, field="attendees", label="参会人员", max_length=300),
         minutes=_text(minutes, field="minutes", label="会议纪要或理由", max_length=2000),
         recorded_at=now,
-        recorded_by=_user(actor),
+        recorded_by=actor_or_none(actor),
     )
     _attach(
         decision,
@@ -441,7 +442,7 @@ def step_record(
     project: Project,
     step: str,
     done_on: date,
-    actor: Any,
+    actor: Actor,
     now: datetime,
     note: str = "",
     document: Any = None,
@@ -469,7 +470,7 @@ def step_record(
         done_on=done_on,
         note=(note or "").strip()[:2000],
         recorded_at=now,
-        recorded_by=_user(actor),
+        recorded_by=actor_or_none(actor),
     )
     _attach(record, document, file_field="document", name_field="document_name", field="document")
     try:
@@ -531,7 +532,7 @@ _STANDARDS = {
 
 
 @transaction.atomic
-def contract_save(*, project: Project, actor: Any, now: datetime, **terms: Any) -> Contract:
+def contract_save(*, project: Project, actor: Actor, now: datetime, **terms: Any) -> Contract:
     """Enter or correct the contract's terms (after the contract step is recorded)."""
     unknown = set(terms) - set(_CONTRACT_FIELDS)
     if unknown:
@@ -562,7 +563,7 @@ def contract_save(*, project: Project, actor: Any, now: datetime, **terms: Any) 
         if name in terms:
             setattr(contract, name, terms[name])
     contract.updated_at = now
-    contract.updated_by = _user(actor)
+    contract.updated_by = actor_or_none(actor)
     contract.save()
     action = "land.contract.update" if existing else "land.contract.create"
     _audit(action, contract, actor=actor, site=project.site, now=now, before=before)
@@ -581,7 +582,7 @@ def _require_contract(project: Project) -> Contract:
 def progress_report(
     *,
     project: Project,
-    actor: Any,
+    actor: Actor,
     now: datetime,
     reported_on: date,
     built_floor_area_m2: Decimal,
@@ -615,7 +616,7 @@ def progress_report(
         output_fen_per_mu=output_fen_per_mu,
         note=(note or "").strip()[:200],
         recorded_at=now,
-        recorded_by=_user(actor),
+        recorded_by=actor_or_none(actor),
     )
     _audit("land.progress", report, actor=actor, site=project.site, now=now)
     _check_timeline(project, _today(now))
@@ -626,7 +627,7 @@ def progress_report(
 def suspension_record(
     *,
     project: Project,
-    actor: Any,
+    actor: Actor,
     now: datetime,
     start: date,
     end: date | None = None,
@@ -647,7 +648,7 @@ def suspension_record(
         approved=approved,
         reason=(reason or "").strip()[:200],
         recorded_at=now,
-        recorded_by=_user(actor),
+        recorded_by=actor_or_none(actor),
     )
     _audit("land.suspension", suspension, actor=actor, site=project.site, now=now)
     _check_timeline(project, today)
@@ -658,7 +659,7 @@ def suspension_record(
 def suspension_update(
     *,
     suspension: Suspension,
-    actor: Any,
+    actor: Actor,
     now: datetime,
     end: date | None,
     notice_served_on: date | None,
@@ -703,7 +704,7 @@ def suspension_update(
 def stoppage_record(
     *,
     project: Project,
-    actor: Any,
+    actor: Actor,
     now: datetime,
     start: date,
     end: date | None = None,
@@ -722,7 +723,7 @@ def stoppage_record(
         end=end,
         reason=(reason or "").strip()[:200],
         recorded_at=now,
-        recorded_by=_user(actor),
+        recorded_by=actor_or_none(actor),
     )
     _audit("land.stoppage", stoppage, actor=actor, site=project.site, now=now)
     _check_timeline(project, today)
@@ -730,7 +731,7 @@ def stoppage_record(
 
 
 @transaction.atomic
-def stoppage_end(*, stoppage: Stoppage, actor: Any, now: datetime, end: date) -> Stoppage:
+def stoppage_end(*, stoppage: Stoppage, actor: Actor, now: datetime, end: date) -> Stoppage:
     _not_future(end, today=_today(now), field="end", label="恢复生产日期")
     before = snap(stoppage)
     stoppage.end = end
@@ -751,7 +752,7 @@ def stoppage_end(*, stoppage: Stoppage, actor: Any, now: datetime, end: date) ->
 def correction_issue(
     *,
     project: Project,
-    actor: Any,
+    actor: Actor,
     now: datetime,
     ref: str,
     finding: str,
@@ -768,7 +769,7 @@ def correction_issue(
         issued_on=issued_on,
         deadline=deadline,
         recorded_at=now,
-        recorded_by=_user(actor),
+        recorded_by=actor_or_none(actor),
     )
     _audit("land.correction", order, actor=actor, site=project.site, now=now)
     _check_timeline(project, _today(now))
@@ -777,7 +778,7 @@ def correction_issue(
 
 @transaction.atomic
 def correction_done(
-    *, order: CorrectionOrder, actor: Any, now: datetime, corrected_on: date
+    *, order: CorrectionOrder, actor: Actor, now: datetime, corrected_on: date
 ) -> CorrectionOrder:
     _not_future(corrected_on, today=_today(now), field="corrected_on", label="改正日期")
     _not_before(
@@ -796,7 +797,7 @@ def correction_done(
 def site_plan_save(
     *,
     project: Project,
-    actor: Any,
+    actor: Actor,
     now: datetime,
     sector_code: str,
     land_area_m2: Decimal,
@@ -835,7 +836,7 @@ def site_plan_save(
     plan.admin_living_area_m2 = admin_living_area_m2
     plan.uses = chosen
     plan.updated_at = now
-    plan.updated_by = _user(actor)
+    plan.updated_by = actor_or_none(actor)
     plan.save()
     project.site_plan = plan
     findings = selectors.plan_findings(project) or ()
@@ -847,7 +848,7 @@ def site_plan_save(
 def policy_save(
     *,
     site: Site,
-    actor: Any,
+    actor: Actor,
     now: datetime,
     idle_fee_rate: Decimal | None,
     min_building_coverage: Decimal | None,
@@ -888,7 +889,7 @@ def policy_save(
 
 
 @transaction.atomic
-def land_deadlines_raise(*, site: Site, now: datetime, actor: Any = None) -> int:
+def land_deadlines_raise(*, site: Site, now: datetime, actor: Actor = None) -> int:
     """Raise, for the park committee, every land deadline that takes effect today (core
     ``due_on``) and any earlier one not raised yet (a day the job did not run, a report entered
     late): one ``LandAlert`` per project and deadline key. Safe to run any number of times a
@@ -944,7 +945,7 @@ def land_deadlines_raise(*, site: Site, now: datetime, actor: Any = None) -> int
 
 @transaction.atomic
 def alert_handle(
-    *, alert: LandAlert, actor: Any, now: datetime, note: str, settled: bool
+    *, alert: LandAlert, actor: Actor, now: datetime, note: str, settled: bool
 ) -> LandAlert:
     """The committee deals with an alert; ``settled`` takes the deadline off the timeline."""
     if alert.handled_at is not None:
@@ -952,7 +953,7 @@ def alert_handle(
     before = snap(alert)
     alert.handling_note = _text(note, field="note", label="处理意见", max_length=300)
     alert.handled_at = now
-    alert.handled_by = _user(actor)
+    alert.handled_by = actor_or_none(actor)
     alert.settled = settled
     alert.save(update_fields=["handling_note", "handled_at", "handled_by", "settled"])
     _audit("land.alert.handle", alert, actor=actor, site=alert.site, now=now, before=before)
@@ -966,7 +967,7 @@ def alert_handle(
 def report_duty_set(
     *,
     enterprise: Enterprise,
-    actor: Any,
+    actor: Actor,
     now: datetime,
     since: date,
     period: str,
@@ -995,7 +996,7 @@ def report_duty_set(
 def filing_record(
     *,
     enterprise: Enterprise,
-    actor: Any,
+    actor: Actor,
     now: datetime,
     period_start: date,
     filed_on: date,
@@ -1019,7 +1020,7 @@ def filing_record(
         filed_on=filed_on,
         note=(note or "").strip()[:200],
         recorded_at=now,
-        recorded_by=_user(actor),
+        recorded_by=actor_or_none(actor),
     )
     _audit("enterprise.filing", filing, actor=actor, site=enterprise.site, now=now)
     return filing
@@ -1029,7 +1030,7 @@ def filing_record(
 def change_notice_record(
     *,
     enterprise: Enterprise,
-    actor: Any,
+    actor: Actor,
     now: datetime,
     change: str,
     decided_on: date,
@@ -1054,7 +1055,7 @@ def change_notice_record(
         written=written,
         note=(note or "").strip()[:200],
         recorded_at=now,
-        recorded_by=_user(actor),
+        recorded_by=actor_or_none(actor),
     )
     _attach(notice, document, file_field="document", name_field="document_name", field="document")
     notice.save()

@@ -50,6 +50,7 @@ from gatehouse.admission.models import (
     CommitteeDecision,
     CorrectionOrder,
     DocumentKind,
+    Project,
     ProjectDocument,
     StepRecord,
     Stoppage,
@@ -60,19 +61,18 @@ from gatehouse.console.context import state_with
 from gatehouse.console.http import run_form
 from gatehouse.console.pages import Action, RecordPage, found_or_404
 from gatehouse.core import land
+from gatehouse.people.models import Enterprise
+from gatehouse.sites.models import Site
 
 COMMITTEE = frozenset({Role.PARK_COMMITTEE})
 
 
-def _site(request: HttpRequest) -> Any:
+def _site(request: HttpRequest) -> Site:
     return state_with(request, COMMITTEE).site
 
 
-def _project(site: Any, pk: int) -> Any:
-    project = selectors.project_at(site, pk)
-    if project is None:
-        raise Http404
-    return project
+def _project(site: Site, pk: int) -> Project:
+    return found_or_404(selectors.project_at(site, pk))
 
 
 # == applications ================================================================================
@@ -95,7 +95,7 @@ def applications(request: HttpRequest) -> HttpResponse:
     return render(request, "admission/applications.html", {"rows": rows})
 
 
-def _application_form(site: Any, data: Any = None, files: Any = None) -> ApplicationForm:
+def _application_form(site: Site, data: Any = None, files: Any = None) -> ApplicationForm:
     return ApplicationForm(
         data,
         files,
@@ -188,7 +188,7 @@ def project(request: HttpRequest, pk: int) -> HttpResponse:
     return APPLICATION.show(request, _load_project(request, pk))
 
 
-def _load_project(request: HttpRequest, pk: int) -> Any:
+def _load_project(request: HttpRequest, pk: int) -> Project:
     return _project(_site(request), pk)
 
 
@@ -615,14 +615,13 @@ def enterprises(request: HttpRequest) -> HttpResponse:
     return render(request, "admission/enterprises.html", {"rows": rows})
 
 
-def _enterprise(site: Any, pk: int) -> Any:
-    found = selectors.enterprise_at(site, pk)
-    if found is None:
-        raise Http404
-    return found
+def _enterprise(site: Site, pk: int) -> Enterprise:
+    return found_or_404(selectors.enterprise_at(site, pk))
 
 
-def _enterprise_write(request: HttpRequest, site: Any, existing: Any) -> HttpResponse:
+def _enterprise_write(
+    request: HttpRequest, site: Site, existing: Enterprise | None
+) -> HttpResponse:
     zones = selectors.zones_at(site)
     if request.method != "POST":
         initial: dict[str, Any] = {"is_active": True}

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.utils import timezone
 
+from gatehouse.accounts.actor import Actor, actor_or_none
 from gatehouse.audit.models import AuditEntry
+
+if TYPE_CHECKING:
+    from gatehouse.devices.models import Device
+    from gatehouse.sites.models import Site
 
 # Columns that hold protected personal data: never copied into the audit trail.
 _SECRET_SUFFIXES = ("_cipher", "_hash")
@@ -38,9 +43,9 @@ def audit_record(
     *,
     action: str,
     obj: models.Model | None = None,
-    actor: Any = None,
-    device: Any = None,
-    site: Any = None,
+    actor: Actor = None,
+    device: Device | None = None,
+    site: Site | None = None,
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
     object_type: str = "",
@@ -55,10 +60,9 @@ def audit_record(
         object_id = object_id or str(obj.pk)
         if site is None:
             site = _site_of(obj)
-    user = actor if getattr(actor, "is_authenticated", False) else None
     return AuditEntry.objects.create(
         site=site,
-        actor=user,
+        actor=actor_or_none(actor),
         actor_device=device,
         action=action,
         object_type=object_type,
@@ -89,8 +93,8 @@ def audited_update(
     obj: models.Model,
     *,
     action: str,
-    actor: Any = None,
-    device: Any = None,
+    actor: Actor = None,
+    device: Device | None = None,
     at: datetime | None = None,
     **changes: Any,
 ) -> models.Model:

@@ -41,6 +41,14 @@ class ConsoleState:
         return [nav.role_label(r) for r in self.roles]
 
 
+@dataclass
+class SiteState(ConsoleState):
+    """The console state of a page that works at one site (what :func:`state_with` answers):
+    the same state, its ``site`` known to be there."""
+
+    site: Site = field(kw_only=True)
+
+
 def console_state(request: HttpRequest) -> ConsoleState:
     cached = getattr(request, _CACHE_ATTR, None)
     if cached is not None:
@@ -61,7 +69,7 @@ def console_state(request: HttpRequest) -> ConsoleState:
     return state
 
 
-def state_with(request: HttpRequest, roles: frozenset[str] | set[str]) -> ConsoleState:
+def state_with(request: HttpRequest, roles: frozenset[str] | set[str]) -> SiteState:
     """The console state, provided the user holds one of ``roles`` at the current site (else 403).
 
     Every console page of a role starts here, so the site of every read and write is the one
@@ -69,7 +77,9 @@ def state_with(request: HttpRequest, roles: frozenset[str] | set[str]) -> Consol
     state = console_state(request)
     if state.site is None or not state.has_any(roles):
         raise PermissionDenied
-    return state
+    return SiteState(
+        sites=state.sites, site=state.site, roles=state.roles, is_superuser=state.is_superuser
+    )
 
 
 def select_site(request: HttpRequest, site_id: int) -> Site | None:

@@ -153,7 +153,7 @@ class RecordPage:
         return act
 
 
-def found_or_404(found: Any) -> Any:
+def found_or_404[T](found: T | None) -> T:
     """The record a site-scoped selector found, or 404."""
     if found is None:
         raise Http404

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from django.db.models import Q
 
+from gatehouse.accounts.actor import RequestUser, signed_in
 from gatehouse.people.models import (
     Credential,
     CredentialStatus,
@@ -48,9 +48,9 @@ def site_stats(site: Site, *, now: datetime) -> SiteStats:
     )
 
 
-def resident_record(user: Any, site: Site) -> Person | None:
+def resident_record(user: RequestUser, site: Site) -> Person | None:
     """The person record linked to ``user`` at ``site`` (None when there is none)."""
-    if not getattr(user, "is_authenticated", False):
+    if not signed_in(user):
         return None
     pk = Person.objects.filter(user=user, site=site).values_list("pk", flat=True).first()
     return person_at(site, pk) if pk is not None else None

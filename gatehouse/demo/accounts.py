@@ -12,6 +12,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 
+from gatehouse.accounts.actor import Actor
 from gatehouse.accounts.models import Membership, Role
 from gatehouse.audit.services import audited_update
 from gatehouse.demo.sites import DONGHU, WULI, SitePlan
@@ -180,7 +181,7 @@ def ensure_admin(password: SharedPassword) -> tuple[Any, bool]:
 
 
 def ensure_logins(
-    plans: Iterable[SitePlan], password: SharedPassword, actor: Any, now: datetime
+    plans: Iterable[SitePlan], password: SharedPassword, actor: Actor, now: datetime
 ) -> int:
     user_model = get_user_model()
     sites = {s.code: s for s in Site.objects.filter(code__in=[DONGHU, WULI])}

@@ -23,6 +23,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
+from gatehouse.accounts.actor import Actor
 from gatehouse.admission import services
 from gatehouse.admission.models import DocumentKind, Project, ProjectDocument
 from gatehouse.audit.services import audit_record
@@ -59,7 +60,7 @@ def build_admission_demo(*, now: datetime) -> dict[str, int]:
 
 
 class _Park:
-    def __init__(self, site: Site, actor: Any, now: datetime) -> None:
+    def __init__(self, site: Site, actor: Actor, now: datetime) -> None:
         self.site = site
         self.actor = actor
         self.now = now

@@ -16,12 +16,12 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from gatehouse.accounts.actor import Actor
 from gatehouse.governance import services
 from gatehouse.governance.models import Party, PropertyCompany, PropertyProject
 from gatehouse.sites.models import House, Site
@@ -63,7 +63,7 @@ def build_governance_demo(*, now: datetime) -> dict[str, int]:
 
 
 class _Community:
-    def __init__(self, site: Site, actor: Any, now: datetime) -> None:
+    def __init__(self, site: Site, actor: Actor, now: datetime) -> None:
         self.site = site
         self.actor = actor
         self.now = now

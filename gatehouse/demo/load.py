@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import time as clock
 from datetime import datetime
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
+from gatehouse.accounts.actor import Actor
 from gatehouse.audit.services import audit_record
 from gatehouse.demo.accounts import SharedPassword, ensure_admin, ensure_logins
 from gatehouse.demo.activity import build_activity
@@ -33,7 +33,7 @@ from gatehouse.demo.sites import (
 from gatehouse.demo.vehicles import build_vehicle_demo
 
 
-def apply_site(plan: SitePlan, actor: Any, now: datetime) -> SiteReport:
+def apply_site(plan: SitePlan, actor: Actor, now: datetime) -> SiteReport:
     report = SiteReport(plan.code, plan.name)
     today = timezone.localdate(now)
     site = ensure_site(plan, report)

@@ -18,11 +18,12 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from gatehouse.accounts.actor import Actor
 from gatehouse.core.lease import DevicePrice
 from gatehouse.core.ledger import SHANGHAI, PaymentMethod
 from gatehouse.core.tariff import VehicleClass, exit_payment_postings, fee_for_class
 from gatehouse.parking import selectors, services
-from gatehouse.parking.models import TariffPlan
+from gatehouse.parking.models import TariffPlan, VehiclePass
 from gatehouse.people.models import PersonKind, Vehicle
 from gatehouse.sites.models import ParkingSpace, ParkingSpaceKind, Site
 
@@ -101,7 +102,7 @@ def _load(site: Site, now: datetime) -> int:
         .order_by("plate")
     )
     holders_seen: set[int] = set()
-    passes = []
+    passes: list[VehiclePass] = []
     for car in cars:
         if len(passes) == PASSES or len(passes) >= len(owned):
             break
@@ -181,7 +182,7 @@ def _load(site: Site, now: datetime) -> int:
     return made
 
 
-def _temporary_parking(site: Site, actor: Any, today: Any, now: datetime) -> int:
+def _temporary_parking(site: Site, actor: Actor, today: Any, now: datetime) -> int:
     """Temporary cars paying at the garage exit (V-07) over the last days, priced by the posted
     tariff and posted with the core's exit postings, as the vehicle gate will."""
     rng = random.Random(f"parking-{site.code}")

@@ -5,8 +5,8 @@ credentials, and the blacklist; each adds only what is missing, found by natural
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
-from typing import Any
 
+from gatehouse.accounts.actor import Actor
 from gatehouse.audit.services import audit_record, snapshot
 from gatehouse.core.masking import mask_phone
 from gatehouse.demo.sites import SitePlan, SiteReport, at_day
@@ -23,7 +23,7 @@ from gatehouse.sites.models import Site
 
 
 def ensure_enterprises(
-    site: Site, plan: SitePlan, actor: Any, now: datetime, report: SiteReport
+    site: Site, plan: SitePlan, actor: Actor, now: datetime, report: SiteReport
 ) -> dict[str, Enterprise]:
     enterprises = {e.name: e for e in site.enterprises.all()}
     zones = {z.code: z for z in site.zones.all()} if plan.enterprises else {}
@@ -54,7 +54,7 @@ def ensure_enterprises(
 
 
 def ensure_people(
-    site: Site, plan: SitePlan, actor: Any, now: datetime, today: date, report: SiteReport
+    site: Site, plan: SitePlan, actor: Actor, now: datetime, today: date, report: SiteReport
 ) -> None:
     digest = {p.id_number: lookup_hash("id", p.id_number) for p in plan.people}
     have_people = set(
@@ -113,45 +113,45 @@ def ensure_people(
         )
     report.add("house_links", len(missing_links))
 
-    for spec in missing_vehicles:
+    for car in missing_vehicles:
         services.vehicle_register(
             site=site,
             actor=actor,
-            plate=spec.plate,
-            owner=person(spec.owner),
-            enterprise=enterprises.get(spec.enterprise),
-            brand=spec.brand,
-            color=spec.color,
+            plate=car.plate,
+            owner=person(car.owner),
+            enterprise=enterprises.get(car.enterprise),
+            brand=car.brand,
+            color=car.color,
             now=now,
         )
     report.add("vehicles", len(missing_vehicles))
 
     vehicles = {v.plate: v for v in site.vehicles.all()} if missing_credentials else {}
-    for spec in missing_credentials:
-        valid_from = at_day(spec.valid_from)
+    for card in missing_credentials:
+        valid_from = at_day(card.valid_from)
         valid_until = None
-        if spec.valid_days is not None:
-            valid_until = at_day(today + timedelta(days=spec.valid_days), 23)
+        if card.valid_days is not None:
+            valid_until = at_day(today + timedelta(days=card.valid_days), 23)
         credential = services.credential_issue(
             site=site,
             actor=actor,
-            kind=spec.kind,
-            number=spec.number,
-            person=person(spec.person),
-            vehicle=vehicles.get(spec.vehicle),
+            kind=card.kind,
+            number=card.number,
+            person=person(card.person),
+            vehicle=vehicles.get(card.vehicle),
             valid_from=valid_from,
             valid_until=valid_until,
             now=now,
         )
-        if spec.status != CredentialStatus.ACTIVE:
+        if card.status != CredentialStatus.ACTIVE:
             services.credential_set_status(
-                credential=credential, status=spec.status, actor=actor, now=now
+                credential=credential, status=card.status, actor=actor, now=now
             )
     report.add("credentials", len(missing_credentials))
 
 
 def ensure_blacklist(
-    site: Site, plan: SitePlan, actor: Any, now: datetime, report: SiteReport
+    site: Site, plan: SitePlan, actor: Actor, now: datetime, report: SiteReport
 ) -> None:
     entries = BlacklistEntry.objects.filter(site=site)
     have_plates = set(entries.exclude(plate="").values_list("plate", flat=True))

@@ -1284,17 +1284,22 @@ def ensure_site(plan: SitePlan, report: SiteReport) -> Site:
 
 def ensure_layout(site: Site, plan: SitePlan, report: SiteReport) -> None:
     zones = {z.code: z for z in site.zones.all()}
-    for spec in plan.zones:
-        if spec.code not in zones:
-            zones[spec.code] = Zone.objects.create(
-                site=site, code=spec.code, name=spec.name, industry_focus=spec.industry_focus
+    for zone_spec in plan.zones:
+        if zone_spec.code not in zones:
+            zones[zone_spec.code] = Zone.objects.create(
+                site=site,
+                code=zone_spec.code,
+                name=zone_spec.name,
+                industry_focus=zone_spec.industry_focus,
             )
             report.add("zones")
 
     garages = {g.code: g for g in site.garages.all()}
-    for spec in plan.garages:
-        if spec.code not in garages:
-            garages[spec.code] = Garage.objects.create(site=site, code=spec.code, name=spec.name)
+    for garage_spec in plan.garages:
+        if garage_spec.code not in garages:
+            garages[garage_spec.code] = Garage.objects.create(
+                site=site, code=garage_spec.code, name=garage_spec.name
+            )
             report.add("garages")
     have_spaces = set(
         ParkingSpace.objects.filter(garage__site=site).values_list("garage__code", "number")
@@ -1310,20 +1315,20 @@ def ensure_layout(site: Site, plan: SitePlan, report: SiteReport) -> None:
 
     gates = {g.code: g for g in site.gates.all()}
     have_lanes = set(Lane.objects.filter(gate__site=site).values_list("gate__code", "code"))
-    for spec in plan.gates:
-        if spec.code not in gates:
-            gates[spec.code] = Gate.objects.create(
+    for gate_spec in plan.gates:
+        if gate_spec.code not in gates:
+            gates[gate_spec.code] = Gate.objects.create(
                 site=site,
-                code=spec.code,
-                name=spec.name,
-                zone=zones.get(spec.zone),
-                open_when_tightened=spec.open_when_tightened,
+                code=gate_spec.code,
+                name=gate_spec.name,
+                zone=zones.get(gate_spec.zone),
+                open_when_tightened=gate_spec.open_when_tightened,
             )
             report.add("gates")
-        for lane in spec.lanes:
-            if (spec.code, lane.code) not in have_lanes:
+        for lane in gate_spec.lanes:
+            if (gate_spec.code, lane.code) not in have_lanes:
                 Lane.objects.create(
-                    gate=gates[spec.code],
+                    gate=gates[gate_spec.code],
                     code=lane.code,
                     name=lane.name,
                     kind=lane.kind,
@@ -1339,63 +1344,63 @@ def ensure_layout(site: Site, plan: SitePlan, report: SiteReport) -> None:
     }
     have_houses = set(site.houses.values_list("number", flat=True))
     houses = []
-    for spec in plan.houses:
-        if spec.building not in buildings:
-            buildings[spec.building] = Building.objects.create(
-                site=site, code=spec.building, name=f"{spec.building}栋"
+    for house_spec in plan.houses:
+        if house_spec.building not in buildings:
+            buildings[house_spec.building] = Building.objects.create(
+                site=site, code=house_spec.building, name=f"{house_spec.building}栋"
             )
             report.add("buildings")
-        if (spec.building, spec.unit) not in units:
-            units[spec.building, spec.unit] = Unit.objects.create(
-                building=buildings[spec.building], code=spec.unit
+        if (house_spec.building, house_spec.unit) not in units:
+            units[house_spec.building, house_spec.unit] = Unit.objects.create(
+                building=buildings[house_spec.building], code=house_spec.unit
             )
             report.add("units")
-        if spec.number not in have_houses:
+        if house_spec.number not in have_houses:
             houses.append(
                 House(
                     site=site,
-                    unit=units[spec.building, spec.unit],
-                    number=spec.number,
-                    room=spec.room,
-                    area_m2=spec.area_m2,
+                    unit=units[house_spec.building, house_spec.unit],
+                    number=house_spec.number,
+                    room=house_spec.room,
+                    area_m2=house_spec.area_m2,
                 )
             )
     House.objects.bulk_create(houses, batch_size=500)
     report.add("houses", len(houses))
 
     key_locations = {k.name: k for k in site.key_locations.all()}
-    for spec in plan.key_locations:
-        if spec.name not in key_locations:
-            key_locations[spec.name] = KeyLocation.objects.create(
+    for key_spec in plan.key_locations:
+        if key_spec.name not in key_locations:
+            key_locations[key_spec.name] = KeyLocation.objects.create(
                 site=site,
-                zone=zones.get(spec.zone),
-                name=spec.name,
-                kind=spec.kind,
-                description=spec.description,
+                zone=zones.get(key_spec.zone),
+                name=key_spec.name,
+                kind=key_spec.kind,
+                description=key_spec.description,
             )
             report.add("key_locations")
     have_checkpoints = set(site.checkpoints.values_list("code", flat=True))
-    for spec in plan.checkpoints:
-        if spec.code not in have_checkpoints:
+    for checkpoint_spec in plan.checkpoints:
+        if checkpoint_spec.code not in have_checkpoints:
             CheckpointModel.objects.create(
                 site=site,
-                code=spec.code,
-                name=spec.name,
-                location=spec.location,
-                key_location=key_locations.get(spec.key_location),
+                code=checkpoint_spec.code,
+                name=checkpoint_spec.name,
+                location=checkpoint_spec.location,
+                key_location=key_locations.get(checkpoint_spec.key_location),
             )
             report.add("checkpoints")
     have_posts = set(site.posts.values_list("name", flat=True))
-    for spec in plan.posts:
-        if spec.name not in have_posts:
+    for post_spec in plan.posts:
+        if post_spec.name not in have_posts:
             Post.objects.create(
                 site=site,
-                name=spec.name,
-                kind=spec.kind,
-                headcount=spec.headcount,
-                gate=gates.get(spec.gate),
-                garage=garages.get(spec.garage),
-                staffed_from=spec.staffed_from,
-                staffed_until=spec.staffed_until,
+                name=post_spec.name,
+                kind=post_spec.kind,
+                headcount=post_spec.headcount,
+                gate=gates.get(post_spec.gate),
+                garage=garages.get(post_spec.garage),
+                staffed_from=post_spec.staffed_from,
+                staffed_until=post_spec.staffed_until,
             )
             report.add("posts")

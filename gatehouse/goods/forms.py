@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from gatehouse.access.models import OUTCOME_CHOICES
 from gatehouse.core.errors import InvalidInput
 from gatehouse.core.goods import CarriedItem, Hazard, Item
+from gatehouse.core.text import clean_text
 from gatehouse.goods.models import (
     APPLICANT_CHOICES,
     CARRIER_CHOICES,
@@ -505,7 +506,7 @@ class _RegisterFilter(forms.Form):
     q = forms.CharField(label=_("关键字"), max_length=50, required=False)
 
     def clean_q(self) -> str:
-        return " ".join(self.cleaned_data["q"].split())
+        return clean_text(self.cleaned_data["q"])
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from gatehouse.accounts.models import Role
-from gatehouse.console.context import ConsoleState, state_with
+from gatehouse.console.context import SiteState, state_with
 from gatehouse.console.http import render_partial
 from gatehouse.core.access import Decision, Duty, Outcome, Register
 from gatehouse.core.errors import DomainError
@@ -69,15 +69,15 @@ def _render(
     )
 
 
-def _state(request: HttpRequest) -> ConsoleState:
+def _state(request: HttpRequest) -> SiteState:
     return state_with(request, GATE_ROLES)
 
 
-def _gates(state: ConsoleState) -> list[Gate]:
+def _gates(state: SiteState) -> list[Gate]:
     return list(Gate.objects.filter(site=state.site).order_by("code"))
 
 
-def _gate(request: HttpRequest, state: ConsoleState) -> Gate | None:
+def _gate(request: HttpRequest, state: SiteState) -> Gate | None:
     saved = request.session.get(SESSION_KEY) or {}
     gates = _gates(state)
     if saved.get("site") == state.site.pk:
@@ -173,7 +173,7 @@ def set_gate(request: HttpRequest) -> HttpResponse:
 # -- slips: scan, check item by item (G-01) ------------------------------------------------------
 
 
-def _slip_here(request: HttpRequest, pk: int) -> tuple[ConsoleState, ReleaseSlip]:
+def _slip_here(request: HttpRequest, pk: int) -> tuple[SiteState, ReleaseSlip]:
     state = _state(request)
     slip = ReleaseSlip.objects.filter(site=state.site, pk=pk).select_related("house").first()
     if slip is None:

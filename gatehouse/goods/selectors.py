@@ -13,8 +13,10 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from gatehouse.accounts.actor import actor_name
 from gatehouse.console.templatetags.console_tags import plate_display
 from gatehouse.core.masking import mask_name
+from gatehouse.core.text import clean_text
 from gatehouse.goods.models import (
     HAZARD_CHOICES,
     DecorationFollowUp,
@@ -45,7 +47,7 @@ def search_slips(
         rows = rows.filter(valid_on__gte=date_from)
     if date_to is not None:
         rows = rows.filter(valid_on__lte=date_to)
-    q = " ".join((q or "").split())
+    q = clean_text(q)
     if q:
         rows = rows.filter(
             Q(number__icontains=q)
@@ -128,12 +130,6 @@ def _window(qs: QuerySet, date_from: date | None, date_to: date | None) -> Query
     return qs
 
 
-def _user_name(user: Any) -> str:
-    if user is None:
-        return "—"
-    return user.get_full_name() or user.get_username()
-
-
 def _qty(text: str) -> str:
     return f"{Decimal(text).normalize():f}"
 
@@ -208,7 +204,7 @@ def release_row(row: GoodsRelease) -> Row:
             _goods_text(row.goods),
             result,
             note,
-            _user_name(row.guard),
+            actor_name(row.guard, "—"),
         ),
         OUTCOME_CSS.get(row.outcome, ""),
     )
@@ -280,7 +276,7 @@ def entry_row(row: GoodsEntry) -> Row:
             row.permit_number or "—",
             display(row, "outcome"),
             row.message,
-            _user_name(row.guard),
+            actor_name(row.guard, "—"),
         ),
         OUTCOME_CSS.get(row.outcome, ""),
     )

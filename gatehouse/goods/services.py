@@ -20,6 +20,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 
 from gatehouse.access.models import Notice, NoticeAudience
+from gatehouse.accounts.actor import Actor, actor_name, actor_or_none
 from gatehouse.accounts.models import Role
 from gatehouse.audit.services import audit_record, snapshot
 from gatehouse.core import goods as core
@@ -62,16 +63,6 @@ QR_GRACE_DAYS = 7  # a slip's QR still reads this long after its day, so the cor
 RECENT_DAYS = 7  # the collection page looks this far back
 
 
-def _actor(user: Any) -> Any:
-    return user if getattr(user, "is_authenticated", False) else None
-
-
-def user_name(user: Any) -> str:
-    if user is None:
-        return ""
-    return user.get_full_name() or user.get_username()
-
-
 def _local(moment: datetime) -> datetime:
     return moment.astimezone(SHANGHAI)
 
@@ -87,7 +78,7 @@ def _reason(text: str, code: str) -> str:
     return reason
 
 
-def _audit(action: str, obj: Any, actor: Any, now: datetime, before: Any = None) -> None:
+def _audit(action: str, obj: Any, actor: Actor, now: datetime, before: Any = None) -> None:
     audit_record(action=action, obj=obj, actor=actor, before=before, after=snapshot(obj), at=now)
 
 
@@ -183,7 +174,7 @@ def _words(values: Iterable[str]) -> list[str]:
 def settings_update(
     *,
     site: Site,
-    actor: Any,
+    actor: Actor,
     now: datetime,
     service_opens: time,
     service_closes: time,
@@ -221,7 +212,7 @@ def settings_update(
     conf.hand_on_hours = hand_on_hours
     conf.decoration_refused = _words(decoration_refused)
     conf.decoration_follow_up = _words(decoration_follow_up)
-    conf.updated_at, conf.updated_by = now, _actor(actor)
+    conf.updated_at, conf.updated_by = now, actor_or_none(actor)
     conf.save()
     _audit("goods.settings.update", conf, actor, now, before)
     return conf
@@ -267,7 +258,7 @@ def applicant_kind_of(person: Person, house: House) -> str:
 def slip_apply(
     *,
     site: Site,
-    actor: Any,
+    actor: Actor,
     now: datetime,
     applicant_kind: str,
     applicant_name: str,
@@ -336,9 +327,9 @@ def slip_apply(
         reason=_clean(reason, 200),
         created_on=today,
         applied_at=now,
-        applied_by=_actor(actor),
+        applied_by=actor_or_none(actor),
         issued_at=now if issue else None,
-        issued_by=_actor(actor) if issue else None,
+        issued_by=actor_or_none(actor) if issue else None,
     )
     for attempt in (1, 2):
         slip.number = _next_number(site, _local(now).year)
@@ -363,7 +354,7 @@ def _locked(slip: ReleaseSlip) -> ReleaseSlip:
 
 
 @transaction.atomic
-def slip_issue(*, slip: ReleaseSlip, actor: Any, now: datetime) -> ReleaseSlip:
+def slip_issue(*, slip: ReleaseSlip, actor: Actor, now: datetime) -> ReleaseSlip:
     """The service centre issues an applied-for slip (G-01)."""
     s = _locked(slip)
     if s.status != SlipState.APPLIED:
@@ -371,19 +362,19 @@ def slip_issue(*, slip: ReleaseSlip, actor: Any, now: datetime) -> ReleaseSlip:
     if s.valid_on < _today(now):
         raise DomainError("slip.valid_on_past", "出区日期已过，请住户重新申请")
     before = snapshot(s)
-    s.status, s.issued_at, s.issued_by = SlipState.ISSUED, now, _actor(actor)
+    s.status, s.issued_at, s.issued_by = SlipState.ISSUED, now, actor_or_none(actor)
     s.save(update_fields=["status", "issued_at", "issued_by"])
     _audit("goods.slip.issue", s, actor, now, before)
     return s
 
 
 @transaction.atomic
-def slip_decline(*, slip: ReleaseSlip, actor: Any, reason: str, now: datetime) -> ReleaseSlip:
+def slip_decline(*, slip: ReleaseSlip, actor: Actor, reason: str, now: datetime) -> ReleaseSlip:
     s = _locked(slip)
     if s.status != SlipState.APPLIED:
         raise DomainError("slip.not_applied", "该放行条不是待开具状态")
     before = snapshot(s)
-    s.status, s.closed_at, s.closed_by = SlipState.DECLINED, now, _actor(actor)
+    s.status, s.closed_at, s.closed_by = SlipState.DECLINED, now, actor_or_none(actor)
     s.close_reason = _reason(reason, "slip.reason")
     s.save(update_fields=["status", "closed_at", "closed_by", "close_reason"])
     _audit("goods.slip.decline", s, actor, now, before)
@@ -391,12 +382,12 @@ def slip_decline(*, slip: ReleaseSlip, actor: Any, reason: str, now: datetime) -
 
 
 @transaction.atomic
-def slip_revoke(*, slip: ReleaseSlip, actor: Any, reason: str, now: datetime) -> ReleaseSlip:
+def slip_revoke(*, slip: ReleaseSlip, actor: Actor, reason: str, now: datetime) -> ReleaseSlip:
     s = _locked(slip)
     if s.status != SlipState.ISSUED:
         raise DomainError("slip.not_issued", "只有已开具、尚未放行的放行条可以作废")
     before = snapshot(s)
-    s.status, s.closed_at, s.closed_by = SlipState.REVOKED, now, _actor(actor)
+    s.status, s.closed_at, s.closed_by = SlipState.REVOKED, now, actor_or_none(actor)
     s.close_reason = _reason(reason, "slip.reason")
     s.save(update_fields=["status", "closed_at", "closed_by", "close_reason"])
     _audit("goods.slip.revoke", s, actor, now, before)
@@ -598,7 +589,7 @@ def goods_out_check(
         gate=gate,
         at=now,
         created_on=_today(now),
-        guard=_actor(guard),
+        guard=actor_or_none(guard),
         house_number=place,
         plate=canonical_plate,
         goods=_goods_json(goods),
@@ -622,7 +613,7 @@ def goods_out_check(
 def _use_slip(slip: ReleaseSlip, guard: Any, now: datetime) -> None:
     """The goods went out on ``slip``: it is used up (once: the row is locked by the caller)."""
     done = ReleaseSlip.objects.filter(pk=slip.pk, status=SlipState.ISSUED).update(
-        status=SlipState.USED, used_at=now, used_by=_actor(guard)
+        status=SlipState.USED, used_at=now, used_by=actor_or_none(guard)
     )
     if done != 1:
         raise DomainError("slip.not_usable", "放行条状态已改变，请重新扫描")
@@ -636,14 +627,14 @@ def security_managers(site: Site) -> list[str]:
         .filter(is_active=True)
         .order_by("username")
     )
-    return [user_name(u) for u in users]
+    return [actor_name(u) for u in users]
 
 
 def _open_anomaly(
     site: Site,
     kind: str,
     message: str,
-    actor: Any,
+    actor: Actor,
     now: datetime,
     *,
     release: GoodsRelease | None = None,
@@ -657,7 +648,7 @@ def _open_anomaly(
         entry=entry,
         message=message[:300],
         reported_at=now,
-        reported_by=_actor(actor),
+        reported_by=actor_or_none(actor),
         escalated_to=managers or "安保主管",
     )
     label = AnomalyKind(kind).label
@@ -675,7 +666,7 @@ def _open_anomaly(
 
 @transaction.atomic
 def hold_resolve(
-    *, release: GoodsRelease, actor: Any, release_goods: bool, resolution: str, now: datetime
+    *, release: GoodsRelease, actor: Actor, release_goods: bool, resolution: str, now: datetime
 ) -> GoodsRelease:
     """The office's decision on held goods (T7 第五条): released after checking (the slip is then
     used up), or returned. The anomaly is closed with the same words."""
@@ -691,17 +682,17 @@ def hold_resolve(
     if release_goods and r.slip_id is not None:
         _use_slip(_locked(r.slip), actor, now)
     r.hold_state = HoldState.RELEASED if release_goods else HoldState.RETURNED
-    r.resolved_at, r.resolved_by, r.resolution = now, _actor(actor), text
+    r.resolved_at, r.resolved_by, r.resolution = now, actor_or_none(actor), text
     r.save(update_fields=["hold_state", "resolved_at", "resolved_by", "resolution"])
     GoodsAnomaly.objects.filter(release=r, closed_at__isnull=True).update(
-        closed_at=now, closed_by=_actor(actor), resolution=text
+        closed_at=now, closed_by=actor_or_none(actor), resolution=text
     )
     _audit("goods.release.resolve", r, actor, now, before)
     return r
 
 
 @transaction.atomic
-def anomaly_close(*, anomaly: GoodsAnomaly, actor: Any, resolution: str, now: datetime) -> Any:
+def anomaly_close(*, anomaly: GoodsAnomaly, actor: Actor, resolution: str, now: datetime) -> Any:
     a = GoodsAnomaly.objects.select_for_update().get(pk=anomaly.pk)
     if a.closed_at is not None:
         raise DomainError("goods.anomaly_closed", "该异常情况已经处理完毕")
@@ -713,7 +704,7 @@ def anomaly_close(*, anomaly: GoodsAnomaly, actor: Any, resolution: str, now: da
             "goods.resolution", "请填写处理结果（至少2个字）", {"field": "resolution"}
         )
     before = snapshot(a)
-    a.closed_at, a.closed_by, a.resolution = now, _actor(actor), text
+    a.closed_at, a.closed_by, a.resolution = now, actor_or_none(actor), text
     a.save(update_fields=["closed_at", "closed_by", "resolution"])
     _audit("goods.anomaly.close", a, actor, now, before)
     return a
@@ -761,7 +752,9 @@ def collection_report(site: Site, *, now: datetime, days: int = RECENT_DAYS) -> 
     groups: dict[tuple[str, datetime], list[ReleaseSlip]] = {}
     for slip in used:
         assert slip.used_at is not None
-        groups.setdefault((user_name(slip.used_by), shift_end(slip.used_at, conf)), []).append(slip)
+        groups.setdefault((actor_name(slip.used_by), shift_end(slip.used_at, conf)), []).append(
+            slip
+        )
     reports = []
     for (guard, end), slips in groups.items():
         handoffs = [h for s in slips for h in s.handoffs.all()]
@@ -806,7 +799,7 @@ def _handoff_slips(site: Site, slips: Sequence[ReleaseSlip]) -> list[ReleaseSlip
 
 @transaction.atomic
 def slips_hand_to_leader(
-    *, site: Site, actor: Any, slips: Sequence[ReleaseSlip], squad_leader: str, now: datetime
+    *, site: Site, actor: Actor, slips: Sequence[ReleaseSlip], squad_leader: str, now: datetime
 ) -> list[SlipHandoff]:
     """G-05: the guard hands the shift's slips to the squad leader (中队长)."""
     leader = _clean(squad_leader, 50) or settings_for(site).squad_leader
@@ -821,9 +814,9 @@ def slips_hand_to_leader(
                 slip=s,
                 stage=core.HandoffStage.TO_SQUAD_LEADER,
                 at=now,
-                handed_by=user_name(s.used_by) or "门岗",
+                handed_by=actor_name(s.used_by) or "门岗",
                 received_by=leader,
-                recorded_by=_actor(actor),
+                recorded_by=actor_or_none(actor),
             )
         )
         _audit("goods.slip.to_squad_leader", made[-1], actor, now)
@@ -832,7 +825,7 @@ def slips_hand_to_leader(
 
 @transaction.atomic
 def slips_hand_to_service(
-    *, site: Site, actor: Any, slips: Sequence[ReleaseSlip], now: datetime
+    *, site: Site, actor: Actor, slips: Sequence[ReleaseSlip], now: datetime
 ) -> list[SlipHandoff]:
     """G-05: customer service receives the slips from the squad leader and keeps them."""
     made = []
@@ -848,8 +841,8 @@ def slips_hand_to_service(
                 stage=core.HandoffStage.TO_SERVICE,
                 at=now,
                 handed_by=first.received_by,
-                received_by=user_name(_actor(actor)) or "客服",
-                recorded_by=_actor(actor),
+                received_by=actor_name(actor_or_none(actor)) or "客服",
+                recorded_by=actor_or_none(actor),
             )
         )
         _audit("goods.slip.to_service", made[-1], actor, now)
@@ -932,7 +925,7 @@ def goods_in_check(
         kind=EntryKind.HAZARD,
         at=now,
         created_on=_today(now),
-        guard=_actor(guard),
+        guard=actor_or_none(guard),
         carrier=who.value,
         carrier_name=_clean(carrier_name, 50),
         house=house,
@@ -1002,7 +995,7 @@ def decoration_check(
         kind=EntryKind.DECORATION,
         at=now,
         created_on=_today(now),
-        guard=_actor(guard),
+        guard=actor_or_none(guard),
         carrier=who.value,
         carrier_name=_clean(carrier_name, 50),
         house=house,
@@ -1038,7 +1031,7 @@ def decoration_check(
 
 @transaction.atomic
 def follow_up_close(
-    *, follow_up: DecorationFollowUp, actor: Any, result: str, now: datetime
+    *, follow_up: DecorationFollowUp, actor: Actor, result: str, now: datetime
 ) -> DecorationFollowUp:
     f = DecorationFollowUp.objects.select_for_update().get(pk=follow_up.pk)
     if f.closed_at is not None:
@@ -1047,7 +1040,7 @@ def follow_up_close(
     if len(text) < 2:
         raise InvalidInput("goods.result", "请填写核实结果（至少2个字）", {"field": "result"})
     before = snapshot(f)
-    f.closed_at, f.closed_by, f.result = now, _actor(actor), text
+    f.closed_at, f.closed_by, f.result = now, actor_or_none(actor), text
     f.save(update_fields=["closed_at", "closed_by", "result"])
     _audit("goods.follow_up.close", f, actor, now, before)
     return f

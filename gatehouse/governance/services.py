@@ -16,6 +16,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from gatehouse.accounts.actor import Actor, actor_or_none
 from gatehouse.audit.services import audit_record, snapshot
 from gatehouse.core import rating
 from gatehouse.core.errors import DomainError, InvalidInput
@@ -51,15 +52,11 @@ def _today(now: datetime) -> date:
     return timezone.localdate(now)
 
 
-def _user(actor: Any) -> Any:
-    return actor if getattr(actor, "is_authenticated", False) else None
-
-
 def _audit(
     action: str,
     obj: Any,
     *,
-    actor: Any,
+    actor: Actor,
     site: Site | None,
     now: datetime,
     before: dict[str, Any] | None = None,
@@ -92,7 +89,7 @@ def _not_before(day: date | None, earlier: date | None, *, field: str, message: 
 def company_create(
     *,
     site: Site,
-    actor: Any,
+    actor: Actor,
     now: datetime,
     name: str,
     uscc: str = "",
@@ -124,7 +121,7 @@ def company_create(
 def project_create(
     *,
     site: Site,
-    actor: Any,
+    actor: Actor,
     now: datetime,
     company: PropertyCompany,
     name: str,
@@ -148,7 +145,7 @@ def project_create(
         name=_text(name, field="name", label="项目名称", max_length=200),
         since=since,
         created_at=now,
-        created_by=_user(actor),
+        created_by=actor_or_none(actor),
     )
     _audit("governance.project.create", project, actor=actor, site=site, now=now)
     return project
@@ -156,7 +153,7 @@ def project_create(
 
 @transaction.atomic
 def project_end(
-    *, project: PropertyProject, actor: Any, now: datetime, until: date
+    *, project: PropertyProject, actor: Actor, now: datetime, until: date
 ) -> PropertyProject:
     _not_before(until, project.since, field="until", message="截止日期不能早于起始日期")
     before = snapshot(project)
@@ -171,7 +168,7 @@ def project_end(
 # == GV-01 / GV-05: the annual assessment =======================================================
 
 
-def checklist_ensure(*, now: datetime, actor: Any = None) -> Checklist:
+def checklist_ensure(*, now: datetime, actor: Actor = None) -> Checklist:
     """The active checklist; the first time, stored from the core's ``SEED_CHECKLIST``."""
     found = selectors.active_checklist()
     if found is not None:
@@ -207,7 +204,7 @@ def checklist_ensure(*, now: datetime, actor: Any = None) -> Checklist:
 def assessment_score(
     *,
     project: PropertyProject,
-    actor: Any,
+    actor: Actor,
     now: datetime,
     year: int,
     assessed_on: date,
@@ -231,7 +228,11 @@ def assessment_score(
     result = rating.assess(rating.Assessment(dict(points), overdue), core_list)
     before = snapshot(existing)
     assessment = existing or Assessment(
-        project=project, year=year, checklist=checklist, created_at=now, created_by=_user(actor)
+        project=project,
+        year=year,
+        checklist=checklist,
+        created_at=now,
+        created_by=actor_or_none(actor),
     )
     assessment.assessed_on = assessed_on
     assessment.overdue_items = overdue
@@ -261,7 +262,7 @@ def assessment_score(
 def signoff_record(
     *,
     assessment: Assessment,
-    actor: Any,
+    actor: Actor,
     now: datetime,
     party: str,
     signer: str,
@@ -284,7 +285,7 @@ def signoff_record(
         opinion=_text(opinion, field="opinion", label="意见", max_length=500),
         signed_on=signed_on,
         recorded_at=now,
-        recorded_by=_user(actor),
+        recorded_by=actor_or_none(actor),
     )
     try:
         with transaction.atomic():
@@ -297,7 +298,7 @@ def signoff_record(
 
 @transaction.atomic
 def assessment_finalise(
-    *, assessment: Assessment, actor: Any, now: datetime, rectify_deadline: date | None = None
+    *, assessment: Assessment, actor: Actor, now: datetime, rectify_deadline: date | None = None
 ) -> Assessment:
     """Close the assessment once every party signed. Under the pass mark (GV-01) it needs a
     rectification deadline; past it, unrectified, the company is blacklisted (core)."""
@@ -333,7 +334,7 @@ def assessment_finalise(
 
 @transaction.atomic
 def assessment_rectified(
-    *, assessment: Assessment, actor: Any, now: datetime, rectified_on: date
+    *, assessment: Assessment, actor: Actor, now: datetime, rectified_on: date
 ) -> Assessment:
     """The rectification of a project under the pass mark was completed (GV-01)."""
     if assessment.band != rating.Band.RECTIFY or assessment.rectify_deadline is None:
@@ -361,7 +362,7 @@ def assessment_rectified(
 
 @transaction.atomic
 def blacklist_clear(
-    *, assessment: Assessment, actor: Any, now: datetime, cleared_on: date
+    *, assessment: Assessment, actor: Actor, now: datetime, cleared_on: date
 ) -> Assessment:
     """The bad record removed (消除不良记录): tenders are open again from that day."""
     listed = (
@@ -397,7 +398,7 @@ def credit_record_add(
     *,
     company: PropertyCompany,
     site: Site,
-    actor: Any,
+    actor: Actor,
     now: datetime,
     recorded_on: date,
     reason: str,
@@ -412,7 +413,7 @@ def credit_record_add(
         reason=_text(reason, field="reason", label="失信事实", max_length=300),
         source=_text(source, field="source", label="依据", max_length=200, required=False),
         recorded_at=now,
-        recorded_by=_user(actor),
+        recorded_by=actor_or_none(actor),
     )
     _audit("governance.credit.add", record, actor=actor, site=site, now=now)
     return record
@@ -422,7 +423,7 @@ def credit_record_add(
 def arrears_record(
     *,
     site: Site,
-    actor: Any,
+    actor: Actor,
     now: datetime,
     owner_name: str,
     arrears_fen: int,
@@ -458,7 +459,7 @@ def arrears_record(
         confirmed_on=confirmed_on,
         case_ref=_text(case_ref, field="case_ref", label="案号", max_length=100, required=False),
         recorded_at=now,
-        recorded_by=_user(actor),
+        recorded_by=actor_or_none(actor),
     )
     _audit("governance.arrears.add", arrears, actor=actor, site=site, now=now)
     return arrears, selectors.credit_entry(arrears, _today(now))
@@ -466,7 +467,7 @@ def arrears_record(
 
 @transaction.atomic
 def arrears_update(
-    *, arrears: OwnerArrears, actor: Any, now: datetime, arrears_fen: int
+    *, arrears: OwnerArrears, actor: Actor, now: datetime, arrears_fen: int
 ) -> OwnerArrears:
     """The amount still owed after a payment (0: paid up, off the credit record)."""
     if arrears_fen < 0:
@@ -487,7 +488,7 @@ def arrears_update(
 def tender_record(
     *,
     site: Site,
-    actor: Any,
+    actor: Actor,
     now: datetime,
     stage: str,
     method: str,
@@ -556,7 +557,7 @@ def tender_record(
         message=check.message[:300],
         note=(note or "").strip()[:300],
         recorded_at=now,
-        recorded_by=_user(actor),
+        recorded_by=actor_or_none(actor),
     )
     TenderBid.objects.bulk_create(TenderBid(tender=tender, company=c) for c in unique)
     _audit("governance.tender", tender, actor=actor, site=site, now=now)
@@ -570,7 +571,7 @@ def tender_record(
 def campaign_create(
     *,
     site: Site,
-    actor: Any,
+    actor: Actor,
     now: datetime,
     title: str,
     starts_on: date,
@@ -585,7 +586,7 @@ def campaign_create(
         ends_on=ends_on,
         leader=_text(leader, field="leader", label="领导小组", max_length=200, required=False),
         created_at=now,
-        created_by=_user(actor),
+        created_by=actor_or_none(actor),
     )
     _audit("governance.campaign", campaign, actor=actor, site=site, now=now)
     return campaign
@@ -596,7 +597,7 @@ def inspection_record(
     *,
     campaign: Campaign,
     project: PropertyProject,
-    actor: Any,
+    actor: Actor,
     now: datetime,
     inspected_on: date,
     inspectors: str,
@@ -615,7 +616,7 @@ def inspection_record(
         inspectors=_text(inspectors, field="inspectors", label="督查人员", max_length=200),
         summary=_text(summary, field="summary", label="督查情况", max_length=500, required=False),
         recorded_at=now,
-        recorded_by=_user(actor),
+        recorded_by=actor_or_none(actor),
     )
     _audit("governance.inspection", inspection, actor=actor, site=campaign.site, now=now)
     return inspection
@@ -625,7 +626,7 @@ def inspection_record(
 def item_issue(
     *,
     inspection: Inspection,
-    actor: Any,
+    actor: Actor,
     now: datetime,
     ref: str,
     finding: str,
@@ -647,7 +648,7 @@ def item_issue(
         standard=standard,
         deadline=deadline,
         recorded_at=now,
-        recorded_by=_user(actor),
+        recorded_by=actor_or_none(actor),
     )
     _audit("governance.item", item, actor=actor, site=inspection.campaign.site, now=now)
     return item
@@ -655,7 +656,7 @@ def item_issue(
 
 @transaction.atomic
 def follow_up_record(
-    *, item: RectificationItem, actor: Any, now: datetime, on: date, note: str
+    *, item: RectificationItem, actor: Actor, now: datetime, on: date, note: str
 ) -> FollowUp:
     """The day's follow-up of an item (每天一督查)."""
     _not_future(on, today=_today(now), field="on", label="督查日期")
@@ -665,7 +666,7 @@ def follow_up_record(
         on=on,
         note=_text(note, field="note", label="进展", max_length=300),
         recorded_at=now,
-        recorded_by=_user(actor),
+        recorded_by=actor_or_none(actor),
     )
     try:
         with transaction.atomic():
@@ -678,7 +679,7 @@ def follow_up_record(
 
 @transaction.atomic
 def item_rectified(
-    *, item: RectificationItem, actor: Any, now: datetime, rectified_on: date
+    *, item: RectificationItem, actor: Actor, now: datetime, rectified_on: date
 ) -> RectificationItem:
     if item.rectified_on is not None:
         raise DomainError("item.already_rectified", "该事项已登记整改完成", {})
@@ -708,7 +709,7 @@ def warning_issue(
     *,
     campaign: Campaign,
     company: PropertyCompany,
-    actor: Any,
+    actor: Actor,
     now: datetime,
     start: date,
     end: date,
@@ -733,7 +734,7 @@ def warning_issue(
         end=end,
         reason=text[:300],
         recorded_at=now,
-        recorded_by=_user(actor),
+        recorded_by=actor_or_none(actor),
     )
     _audit("governance.warning", warning, actor=actor, site=campaign.site, now=now)
     return warning

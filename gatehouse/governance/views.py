@@ -44,6 +44,7 @@ from gatehouse.governance.forms import (
     WarningForm,
 )
 from gatehouse.governance.models import Party
+from gatehouse.sites.models import Site
 
 ASSOCIATION = frozenset({Role.INDUSTRY_ASSOCIATION})
 
@@ -71,7 +72,7 @@ def _stars(n: int) -> str:
 # == rating (GV-01, GV-05) ======================================================================
 
 
-def _rating_context(site: Any, **extra: Any) -> dict[str, Any]:
+def _rating_context(site: Site, **extra: Any) -> dict[str, Any]:
     today = timezone.localdate()
     rows = []
     for project in selectors.projects_at(site):
@@ -314,7 +315,7 @@ def checklist(request: HttpRequest) -> HttpResponse:
 # == credit and tenders (GV-02, GV-03) ==========================================================
 
 
-def _credit_context(site: Any, **extra: Any) -> dict[str, Any]:
+def _credit_context(site: Site, **extra: Any) -> dict[str, Any]:
     today = timezone.localdate()
     companies = list(selectors.companies_at(site))
     all_companies = list(selectors.all_companies())

@@ -14,6 +14,7 @@ from gatehouse.console.http import form_error, renamed
 from gatehouse.core.errors import DomainError, InvalidInput
 from gatehouse.core.ledger import format_fen, parse_amount
 from gatehouse.core.tariff import CapMode, FreeMode, Tariff, VehicleClass, delivery_tariff
+from gatehouse.core.text import clean_text
 from gatehouse.parking.models import LeaseStatus, PassKind, PassStatus, PaymentMethod
 
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
@@ -310,7 +311,7 @@ class PersonSearchForm(forms.Form):
     q = forms.CharField(label=_("查找持证人"), max_length=50, required=False)
 
     def clean_q(self) -> str:
-        return " ".join(self.cleaned_data["q"].split())
+        return clean_text(self.cleaned_data["q"])
 
 
 class PassIssueForm(forms.Form):
@@ -344,7 +345,7 @@ class PassFilterForm(forms.Form):
     )
 
     def clean_q(self) -> str:
-        return " ".join(self.cleaned_data["q"].split())
+        return clean_text(self.cleaned_data["q"])
 
 
 class PassRevokeForm(forms.Form):
@@ -407,7 +408,7 @@ class LeaseFilterForm(forms.Form):
     )
 
     def clean_q(self) -> str:
-        return " ".join(self.cleaned_data["q"].split())
+        return clean_text(self.cleaned_data["q"])
 
 
 class LeaseTerminateForm(forms.Form):

@@ -21,6 +21,7 @@ from gatehouse.core import ledger as core_ledger
 from gatehouse.core.errors import DomainError, InvalidInput
 from gatehouse.core.ids import parse_plate
 from gatehouse.core.tariff import TariffTable, default_table
+from gatehouse.core.text import clean_text
 from gatehouse.parking.models import (
     LeaseStatus,
     LedgerEntry,
@@ -281,7 +282,7 @@ def search_vehicle_passes(
         rows = rows.filter(status=status)
     if kind:
         rows = rows.filter(kind=kind)
-    text = " ".join((q or "").split())
+    text = clean_text(q)
     if text:
         cond = Q(number__icontains=text) | Q(holder__name__icontains=text)
         cond |= Q(space__number__iexact=text)
@@ -324,7 +325,7 @@ def search_leases(site: Site, *, q: str = "", status: str = "") -> QuerySet[Spac
     rows = SpaceLease.objects.filter(site=site).select_related("holder", "space", "space__garage")
     if status:
         rows = rows.filter(status=status)
-    text = " ".join((q or "").split())
+    text = clean_text(q)
     if text:
         rows = rows.filter(
             Q(holder__name__icontains=text)

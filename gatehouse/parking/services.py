@@ -24,6 +24,7 @@ from django.core import signing
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from gatehouse.accounts.actor import Actor, actor_or_none
 from gatehouse.audit.services import audit_record, snapshot
 from gatehouse.core import lease as core_lease
 from gatehouse.core import ledger as core_ledger
@@ -52,10 +53,6 @@ _REF_MAX = 64
 _MEMO_MAX = 200
 
 
-def _user(actor: Any) -> Any:
-    return actor if getattr(actor, "is_authenticated", False) else None
-
-
 def person_party(person: Person) -> str:
     """The ledger party of a pass holder or a lessee: ``person:<pk>`` (stable across renames)."""
     return f"person:{person.pk}"
@@ -77,7 +74,7 @@ def _method(value: str) -> core_ledger.PaymentMethod:
 
 @transaction.atomic
 def ledger_post(
-    *, site: Site, txn: core_ledger.Transaction, actor: Any, ref: str = ""
+    *, site: Site, txn: core_ledger.Transaction, actor: Actor, ref: str = ""
 ) -> LedgerTransaction:
     """Record the core transaction ``txn`` at ``site``: one row and its entries, audited.
 
@@ -95,7 +92,7 @@ def ledger_post(
             "关联单据编号不能超过64个字符。",
             {"field": "ref", "value": reference[:80]},
         )
-    user = _user(actor)
+    user = actor_or_none(actor)
     device = actor if isinstance(actor, Device) else None
     if device is not None and device.site_id != site.pk:
         raise InvalidInput("ledger.device_site", "记账设备不属于本场所。", {"field": "actor"})
@@ -132,7 +129,7 @@ def ledger_post(
 
 
 def _post(
-    site: Site, txn: core_ledger.Transaction | None, actor: Any, ref: str
+    site: Site, txn: core_ledger.Transaction | None, actor: Actor, ref: str
 ) -> LedgerTransaction | None:
     return None if txn is None else ledger_post(site=site, txn=txn, actor=actor, ref=ref)
 
@@ -146,7 +143,7 @@ def _post(
 def tariff_plan_create(
     *,
     site: Site,
-    actor: Any,
+    actor: Actor,
     table: Mapping[str, object] | TariffTable,
     now: datetime,
     garage: Garage | None = None,
@@ -175,7 +172,7 @@ def tariff_plan_create(
         table=parsed.to_dict(),
         effective_from=starts,
         note=_clean(note, 200),
-        created_by=_user(actor),
+        created_by=actor_or_none(actor),
         created_at=now,
     )
     if garage is None:
@@ -263,7 +260,7 @@ def _save_pass(p: VehiclePass, year: int) -> None:
 def pass_issue(
     *,
     site: Site,
-    actor: Any,
+    actor: Actor,
     holder: Person,
     plate: str,
     kind: str,
@@ -335,7 +332,7 @@ def pass_issue(
         card_fee_fen=price.card_fee,
         payment_method=paid_by.value,
         issued_at=now,
-        issued_by=_user(actor),
+        issued_by=actor_or_none(actor),
     )
     _save_pass(p, timezone.localtime(now).year)
     txn = core_lease.device_issue_postings(
@@ -362,7 +359,7 @@ def _locked_active(vehicle_pass: VehiclePass) -> VehiclePass:
 
 
 def _set_status(
-    p: VehiclePass, *, status: str, actor: Any, action: str, now: datetime, reason: str = ""
+    p: VehiclePass, *, status: str, actor: Actor, action: str, now: datetime, reason: str = ""
 ) -> None:
     before = snapshot(p)
     p.status = status
@@ -383,7 +380,7 @@ def _sync(target: VehiclePass, source: VehiclePass) -> None:
 
 @transaction.atomic
 def pass_revoke_for_misuse(
-    *, vehicle_pass: VehiclePass, actor: Any, reason: str, now: datetime
+    *, vehicle_pass: VehiclePass, actor: Actor, reason: str, now: datetime
 ) -> VehiclePass:
     """V-10: a pass lent to someone else is taken back and its deposit kept (没收押金).
 
@@ -415,7 +412,7 @@ def pass_revoke_for_misuse(
 def pass_reissue(
     *,
     vehicle_pass: VehiclePass,
-    actor: Any,
+    actor: Actor,
     cause: str,
     method: str,
     now: datetime,
@@ -492,7 +489,7 @@ def pass_reissue(
         payment_method=paid_by.value,
         replaces=old,
         issued_at=now,
-        issued_by=_user(actor),
+        issued_by=actor_or_none(actor),
     )
     if new.valid_until is not None and new.valid_until <= now:
         raise DomainError("pass.expired", "原出入证已过有效期，请重新办理。", {"field": "cause"})
@@ -513,7 +510,7 @@ def pass_reissue(
 
 @transaction.atomic
 def pass_return(
-    *, vehicle_pass: VehiclePass, actor: Any, method: str, now: datetime
+    *, vehicle_pass: VehiclePass, actor: Actor, method: str, now: datetime
 ) -> VehiclePass:
     """PK-06: the pass is handed back; the deposit held for it is refunded (core
     ``deposit_refund_postings``) and the space is free for a new pass."""
@@ -547,7 +544,7 @@ def pass_qr(vehicle_pass: VehiclePass) -> str:
 # =============================================================================================
 
 
-def _lapse_ended_on(space: ParkingSpace, *, today: date, actor: Any, now: datetime) -> None:
+def _lapse_ended_on(space: ParkingSpace, *, today: date, actor: Actor, now: datetime) -> None:
     """Before the space is let again, an ended lease nobody renewed is marked lapsed (PK-05)."""
     for lease in SpaceLease.objects.select_for_update().filter(
         space=space, status=LeaseStatus.ACTIVE, end__lt=today
@@ -559,7 +556,7 @@ def _lapse_ended_on(space: ParkingSpace, *, today: date, actor: Any, now: dateti
 def lease_create(
     *,
     site: Site,
-    actor: Any,
+    actor: Actor,
     space: ParkingSpace,
     holder: Person,
     house_ref: str,
@@ -613,7 +610,7 @@ def lease_create(
         payment_method=paid_by.value,
         renewal_due=due,
         created_at=now,
-        created_by=_user(actor),
+        created_by=actor_or_none(actor),
     )
     try:
         with transaction.atomic():
@@ -660,7 +657,7 @@ def _locked_lease(lease: SpaceLease) -> SpaceLease:
 
 
 def _lease_status(
-    lease: SpaceLease, *, status: str, actor: Any, action: str, now: datetime, **changes: Any
+    lease: SpaceLease, *, status: str, actor: Actor, action: str, now: datetime, **changes: Any
 ) -> None:
     before = snapshot(lease)
     lease.status = status
@@ -682,7 +679,7 @@ class TerminationResult:
 
 @transaction.atomic
 def lease_terminate(
-    *, lease: SpaceLease, actor: Any, on: date, method: str, now: datetime
+    *, lease: SpaceLease, actor: Actor, on: date, method: str, now: datetime
 ) -> TerminationResult:
     """PK-04: end a lease early on ``on``; the prepaid months after the current one are refunded
     (core ``terminate`` and ``lease_refund_postings``). A renewal already paid for the next
@@ -758,7 +755,7 @@ def lease_terminate(
 def lease_renew(
     *,
     lease: SpaceLease,
-    actor: Any,
+    actor: Actor,
     until: date,
     method: str,
     now: datetime,
@@ -811,7 +808,7 @@ def lease_renew(
         renewal_due=due,
         previous=current,
         created_at=now,
-        created_by=_user(actor),
+        created_by=actor_or_none(actor),
     )
     nxt.save(force_insert=True)
     txn = core_lease.lease_payment_postings(
@@ -824,7 +821,7 @@ def lease_renew(
 
 
 @transaction.atomic
-def lease_lapse(*, lease: SpaceLease, actor: Any, today: date, now: datetime) -> bool:
+def lease_lapse(*, lease: SpaceLease, actor: Actor, today: date, now: datetime) -> bool:
     """PK-05: an active lease that ended without a paid renewal is given up and its space freed.
 
     Asks the core's ``renewal_status`` (no payment): only when it says the space is free is the

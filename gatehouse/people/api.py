@@ -115,7 +115,9 @@ def person_create(request: HttpRequest, site_id: int, payload: PersonIn) -> Stat
         if link is not None:
             house, relation = link
             services.house_link(person=person, house=house, relation=relation, actor=request.user)
-    return Status(201, selectors.person_at(site, person.pk))
+    created = selectors.person_at(site, person.pk)
+    assert created is not None  # written above, at this site; people are never deleted
+    return Status(201, created)
 
 
 @router.get(

@@ -113,7 +113,7 @@ class HouseRelation(models.TextChoices):
 
 
 # The relation to a house that follows from the kind of person registered there.
-RELATION_OF_KIND = {
+RELATION_OF_KIND: dict[str, HouseRelation] = {
     PersonKind.OWNER: HouseRelation.OWNER,
     PersonKind.FAMILY: HouseRelation.FAMILY,
     PersonKind.TENANT: HouseRelation.TENANT,

@@ -38,6 +38,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import from_excel
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from gatehouse.accounts.actor import Actor
 from gatehouse.audit.services import audit_record
 from gatehouse.core.errors import DomainError, InvalidInput
 from gatehouse.core.ids import Plate, parse_card_number, parse_id_number, parse_mobile, parse_plate
@@ -210,7 +211,7 @@ CARD_KIND_WORDS: dict[str, str] = {
     "停车卡": CredentialKind.PARKING_CARD,
     "工牌": CredentialKind.STAFF_BADGE,
 }
-_DEFAULT_CARD_KIND = {
+_DEFAULT_CARD_KIND: dict[str, CredentialKind] = {
     PersonKind.OWNER: CredentialKind.OWNER_CARD,
     PersonKind.FAMILY: CredentialKind.OWNER_CARD,
     PersonKind.TENANT: CredentialKind.OWNER_CARD,
@@ -864,7 +865,7 @@ class _Counts:
     houses: int = 0
 
 
-def _write_row(row: _Row, *, site: Site, actor: Any, now: dt.datetime, counts: _Counts) -> None:
+def _write_row(row: _Row, *, site: Site, actor: Actor, now: dt.datetime, counts: _Counts) -> None:
     def fail(key: str, exc: Exception) -> _RowFailed:
         if isinstance(exc, DomainError):
             code, message = exc.code, exc.message
@@ -950,7 +951,7 @@ def _write_row(row: _Row, *, site: Site, actor: Any, now: dt.datetime, counts: _
 
 
 def _write(
-    rows: list[_Row], *, site: Site, actor: Any, now: dt.datetime, file_name: str, dry_run: bool
+    rows: list[_Row], *, site: Site, actor: Actor, now: dt.datetime, file_name: str, dry_run: bool
 ) -> ImportResult:
     counts = _Counts()
     try:
@@ -1003,7 +1004,7 @@ def _failure(errors: list[RowError]) -> ImportResult:
 def import_people_xlsx(
     *,
     site: Site,
-    actor: Any,
+    actor: Actor,
     file: IO[bytes],
     now: dt.datetime | None = None,
     dry_run: bool = False,

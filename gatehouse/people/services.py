@@ -9,19 +9,21 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from gatehouse.accounts.actor import Actor, actor_or_none
 from gatehouse.audit.models import AuditEntry
 from gatehouse.audit.services import audit_record, audited_update, snapshot
 from gatehouse.core.errors import DomainError, InvalidInput
 from gatehouse.core.ids import parse_card_number, parse_id_number, parse_mobile, parse_plate
 from gatehouse.core.masking import mask_card, mask_id_number, mask_phone
 from gatehouse.core.text import clean_name as core_clean_name
+from gatehouse.core.text import clean_text
 from gatehouse.people.models import (
     BlacklistEntry,
     BlacklistKind,
@@ -36,6 +38,9 @@ from gatehouse.people.models import (
 )
 from gatehouse.privacy import lookup_hash, seal, unseal
 from gatehouse.sites.models import House, Site
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 _QR_TOKEN = re.compile(r"^[A-Za-z0-9_\-]{8,64}$")
 _CARD_KINDS = {CredentialKind.OWNER_CARD, CredentialKind.PARKING_CARD, CredentialKind.STAFF_BADGE}
@@ -121,7 +126,7 @@ def find_person_by_id_number(
 def person_create(
     *,
     site: Site,
-    actor: Any,
+    actor: Actor,
     name: str,
     kind: str,
     id_number: str = "",
@@ -150,7 +155,7 @@ def person_create(
 def person_update(
     *,
     person: Person,
-    actor: Any,
+    actor: Actor,
     name: str | None = None,
     kind: str | None = None,
     id_number: str | None = None,
@@ -191,7 +196,7 @@ def person_update(
 
 @transaction.atomic
 def house_link(
-    *, person: Person, house: House, relation: str, actor: Any, now: datetime | None = None
+    *, person: Person, house: House, relation: str, actor: Actor, now: datetime | None = None
 ) -> HouseMembership:
     if house.site_id != person.site_id:
         raise InvalidInput("house.site", "房屋不在该人员所在场所", {"field": "house"})
@@ -214,7 +219,7 @@ def house_link(
 def vehicle_register(
     *,
     site: Site,
-    actor: Any,
+    actor: Actor,
     plate: str,
     owner: Person | None = None,
     enterprise: Enterprise | None = None,
@@ -264,7 +269,7 @@ def normalise_credential_number(kind: str, raw: str) -> str:
 def credential_issue(
     *,
     site: Site,
-    actor: Any,
+    actor: Actor,
     kind: str,
     number: str,
     person: Person | None = None,
@@ -312,7 +317,7 @@ def credential_issue(
 
 @transaction.atomic
 def credential_set_status(
-    *, credential: Credential, status: str, actor: Any, now: datetime | None = None
+    *, credential: Credential, status: str, actor: Actor, now: datetime | None = None
 ) -> Credential:
     if status not in CredentialStatus.values:
         raise InvalidInput("credential.status", "凭证状态不正确", {"field": "status"})
@@ -336,7 +341,7 @@ def credential_set_status(
 def blacklist_add(
     *,
     site: Site,
-    actor: Any,
+    actor: Actor,
     reason: str,
     person: Person | None = None,
     name: str = "",
@@ -354,7 +359,7 @@ def blacklist_add(
     if expires_at is not None and expires_at <= starts_at:
         raise InvalidInput("blacklist.window", "到期时间必须晚于生效时间", {"field": "expires_at"})
     entry = BlacklistEntry(site=site, reason=reason, starts_at=starts_at, expires_at=expires_at)
-    entry.created_by = actor if getattr(actor, "is_authenticated", False) else None
+    entry.created_by = actor_or_none(actor)
     if plate:
         entry.kind = BlacklistKind.PLATE
         entry.plate = parse_plate(plate).number
@@ -379,7 +384,7 @@ def blacklist_add(
 
 @transaction.atomic
 def blacklist_lift(
-    *, entry: BlacklistEntry, actor: Any, now: datetime | None = None
+    *, entry: BlacklistEntry, actor: Actor, now: datetime | None = None
 ) -> BlacklistEntry:
     now = now or timezone.now()
     audited_update(entry, action="blacklist.lift", actor=actor, at=now, lifted_at=now)
@@ -396,7 +401,7 @@ REVEAL_WINDOW = timedelta(hours=1)
 
 
 def person_reveal(
-    *, person: Person, actor: Any, reason: str, now: datetime | None = None
+    *, person: Person, actor: User, reason: str, now: datetime | None = None
 ) -> Revealed:
     """The full ID number and phone of ``person``, for a role that needs them (the caller checks
     the role). Every reveal is audited with who, when and why; the values never enter the trail.
@@ -407,7 +412,7 @@ def person_reveal(
     nothing is revealed, and the refusal is audited (``person.reveal_refused``).
     """
     now = now or timezone.now()
-    reason = " ".join((reason or "").split())
+    reason = clean_text(reason)
     if not reason:
         raise InvalidInput("reveal.reason", "请填写查看完整号码的事由", {"field": "reason"})
     if len(reason) > 200:

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from gatehouse.accounts.models import Role
-from gatehouse.console.context import ConsoleState, state_with
+from gatehouse.console.context import SiteState, state_with
 from gatehouse.console.http import is_partial, render_partial
 from gatehouse.core.access import Entrant, Pending
 from gatehouse.core.errors import DomainError
@@ -32,7 +32,7 @@ DESK_ROLES = frozenset({Role.FRONT_DESK, Role.SECURITY_MANAGER})
 RECENT = 20
 
 
-def _queue_context(state: ConsoleState, now: Any, **extra: Any) -> dict[str, Any]:
+def _queue_context(state: SiteState, now: Any, **extra: Any) -> dict[str, Any]:
     site = state.site
     pending = selectors.desk_queue(site)
     for req in pending:
@@ -57,7 +57,7 @@ def _queue_context(state: ConsoleState, now: Any, **extra: Any) -> dict[str, Any
 
 
 def _render_queue(
-    request: HttpRequest, state: ConsoleState, now: Any, status: int = 200, **extra: Any
+    request: HttpRequest, state: SiteState, now: Any, status: int = 200, **extra: Any
 ) -> HttpResponse:
     context = _queue_context(state, now, **extra)
     return render_partial(

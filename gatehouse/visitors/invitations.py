@@ -16,10 +16,12 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from gatehouse.accounts.actor import Actor
 from gatehouse.audit.services import audit_record, snapshot
 from gatehouse.core.errors import DomainError, InvalidInput
 from gatehouse.core.ids import parse_mobile
 from gatehouse.core.masking import mask_phone
+from gatehouse.core.text import clean_text
 from gatehouse.people.models import HouseMembership, Person
 from gatehouse.people.services import clean_name
 from gatehouse.privacy import seal
@@ -41,10 +43,6 @@ STATUS_LABELS = {
 }
 
 
-def _actor(user: Any) -> Any:
-    return user if getattr(user, "is_authenticated", False) else None
-
-
 def _audit_view(inv: Invitation) -> dict[str, Any] | None:
     data = snapshot(inv)
     if data is not None:
@@ -62,7 +60,7 @@ def _home_of(host: Person) -> House | None:
 def invitation_create(
     *,
     host: Person,
-    actor: Any,
+    actor: Actor,
     visitor_name: str,
     visitor_phone: str = "",
     purpose: str = "",
@@ -78,7 +76,7 @@ def invitation_create(
         raise DomainError("invitation.host_inactive", "该住户档案已停用，不能预约访客")
     name = clean_name(visitor_name)
     phone = parse_mobile(visitor_phone) if (visitor_phone or "").strip() else ""
-    purpose = " ".join((purpose or "").split())[:200]
+    purpose = clean_text(purpose, 200)
     if window_end <= window_start:
         raise InvalidInput(
             "invitation.window_order", "结束时间必须晚于开始时间", {"field": "window_end"}
@@ -124,7 +122,7 @@ def invitation_create_for_house(
     *,
     site: Site,
     house_number: str,
-    actor: Any,
+    actor: Actor,
     visitor_name: str,
     visitor_phone: str = "",
     purpose: str = "",
@@ -155,7 +153,7 @@ def invitation_create_for_house(
 
 
 @transaction.atomic
-def invitation_revoke(*, invitation: Invitation, actor: Any, now: datetime) -> Invitation:
+def invitation_revoke(*, invitation: Invitation, actor: Actor, now: datetime) -> Invitation:
     inv = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if inv.revoked_at is not None:
         raise DomainError("invitation.revoked", "该邀请已经撤销")

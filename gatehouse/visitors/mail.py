@@ -4,12 +4,12 @@ the hand-out recorded."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from django.db import transaction
 from django.db.models import Q
 
 from gatehouse.access.models import Notice, NoticeAudience
+from gatehouse.accounts.actor import Actor, actor_or_none
 from gatehouse.audit.services import audit_record, snapshot
 from gatehouse.core.errors import DomainError, InvalidInput
 from gatehouse.core.text import clean_text as _clean
@@ -19,10 +19,6 @@ from gatehouse.sites.models import Site
 from gatehouse.visitors.models import MailItem, MailKind
 
 MAX_COUNT = 999
-
-
-def _actor(user: Any) -> Any:
-    return user if getattr(user, "is_authenticated", False) else None
 
 
 def match_recipient(site: Site, name: str, unit: str) -> Person | None:
@@ -42,7 +38,7 @@ def match_recipient(site: Site, name: str, unit: str) -> Person | None:
 def mail_log(
     *,
     site: Site,
-    actor: Any,
+    actor: Actor,
     kind: str,
     recipient_name: str,
     recipient_unit: str,
@@ -76,7 +72,7 @@ def mail_log(
         recipient_unit=unit,
         count=count,
         received_at=now,
-        received_by=_actor(actor),
+        received_by=actor_or_none(actor),
     )
     if recipient is not None:
         label = MailKind(kind).label
@@ -96,7 +92,7 @@ def mail_log(
 
 
 @transaction.atomic
-def mail_hand_out(*, item: MailItem, actor: Any, handed_to: str, now: datetime) -> MailItem:
+def mail_hand_out(*, item: MailItem, actor: Actor, handed_to: str, now: datetime) -> MailItem:
     """Record who collected the mail; the recipient's notice is marked handled."""
     locked = MailItem.objects.select_for_update().get(pk=item.pk)
     if locked.handed_at is not None:
@@ -110,7 +106,7 @@ def mail_hand_out(*, item: MailItem, actor: Any, handed_to: str, now: datetime) 
     locked.save(update_fields=["handed_at", "handed_to"])
     Notice.objects.filter(
         site_id=locked.site_id, object_ref=f"mail:{locked.pk}", acknowledged_at__isnull=True
-    ).update(acknowledged_at=now, acknowledged_by=_actor(actor))
+    ).update(acknowledged_at=now, acknowledged_by=actor_or_none(actor))
     audit_record(
         action="mail.hand_out",
         obj=locked,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from gatehouse.core.text import clean_text
 from gatehouse.visitors.models import PassKindChoice
 
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d"]
@@ -57,7 +58,7 @@ class PassFilterForm(forms.Form):
     q = forms.CharField(label=_("证号或姓名"), max_length=50, required=False)
 
     def clean_q(self) -> str:
-        return " ".join(self.cleaned_data["q"].split())
+        return clean_text(self.cleaned_data["q"])
 
 
 class PassRevokeForm(forms.Form):

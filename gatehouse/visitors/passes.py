@@ -9,12 +9,12 @@ through ``gate_decide`` like every other decision; this module issues, revokes a
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from gatehouse.accounts.actor import Actor, actor_or_none
 from gatehouse.audit.services import audit_record, snapshot
 from gatehouse.core.errors import DomainError, InvalidInput
 from gatehouse.core.ids import parse_id_number
@@ -55,10 +55,6 @@ def pass_status(p: Pass, now: datetime) -> str:
     return PassStatus.ACTIVE
 
 
-def _actor(user: Any) -> Any:
-    return user if getattr(user, "is_authenticated", False) else None
-
-
 def _next_number(site: Site, kind: str, year: int) -> str:
     prefix = f"{PREFIXES[kind]}-{year}-"
     taken = Pass.objects.filter(site=site, number__startswith=prefix).values_list(
@@ -76,7 +72,7 @@ def _next_number(site: Site, kind: str, year: int) -> str:
 def pass_issue(
     *,
     site: Site,
-    actor: Any,
+    actor: Actor,
     kind: str,
     holder_name: str,
     valid_from: datetime,
@@ -132,7 +128,7 @@ def pass_issue(
         valid_from=valid_from,
         valid_until=valid_until,
         issued_at=now,
-        issued_by=_actor(actor),
+        issued_by=actor_or_none(actor),
     )
     if (id_number or "").strip():
         canonical = parse_id_number(id_number, today=timezone.localdate(now))
@@ -155,7 +151,7 @@ def pass_issue(
 
 
 @transaction.atomic
-def pass_revoke(*, pass_: Pass, actor: Any, reason: str, now: datetime) -> Pass:
+def pass_revoke(*, pass_: Pass, actor: Actor, reason: str, now: datetime) -> Pass:
     p = Pass.objects.select_for_update().get(pk=pass_.pk)
     reason = _clean(reason, 200)
     if len(reason) < 2:
@@ -197,7 +193,7 @@ def search_passes(
         rows = rows.filter(revoked_at__isnull=True, valid_until__lte=now)
     elif status == PassStatus.ACTIVE:
         rows = rows.filter(revoked_at__isnull=True, valid_until__gt=now)
-    q = " ".join((q or "").split())
+    q = _clean(q)
     if q:
         rows = rows.filter(Q(number__icontains=q) | Q(holder_name__icontains=q))
     return rows.order_by("-issued_at", "-pk")

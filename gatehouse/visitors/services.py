@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from gatehouse.access.models import EventSource
 from gatehouse.access.services import GateInput, GateResult, gate_decide
+from gatehouse.accounts.actor import Actor, actor_or_none
 from gatehouse.audit.services import audit_record, snapshot
 from gatehouse.core.access import Decision, Direction, Entrant, HealthCode, HealthFacts, Outcome
 from gatehouse.core.errors import DomainError, InvalidInput
@@ -146,10 +147,6 @@ def _deadline(site: Site, now: datetime) -> datetime:
     return now + timedelta(minutes=site.request_timeout_minutes)
 
 
-def _actor(user: Any) -> Any:
-    return user if getattr(user, "is_authenticated", False) else None
-
-
 # -- registering a visitor (VI-01, P-05 … P-09) --------------------------------------------------
 
 
@@ -157,7 +154,7 @@ def _actor(user: Any) -> Any:
 def visit_register(
     *,
     lane: Lane,
-    actor: Any,
+    actor: Actor,
     kind: Entrant,
     name: str,
     purpose: str,
@@ -198,7 +195,7 @@ def visit_register(
         )
         return FlowResult(result.decision, result.event, None, None)
     name = clean_name(name)
-    purpose = " ".join((purpose or "").split())
+    purpose = clean_text(purpose)
     if not purpose:
         raise InvalidInput("visit.purpose_empty", "请填写来访事由", {"field": "purpose"})
     canonical_id = parse_id_number(id_number, today=timezone.localdate(now)) if id_number else ""
@@ -233,7 +230,7 @@ def visit_register(
         temperature=health.temperature if health else None,
         health_code=health.code.value if health and health.code else "",
         registered_at=now,
-        registered_by=_actor(actor),
+        registered_by=actor_or_none(actor),
         note=note[:200],
     )
     if canonical_id:
@@ -278,7 +275,7 @@ def visit_register(
             summary=_summary(kind, visit),
             details={"house": house.number if house else "", "host_text": host_text},
             created_at=now,
-            created_by=_actor(actor),
+            created_by=actor_or_none(actor),
             deadline=_deadline(site, now),
             host_home=host_home,
         )
@@ -299,7 +296,7 @@ def _summary(kind: Entrant, visit: Visit) -> str:
 def forgotten_card_check(
     *,
     lane: Lane,
-    actor: Any,
+    actor: Actor,
     house_number: str,
     id_last4: str,
     now: datetime,
@@ -356,7 +353,7 @@ def forgotten_card_check(
                 **_health_details(health),
             },
             created_at=now,
-            created_by=_actor(actor),
+            created_by=actor_or_none(actor),
             deadline=_deadline(site, now),
         )
         audit_record(
@@ -372,7 +369,7 @@ def forgotten_card_check(
 def staff_without_badge(
     *,
     lane: Lane,
-    actor: Any,
+    actor: Actor,
     person: Person,
     now: datetime,
     health: HealthFacts | None = None,
@@ -404,7 +401,7 @@ def staff_without_badge(
             summary=f"未带工牌：{mask_name(person.name)}",
             details=_health_details(health),
             created_at=now,
-            created_by=_actor(actor),
+            created_by=actor_or_none(actor),
             deadline=_deadline(lane.gate.site, now),
         )
         audit_record(
@@ -420,11 +417,11 @@ def _same_site(lane: Lane, person: Person) -> None:
 
 @transaction.atomic
 def staff_exit_register(
-    *, lane: Lane, actor: Any, person: Person, reason: str, approver: str, now: datetime
+    *, lane: Lane, actor: Actor, person: Person, reason: str, approver: str, now: datetime
 ) -> GateResult:
     """P-12: an employee leaving during working hours, with reason and approver."""
     _same_site(lane, person)
-    reason, approver = " ".join(reason.split()), clean_text(approver)
+    reason, approver = clean_text(reason), clean_text(approver)
     if not reason:
         raise InvalidInput("staff_exit.reason", "请填写外出事由", {"field": "reason"})
     if not approver:
@@ -452,7 +449,7 @@ def staff_exit_register(
 def staff_exit_return(
     *,
     lane: Lane,
-    actor: Any,
+    actor: Actor,
     person: Person,
     now: datetime,
     health: HealthFacts | None = None,
@@ -490,7 +487,7 @@ def _lock_request(request: GateRequest) -> GateRequest:
 def request_answer(
     *,
     request: GateRequest,
-    actor: Any,
+    actor: Actor,
     granted: bool,
     via: str,
     now: datetime,
@@ -516,7 +513,7 @@ def request_answer(
 
 def _record_answer(
     req: GateRequest,
-    actor: Any,
+    actor: Actor,
     granted: bool,
     via: str,
     now: datetime,
@@ -528,9 +525,9 @@ def _record_answer(
     before = snapshot(req)
     req.status = RequestStatus.GRANTED if granted else RequestStatus.REFUSED
     req.answered_at = now
-    req.answered_by = _actor(actor)
+    req.answered_by = actor_or_none(actor)
     req.answered_via = via
-    req.answer_note = " ".join((note or "").split())[:200]
+    req.answer_note = clean_text(note, 200)
     if host_home is not None:
         req.host_home = host_home
     req.save()
@@ -563,7 +560,7 @@ def _answer_facts(req: GateRequest) -> dict[str, Any]:
 
 
 @transaction.atomic
-def request_resolve(*, request: GateRequest, actor: Any, now: datetime) -> FlowResult:
+def request_resolve(*, request: GateRequest, actor: Actor, now: datetime) -> FlowResult:
     """The guard acts on an answered request: the decision is taken again with the answer."""
     req = _lock_request(request)
     if req.status == RequestStatus.PENDING and now >= req.deadline:
@@ -576,7 +573,7 @@ def request_resolve(*, request: GateRequest, actor: Any, now: datetime) -> FlowR
     return _resolve(req, actor, now)
 
 
-def _resolve(req: GateRequest, actor: Any, now: datetime) -> FlowResult:
+def _resolve(req: GateRequest, actor: Actor, now: datetime) -> FlowResult:
     visit = req.visit
     result = gate_decide(
         GateInput(
@@ -672,7 +669,7 @@ def requests_expire(*, site: Site | None = None, now: datetime) -> int:
 
 
 @transaction.atomic
-def visit_leave(*, visit: Visit, lane: Lane, actor: Any, now: datetime) -> FlowResult:
+def visit_leave(*, visit: Visit, lane: Lane, actor: Actor, now: datetime) -> FlowResult:
     """Mark a visitor as left: the time out closes their row of 来客进出登记表."""
     locked = Visit.objects.select_for_update().get(pk=visit.pk)
     if locked.status != VisitStatus.INSIDE:

@@ -33,7 +33,7 @@ def _pad(text: str, width: int) -> str:
 
 def login_rows() -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
     """For each demo login: its Chinese line and its English line, column by column."""
-    rows = []
+    rows: list[tuple[tuple[str, ...], tuple[str, ...]]] = []
     for login in DEMO_LOGINS:
         sites_zh = "、".join(_SITES[c][0] for c in login.sites) or "全部场所"
         sites_en = ", ".join(_SITES[c][1] for c in login.sites) or "All sites"
