@@ -18,8 +18,10 @@ from gatehouse.admission.models import (
     LandAlert,
     ParkPolicy,
     Project,
+    ProjectDocument,
     ReportDuty,
     StepChoice,
+    StepRecord,
 )
 from gatehouse.core import land
 from gatehouse.core.errors import DomainError
@@ -427,3 +429,26 @@ def notice_rows(enterprise: Enterprise) -> list[tuple[ChangeNotice, tuple[land.F
         )
         rows.append((notice, (finding,) if finding is not None else ()))
     return rows
+
+
+FILES: dict[str, tuple[Any, str, str, str]] = {
+    # kind: (model, path to the site, file field, name field)
+    "document": (ProjectDocument, "project__site", "file", "original_name"),
+    "decision": (CommitteeDecision, "project__site", "minutes_file", "minutes_name"),
+    "step": (StepRecord, "project__site", "document", "document_name"),
+    "notice": (ChangeNotice, "enterprise__site", "document", "document_name"),
+}
+
+
+def stored_file(site: Site, kind: str, pk: int) -> tuple[Any, str] | None:
+    """A stored document of the site (``kind`` one of FILES) and the name to download it as;
+    None when there is no such record or it has no file."""
+    spec = FILES.get(kind)
+    if spec is None:
+        return None
+    model, path, file_field, name_field = spec
+    obj = model.objects.filter(pk=pk, **{path: site}).first()
+    stored = getattr(obj, file_field, None) if obj is not None else None
+    if not stored:
+        return None
+    return stored, getattr(obj, name_field) or stored.name.rsplit("/", 1)[-1]

@@ -46,13 +46,9 @@ from gatehouse.admission.forms import (
     SuspensionUpdateForm,
 )
 from gatehouse.admission.models import (
-    ChangeNotice,
-    CommitteeDecision,
     CorrectionOrder,
     DocumentKind,
     Project,
-    ProjectDocument,
-    StepRecord,
     Stoppage,
     Suspension,
 )
@@ -254,29 +250,15 @@ APPLICATION = RecordPage(
 application_action = APPLICATION.view()
 
 
-_FILES: dict[str, tuple[Any, str, str, str]] = {
-    # kind: (model, path to the site, file field, name field)
-    "document": (ProjectDocument, "project__site", "file", "original_name"),
-    "decision": (CommitteeDecision, "project__site", "minutes_file", "minutes_name"),
-    "step": (StepRecord, "project__site", "document", "document_name"),
-    "notice": (ChangeNotice, "enterprise__site", "document", "document_name"),
-}
-
-
 @login_required
 @require_GET
 def download(request: HttpRequest, kind: str, pk: int) -> FileResponse:
     """A stored document, to a committee member of its park only."""
     site = _site(request)
-    spec = _FILES.get(kind)
-    if spec is None:
+    found = selectors.stored_file(site, kind, pk)
+    if found is None:
         raise Http404
-    model, path, file_field, name_field = spec
-    obj = model.objects.filter(pk=pk, **{path: site}).first()
-    stored = getattr(obj, file_field, None) if obj is not None else None
-    if not stored:
-        raise Http404
-    name = getattr(obj, name_field) or stored.name.rsplit("/", 1)[-1]
+    stored, name = found
     try:
         handle = stored.open("rb")
     except FileNotFoundError as exc:

@@ -11,13 +11,13 @@ from typing import Any
 
 from django.db import transaction
 from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Query, Router, Status
 
 from gatehouse.accounts.models import Role
 from gatehouse.accounts.selectors import ADMIN_ROLES, STAFF_ROLES
 from gatehouse.apiauth import error_responses, require_role_at, site_for, visible_site_ids
+from gatehouse.console.pages import found_or_404
 from gatehouse.core.errors import InvalidInput
 from gatehouse.core.ids import parse_plate
 from gatehouse.people import selectors, services
@@ -27,7 +27,6 @@ from gatehouse.people.models import (
     CredentialKind,
     Person,
     PersonKind,
-    Vehicle,
 )
 from gatehouse.people.schemas import (
     CredentialIn,
@@ -61,7 +60,7 @@ def _house_to_link(site: Site, number: str, kind: str) -> tuple[House, str]:
             "只有业主、家属或租户可以关联房屋",
             {"field": "house_number"},
         )
-    house = House.objects.filter(site=site, number=number.strip()).first()
+    house = selectors.house_numbered(site, number)
     if house is None:
         raise InvalidInput(
             "house.not_found", "本场所没有这个房号，请核对", {"field": "house_number"}
@@ -127,11 +126,7 @@ def person_create(request: HttpRequest, site_id: int, payload: PersonIn) -> Stat
     summary="人员详情：房屋与凭证（脱敏）",
 )
 def person_detail(request: HttpRequest, person_id: int) -> Person:
-    return get_object_or_404(
-        selectors.with_details(Person.objects.all()),
-        pk=person_id,
-        site_id__in=visible_site_ids(request, READ_ROLES),
-    )
+    return found_or_404(selectors.person_visible(person_id, visible_site_ids(request, READ_ROLES)))
 
 
 @router.post(
@@ -147,31 +142,23 @@ def credential_issue(
     kind = payload.kind.value
     person = None
     if payload.person_id is not None:
-        person = Person.objects.filter(site=site, pk=payload.person_id).first()
+        person = selectors.person_at(site, payload.person_id)
         if person is None:
             raise InvalidInput(
                 "credential.person_not_found", "本场所没有该人员", {"field": "person_id"}
             )
     plate = parse_plate(payload.plate).number if payload.plate else ""
     number = payload.number or (plate if kind == CredentialKind.PLATE else "")
-    with transaction.atomic():
-        vehicle = None
-        if plate:
-            vehicle = Vehicle.objects.filter(site=site, plate=plate).first()
-            if vehicle is None:
-                vehicle = services.vehicle_register(
-                    site=site, actor=request.user, plate=plate, owner=person
-                )
-        credential = services.credential_issue(
-            site=site,
-            actor=request.user,
-            kind=kind,
-            number=number,
-            person=person,
-            vehicle=vehicle,
-            valid_from=_aware(payload.valid_from),
-            valid_until=_aware(payload.valid_until),
-        )
+    credential = services.credential_issue(
+        site=site,
+        actor=request.user,
+        kind=kind,
+        number=number,
+        person=person,
+        plate=plate,
+        valid_from=_aware(payload.valid_from),
+        valid_until=_aware(payload.valid_until),
+    )
     return Status(201, credential)
 
 
@@ -184,10 +171,8 @@ def credential_issue(
 def credential_set_status(
     request: HttpRequest, credential_id: int, payload: CredentialStatusIn
 ) -> Credential:
-    credential = get_object_or_404(
-        Credential.objects.select_related("vehicle"),
-        pk=credential_id,
-        site_id__in=visible_site_ids(request, READ_ROLES),
+    credential = found_or_404(
+        selectors.credential_visible(credential_id, visible_site_ids(request, READ_ROLES))
     )
     require_role_at(request, credential.site_id, WRITE_ROLES)
     return services.credential_set_status(

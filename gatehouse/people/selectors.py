@@ -11,7 +11,7 @@ from gatehouse.core.errors import DomainError
 from gatehouse.core.ids import parse_id_number, parse_mobile
 from gatehouse.people.models import Credential, CredentialKind, HouseMembership, Person, Vehicle
 from gatehouse.privacy import lookup_hash
-from gatehouse.sites.models import Site
+from gatehouse.sites.models import House, Site
 
 
 def with_details(people: QuerySet[Person]) -> QuerySet[Person]:
@@ -80,3 +80,18 @@ def credentials_of(person: Person) -> QuerySet[Credential]:
         .select_related("vehicle")
         .order_by("status", "kind", "-valid_from", "pk")
     )
+
+
+def person_visible(pk: int, site_ids: set[int]) -> Person | None:
+    """A person with houses and credentials, if at one of ``site_ids``."""
+    return with_details(Person.objects.filter(pk=pk, site_id__in=site_ids)).first()
+
+
+def house_numbered(site: Site, number: str) -> House | None:
+    return House.objects.filter(site=site, number=number.strip()).first()
+
+
+def credential_visible(pk: int, site_ids: set[int]) -> Credential | None:
+    """A credential (with its vehicle), if at one of ``site_ids``."""
+    found = Credential.objects.select_related("vehicle").filter(pk=pk, site_id__in=site_ids)
+    return found.first()

@@ -266,6 +266,7 @@ def normalise_credential_number(kind: str, raw: str) -> str:
 
 
 @transaction.atomic
+@transaction.atomic
 def credential_issue(
     *,
     site: Site,
@@ -274,11 +275,19 @@ def credential_issue(
     number: str,
     person: Person | None = None,
     vehicle: Vehicle | None = None,
+    plate: str = "",
     valid_from: datetime | None = None,
     valid_until: datetime | None = None,
     now: datetime | None = None,
 ) -> Credential:
+    """Issue a card, badge, QR or plate credential. A ``plate`` names the vehicle: the site's
+    vehicle of that plate, or one registered now (for ``person``), in the same transaction, so
+    a refused credential registers no vehicle."""
     now = now or timezone.now()
+    if plate and vehicle is None:
+        vehicle = Vehicle.objects.filter(site=site, plate=plate).first() or vehicle_register(
+            site=site, actor=actor, plate=plate, owner=person, now=now
+        )
     canonical = normalise_credential_number(kind, number)
     if person is None and vehicle is None:
         raise InvalidInput("credential.holder", "凭证必须有持有人或车辆", {"field": "person"})

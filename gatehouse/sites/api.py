@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Router
 
 from gatehouse.accounts.selectors import sites_for
 from gatehouse.apiauth import error_responses, site_for
-from gatehouse.sites.models import Gate, Lane, ParkingSpace, Site, Zone
+from gatehouse.sites import selectors
+from gatehouse.sites.models import Site
 from gatehouse.sites.schemas import SiteDetailOut, SiteOut
 
 router = Router(tags=["场所"])
@@ -32,18 +33,6 @@ def site_list(request: HttpRequest) -> QuerySet[Site]:
 )
 def site_detail(request: HttpRequest, site_id: int) -> Site:
     site_for(request, site_id)
-    lanes = Lane.objects.order_by("code")
-    gates = Gate.objects.order_by("code").prefetch_related(Prefetch("lanes", queryset=lanes))
-    site = Site.objects.prefetch_related(
-        Prefetch("zones", queryset=Zone.objects.order_by("code")),
-        Prefetch("gates", queryset=gates),
-    ).get(pk=site_id)
-    site.counts = {  # type: ignore[attr-defined]
-        "garages": site.garages.count(),
-        "parking_spaces": ParkingSpace.objects.filter(garage__site=site).count(),
-        "buildings": site.buildings.count(),
-        "houses": site.houses.count(),
-        "checkpoints": site.checkpoints.count(),
-        "posts": site.posts.count(),
-    }
+    site = selectors.site_layout(site_id)
+    site.counts = selectors.facility_counts(site)  # type: ignore[attr-defined]
     return site

@@ -107,12 +107,12 @@ def test_unknown_path_is_404_json(anonymous, db, path):
 
 
 def test_unexpected_exception_is_500_logged_and_not_leaked(as_user, manager_a, monkeypatch, caplog):
-    from gatehouse.accounts import api as accounts_api
+    from gatehouse.accounts import selectors
 
     def explode(user):
         raise RuntimeError("db password is hunter2")
 
-    monkeypatch.setattr(accounts_api, "_roles_by_site", explode)
+    monkeypatch.setattr(selectors, "roles_by_site", explode)
     api = as_user(manager_a)
     with caplog.at_level(logging.ERROR, logger="gatehouse.api"):
         response = api.get("/me")
