@@ -26,6 +26,7 @@ from gatehouse.guard.models import (
     RouteStop,
     Shift,
 )
+from gatehouse.guard.shared import guard_name
 from gatehouse.sites.models import Checkpoint, Post, PostKind, Site
 
 DONGHU = "donghu"
@@ -235,7 +236,7 @@ class _Demo:
         actor = self.logins.get("admin") or guard
         if guard is None or actor is None:
             return
-        holder = services.guard_name(guard)
+        holder = guard_name(guard)
         for label, door in (
             ("东门岗亭钥匙", "东门岗亭"),
             ("配电房钥匙", "地下车库B1配电房"),

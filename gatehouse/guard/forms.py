@@ -7,84 +7,11 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from gatehouse.guard.fields import WEEKDAYS, PhotosField, Sited, day, lines, when
 from gatehouse.guard.models import ANOMALY_KIND_CHOICES, KEY_PLACE_CHOICES, SEVERITY_CHOICES
-from gatehouse.guard.services import PHOTO_ACCEPT
-
-DATE_ERRORS = {"invalid": _("日期格式不正确，例如 2026-11-24")}
-TIME_ERRORS = {"invalid": _("时间格式不正确，例如 2026-11-24 08:00")}
-WEEKDAYS = [
-    ("0", _("周一")),
-    ("1", _("周二")),
-    ("2", _("周三")),
-    ("3", _("周四")),
-    ("4", _("周五")),
-    ("5", _("周六")),
-    ("6", _("周日")),
-]
 
 
-def when(label: Any, *, required: bool = True) -> forms.DateTimeField:
-    return forms.DateTimeField(
-        label=label,
-        required=required,
-        error_messages=TIME_ERRORS,
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-    )
-
-
-def day(label: Any, *, required: bool = True) -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        required=required,
-        error_messages=DATE_ERRORS,
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
-
-
-def lines(label: Any, *, help_text: Any = "") -> forms.CharField:
-    return forms.CharField(
-        label=label,
-        required=False,
-        max_length=2000,
-        help_text=help_text or _("每行一项"),
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class PhotosField(forms.FileField):
-    """Several photos in one input (a phone's camera or gallery); checked by the service."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        attrs = {"accept": PHOTO_ACCEPT, "capture": "environment"}
-        kwargs.setdefault("widget", MultipleFileInput(attrs=attrs))
-        kwargs.setdefault("required", False)
-        super().__init__(**kwargs)
-
-    def clean(self, data: Any, initial: Any = None) -> list[Any]:
-        single = super().clean
-        if isinstance(data, list | tuple):
-            return [single(d, initial) for d in data if d]
-        return [single(data, initial)] if data else []
-
-
-def _choices(objs: Any, label: Any = str) -> list[tuple[str, str]]:
-    return [(str(o.pk), label(o)) for o in objs]
-
-
-class _Sited(forms.Form):
-    """A form whose choices are the current site's records."""
-
-    def __init__(self, *args: Any, choices: dict[str, Any] | None = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        for name, options in (choices or {}).items():
-            self.fields[name].choices = [("", "——"), *options]
-
-
-class RequirementForm(_Sited):
+class RequirementForm(Sited):
     post = forms.ChoiceField(label=_("岗位"))
     headcount = forms.IntegerField(label=_("人数"), min_value=0, max_value=50)
     from_hour = forms.IntegerField(label=_("开始（时）"), min_value=0, max_value=23, initial=0)
@@ -99,7 +26,7 @@ class RequirementForm(_Sited):
     on = day(_("指定日期"), required=False)
 
 
-class ShiftForm(_Sited):
+class ShiftForm(Sited):
     post = forms.ChoiceField(label=_("岗位"))
     guard = forms.ChoiceField(label=_("值班人员"))
     start = when(_("开始"))
@@ -113,7 +40,7 @@ class LeaderForm(forms.Form):
     end = when(_("结束"))
 
 
-class HandoverForm(_Sited):
+class HandoverForm(Sited):
     incoming = forms.ChoiceField(label=_("接班人"))
     post = forms.ChoiceField(label=_("岗位"), required=False)
     shift_start = when(_("接班时间"))
@@ -169,7 +96,7 @@ class AbsenceForm(forms.Form):
     cover = forms.CharField(label=_("临时照看人"), max_length=50, required=False)
 
 
-class ScanForm(_Sited):
+class ScanForm(Sited):
     route = forms.ChoiceField(label=_("巡更路线"))
     code = forms.CharField(
         label=_("巡更点编码"),
@@ -207,22 +134,18 @@ class ArchiveForm(forms.Form):
     )
 
 
-class TextForm(forms.Form):
-    text = forms.CharField(label=_("处理结果"), max_length=500)
-
-
-class DispatchForm(_Sited):
+class DispatchForm(Sited):
     place = forms.CharField(label=_("地点"), max_length=100)
     task = forms.CharField(label=_("任务"), max_length=300)
     anomaly = forms.ChoiceField(label=_("关联异常"), required=False)
 
 
-class ActivateForm(_Sited):
+class ActivateForm(Sited):
     plan = forms.ChoiceField(label=_("应急预案"))
     summary = forms.CharField(label=_("事由"), max_length=300)
 
 
-class RotaForm(_Sited):
+class RotaForm(Sited):
     guards = forms.MultipleChoiceField(
         label=_("轮值门卫（按顺序）"), widget=forms.CheckboxSelectMultiple
     )
@@ -233,7 +156,7 @@ class RotaForm(_Sited):
         self.fields["guards"].choices = self.fields["guards"].choices[1:]
 
 
-class HazardForm(_Sited):
+class HazardForm(Sited):
     place = forms.ChoiceField(label=_("部位类型"), choices=KEY_PLACE_CHOICES)
     key_location = forms.ChoiceField(label=_("重点部位"), required=False)
     description = forms.CharField(label=_("隐患"), max_length=300)
@@ -266,15 +189,3 @@ class TicketStepForm(forms.Form):
         ]
     )
     text = forms.CharField(label=_("内容"), max_length=300, required=False)
-
-
-class RegisterFilterForm(forms.Form):
-    date_from = day(_("开始日期"), required=False)
-    date_to = day(_("结束日期"), required=False)
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        start, end = data.get("date_from"), data.get("date_to")
-        if start and end and start > end:
-            self.add_error("date_to", _("结束日期不能早于开始日期"))
-        return data

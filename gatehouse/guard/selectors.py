@@ -11,11 +11,9 @@ import importlib.util
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet, Sum
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -39,51 +37,13 @@ from gatehouse.guard.models import (
     Shift,
     StaffingRequirement,
 )
+from gatehouse.guard.shared import Row, date_window, guard_name, local, staff_of, stamp
 from gatehouse.sites.models import Post, PostKind, Site
 from gatehouse.visitors.models import Visit
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 BOARD_EVENTS = 20
 BOARD_ALERTS = 20
 ALERT_WINDOW = timedelta(hours=24)
-
-
-@dataclass(frozen=True)
-class Row:
-    cells: tuple[str, ...]
-    css: str = ""
-    obj: Any = None
-
-
-def local(dt: datetime | None) -> datetime | None:
-    return dt.astimezone(SHANGHAI) if dt is not None else None
-
-
-def stamp(dt: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
-    when = local(dt)
-    return when.strftime(fmt) if when is not None else "—"
-
-
-def day_start(day: date) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=SHANGHAI)
-
-
-def _window(qs: QuerySet, name: str, date_from: date | None, date_to: date | None) -> QuerySet:
-    if date_from is not None:
-        qs = qs.filter(**{f"{name}__gte": day_start(date_from)})
-    if date_to is not None:
-        qs = qs.filter(**{f"{name}__lt": day_start(date_to + timedelta(days=1))})
-    return qs
-
-
-def staff_of(site: Site, roles: Sequence[str] = services.GUARD_ROLES) -> QuerySet[Any]:
-    """The active users holding one of ``roles`` at ``site``, by name."""
-    return (
-        get_user_model()
-        .objects.filter(memberships__site=site, memberships__role__in=list(roles), is_active=True)
-        .distinct()
-        .order_by("username")
-    )
 
 
 # == S-01 / S-02: the roster =====================================================================
@@ -189,7 +149,7 @@ HANDOVER_COLUMNS: tuple[str | Promise, ...] = (
 def handover_register(
     site: Site, *, date_from: date | None = None, date_to: date | None = None, q: str = ""
 ) -> QuerySet[Handover]:
-    qs = _window(Handover.objects.filter(site=site), "at", date_from, date_to)
+    qs = date_window(Handover.objects.filter(site=site), "at", date_from, date_to)
     if q:
         qs = qs.filter(
             Q(outgoing__username__icontains=q)
@@ -208,8 +168,8 @@ def handover_row(h: Handover) -> Row:
         (
             stamp(h.at),
             h.post.name if h.post else "—",
-            services.guard_name(h.outgoing),
-            services.guard_name(h.incoming),
+            guard_name(h.outgoing),
+            guard_name(h.incoming),
             stamp(h.arrived_at, "%H:%M"),
             str(arrival),
             "；".join(h.open_matters) or "—",
@@ -317,7 +277,7 @@ def _night_rows(route: PatrolRoute, night: date, now: datetime) -> list[Row]:
                     names.get(st.checkpoint, st.checkpoint),
                     f"{stamp(st.opens, '%H:%M')}–{stamp(st.closes, '%H:%M')}",
                     stamp(st.scanned_at, "%H:%M") if st.scanned_at else "—",
-                    services.guard_name(scan.guard) if scan else (st.guard or "—"),
+                    guard_name(scan.guard) if scan else (st.guard or "—"),
                     state_label(st.state, st.minutes_late),
                     (scan.note if scan else "") or "—",
                 ),
@@ -336,7 +296,7 @@ def _night_rows(route: PatrolRoute, night: date, now: datetime) -> list[Row]:
                         scan.checkpoint.name,
                         "—",
                         stamp(scan.at, "%H:%M"),
-                        services.guard_name(scan.guard),
+                        guard_name(scan.guard),
                         str(_("不计入")),
                         scan.note or "—",
                     ),
@@ -371,7 +331,7 @@ def anomaly_register(
     q: str = "",
     status: str = "",
 ) -> QuerySet[Anomaly]:
-    qs = _window(Anomaly.objects.filter(site=site), "reported_at", date_from, date_to)
+    qs = date_window(Anomaly.objects.filter(site=site), "reported_at", date_from, date_to)
     if q:
         qs = qs.filter(Q(place__icontains=q) | Q(description__icontains=q))
     if status == "open":
@@ -396,7 +356,7 @@ def anomaly_row(a: Anomaly) -> Row:
             a.get_severity_display(),
             a.place,
             a.description,
-            services.guard_name(a.reported_by),
+            guard_name(a.reported_by),
             stamp(a.acknowledged_at, "%m-%d %H:%M") if a.acknowledged_at else str(_("未确认")),
             f"{stamp(a.escalated_at, '%H:%M')} {a.escalated_to}" if a.escalated_at else "—",
             archive,
@@ -539,7 +499,7 @@ def _patrol_guard(
         .first()
     )
     if shift is not None:
-        return services.guard_name(shift.guard)
+        return guard_name(shift.guard)
     counts = Counter(s.guard for s in scans if s.guard)
     if counts:
         return counts.most_common(1)[0][0]
@@ -561,7 +521,7 @@ def week_registers(site: Site, start: datetime, end: datetime) -> tuple[core.Wee
         visitors.append(
             core.VisitorRow(
                 f"来客#{v.pk} {mask_name(v.name)}",
-                services.guard_name(v.registered_by) or "（未记录）",
+                guard_name(v.registered_by) or "（未记录）",
                 v.time_in,
                 v.time_out,
             )
@@ -576,7 +536,7 @@ def week_registers(site: Site, start: datetime, end: datetime) -> tuple[core.Wee
         midshift.append(
             core.MidshiftRow(
                 f"外出#{x.pk} {mask_name(x.person.name)}",
-                services.guard_name(x.registered_by) or "（未记录）",
+                guard_name(x.registered_by) or "（未记录）",
                 x.out_at,
                 x.back_at,
             )
@@ -612,7 +572,7 @@ def week_registers(site: Site, start: datetime, end: datetime) -> tuple[core.Wee
         patrols=tuple(patrols),
         handovers=tuple(services.core_handover(h) for h in handovers),
         arrivals=tuple(
-            core.ShiftArrival(services.guard_name(h.incoming), h.shift_start, h.arrived_at)
+            core.ShiftArrival(guard_name(h.incoming), h.shift_start, h.arrived_at)
             for h in handovers
         ),
         slip_shifts=tuple(slip_shifts),

@@ -12,23 +12,21 @@ import base64
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from pathlib import PurePath
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.utils.crypto import constant_time_compare, salted_hmac
 
 from gatehouse.access.models import Notice, NoticeAudience
-from gatehouse.accounts.models import Membership, Role
+from gatehouse.accounts.models import Role
 from gatehouse.audit.services import audit_record, snapshot
 from gatehouse.core import guard as core
 from gatehouse.core.access import Duty, shift_change_windows
 from gatehouse.core.errors import DomainError, InvalidInput
 from gatehouse.core.ids import parse_mobile
 from gatehouse.core.masking import mask_phone
-from gatehouse.core.text import clean_text as _clean
+from gatehouse.core.text import clean_text
 from gatehouse.guard.models import (
     Anomaly,
     BoothAbsence,
@@ -40,7 +38,6 @@ from gatehouse.guard.models import (
     EmergencyAck,
     EmergencyPlan,
     FindingStatus,
-    GuardSettings,
     Handover,
     HazardFinding,
     Key,
@@ -49,7 +46,6 @@ from gatehouse.guard.models import (
     PatrolRoute,
     PatrolScan,
     Penalty,
-    Photo,
     ScanState,
     Shift,
     SpotCheck,
@@ -57,68 +53,22 @@ from gatehouse.guard.models import (
     StaffingRequirement,
     Ticket,
 )
+from gatehouse.guard.shared import (
+    guard_name,
+    is_member,
+    items,
+    local_time,
+    save_photos,
+    settings_for,
+    write_audit,
+    write_notice,
+)
 from gatehouse.sites.models import Checkpoint, Post, Site
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-GUARD_ROLES = (Role.GUARD, Role.PATROL, Role.MONITORING, Role.SECURITY_MANAGER)
-MAX_PHOTO_BYTES = 10 * 1024 * 1024
-MAX_PHOTOS = 6
-PHOTO_SIGNATURES = {
-    ".jpg": (b"\xff\xd8\xff",),
-    ".jpeg": (b"\xff\xd8\xff",),
-    ".png": (b"\x89PNG\r\n\x1a\n",),
-    ".webp": (b"RIFF",),
-}
-PHOTO_ACCEPT = "image/jpeg,image/png,image/webp"
 TAG_PREFIX = "GHP:"
 
 
 # -- small helpers -------------------------------------------------------------------------------
-
-
-def guard_name(user: Any) -> str:
-    """How the core, the registers and the ledger name a guard."""
-    if user is None:
-        return ""
-    return (user.get_full_name() or user.get_username())[:60]
-
-
-def _items(values: Iterable[str] | str | None, limit: int = 100) -> tuple[str, ...]:
-    """A list of matters / keys / equipment: one per line, blanks and repeats dropped."""
-    if values is None:
-        return ()
-    if isinstance(values, str):
-        values = values.splitlines()
-    return tuple(dict.fromkeys(c for c in (_clean(v, limit) for v in values) if c))
-
-
-def _audit(action: str, obj: Any, actor: Any, now: datetime, before: Any = None) -> None:
-    audit_record(action=action, obj=obj, actor=actor, before=before, after=snapshot(obj), at=now)
-
-
-def _notice(site: Site, audience: str, kind: str, message: str, ref: str, now: datetime) -> Notice:
-    return Notice.objects.create(
-        site=site,
-        audience=audience,
-        kind=kind,
-        message=message[:300],
-        object_ref=ref[:60],
-        created_at=now,
-    )
-
-
-def settings_for(site: Site) -> GuardSettings:
-    """The site's guard settings, or the defaults (unsaved) when none were set."""
-    found = GuardSettings.objects.filter(site=site).first()
-    return found if found is not None else GuardSettings(site=site)
-
-
-def is_member(user: Any, site: Site, roles: Sequence[str] = GUARD_ROLES) -> bool:
-    return Membership.objects.filter(user=user, site=site, role__in=list(roles)).exists()
-
-
-def _local(moment: datetime) -> datetime:
-    return moment.astimezone(SHANGHAI)
 
 
 # == S-01 / S-02: requirements, roster, leader on duty ===========================================
@@ -177,7 +127,7 @@ def requirement_add(
         weekdays="".join(str(d) for d in sorted(days)),
         on=on,
     )
-    _audit("guard.requirement.add", req, actor, now)
+    write_audit("guard.requirement.add", req, actor, now)
     return req
 
 
@@ -204,13 +154,13 @@ def shift_add(
             other = a if b == new else b
             raise DomainError(
                 "roster.conflict",
-                f"{guard_name(guard)}在{_local(other.start):%m-%d %H:%M}–"
-                f"{_local(other.end):%m-%d %H:%M}已有排班，同一人不能同时在两个岗位",
+                f"{guard_name(guard)}在{local_time(other.start):%m-%d %H:%M}–"
+                f"{local_time(other.end):%m-%d %H:%M}已有排班，同一人不能同时在两个岗位",
             )
     shift = Shift.objects.create(
         site=site, post=post, guard=guard, start=start, end=end, created_by=actor
     )
-    _audit("guard.shift.add", shift, actor, now)
+    write_audit("guard.shift.add", shift, actor, now)
     return shift
 
 
@@ -234,17 +184,17 @@ def leader_duty_add(
     now: datetime,
 ) -> LeaderDuty:
     """S-02: a named leader on duty (带班领导) for a period."""
-    name = _clean(leader_name, 50) or guard_name(leader)
+    name = clean_text(leader_name, 50) or guard_name(leader)
     core.LeaderDuty(name, start, end)  # validates: a name, start before end
     duty = LeaderDuty.objects.create(
         site=site,
         leader=leader,
         leader_name=name,
-        phone=_clean(phone, 20),
+        phone=clean_text(phone, 20),
         start=start,
         end=end,
     )
-    _audit("guard.leader_duty.add", duty, actor, now)
+    write_audit("guard.leader_duty.add", duty, actor, now)
     return duty
 
 
@@ -265,13 +215,13 @@ def key_custody(site: Site, now: datetime) -> core.KeyCustody:
 
 @transaction.atomic
 def key_add(*, site: Site, actor: Any, label: str, door: str, holder: str, now: datetime) -> Key:
-    label, door, holder = _clean(label, 60), _clean(door, 100), _clean(holder, 60)
+    label, door, holder = clean_text(label, 60), clean_text(door, 100), clean_text(holder, 60)
     if not label or not door:
         raise InvalidInput("key.label", "请填写钥匙名称和对应的门", {"field": "label"})
     if Key.objects.filter(site=site, label=label).exists():
         raise DomainError("key.duplicate", "本场所已有同名钥匙")
     key = Key.objects.create(site=site, label=label, door=door)
-    _audit("guard.key.add", key, actor, now)
+    write_audit("guard.key.add", key, actor, now)
     if holder:
         KeyHandoff.objects.create(site=site, key=key, at=now, to_holder=holder, recorded_by=actor)
     return key
@@ -290,16 +240,16 @@ def key_hand(
     """S-08: a key changes hands (``to_holder`` empty: lost). The giver defaults to the
     current holder; a giver who does not hold the key is recorded and flagged (``irregular``)."""
     current = key_custody(key.site, now).holders.get(key.label)
-    giver = _clean(from_holder, 60) if from_holder is not None else (current or "")
+    giver = clean_text(from_holder, 60) if from_holder is not None else (current or "")
     handoff = KeyHandoff.objects.create(
         site=key.site,
         key=key,
         at=now,
         from_holder=giver,
-        to_holder=_clean(to_holder, 60),
+        to_holder=clean_text(to_holder, 60),
         recorded_by=actor,
     )
-    _audit("guard.key.hand", handoff, actor, now)
+    write_audit("guard.key.hand", handoff, actor, now)
     after = key_custody(key.site, now)
     irregular = any(e.key == key.label and e.at == now for e in after.irregular)
     return KeyHandResult(handoff, irregular)
@@ -389,11 +339,11 @@ def handover_record(
         shift_start=shift_start,
         arrived_at=arrived_at,
         minutes_late=arrival.minutes_late,
-        open_matters=list(_items(open_matters)),
-        resolved=list(_items(resolved)),
+        open_matters=list(items(open_matters)),
+        resolved=list(items(resolved)),
         keys=sorted({k.label for k in keys}),
-        equipment=list(_items(equipment)),
-        notes=_clean(notes, 300),
+        equipment=list(items(equipment)),
+        notes=clean_text(notes, 300),
         outgoing_signed_at=now,
         incoming_signed_at=now if incoming_signed else None,
         previous=prev,
@@ -423,7 +373,7 @@ def handover_record(
             handover=h,
             recorded_by=actor,
         )
-    _audit("guard.handover.record", h, actor, now)
+    write_audit("guard.handover.record", h, actor, now)
     return HandoverResult(h, check, arrival)
 
 
@@ -446,7 +396,7 @@ def handover_sign(*, handover: Handover, actor: Any, now: datetime) -> HandoverR
     )
     h.problems = list(check.problems) + ([] if arrival.on_time else [arrival.message])
     h.save(update_fields=["incoming_signed_at", "outgoing_signed_at", "problems"])
-    _audit("guard.handover.sign", h, actor, now, before)
+    write_audit("guard.handover.sign", h, actor, now, before)
     return HandoverResult(h, check, arrival)
 
 
@@ -483,7 +433,7 @@ def absence_leave(
     """S-09: the guard leaves the booth for a moment. Refused unless the gate is closed or a
     named cover looks after it (``absence.unattended``); leaving during the staff's commute is
     recorded with its finding (T2 2: 严禁), for the spot check."""
-    reason = _clean(reason, 200)
+    reason = clean_text(reason, 200)
     if not reason:
         raise InvalidInput("absence.reason", "请填写离开事由", {"field": "reason"})
     if BoothAbsence.objects.filter(guard=actor, back_at__isnull=True).exists():
@@ -493,7 +443,7 @@ def absence_leave(
         guard=actor,
         left_at=now,
         gate_closed=gate_closed,
-        cover=_clean(cover, 50),
+        cover=clean_text(cover, 50),
         reason=reason,
         recorded_by=actor,
     )
@@ -505,7 +455,7 @@ def absence_leave(
         )
     absence.findings = [f.message for f in found]
     absence.save()
-    _audit("guard.absence.leave", absence, actor, now)
+    write_audit("guard.absence.leave", absence, actor, now)
     return AbsenceResult(absence, found)
 
 
@@ -519,7 +469,7 @@ def absence_return(*, absence: BoothAbsence, actor: Any, now: datetime) -> Absen
     found = core.check_absence(absence=core_absence(a), now=now, commute=commute_windows(a.site))
     a.findings = [f.message for f in found]
     a.save(update_fields=["back_at", "findings"])
-    _audit("guard.absence.return", a, actor, now, before)
+    write_audit("guard.absence.return", a, actor, now, before)
     return AbsenceResult(a, found)
 
 
@@ -598,43 +548,6 @@ def route_status(
     )
 
 
-def check_photo(upload: Any) -> str:
-    """Validate a photo: JPEG, PNG or WebP by name *and* by its first bytes, not empty, not too
-    large. Returns the cleaned original name; raises ``InvalidInput``."""
-    name = PurePath(str(getattr(upload, "name", "") or "")).name[:200]
-    ext = PurePath(name).suffix.lower()
-    details = {"field": "photos", "name": name}
-    if ext not in PHOTO_SIGNATURES:
-        raise InvalidInput("photo.type", "照片只能是 JPG、PNG 或 WebP 格式", details)
-    size = int(getattr(upload, "size", 0) or 0)
-    if size <= 0:
-        raise InvalidInput("photo.empty", "上传的照片是空的", details)
-    if size > MAX_PHOTO_BYTES:
-        raise InvalidInput(
-            "photo.too_large", f"照片不能超过{MAX_PHOTO_BYTES // 1024 // 1024} MB", details
-        )
-    upload.seek(0)
-    head = upload.read(16)
-    upload.seek(0)
-    if not any(head.startswith(sig) for sig in PHOTO_SIGNATURES[ext]) or (
-        ext == ".webp" and head[8:12] != b"WEBP"
-    ):
-        raise InvalidInput("photo.content", "照片内容与格式不符，请重新拍摄", details)
-    return name
-
-
-def _save_photos(
-    photos: Sequence[Any], *, site: Site, actor: Any, now: datetime, **owner: Any
-) -> list[Photo]:
-    if len(photos) > MAX_PHOTOS:
-        raise InvalidInput("photo.count", f"最多上传{MAX_PHOTOS}张照片", {"field": "photos"})
-    names = [check_photo(p) for p in photos]
-    return [
-        Photo.objects.create(site=site, file=p, name=n, uploaded_by=actor, uploaded_at=now, **owner)
-        for p, n in zip(photos, names, strict=True)
-    ]
-
-
 @dataclass(frozen=True)
 class ScanResult:
     scan: PatrolScan
@@ -675,7 +588,7 @@ def patrol_scan(
     scans = [*night_scans(route, night), core.Scan(checkpoint.code, now, guard_name(actor))]
     states = core.patrol_status(route=spec, scans=scans, now=now, night_of=night)
     mine = next(
-        (s for s in states if s.checkpoint == checkpoint.code and s.scanned_at == _local(now)),
+        (s for s in states if s.checkpoint == checkpoint.code and s.scanned_at == local_time(now)),
         None,
     )
     if mine is None:
@@ -693,11 +606,11 @@ def patrol_scan(
         round_no=round_no,
         state=state,
         minutes_late=late,
-        note=_clean(note, 300),
+        note=clean_text(note, 300),
         by_camera=by_camera,
     )
-    _save_photos(photos, site=route.site, actor=actor, now=now, scan=scan)
-    _audit("guard.patrol.scan", scan, recorded_by or actor, now)
+    save_photos(photos, site=route.site, actor=actor, now=now, scan=scan)
+    write_audit("guard.patrol.scan", scan, recorded_by or actor, now)
     return ScanResult(scan, mine)
 
 
@@ -734,12 +647,12 @@ def patrol_flag_missed(*, site: Site, now: datetime) -> int:
             for ref, s in refs.items():
                 if ref in known:
                     continue
-                _notice(
+                write_notice(
                     site,
                     NoticeAudience.MONITORING,
                     "patrol.missed",
                     f"巡更漏检：{route.name} 第{s.round_no}轮 {s.checkpoint}"
-                    f"（应于{_local(s.closes):%m-%d %H:%M}前打卡）",
+                    f"（应于{local_time(s.closes):%m-%d %H:%M}前打卡）",
                     ref,
                     now,
                 )
@@ -798,7 +711,7 @@ def anomaly_report(
             level = core.Severity(severity)
         except ValueError:
             raise InvalidInput("anomaly.severity", "级别不正确", {"field": "severity"}) from None
-    place, description = _clean(place, 100), _clean(description, 500)
+    place, description = clean_text(place, 100), clean_text(description, 500)
     if not place or not description:
         raise InvalidInput("anomaly.text", "请填写地点和情况", {"field": "place"})
     if clip_from and clip_until and clip_until < clip_from:
@@ -812,23 +725,25 @@ def anomaly_report(
         description=description,
         reported_by=actor,
         reported_at=now,
-        camera=_clean(camera, 60),
+        camera=clean_text(camera, 60),
         clip_from=clip_from,
         clip_until=clip_until,
         archive_required=any(d.duty is Duty.ARCHIVE_VIDEO for d in duties),
     )
-    _save_photos(photos, site=site, actor=actor, now=now, anomaly=anomaly)
+    save_photos(photos, site=site, actor=actor, now=now, anomaly=anomaly)
     ref = f"anomaly:{anomaly.pk}"
     head = f"{profile.label}：{place}，{description}"
-    _notice(site, NoticeAudience.MONITORING, "anomaly.reported", f"异常情况 {head}", ref, now)
+    write_notice(site, NoticeAudience.MONITORING, "anomaly.reported", f"异常情况 {head}", ref, now)
     for d in duties:
         if d.duty is Duty.NOTIFY_PATROL:
-            _notice(site, NoticeAudience.PATROL, "anomaly.patrol", f"请前往核实 {head}", ref, now)
+            write_notice(
+                site, NoticeAudience.PATROL, "anomaly.patrol", f"请前往核实 {head}", ref, now
+            )
         elif d.duty is Duty.NOTIFY_MAINTENANCE:
-            _notice(
+            write_notice(
                 site, NoticeAudience.DESK, "anomaly.maintenance", f"请通知电工维修 {head}", ref, now
             )
-    _audit("guard.anomaly.report", anomaly, recorded_by or actor, now)
+    write_audit("guard.anomaly.report", anomaly, recorded_by or actor, now)
     return AnomalyResult(anomaly, duties)
 
 
@@ -844,7 +759,7 @@ def anomaly_acknowledge(*, anomaly: Anomaly, actor: Any, now: datetime) -> Anoma
     before = snapshot(a)
     a.acknowledged_at, a.acknowledged_by = now, actor
     a.save(update_fields=["acknowledged_at", "acknowledged_by"])
-    _audit("guard.anomaly.acknowledge", a, actor, now, before)
+    write_audit("guard.anomaly.acknowledge", a, actor, now, before)
     return a
 
 
@@ -860,7 +775,7 @@ def anomaly_archive(
     now: datetime,
 ) -> Anomaly:
     """S-05: the clip (camera, time range) is stored apart and marked (录像另存并做好标记)."""
-    label, camera = _clean(label, 100), _clean(camera, 60)
+    label, camera = clean_text(label, 100), clean_text(camera, 60)
     if not label or not camera:
         raise InvalidInput("anomaly.archive", "请填写摄像头和存档标记", {"field": "label"})
     if clip_until < clip_from:
@@ -879,7 +794,7 @@ def anomaly_archive(
             "archived_by",
         ]
     )
-    _audit("guard.anomaly.archive", a, actor, now, before)
+    write_audit("guard.anomaly.archive", a, actor, now, before)
     return a
 
 
@@ -888,7 +803,7 @@ def anomaly_close(*, anomaly: Anomaly, actor: Any, resolution: str, now: datetim
     a = _locked(anomaly)
     if a.closed_at is not None:
         raise DomainError("anomaly.closed", "该异常情况已经处理完毕")
-    resolution = _clean(resolution, 500)
+    resolution = clean_text(resolution, 500)
     if not resolution:
         raise InvalidInput("anomaly.resolution", "请填写处理结果", {"field": "resolution"})
     if a.archive_required and a.archived_at is None:
@@ -900,7 +815,7 @@ def anomaly_close(*, anomaly: Anomaly, actor: Any, resolution: str, now: datetim
     a.save(
         update_fields=["acknowledged_at", "acknowledged_by", "closed_at", "closed_by", "resolution"]
     )
-    _audit("guard.anomaly.close", a, actor, now, before)
+    write_audit("guard.anomaly.close", a, actor, now, before)
     return a
 
 
@@ -946,7 +861,7 @@ def anomalies_escalate(*, site: Site, now: datetime) -> int:
         a.escalated_at = now
         a.escalated_to = "、".join(leaders)[:200] or "公司领导及行政人事部"
         a.save(update_fields=["escalated_at", "escalated_to"])
-        _notice(
+        write_notice(
             site,
             NoticeAudience.MONITORING,
             "anomaly.escalated",
@@ -973,7 +888,7 @@ def dispatch_create(
     now: datetime,
 ) -> Dispatch:
     """S-06: the monitoring centre sends the patrol to a place; the patrol is told."""
-    place, task = _clean(place, 100), _clean(task, 300)
+    place, task = clean_text(place, 100), clean_text(task, 300)
     if not place or not task:
         raise InvalidInput("dispatch.text", "请填写地点和任务", {"field": "place"})
     if anomaly is not None and anomaly.site_id != site.pk:
@@ -982,8 +897,8 @@ def dispatch_create(
         site=site, anomaly=anomaly, place=place, task=task, dispatched_by=actor, dispatched_at=now
     )
     message = f"调度：前往{place}，{task}"
-    _notice(site, NoticeAudience.PATROL, "dispatch", message, f"dispatch:{d.pk}", now)
-    _audit("guard.dispatch.create", d, actor, now)
+    write_notice(site, NoticeAudience.PATROL, "dispatch", message, f"dispatch:{d.pk}", now)
+    write_audit("guard.dispatch.create", d, actor, now)
     return d
 
 
@@ -995,7 +910,7 @@ def dispatch_acknowledge(*, dispatch: Dispatch, actor: Any, now: datetime) -> Di
     before = snapshot(d)
     d.acknowledged_at, d.acknowledged_by = now, actor
     d.save(update_fields=["acknowledged_at", "acknowledged_by"])
-    _audit("guard.dispatch.acknowledge", d, actor, now, before)
+    write_audit("guard.dispatch.acknowledge", d, actor, now, before)
     return d
 
 
@@ -1006,13 +921,13 @@ def dispatch_close(*, dispatch: Dispatch, actor: Any, result: str, now: datetime
         raise DomainError("dispatch.closed", "该任务已经完成")
     if d.acknowledged_at is None:
         raise DomainError("dispatch.not_acknowledged", "请先接收任务")
-    result = _clean(result, 300)
+    result = clean_text(result, 300)
     if not result:
         raise InvalidInput("dispatch.result", "请填写处理结果", {"field": "result"})
     before = snapshot(d)
     d.closed_at, d.closed_by, d.result = now, actor, result
     d.save(update_fields=["closed_at", "closed_by", "result"])
-    _audit("guard.dispatch.close", d, actor, now, before)
+    write_audit("guard.dispatch.close", d, actor, now, before)
     return d
 
 
@@ -1046,9 +961,9 @@ def _emergency_notify(emergency: Emergency, now: datetime) -> int:
         assert call.deadline is not None
         message = (
             f"应急预案“{emergency.plan.name}”已启动：立即报告{call.who}{phone}，"
-            f"{_local(call.deadline):%H:%M}前须确认"
+            f"{local_time(call.deadline):%H:%M}前须确认"
         )
-        _notice(emergency.site, NoticeAudience.MONITORING, "emergency.call", message, ref, now)
+        write_notice(emergency.site, NoticeAudience.MONITORING, "emergency.call", message, ref, now)
         fresh += 1
     return fresh
 
@@ -1058,7 +973,7 @@ def emergency_activate(
     *, plan: EmergencyPlan, actor: Any, summary: str, now: datetime
 ) -> Emergency:
     """S-13: the plan is activated and the chain is called, first step at once."""
-    summary = _clean(summary, 300)
+    summary = clean_text(summary, 300)
     if not summary:
         raise InvalidInput("emergency.summary", "请填写事由", {"field": "summary"})
     if not plan.is_active or not plan.steps.exists():
@@ -1066,7 +981,7 @@ def emergency_activate(
     e = Emergency.objects.create(
         site=plan.site, plan=plan, summary=summary, started_by=actor, started_at=now
     )
-    _audit("guard.emergency.activate", e, actor, now)
+    write_audit("guard.emergency.activate", e, actor, now)
     _emergency_notify(e, now)
     return e
 
@@ -1082,7 +997,7 @@ def emergency_acknowledge(
     if emergency.acks.filter(who=who).exists():
         raise DomainError("emergency.acknowledged", f"{who}已经确认过了")
     ack = EmergencyAck.objects.create(emergency=emergency, who=who, at=now, recorded_by=actor)
-    _audit("guard.emergency.acknowledge", ack, actor, now)
+    write_audit("guard.emergency.acknowledge", ack, actor, now)
     _emergency_notify(emergency, now)
     return emergency_chain(emergency, now)
 
@@ -1095,7 +1010,7 @@ def emergency_close(*, emergency: Emergency, actor: Any, now: datetime) -> Emerg
     before = snapshot(e)
     e.closed_at, e.closed_by = now, actor
     e.save(update_fields=["closed_at", "closed_by"])
-    _audit("guard.emergency.close", e, actor, now, before)
+    write_audit("guard.emergency.close", e, actor, now, before)
     return e
 
 
@@ -1159,7 +1074,7 @@ def cleaning_done(*, site: Site, actor: Any, day: date, now: datetime) -> Cleani
             done = CleaningDone.objects.create(site=site, day=day, guard=actor, done_at=now)
     except IntegrityError:
         raise DomainError("cleaning.done", "今天的保洁已登记完成") from None
-    _audit("guard.cleaning.done", done, actor, now)
+    write_audit("guard.cleaning.done", done, actor, now)
     return done
 
 
@@ -1184,7 +1099,7 @@ def hazard_record(
         core.KeyPlace(place)
     except ValueError:
         raise InvalidInput("hazard.place", "请选择部位类型", {"field": "place"}) from None
-    description, owner = _clean(description, 300), _clean(owner, 50)
+    description, owner = clean_text(description, 300), clean_text(owner, 50)
     if not description or not owner:
         raise InvalidInput("hazard.text", "请填写隐患和整改责任人", {"field": "description"})
     if deadline < found_on:
@@ -1201,7 +1116,7 @@ def hazard_record(
         deadline=deadline,
         found_by=actor,
     )
-    _audit("guard.hazard.record", h, actor, now)
+    write_audit("guard.hazard.record", h, actor, now)
     return h
 
 
@@ -1225,13 +1140,13 @@ def hazard_fix(
     h = HazardFinding.objects.select_for_update().get(pk=finding.pk)
     if h.fixed_on is not None:
         raise DomainError("hazard.fixed", "该隐患已经整改完成")
-    if fixed_on < h.found_on or fixed_on > _local(now).date():
+    if fixed_on < h.found_on or fixed_on > local_time(now).date():
         raise InvalidInput("hazard.fixed_on", "整改日期不正确", {"field": "fixed_on"})
     before = snapshot(h)
-    h.fixed_on, h.fix_note = fixed_on, _clean(note, 300)
+    h.fixed_on, h.fix_note = fixed_on, clean_text(note, 300)
     h.save(update_fields=["fixed_on", "fix_note"])
-    _audit("guard.hazard.fix", h, actor, now, before)
-    return core.hazard_state(core_hazard(h), today=_local(now).date())
+    write_audit("guard.hazard.fix", h, actor, now, before)
+    return core.hazard_state(core_hazard(h), today=local_time(now).date())
 
 
 # == S-12: hotline ===============================================================================
@@ -1255,7 +1170,7 @@ def ticket_open(
     *, site: Site, actor: Any, kind: str, caller: str, phone: str, subject: str, now: datetime
 ) -> Ticket:
     """S-12: a hotline call or complaint becomes a ticket. The phone is kept masked only."""
-    caller, subject = _clean(caller, 50), _clean(subject, 300)
+    caller, subject = clean_text(caller, 50), clean_text(subject, 300)
     if kind not in ("call", "complaint"):
         raise InvalidInput("ticket.kind", "请选择类型", {"field": "kind"})
     if not caller or not subject:
@@ -1270,7 +1185,7 @@ def ticket_open(
         received_at=now,
         received_by=actor,
     )
-    _audit("guard.ticket.open", t, actor, now)
+    write_audit("guard.ticket.open", t, actor, now)
     return t
 
 
@@ -1293,7 +1208,7 @@ def ticket_step(*, ticket: Ticket, actor: Any, step: str, text: str, now: dateti
         raise DomainError("ticket.done", "此步骤已经完成")
     if needs is not None and getattr(t, needs) is None:
         raise DomainError("ticket.order", needs_msg)
-    text = _clean(text, 300)
+    text = clean_text(text, 300)
     if text_field is not None and not text:
         raise InvalidInput("ticket.text", "请填写处理内容", {"field": "text"})
     before = snapshot(t)
@@ -1303,7 +1218,7 @@ def ticket_step(*, ticket: Ticket, actor: Any, step: str, text: str, now: dateti
         setattr(t, text_field, text)
         fields.append(text_field)
     t.save(update_fields=fields)
-    _audit(f"guard.ticket.{step}", t, actor, now, before)
+    write_audit(f"guard.ticket.{step}", t, actor, now, before)
     return t
 
 
@@ -1378,7 +1293,7 @@ def finding_confirm(*, finding: SpotFinding, actor: Any, now: datetime) -> Penal
     if f.status != FindingStatus.OPEN:
         raise DomainError("finding.decided", "该项已经处理过了")
     history = [
-        core.PastViolation(p.guard_name, core.FindingKind(p.kind), _local(p.at).date())
+        core.PastViolation(p.guard_name, core.FindingKind(p.kind), local_time(p.at).date())
         for p in SpotFinding.objects.filter(
             site=f.site, guard_name=f.guard_name, status=FindingStatus.CONFIRMED
         )
@@ -1388,7 +1303,7 @@ def finding_confirm(*, finding: SpotFinding, actor: Any, now: datetime) -> Penal
     before = snapshot(f)
     f.status, f.decided_at, f.decided_by = FindingStatus.CONFIRMED, now, actor
     f.save(update_fields=["status", "decided_at", "decided_by"])
-    notice = _notice(
+    notice = write_notice(
         f.site,
         NoticeAudience.GUARD,
         f"spotcheck.{decided.kind.value}",
@@ -1408,8 +1323,8 @@ def finding_confirm(*, finding: SpotFinding, actor: Any, now: datetime) -> Penal
         at=now,
         notice=notice,
     )
-    _audit("guard.finding.confirm", f, actor, now, before)
-    _audit("guard.penalty.add", penalty, actor, now)
+    write_audit("guard.finding.confirm", f, actor, now, before)
+    write_audit("guard.penalty.add", penalty, actor, now)
     return penalty
 
 
@@ -1421,5 +1336,5 @@ def finding_dismiss(*, finding: SpotFinding, actor: Any, now: datetime) -> SpotF
     before = snapshot(f)
     f.status, f.decided_at, f.decided_by = FindingStatus.DISMISSED, now, actor
     f.save(update_fields=["status", "decided_at", "decided_by"])
-    _audit("guard.finding.dismiss", f, actor, now, before)
+    write_audit("guard.finding.dismiss", f, actor, now, before)
     return f

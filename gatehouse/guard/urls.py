@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from gatehouse.guard import views
+from gatehouse.guard import views, web
 
 app_name = "guard"
 
@@ -21,7 +21,7 @@ urlpatterns = [
     path("patrol/register/", views.patrol_register, name="patrol_register"),
     path("patrol/routes/", views.routes, name="routes"),
     path("patrol/tags/", views.tags, name="tags"),
-    path("photos/<int:pk>/", views.photo, name="photo"),
+    path("photos/<int:pk>/", web.photo, name="photo"),
     path("report/", views.report, name="report"),
     path("anomalies/", views.anomalies, name="anomalies"),
     path("anomalies/<int:pk>/", views.anomaly, name="anomaly"),

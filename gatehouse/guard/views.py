@@ -7,16 +7,14 @@ page with the Chinese message and HTTP 422; nothing is written then.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
 from datetime import datetime, time, timedelta
-from pathlib import PurePath
 from typing import Any
 
 import segno
 from django.contrib import messages
 from django.contrib.auth import authenticate
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.safestring import mark_safe
@@ -27,12 +25,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from gatehouse.access.models import Notice, NoticeAudience
 from gatehouse.access.services import notice_acknowledge
 from gatehouse.accounts.models import Role
-from gatehouse.console.context import ConsoleState, state_with
-from gatehouse.console.http import is_partial, register_xlsx, render_vary
+from gatehouse.console.context import state_with
+from gatehouse.console.http import is_partial, render_vary
 from gatehouse.core import guard as core
 from gatehouse.core.errors import DomainError
 from gatehouse.core.ledger import format_fen
-from gatehouse.guard import forms, selectors, services
+from gatehouse.guard import fields, forms, selectors, services
 from gatehouse.guard.models import (
     Anomaly,
     BoothAbsence,
@@ -44,70 +42,30 @@ from gatehouse.guard.models import (
     HazardFinding,
     Key,
     PatrolRoute,
-    Photo,
     Shift,
     SpotFinding,
     Ticket,
 )
+from gatehouse.guard.web import (
+    BOOTH,
+    CLEANING,
+    COUNT_LIMIT,
+    HOTLINE,
+    MANAGER,
+    MONITORING,
+    PATROL,
+    REGISTERS,
+    REPORTERS,
+    act,
+    fail,
+    guard_name,
+    pick_user,
+    site_of,
+    table,
+    user_choices,
+    xlsx,
+)
 from gatehouse.sites.models import Checkpoint, KeyLocation, Post
-
-MANAGER = frozenset({Role.SECURITY_MANAGER})
-BOOTH = frozenset({Role.GUARD, Role.SECURITY_MANAGER})
-PATROL = frozenset({Role.PATROL, Role.SECURITY_MANAGER})
-MONITORING = frozenset({Role.MONITORING, Role.SECURITY_MANAGER})
-REPORTERS = frozenset({Role.GUARD, Role.PATROL, Role.MONITORING, Role.SECURITY_MANAGER})
-REGISTERS = frozenset({Role.GUARD, Role.MONITORING, Role.PATROL, Role.SECURITY_MANAGER})
-HOTLINE = frozenset({Role.MONITORING, Role.FRONT_DESK, Role.SECURITY_MANAGER})
-COUNT_LIMIT = 10000  # rows a register page counts; its export has every row
-CLEANING = frozenset({Role.GUARD, Role.SECURITY_MANAGER})
-PHOTO_TYPES = {
-    ".jpg": "image/jpeg",
-    ".jpeg": "image/jpeg",
-    ".png": "image/png",
-    ".webp": "image/webp",
-}
-
-
-def _site(state: ConsoleState) -> Any:
-    assert state.site is not None
-    return state.site
-
-
-def _xlsx(title: Any, site: Any, columns: Any, rows: Iterable[selectors.Row]) -> FileResponse:
-    return register_xlsx(title, site, columns, (row.cells for row in rows))
-
-
-def _table(columns: Any, rows: list[selectors.Row]) -> list[dict[str, Any]]:
-    return [{"css": r.css, "pairs": list(zip(columns, r.cells, strict=True))} for r in rows]
-
-
-def _user_choices(site: Any, roles: Any = services.GUARD_ROLES) -> list[tuple[str, str]]:
-    return [(str(u.pk), services.guard_name(u)) for u in selectors.staff_of(site, roles)]
-
-
-def _pick_user(site: Any, pk: Any) -> Any:
-    found = selectors.staff_of(site).filter(pk=pk).first()
-    if found is None:
-        raise DomainError("user.unknown", "所选人员不是本场所的安保人员")
-    return found
-
-
-def _fail(request: HttpRequest, exc: DomainError) -> None:
-    messages.error(request, exc.message)
-
-
-def _act(request: HttpRequest, call: Callable[[], object], done: str, to: str) -> HttpResponse:
-    """One service call for a POST, then back to ``to``: ``done`` on success, the refusal's
-    Chinese message otherwise (nothing was written then)."""
-    try:
-        call()
-    except DomainError as exc:
-        _fail(request, exc)
-    else:
-        if done:
-            messages.success(request, done)
-    return redirect(to)
-
 
 # == S-01 / S-02: roster =========================================================================
 
@@ -120,7 +78,7 @@ def _roster_context(site: Any, now: datetime, **forms_: Any) -> dict[str, Any]:
     return {
         "view": view,
         "shift_form": forms_.get("shift_form")
-        or forms.ShiftForm(choices={"post": posts, "guard": _user_choices(site)}),
+        or forms.ShiftForm(choices={"post": posts, "guard": user_choices(site)}),
         "req_form": forms_.get("req_form") or forms.RequirementForm(choices={"post": posts}),
         "leader_form": forms_.get("leader_form") or forms.LeaderForm(),
         "posts": posts,
@@ -132,7 +90,7 @@ def _roster_context(site: Any, now: datetime, **forms_: Any) -> dict[str, Any]:
 def roster(request: HttpRequest) -> HttpResponse:
     """S-01 / S-02: the week's roster, the gaps before they happen, the leader on duty."""
     state = state_with(request, MANAGER)
-    site, now = _site(state), timezone.now()
+    site, now = site_of(state), timezone.now()
     if request.method == "GET":
         return render_vary(request, "guard/roster.html", _roster_context(site, now))
     ctx = _roster_context(site, now)
@@ -140,7 +98,7 @@ def roster(request: HttpRequest) -> HttpResponse:
     try:
         if action == "shift":
             form = forms.ShiftForm(
-                request.POST, choices={"post": ctx["posts"], "guard": _user_choices(site)}
+                request.POST, choices={"post": ctx["posts"], "guard": user_choices(site)}
             )
             ctx["shift_form"] = form
             if form.is_valid():
@@ -149,7 +107,7 @@ def roster(request: HttpRequest) -> HttpResponse:
                     site=site,
                     actor=request.user,
                     post=get_object_or_404(Post, site=site, pk=d["post"]),
-                    guard=_pick_user(site, d["guard"]),
+                    guard=pick_user(site, d["guard"]),
                     start=d["start"],
                     end=d["end"],
                     now=now,
@@ -194,7 +152,7 @@ def roster(request: HttpRequest) -> HttpResponse:
 @require_POST
 def shift_delete(request: HttpRequest, pk: int) -> HttpResponse:
     state = state_with(request, MANAGER)
-    shift = get_object_or_404(Shift, site=_site(state), pk=pk)
+    shift = get_object_or_404(Shift, site=site_of(state), pk=pk)
     services.shift_delete(shift=shift, actor=request.user, now=timezone.now())
     messages.success(request, _t("已删除排班。"))
     return redirect("guard:roster")
@@ -205,7 +163,7 @@ def shift_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _handover_form(site: Any, user: Any, now: datetime, data: Any = None) -> forms.HandoverForm:
     custody = services.key_custody(site, now)
-    held = set(custody.held_by(services.guard_name(user)))
+    held = set(custody.held_by(guard_name(user)))
     keys = Key.objects.filter(site=site, is_active=True).order_by("label")
     key_choices = [
         (str(k.pk), f"{k.label}（{k.door}）" + ("" if k.label in held else _t("，不在您手中")))
@@ -224,7 +182,7 @@ def _handover_form(site: Any, user: Any, now: datetime, data: Any = None) -> for
             "open_matters": "\n".join(matters),
         },
         choices={
-            "incoming": [c for c in _user_choices(site) if c[0] != str(user.pk)],
+            "incoming": [c for c in user_choices(site) if c[0] != str(user.pk)],
             "post": [(str(p.pk), p.name) for p in Post.objects.filter(site=site).order_by("name")],
         },
     )
@@ -249,7 +207,7 @@ def handover(request: HttpRequest) -> HttpResponse:
     """S-03 / S-08: the outgoing guard hands over (matters, keys, equipment) and signs; the
     incoming guard signs with their password here, or later."""
     state = state_with(request, BOOTH)
-    site, now, user = _site(state), timezone.now(), request.user
+    site, now, user = site_of(state), timezone.now(), request.user
     if request.method == "GET":
         return render_vary(request, "guard/handover.html", _handover_context(site, user, now))
     form = _handover_form(site, user, now, request.POST)
@@ -258,7 +216,7 @@ def handover(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         d = form.cleaned_data
         try:
-            incoming = _pick_user(site, d["incoming"])
+            incoming = pick_user(site, d["incoming"])
             signed = False
             if d["incoming_password"]:
                 checked = authenticate(
@@ -300,8 +258,8 @@ def handover(request: HttpRequest) -> HttpResponse:
 @require_POST
 def handover_sign(request: HttpRequest, pk: int) -> HttpResponse:
     state = state_with(request, BOOTH)
-    h = get_object_or_404(Handover, site=_site(state), pk=pk)
-    return _act(
+    h = get_object_or_404(Handover, site=site_of(state), pk=pk)
+    return act(
         request,
         lambda: services.handover_sign(handover=h, actor=request.user, now=timezone.now()),
         _t("已签字接班。"),
@@ -314,20 +272,20 @@ def handover_sign(request: HttpRequest, pk: int) -> HttpResponse:
 def handover_register(request: HttpRequest) -> HttpResponse:
     """交接班记录表: searchable, printable, exportable."""
     state = state_with(request, REGISTERS)
-    site = _site(state)
-    form = forms.RegisterFilterForm(request.GET or None)
+    site = site_of(state)
+    form = fields.RegisterFilterForm(request.GET or None)
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
     found = selectors.handover_register(site, **data) if not form.errors else []
     title = _("交接班记录表")
     if request.GET.get("export") == "xlsx":
         every = (selectors.handover_row(h) for h in found)
-        return _xlsx(title, site, selectors.HANDOVER_COLUMNS, every)
+        return xlsx(title, site, selectors.HANDOVER_COLUMNS, every)
     rows = [selectors.handover_row(h) for h in found[:COUNT_LIMIT]]
     context = {
         "title": title,
         "form": form,
         "columns": selectors.HANDOVER_COLUMNS,
-        "rows": _table(selectors.HANDOVER_COLUMNS, rows[:200]),
+        "rows": table(selectors.HANDOVER_COLUMNS, rows[:200]),
         "count": len(rows),
     }
     return render_vary(request, "guard/register.html", context)
@@ -340,7 +298,7 @@ def handover_register(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def keys(request: HttpRequest) -> HttpResponse:
     state = state_with(request, BOOTH)
-    site, now = _site(state), timezone.now()
+    site, now = site_of(state), timezone.now()
     form = forms.KeyForm(request.POST or None)
     status = 200
     error = None
@@ -363,7 +321,7 @@ def keys(request: HttpRequest) -> HttpResponse:
         "form": form,
         "hand_form": forms.KeyHandForm(),
         "error": error,
-        "me": services.guard_name(request.user),
+        "me": guard_name(request.user),
         "manager": Role.SECURITY_MANAGER in state.roles,
     }
     return render_vary(request, "guard/keys.html", context, status=status)
@@ -373,7 +331,7 @@ def keys(request: HttpRequest) -> HttpResponse:
 @require_POST
 def key_hand(request: HttpRequest, pk: int) -> HttpResponse:
     state = state_with(request, BOOTH)
-    key = get_object_or_404(Key, site=_site(state), pk=pk)
+    key = get_object_or_404(Key, site=site_of(state), pk=pk)
     form = forms.KeyHandForm(request.POST)
     if not form.is_valid():
         messages.error(request, _t("请填写接收人或存放处。"))
@@ -392,7 +350,7 @@ def key_hand(request: HttpRequest, pk: int) -> HttpResponse:
 def absence(request: HttpRequest) -> HttpResponse:
     """S-09: leaving the booth for a moment: the gate closed or a named cover."""
     state = state_with(request, BOOTH)
-    site, now = _site(state), timezone.now()
+    site, now = site_of(state), timezone.now()
     form = forms.AbsenceForm(request.POST or None)
     status, error = 200, None
     if request.method == "POST":
@@ -426,8 +384,8 @@ def absence(request: HttpRequest) -> HttpResponse:
 @require_POST
 def absence_back(request: HttpRequest, pk: int) -> HttpResponse:
     state = state_with(request, BOOTH)
-    a = get_object_or_404(BoothAbsence, site=_site(state), pk=pk, guard=request.user)
-    return _act(
+    a = get_object_or_404(BoothAbsence, site=site_of(state), pk=pk, guard=request.user)
+    return act(
         request,
         lambda: services.absence_return(absence=a, actor=request.user, now=timezone.now()),
         _t("已登记返回。"),
@@ -481,7 +439,7 @@ def patrol(request: HttpRequest) -> HttpResponse:
     """S-04: the patrol guard's phone page: scan a tag (camera) or type its code, note what was
     found, add photos. The answer says which round it counted for, on time or late."""
     state = state_with(request, PATROL)
-    site, now = _site(state), timezone.now()
+    site, now = site_of(state), timezone.now()
     if request.method == "GET":
         return render_vary(request, "guard/patrol.html", _patrol_context(request, site, now))
     routes = services.active_routes(site)
@@ -524,7 +482,7 @@ def patrol(request: HttpRequest) -> HttpResponse:
 @require_GET
 def patrol_status(request: HttpRequest) -> HttpResponse:
     state = state_with(request, PATROL)
-    ctx = _patrol_context(request, _site(state), timezone.now())
+    ctx = _patrol_context(request, site_of(state), timezone.now())
     return render_vary(request, "guard/_patrol_status.html", ctx)
 
 
@@ -532,8 +490,8 @@ def patrol_status(request: HttpRequest) -> HttpResponse:
 @require_POST
 def dispatch_ack(request: HttpRequest, pk: int) -> HttpResponse:
     state = state_with(request, PATROL)
-    d = get_object_or_404(Dispatch, site=_site(state), pk=pk)
-    return _act(
+    d = get_object_or_404(Dispatch, site=site_of(state), pk=pk)
+    return act(
         request,
         lambda: services.dispatch_acknowledge(dispatch=d, actor=request.user, now=timezone.now()),
         _t("已接收调度任务。"),
@@ -545,8 +503,8 @@ def dispatch_ack(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def dispatch_close(request: HttpRequest, pk: int) -> HttpResponse:
     state = state_with(request, PATROL | MONITORING)
-    d = get_object_or_404(Dispatch, site=_site(state), pk=pk)
-    return _act(
+    d = get_object_or_404(Dispatch, site=site_of(state), pk=pk)
+    return act(
         request,
         lambda: services.dispatch_close(
             dispatch=d, actor=request.user, result=request.POST.get("text", ""), now=timezone.now()
@@ -561,7 +519,7 @@ def dispatch_close(request: HttpRequest, pk: int) -> HttpResponse:
 def routes(request: HttpRequest) -> HttpResponse:
     """The routes with their checkpoints and time windows (edited in the admin)."""
     state = state_with(request, MANAGER)
-    site = _site(state)
+    site = site_of(state)
     found = PatrolRoute.objects.filter(site=site).order_by("name")
     rows = [
         {
@@ -579,7 +537,7 @@ def routes(request: HttpRequest) -> HttpResponse:
 def tags(request: HttpRequest) -> HttpResponse:
     """Printable QR tags of the site's checkpoints, each with its typed code."""
     state = state_with(request, MANAGER)
-    site = _site(state)
+    site = site_of(state)
     found = Checkpoint.objects.filter(site=site).order_by("code")
     wanted = request.GET.get("checkpoint")
     if wanted:
@@ -604,30 +562,21 @@ def tags(request: HttpRequest) -> HttpResponse:
 def patrol_register(request: HttpRequest) -> HttpResponse:
     """夜间安保巡查记录表, written by the scans; missed and late checkpoints marked."""
     state = state_with(request, REGISTERS)
-    site, now = _site(state), timezone.now()
-    form = forms.RegisterFilterForm(request.GET or None)
+    site, now = site_of(state), timezone.now()
+    form = fields.RegisterFilterForm(request.GET or None)
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
     rows = selectors.patrol_register(site, now, **data) if not form.errors else []
     title = _("夜间安保巡查记录表")
     if request.GET.get("export") == "xlsx":
-        return _xlsx(title, site, selectors.PATROL_COLUMNS, rows)
+        return xlsx(title, site, selectors.PATROL_COLUMNS, rows)
     context = {
         "title": title,
         "form": form,
         "columns": selectors.PATROL_COLUMNS,
-        "rows": _table(selectors.PATROL_COLUMNS, rows[:500]),
+        "rows": table(selectors.PATROL_COLUMNS, rows[:500]),
         "count": len(rows),
     }
     return render_vary(request, "guard/register.html", context)
-
-
-@login_required
-@require_GET
-def photo(request: HttpRequest, pk: int) -> FileResponse:
-    state = state_with(request, REPORTERS)
-    p = get_object_or_404(Photo, site=_site(state), pk=pk)
-    kind = PHOTO_TYPES.get(PurePath(p.name).suffix.lower(), "application/octet-stream")
-    return FileResponse(p.file.open("rb"), content_type=kind)
 
 
 # == S-05 / S-06: anomalies, dispatch, the board =================================================
@@ -657,7 +606,7 @@ def _anomaly_message(request: HttpRequest, result: services.AnomalyResult) -> No
 def anomalies(request: HttpRequest) -> HttpResponse:
     """S-05: the 异常情况记录表 with the form to record one (monitoring, manager)."""
     state = state_with(request, MONITORING)
-    site, now = _site(state), timezone.now()
+    site, now = site_of(state), timezone.now()
     form, error, status = forms.AnomalyForm(), None, 200
     if request.method == "POST":
         form, result, error = _report(request, site, now)
@@ -665,13 +614,13 @@ def anomalies(request: HttpRequest) -> HttpResponse:
             _anomaly_message(request, result)
             return redirect("guard:anomaly", pk=result.anomaly.pk)
         status = 422
-    filters = forms.RegisterFilterForm(request.GET or None)
+    filters = fields.RegisterFilterForm(request.GET or None)
     data = filters.cleaned_data if filters.is_bound and filters.is_valid() else {}
     found = selectors.anomaly_register(site, **data) if not filters.errors else []
     title = _("异常情况记录表")
     if request.GET.get("export") == "xlsx":
         every = (selectors.anomaly_row(a) for a in found)
-        return _xlsx(title, site, selectors.ANOMALY_COLUMNS, every)
+        return xlsx(title, site, selectors.ANOMALY_COLUMNS, every)
     rows = [selectors.anomaly_row(a) for a in found[:COUNT_LIMIT]]
     context = {
         "form": form,
@@ -690,7 +639,7 @@ def anomalies(request: HttpRequest) -> HttpResponse:
 def report(request: HttpRequest) -> HttpResponse:
     """S-05: report what was found, from the phone (patrol) or the booth (guard)."""
     state = state_with(request, REPORTERS)
-    site, now = _site(state), timezone.now()
+    site, now = site_of(state), timezone.now()
     form, error, status = forms.AnomalyForm(), None, 200
     if request.method == "POST":
         form, result, error = _report(request, site, now)
@@ -708,12 +657,12 @@ def report(request: HttpRequest) -> HttpResponse:
 def anomaly(request: HttpRequest, pk: int) -> HttpResponse:
     """One anomaly: acknowledge, archive the clip, dispatch the patrol, close."""
     state = state_with(request, MONITORING)
-    site, now = _site(state), timezone.now()
+    site, now = site_of(state), timezone.now()
     a = get_object_or_404(Anomaly, site=site, pk=pk)
     archive_form = forms.ArchiveForm(
         initial={"camera": a.camera, "clip_from": a.clip_from, "clip_until": a.clip_until}
     )
-    close_form = forms.TextForm()
+    close_form = fields.TextForm()
     dispatch_form = forms.DispatchForm(initial={"place": a.place}, choices={"anomaly": []})
     error, status = None, 200
     if request.method == "POST":
@@ -731,7 +680,7 @@ def anomaly(request: HttpRequest, pk: int) -> HttpResponse:
                     )
                     return redirect("guard:anomaly", pk=a.pk)
             elif action == "close":
-                close_form = forms.TextForm(request.POST)
+                close_form = fields.TextForm(request.POST)
                 if close_form.is_valid():
                     services.anomaly_close(
                         anomaly=a,
@@ -778,7 +727,7 @@ def anomaly(request: HttpRequest, pk: int) -> HttpResponse:
 def dispatch(request: HttpRequest) -> HttpResponse:
     """S-06: send the patrol to a place; see it acknowledged and closed."""
     state = state_with(request, MONITORING)
-    site, now = _site(state), timezone.now()
+    site, now = site_of(state), timezone.now()
     open_anomalies = Anomaly.objects.filter(site=site, closed_at__isnull=True).order_by(
         "-reported_at"
     )
@@ -820,7 +769,7 @@ def dispatch(request: HttpRequest) -> HttpResponse:
 def board(request: HttpRequest) -> HttpResponse:
     """S-06: the live monitoring board; the fragment is polled every few seconds."""
     state = state_with(request, MONITORING)
-    site, now = _site(state), timezone.now()
+    site, now = site_of(state), timezone.now()
     services.patrol_flag_missed(site=site, now=now)
     context = selectors.board(site, now)
     template = "guard/_board.html" if is_partial(request) else "guard/board.html"
@@ -831,12 +780,12 @@ def board(request: HttpRequest) -> HttpResponse:
 @require_POST
 def board_ack(request: HttpRequest, pk: int) -> HttpResponse:
     state = state_with(request, MONITORING)
-    site, now = _site(state), timezone.now()
+    site, now = site_of(state), timezone.now()
     notice = get_object_or_404(Notice, site=site, pk=pk, audience=NoticeAudience.MONITORING)
     try:
         notice_acknowledge(notice=notice, actor=request.user, now=now)
     except DomainError as exc:
-        _fail(request, exc)
+        fail(request, exc)
     if is_partial(request):
         return render_vary(request, "guard/_board.html", selectors.board(site, now))
     return redirect("guard:board")
@@ -850,7 +799,7 @@ def board_ack(request: HttpRequest, pk: int) -> HttpResponse:
 def emergency(request: HttpRequest) -> HttpResponse:
     """S-13: activate a plan; the chain is called in order; each acknowledgement recorded."""
     state = state_with(request, MONITORING)
-    site, now = _site(state), timezone.now()
+    site, now = site_of(state), timezone.now()
     plans = EmergencyPlan.objects.filter(site=site, is_active=True).order_by("name")
     form = forms.ActivateForm(
         request.POST or None, choices={"plan": [(str(p.pk), p.name) for p in plans]}
@@ -881,8 +830,8 @@ def emergency(request: HttpRequest) -> HttpResponse:
 @require_POST
 def emergency_ack(request: HttpRequest, pk: int) -> HttpResponse:
     state = state_with(request, MONITORING)
-    e = get_object_or_404(Emergency, site=_site(state), pk=pk)
-    return _act(
+    e = get_object_or_404(Emergency, site=site_of(state), pk=pk)
+    return act(
         request,
         lambda: services.emergency_acknowledge(
             emergency=e, who=request.POST.get("who", ""), actor=request.user, now=timezone.now()
@@ -896,8 +845,8 @@ def emergency_ack(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def emergency_close(request: HttpRequest, pk: int) -> HttpResponse:
     state = state_with(request, MONITORING)
-    e = get_object_or_404(Emergency, site=_site(state), pk=pk)
-    return _act(
+    e = get_object_or_404(Emergency, site=site_of(state), pk=pk)
+    return act(
         request,
         lambda: services.emergency_close(emergency=e, actor=request.user, now=timezone.now()),
         "",
@@ -913,9 +862,9 @@ def emergency_close(request: HttpRequest, pk: int) -> HttpResponse:
 def cleaning(request: HttpRequest) -> HttpResponse:
     """S-07: 门卫日常卫生轮流表 (the manager sets the turn; the guard on duty marks it done)."""
     state = state_with(request, CLEANING)
-    site, now = _site(state), timezone.now()
+    site, now = site_of(state), timezone.now()
     manager = Role.SECURITY_MANAGER in state.roles
-    guards = _user_choices(site, (Role.GUARD,))
+    guards = user_choices(site, (Role.GUARD,))
     form = forms.RotaForm(request.POST or None, choices={"guards": guards})
     error, status = None, 200
     if request.method == "POST":
@@ -923,7 +872,7 @@ def cleaning(request: HttpRequest) -> HttpResponse:
             raise Http404
         status = 422
         if form.is_valid():
-            chosen = [_pick_user(site, pk) for pk in form.cleaned_data["guards"]]
+            chosen = [pick_user(site, pk) for pk in form.cleaned_data["guards"]]
             try:
                 services.rota_set(
                     site=site,
@@ -963,10 +912,10 @@ def cleaning(request: HttpRequest) -> HttpResponse:
 def cleaning_done(request: HttpRequest) -> HttpResponse:
     state = state_with(request, CLEANING)
     now = timezone.now()
-    return _act(
+    return act(
         request,
         lambda: services.cleaning_done(
-            site=_site(state), actor=request.user, day=timezone.localtime(now).date(), now=now
+            site=site_of(state), actor=request.user, day=timezone.localtime(now).date(), now=now
         ),
         _t("今日保洁已登记完成。"),
         "guard:cleaning",
@@ -978,7 +927,7 @@ def cleaning_done(request: HttpRequest) -> HttpResponse:
 def hazards(request: HttpRequest) -> HttpResponse:
     """S-11: hazard inspections of key places: findings, owners, deadlines, overdue ones."""
     state = state_with(request, MANAGER)
-    site, now = _site(state), timezone.now()
+    site, now = site_of(state), timezone.now()
     places = KeyLocation.objects.filter(site=site).order_by("name")
     form = forms.HazardForm(
         request.POST or None, choices={"key_location": [(str(k.pk), k.name) for k in places]}
@@ -1030,12 +979,12 @@ def hazards(request: HttpRequest) -> HttpResponse:
 @require_POST
 def hazard_fix(request: HttpRequest, pk: int) -> HttpResponse:
     state = state_with(request, MANAGER)
-    h = get_object_or_404(HazardFinding, site=_site(state), pk=pk)
+    h = get_object_or_404(HazardFinding, site=site_of(state), pk=pk)
     form = forms.HazardFixForm(request.POST)
     if not form.is_valid():
         messages.error(request, _t("请填写正确的整改完成日期。"))
         return redirect("guard:hazards")
-    return _act(
+    return act(
         request,
         lambda: services.hazard_fix(
             finding=h, actor=request.user, now=timezone.now(), **form.cleaned_data
@@ -1050,7 +999,7 @@ def hazard_fix(request: HttpRequest, pk: int) -> HttpResponse:
 def hotline(request: HttpRequest) -> HttpResponse:
     """S-12: the 24-hour hotline: tickets answered, followed up, closed and visited back."""
     state = state_with(request, HOTLINE)
-    site, now = _site(state), timezone.now()
+    site, now = site_of(state), timezone.now()
     form = forms.TicketForm(request.POST or None)
     error, status = None, 200
     if request.method == "POST":
@@ -1076,12 +1025,12 @@ def hotline(request: HttpRequest) -> HttpResponse:
 @require_POST
 def ticket_step(request: HttpRequest, pk: int) -> HttpResponse:
     state = state_with(request, HOTLINE)
-    t = get_object_or_404(Ticket, site=_site(state), pk=pk)
+    t = get_object_or_404(Ticket, site=site_of(state), pk=pk)
     form = forms.TicketStepForm(request.POST)
     if not form.is_valid():
         messages.error(request, _t("未知的处理步骤。"))
         return redirect("guard:hotline")
-    return _act(
+    return act(
         request,
         lambda: services.ticket_step(
             ticket=t, actor=request.user, now=timezone.now(), **form.cleaned_data
@@ -1099,7 +1048,7 @@ def ticket_step(request: HttpRequest, pk: int) -> HttpResponse:
 def spot_checks(request: HttpRequest) -> HttpResponse:
     """S-10: the findings of the weekly spot checks, confirmed or dismissed one by one."""
     state = state_with(request, MANAGER)
-    site = _site(state)
+    site = site_of(state)
     if request.method == "POST":
         _check, fresh = services.spot_check_run(site=site, as_of=timezone.now())
         messages.success(request, _t("抽查完成，新发现 %(n)d 项。") % {"n": fresh})
@@ -1122,7 +1071,7 @@ def spot_checks(request: HttpRequest) -> HttpResponse:
 @require_POST
 def finding_decide(request: HttpRequest, pk: int) -> HttpResponse:
     state = state_with(request, MANAGER)
-    f = get_object_or_404(SpotFinding, site=_site(state), pk=pk)
+    f = get_object_or_404(SpotFinding, site=site_of(state), pk=pk)
     now = timezone.now()
     try:
         if request.POST.get("action") == "dismiss":
@@ -1132,7 +1081,7 @@ def finding_decide(request: HttpRequest, pk: int) -> HttpResponse:
             p = services.finding_confirm(finding=f, actor=request.user, now=now)
             messages.success(request, p.message)
     except DomainError as exc:
-        _fail(request, exc)
+        fail(request, exc)
     return redirect("guard:spot_checks")
 
 
@@ -1141,7 +1090,7 @@ def finding_decide(request: HttpRequest, pk: int) -> HttpResponse:
 def ledger(request: HttpRequest) -> HttpResponse:
     """The ledger of notices and fines per guard (fines in yuan)."""
     state = state_with(request, MANAGER)
-    site = _site(state)
+    site = site_of(state)
     context = {
         "rows": selectors.ledger(site),
         "total": format_fen(selectors.ledger_total_fen(site)),
