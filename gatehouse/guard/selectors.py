@@ -10,7 +10,7 @@ from __future__ import annotations
 import importlib.util
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -30,15 +30,13 @@ from gatehouse.guard.models import (
     Dispatch,
     Emergency,
     Handover,
-    LeaderDuty,
     PatrolRoute,
     PatrolScan,
     Penalty,
     Shift,
-    StaffingRequirement,
 )
 from gatehouse.guard.shared import Row, date_window, guard_name, local, staff_of, stamp
-from gatehouse.sites.models import Post, PostKind, Site
+from gatehouse.sites.models import PostKind, Site
 from gatehouse.visitors.models import Visit
 
 BOARD_EVENTS = 20
@@ -47,68 +45,6 @@ ALERT_WINDOW = timedelta(hours=24)
 
 
 # == S-01 / S-02: the roster =====================================================================
-
-
-def core_requirements(site: Site) -> tuple[list[core.PostRequirement], dict[str, Post]]:
-    """Every post's requirements: the explicit ones, else the post's own headcount and hours."""
-    posts = {str(p.pk): p for p in Post.objects.filter(site=site).order_by("name", "pk")}
-    explicit = list(StaffingRequirement.objects.filter(site=site).order_by("pk"))
-    reqs = [services.core_requirement(r) for r in explicit]
-    with_explicit = {str(r.post_id) for r in explicit}
-    for key, post in posts.items():
-        if key not in with_explicit:
-            reqs.extend(services.post_requirements(post))
-    return reqs, posts
-
-
-@dataclass
-class RosterView:
-    start: datetime
-    end: datetime
-    shifts: list[Shift]
-    gaps: list[dict[str, Any]]
-    conflicts: list[tuple[Shift, Shift]]
-    leader_gaps: tuple[core.Interval, ...]
-    leaders: list[LeaderDuty]
-    requirements: list[StaffingRequirement] = field(default_factory=list)
-
-
-def roster_view(site: Site, start: datetime, end: datetime) -> RosterView:
-    """S-01 / S-02: the shifts in ``[start, end)`` and what the core finds wrong with them: the
-    under-staffed intervals per post, guards rostered twice at once, hours with no leader."""
-    reqs, posts = core_requirements(site)
-    shifts = list(
-        Shift.objects.filter(site=site, end__gt=start, start__lt=end)
-        .select_related("post", "guard")
-        .order_by("start", "post__name", "pk")
-    )
-    roster = [services.core_shift(s) for s in shifts]
-    gaps = [
-        {"post": posts[g.post], "gap": g, "message": _gap_message(g, posts[g.post])}
-        for g in core.staffing_gaps(requirements=reqs, roster=roster, start=start, end=end)
-        if g.post in posts
-    ]
-    index = {(c.guard, c.post, c.start, c.end): s for c, s in zip(roster, shifts, strict=True)}
-    conflicts = [
-        (index[(a.guard, a.post, a.start, a.end)], index[(b.guard, b.post, b.start, b.end)])
-        for a, b in core.roster_conflicts(roster)
-    ]
-    leaders = list(
-        LeaderDuty.objects.filter(site=site, end__gt=start, start__lt=end).order_by("start")
-    )
-    leader_gaps = core.duty_leader_gaps(
-        duties=[core.LeaderDuty(d.leader_name, d.start, d.end) for d in leaders],
-        start=start,
-        end=end,
-    )
-    requirements = list(
-        StaffingRequirement.objects.filter(site=site).select_related("post").order_by("post__name")
-    )
-    return RosterView(start, end, shifts, gaps, conflicts, leader_gaps, leaders, requirements)
-
-
-def _gap_message(gap: core.StaffingGap, post: Post) -> str:
-    return gap.message.replace(gap.post, post.name, 1)
 
 
 # == S-08: keys ==================================================================================

@@ -14,12 +14,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.utils.crypto import constant_time_compare, salted_hmac
 
 from gatehouse.access.models import Notice, NoticeAudience
-from gatehouse.accounts.models import Role
 from gatehouse.audit.services import audit_record, snapshot
 from gatehouse.core import guard as core
 from gatehouse.core.access import Duty, shift_change_windows
@@ -42,17 +40,15 @@ from gatehouse.guard.models import (
     HazardFinding,
     Key,
     KeyHandoff,
-    LeaderDuty,
     PatrolRoute,
     PatrolScan,
     Penalty,
     ScanState,
-    Shift,
     SpotCheck,
     SpotFinding,
-    StaffingRequirement,
     Ticket,
 )
+from gatehouse.guard.roster.selectors import leaders_now
 from gatehouse.guard.shared import (
     guard_name,
     is_member,
@@ -72,130 +68,6 @@ TAG_PREFIX = "GHP:"
 
 
 # == S-01 / S-02: requirements, roster, leader on duty ===========================================
-
-
-def core_requirement(req: StaffingRequirement) -> core.PostRequirement:
-    return core.PostRequirement(
-        post=str(req.post_id),
-        headcount=req.headcount,
-        from_hour=req.from_hour,
-        to_hour=req.to_hour,
-        weekdays=frozenset(int(d) for d in req.weekdays if d.isdigit()),
-        on=req.on,
-    )
-
-
-def post_requirements(post: Post) -> tuple[core.PostRequirement, ...]:
-    """The post's own headcount over its staffed hours (whole hours; a night crossing midnight
-    is two requirements), used when no explicit requirement is set for the post."""
-    key = str(post.pk)
-    start, end = post.staffed_from.hour, post.staffed_until.hour
-    if post.round_the_clock or start == end:
-        return (core.PostRequirement(key, post.headcount),)
-    if start < end:
-        return (core.PostRequirement(key, post.headcount, start, end),)
-    parts = [core.PostRequirement(key, post.headcount, start, 24)]
-    if end > 0:
-        parts.append(core.PostRequirement(key, post.headcount, 0, end))
-    return tuple(parts)
-
-
-@transaction.atomic
-def requirement_add(
-    *,
-    site: Site,
-    actor: Any,
-    post: Post,
-    headcount: int,
-    from_hour: int,
-    to_hour: int,
-    weekdays: Iterable[int] = range(7),
-    on: date | None = None,
-    now: datetime,
-) -> StaffingRequirement:
-    """S-01: guards needed at ``post`` between two hours (weekly or for one date)."""
-    if post.site_id != site.pk:
-        raise DomainError("staffing.post", "岗位不属于本场所")
-    days = frozenset(weekdays)
-    core.PostRequirement(str(post.pk), headcount, from_hour, to_hour, days, on)  # validates
-    req = StaffingRequirement.objects.create(
-        site=site,
-        post=post,
-        headcount=headcount,
-        from_hour=from_hour,
-        to_hour=to_hour,
-        weekdays="".join(str(d) for d in sorted(days)),
-        on=on,
-    )
-    write_audit("guard.requirement.add", req, actor, now)
-    return req
-
-
-def core_shift(shift: Shift) -> core.RosterShift:
-    return core.RosterShift(str(shift.guard_id), str(shift.post_id), shift.start, shift.end)
-
-
-@transaction.atomic
-def shift_add(
-    *, site: Site, actor: Any, post: Post, guard: Any, start: datetime, end: datetime, now: datetime
-) -> Shift:
-    """S-01: roster a guard at a post. Refused when the guard is not staff of the site or is
-    already rostered in an overlapping shift (``roster_conflicts``)."""
-    if post.site_id != site.pk:
-        raise DomainError("staffing.post", "岗位不属于本场所")
-    if not is_member(guard, site):
-        raise DomainError("roster.not_staff", "此人不是本场所的安保人员，不能排班")
-    if end <= start:
-        raise InvalidInput("time.order", "结束时间必须晚于开始时间。", {"field": "end"})
-    new = core.RosterShift(str(guard.pk), str(post.pk), start, end)
-    mine = Shift.objects.filter(site=site, guard=guard, end__gt=start, start__lt=end)
-    for a, b in core.roster_conflicts([*(core_shift(s) for s in mine), new]):
-        if new in (a, b):
-            other = a if b == new else b
-            raise DomainError(
-                "roster.conflict",
-                f"{guard_name(guard)}在{local_time(other.start):%m-%d %H:%M}–"
-                f"{local_time(other.end):%m-%d %H:%M}已有排班，同一人不能同时在两个岗位",
-            )
-    shift = Shift.objects.create(
-        site=site, post=post, guard=guard, start=start, end=end, created_by=actor
-    )
-    write_audit("guard.shift.add", shift, actor, now)
-    return shift
-
-
-@transaction.atomic
-def shift_delete(*, shift: Shift, actor: Any, now: datetime) -> None:
-    before = snapshot(shift)
-    audit_record(action="guard.shift.delete", obj=shift, actor=actor, before=before, at=now)
-    shift.delete()
-
-
-@transaction.atomic
-def leader_duty_add(
-    *,
-    site: Site,
-    actor: Any,
-    leader_name: str,
-    start: datetime,
-    end: datetime,
-    leader: Any = None,
-    phone: str = "",
-    now: datetime,
-) -> LeaderDuty:
-    """S-02: a named leader on duty (带班领导) for a period."""
-    name = clean_text(leader_name, 50) or guard_name(leader)
-    core.LeaderDuty(name, start, end)  # validates: a name, start before end
-    duty = LeaderDuty.objects.create(
-        site=site,
-        leader=leader,
-        leader_name=name,
-        phone=clean_text(phone, 20),
-        start=start,
-        end=end,
-    )
-    write_audit("guard.leader_duty.add", duty, actor, now)
-    return duty
 
 
 # == S-08: keys ==================================================================================
@@ -817,21 +689,6 @@ def anomaly_close(*, anomaly: Anomaly, actor: Any, resolution: str, now: datetim
     )
     write_audit("guard.anomaly.close", a, actor, now, before)
     return a
-
-
-def leaders_now(site: Site, now: datetime) -> list[str]:
-    """Who the leadership is at ``now``: the leader on duty, then the security managers."""
-    names = list(
-        LeaderDuty.objects.filter(site=site, start__lte=now, end__gt=now)
-        .order_by("start")
-        .values_list("leader_name", flat=True)
-    )
-    User = get_user_model()
-    managers = User.objects.filter(
-        memberships__site=site, memberships__role=Role.SECURITY_MANAGER, is_active=True
-    ).order_by("username")
-    names += [guard_name(u) for u in managers]
-    return list(dict.fromkeys(names))
 
 
 @transaction.atomic

@@ -1,14 +1,15 @@
-"""Guard operations (URLs under /guard/, namespace ``guard``)."""
+"""Guard operations (URLs under /guard/, namespace ``guard``): each area's pages."""
 
 from django.urls import path
 
 from gatehouse.guard import views, web
+from gatehouse.guard.roster import views as roster
 
 app_name = "guard"
 
 urlpatterns = [
-    path("roster/", views.roster, name="roster"),
-    path("roster/shifts/<int:pk>/delete/", views.shift_delete, name="shift_delete"),
+    path("roster/", roster.roster, name="roster"),
+    path("roster/shifts/<int:pk>/delete/", roster.shift_delete, name="shift_delete"),
     path("handover/", views.handover, name="handover"),
     path("handover/<int:pk>/sign/", views.handover_sign, name="handover_sign"),
     path("handover/register/", views.handover_register, name="handover_register"),

@@ -11,8 +11,9 @@ from gatehouse.core.guard import CheckState
 from gatehouse.demo import sites as demo
 from gatehouse.demo.guard import load_guard_demo
 from gatehouse.demo.load import build_demo
-from gatehouse.guard import selectors, services
+from gatehouse.guard import services
 from gatehouse.guard.models import Anomaly, PatrolRoute, Shift
+from gatehouse.guard.roster.selectors import roster_view
 
 from .conftest import SH
 
@@ -24,7 +25,7 @@ def test_the_guard_demo(db):
     build_demo(scale=0.05, now=NOW)
     site = demo.Site.objects.get(code="donghu")
     tomorrow = datetime(2026, 11, 25, tzinfo=SH)
-    view = selectors.roster_view(site, tomorrow, tomorrow + timedelta(days=1))
+    view = roster_view(site, tomorrow, tomorrow + timedelta(days=1))
     # rule S-01: exactly one gap tomorrow
     assert [g["message"] for g in view.gaps] == [
         "西门非机动车道岗 2026年11月25日 14:00–20:00 缺1人（需2人，已排1人）"

@@ -16,6 +16,7 @@ from gatehouse.audit.models import AuditEntry
 from gatehouse.core.errors import DomainError, InvalidInput
 from gatehouse.guard import selectors, services
 from gatehouse.guard.models import Anomaly, Dispatch, EmergencyPlan, EmergencyStep
+from gatehouse.guard.roster.services import leader_duty_add
 from gatehouse.sites.models import Site
 from tests.conftest import _user
 
@@ -116,7 +117,7 @@ def test_s05_escalation_to_the_leadership_when_nobody_acknowledges(
     from gatehouse.guard.models import GuardSettings
 
     GuardSettings.objects.create(site=site_a, ack_high_minutes=3)
-    services.leader_duty_add(
+    leader_duty_add(
         site=site_a, actor=manager_a, leader_name="王经理", start=at(20), end=at(23), now=at(20)
     )
     fight = report(site_a, patrol_a).anomaly

@@ -12,6 +12,8 @@ from gatehouse.audit.models import AuditEntry
 from gatehouse.core.errors import DomainError
 from gatehouse.guard import selectors, services
 from gatehouse.guard.models import BoothAbsence, Handover, KeyHandoff, Shift
+from gatehouse.guard.roster.selectors import roster_view
+from gatehouse.guard.roster.services import leader_duty_add, requirement_add, shift_add
 from tests.conftest import NOW
 
 from .conftest import at
@@ -24,7 +26,7 @@ pytestmark = pytest.mark.django_db
 
 def test_s01_a_gap_tomorrow_is_shown_before_it_happens(site_a, manager_a, guard_a, gate_post):
     # rule S-01: the gate post needs 2 round the clock; only one guard is rostered 08-20
-    services.shift_add(
+    shift_add(
         site=site_a,
         actor=manager_a,
         post=gate_post,
@@ -33,7 +35,7 @@ def test_s01_a_gap_tomorrow_is_shown_before_it_happens(site_a, manager_a, guard_
         end=at(20, day=1),
         now=NOW,
     )
-    view = selectors.roster_view(site_a, at(0, day=1), at(0, day=2))
+    view = roster_view(site_a, at(0, day=1), at(0, day=2))
     gaps = [(g["gap"].start, g["gap"].end, g["gap"].required, g["gap"].rostered) for g in view.gaps]
     assert gaps == [(at(0, day=1), at(8, day=1), 2, 0), (at(8, day=1), at(20, day=1), 2, 1),
                     (at(20, day=1), at(0, day=2), 2, 0)]  # fmt: skip
@@ -46,7 +48,7 @@ def test_s01_an_explicit_requirement_replaces_the_posts_own_headcount(
 ):
     # rule S-01: 1 guard by day, 2 at night; two guards 08-20 leave the night short
     for hours in ((8, 20), (20, 24)):
-        services.requirement_add(
+        requirement_add(
             site=site_a,
             actor=manager_a,
             post=gate_post,
@@ -56,10 +58,10 @@ def test_s01_an_explicit_requirement_replaces_the_posts_own_headcount(
             now=NOW,
         )
     for g in (guard_a, guard2_a):
-        services.shift_add(
+        shift_add(
             site=site_a, actor=manager_a, post=gate_post, guard=g, start=at(8), end=at(20), now=NOW
         )
-    view = selectors.roster_view(site_a, at(8), at(24))
+    view = roster_view(site_a, at(8), at(24))
     assert [(g["gap"].start, g["gap"].required, g["gap"].rostered) for g in view.gaps] == [
         (at(20), 2, 0)
     ]
@@ -67,7 +69,7 @@ def test_s01_an_explicit_requirement_replaces_the_posts_own_headcount(
 
 def test_s01_a_guard_cannot_be_rostered_twice_at_once(site_a, manager_a, guard_a, gate_post):
     # rule S-01: roster_conflicts
-    services.shift_add(
+    shift_add(
         site=site_a,
         actor=manager_a,
         post=gate_post,
@@ -77,7 +79,7 @@ def test_s01_a_guard_cannot_be_rostered_twice_at_once(site_a, manager_a, guard_a
         now=NOW,
     )
     with pytest.raises(DomainError) as exc:
-        services.shift_add(
+        shift_add(
             site=site_a,
             actor=manager_a,
             post=gate_post,
@@ -93,7 +95,7 @@ def test_s01_a_guard_cannot_be_rostered_twice_at_once(site_a, manager_a, guard_a
 
 def test_s01_only_staff_of_the_site_are_rostered(site_a, manager_a, guard_b, gate_post):
     with pytest.raises(DomainError) as exc:
-        services.shift_add(
+        shift_add(
             site=site_a,
             actor=manager_a,
             post=gate_post,
@@ -107,13 +109,13 @@ def test_s01_only_staff_of_the_site_are_rostered(site_a, manager_a, guard_b, gat
 
 def test_s02_hours_without_a_named_leader_are_listed(site_a, manager_a):
     # rule S-02: 24-hour duty with a named leader; 08-20 covered, the night is not
-    services.leader_duty_add(
+    leader_duty_add(
         site=site_a, actor=manager_a, leader_name="王校长", start=at(8), end=at(20), now=NOW
     )
-    view = selectors.roster_view(site_a, at(0), at(24))
+    view = roster_view(site_a, at(0), at(24))
     assert [(g.start, g.end) for g in view.leader_gaps] == [(at(0), at(8)), (at(20), at(24))]
     with pytest.raises(DomainError) as exc:
-        services.leader_duty_add(
+        leader_duty_add(
             site=site_a, actor=manager_a, leader_name=" ", start=at(8), end=at(20), now=NOW
         )
     assert exc.value.code == "duty.leader"
@@ -137,7 +139,7 @@ def test_the_roster_page_is_the_managers(client, site_a, manager_a, guard_a, man
     )
     assert response.status_code == 422 and "结束时间必须晚于开始时间" in response.content.decode()
     assert not Shift.objects.exists()
-    shift = services.shift_add(
+    shift = shift_add(
         site=site_a, actor=manager_a, post=gate_post, guard=guard_a, start=at(8), end=at(9), now=NOW
     )
     client.force_login(manager_b)
