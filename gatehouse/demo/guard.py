@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from gatehouse.accounts.models import Membership, Role
 from gatehouse.guard import services
+from gatehouse.guard.keys.services import key_add
 from gatehouse.guard.models import (
     EmergencyPlan,
     EmergencyStep,
@@ -242,7 +243,7 @@ class _Demo:
             ("配电房钥匙", "地下车库B1配电房"),
             ("物业仓库钥匙", "6栋架空层物业仓库"),
         ):
-            services.key_add(
+            key_add(
                 site=self.site,
                 actor=actor,
                 label=label,

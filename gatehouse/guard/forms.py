@@ -44,23 +44,6 @@ class HandoverForm(Sited):
             del self.fields["resolved"]
 
 
-class KeyForm(forms.Form):
-    label = forms.CharField(label=_("钥匙"), max_length=60)
-    door = forms.CharField(label=_("对应的门"), max_length=100)
-    holder = forms.CharField(label=_("现由谁保管"), max_length=60, required=False)
-
-
-class KeyHandForm(forms.Form):
-    to_holder = forms.CharField(label=_("交给"), max_length=60, required=False)
-    lost = forms.BooleanField(label=_("钥匙遗失"), required=False)
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        if not data.get("lost") and not (data.get("to_holder") or "").strip():
-            self.add_error("to_holder", _("请填写接收人或存放处"))
-        return data
-
-
 class AbsenceForm(forms.Form):
     reason = forms.CharField(label=_("事由"), max_length=200)
     gate_closed = forms.BooleanField(label=_("已关上大门"), required=False)

@@ -50,19 +50,6 @@ ALERT_WINDOW = timedelta(hours=24)
 # == S-08: keys ==================================================================================
 
 
-def key_rows(site: Site, now: datetime) -> tuple[list[dict[str, Any]], core.KeyCustody]:
-    from gatehouse.guard.models import Key
-
-    custody = services.key_custody(site, now)
-    keys = {k.label: k for k in Key.objects.filter(site=site, is_active=True)}
-    rows = [
-        {"key": keys[label], "holder": holder}
-        for label, holder in custody.holders.items()
-        if label in keys
-    ]
-    return rows, custody
-
-
 # == 交接班记录表 (S-03) ==========================================================================
 
 HANDOVER_COLUMNS: tuple[str | Promise, ...] = (

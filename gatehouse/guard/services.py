@@ -25,6 +25,7 @@ from gatehouse.core.errors import DomainError, InvalidInput
 from gatehouse.core.ids import parse_mobile
 from gatehouse.core.masking import mask_phone
 from gatehouse.core.text import clean_text
+from gatehouse.guard.keys.selectors import key_custody
 from gatehouse.guard.models import (
     Anomaly,
     BoothAbsence,
@@ -71,60 +72,6 @@ TAG_PREFIX = "GHP:"
 
 
 # == S-08: keys ==================================================================================
-
-
-def key_custody(site: Site, now: datetime) -> core.KeyCustody:
-    """S-08: who holds which key of ``site`` at ``now`` (decided by the core)."""
-    keys = list(Key.objects.filter(site=site, is_active=True).order_by("label"))
-    events = [
-        core.KeyEvent(h.key.label, h.at, h.to_holder or None, h.from_holder or None)
-        for h in KeyHandoff.objects.filter(site=site, key__in=keys)
-        .select_related("key")
-        .order_by("at", "pk")
-    ]
-    return core.key_custody(keys=[k.label for k in keys], events=events, now=now)
-
-
-@transaction.atomic
-def key_add(*, site: Site, actor: Any, label: str, door: str, holder: str, now: datetime) -> Key:
-    label, door, holder = clean_text(label, 60), clean_text(door, 100), clean_text(holder, 60)
-    if not label or not door:
-        raise InvalidInput("key.label", "请填写钥匙名称和对应的门", {"field": "label"})
-    if Key.objects.filter(site=site, label=label).exists():
-        raise DomainError("key.duplicate", "本场所已有同名钥匙")
-    key = Key.objects.create(site=site, label=label, door=door)
-    write_audit("guard.key.add", key, actor, now)
-    if holder:
-        KeyHandoff.objects.create(site=site, key=key, at=now, to_holder=holder, recorded_by=actor)
-    return key
-
-
-@dataclass(frozen=True)
-class KeyHandResult:
-    handoff: KeyHandoff
-    irregular: bool  # handed over by someone the records do not show as the holder
-
-
-@transaction.atomic
-def key_hand(
-    *, key: Key, actor: Any, to_holder: str, now: datetime, from_holder: str | None = None
-) -> KeyHandResult:
-    """S-08: a key changes hands (``to_holder`` empty: lost). The giver defaults to the
-    current holder; a giver who does not hold the key is recorded and flagged (``irregular``)."""
-    current = key_custody(key.site, now).holders.get(key.label)
-    giver = clean_text(from_holder, 60) if from_holder is not None else (current or "")
-    handoff = KeyHandoff.objects.create(
-        site=key.site,
-        key=key,
-        at=now,
-        from_holder=giver,
-        to_holder=clean_text(to_holder, 60),
-        recorded_by=actor,
-    )
-    write_audit("guard.key.hand", handoff, actor, now)
-    after = key_custody(key.site, now)
-    irregular = any(e.key == key.label and e.at == now for e in after.irregular)
-    return KeyHandResult(handoff, irregular)
 
 
 # == S-03: handover ==============================================================================

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from gatehouse.guard import views, web
+from gatehouse.guard.keys import views as keys
 from gatehouse.guard.roster import views as roster
 
 app_name = "guard"
@@ -13,8 +14,8 @@ urlpatterns = [
     path("handover/", views.handover, name="handover"),
     path("handover/<int:pk>/sign/", views.handover_sign, name="handover_sign"),
     path("handover/register/", views.handover_register, name="handover_register"),
-    path("keys/", views.keys, name="keys"),
-    path("keys/<int:pk>/hand/", views.key_hand, name="key_hand"),
+    path("keys/", keys.keys, name="keys"),
+    path("keys/<int:pk>/hand/", keys.key_hand, name="key_hand"),
     path("absence/", views.absence, name="absence"),
     path("absence/<int:pk>/back/", views.absence_back, name="absence_back"),
     path("patrol/", views.patrol, name="patrol"),

@@ -31,6 +31,8 @@ from gatehouse.core import guard as core
 from gatehouse.core.errors import DomainError
 from gatehouse.core.ledger import format_fen
 from gatehouse.guard import fields, forms, selectors, services
+from gatehouse.guard.keys import selectors as keys_selectors
+from gatehouse.guard.keys.selectors import key_custody
 from gatehouse.guard.models import (
     Anomaly,
     BoothAbsence,
@@ -40,7 +42,6 @@ from gatehouse.guard.models import (
     FindingStatus,
     Handover,
     HazardFinding,
-    Key,
     PatrolRoute,
     SpotFinding,
     Ticket,
@@ -73,9 +74,9 @@ from gatehouse.sites.models import Checkpoint, KeyLocation, Post
 
 
 def _handover_form(site: Any, user: Any, now: datetime, data: Any = None) -> forms.HandoverForm:
-    custody = services.key_custody(site, now)
+    custody = key_custody(site, now)
     held = set(custody.held_by(guard_name(user)))
-    keys = Key.objects.filter(site=site, is_active=True).order_by("label")
+    keys = keys_selectors.active_keys(site)
     key_choices = [
         (str(k.pk), f"{k.label}（{k.door}）" + ("" if k.label in held else _t("，不在您手中")))
         for k in keys
@@ -137,7 +138,7 @@ def handover(request: HttpRequest) -> HttpResponse:
                     raise DomainError("handover.password", "接班人密码不正确，未签字")
                 signed = True
             post = get_object_or_404(Post, site=site, pk=d["post"]) if d.get("post") else None
-            keys = list(Key.objects.filter(site=site, pk__in=d["keys"]))
+            keys = keys_selectors.keys_in(site, d["keys"])
             result = services.handover_record(
                 site=site,
                 actor=user,
@@ -203,57 +204,6 @@ def handover_register(request: HttpRequest) -> HttpResponse:
 
 
 # == S-08: keys; S-09: absence ===================================================================
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def keys(request: HttpRequest) -> HttpResponse:
-    state = state_with(request, BOOTH)
-    site, now = site_of(state), timezone.now()
-    form = forms.KeyForm(request.POST or None)
-    status = 200
-    error = None
-    if request.method == "POST":
-        if Role.SECURITY_MANAGER not in state.roles:
-            raise Http404
-        status = 422
-        if form.is_valid():
-            try:
-                services.key_add(site=site, actor=request.user, now=now, **form.cleaned_data)
-            except DomainError as exc:
-                error = exc
-            else:
-                messages.success(request, _t("已登记钥匙。"))
-                return redirect("guard:keys")
-    rows, custody = selectors.key_rows(site, now)
-    context = {
-        "rows": rows,
-        "custody": custody,
-        "form": form,
-        "hand_form": forms.KeyHandForm(),
-        "error": error,
-        "me": guard_name(request.user),
-        "manager": Role.SECURITY_MANAGER in state.roles,
-    }
-    return render_vary(request, "guard/keys.html", context, status=status)
-
-
-@login_required
-@require_POST
-def key_hand(request: HttpRequest, pk: int) -> HttpResponse:
-    state = state_with(request, BOOTH)
-    key = get_object_or_404(Key, site=site_of(state), pk=pk)
-    form = forms.KeyHandForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _t("请填写接收人或存放处。"))
-        return redirect("guard:keys")
-    to = "" if form.cleaned_data["lost"] else form.cleaned_data["to_holder"]
-    result = services.key_hand(key=key, actor=request.user, to_holder=to, now=timezone.now())
-    if result.irregular:
-        messages.warning(request, _t("已记录，但交出人并非登记的保管人，请核实。"))
-    else:
-        messages.success(request, _t("已记录钥匙交接。"))
-    return redirect("guard:keys")
 
 
 @login_required

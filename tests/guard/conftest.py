@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from gatehouse.guard.keys.services import key_add
 from tests.conftest import NOW, _user
 
 SH = ZoneInfo("Asia/Shanghai")
@@ -81,12 +82,9 @@ def route(site_a, checkpoints):
 
 @pytest.fixture
 def keys_a(site_a, guard_a):
-    from gatehouse.guard import services
 
     return [
-        services.key_add(
-            site=site_a, actor=guard_a, label=label, door=door, holder="guard_a", now=at(0)
-        )
+        key_add(site=site_a, actor=guard_a, label=label, door=door, holder="guard_a", now=at(0))
         for label, door in (("东门钥匙", "东门伸缩门"), ("仓库钥匙", "一号仓库"))
     ]
 

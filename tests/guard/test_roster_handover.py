@@ -11,6 +11,8 @@ from django.urls import reverse
 from gatehouse.audit.models import AuditEntry
 from gatehouse.core.errors import DomainError
 from gatehouse.guard import selectors, services
+from gatehouse.guard.keys.selectors import key_custody
+from gatehouse.guard.keys.services import key_hand
 from gatehouse.guard.models import BoothAbsence, Handover, KeyHandoff, Shift
 from gatehouse.guard.roster.selectors import roster_view
 from gatehouse.guard.roster.services import leader_duty_add, requirement_add, shift_add
@@ -170,7 +172,7 @@ def test_s03_a_late_arrival_is_recorded_and_the_incoming_guard_signs_later(
     assert h.problems == ["赵六未签字", "迟到8分钟（应于07:50前到岗交接）"]
     assert (h.open_matters, h.keys, h.equipment) == (["3栋快递未取"], ["东门钥匙", "仓库钥匙"], ["对讲机2台"])  # fmt: skip
     # rule S-08: the keys pass to the incoming guard
-    custody = services.key_custody(site_a, at(8, 2))
+    custody = key_custody(site_a, at(8, 2))
     assert custody.held_by("赵六") == ("东门钥匙", "仓库钥匙") and custody.held_by("guard_a") == ()
     row = selectors.handover_row(h)
     assert row.cells[3] == "赵六" and row.cells[5] == "迟到8分钟" and row.cells[11] == "未签字"
@@ -238,14 +240,14 @@ def test_s08_a_key_the_outgoing_guard_holds_must_be_handed_over(site_a, guard_a,
 
 def test_s08_a_key_handed_by_someone_who_does_not_hold_it_is_flagged(site_a, guard_a, keys_a):
     # rule S-08: key_custody's irregular events
-    ok = services.key_hand(key=keys_a[0], actor=guard_a, to_holder="钥匙柜", now=at(9))
+    ok = key_hand(key=keys_a[0], actor=guard_a, to_holder="钥匙柜", now=at(9))
     assert not ok.irregular and ok.handoff.from_holder == "guard_a"
-    odd = services.key_hand(
+    odd = key_hand(
         key=keys_a[0], actor=guard_a, to_holder="赵六", from_holder="guard_a", now=at(10)
     )
     assert odd.irregular
-    lost = services.key_hand(key=keys_a[1], actor=guard_a, to_holder="", now=at(11))
-    custody = services.key_custody(site_a, at(12))
+    lost = key_hand(key=keys_a[1], actor=guard_a, to_holder="", now=at(11))
+    custody = key_custody(site_a, at(12))
     assert (
         custody.holders == {"东门钥匙": "赵六", "仓库钥匙": None} and lost.handoff.to_holder == ""
     )
