@@ -44,12 +44,6 @@ class HandoverForm(Sited):
             del self.fields["resolved"]
 
 
-class AbsenceForm(forms.Form):
-    reason = forms.CharField(label=_("事由"), max_length=200)
-    gate_closed = forms.BooleanField(label=_("已关上大门"), required=False)
-    cover = forms.CharField(label=_("临时照看人"), max_length=50, required=False)
-
-
 class ScanForm(Sited):
     route = forms.ChoiceField(label=_("巡更路线"))
     code = forms.CharField(

@@ -24,6 +24,7 @@ from gatehouse.core import guard as core
 from gatehouse.core.ledger import format_fen
 from gatehouse.core.masking import mask_name
 from gatehouse.guard import services
+from gatehouse.guard.absence.selectors import core_absence
 from gatehouse.guard.models import (
     Anomaly,
     BoothAbsence,
@@ -500,7 +501,7 @@ def week_registers(site: Site, start: datetime, end: datetime) -> tuple[core.Wee
         ),
         slip_shifts=tuple(slip_shifts),
         slip_handoffs=tuple(slip_handoffs),
-        absences=tuple(services.core_absence(a) for a in absences),
+        absences=tuple(core_absence(a) for a in absences),
     )
     return facts, [u for u in users if u is not None]
 

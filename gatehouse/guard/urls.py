@@ -3,6 +3,7 @@
 from django.urls import path
 
 from gatehouse.guard import views, web
+from gatehouse.guard.absence import views as absence
 from gatehouse.guard.keys import views as keys
 from gatehouse.guard.roster import views as roster
 
@@ -16,8 +17,8 @@ urlpatterns = [
     path("handover/register/", views.handover_register, name="handover_register"),
     path("keys/", keys.keys, name="keys"),
     path("keys/<int:pk>/hand/", keys.key_hand, name="key_hand"),
-    path("absence/", views.absence, name="absence"),
-    path("absence/<int:pk>/back/", views.absence_back, name="absence_back"),
+    path("absence/", absence.absence, name="absence"),
+    path("absence/<int:pk>/back/", absence.absence_back, name="absence_back"),
     path("patrol/", views.patrol, name="patrol"),
     path("patrol/status/", views.patrol_status, name="patrol_status"),
     path("patrol/register/", views.patrol_register, name="patrol_register"),

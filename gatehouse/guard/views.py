@@ -35,7 +35,6 @@ from gatehouse.guard.keys import selectors as keys_selectors
 from gatehouse.guard.keys.selectors import key_custody
 from gatehouse.guard.models import (
     Anomaly,
-    BoothAbsence,
     Dispatch,
     Emergency,
     EmergencyPlan,
@@ -204,54 +203,6 @@ def handover_register(request: HttpRequest) -> HttpResponse:
 
 
 # == S-08: keys; S-09: absence ===================================================================
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def absence(request: HttpRequest) -> HttpResponse:
-    """S-09: leaving the booth for a moment: the gate closed or a named cover."""
-    state = state_with(request, BOOTH)
-    site, now = site_of(state), timezone.now()
-    form = forms.AbsenceForm(request.POST or None)
-    status, error = 200, None
-    if request.method == "POST":
-        status = 422
-        if form.is_valid():
-            try:
-                result = services.absence_leave(
-                    site=site, actor=request.user, now=now, **form.cleaned_data
-                )
-            except DomainError as exc:
-                error = exc
-            else:
-                if result.findings:
-                    messages.warning(request, "；".join(f.message for f in result.findings))
-                else:
-                    messages.success(request, _t("已登记临时离开，请速去速回。"))
-                return redirect("guard:absence")
-    mine = BoothAbsence.objects.filter(site=site, guard=request.user, back_at__isnull=True).first()
-    recent = BoothAbsence.objects.filter(site=site).select_related("guard").order_by("-left_at")
-    context = {
-        "form": form,
-        "error": error,
-        "mine": mine,
-        "recent": recent[:30],
-        "commute": services.commute_windows(site),
-    }
-    return render_vary(request, "guard/absence.html", context, status=status)
-
-
-@login_required
-@require_POST
-def absence_back(request: HttpRequest, pk: int) -> HttpResponse:
-    state = state_with(request, BOOTH)
-    a = get_object_or_404(BoothAbsence, site=site_of(state), pk=pk, guard=request.user)
-    return act(
-        request,
-        lambda: services.absence_return(absence=a, actor=request.user, now=timezone.now()),
-        _t("已登记返回。"),
-        "guard:absence",
-    )
 
 
 # == S-04: patrols ===============================================================================

@@ -11,6 +11,7 @@ from django.urls import reverse
 from gatehouse.audit.models import AuditEntry
 from gatehouse.core.errors import DomainError
 from gatehouse.guard import selectors, services
+from gatehouse.guard.absence.services import absence_leave, absence_return
 from gatehouse.guard.keys.selectors import key_custody
 from gatehouse.guard.keys.services import key_hand
 from gatehouse.guard.models import BoothAbsence, Handover, KeyHandoff, Shift
@@ -292,12 +293,12 @@ def test_the_handover_page_is_not_for_the_patrol(client, patrol_a):
 def test_s09_leaving_needs_a_closed_gate_or_a_named_cover(site_a, guard_a):
     # rule S-09
     with pytest.raises(DomainError) as exc:
-        services.absence_leave(
+        absence_leave(
             site=site_a, actor=guard_a, reason="上厕所", gate_closed=False, cover=" ", now=at(10)
         )
     assert exc.value.code == "absence.unattended"
     assert not BoothAbsence.objects.exists()
-    result = services.absence_leave(
+    result = absence_leave(
         site=site_a,
         actor=guard_a,
         reason="上厕所",
@@ -306,21 +307,19 @@ def test_s09_leaving_needs_a_closed_gate_or_a_named_cover(site_a, guard_a):
         now=at(10),
     )
     assert result.findings == () and result.absence.findings == []
-    back = services.absence_return(absence=result.absence, actor=guard_a, now=at(10, 5))
+    back = absence_return(absence=result.absence, actor=guard_a, now=at(10, 5))
     assert back.absence.back_at == at(10, 5) and back.findings == ()
 
 
 def test_s09_leaving_during_the_commute_is_recorded_as_a_violation(site_a, guard_a):
     # rule S-09 (T2 2): work starts 08:30, the commute is 08:00–09:00
-    result = services.absence_leave(
+    result = absence_leave(
         site=site_a, actor=guard_a, reason="取快递", gate_closed=True, now=at(8, 40)
     )
     assert [f.kind.value for f in result.findings] == ["left_at_commute"]
     assert result.absence.findings == ["2026年11月24日 08:40 guard_a：员工上下班时间段离开门卫室（08:00–09:00）"]  # fmt: skip
     with pytest.raises(DomainError) as exc:
-        services.absence_leave(
-            site=site_a, actor=guard_a, reason="又走", gate_closed=True, now=at(8, 41)
-        )
+        absence_leave(site=site_a, actor=guard_a, reason="又走", gate_closed=True, now=at(8, 41))
     assert exc.value.code == "absence.open"
 
 
