@@ -25,6 +25,7 @@ from gatehouse.core.ledger import format_fen
 from gatehouse.core.masking import mask_name
 from gatehouse.guard import services
 from gatehouse.guard.absence.selectors import core_absence
+from gatehouse.guard.handover.selectors import core_handover
 from gatehouse.guard.models import (
     Anomaly,
     BoothAbsence,
@@ -52,61 +53,6 @@ ALERT_WINDOW = timedelta(hours=24)
 
 
 # == 交接班记录表 (S-03) ==========================================================================
-
-HANDOVER_COLUMNS: tuple[str | Promise, ...] = (
-    _("交接时间"),
-    _("岗位"),
-    _("交班人"),
-    _("接班人"),
-    _("接班人到岗"),
-    _("到岗情况"),
-    _("未了事项"),
-    _("已办结"),
-    _("钥匙"),
-    _("装备"),
-    _("交班人签字"),
-    _("接班人签字"),
-    _("备注与问题"),
-)
-
-
-def handover_register(
-    site: Site, *, date_from: date | None = None, date_to: date | None = None, q: str = ""
-) -> QuerySet[Handover]:
-    qs = date_window(Handover.objects.filter(site=site), "at", date_from, date_to)
-    if q:
-        qs = qs.filter(
-            Q(outgoing__username__icontains=q)
-            | Q(incoming__username__icontains=q)
-            | Q(outgoing__first_name__icontains=q)
-            | Q(incoming__first_name__icontains=q)
-            | Q(notes__icontains=q)
-        )
-    return qs.select_related("post", "outgoing", "incoming").order_by("-at", "-pk")
-
-
-def handover_row(h: Handover) -> Row:
-    arrival = _("迟到%(m)d分钟") % {"m": h.minutes_late} if h.minutes_late else _("按时到岗")
-    unsigned = h.incoming_signed_at is None or h.outgoing_signed_at is None
-    return Row(
-        (
-            stamp(h.at),
-            h.post.name if h.post else "—",
-            guard_name(h.outgoing),
-            guard_name(h.incoming),
-            stamp(h.arrived_at, "%H:%M"),
-            str(arrival),
-            "；".join(h.open_matters) or "—",
-            "；".join(h.resolved) or "—",
-            "、".join(h.keys) or "—",
-            "、".join(h.equipment) or "—",
-            stamp(h.outgoing_signed_at, "%H:%M") if h.outgoing_signed_at else str(_("未签字")),
-            stamp(h.incoming_signed_at, "%H:%M") if h.incoming_signed_at else str(_("未签字")),
-            "；".join([*([h.notes] if h.notes else []), *h.problems]) or "—",
-        ),
-        "row-problem" if unsigned or h.minutes_late else "",
-        h,
-    )
 
 
 # == 夜间安保巡查记录表 (S-04) ====================================================================
@@ -494,7 +440,7 @@ def week_registers(site: Site, start: datetime, end: datetime) -> tuple[core.Wee
         visitors=tuple(visitors),
         midshift=tuple(midshift),
         patrols=tuple(patrols),
-        handovers=tuple(services.core_handover(h) for h in handovers),
+        handovers=tuple(core_handover(h) for h in handovers),
         arrivals=tuple(
             core.ShiftArrival(guard_name(h.incoming), h.shift_start, h.arrived_at)
             for h in handovers

@@ -26,7 +26,6 @@ from gatehouse.core.ids import parse_mobile
 from gatehouse.core.masking import mask_phone
 from gatehouse.core.text import clean_text
 from gatehouse.guard.absence.services import commute_windows
-from gatehouse.guard.keys.selectors import key_custody
 from gatehouse.guard.models import (
     Anomaly,
     CleaningDone,
@@ -37,10 +36,7 @@ from gatehouse.guard.models import (
     EmergencyAck,
     EmergencyPlan,
     FindingStatus,
-    Handover,
     HazardFinding,
-    Key,
-    KeyHandoff,
     PatrolRoute,
     PatrolScan,
     Penalty,
@@ -53,14 +49,13 @@ from gatehouse.guard.roster.selectors import leaders_now
 from gatehouse.guard.shared import (
     guard_name,
     is_member,
-    items,
     local_time,
     save_photos,
     settings_for,
     write_audit,
     write_notice,
 )
-from gatehouse.sites.models import Checkpoint, Post, Site
+from gatehouse.sites.models import Checkpoint, Site
 
 TAG_PREFIX = "GHP:"
 
@@ -75,148 +70,6 @@ TAG_PREFIX = "GHP:"
 
 
 # == S-03: handover ==============================================================================
-
-
-def core_handover(h: Handover) -> core.Handover:
-    return core.Handover(
-        ref=f"交接#{h.pk}" if h.pk else "交接",
-        outgoing=guard_name(h.outgoing),
-        incoming=guard_name(h.incoming),
-        at=h.at,
-        outgoing_signed=h.outgoing_signed_at is not None,
-        incoming_signed=h.incoming_signed_at is not None,
-        open_matters=tuple(h.open_matters),
-        resolved=tuple(h.resolved),
-        keys=tuple(h.keys),
-        equipment=tuple(h.equipment),
-    )
-
-
-def previous_handover(site: Site, post: Post | None, before: datetime) -> Handover | None:
-    qs = Handover.objects.filter(site=site, at__lte=before)
-    if post is not None:
-        qs = qs.filter(post=post)
-    return qs.select_related("outgoing", "incoming").order_by("-at", "-pk").first()
-
-
-def open_matters_for(site: Site, post: Post | None, now: datetime) -> tuple[str, ...]:
-    """The matters the last handover passed on: to be closed or carried on now."""
-    prev = previous_handover(site, post, now)
-    return tuple(prev.open_matters) if prev is not None else ()
-
-
-@dataclass(frozen=True)
-class HandoverResult:
-    handover: Handover
-    check: core.HandoverCheck
-    arrival: core.Arrival
-
-
-@transaction.atomic
-def handover_record(
-    *,
-    site: Site,
-    actor: Any,
-    incoming: Any,
-    shift_start: datetime,
-    arrived_at: datetime,
-    open_matters: Iterable[str] | str = (),
-    resolved: Iterable[str] | str = (),
-    keys: Sequence[Key] = (),
-    equipment: Iterable[str] | str = (),
-    notes: str = "",
-    incoming_signed: bool = False,
-    post: Post | None = None,
-    now: datetime,
-) -> HandoverResult:
-    """S-03 / S-08: the outgoing guard (``actor``) hands over and signs; the incoming guard signs
-    now (``incoming_signed``: their password was checked by the view) or later.
-
-    Refused (``handover.incomplete``) when an open matter received at the previous handover is
-    neither closed nor carried on, or a key the outgoing guard holds is not handed over. The
-    incoming guard's arrival is judged against the shift start (10 minutes early, S-03); a late
-    arrival is recorded, not refused. The keys pass to the incoming guard (key custody)."""
-    if incoming is None or incoming.pk == actor.pk:
-        raise DomainError("handover.same_person", "交班人和接班人不能是同一人")
-    if not is_member(incoming, site):
-        raise DomainError("handover.not_staff", "接班人不是本场所的安保人员")
-    if post is not None and post.site_id != site.pk:
-        raise DomainError("staffing.post", "岗位不属于本场所")
-    if any(k.site_id != site.pk for k in keys):
-        raise DomainError("key.site", "钥匙不属于本场所")
-    config = settings_for(site)
-    arrival = core.arrival_status(
-        shift_start=shift_start, arrived_at=arrived_at, early_minutes=config.early_minutes
-    )
-    prev = previous_handover(site, post, now)
-    h = Handover(
-        site=site,
-        post=post,
-        outgoing=actor,
-        incoming=incoming,
-        at=now,
-        shift_start=shift_start,
-        arrived_at=arrived_at,
-        minutes_late=arrival.minutes_late,
-        open_matters=list(items(open_matters)),
-        resolved=list(items(resolved)),
-        keys=sorted({k.label for k in keys}),
-        equipment=list(items(equipment)),
-        notes=clean_text(notes, 300),
-        outgoing_signed_at=now,
-        incoming_signed_at=now if incoming_signed else None,
-        previous=prev,
-        recorded_by=actor,
-    )
-    held = key_custody(site, now).held_by(guard_name(actor))
-    check = core.check_handover(
-        handover=core_handover(h),
-        previous=core_handover(prev) if prev is not None else None,
-        outgoing_keys=held,
-    )
-    if check.dropped_matters or check.keys_not_handed:
-        raise DomainError(
-            "handover.incomplete",
-            "交接不完整：" + "；".join(p for p in check.problems if "未签字" not in p),
-            {"dropped": list(check.dropped_matters), "keys": list(check.keys_not_handed)},
-        )
-    h.problems = list(check.problems) + ([] if arrival.on_time else [arrival.message])
-    h.save()
-    for key in keys:
-        KeyHandoff.objects.create(
-            site=site,
-            key=key,
-            at=now,
-            from_holder=guard_name(actor),
-            to_holder=guard_name(incoming),
-            handover=h,
-            recorded_by=actor,
-        )
-    write_audit("guard.handover.record", h, actor, now)
-    return HandoverResult(h, check, arrival)
-
-
-@transaction.atomic
-def handover_sign(*, handover: Handover, actor: Any, now: datetime) -> HandoverResult:
-    """S-03: the incoming (or outgoing) guard signs a handover row that lacks their signature."""
-    h = Handover.objects.select_for_update().get(pk=handover.pk)
-    before = snapshot(h)
-    if actor.pk == h.incoming_id and h.incoming_signed_at is None:
-        h.incoming_signed_at = now
-    elif actor.pk == h.outgoing_id and h.outgoing_signed_at is None:
-        h.outgoing_signed_at = now
-    else:
-        raise DomainError("handover.sign", "您不是这次交接待签字的一方，或已经签过字")
-    check = core.check_handover(handover=core_handover(h))
-    arrival = core.arrival_status(
-        shift_start=h.shift_start,
-        arrived_at=h.arrived_at,
-        early_minutes=settings_for(h.site).early_minutes,
-    )
-    h.problems = list(check.problems) + ([] if arrival.on_time else [arrival.message])
-    h.save(update_fields=["incoming_signed_at", "outgoing_signed_at", "problems"])
-    write_audit("guard.handover.sign", h, actor, now, before)
-    return HandoverResult(h, check, arrival)
 
 
 # == S-09: absence from the booth ================================================================

@@ -2,8 +2,9 @@
 
 from django.urls import path
 
-from gatehouse.guard import views, web
+from gatehouse.guard import registers_views, views, web
 from gatehouse.guard.absence import views as absence
+from gatehouse.guard.handover import views as handover
 from gatehouse.guard.keys import views as keys
 from gatehouse.guard.roster import views as roster
 
@@ -12,9 +13,9 @@ app_name = "guard"
 urlpatterns = [
     path("roster/", roster.roster, name="roster"),
     path("roster/shifts/<int:pk>/delete/", roster.shift_delete, name="shift_delete"),
-    path("handover/", views.handover, name="handover"),
-    path("handover/<int:pk>/sign/", views.handover_sign, name="handover_sign"),
-    path("handover/register/", views.handover_register, name="handover_register"),
+    path("handover/", handover.handover, name="handover"),
+    path("handover/<int:pk>/sign/", handover.handover_sign, name="handover_sign"),
+    path("handover/register/", registers_views.handover_register, name="handover_register"),
     path("keys/", keys.keys, name="keys"),
     path("keys/<int:pk>/hand/", keys.key_hand, name="key_hand"),
     path("absence/", absence.absence, name="absence"),

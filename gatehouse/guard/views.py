@@ -12,7 +12,6 @@ from typing import Any
 
 import segno
 from django.contrib import messages
-from django.contrib.auth import authenticate
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -31,22 +30,18 @@ from gatehouse.core import guard as core
 from gatehouse.core.errors import DomainError
 from gatehouse.core.ledger import format_fen
 from gatehouse.guard import fields, forms, selectors, services
-from gatehouse.guard.keys import selectors as keys_selectors
-from gatehouse.guard.keys.selectors import key_custody
 from gatehouse.guard.models import (
     Anomaly,
     Dispatch,
     Emergency,
     EmergencyPlan,
     FindingStatus,
-    Handover,
     HazardFinding,
     PatrolRoute,
     SpotFinding,
     Ticket,
 )
 from gatehouse.guard.web import (
-    BOOTH,
     CLEANING,
     COUNT_LIMIT,
     HOTLINE,
@@ -57,149 +52,18 @@ from gatehouse.guard.web import (
     REPORTERS,
     act,
     fail,
-    guard_name,
     pick_user,
     site_of,
     table,
     user_choices,
     xlsx,
 )
-from gatehouse.sites.models import Checkpoint, KeyLocation, Post
+from gatehouse.sites.models import Checkpoint, KeyLocation
 
 # == S-01 / S-02: roster =========================================================================
 
 
 # == S-03: handover ==============================================================================
-
-
-def _handover_form(site: Any, user: Any, now: datetime, data: Any = None) -> forms.HandoverForm:
-    custody = key_custody(site, now)
-    held = set(custody.held_by(guard_name(user)))
-    keys = keys_selectors.active_keys(site)
-    key_choices = [
-        (str(k.pk), f"{k.label}（{k.door}）" + ("" if k.label in held else _t("，不在您手中")))
-        for k in keys
-    ]
-    matters = services.open_matters_for(site, None, now)
-    start = timezone.localtime(now).replace(second=0, microsecond=0)
-    form = forms.HandoverForm(
-        data,
-        matters=matters,
-        keys=key_choices,
-        initial={
-            "shift_start": start,
-            "arrived_at": start,
-            "keys": [str(k.pk) for k in keys if k.label in held],
-            "open_matters": "\n".join(matters),
-        },
-        choices={
-            "incoming": [c for c in user_choices(site) if c[0] != str(user.pk)],
-            "post": [(str(p.pk), p.name) for p in Post.objects.filter(site=site).order_by("name")],
-        },
-    )
-    return form
-
-
-def _handover_context(site: Any, user: Any, now: datetime, **extra: Any) -> dict[str, Any]:
-    to_sign = Handover.objects.filter(site=site, incoming=user, incoming_signed_at__isnull=True)
-    recent = selectors.handover_register(site)[:10]
-    return {
-        "form": _handover_form(site, user, now),
-        "to_sign": list(to_sign.select_related("outgoing").order_by("-at")),
-        "recent": [selectors.handover_row(h) for h in recent],
-        "columns": selectors.HANDOVER_COLUMNS,
-        **extra,
-    }
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def handover(request: HttpRequest) -> HttpResponse:
-    """S-03 / S-08: the outgoing guard hands over (matters, keys, equipment) and signs; the
-    incoming guard signs with their password here, or later."""
-    state = state_with(request, BOOTH)
-    site, now, user = site_of(state), timezone.now(), request.user
-    if request.method == "GET":
-        return render_vary(request, "guard/handover.html", _handover_context(site, user, now))
-    form = _handover_form(site, user, now, request.POST)
-    ctx = _handover_context(site, user, now)
-    ctx["form"] = form
-    if form.is_valid():
-        d = form.cleaned_data
-        try:
-            incoming = pick_user(site, d["incoming"])
-            signed = False
-            if d["incoming_password"]:
-                checked = authenticate(
-                    request, username=incoming.get_username(), password=d["incoming_password"]
-                )
-                if checked is None or checked.pk != incoming.pk:
-                    raise DomainError("handover.password", "接班人密码不正确，未签字")
-                signed = True
-            post = get_object_or_404(Post, site=site, pk=d["post"]) if d.get("post") else None
-            keys = keys_selectors.keys_in(site, d["keys"])
-            result = services.handover_record(
-                site=site,
-                actor=user,
-                incoming=incoming,
-                shift_start=d["shift_start"],
-                arrived_at=d["arrived_at"],
-                open_matters=d["open_matters"],
-                resolved=d.get("resolved") or (),
-                keys=keys,
-                equipment=d["equipment"],
-                notes=d["notes"],
-                incoming_signed=signed,
-                post=post,
-                now=now,
-            )
-        except DomainError as exc:
-            ctx["error"] = exc
-        else:
-            h = result.handover
-            if result.check.complete and result.arrival.on_time:
-                messages.success(request, _t("交接完成，双方已签字。"))
-            else:
-                messages.warning(request, _t("已记录交接：") + "；".join(h.problems))
-            return redirect("guard:handover")
-    return render_vary(request, "guard/handover.html", ctx, status=422)
-
-
-@login_required
-@require_POST
-def handover_sign(request: HttpRequest, pk: int) -> HttpResponse:
-    state = state_with(request, BOOTH)
-    h = get_object_or_404(Handover, site=site_of(state), pk=pk)
-    return act(
-        request,
-        lambda: services.handover_sign(handover=h, actor=request.user, now=timezone.now()),
-        _t("已签字接班。"),
-        "guard:handover",
-    )
-
-
-@login_required
-@require_GET
-def handover_register(request: HttpRequest) -> HttpResponse:
-    """交接班记录表: searchable, printable, exportable."""
-    state = state_with(request, REGISTERS)
-    site = site_of(state)
-    form = fields.RegisterFilterForm(request.GET or None)
-    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
-    found = selectors.handover_register(site, **data) if not form.errors else []
-    title = _("交接班记录表")
-    if request.GET.get("export") == "xlsx":
-        every = (selectors.handover_row(h) for h in found)
-        return xlsx(title, site, selectors.HANDOVER_COLUMNS, every)
-    rows = [selectors.handover_row(h) for h in found[:COUNT_LIMIT]]
-    context = {
-        "title": title,
-        "form": form,
-        "columns": selectors.HANDOVER_COLUMNS,
-        "rows": table(selectors.HANDOVER_COLUMNS, rows[:200]),
-        "count": len(rows),
-    }
-    return render_vary(request, "guard/register.html", context)
 
 
 # == S-08: keys; S-09: absence ===================================================================

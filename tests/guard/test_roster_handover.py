@@ -10,8 +10,9 @@ from django.urls import reverse
 
 from gatehouse.audit.models import AuditEntry
 from gatehouse.core.errors import DomainError
-from gatehouse.guard import selectors, services
 from gatehouse.guard.absence.services import absence_leave, absence_return
+from gatehouse.guard.handover.selectors import handover_row
+from gatehouse.guard.handover.services import handover_record, handover_sign
 from gatehouse.guard.keys.selectors import key_custody
 from gatehouse.guard.keys.services import key_hand
 from gatehouse.guard.models import BoothAbsence, Handover, KeyHandoff, Shift
@@ -156,7 +157,7 @@ def test_s03_a_late_arrival_is_recorded_and_the_incoming_guard_signs_later(
     site_a, guard_a, guard2_a, keys_a
 ):
     # rule S-03: due 10 minutes before the shift; 07:58 for 08:00 is 8 minutes late
-    result = services.handover_record(
+    result = handover_record(
         site=site_a,
         actor=guard_a,
         incoming=guard2_a,
@@ -175,19 +176,19 @@ def test_s03_a_late_arrival_is_recorded_and_the_incoming_guard_signs_later(
     # rule S-08: the keys pass to the incoming guard
     custody = key_custody(site_a, at(8, 2))
     assert custody.held_by("赵六") == ("东门钥匙", "仓库钥匙") and custody.held_by("guard_a") == ()
-    row = selectors.handover_row(h)
+    row = handover_row(h)
     assert row.cells[3] == "赵六" and row.cells[5] == "迟到8分钟" and row.cells[11] == "未签字"
 
-    signed = services.handover_sign(handover=h, actor=guard2_a, now=at(8, 5))
+    signed = handover_sign(handover=h, actor=guard2_a, now=at(8, 5))
     assert signed.check.signed and signed.handover.problems == ["迟到8分钟（应于07:50前到岗交接）"]
     with pytest.raises(DomainError) as exc:
-        services.handover_sign(handover=h, actor=guard2_a, now=at(8, 6))
+        handover_sign(handover=h, actor=guard2_a, now=at(8, 6))
     assert exc.value.code == "handover.sign"
 
 
 def test_s03_an_open_matter_may_not_be_dropped(site_a, guard_a, guard2_a):
     # rule S-03: the matter received at the previous handover must be closed or carried on
-    services.handover_record(
+    handover_record(
         site=site_a,
         actor=guard_a,
         incoming=guard2_a,
@@ -198,7 +199,7 @@ def test_s03_an_open_matter_may_not_be_dropped(site_a, guard_a, guard2_a):
         now=at(8),
     )
     with pytest.raises(DomainError) as exc:
-        services.handover_record(
+        handover_record(
             site=site_a,
             actor=guard2_a,
             incoming=guard_a,
@@ -209,7 +210,7 @@ def test_s03_an_open_matter_may_not_be_dropped(site_a, guard_a, guard2_a):
     assert exc.value.code == "handover.incomplete"
     assert "未交接的未了事项：3栋快递未取" in exc.value.message
     assert Handover.objects.count() == 1
-    done = services.handover_record(
+    done = handover_record(
         site=site_a,
         actor=guard2_a,
         incoming=guard_a,
@@ -225,7 +226,7 @@ def test_s03_an_open_matter_may_not_be_dropped(site_a, guard_a, guard2_a):
 def test_s08_a_key_the_outgoing_guard_holds_must_be_handed_over(site_a, guard_a, guard2_a, keys_a):
     # rule S-08
     with pytest.raises(DomainError) as exc:
-        services.handover_record(
+        handover_record(
             site=site_a,
             actor=guard_a,
             incoming=guard2_a,

@@ -13,6 +13,7 @@ from django.urls import reverse
 from gatehouse.access.models import Notice
 from gatehouse.core.errors import DomainError
 from gatehouse.guard import selectors, services
+from gatehouse.guard.handover.services import handover_record
 from gatehouse.guard.models import FindingStatus, Penalty, Shift, SpotFinding
 
 from .conftest import at
@@ -46,7 +47,7 @@ def week(site_a, guard_a, guard2_a, patrol_a, manager_a, resident_user_a, walk_i
         approver="陈主任",
         now=at(10, day=-1),
     )
-    services.handover_record(
+    handover_record(
         site=site_a,
         actor=guard_a,
         incoming=guard2_a,
