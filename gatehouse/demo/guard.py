@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from gatehouse.accounts.models import Membership, Role
 from gatehouse.guard import services
+from gatehouse.guard.incidents.services import anomaly_report
 from gatehouse.guard.keys.services import key_add
 from gatehouse.guard.models import (
     EmergencyPlan,
@@ -220,7 +221,7 @@ class _Demo:
         reporter = self.logins.get("monitor") or self.logins.get("admin")
         if reporter is None:
             return
-        services.anomaly_report(
+        anomaly_report(
             site=self.site,
             actor=reporter,
             recorded_by=self.logins.get("admin"),

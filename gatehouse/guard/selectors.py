@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import QuerySet, Sum
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from gatehouse.access.models import AccessEvent, Notice, NoticeAudience, StaffExit
+from gatehouse.access.models import StaffExit
 from gatehouse.accounts.models import Role
 from gatehouse.core import guard as core
 from gatehouse.core.ledger import format_fen
@@ -27,24 +27,16 @@ from gatehouse.guard import services
 from gatehouse.guard.absence.selectors import core_absence
 from gatehouse.guard.handover.selectors import core_handover
 from gatehouse.guard.models import (
-    Anomaly,
     BoothAbsence,
-    Dispatch,
-    Emergency,
     Handover,
     PatrolRoute,
     PatrolScan,
     Penalty,
     Shift,
 )
-from gatehouse.guard.shared import Row, date_window, guard_name, local, staff_of, stamp
+from gatehouse.guard.shared import Row, guard_name, local, staff_of, stamp
 from gatehouse.sites.models import PostKind, Site
 from gatehouse.visitors.models import Visit
-
-BOARD_EVENTS = 20
-BOARD_ALERTS = 20
-ALERT_WINDOW = timedelta(hours=24)
-
 
 # == S-01 / S-02: the roster =====================================================================
 
@@ -179,87 +171,8 @@ def _night_rows(route: PatrolRoute, night: date, now: datetime) -> list[Row]:
 
 # == 异常情况记录表 (S-05) ========================================================================
 
-ANOMALY_COLUMNS: tuple[str | Promise, ...] = (
-    _("报告时间"),
-    _("类别"),
-    _("级别"),
-    _("地点"),
-    _("情况"),
-    _("报告人"),
-    _("确认"),
-    _("上报领导"),
-    _("录像存档"),
-    _("处理结果"),
-)
-
-
-def anomaly_register(
-    site: Site,
-    *,
-    date_from: date | None = None,
-    date_to: date | None = None,
-    q: str = "",
-    status: str = "",
-) -> QuerySet[Anomaly]:
-    qs = date_window(Anomaly.objects.filter(site=site), "reported_at", date_from, date_to)
-    if q:
-        qs = qs.filter(Q(place__icontains=q) | Q(description__icontains=q))
-    if status == "open":
-        qs = qs.filter(closed_at__isnull=True)
-    elif status == "closed":
-        qs = qs.filter(closed_at__isnull=False)
-    return qs.select_related("reported_by", "acknowledged_by").order_by("-reported_at", "-pk")
-
-
-def anomaly_row(a: Anomaly) -> Row:
-    if a.archived_at:
-        archive = f"{a.camera} {stamp(a.clip_from, '%H:%M')}–{stamp(a.clip_until, '%H:%M')}"
-        archive += f"（{a.archive_label}）"
-    elif a.archive_required:
-        archive = str(_("待存档"))
-    else:
-        archive = "—"
-    return Row(
-        (
-            stamp(a.reported_at),
-            a.get_kind_display(),
-            a.get_severity_display(),
-            a.place,
-            a.description,
-            guard_name(a.reported_by),
-            stamp(a.acknowledged_at, "%m-%d %H:%M") if a.acknowledged_at else str(_("未确认")),
-            f"{stamp(a.escalated_at, '%H:%M')} {a.escalated_to}" if a.escalated_at else "—",
-            archive,
-            a.resolution or "—",
-        ),
-        "row-open" if a.closed_at is None else "",
-        a,
-    )
-
 
 # == the monitoring board (S-06) =================================================================
-
-CALL_LABELS = {
-    core.CallState.WAITING: _("待通知"),
-    core.CallState.CALLING: _("正在通知"),
-    core.CallState.ACKNOWLEDGED: _("已确认"),
-    core.CallState.FAILED: _("超时未确认"),
-}
-
-
-def chain_rows(state: core.ChainState) -> list[dict[str, Any]]:
-    return [{"call": c, "label": CALL_LABELS[c.state]} for c in state.calls]
-
-
-def emergency_items(site: Site, now: datetime, *, open_only: bool) -> list[dict[str, Any]]:
-    qs = Emergency.objects.filter(site=site).select_related("plan")
-    if open_only:
-        qs = qs.filter(closed_at__isnull=True)
-    items = []
-    for e in qs.order_by("-started_at", "-pk")[:20]:
-        chain = services.emergency_chain(e, now)
-        items.append({"e": e, "chain": chain, "calls": chain_rows(chain)})
-    return items
 
 
 @dataclass
@@ -297,58 +210,6 @@ def patrols_live(site: Site, now: datetime) -> list[RouteLive]:
             )
         )
     return out
-
-
-def board(site: Site, now: datetime) -> dict[str, Any]:
-    """Everything the monitoring centre watches, newest first."""
-    events = list(
-        AccessEvent.objects.filter(site=site)
-        .select_related("lane__gate")
-        .order_by("-at", "-pk")[:BOARD_EVENTS]
-    )
-    anomalies = list(
-        Anomaly.objects.filter(site=site, closed_at__isnull=True)
-        .select_related("reported_by")
-        .order_by("-reported_at", "-pk")[:30]
-    )
-    policy = services.escalation_policy(site)
-    anomaly_rows = [
-        {
-            "a": a,
-            "escalation": core.escalation_due(
-                reported_at=a.reported_at,
-                acknowledged_at=a.acknowledged_at,
-                severity=core.Severity(a.severity),
-                policy=policy,
-                now=now,
-            ),
-        }
-        for a in anomalies
-    ]
-    dispatches = list(
-        Dispatch.objects.filter(site=site)
-        .filter(Q(closed_at__isnull=True) | Q(closed_at__gte=now - timedelta(hours=12)))
-        .select_related("acknowledged_by", "closed_by")
-        .order_by("closed_at", "-dispatched_at")[:20]
-    )
-    alerts = list(
-        Notice.objects.filter(
-            site=site,
-            audience=NoticeAudience.MONITORING,
-            acknowledged_at__isnull=True,
-            created_at__gte=now - ALERT_WINDOW,
-        ).order_by("-created_at", "-pk")[:BOARD_ALERTS]
-    )
-    emergencies = emergency_items(site, now, open_only=True)
-    return {
-        "events": events,
-        "anomalies": anomaly_rows,
-        "patrols": patrols_live(site, now),
-        "dispatches": dispatches,
-        "alerts": alerts,
-        "emergencies": emergencies,
-        "now": now,
-    }
 
 
 # == S-10: the week's register facts and the ledger ==============================================

@@ -5,6 +5,7 @@ from django.urls import path
 from gatehouse.guard import registers_views, views, web
 from gatehouse.guard.absence import views as absence
 from gatehouse.guard.handover import views as handover
+from gatehouse.guard.incidents import views as incidents
 from gatehouse.guard.keys import views as keys
 from gatehouse.guard.roster import views as roster
 
@@ -26,17 +27,17 @@ urlpatterns = [
     path("patrol/routes/", views.routes, name="routes"),
     path("patrol/tags/", views.tags, name="tags"),
     path("photos/<int:pk>/", web.photo, name="photo"),
-    path("report/", views.report, name="report"),
-    path("anomalies/", views.anomalies, name="anomalies"),
-    path("anomalies/<int:pk>/", views.anomaly, name="anomaly"),
-    path("dispatch/", views.dispatch, name="dispatch"),
-    path("dispatch/<int:pk>/ack/", views.dispatch_ack, name="dispatch_ack"),
-    path("dispatch/<int:pk>/close/", views.dispatch_close, name="dispatch_close"),
-    path("board/", views.board, name="board"),
-    path("board/notices/<int:pk>/ack/", views.board_ack, name="board_ack"),
-    path("emergency/", views.emergency, name="emergency"),
-    path("emergency/<int:pk>/ack/", views.emergency_ack, name="emergency_ack"),
-    path("emergency/<int:pk>/close/", views.emergency_close, name="emergency_close"),
+    path("report/", incidents.report, name="report"),
+    path("anomalies/", incidents.anomalies, name="anomalies"),
+    path("anomalies/<int:pk>/", incidents.anomaly, name="anomaly"),
+    path("dispatch/", incidents.dispatch, name="dispatch"),
+    path("dispatch/<int:pk>/ack/", incidents.dispatch_ack, name="dispatch_ack"),
+    path("dispatch/<int:pk>/close/", incidents.dispatch_close, name="dispatch_close"),
+    path("board/", incidents.board, name="board"),
+    path("board/notices/<int:pk>/ack/", incidents.board_ack, name="board_ack"),
+    path("emergency/", incidents.emergency, name="emergency"),
+    path("emergency/<int:pk>/ack/", incidents.emergency_ack, name="emergency_ack"),
+    path("emergency/<int:pk>/close/", incidents.emergency_close, name="emergency_close"),
     path("cleaning/", views.cleaning, name="cleaning"),
     path("cleaning/done/", views.cleaning_done, name="cleaning_done"),
     path("hazards/", views.hazards, name="hazards"),

@@ -21,8 +21,6 @@ from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from gatehouse.access.models import Notice, NoticeAudience
-from gatehouse.access.services import notice_acknowledge
 from gatehouse.accounts.models import Role
 from gatehouse.console.context import state_with
 from gatehouse.console.http import is_partial, render_vary
@@ -30,11 +28,8 @@ from gatehouse.core import guard as core
 from gatehouse.core.errors import DomainError
 from gatehouse.core.ledger import format_fen
 from gatehouse.guard import fields, forms, selectors, services
+from gatehouse.guard.incidents import selectors as incidents_selectors
 from gatehouse.guard.models import (
-    Anomaly,
-    Dispatch,
-    Emergency,
-    EmergencyPlan,
     FindingStatus,
     HazardFinding,
     PatrolRoute,
@@ -43,13 +38,10 @@ from gatehouse.guard.models import (
 )
 from gatehouse.guard.web import (
     CLEANING,
-    COUNT_LIMIT,
     HOTLINE,
     MANAGER,
-    MONITORING,
     PATROL,
     REGISTERS,
-    REPORTERS,
     act,
     fail,
     pick_user,
@@ -95,16 +87,14 @@ def _patrol_context(request: HttpRequest, site: Any, now: datetime, **extra: Any
             }
             for s in states
         ]
-    dispatches = Dispatch.objects.filter(site=site, closed_at__isnull=True).order_by(
-        "-dispatched_at"
-    )
+    dispatches = incidents_selectors.open_dispatches(site)
     return {
         "routes": routes,
         "route": route,
         "night": night,
         "form": form,
         "status": status,
-        "dispatches": list(dispatches[:10]),
+        "dispatches": dispatches,
         **extra,
     }
 
@@ -160,34 +150,6 @@ def patrol_status(request: HttpRequest) -> HttpResponse:
     state = state_with(request, PATROL)
     ctx = _patrol_context(request, site_of(state), timezone.now())
     return render_vary(request, "guard/_patrol_status.html", ctx)
-
-
-@login_required
-@require_POST
-def dispatch_ack(request: HttpRequest, pk: int) -> HttpResponse:
-    state = state_with(request, PATROL)
-    d = get_object_or_404(Dispatch, site=site_of(state), pk=pk)
-    return act(
-        request,
-        lambda: services.dispatch_acknowledge(dispatch=d, actor=request.user, now=timezone.now()),
-        _t("已接收调度任务。"),
-        "guard:patrol",
-    )
-
-
-@login_required
-@require_POST
-def dispatch_close(request: HttpRequest, pk: int) -> HttpResponse:
-    state = state_with(request, PATROL | MONITORING)
-    d = get_object_or_404(Dispatch, site=site_of(state), pk=pk)
-    return act(
-        request,
-        lambda: services.dispatch_close(
-            dispatch=d, actor=request.user, result=request.POST.get("text", ""), now=timezone.now()
-        ),
-        _t("调度任务已完成。"),
-        "guard:dispatch" if request.POST.get("next") == "dispatch" else "guard:patrol",
-    )
 
 
 @login_required
@@ -258,276 +220,7 @@ def patrol_register(request: HttpRequest) -> HttpResponse:
 # == S-05 / S-06: anomalies, dispatch, the board =================================================
 
 
-def _report(request: HttpRequest, site: Any, now: datetime) -> tuple[Any, Any, DomainError | None]:
-    form = forms.AnomalyForm(request.POST, request.FILES)
-    if not form.is_valid():
-        return form, None, None
-    try:
-        result = services.anomaly_report(
-            site=site, actor=request.user, now=now, **form.cleaned_data
-        )
-    except DomainError as exc:
-        return form, None, exc
-    return form, result, None
-
-
-def _anomaly_message(request: HttpRequest, result: services.AnomalyResult) -> None:
-    a = result.anomaly
-    extra = _t("，须将录像另存并做好标记") if a.archive_required else ""
-    messages.success(request, _t("已记录异常情况并通知监控中心") + extra + "。")
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def anomalies(request: HttpRequest) -> HttpResponse:
-    """S-05: the 异常情况记录表 with the form to record one (monitoring, manager)."""
-    state = state_with(request, MONITORING)
-    site, now = site_of(state), timezone.now()
-    form, error, status = forms.AnomalyForm(), None, 200
-    if request.method == "POST":
-        form, result, error = _report(request, site, now)
-        if result is not None:
-            _anomaly_message(request, result)
-            return redirect("guard:anomaly", pk=result.anomaly.pk)
-        status = 422
-    filters = fields.RegisterFilterForm(request.GET or None)
-    data = filters.cleaned_data if filters.is_bound and filters.is_valid() else {}
-    found = selectors.anomaly_register(site, **data) if not filters.errors else []
-    title = _("异常情况记录表")
-    if request.GET.get("export") == "xlsx":
-        every = (selectors.anomaly_row(a) for a in found)
-        return xlsx(title, site, selectors.ANOMALY_COLUMNS, every)
-    rows = [selectors.anomaly_row(a) for a in found[:COUNT_LIMIT]]
-    context = {
-        "form": form,
-        "error": error,
-        "filters": filters,
-        "title": title,
-        "columns": selectors.ANOMALY_COLUMNS,
-        "rows": rows[:200],
-        "count": len(rows),
-    }
-    return render_vary(request, "guard/anomalies.html", context, status=status)
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def report(request: HttpRequest) -> HttpResponse:
-    """S-05: report what was found, from the phone (patrol) or the booth (guard)."""
-    state = state_with(request, REPORTERS)
-    site, now = site_of(state), timezone.now()
-    form, error, status = forms.AnomalyForm(), None, 200
-    if request.method == "POST":
-        form, result, error = _report(request, site, now)
-        if result is not None:
-            _anomaly_message(request, result)
-            return redirect("guard:report")
-        status = 422
-    mine = Anomaly.objects.filter(site=site, reported_by=request.user).order_by("-reported_at")
-    context = {"form": form, "error": error, "mine": mine[:10]}
-    return render_vary(request, "guard/report.html", context, status=status)
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def anomaly(request: HttpRequest, pk: int) -> HttpResponse:
-    """One anomaly: acknowledge, archive the clip, dispatch the patrol, close."""
-    state = state_with(request, MONITORING)
-    site, now = site_of(state), timezone.now()
-    a = get_object_or_404(Anomaly, site=site, pk=pk)
-    archive_form = forms.ArchiveForm(
-        initial={"camera": a.camera, "clip_from": a.clip_from, "clip_until": a.clip_until}
-    )
-    close_form = fields.TextForm()
-    dispatch_form = forms.DispatchForm(initial={"place": a.place}, choices={"anomaly": []})
-    error, status = None, 200
-    if request.method == "POST":
-        action = request.POST.get("action")
-        status = 422
-        try:
-            if action == "ack":
-                services.anomaly_acknowledge(anomaly=a, actor=request.user, now=now)
-                return redirect("guard:anomaly", pk=a.pk)
-            if action == "archive":
-                archive_form = forms.ArchiveForm(request.POST)
-                if archive_form.is_valid():
-                    services.anomaly_archive(
-                        anomaly=a, actor=request.user, now=now, **archive_form.cleaned_data
-                    )
-                    return redirect("guard:anomaly", pk=a.pk)
-            elif action == "close":
-                close_form = fields.TextForm(request.POST)
-                if close_form.is_valid():
-                    services.anomaly_close(
-                        anomaly=a,
-                        actor=request.user,
-                        resolution=close_form.cleaned_data["text"],
-                        now=now,
-                    )
-                    return redirect("guard:anomaly", pk=a.pk)
-            elif action == "dispatch":
-                dispatch_form = forms.DispatchForm(request.POST, choices={"anomaly": []})
-                if dispatch_form.is_valid():
-                    d = dispatch_form.cleaned_data
-                    services.dispatch_create(
-                        site=site,
-                        actor=request.user,
-                        place=d["place"],
-                        task=d["task"],
-                        anomaly=a,
-                        now=now,
-                    )
-                    messages.success(request, _t("已派巡逻前往。"))
-                    return redirect("guard:anomaly", pk=a.pk)
-            else:
-                raise Http404
-        except DomainError as exc:
-            error = exc
-    a.refresh_from_db()
-    context = {
-        "a": a,
-        "row": selectors.anomaly_row(a),
-        "photos": a.photos.order_by("pk"),
-        "dispatches": a.dispatches.order_by("-dispatched_at"),
-        "duties": core.anomaly_obligations(core.AnomalyKind(a.kind)),
-        "archive_form": archive_form,
-        "close_form": close_form,
-        "dispatch_form": dispatch_form,
-        "error": error,
-    }
-    return render_vary(request, "guard/anomaly.html", context, status=status)
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def dispatch(request: HttpRequest) -> HttpResponse:
-    """S-06: send the patrol to a place; see it acknowledged and closed."""
-    state = state_with(request, MONITORING)
-    site, now = site_of(state), timezone.now()
-    open_anomalies = Anomaly.objects.filter(site=site, closed_at__isnull=True).order_by(
-        "-reported_at"
-    )
-    choices = {"anomaly": [(str(a.pk), str(a)) for a in open_anomalies[:50]]}
-    form = forms.DispatchForm(request.POST or None, choices=choices)
-    error, status = None, 200
-    if request.method == "POST":
-        status = 422
-        if form.is_valid():
-            d = form.cleaned_data
-            linked = open_anomalies.filter(pk=d["anomaly"]).first() if d["anomaly"] else None
-            try:
-                services.dispatch_create(
-                    site=site,
-                    actor=request.user,
-                    place=d["place"],
-                    task=d["task"],
-                    anomaly=linked,
-                    now=now,
-                )
-            except DomainError as exc:
-                error = exc
-            else:
-                messages.success(request, _t("已派发巡逻任务。"))
-                return redirect("guard:dispatch")
-    found = Dispatch.objects.filter(site=site).select_related(
-        "dispatched_by", "acknowledged_by", "closed_by"
-    )
-    context = {
-        "form": form,
-        "error": error,
-        "rows": list(found.order_by("closed_at", "-dispatched_at")[:50]),
-    }
-    return render_vary(request, "guard/dispatch.html", context, status=status)
-
-
-@login_required
-@require_GET
-def board(request: HttpRequest) -> HttpResponse:
-    """S-06: the live monitoring board; the fragment is polled every few seconds."""
-    state = state_with(request, MONITORING)
-    site, now = site_of(state), timezone.now()
-    services.patrol_flag_missed(site=site, now=now)
-    context = selectors.board(site, now)
-    template = "guard/_board.html" if is_partial(request) else "guard/board.html"
-    return render_vary(request, template, context)
-
-
-@login_required
-@require_POST
-def board_ack(request: HttpRequest, pk: int) -> HttpResponse:
-    state = state_with(request, MONITORING)
-    site, now = site_of(state), timezone.now()
-    notice = get_object_or_404(Notice, site=site, pk=pk, audience=NoticeAudience.MONITORING)
-    try:
-        notice_acknowledge(notice=notice, actor=request.user, now=now)
-    except DomainError as exc:
-        fail(request, exc)
-    if is_partial(request):
-        return render_vary(request, "guard/_board.html", selectors.board(site, now))
-    return redirect("guard:board")
-
-
 # == S-13: emergencies ===========================================================================
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def emergency(request: HttpRequest) -> HttpResponse:
-    """S-13: activate a plan; the chain is called in order; each acknowledgement recorded."""
-    state = state_with(request, MONITORING)
-    site, now = site_of(state), timezone.now()
-    plans = EmergencyPlan.objects.filter(site=site, is_active=True).order_by("name")
-    form = forms.ActivateForm(
-        request.POST or None, choices={"plan": [(str(p.pk), p.name) for p in plans]}
-    )
-    error, status = None, 200
-    if request.method == "POST":
-        status = 422
-        if form.is_valid():
-            try:
-                services.emergency_activate(
-                    plan=plans.get(pk=form.cleaned_data["plan"]),
-                    actor=request.user,
-                    summary=form.cleaned_data["summary"],
-                    now=now,
-                )
-            except DomainError as exc:
-                error = exc
-            else:
-                messages.success(request, _t("应急预案已启动，正在逐级报告。"))
-                return redirect("guard:emergency")
-    services.emergencies_advance(site=site, now=now)
-    items = selectors.emergency_items(site, now, open_only=False)
-    context = {"form": form, "error": error, "items": items, "plans": plans}
-    return render_vary(request, "guard/emergency.html", context, status=status)
-
-
-@login_required
-@require_POST
-def emergency_ack(request: HttpRequest, pk: int) -> HttpResponse:
-    state = state_with(request, MONITORING)
-    e = get_object_or_404(Emergency, site=site_of(state), pk=pk)
-    return act(
-        request,
-        lambda: services.emergency_acknowledge(
-            emergency=e, who=request.POST.get("who", ""), actor=request.user, now=timezone.now()
-        ),
-        _t("已记录确认。"),
-        "guard:emergency",
-    )
-
-
-@login_required
-@require_POST
-def emergency_close(request: HttpRequest, pk: int) -> HttpResponse:
-    state = state_with(request, MONITORING)
-    e = get_object_or_404(Emergency, site=site_of(state), pk=pk)
-    return act(
-        request,
-        lambda: services.emergency_close(emergency=e, actor=request.user, now=timezone.now()),
-        "",
-        "guard:emergency",
-    )
 
 
 # == S-07 / S-11 / S-12 ==========================================================================
