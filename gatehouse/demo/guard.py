@@ -28,6 +28,7 @@ from gatehouse.guard.models import (
     RouteStop,
     Shift,
 )
+from gatehouse.guard.patrol.services import patrol_scan, tag_code
 from gatehouse.guard.shared import guard_name
 from gatehouse.sites.models import Checkpoint, Post, PostKind, Site
 
@@ -207,11 +208,11 @@ class _Demo:
                 when = self.at(last, 22 + 2 * round_no, 8 + 9 * i)
                 if round_no == 2 and i == len(ROUTE_CHECKPOINTS) - 1:
                     when = self.at(last, 28, 5)  # the last one late (its window closed 04:00)
-                services.patrol_scan(
+                patrol_scan(
                     route=route,
                     actor=patrol,
                     recorded_by=self.logins.get("admin"),
-                    code=services.tag_code(checkpoints[code]),
+                    code=tag_code(checkpoints[code]),
                     note="正常" if code != "cp07" else "消防通道有电动车停放，已劝离",
                     now=when,
                 )

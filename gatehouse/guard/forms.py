@@ -7,20 +7,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from gatehouse.guard.fields import PhotosField, Sited, day
+from gatehouse.guard.fields import Sited, day
 from gatehouse.guard.models import KEY_PLACE_CHOICES
-
-
-class ScanForm(Sited):
-    route = forms.ChoiceField(label=_("巡更路线"))
-    code = forms.CharField(
-        label=_("巡更点编码"),
-        max_length=80,
-        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
-    )
-    note = forms.CharField(label=_("巡查情况"), max_length=300, required=False)
-    photos = PhotosField(label=_("现场照片"))
-    by_camera = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
 
 class RotaForm(Sited):

@@ -8,34 +8,26 @@ Every read is scoped to one site. The judgements (gaps, late, missed, overdue) a
 from __future__ import annotations
 
 import importlib.util
-from collections import Counter
-from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db.models import QuerySet, Sum
-from django.utils.functional import Promise
-from django.utils.translation import gettext_lazy as _
 
 from gatehouse.access.models import StaffExit
 from gatehouse.accounts.models import Role
 from gatehouse.core import guard as core
 from gatehouse.core.ledger import format_fen
 from gatehouse.core.masking import mask_name
-from gatehouse.guard import services
 from gatehouse.guard.absence.selectors import core_absence
 from gatehouse.guard.handover.selectors import core_handover
 from gatehouse.guard.models import (
     BoothAbsence,
     Handover,
-    PatrolRoute,
-    PatrolScan,
     Penalty,
-    Shift,
 )
-from gatehouse.guard.shared import Row, guard_name, local, staff_of, stamp
-from gatehouse.sites.models import PostKind, Site
+from gatehouse.guard.patrol.selectors import active_routes, core_route, night_scans, patrol_guard
+from gatehouse.guard.shared import guard_name, local, staff_of
+from gatehouse.sites.models import Site
 from gatehouse.visitors.models import Visit
 
 # == S-01 / S-02: the roster =====================================================================
@@ -49,125 +41,6 @@ from gatehouse.visitors.models import Visit
 
 # == 夜间安保巡查记录表 (S-04) ====================================================================
 
-PATROL_COLUMNS: tuple[str | Promise, ...] = (
-    _("日期"),
-    _("路线"),
-    _("轮次"),
-    _("巡查点"),
-    _("规定时段"),
-    _("打卡时间"),
-    _("巡查人"),
-    _("状态"),
-    _("巡查情况"),
-)
-STATE_LABELS = {
-    core.CheckState.UPCOMING: _("未开始"),
-    core.CheckState.OPEN: _("待巡查"),
-    core.CheckState.GRACE: _("宽限中"),
-    core.CheckState.ON_TIME: _("按时"),
-    core.CheckState.LATE: _("超时"),
-    core.CheckState.MISSED: _("漏检"),
-}
-STATE_CSS = {
-    core.CheckState.LATE: "row-late",
-    core.CheckState.MISSED: "row-missed",
-    core.CheckState.ON_TIME: "row-done",
-}
-
-
-def state_label(state: core.CheckState, minutes_late: int = 0) -> str:
-    if state is core.CheckState.LATE and minutes_late:
-        return str(_("超时%(m)d分钟") % {"m": minutes_late})
-    return str(STATE_LABELS[state])
-
-
-def patrol_register(
-    site: Site,
-    now: datetime,
-    *,
-    date_from: date | None = None,
-    date_to: date | None = None,
-    route: PatrolRoute | None = None,
-) -> list[Row]:
-    """The register, one row per checkpoint per round per night (newest night first), as the
-    core judges it at ``now``; a scan that counted for no round is a row of its own. A past
-    night is listed when a guard was rostered on a patrol post or patrolled; the current night
-    always."""
-    today = local(now).date()  # type: ignore[union-attr]
-    last = min(date_to or today, today)
-    first = date_from or last - timedelta(days=6)
-    routes = [route] if route is not None else services.active_routes(site)
-    rows: list[Row] = []
-    current = {r.pk: services.current_night(services.core_route(r), now) for r in routes}
-    night = last
-    while night >= first and len(rows) < 5000:
-        for r in routes:
-            if night > current[r.pk]:
-                continue
-            # a past night nobody was rostered for and nobody patrolled has no register
-            scans = services.night_scans(r, night)
-            if night < current[r.pk] and _patrol_guard(r.site, r, night, scans) is None:
-                continue
-            rows.extend(_night_rows(r, night, now))
-        night -= timedelta(days=1)
-    return rows
-
-
-def _night_rows(route: PatrolRoute, night: date, now: datetime) -> list[Row]:
-    scans = list(
-        PatrolScan.objects.filter(route=route, night_of=night)
-        .select_related("checkpoint", "guard")
-        .order_by("at", "pk")
-    )
-    _night, states = services.route_status(route, now, night)
-    names = {s.checkpoint.code: s.checkpoint.name for s in route.stops.select_related("checkpoint")}
-    by_key = {(s.checkpoint.code, local(s.at)): s for s in scans}
-    rows: list[Row] = []
-    used: set[int] = set()
-    for st in states:
-        if st.state is core.CheckState.UPCOMING:
-            continue
-        scan = by_key.get((st.checkpoint, st.scanned_at)) if st.scanned_at else None
-        if scan is not None:
-            used.add(scan.pk)
-        rows.append(
-            Row(
-                (
-                    f"{night:%Y-%m-%d}",
-                    route.name,
-                    str(st.round_no),
-                    names.get(st.checkpoint, st.checkpoint),
-                    f"{stamp(st.opens, '%H:%M')}–{stamp(st.closes, '%H:%M')}",
-                    stamp(st.scanned_at, "%H:%M") if st.scanned_at else "—",
-                    guard_name(scan.guard) if scan else (st.guard or "—"),
-                    state_label(st.state, st.minutes_late),
-                    (scan.note if scan else "") or "—",
-                ),
-                STATE_CSS.get(st.state, ""),
-                scan,
-            )
-        )
-    for scan in scans:
-        if scan.pk not in used:
-            rows.append(
-                Row(
-                    (
-                        f"{night:%Y-%m-%d}",
-                        route.name,
-                        "—",
-                        scan.checkpoint.name,
-                        "—",
-                        stamp(scan.at, "%H:%M"),
-                        guard_name(scan.guard),
-                        str(_("不计入")),
-                        scan.note or "—",
-                    ),
-                    "",
-                    scan,
-                )
-            )
-    return rows
-
 
 # == 异常情况记录表 (S-05) ========================================================================
 
@@ -175,66 +48,7 @@ def _night_rows(route: PatrolRoute, night: date, now: datetime) -> list[Row]:
 # == the monitoring board (S-06) =================================================================
 
 
-@dataclass
-class RouteLive:
-    route: PatrolRoute
-    night: date
-    done: int
-    total: int
-    missed: list[core.CheckpointStatus]
-    late: list[core.CheckpointStatus]
-    last: PatrolScan | None
-
-
-def patrols_live(site: Site, now: datetime) -> list[RouteLive]:
-    out = []
-    for route in services.active_routes(site):
-        night, states = services.route_status(route, now)
-        due = [s for s in states if s.state is not core.CheckState.UPCOMING]
-        done = [s for s in due if s.state in (core.CheckState.ON_TIME, core.CheckState.LATE)]
-        last = (
-            PatrolScan.objects.filter(route=route)
-            .select_related("checkpoint", "guard")
-            .order_by("-at", "-pk")
-            .first()
-        )
-        out.append(
-            RouteLive(
-                route,
-                night,
-                len(done),
-                len(states),
-                [s for s in states if s.state is core.CheckState.MISSED],
-                [s for s in states if s.state is core.CheckState.LATE],
-                last,
-            )
-        )
-    return out
-
-
 # == S-10: the week's register facts and the ledger ==============================================
-
-
-def _patrol_guard(
-    site: Site, route: PatrolRoute, night: date, scans: Sequence[core.Scan]
-) -> str | None:
-    """Who answers for a night's patrol: the guard rostered at a patrol post when its first
-    round opens, else whoever scanned most. None: nobody was rostered and nobody patrolled, so
-    there is no patrol register of that night to audit (a night with no guard on the patrol
-    post is a staffing gap, S-01, not a register fault)."""
-    opens = services.core_route(route).opens(night, 0)
-    shift = (
-        Shift.objects.filter(site=site, post__kind=PostKind.PATROL, start__lte=opens, end__gt=opens)
-        .select_related("guard")
-        .order_by("start", "pk")
-        .first()
-    )
-    if shift is not None:
-        return guard_name(shift.guard)
-    counts = Counter(s.guard for s in scans if s.guard)
-    if counts:
-        return counts.most_common(1)[0][0]
-    return None
 
 
 def week_registers(site: Site, start: datetime, end: datetime) -> tuple[core.WeekRegisters, list]:
@@ -274,13 +88,13 @@ def week_registers(site: Site, start: datetime, end: datetime) -> tuple[core.Wee
         )
     patrols = []
     first, last = local(start).date(), local(end).date()  # type: ignore[union-attr]
-    for route in services.active_routes(site):
+    for route in active_routes(site):
         night = first
         while night <= last:
-            scans = tuple(services.night_scans(route, night))
-            guard = _patrol_guard(site, route, night, scans)
+            scans = tuple(night_scans(route, night))
+            guard = patrol_guard(site, route, night, scans)
             if guard is not None:
-                patrols.append(core.PatrolNight(guard, services.core_route(route), night, scans))
+                patrols.append(core.PatrolNight(guard, core_route(route), night, scans))
             night += timedelta(days=1)
     handovers = list(
         Handover.objects.filter(site=site, at__gte=start, at__lt=end)

@@ -7,6 +7,7 @@ from gatehouse.guard.absence import views as absence
 from gatehouse.guard.handover import views as handover
 from gatehouse.guard.incidents import views as incidents
 from gatehouse.guard.keys import views as keys
+from gatehouse.guard.patrol import views as patrol
 from gatehouse.guard.roster import views as roster
 
 app_name = "guard"
@@ -21,11 +22,11 @@ urlpatterns = [
     path("keys/<int:pk>/hand/", keys.key_hand, name="key_hand"),
     path("absence/", absence.absence, name="absence"),
     path("absence/<int:pk>/back/", absence.absence_back, name="absence_back"),
-    path("patrol/", views.patrol, name="patrol"),
-    path("patrol/status/", views.patrol_status, name="patrol_status"),
-    path("patrol/register/", views.patrol_register, name="patrol_register"),
-    path("patrol/routes/", views.routes, name="routes"),
-    path("patrol/tags/", views.tags, name="tags"),
+    path("patrol/", patrol.patrol, name="patrol"),
+    path("patrol/status/", patrol.patrol_status, name="patrol_status"),
+    path("patrol/register/", registers_views.patrol_register, name="patrol_register"),
+    path("patrol/routes/", patrol.routes, name="routes"),
+    path("patrol/tags/", patrol.tags, name="tags"),
     path("photos/<int:pk>/", web.photo, name="photo"),
     path("report/", incidents.report, name="report"),
     path("anomalies/", incidents.anomalies, name="anomalies"),

@@ -7,32 +7,26 @@ page with the Chinese message and HTTP 422; nothing is written then.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-from typing import Any
+from datetime import timedelta
 
-import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _t
-from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from gatehouse.accounts.models import Role
 from gatehouse.console.context import state_with
-from gatehouse.console.http import is_partial, render_vary
+from gatehouse.console.http import render_vary
 from gatehouse.core import guard as core
 from gatehouse.core.errors import DomainError
 from gatehouse.core.ledger import format_fen
-from gatehouse.guard import fields, forms, selectors, services
-from gatehouse.guard.incidents import selectors as incidents_selectors
+from gatehouse.guard import forms, selectors, services
 from gatehouse.guard.models import (
     FindingStatus,
     HazardFinding,
-    PatrolRoute,
     SpotFinding,
     Ticket,
 )
@@ -40,17 +34,13 @@ from gatehouse.guard.web import (
     CLEANING,
     HOTLINE,
     MANAGER,
-    PATROL,
-    REGISTERS,
     act,
     fail,
     pick_user,
     site_of,
-    table,
     user_choices,
-    xlsx,
 )
-from gatehouse.sites.models import Checkpoint, KeyLocation
+from gatehouse.sites.models import KeyLocation
 
 # == S-01 / S-02: roster =========================================================================
 
@@ -62,159 +52,6 @@ from gatehouse.sites.models import Checkpoint, KeyLocation
 
 
 # == S-04: patrols ===============================================================================
-
-
-def _patrol_context(request: HttpRequest, site: Any, now: datetime, **extra: Any) -> dict[str, Any]:
-    routes = services.active_routes(site)
-    chosen = request.GET.get("route") or request.POST.get("route") or ""
-    route = next((r for r in routes if str(r.pk) == chosen), routes[0] if routes else None)
-    form = extra.pop("form", None) or forms.ScanForm(
-        initial={"route": str(route.pk) if route else ""},
-        choices={"route": [(str(r.pk), r.name) for r in routes]},
-    )
-    status = []
-    night = None
-    if route is not None:
-        night, states = services.route_status(route, now)
-        names = {
-            s.checkpoint.code: s.checkpoint.name for s in route.stops.select_related("checkpoint")
-        }
-        status = [
-            {
-                "s": s,
-                "name": names.get(s.checkpoint, s.checkpoint),
-                "label": selectors.state_label(s.state, s.minutes_late),
-            }
-            for s in states
-        ]
-    dispatches = incidents_selectors.open_dispatches(site)
-    return {
-        "routes": routes,
-        "route": route,
-        "night": night,
-        "form": form,
-        "status": status,
-        "dispatches": dispatches,
-        **extra,
-    }
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def patrol(request: HttpRequest) -> HttpResponse:
-    """S-04: the patrol guard's phone page: scan a tag (camera) or type its code, note what was
-    found, add photos. The answer says which round it counted for, on time or late."""
-    state = state_with(request, PATROL)
-    site, now = site_of(state), timezone.now()
-    if request.method == "GET":
-        return render_vary(request, "guard/patrol.html", _patrol_context(request, site, now))
-    routes = services.active_routes(site)
-    form = forms.ScanForm(
-        request.POST, request.FILES, choices={"route": [(str(r.pk), r.name) for r in routes]}
-    )
-    extra: dict[str, Any] = {}
-    status = 422
-    if form.is_valid():
-        d = form.cleaned_data
-        route = next(r for r in routes if str(r.pk) == d["route"])
-        try:
-            result = services.patrol_scan(
-                route=route,
-                actor=request.user,
-                code=d["code"],
-                note=d["note"],
-                photos=d["photos"],
-                by_camera=bool(d["by_camera"]),
-                now=now,
-            )
-        except DomainError as exc:
-            extra["error"] = exc
-        else:
-            status = 200
-            extra["result"] = result
-            form = None
-    else:
-        extra["form_errors"] = True
-    ctx = _patrol_context(request, site, now, form=form, **extra)
-    if is_partial(request):
-        response = render_vary(request, "guard/_patrol_body.html", ctx, status=status)
-        if status == 200:
-            response["HX-Trigger"] = "patrol-scanned"
-        return response
-    return render_vary(request, "guard/patrol.html", ctx, status=status)
-
-
-@login_required
-@require_GET
-def patrol_status(request: HttpRequest) -> HttpResponse:
-    state = state_with(request, PATROL)
-    ctx = _patrol_context(request, site_of(state), timezone.now())
-    return render_vary(request, "guard/_patrol_status.html", ctx)
-
-
-@login_required
-@require_GET
-def routes(request: HttpRequest) -> HttpResponse:
-    """The routes with their checkpoints and time windows (edited in the admin)."""
-    state = state_with(request, MANAGER)
-    site = site_of(state)
-    found = PatrolRoute.objects.filter(site=site).order_by("name")
-    rows = [
-        {
-            "route": r,
-            "stops": [s.checkpoint for s in r.stops.select_related("checkpoint").order_by("order")],
-        }
-        for r in found
-    ]
-    checkpoints = Checkpoint.objects.filter(site=site).order_by("code")
-    return render_vary(request, "guard/routes.html", {"rows": rows, "checkpoints": checkpoints})
-
-
-@login_required
-@require_GET
-def tags(request: HttpRequest) -> HttpResponse:
-    """Printable QR tags of the site's checkpoints, each with its typed code."""
-    state = state_with(request, MANAGER)
-    site = site_of(state)
-    found = Checkpoint.objects.filter(site=site).order_by("code")
-    wanted = request.GET.get("checkpoint")
-    if wanted:
-        found = found.filter(pk=wanted)
-    cards = []
-    for cp in found:
-        svg = segno.make(services.tag_payload(cp), error="m").svg_inline(
-            scale=5, border=2, title=cp.name
-        )
-        cards.append(
-            {
-                "cp": cp,
-                "code": services.tag_code(cp),
-                "svg": mark_safe(svg),  # noqa: S308 -- segno renders our own signed payload
-            }
-        )
-    return render_vary(request, "guard/tags.html", {"cards": cards, "site": site})
-
-
-@login_required
-@require_GET
-def patrol_register(request: HttpRequest) -> HttpResponse:
-    """夜间安保巡查记录表, written by the scans; missed and late checkpoints marked."""
-    state = state_with(request, REGISTERS)
-    site, now = site_of(state), timezone.now()
-    form = fields.RegisterFilterForm(request.GET or None)
-    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
-    rows = selectors.patrol_register(site, now, **data) if not form.errors else []
-    title = _("夜间安保巡查记录表")
-    if request.GET.get("export") == "xlsx":
-        return xlsx(title, site, selectors.PATROL_COLUMNS, rows)
-    context = {
-        "title": title,
-        "form": form,
-        "columns": selectors.PATROL_COLUMNS,
-        "rows": table(selectors.PATROL_COLUMNS, rows[:500]),
-        "count": len(rows),
-    }
-    return render_vary(request, "guard/register.html", context)
 
 
 # == S-05 / S-06: anomalies, dispatch, the board =================================================

@@ -11,8 +11,8 @@ from gatehouse.core.guard import CheckState
 from gatehouse.demo import sites as demo
 from gatehouse.demo.guard import load_guard_demo
 from gatehouse.demo.load import build_demo
-from gatehouse.guard import services
 from gatehouse.guard.models import Anomaly, PatrolRoute, Shift
+from gatehouse.guard.patrol.selectors import route_status
 from gatehouse.guard.roster.selectors import roster_view
 
 from .conftest import SH
@@ -33,7 +33,7 @@ def test_the_guard_demo(db):
     assert view.conflicts == [] and view.leader_gaps == ()
     # rule S-04: last night's round 2 missed 燃气调压站, round 3's last checkpoint was late
     route = PatrolRoute.objects.get(site=site)
-    _night, states = services.route_status(route, NOW, NOW.date() - timedelta(days=1))
+    _night, states = route_status(route, NOW, NOW.date() - timedelta(days=1))
     assert [(s.round_no, s.checkpoint) for s in states if s.state is CheckState.MISSED] == [
         (2, "cp06")
     ]

@@ -15,6 +15,7 @@ from gatehouse.core.errors import DomainError
 from gatehouse.guard import selectors, services
 from gatehouse.guard.handover.services import handover_record
 from gatehouse.guard.models import FindingStatus, Penalty, Shift, SpotFinding
+from gatehouse.guard.patrol.services import patrol_scan, tag_code
 
 from .conftest import at
 
@@ -59,9 +60,7 @@ def week(site_a, guard_a, guard2_a, patrol_a, manager_a, resident_user_a, walk_i
         site=site_a, post=patrol_post, guard=patrol_a, start=at(20, day=-1), end=at(8)
     )
     garage = route.stops.order_by("order").first().checkpoint
-    services.patrol_scan(
-        route=route, actor=patrol_a, code=services.tag_code(garage), now=at(22, 5, day=-1)
-    )
+    patrol_scan(route=route, actor=patrol_a, code=tag_code(garage), now=at(22, 5, day=-1))
 
 
 def test_s10_the_weekly_spot_check_lists_the_findings_per_guard(site_a, week):

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from gatehouse.access.models import AccessEvent, Notice, NoticeAudience
 from gatehouse.core import guard as core
 from gatehouse.guard.models import Anomaly, Dispatch, Emergency, EmergencyPlan, Photo
-from gatehouse.guard.selectors import patrols_live
+from gatehouse.guard.patrol.selectors import patrols_live
 from gatehouse.guard.shared import Row, date_window, guard_name, settings_for, stamp
 from gatehouse.sites.models import Site
 

@@ -23,7 +23,7 @@ from gatehouse.core import guard as core
 from gatehouse.core.errors import DomainError
 from gatehouse.guard import fields
 from gatehouse.guard.incidents import forms, selectors, services
-from gatehouse.guard.services import patrol_flag_missed
+from gatehouse.guard.patrol.services import patrol_flag_missed
 from gatehouse.guard.web import (
     COUNT_LIMIT,
     MONITORING,
