@@ -12,8 +12,6 @@ from datetime import datetime, time, timedelta
 import pytest
 from django.utils import timezone
 
-from gatehouse.guard.patrol.services import tag_code
-
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
@@ -28,6 +26,7 @@ def _login(page, base: str, username: str) -> None:
 def test_a_typed_checkpoint_code_shows_done_on_the_monitoring_board(browser, live_server, site_a):
     # rule S-04
     from gatehouse.guard.models import PatrolRoute, PatrolScan, RouteStop, ScanState
+    from gatehouse.guard.patrol.services import tag_code
     from gatehouse.sites.models import Checkpoint
     from tests.conftest import _user
 
