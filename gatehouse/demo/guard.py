@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from gatehouse.accounts.models import Membership, Role
-from gatehouse.guard import services
+from gatehouse.guard.duties.services import rota_set
 from gatehouse.guard.incidents.services import anomaly_report
 from gatehouse.guard.keys.services import key_add
 from gatehouse.guard.models import (
@@ -256,7 +256,7 @@ class _Demo:
             self.count += 1
         west = self.logins.get("guard_west")
         rota = [g for g in (guard, west) if g is not None]
-        services.rota_set(
+        rota_set(
             site=self.site, actor=actor, guards=rota, first_day=self.at(-1, 0).date(), now=self.now
         )
         plan = EmergencyPlan.objects.create(site=self.site, name="火灾应急预案")

@@ -2,8 +2,9 @@
 
 from django.urls import path
 
-from gatehouse.guard import registers_views, views, web
+from gatehouse.guard import registers_views, web
 from gatehouse.guard.absence import views as absence
+from gatehouse.guard.duties import views as duties
 from gatehouse.guard.handover import views as handover
 from gatehouse.guard.incidents import views as incidents
 from gatehouse.guard.keys import views as keys
@@ -39,13 +40,13 @@ urlpatterns = [
     path("emergency/", incidents.emergency, name="emergency"),
     path("emergency/<int:pk>/ack/", incidents.emergency_ack, name="emergency_ack"),
     path("emergency/<int:pk>/close/", incidents.emergency_close, name="emergency_close"),
-    path("cleaning/", views.cleaning, name="cleaning"),
-    path("cleaning/done/", views.cleaning_done, name="cleaning_done"),
-    path("hazards/", views.hazards, name="hazards"),
-    path("hazards/<int:pk>/fix/", views.hazard_fix, name="hazard_fix"),
-    path("hotline/", views.hotline, name="hotline"),
-    path("hotline/<int:pk>/step/", views.ticket_step, name="ticket_step"),
-    path("spot-checks/", views.spot_checks, name="spot_checks"),
-    path("spot-checks/<int:pk>/", views.finding_decide, name="finding_decide"),
-    path("ledger/", views.ledger, name="ledger"),
+    path("cleaning/", duties.cleaning, name="cleaning"),
+    path("cleaning/done/", duties.cleaning_done, name="cleaning_done"),
+    path("hazards/", duties.hazards, name="hazards"),
+    path("hazards/<int:pk>/fix/", duties.hazard_fix, name="hazard_fix"),
+    path("hotline/", duties.hotline, name="hotline"),
+    path("hotline/<int:pk>/step/", duties.ticket_step, name="ticket_step"),
+    path("spot-checks/", duties.spot_checks, name="spot_checks"),
+    path("spot-checks/<int:pk>/", duties.finding_decide, name="finding_decide"),
+    path("ledger/", duties.ledger, name="ledger"),
 ]

@@ -13,7 +13,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from gatehouse.guard.keys.services import key_add
 from tests.conftest import NOW, _user
 
 SH = ZoneInfo("Asia/Shanghai")
@@ -82,6 +81,7 @@ def route(site_a, checkpoints):
 
 @pytest.fixture
 def keys_a(site_a, guard_a):
+    from gatehouse.guard.keys.services import key_add
 
     return [
         key_add(site=site_a, actor=guard_a, label=label, door=door, holder="guard_a", now=at(0))

@@ -1,9 +1,5 @@
-"""Writes of guard operations (SPEC §7). Keyword-only, atomic, audited, handed ``now``; every rule
-is the core's (``gatehouse.core.guard``): these functions load the facts, call it, and write down
-the result, the register row and the audit entry in one transaction.
-
-Refusals are ``DomainError`` / ``InvalidInput`` with a machine code and a Chinese message;
-nothing is written then.
+"""Writes of guard duties (SPEC S-07 the gatehouse cleaning rota, S-10 weekly spot checks and the
+ledger of notices and fines, S-11 hazard inspections, S-12 the 24-hour hotline).
 """
 
 from __future__ import annotations
@@ -22,6 +18,8 @@ from gatehouse.core.ids import parse_mobile
 from gatehouse.core.masking import mask_phone
 from gatehouse.core.text import clean_text
 from gatehouse.guard.absence.services import commute_windows
+from gatehouse.guard.duties import selectors
+from gatehouse.guard.duties.selectors import core_finding, core_hazard, penalty_policy, rota_guards
 from gatehouse.guard.models import (
     CleaningDone,
     CleaningMember,
@@ -42,32 +40,6 @@ from gatehouse.guard.shared import (
     write_notice,
 )
 from gatehouse.sites.models import Site
-
-# -- small helpers -------------------------------------------------------------------------------
-
-
-# == S-01 / S-02: requirements, roster, leader on duty ===========================================
-
-
-# == S-08: keys ==================================================================================
-
-
-# == S-03: handover ==============================================================================
-
-
-# == S-09: absence from the booth ================================================================
-
-
-# == S-04: patrols ===============================================================================
-
-
-# == S-05 / S-06: anomalies, escalation, dispatch ================================================
-
-
-# == S-13: the emergency chain ===================================================================
-
-
-# == S-07: cleaning rota =========================================================================
 
 
 @transaction.atomic
@@ -97,13 +69,6 @@ def rota_set(
     return rota
 
 
-def rota_guards(site: Site) -> tuple[CleaningRota | None, list[Any]]:
-    rota = CleaningRota.objects.filter(site=site).first()
-    if rota is None:
-        return None, []
-    return rota, [m.guard for m in rota.members.select_related("guard").order_by("order")]
-
-
 @transaction.atomic
 def cleaning_done(*, site: Site, actor: Any, day: date, now: datetime) -> CleaningDone:
     """S-07: the guard on duty (the core's ``cleaner_on``) marks the day's cleaning done."""
@@ -120,9 +85,6 @@ def cleaning_done(*, site: Site, actor: Any, day: date, now: datetime) -> Cleani
         raise DomainError("cleaning.done", "今天的保洁已登记完成") from None
     write_audit("guard.cleaning.done", done, actor, now)
     return done
-
-
-# == S-11: hazards ===============================================================================
 
 
 @transaction.atomic
@@ -164,18 +126,6 @@ def hazard_record(
     return h
 
 
-def core_hazard(h: HazardFinding) -> core.HazardFinding:
-    return core.HazardFinding(
-        str(h.pk),
-        core.KeyPlace(h.place),
-        h.description,
-        h.owner,
-        h.found_on,
-        h.deadline,
-        h.fixed_on,
-    )
-
-
 @transaction.atomic
 def hazard_fix(
     *, finding: HazardFinding, actor: Any, fixed_on: date, note: str, now: datetime
@@ -191,22 +141,6 @@ def hazard_fix(
     h.save(update_fields=["fixed_on", "fix_note"])
     write_audit("guard.hazard.fix", h, actor, now, before)
     return core.hazard_state(core_hazard(h), today=local_time(now).date())
-
-
-# == S-12: hotline ===============================================================================
-
-
-def ticket_policy(site: Site) -> core.TicketPolicy:
-    c = settings_for(site)
-    return core.TicketPolicy(
-        c.answer_within_minutes, c.follow_up_within_hours, c.visit_back_within_days
-    )
-
-
-def core_ticket(t: Ticket) -> core.Ticket:
-    return core.Ticket(
-        str(t.pk), t.received_at, t.answered_at, t.followed_up_at, t.closed_at, t.visited_back_at
-    )
 
 
 @transaction.atomic
@@ -266,9 +200,6 @@ def ticket_step(*, ticket: Ticket, actor: Any, step: str, text: str, now: dateti
     return t
 
 
-# == S-10: spot checks and the ledger ============================================================
-
-
 def _name_map(users: Iterable[Any]) -> dict[str, Any]:
     return {guard_name(u): u for u in users if u is not None}
 
@@ -280,11 +211,11 @@ def spot_check_run(
     """S-10: audit a week of the registers (the core's ``spot_check``) and file each finding
     for the manager to confirm. Idempotent: a finding already filed is not filed again.
     Returns the spot check and how many findings were new."""
-    from gatehouse.guard.selectors import week_registers
-
     Site.objects.select_for_update().filter(pk=site.pk).first()
     start = as_of - timedelta(days=days)
-    facts, users = week_registers(site, start, as_of) if registers is None else (registers, [])
+    facts, users = (
+        selectors.week_registers(site, start, as_of) if registers is None else (registers, [])
+    )
     found = core.spot_check(
         registers=facts,
         as_of=as_of,
@@ -317,15 +248,6 @@ def spot_check_run(
     check.save(update_fields=["found"])
     audit_record(action="guard.spot_check.run", obj=check, after=snapshot(check), at=as_of)
     return check, fresh
-
-
-def penalty_policy(site: Site) -> core.PenaltyPolicy:
-    c = settings_for(site)
-    return core.PenaltyPolicy(fine_fen=c.fine_fen, repeat_within_days=c.repeat_within_days)
-
-
-def core_finding(f: SpotFinding) -> core.Finding:
-    return core.Finding(f.guard_name, core.FindingKind(f.kind), f.at, f.ref, f.detail)
 
 
 @transaction.atomic

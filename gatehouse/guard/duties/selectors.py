@@ -1,20 +1,17 @@
-"""Reads of guard operations: the roster with its gaps (S-01/S-02), key custody (S-08), the
-registers (交接班记录表, 夜间安保巡查记录表, 异常情况记录表) as rows for the page and the xlsx
-export, the monitoring board, and the register facts of a week for the spot check (S-10).
-
-Every read is scoped to one site. The judgements (gaps, late, missed, overdue) are the core's.
+"""Reads of guard duties (SPEC S-07 the gatehouse cleaning rota, S-10 weekly spot checks and the
+ledger of notices and fines, S-11 hazard inspections, S-12 the 24-hour hotline).
 """
 
 from __future__ import annotations
 
 import importlib.util
-from datetime import datetime, timedelta
+from collections.abc import Sequence
+from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.db.models import QuerySet, Sum
+from django.db.models import Sum
 
 from gatehouse.access.models import StaffExit
-from gatehouse.accounts.models import Role
 from gatehouse.core import guard as core
 from gatehouse.core.ledger import format_fen
 from gatehouse.core.masking import mask_name
@@ -22,33 +19,60 @@ from gatehouse.guard.absence.selectors import core_absence
 from gatehouse.guard.handover.selectors import core_handover
 from gatehouse.guard.models import (
     BoothAbsence,
+    CleaningDone,
+    CleaningRota,
+    FindingStatus,
     Handover,
+    HazardFinding,
     Penalty,
+    SpotFinding,
+    Ticket,
 )
 from gatehouse.guard.patrol.selectors import active_routes, core_route, night_scans, patrol_guard
-from gatehouse.guard.shared import guard_name, local, staff_of
-from gatehouse.sites.models import Site
+from gatehouse.guard.shared import guard_name, local, settings_for, staff_of
+from gatehouse.sites.models import KeyLocation, Site
 from gatehouse.visitors.models import Visit
 
-# == S-01 / S-02: the roster =====================================================================
+
+def rota_guards(site: Site) -> tuple[CleaningRota | None, list[Any]]:
+    rota = CleaningRota.objects.filter(site=site).first()
+    if rota is None:
+        return None, []
+    return rota, [m.guard for m in rota.members.select_related("guard").order_by("order")]
 
 
-# == S-08: keys ==================================================================================
+def core_hazard(h: HazardFinding) -> core.HazardFinding:
+    return core.HazardFinding(
+        str(h.pk),
+        core.KeyPlace(h.place),
+        h.description,
+        h.owner,
+        h.found_on,
+        h.deadline,
+        h.fixed_on,
+    )
 
 
-# == 交接班记录表 (S-03) ==========================================================================
+def ticket_policy(site: Site) -> core.TicketPolicy:
+    c = settings_for(site)
+    return core.TicketPolicy(
+        c.answer_within_minutes, c.follow_up_within_hours, c.visit_back_within_days
+    )
 
 
-# == 夜间安保巡查记录表 (S-04) ====================================================================
+def core_ticket(t: Ticket) -> core.Ticket:
+    return core.Ticket(
+        str(t.pk), t.received_at, t.answered_at, t.followed_up_at, t.closed_at, t.visited_back_at
+    )
 
 
-# == 异常情况记录表 (S-05) ========================================================================
+def penalty_policy(site: Site) -> core.PenaltyPolicy:
+    c = settings_for(site)
+    return core.PenaltyPolicy(fine_fen=c.fine_fen, repeat_within_days=c.repeat_within_days)
 
 
-# == the monitoring board (S-06) =================================================================
-
-
-# == S-10: the week's register facts and the ledger ==============================================
+def core_finding(f: SpotFinding) -> core.Finding:
+    return core.Finding(f.guard_name, core.FindingKind(f.kind), f.at, f.ref, f.detail)
 
 
 def week_registers(site: Site, start: datetime, end: datetime) -> tuple[core.WeekRegisters, list]:
@@ -182,5 +206,76 @@ def ledger_total_fen(site: Site) -> int:
     return int(Penalty.objects.filter(site=site).aggregate(s=Sum("amount_fen"))["s"] or 0)
 
 
-def managers_of(site: Site) -> QuerySet[Any]:
-    return staff_of(site, (Role.SECURITY_MANAGER,))
+def cleaning_days(
+    site: Site, rota: CleaningRota, members: Sequence[Any], today: date
+) -> list[dict[str, Any]]:
+    """S-07: the rota from a week ago for three weeks: whose turn each day is and whether the
+    day's cleaning was marked done (the turn is the core's ``cleaning_rota``)."""
+    if not members:
+        return []
+    names = {str(u.pk): u for u in members}
+    since = today - timedelta(days=7)
+    done = {d.day: d for d in CleaningDone.objects.filter(site=site, day__gte=since)}
+    return [
+        {"day": day, "guard": names[who], "done": done.get(day), "today": day == today}
+        for day, who in core.cleaning_rota(
+            guards=list(names), first_day=rota.first_day, start=since, days=21
+        )
+    ]
+
+
+def key_locations(site: Site) -> list[KeyLocation]:
+    return list(KeyLocation.objects.filter(site=site).order_by("name"))
+
+
+def key_location_of(site: Site, pk: Any) -> KeyLocation | None:
+    return KeyLocation.objects.filter(site=site, pk=pk).first()
+
+
+def hazard_rows(site: Site, today: date) -> list[dict[str, Any]]:
+    """S-11: the findings, open ones first by deadline, each with the core's state and how many
+    days it is overdue."""
+    rows = []
+    for h in (
+        HazardFinding.objects.filter(site=site)
+        .select_related("key_location")
+        .order_by("fixed_on", "deadline", "pk")[:200]
+    ):
+        c = core_hazard(h)
+        rows.append(
+            {
+                "h": h,
+                "state": core.hazard_state(c, today=today).value,
+                "overdue": core.days_overdue(c, today=today),
+            }
+        )
+    return rows
+
+
+def hazard_of(site: Site, pk: Any) -> HazardFinding | None:
+    return HazardFinding.objects.filter(site=site, pk=pk).first()
+
+
+def ticket_rows(site: Site, now: datetime) -> list[dict[str, Any]]:
+    """S-12: the tickets (not visited back first, newest first) with the core's alerts."""
+    policy = ticket_policy(site)
+    return [
+        {"t": t, "alerts": core.ticket_alerts(core_ticket(t), policy=policy, now=now)}
+        for t in Ticket.objects.filter(site=site).order_by("visited_back_at", "-received_at")[:100]
+    ]
+
+
+def ticket_of(site: Site, pk: Any) -> Ticket | None:
+    return Ticket.objects.filter(site=site, pk=pk).first()
+
+
+def findings(site: Site, show: str) -> list[SpotFinding]:
+    """S-10: the spot checks' findings in status ``show`` (every status when it is none)."""
+    found = SpotFinding.objects.filter(site=site)
+    if show in FindingStatus.values:
+        found = found.filter(status=show)
+    return list(found.select_related("penalty").order_by("guard_name", "at", "pk")[:300])
+
+
+def finding_of(site: Site, pk: Any) -> SpotFinding | None:
+    return SpotFinding.objects.filter(site=site, pk=pk).first()

@@ -1,4 +1,6 @@
-"""Forms of guard operations: they clean the input and nothing more (the services decide)."""
+"""Forms of guard duties (SPEC S-07 the gatehouse cleaning rota, S-10 weekly spot checks and the
+ledger of notices and fines, S-11 hazard inspections, S-12 the 24-hour hotline).
+"""
 
 from __future__ import annotations
 

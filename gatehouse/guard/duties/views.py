@@ -1,18 +1,13 @@
-"""Guard operations pages, under /guard/ (namespace ``guard``).
-
-Thin: ``state_with`` for the site and the role, a form, one service call, a page or (for htmx)
-a fragment. Records of another site are 404. A refusal of the services comes back on the same
-page with the Chinese message and HTTP 422; nothing is written then.
+"""Pages of guard duties (SPEC S-07 the gatehouse cleaning rota, S-10 weekly spot checks and the
+ledger of notices and fines, S-11 hazard inspections, S-12 the 24-hour hotline).
 """
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _t
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -20,47 +15,21 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from gatehouse.accounts.models import Role
 from gatehouse.console.context import state_with
 from gatehouse.console.http import render_vary
-from gatehouse.core import guard as core
 from gatehouse.core.errors import DomainError
 from gatehouse.core.ledger import format_fen
-from gatehouse.guard import forms, selectors, services
-from gatehouse.guard.models import (
-    FindingStatus,
-    HazardFinding,
-    SpotFinding,
-    Ticket,
-)
+from gatehouse.guard.duties import forms, selectors, services
+from gatehouse.guard.models import FindingStatus
 from gatehouse.guard.web import (
     CLEANING,
     HOTLINE,
     MANAGER,
     act,
     fail,
+    found,
     pick_user,
     site_of,
     user_choices,
 )
-from gatehouse.sites.models import KeyLocation
-
-# == S-01 / S-02: roster =========================================================================
-
-
-# == S-03: handover ==============================================================================
-
-
-# == S-08: keys; S-09: absence ===================================================================
-
-
-# == S-04: patrols ===============================================================================
-
-
-# == S-05 / S-06: anomalies, dispatch, the board =================================================
-
-
-# == S-13: emergencies ===========================================================================
-
-
-# == S-07 / S-11 / S-12 ==========================================================================
 
 
 @login_required
@@ -92,23 +61,9 @@ def cleaning(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, _t("已保存卫生轮流表。"))
                 return redirect("guard:cleaning")
-    rota, members = services.rota_guards(site)
+    rota, members = selectors.rota_guards(site)
     today = timezone.localtime(now).date()
-    days = []
-    if rota is not None and members:
-        from gatehouse.guard.models import CleaningDone
-
-        names = {str(u.pk): u for u in members}
-        done = {
-            d.day: d
-            for d in CleaningDone.objects.filter(site=site, day__gte=today - timedelta(days=7))
-        }
-        for day, who in core.cleaning_rota(
-            guards=list(names), first_day=rota.first_day, start=today - timedelta(days=7), days=21
-        ):
-            days.append(
-                {"day": day, "guard": names[who], "done": done.get(day), "today": day == today}
-            )
+    days = selectors.cleaning_days(site, rota, members, today) if rota is not None else []
     context = {"form": form, "error": error, "days": days, "manager": manager, "rota": rota}
     return render_vary(request, "guard/cleaning.html", context, status=status)
 
@@ -134,7 +89,7 @@ def hazards(request: HttpRequest) -> HttpResponse:
     """S-11: hazard inspections of key places: findings, owners, deadlines, overdue ones."""
     state = state_with(request, MANAGER)
     site, now = site_of(state), timezone.now()
-    places = KeyLocation.objects.filter(site=site).order_by("name")
+    places = selectors.key_locations(site)
     form = forms.HazardForm(
         request.POST or None, choices={"key_location": [(str(k.pk), k.name) for k in places]}
     )
@@ -152,7 +107,7 @@ def hazards(request: HttpRequest) -> HttpResponse:
                     owner=d["owner"],
                     found_on=d["found_on"],
                     deadline=d["deadline"],
-                    key_location=places.filter(pk=d["key_location"]).first()
+                    key_location=selectors.key_location_of(site, d["key_location"])
                     if d["key_location"]
                     else None,
                     now=now,
@@ -162,21 +117,7 @@ def hazards(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, _t("已登记隐患。"))
                 return redirect("guard:hazards")
-    today = timezone.localtime(now).date()
-    rows = []
-    for h in (
-        HazardFinding.objects.filter(site=site)
-        .select_related("key_location")
-        .order_by("fixed_on", "deadline", "pk")[:200]
-    ):
-        c = services.core_hazard(h)
-        rows.append(
-            {
-                "h": h,
-                "state": core.hazard_state(c, today=today).value,
-                "overdue": core.days_overdue(c, today=today),
-            }
-        )
+    rows = selectors.hazard_rows(site, timezone.localtime(now).date())
     context = {"form": form, "error": error, "rows": rows, "fix_form": forms.HazardFixForm()}
     return render_vary(request, "guard/hazards.html", context, status=status)
 
@@ -185,7 +126,7 @@ def hazards(request: HttpRequest) -> HttpResponse:
 @require_POST
 def hazard_fix(request: HttpRequest, pk: int) -> HttpResponse:
     state = state_with(request, MANAGER)
-    h = get_object_or_404(HazardFinding, site=site_of(state), pk=pk)
+    h = found(selectors.hazard_of(site_of(state), pk))
     form = forms.HazardFixForm(request.POST)
     if not form.is_valid():
         messages.error(request, _t("请填写正确的整改完成日期。"))
@@ -218,11 +159,7 @@ def hotline(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, _t("已登记工单。"))
                 return redirect("guard:hotline")
-    policy = services.ticket_policy(site)
-    rows = [
-        {"t": t, "alerts": core.ticket_alerts(services.core_ticket(t), policy=policy, now=now)}
-        for t in Ticket.objects.filter(site=site).order_by("visited_back_at", "-received_at")[:100]
-    ]
+    rows = selectors.ticket_rows(site, now)
     context = {"form": form, "error": error, "rows": rows}
     return render_vary(request, "guard/hotline.html", context, status=status)
 
@@ -231,7 +168,7 @@ def hotline(request: HttpRequest) -> HttpResponse:
 @require_POST
 def ticket_step(request: HttpRequest, pk: int) -> HttpResponse:
     state = state_with(request, HOTLINE)
-    t = get_object_or_404(Ticket, site=site_of(state), pk=pk)
+    t = found(selectors.ticket_of(site_of(state), pk))
     form = forms.TicketStepForm(request.POST)
     if not form.is_valid():
         messages.error(request, _t("未知的处理步骤。"))
@@ -246,9 +183,6 @@ def ticket_step(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-# == S-10: spot checks and the ledger ============================================================
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def spot_checks(request: HttpRequest) -> HttpResponse:
@@ -260,10 +194,7 @@ def spot_checks(request: HttpRequest) -> HttpResponse:
         messages.success(request, _t("抽查完成，新发现 %(n)d 项。") % {"n": fresh})
         return redirect("guard:spot_checks")
     show = request.GET.get("status") or FindingStatus.OPEN
-    found = SpotFinding.objects.filter(site=site)
-    if show in FindingStatus.values:
-        found = found.filter(status=show)
-    rows = list(found.select_related("penalty").order_by("guard_name", "at", "pk")[:300])
+    rows = selectors.findings(site, show)
     context = {
         "rows": rows,
         "show": show,
@@ -277,7 +208,7 @@ def spot_checks(request: HttpRequest) -> HttpResponse:
 @require_POST
 def finding_decide(request: HttpRequest, pk: int) -> HttpResponse:
     state = state_with(request, MANAGER)
-    f = get_object_or_404(SpotFinding, site=site_of(state), pk=pk)
+    f = found(selectors.finding_of(site_of(state), pk))
     now = timezone.now()
     try:
         if request.POST.get("action") == "dismiss":
