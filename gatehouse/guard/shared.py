@@ -26,7 +26,6 @@ from gatehouse.guard.models import GuardSettings, Photo
 from gatehouse.sites.models import Site
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-GUARD_ROLES = (Role.GUARD, Role.PATROL, Role.MONITORING, Role.SECURITY_MANAGER)
 MAX_PHOTO_BYTES = 10 * 1024 * 1024
 MAX_PHOTOS = 6
 PHOTO_SIGNATURES = {
@@ -36,6 +35,15 @@ PHOTO_SIGNATURES = {
     ".webp": (b"RIFF",),
 }
 PHOTO_ACCEPT = "image/jpeg,image/png,image/webp"
+
+
+def role_names(*roles: Any) -> tuple[str, ...]:
+    """``Role`` (or ``NoticeAudience``) members as what they are, ``str``: the type checker, which
+    reads Django without its stubs, takes a choices member for its ``(value, label)`` tuple."""
+    return roles
+
+
+GUARD_ROLES = role_names(Role.GUARD, Role.PATROL, Role.MONITORING, Role.SECURITY_MANAGER)
 
 
 def guard_name(user: Any) -> str:
@@ -59,8 +67,9 @@ def write_audit(action: str, obj: Any, actor: Any, now: datetime, before: Any = 
 
 
 def write_notice(
-    site: Site, audience: str, kind: str, message: str, ref: str, now: datetime
+    site: Site, audience: Any, kind: str, message: str, ref: str, now: datetime
 ) -> Notice:
+    """A notice to ``audience`` (a ``NoticeAudience``) about ``ref``."""
     return Notice.objects.create(
         site=site,
         audience=audience,

@@ -19,17 +19,25 @@ from gatehouse.accounts.models import Role
 from gatehouse.console.context import ConsoleState, state_with
 from gatehouse.console.http import register_xlsx
 from gatehouse.core.errors import DomainError
-from gatehouse.guard.shared import GUARD_ROLES, Row, guard_name, photo_of, staff_member, staff_of
+from gatehouse.guard.shared import (
+    GUARD_ROLES,
+    Row,
+    guard_name,
+    photo_of,
+    role_names,
+    staff_member,
+    staff_of,
+)
 
-MANAGER = frozenset({Role.SECURITY_MANAGER})
-BOOTH = frozenset({Role.GUARD, Role.SECURITY_MANAGER})
-PATROL = frozenset({Role.PATROL, Role.SECURITY_MANAGER})
-MONITORING = frozenset({Role.MONITORING, Role.SECURITY_MANAGER})
-REPORTERS = frozenset({Role.GUARD, Role.PATROL, Role.MONITORING, Role.SECURITY_MANAGER})
-REGISTERS = frozenset({Role.GUARD, Role.MONITORING, Role.PATROL, Role.SECURITY_MANAGER})
-HOTLINE = frozenset({Role.MONITORING, Role.FRONT_DESK, Role.SECURITY_MANAGER})
+MANAGER = frozenset(role_names(Role.SECURITY_MANAGER))
+BOOTH = frozenset(role_names(Role.GUARD, Role.SECURITY_MANAGER))
+PATROL = frozenset(role_names(Role.PATROL, Role.SECURITY_MANAGER))
+MONITORING = frozenset(role_names(Role.MONITORING, Role.SECURITY_MANAGER))
+REPORTERS = frozenset(role_names(Role.GUARD, Role.PATROL, Role.MONITORING, Role.SECURITY_MANAGER))
+REGISTERS = frozenset(role_names(Role.GUARD, Role.MONITORING, Role.PATROL, Role.SECURITY_MANAGER))
+HOTLINE = frozenset(role_names(Role.MONITORING, Role.FRONT_DESK, Role.SECURITY_MANAGER))
 COUNT_LIMIT = 10000  # rows a register page counts; its export has every row
-CLEANING = frozenset({Role.GUARD, Role.SECURITY_MANAGER})
+CLEANING = frozenset(role_names(Role.GUARD, Role.SECURITY_MANAGER))
 PHOTO_TYPES = {
     ".jpg": "image/jpeg",
     ".jpeg": "image/jpeg",

@@ -269,7 +269,7 @@ def ticket_of(site: Site, pk: Any) -> Ticket | None:
     return Ticket.objects.filter(site=site, pk=pk).first()
 
 
-def findings(site: Site, show: str) -> list[SpotFinding]:
+def findings(site: Site, show: Any) -> list[SpotFinding]:
     """S-10: the spot checks' findings in status ``show`` (every status when it is none)."""
     found = SpotFinding.objects.filter(site=site)
     if show in FindingStatus.values:

@@ -88,10 +88,11 @@ def patrol(request: HttpRequest) -> HttpResponse:
         else:
             status = 200
             extra["result"] = result
-            form = None
     else:
         extra["form_errors"] = True
-    ctx = _patrol_context(request, site, now, form=form, **extra)
+    # a scan that counted leaves an empty form for the next one
+    shown = form if status != 200 else None
+    ctx = _patrol_context(request, site, now, form=shown, **extra)
     if is_partial(request):
         response = render_vary(request, "guard/_patrol_body.html", ctx, status=status)
         if status == 200:
