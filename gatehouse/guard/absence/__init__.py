@@ -1,1 +1,1 @@
-"""guard absence from the booth (SPEC S-09: the gate closed or a named cover)."""
+"""Guard: absence from the booth (SPEC S-09: the gate closed or a named cover)."""

@@ -1,1 +1,1 @@
-"""guard keys (SPEC S-08: who holds which key, handed over with the shift)."""
+"""Guard: keys (SPEC S-08: who holds which key, handed over with the shift)."""

@@ -1,1 +1,1 @@
-"""guard roster and duty (SPEC S-01 posts and staffing, S-02 the leader on duty)."""
+"""Guard: roster and duty (SPEC S-01 posts and staffing, S-02 the leader on duty)."""
