@@ -219,7 +219,7 @@ def _shift_windows(site: Site, credential: CredentialFacts | None) -> tuple[tupl
     them, so only it reads the guard settings."""
     if credential is None or not is_staff(credential):
         return ()
-    from gatehouse.guard.services import commute_windows
+    from gatehouse.guard.absence.services import commute_windows
 
     return commute_windows(site)
 

@@ -17,7 +17,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from gatehouse.accounts.models import Membership, Role
-from gatehouse.guard import services
+from gatehouse.guard.duties.services import rota_set
+from gatehouse.guard.incidents.services import anomaly_report
+from gatehouse.guard.keys.services import key_add
 from gatehouse.guard.models import (
     EmergencyPlan,
     EmergencyStep,
@@ -26,6 +28,8 @@ from gatehouse.guard.models import (
     RouteStop,
     Shift,
 )
+from gatehouse.guard.patrol.services import patrol_scan, tag_code
+from gatehouse.guard.shared import guard_name
 from gatehouse.sites.models import Checkpoint, Post, PostKind, Site
 
 DONGHU = "donghu"
@@ -204,11 +208,11 @@ class _Demo:
                 when = self.at(last, 22 + 2 * round_no, 8 + 9 * i)
                 if round_no == 2 and i == len(ROUTE_CHECKPOINTS) - 1:
                     when = self.at(last, 28, 5)  # the last one late (its window closed 04:00)
-                services.patrol_scan(
+                patrol_scan(
                     route=route,
                     actor=patrol,
                     recorded_by=self.logins.get("admin"),
-                    code=services.tag_code(checkpoints[code]),
+                    code=tag_code(checkpoints[code]),
                     note="正常" if code != "cp07" else "消防通道有电动车停放，已劝离",
                     now=when,
                 )
@@ -218,7 +222,7 @@ class _Demo:
         reporter = self.logins.get("monitor") or self.logins.get("admin")
         if reporter is None:
             return
-        services.anomaly_report(
+        anomaly_report(
             site=self.site,
             actor=reporter,
             recorded_by=self.logins.get("admin"),
@@ -235,13 +239,13 @@ class _Demo:
         actor = self.logins.get("admin") or guard
         if guard is None or actor is None:
             return
-        holder = services.guard_name(guard)
+        holder = guard_name(guard)
         for label, door in (
             ("东门岗亭钥匙", "东门岗亭"),
             ("配电房钥匙", "地下车库B1配电房"),
             ("物业仓库钥匙", "6栋架空层物业仓库"),
         ):
-            services.key_add(
+            key_add(
                 site=self.site,
                 actor=actor,
                 label=label,
@@ -252,7 +256,7 @@ class _Demo:
             self.count += 1
         west = self.logins.get("guard_west")
         rota = [g for g in (guard, west) if g is not None]
-        services.rota_set(
+        rota_set(
             site=self.site, actor=actor, guards=rota, first_day=self.at(-1, 0).date(), now=self.now
         )
         plan = EmergencyPlan.objects.create(site=self.site, name="火灾应急预案")

@@ -1,45 +1,52 @@
-"""Guard operations (URLs under /guard/, namespace ``guard``)."""
+"""Guard operations (URLs under /guard/, namespace ``guard``): each area's pages."""
 
 from django.urls import path
 
-from gatehouse.guard import views
+from gatehouse.guard import registers_views, web
+from gatehouse.guard.absence import views as absence
+from gatehouse.guard.duties import views as duties
+from gatehouse.guard.handover import views as handover
+from gatehouse.guard.incidents import views as incidents
+from gatehouse.guard.keys import views as keys
+from gatehouse.guard.patrol import views as patrol
+from gatehouse.guard.roster import views as roster
 
 app_name = "guard"
 
 urlpatterns = [
-    path("roster/", views.roster, name="roster"),
-    path("roster/shifts/<int:pk>/delete/", views.shift_delete, name="shift_delete"),
-    path("handover/", views.handover, name="handover"),
-    path("handover/<int:pk>/sign/", views.handover_sign, name="handover_sign"),
-    path("handover/register/", views.handover_register, name="handover_register"),
-    path("keys/", views.keys, name="keys"),
-    path("keys/<int:pk>/hand/", views.key_hand, name="key_hand"),
-    path("absence/", views.absence, name="absence"),
-    path("absence/<int:pk>/back/", views.absence_back, name="absence_back"),
-    path("patrol/", views.patrol, name="patrol"),
-    path("patrol/status/", views.patrol_status, name="patrol_status"),
-    path("patrol/register/", views.patrol_register, name="patrol_register"),
-    path("patrol/routes/", views.routes, name="routes"),
-    path("patrol/tags/", views.tags, name="tags"),
-    path("photos/<int:pk>/", views.photo, name="photo"),
-    path("report/", views.report, name="report"),
-    path("anomalies/", views.anomalies, name="anomalies"),
-    path("anomalies/<int:pk>/", views.anomaly, name="anomaly"),
-    path("dispatch/", views.dispatch, name="dispatch"),
-    path("dispatch/<int:pk>/ack/", views.dispatch_ack, name="dispatch_ack"),
-    path("dispatch/<int:pk>/close/", views.dispatch_close, name="dispatch_close"),
-    path("board/", views.board, name="board"),
-    path("board/notices/<int:pk>/ack/", views.board_ack, name="board_ack"),
-    path("emergency/", views.emergency, name="emergency"),
-    path("emergency/<int:pk>/ack/", views.emergency_ack, name="emergency_ack"),
-    path("emergency/<int:pk>/close/", views.emergency_close, name="emergency_close"),
-    path("cleaning/", views.cleaning, name="cleaning"),
-    path("cleaning/done/", views.cleaning_done, name="cleaning_done"),
-    path("hazards/", views.hazards, name="hazards"),
-    path("hazards/<int:pk>/fix/", views.hazard_fix, name="hazard_fix"),
-    path("hotline/", views.hotline, name="hotline"),
-    path("hotline/<int:pk>/step/", views.ticket_step, name="ticket_step"),
-    path("spot-checks/", views.spot_checks, name="spot_checks"),
-    path("spot-checks/<int:pk>/", views.finding_decide, name="finding_decide"),
-    path("ledger/", views.ledger, name="ledger"),
+    path("roster/", roster.roster, name="roster"),
+    path("roster/shifts/<int:pk>/delete/", roster.shift_delete, name="shift_delete"),
+    path("handover/", handover.handover, name="handover"),
+    path("handover/<int:pk>/sign/", handover.handover_sign, name="handover_sign"),
+    path("handover/register/", registers_views.handover_register, name="handover_register"),
+    path("keys/", keys.keys, name="keys"),
+    path("keys/<int:pk>/hand/", keys.key_hand, name="key_hand"),
+    path("absence/", absence.absence, name="absence"),
+    path("absence/<int:pk>/back/", absence.absence_back, name="absence_back"),
+    path("patrol/", patrol.patrol, name="patrol"),
+    path("patrol/status/", patrol.patrol_status, name="patrol_status"),
+    path("patrol/register/", registers_views.patrol_register, name="patrol_register"),
+    path("patrol/routes/", patrol.routes, name="routes"),
+    path("patrol/tags/", patrol.tags, name="tags"),
+    path("photos/<int:pk>/", web.photo, name="photo"),
+    path("report/", incidents.report, name="report"),
+    path("anomalies/", incidents.anomalies, name="anomalies"),
+    path("anomalies/<int:pk>/", incidents.anomaly, name="anomaly"),
+    path("dispatch/", incidents.dispatch, name="dispatch"),
+    path("dispatch/<int:pk>/ack/", incidents.dispatch_ack, name="dispatch_ack"),
+    path("dispatch/<int:pk>/close/", incidents.dispatch_close, name="dispatch_close"),
+    path("board/", incidents.board, name="board"),
+    path("board/notices/<int:pk>/ack/", incidents.board_ack, name="board_ack"),
+    path("emergency/", incidents.emergency, name="emergency"),
+    path("emergency/<int:pk>/ack/", incidents.emergency_ack, name="emergency_ack"),
+    path("emergency/<int:pk>/close/", incidents.emergency_close, name="emergency_close"),
+    path("cleaning/", duties.cleaning, name="cleaning"),
+    path("cleaning/done/", duties.cleaning_done, name="cleaning_done"),
+    path("hazards/", duties.hazards, name="hazards"),
+    path("hazards/<int:pk>/fix/", duties.hazard_fix, name="hazard_fix"),
+    path("hotline/", duties.hotline, name="hotline"),
+    path("hotline/<int:pk>/step/", duties.ticket_step, name="ticket_step"),
+    path("spot-checks/", duties.spot_checks, name="spot_checks"),
+    path("spot-checks/<int:pk>/", duties.finding_decide, name="finding_decide"),
+    path("ledger/", duties.ledger, name="ledger"),
 ]

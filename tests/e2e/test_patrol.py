@@ -25,8 +25,8 @@ def _login(page, base: str, username: str) -> None:
 
 def test_a_typed_checkpoint_code_shows_done_on_the_monitoring_board(browser, live_server, site_a):
     # rule S-04
-    from gatehouse.guard import services
     from gatehouse.guard.models import PatrolRoute, PatrolScan, RouteStop, ScanState
+    from gatehouse.guard.patrol.services import tag_code
     from gatehouse.sites.models import Checkpoint
     from tests.conftest import _user
 
@@ -55,7 +55,7 @@ def test_a_typed_checkpoint_code_shows_done_on_the_monitoring_board(browser, liv
     phone = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844}).new_page()
     _login(phone, base, "patrol_a")
     phone.goto(f"{base}/guard/patrol/")
-    phone.fill("#id_code", services.tag_code(garage).lower())
+    phone.fill("#id_code", tag_code(garage).lower())
     phone.get_by_role("button", name="打卡").click()
     phone.get_by_test_id("scan-result").wait_for()
     assert "地下车库：第1轮按时打卡" in phone.get_by_test_id("scan-result").inner_text()

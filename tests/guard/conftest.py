@@ -81,12 +81,10 @@ def route(site_a, checkpoints):
 
 @pytest.fixture
 def keys_a(site_a, guard_a):
-    from gatehouse.guard import services
+    from gatehouse.guard.keys.services import key_add
 
     return [
-        services.key_add(
-            site=site_a, actor=guard_a, label=label, door=door, holder="guard_a", now=at(0)
-        )
+        key_add(site=site_a, actor=guard_a, label=label, door=door, holder="guard_a", now=at(0))
         for label, door in (("东门钥匙", "东门伸缩门"), ("仓库钥匙", "一号仓库"))
     ]
 

@@ -11,8 +11,9 @@ from gatehouse.core.guard import CheckState
 from gatehouse.demo import sites as demo
 from gatehouse.demo.guard import load_guard_demo
 from gatehouse.demo.load import build_demo
-from gatehouse.guard import selectors, services
 from gatehouse.guard.models import Anomaly, PatrolRoute, Shift
+from gatehouse.guard.patrol.selectors import route_status
+from gatehouse.guard.roster.selectors import roster_view
 
 from .conftest import SH
 
@@ -24,7 +25,7 @@ def test_the_guard_demo(db):
     build_demo(scale=0.05, now=NOW)
     site = demo.Site.objects.get(code="donghu")
     tomorrow = datetime(2026, 11, 25, tzinfo=SH)
-    view = selectors.roster_view(site, tomorrow, tomorrow + timedelta(days=1))
+    view = roster_view(site, tomorrow, tomorrow + timedelta(days=1))
     # rule S-01: exactly one gap tomorrow
     assert [g["message"] for g in view.gaps] == [
         "西门非机动车道岗 2026年11月25日 14:00–20:00 缺1人（需2人，已排1人）"
@@ -32,7 +33,7 @@ def test_the_guard_demo(db):
     assert view.conflicts == [] and view.leader_gaps == ()
     # rule S-04: last night's round 2 missed 燃气调压站, round 3's last checkpoint was late
     route = PatrolRoute.objects.get(site=site)
-    _night, states = services.route_status(route, NOW, NOW.date() - timedelta(days=1))
+    _night, states = route_status(route, NOW, NOW.date() - timedelta(days=1))
     assert [(s.round_no, s.checkpoint) for s in states if s.state is CheckState.MISSED] == [
         (2, "cp06")
     ]

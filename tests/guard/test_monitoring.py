@@ -14,8 +14,21 @@ from django.urls import reverse
 from gatehouse.access.models import Notice
 from gatehouse.audit.models import AuditEntry
 from gatehouse.core.errors import DomainError, InvalidInput
-from gatehouse.guard import selectors, services
+from gatehouse.guard.incidents.selectors import anomaly_row, emergency_chain
+from gatehouse.guard.incidents.services import (
+    anomaly_acknowledge,
+    anomaly_archive,
+    anomaly_close,
+    anomaly_report,
+    dispatch_acknowledge,
+    dispatch_close,
+    dispatch_create,
+    emergencies_advance,
+    emergency_acknowledge,
+    emergency_activate,
+)
 from gatehouse.guard.models import Anomaly, Dispatch, EmergencyPlan, EmergencyStep
+from gatehouse.guard.roster.services import leader_duty_add
 from gatehouse.sites.models import Site
 from tests.conftest import _user
 
@@ -25,7 +38,7 @@ pytestmark = pytest.mark.django_db
 
 
 def report(site, who, kind="fight", when=None, **kw):
-    return services.anomaly_report(
+    return anomaly_report(
         site=site,
         actor=who,
         kind=kind,
@@ -62,13 +75,13 @@ def test_s05_a_fight_is_recorded_alerted_and_its_clip_must_be_archived(
         _user("guard_b2", site=Site.objects.create(code="x", name="X"), role="monitoring")
     )
     assert client.get(reverse("guard:photo", args=[a.photos.get().pk])).status_code == 404
-    row = selectors.anomaly_row(a)
+    row = anomaly_row(a)
     assert row.cells[1:4] == ("打架斗殴", "紧急", "3栋楼下") and row.cells[8] == "待存档"
 
     with pytest.raises(DomainError) as exc:
-        services.anomaly_close(anomaly=a, actor=monitor_a, resolution="已劝离", now=at(21, 30))
+        anomaly_close(anomaly=a, actor=monitor_a, resolution="已劝离", now=at(21, 30))
     assert exc.value.code == "anomaly.archive_first"
-    services.anomaly_archive(
+    anomaly_archive(
         anomaly=a,
         actor=monitor_a,
         label="U盘A-20261124-01",
@@ -77,9 +90,9 @@ def test_s05_a_fight_is_recorded_alerted_and_its_clip_must_be_archived(
         clip_until=at(21, 10),
         now=at(21, 20),
     )
-    closed = services.anomaly_close(anomaly=a, actor=monitor_a, resolution="已劝离", now=at(21, 30))
+    closed = anomaly_close(anomaly=a, actor=monitor_a, resolution="已劝离", now=at(21, 30))
     assert closed.closed_at == at(21, 30) and closed.acknowledged_by == monitor_a
-    assert selectors.anomaly_row(closed).cells[8] == "3栋-02 20:55–21:10（U盘A-20261124-01）"
+    assert anomaly_row(closed).cells[8] == "3栋-02 20:55–21:10（U盘A-20261124-01）"
     assert AuditEntry.objects.filter(action__startswith="guard.anomaly.").count() == 3
 
 
@@ -116,12 +129,12 @@ def test_s05_escalation_to_the_leadership_when_nobody_acknowledges(
     from gatehouse.guard.models import GuardSettings
 
     GuardSettings.objects.create(site=site_a, ack_high_minutes=3)
-    services.leader_duty_add(
+    leader_duty_add(
         site=site_a, actor=manager_a, leader_name="王经理", start=at(20), end=at(23), now=at(20)
     )
     fight = report(site_a, patrol_a).anomaly
     theft = report(site_a, patrol_a, kind="theft").anomaly
-    services.anomaly_acknowledge(anomaly=theft, actor=monitor_a, now=at(21, 1))
+    anomaly_acknowledge(anomaly=theft, actor=monitor_a, now=at(21, 1))
     out = io.StringIO()
     call_command("escalate_anomalies", "--at", at(21, 2).isoformat(), stdout=out)
     assert "escalated 0" in out.getvalue()
@@ -134,7 +147,7 @@ def test_s05_escalation_to_the_leadership_when_nobody_acknowledges(
     (alert,) = Notice.objects.filter(kind="anomaly.escalated")
     assert alert.message == "异常情况超过3分钟无人确认，已上报王经理、manager_a：打架斗殴 3栋楼下"
     with pytest.raises(DomainError) as exc:
-        services.anomaly_acknowledge(anomaly=theft, actor=monitor_a, now=at(21, 5))
+        anomaly_acknowledge(anomaly=theft, actor=monitor_a, now=at(21, 5))
     assert exc.value.code == "anomaly.acknowledged"
 
 
@@ -143,15 +156,15 @@ def test_s05_escalation_to_the_leadership_when_nobody_acknowledges(
 
 def test_s06_a_dispatch_is_acknowledged_and_closed(site_a, monitor_a, patrol_a):
     # rule S-06
-    d = services.dispatch_create(
+    d = dispatch_create(
         site=site_a, actor=monitor_a, place="5栋电梯", task="查看装修垃圾", now=at(10)
     )
     assert Notice.objects.get(kind="dispatch").audience == "patrol"
     with pytest.raises(DomainError) as exc:
-        services.dispatch_close(dispatch=d, actor=patrol_a, result="已清理", now=at(10, 5))
+        dispatch_close(dispatch=d, actor=patrol_a, result="已清理", now=at(10, 5))
     assert exc.value.code == "dispatch.not_acknowledged"
-    services.dispatch_acknowledge(dispatch=d, actor=patrol_a, now=at(10, 1))
-    done = services.dispatch_close(dispatch=d, actor=patrol_a, result="已通知清理", now=at(10, 20))
+    dispatch_acknowledge(dispatch=d, actor=patrol_a, now=at(10, 1))
+    done = dispatch_close(dispatch=d, actor=patrol_a, result="已通知清理", now=at(10, 20))
     assert (done.acknowledged_by, done.closed_by, done.result) == (patrol_a, patrol_a, "已通知清理")
 
 
@@ -162,7 +175,7 @@ def test_the_board_shows_events_anomalies_patrols_dispatches_and_alerts(
 
     admit_visitor(guard=guard_a, host_user=resident_user_a, lane=walk_in_a)
     report(site_a, patrol_a, kind="suspicious_person", description="陌生人徘徊")
-    services.dispatch_create(site=site_a, actor=monitor_a, place="东门", task="核实", now=at(9))
+    dispatch_create(site=site_a, actor=monitor_a, place="东门", task="核实", now=at(9))
     client.force_login(guard_a)
     assert client.get(reverse("guard:board")).status_code == 403
     client.force_login(monitor_a)
@@ -242,27 +255,25 @@ def test_s13_the_chain_is_called_in_order_and_each_acknowledgement_recorded(
     site_a, monitor_a, plan
 ):
     # rule S-13: 第一时间启动应急预案，逐级报告
-    e = services.emergency_activate(plan=plan, actor=monitor_a, summary="食堂起火", now=at(12))
+    e = emergency_activate(plan=plan, actor=monitor_a, summary="食堂起火", now=at(12))
     calls = Notice.objects.filter(kind="emergency.call").order_by("pk")
     assert [n.message for n in calls] == [
         "应急预案“火灾应急预案”已启动：立即报告值班经理，12:03前须确认"
     ]
-    state = services.emergency_acknowledge(
-        emergency=e, who="值班经理", actor=monitor_a, now=at(12, 2)
-    )
+    state = emergency_acknowledge(emergency=e, who="值班经理", actor=monitor_a, now=at(12, 2))
     assert [c.state.value for c in state.calls] == ["acknowledged", "calling", "waiting"]
     assert state.calling == "项目经理" and calls.all().count() == 2
     # nobody answers for the project manager: after 5 minutes the next step is called (cron)
-    assert services.emergencies_advance(site=site_a, now=at(12, 6)) == 0
-    assert services.emergencies_advance(site=site_a, now=at(12, 7)) == 1
-    assert services.emergencies_advance(site=site_a, now=at(12, 8)) == 0
-    chain = services.emergency_chain(e, at(12, 8))
+    assert emergencies_advance(site=site_a, now=at(12, 6)) == 0
+    assert emergencies_advance(site=site_a, now=at(12, 7)) == 1
+    assert emergencies_advance(site=site_a, now=at(12, 8)) == 0
+    chain = emergency_chain(e, at(12, 8))
     assert chain.failed == ("项目经理",) and chain.calling == "公司领导"
     with pytest.raises(DomainError) as exc:
-        services.emergency_acknowledge(emergency=e, who="值班经理", actor=monitor_a, now=at(12, 9))
+        emergency_acknowledge(emergency=e, who="值班经理", actor=monitor_a, now=at(12, 9))
     assert exc.value.code == "emergency.acknowledged"
     with pytest.raises(DomainError) as exc:
-        services.emergency_acknowledge(emergency=e, who="路人", actor=monitor_a, now=at(12, 9))
+        emergency_acknowledge(emergency=e, who="路人", actor=monitor_a, now=at(12, 9))
     assert exc.value.code == "emergency.who"
     assert e.acks.count() == 1
 

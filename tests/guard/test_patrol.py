@@ -11,8 +11,15 @@ from django.urls import reverse
 
 from gatehouse.access.models import Notice
 from gatehouse.core.errors import DomainError, InvalidInput
-from gatehouse.guard import selectors, services
 from gatehouse.guard.models import PatrolScan, Photo, ScanState
+from gatehouse.guard.patrol.selectors import patrol_register
+from gatehouse.guard.patrol.services import (
+    patrol_flag_missed,
+    patrol_scan,
+    read_tag,
+    tag_code,
+    tag_payload,
+)
 
 from .conftest import JPEG, NIGHT, at
 
@@ -20,25 +27,23 @@ pytestmark = pytest.mark.django_db
 
 
 def scan(route, guard, cp, when, **kw):
-    return services.patrol_scan(
-        route=route, actor=guard, code=services.tag_code(cp), now=when, **kw
-    )
+    return patrol_scan(route=route, actor=guard, code=tag_code(cp), now=when, **kw)
 
 
 def test_s04_tags_are_signed_and_a_forged_code_is_refused(site_a, site_b, checkpoints):
     # rule S-04: the printed code is the checkpoint's code and a signature only the server knows
     garage = checkpoints[0]
-    code = services.tag_code(garage)
+    code = tag_code(garage)
     assert code.startswith("cp-garage.") and len(code.split(".")[1]) == 6
-    assert services.read_tag(site_a, code) == garage
-    assert services.read_tag(site_a, services.tag_payload(garage)) == garage  # the QR's text
-    assert services.read_tag(site_a, code.lower()) == garage  # typed in lower case
+    assert read_tag(site_a, code) == garage
+    assert read_tag(site_a, tag_payload(garage)) == garage  # the QR's text
+    assert read_tag(site_a, code.lower()) == garage  # typed in lower case
     for bad in ("cp-garage.AAAAAA", "cp-garage", "", "cp-nowhere." + code.split(".")[1]):
         with pytest.raises(InvalidInput) as exc:
-            services.read_tag(site_a, bad)
+            read_tag(site_a, bad)
         assert exc.value.code == "patrol.tag"
     with pytest.raises(InvalidInput):
-        services.read_tag(site_b, code)  # another site's tag
+        read_tag(site_b, code)  # another site's tag
 
 
 def test_s04_scans_count_on_time_late_or_for_no_round(site_a, patrol_a, route, checkpoints):
@@ -76,14 +81,14 @@ def test_s04_missed_checkpoints_are_flagged_once_and_written_in_the_register(
 ):
     # rule S-04: round 1's canteen is missed after 23:15; round 2 is still open at 23:20
     scan(route, patrol_a, checkpoints[0], at(22, 10), note="车库正常")
-    assert services.patrol_flag_missed(site=site_a, now=at(23, 14)) == 0  # still in its grace
-    assert services.patrol_flag_missed(site=site_a, now=at(23, 20)) == 1
-    assert services.patrol_flag_missed(site=site_a, now=at(23, 21)) == 0  # idempotent
+    assert patrol_flag_missed(site=site_a, now=at(23, 14)) == 0  # still in its grace
+    assert patrol_flag_missed(site=site_a, now=at(23, 20)) == 1
+    assert patrol_flag_missed(site=site_a, now=at(23, 21)) == 0  # idempotent
     notice = Notice.objects.get(kind="patrol.missed")
     assert notice.audience == "monitoring"
     assert notice.message == "巡更漏检：夜间巡更 第1轮 cp-canteen（应于11-24 23:00前打卡）"
 
-    rows = selectors.patrol_register(site_a, at(23, 20), date_from=NIGHT, date_to=NIGHT)
+    rows = patrol_register(site_a, at(23, 20), date_from=NIGHT, date_to=NIGHT)
     cells = [r.cells for r in rows]
     assert cells[0] == (
         "2026-11-24",
@@ -126,7 +131,7 @@ def test_the_phone_page_records_a_typed_code(client, site_a, patrol_a, guard_a, 
     assert "guard/patrol.js" in page and "巡更点编码" in page
     response = client.post(
         reverse("guard:patrol"),
-        {"route": route.pk, "code": services.tag_code(checkpoints[0]), "note": ""},
+        {"route": route.pk, "code": tag_code(checkpoints[0]), "note": ""},
         HTTP_HX_REQUEST="true",
     )
     assert response.status_code == 200 and response["HX-Trigger"] == "patrol-scanned"
@@ -145,7 +150,7 @@ def test_the_tags_print_with_qr_codes(client, manager_a, patrol_a, checkpoints):
     assert client.get(reverse("guard:tags")).status_code == 403
     client.force_login(manager_a)
     html = client.get(reverse("guard:tags")).content.decode()
-    assert html.count("<svg") == 2 and services.tag_code(checkpoints[0]) in html
+    assert html.count("<svg") == 2 and tag_code(checkpoints[0]) in html
 
 
 def test_the_register_exports_xlsx(client, monitor_a, patrol_a, route, checkpoints, time_machine):

@@ -10,8 +10,14 @@ from django.urls import reverse
 
 from gatehouse.audit.models import AuditEntry
 from gatehouse.core.errors import DomainError
-from gatehouse.guard import selectors, services
+from gatehouse.guard.absence.services import absence_leave, absence_return
+from gatehouse.guard.handover.selectors import handover_row
+from gatehouse.guard.handover.services import handover_record, handover_sign
+from gatehouse.guard.keys.selectors import key_custody
+from gatehouse.guard.keys.services import key_hand
 from gatehouse.guard.models import BoothAbsence, Handover, KeyHandoff, Shift
+from gatehouse.guard.roster.selectors import roster_view
+from gatehouse.guard.roster.services import leader_duty_add, requirement_add, shift_add
 from tests.conftest import NOW
 
 from .conftest import at
@@ -24,7 +30,7 @@ pytestmark = pytest.mark.django_db
 
 def test_s01_a_gap_tomorrow_is_shown_before_it_happens(site_a, manager_a, guard_a, gate_post):
     # rule S-01: the gate post needs 2 round the clock; only one guard is rostered 08-20
-    services.shift_add(
+    shift_add(
         site=site_a,
         actor=manager_a,
         post=gate_post,
@@ -33,7 +39,7 @@ def test_s01_a_gap_tomorrow_is_shown_before_it_happens(site_a, manager_a, guard_
         end=at(20, day=1),
         now=NOW,
     )
-    view = selectors.roster_view(site_a, at(0, day=1), at(0, day=2))
+    view = roster_view(site_a, at(0, day=1), at(0, day=2))
     gaps = [(g["gap"].start, g["gap"].end, g["gap"].required, g["gap"].rostered) for g in view.gaps]
     assert gaps == [(at(0, day=1), at(8, day=1), 2, 0), (at(8, day=1), at(20, day=1), 2, 1),
                     (at(20, day=1), at(0, day=2), 2, 0)]  # fmt: skip
@@ -46,7 +52,7 @@ def test_s01_an_explicit_requirement_replaces_the_posts_own_headcount(
 ):
     # rule S-01: 1 guard by day, 2 at night; two guards 08-20 leave the night short
     for hours in ((8, 20), (20, 24)):
-        services.requirement_add(
+        requirement_add(
             site=site_a,
             actor=manager_a,
             post=gate_post,
@@ -56,10 +62,10 @@ def test_s01_an_explicit_requirement_replaces_the_posts_own_headcount(
             now=NOW,
         )
     for g in (guard_a, guard2_a):
-        services.shift_add(
+        shift_add(
             site=site_a, actor=manager_a, post=gate_post, guard=g, start=at(8), end=at(20), now=NOW
         )
-    view = selectors.roster_view(site_a, at(8), at(24))
+    view = roster_view(site_a, at(8), at(24))
     assert [(g["gap"].start, g["gap"].required, g["gap"].rostered) for g in view.gaps] == [
         (at(20), 2, 0)
     ]
@@ -67,7 +73,7 @@ def test_s01_an_explicit_requirement_replaces_the_posts_own_headcount(
 
 def test_s01_a_guard_cannot_be_rostered_twice_at_once(site_a, manager_a, guard_a, gate_post):
     # rule S-01: roster_conflicts
-    services.shift_add(
+    shift_add(
         site=site_a,
         actor=manager_a,
         post=gate_post,
@@ -77,7 +83,7 @@ def test_s01_a_guard_cannot_be_rostered_twice_at_once(site_a, manager_a, guard_a
         now=NOW,
     )
     with pytest.raises(DomainError) as exc:
-        services.shift_add(
+        shift_add(
             site=site_a,
             actor=manager_a,
             post=gate_post,
@@ -93,7 +99,7 @@ def test_s01_a_guard_cannot_be_rostered_twice_at_once(site_a, manager_a, guard_a
 
 def test_s01_only_staff_of_the_site_are_rostered(site_a, manager_a, guard_b, gate_post):
     with pytest.raises(DomainError) as exc:
-        services.shift_add(
+        shift_add(
             site=site_a,
             actor=manager_a,
             post=gate_post,
@@ -107,13 +113,13 @@ def test_s01_only_staff_of_the_site_are_rostered(site_a, manager_a, guard_b, gat
 
 def test_s02_hours_without_a_named_leader_are_listed(site_a, manager_a):
     # rule S-02: 24-hour duty with a named leader; 08-20 covered, the night is not
-    services.leader_duty_add(
+    leader_duty_add(
         site=site_a, actor=manager_a, leader_name="王校长", start=at(8), end=at(20), now=NOW
     )
-    view = selectors.roster_view(site_a, at(0), at(24))
+    view = roster_view(site_a, at(0), at(24))
     assert [(g.start, g.end) for g in view.leader_gaps] == [(at(0), at(8)), (at(20), at(24))]
     with pytest.raises(DomainError) as exc:
-        services.leader_duty_add(
+        leader_duty_add(
             site=site_a, actor=manager_a, leader_name=" ", start=at(8), end=at(20), now=NOW
         )
     assert exc.value.code == "duty.leader"
@@ -137,7 +143,7 @@ def test_the_roster_page_is_the_managers(client, site_a, manager_a, guard_a, man
     )
     assert response.status_code == 422 and "结束时间必须晚于开始时间" in response.content.decode()
     assert not Shift.objects.exists()
-    shift = services.shift_add(
+    shift = shift_add(
         site=site_a, actor=manager_a, post=gate_post, guard=guard_a, start=at(8), end=at(9), now=NOW
     )
     client.force_login(manager_b)
@@ -151,7 +157,7 @@ def test_s03_a_late_arrival_is_recorded_and_the_incoming_guard_signs_later(
     site_a, guard_a, guard2_a, keys_a
 ):
     # rule S-03: due 10 minutes before the shift; 07:58 for 08:00 is 8 minutes late
-    result = services.handover_record(
+    result = handover_record(
         site=site_a,
         actor=guard_a,
         incoming=guard2_a,
@@ -168,21 +174,21 @@ def test_s03_a_late_arrival_is_recorded_and_the_incoming_guard_signs_later(
     assert h.problems == ["赵六未签字", "迟到8分钟（应于07:50前到岗交接）"]
     assert (h.open_matters, h.keys, h.equipment) == (["3栋快递未取"], ["东门钥匙", "仓库钥匙"], ["对讲机2台"])  # fmt: skip
     # rule S-08: the keys pass to the incoming guard
-    custody = services.key_custody(site_a, at(8, 2))
+    custody = key_custody(site_a, at(8, 2))
     assert custody.held_by("赵六") == ("东门钥匙", "仓库钥匙") and custody.held_by("guard_a") == ()
-    row = selectors.handover_row(h)
+    row = handover_row(h)
     assert row.cells[3] == "赵六" and row.cells[5] == "迟到8分钟" and row.cells[11] == "未签字"
 
-    signed = services.handover_sign(handover=h, actor=guard2_a, now=at(8, 5))
+    signed = handover_sign(handover=h, actor=guard2_a, now=at(8, 5))
     assert signed.check.signed and signed.handover.problems == ["迟到8分钟（应于07:50前到岗交接）"]
     with pytest.raises(DomainError) as exc:
-        services.handover_sign(handover=h, actor=guard2_a, now=at(8, 6))
+        handover_sign(handover=h, actor=guard2_a, now=at(8, 6))
     assert exc.value.code == "handover.sign"
 
 
 def test_s03_an_open_matter_may_not_be_dropped(site_a, guard_a, guard2_a):
     # rule S-03: the matter received at the previous handover must be closed or carried on
-    services.handover_record(
+    handover_record(
         site=site_a,
         actor=guard_a,
         incoming=guard2_a,
@@ -193,7 +199,7 @@ def test_s03_an_open_matter_may_not_be_dropped(site_a, guard_a, guard2_a):
         now=at(8),
     )
     with pytest.raises(DomainError) as exc:
-        services.handover_record(
+        handover_record(
             site=site_a,
             actor=guard2_a,
             incoming=guard_a,
@@ -204,7 +210,7 @@ def test_s03_an_open_matter_may_not_be_dropped(site_a, guard_a, guard2_a):
     assert exc.value.code == "handover.incomplete"
     assert "未交接的未了事项：3栋快递未取" in exc.value.message
     assert Handover.objects.count() == 1
-    done = services.handover_record(
+    done = handover_record(
         site=site_a,
         actor=guard2_a,
         incoming=guard_a,
@@ -220,7 +226,7 @@ def test_s03_an_open_matter_may_not_be_dropped(site_a, guard_a, guard2_a):
 def test_s08_a_key_the_outgoing_guard_holds_must_be_handed_over(site_a, guard_a, guard2_a, keys_a):
     # rule S-08
     with pytest.raises(DomainError) as exc:
-        services.handover_record(
+        handover_record(
             site=site_a,
             actor=guard_a,
             incoming=guard2_a,
@@ -236,14 +242,14 @@ def test_s08_a_key_the_outgoing_guard_holds_must_be_handed_over(site_a, guard_a,
 
 def test_s08_a_key_handed_by_someone_who_does_not_hold_it_is_flagged(site_a, guard_a, keys_a):
     # rule S-08: key_custody's irregular events
-    ok = services.key_hand(key=keys_a[0], actor=guard_a, to_holder="钥匙柜", now=at(9))
+    ok = key_hand(key=keys_a[0], actor=guard_a, to_holder="钥匙柜", now=at(9))
     assert not ok.irregular and ok.handoff.from_holder == "guard_a"
-    odd = services.key_hand(
+    odd = key_hand(
         key=keys_a[0], actor=guard_a, to_holder="赵六", from_holder="guard_a", now=at(10)
     )
     assert odd.irregular
-    lost = services.key_hand(key=keys_a[1], actor=guard_a, to_holder="", now=at(11))
-    custody = services.key_custody(site_a, at(12))
+    lost = key_hand(key=keys_a[1], actor=guard_a, to_holder="", now=at(11))
+    custody = key_custody(site_a, at(12))
     assert (
         custody.holders == {"东门钥匙": "赵六", "仓库钥匙": None} and lost.handoff.to_holder == ""
     )
@@ -288,12 +294,12 @@ def test_the_handover_page_is_not_for_the_patrol(client, patrol_a):
 def test_s09_leaving_needs_a_closed_gate_or_a_named_cover(site_a, guard_a):
     # rule S-09
     with pytest.raises(DomainError) as exc:
-        services.absence_leave(
+        absence_leave(
             site=site_a, actor=guard_a, reason="上厕所", gate_closed=False, cover=" ", now=at(10)
         )
     assert exc.value.code == "absence.unattended"
     assert not BoothAbsence.objects.exists()
-    result = services.absence_leave(
+    result = absence_leave(
         site=site_a,
         actor=guard_a,
         reason="上厕所",
@@ -302,21 +308,19 @@ def test_s09_leaving_needs_a_closed_gate_or_a_named_cover(site_a, guard_a):
         now=at(10),
     )
     assert result.findings == () and result.absence.findings == []
-    back = services.absence_return(absence=result.absence, actor=guard_a, now=at(10, 5))
+    back = absence_return(absence=result.absence, actor=guard_a, now=at(10, 5))
     assert back.absence.back_at == at(10, 5) and back.findings == ()
 
 
 def test_s09_leaving_during_the_commute_is_recorded_as_a_violation(site_a, guard_a):
     # rule S-09 (T2 2): work starts 08:30, the commute is 08:00–09:00
-    result = services.absence_leave(
+    result = absence_leave(
         site=site_a, actor=guard_a, reason="取快递", gate_closed=True, now=at(8, 40)
     )
     assert [f.kind.value for f in result.findings] == ["left_at_commute"]
     assert result.absence.findings == ["2026年11月24日 08:40 guard_a：员工上下班时间段离开门卫室（08:00–09:00）"]  # fmt: skip
     with pytest.raises(DomainError) as exc:
-        services.absence_leave(
-            site=site_a, actor=guard_a, reason="又走", gate_closed=True, now=at(8, 41)
-        )
+        absence_leave(site=site_a, actor=guard_a, reason="又走", gate_closed=True, now=at(8, 41))
     assert exc.value.code == "absence.open"
 
 

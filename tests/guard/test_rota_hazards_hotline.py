@@ -9,7 +9,15 @@ from django.urls import reverse
 
 from gatehouse.core.errors import DomainError, InvalidInput
 from gatehouse.core.guard import FixState, TicketStep
-from gatehouse.guard import services
+from gatehouse.guard.duties.selectors import core_hazard, core_ticket, ticket_policy
+from gatehouse.guard.duties.services import (
+    cleaning_done,
+    hazard_fix,
+    hazard_record,
+    rota_set,
+    ticket_open,
+    ticket_step,
+)
 from gatehouse.guard.models import CleaningDone, HazardFinding, Ticket
 
 from .conftest import NIGHT, at
@@ -21,34 +29,30 @@ def test_s07_the_rota_turns_daily_and_only_the_guard_on_duty_marks_it_done(
     site_a, manager_a, guard_a, guard2_a
 ):
     # rule S-07: 门卫日常卫生轮流表
-    services.rota_set(
-        site=site_a, actor=manager_a, guards=[guard_a, guard2_a], first_day=NIGHT, now=at(8)
-    )
+    rota_set(site=site_a, actor=manager_a, guards=[guard_a, guard2_a], first_day=NIGHT, now=at(8))
     with pytest.raises(DomainError) as exc:
-        services.cleaning_done(site=site_a, actor=guard2_a, day=NIGHT, now=at(9))
+        cleaning_done(site=site_a, actor=guard2_a, day=NIGHT, now=at(9))
     assert exc.value.code == "cleaning.not_yours"
-    done = services.cleaning_done(site=site_a, actor=guard_a, day=NIGHT, now=at(9))
+    done = cleaning_done(site=site_a, actor=guard_a, day=NIGHT, now=at(9))
     assert done.guard == guard_a
     tomorrow = NIGHT + timedelta(days=1)
-    assert services.cleaning_done(site=site_a, actor=guard2_a, day=tomorrow, now=at(9, day=1))
+    assert cleaning_done(site=site_a, actor=guard2_a, day=tomorrow, now=at(9, day=1))
     with pytest.raises(DomainError) as exc:
-        services.cleaning_done(site=site_a, actor=guard_a, day=NIGHT, now=at(10))
+        cleaning_done(site=site_a, actor=guard_a, day=NIGHT, now=at(10))
     assert exc.value.code == "cleaning.done"
     assert CleaningDone.objects.count() == 2
 
 
 def test_s07_the_rota_refuses_repeats_and_strangers(site_a, manager_a, guard_a, guard_b):
     with pytest.raises(InvalidInput) as exc:
-        services.rota_set(site=site_a, actor=manager_a, guards=[], first_day=NIGHT, now=at(8))
+        rota_set(site=site_a, actor=manager_a, guards=[], first_day=NIGHT, now=at(8))
     assert exc.value.code == "rota.empty"
     with pytest.raises(InvalidInput):
-        services.rota_set(
+        rota_set(
             site=site_a, actor=manager_a, guards=[guard_a, guard_a], first_day=NIGHT, now=at(8)
         )
     with pytest.raises(DomainError) as exc:
-        services.rota_set(
-            site=site_a, actor=manager_a, guards=[guard_b], first_day=NIGHT, now=at(8)
-        )
+        rota_set(site=site_a, actor=manager_a, guards=[guard_b], first_day=NIGHT, now=at(8))
     assert exc.value.code == "rota.not_staff"
 
 
@@ -64,7 +68,7 @@ def test_the_cleaning_page(client, site_a, manager_a, guard_a, guard2_a):
 
 def test_s11_hazards_have_owners_deadlines_and_are_overdue_after_them(site_a, manager_a):
     # rule S-11
-    gas = services.hazard_record(
+    gas = hazard_record(
         site=site_a,
         actor=manager_a,
         place="gas",
@@ -74,16 +78,14 @@ def test_s11_hazards_have_owners_deadlines_and_are_overdue_after_them(site_a, ma
         deadline=date(2026, 11, 22),
         now=at(9),
     )
-    c = services.core_hazard(gas)
+    c = core_hazard(gas)
     from gatehouse.core.guard import days_overdue, hazard_state
 
     assert hazard_state(c, today=NIGHT) is FixState.OVERDUE and days_overdue(c, today=NIGHT) == 2
-    state = services.hazard_fix(
-        finding=gas, actor=manager_a, fixed_on=NIGHT, note="已更换", now=at(10)
-    )
+    state = hazard_fix(finding=gas, actor=manager_a, fixed_on=NIGHT, note="已更换", now=at(10))
     assert state is FixState.FIXED_LATE
     with pytest.raises(InvalidInput) as exc:
-        services.hazard_record(
+        hazard_record(
             site=site_a,
             actor=manager_a,
             place="fire_exit",
@@ -114,7 +116,7 @@ def test_the_hazards_page(client, site_a, manager_a, guard_a):
 
 def test_s12_a_ticket_is_answered_followed_up_closed_and_visited_back_in_order(site_a, monitor_a):
     # rule S-12
-    t = services.ticket_open(
+    t = ticket_open(
         site=site_a,
         actor=monitor_a,
         kind="complaint",
@@ -125,25 +127,25 @@ def test_s12_a_ticket_is_answered_followed_up_closed_and_visited_back_in_order(s
     )
     assert t.phone_masked == "138****8000"
     with pytest.raises(DomainError) as exc:
-        services.ticket_step(ticket=t, actor=monitor_a, step="follow_up", text="已处理", now=at(9))
+        ticket_step(ticket=t, actor=monitor_a, step="follow_up", text="已处理", now=at(9))
     assert exc.value.code == "ticket.order"
-    services.ticket_step(ticket=t, actor=monitor_a, step="answer", text="已记录", now=at(9, 45))
+    ticket_step(ticket=t, actor=monitor_a, step="answer", text="已记录", now=at(9, 45))
     t.refresh_from_db()
-    alerts = services.core_ticket(t)
+    alerts = core_ticket(t)
     from gatehouse.core.guard import ticket_alerts
 
-    (late,) = ticket_alerts(alerts, policy=services.ticket_policy(site_a), now=at(10))
+    (late,) = ticket_alerts(alerts, policy=ticket_policy(site_a), now=at(10))
     assert late.step is TicketStep.ANSWER and late.message.startswith("答复超时完成")
     for step, text, when in (
         ("follow_up", "已提醒施工方", at(11)),
         ("close", "", at(12)),
         ("visit_back", "住户满意", at(9, day=2)),
     ):
-        services.ticket_step(ticket=t, actor=monitor_a, step=step, text=text, now=when)
+        ticket_step(ticket=t, actor=monitor_a, step=step, text=text, now=when)
     t.refresh_from_db()
     assert t.visited_back_at == at(9, day=2) and t.visit_back == "住户满意"
     with pytest.raises(InvalidInput) as exc:
-        services.ticket_open(
+        ticket_open(
             site=site_a,
             actor=monitor_a,
             kind="call",

@@ -12,8 +12,11 @@ from django.urls import reverse
 
 from gatehouse.access.models import Notice
 from gatehouse.core.errors import DomainError
-from gatehouse.guard import selectors, services
+from gatehouse.guard.duties.selectors import ledger
+from gatehouse.guard.duties.services import finding_confirm, finding_dismiss, spot_check_run
+from gatehouse.guard.handover.services import handover_record
 from gatehouse.guard.models import FindingStatus, Penalty, Shift, SpotFinding
+from gatehouse.guard.patrol.services import patrol_scan, tag_code
 
 from .conftest import at
 
@@ -46,7 +49,7 @@ def week(site_a, guard_a, guard2_a, patrol_a, manager_a, resident_user_a, walk_i
         approver="陈主任",
         now=at(10, day=-1),
     )
-    services.handover_record(
+    handover_record(
         site=site_a,
         actor=guard_a,
         incoming=guard2_a,
@@ -58,15 +61,13 @@ def week(site_a, guard_a, guard2_a, patrol_a, manager_a, resident_user_a, walk_i
         site=site_a, post=patrol_post, guard=patrol_a, start=at(20, day=-1), end=at(8)
     )
     garage = route.stops.order_by("order").first().checkpoint
-    services.patrol_scan(
-        route=route, actor=patrol_a, code=services.tag_code(garage), now=at(22, 5, day=-1)
-    )
+    patrol_scan(route=route, actor=patrol_a, code=tag_code(garage), now=at(22, 5, day=-1))
 
 
 def test_s10_the_weekly_spot_check_lists_the_findings_per_guard(site_a, week):
     # rule S-10: findings per guard, from the registers (visitors, mid-shift exits, handovers,
     # patrols); rule S-03, S-04, P-12, VI-03 name where each comes from
-    _check, fresh = services.spot_check_run(site=site_a, as_of=at(9))
+    _check, fresh = spot_check_run(site=site_a, as_of=at(9))
     found = list(SpotFinding.objects.order_by("guard_name", "at", "kind"))
     assert fresh == len(found) == 7
     assert [(f.guard_name, f.kind, f.rule) for f in found] == [
@@ -96,18 +97,18 @@ def test_s10_the_command_is_idempotent(site_a, week):
 
 def test_s10_a_first_violation_is_a_notice_a_repeat_is_fined(site_a, manager_a, week):
     # rule S-10: 如违规出公告，第二次出现同样问题罚款
-    services.spot_check_run(site=site_a, as_of=at(9))
+    spot_check_run(site=site_a, as_of=at(9))
     missed = list(SpotFinding.objects.filter(kind="checkpoint_missed").order_by("at", "pk"))
-    first = services.finding_confirm(finding=missed[0], actor=manager_a, now=at(10))
+    first = finding_confirm(finding=missed[0], actor=manager_a, now=at(10))
     assert (first.kind, first.amount_fen, first.repeat_of) == ("notice", 0, None)
     assert first.message == "patrol_a：巡查漏检巡查点，首次违规，出公告"
     assert first.notice.audience == "guard" and first.notice.message.startswith("通报：")
     with pytest.raises(DomainError) as exc:
-        services.finding_confirm(finding=missed[0], actor=manager_a, now=at(10))
+        finding_confirm(finding=missed[0], actor=manager_a, now=at(10))
     assert exc.value.code == "finding.decided"
     # round 2 closed at midnight: a violation of the same kind on a later day is a repeat
     assert missed[1].at == at(0) and missed[1].guard_name == "patrol_a"
-    fine = services.finding_confirm(finding=missed[1], actor=manager_a, now=at(10, 1))
+    fine = finding_confirm(finding=missed[1], actor=manager_a, now=at(10, 1))
     assert (fine.kind, fine.amount_fen) == ("fine", 5000)
     assert (
         fine.message
@@ -116,10 +117,10 @@ def test_s10_a_first_violation_is_a_notice_a_repeat_is_fined(site_a, manager_a, 
     assert Notice.objects.filter(kind="spotcheck.fine").count() == 1
 
     dismissed = SpotFinding.objects.filter(guard_name="赵六").first()
-    services.finding_dismiss(finding=dismissed, actor=manager_a, now=at(11))
-    ledger = {r["guard"]: r for r in selectors.ledger(site_a)}
-    assert (ledger["patrol_a"]["notices"], ledger["patrol_a"]["fines"]) == (1, 1)
-    assert ledger["patrol_a"]["total"] == "50.00" and "赵六" not in ledger
+    finding_dismiss(finding=dismissed, actor=manager_a, now=at(11))
+    book = {r["guard"]: r for r in ledger(site_a)}
+    assert (book["patrol_a"]["notices"], book["patrol_a"]["fines"]) == (1, 1)
+    assert book["patrol_a"]["total"] == "50.00" and "赵六" not in book
     assert Penalty.objects.count() == 2
 
 
@@ -140,6 +141,6 @@ def test_the_spot_check_pages_are_the_managers(client, site_a, manager_a, guard_
 
 
 def test_a_finding_of_last_week_is_not_filed_again_next_week(site_a, week):
-    services.spot_check_run(site=site_a, as_of=at(9))
-    _check, fresh = services.spot_check_run(site=site_a, as_of=at(9) + timedelta(days=3))
+    spot_check_run(site=site_a, as_of=at(9))
+    _check, fresh = spot_check_run(site=site_a, as_of=at(9) + timedelta(days=3))
     assert fresh == 0

@@ -10,7 +10,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from gatehouse.guard import services
+from gatehouse.guard.incidents.services import anomalies_escalate, emergencies_advance
+from gatehouse.guard.patrol.services import patrol_flag_missed
 from gatehouse.sites.models import Site
 
 
@@ -31,9 +32,9 @@ class Command(BaseCommand):
                 raise CommandError("--at must be an ISO time with a zone")
         escalated = called = missed = 0
         for site in Site.objects.filter(is_active=True).order_by("pk"):
-            escalated += services.anomalies_escalate(site=site, now=now)
-            called += services.emergencies_advance(site=site, now=now)
-            missed += services.patrol_flag_missed(site=site, now=now)
+            escalated += anomalies_escalate(site=site, now=now)
+            called += emergencies_advance(site=site, now=now)
+            missed += patrol_flag_missed(site=site, now=now)
         self.stdout.write(
             f"escalated {escalated} anomaly(ies), {called} emergency call(s), "
             f"{missed} missed checkpoint(s)"

@@ -10,7 +10,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from gatehouse.guard import services
+from gatehouse.guard.duties.services import spot_check_run
 from gatehouse.sites.models import Site
 
 
@@ -38,7 +38,7 @@ class Command(BaseCommand):
             sites = sites.filter(code=options["site"])
         total = 0
         for site in sites:
-            check, fresh = services.spot_check_run(site=site, as_of=now, days=options["days"])
+            check, fresh = spot_check_run(site=site, as_of=now, days=options["days"])
             total += fresh
             for f in check.findings.order_by("guard_name", "at"):
                 self.stdout.write(f"{site.code} {f.guard_name}: {f.message}")

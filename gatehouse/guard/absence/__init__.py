@@ -1,0 +1,1 @@
+"""Guard: absence from the booth (SPEC S-09: the gate closed or a named cover)."""

@@ -1,0 +1,59 @@
+"""Forms of guard duties (SPEC S-07 the gatehouse cleaning rota, S-10 weekly spot checks and the
+ledger of notices and fines, S-11 hazard inspections, S-12 the 24-hour hotline).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from gatehouse.guard.fields import Sited, day
+from gatehouse.guard.models import KEY_PLACE_CHOICES
+
+
+class RotaForm(Sited):
+    guards = forms.MultipleChoiceField(
+        label=_("轮值门卫（按顺序）"), widget=forms.CheckboxSelectMultiple
+    )
+    first_day = day(_("起始日期"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["guards"].choices = self.fields["guards"].choices[1:]
+
+
+class HazardForm(Sited):
+    place = forms.ChoiceField(label=_("部位类型"), choices=KEY_PLACE_CHOICES)
+    key_location = forms.ChoiceField(label=_("重点部位"), required=False)
+    description = forms.CharField(label=_("隐患"), max_length=300)
+    owner = forms.CharField(label=_("整改责任人"), max_length=50)
+    found_on = day(_("发现日期"))
+    deadline = day(_("整改期限"))
+
+
+class HazardFixForm(forms.Form):
+    fixed_on = day(_("整改完成日期"))
+    note = forms.CharField(label=_("整改情况"), max_length=300, required=False)
+
+
+class TicketForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("类型"), choices=[("call", _("来电")), ("complaint", _("投诉"))]
+    )
+    caller = forms.CharField(label=_("来电人"), max_length=50)
+    phone = forms.CharField(label=_("电话"), max_length=20, required=False)
+    subject = forms.CharField(label=_("事项"), max_length=300)
+
+
+class TicketStepForm(forms.Form):
+    step = forms.ChoiceField(
+        choices=[
+            ("answer", _("答复")),
+            ("follow_up", _("跟进处理")),
+            ("close", _("办结")),
+            ("visit_back", _("回访")),
+        ]
+    )
+    text = forms.CharField(label=_("内容"), max_length=300, required=False)

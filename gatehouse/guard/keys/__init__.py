@@ -1,0 +1,1 @@
+"""Guard: keys (SPEC S-08: who holds which key, handed over with the shift)."""
