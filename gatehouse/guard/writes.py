@@ -12,6 +12,7 @@ from pathlib import PurePath
 from typing import Any
 
 from gatehouse.access.models import Notice
+from gatehouse.accounts.actor import Actor
 from gatehouse.audit.services import audit_record, snapshot
 from gatehouse.core.errors import InvalidInput
 from gatehouse.guard.models import Photo
@@ -27,7 +28,7 @@ PHOTO_SIGNATURES = {
 }
 
 
-def write_audit(action: str, obj: Any, actor: Any, now: datetime, before: Any = None) -> None:
+def write_audit(action: str, obj: Any, actor: Actor, now: datetime, before: Any = None) -> None:
     audit_record(action=action, obj=obj, actor=actor, before=before, after=snapshot(obj), at=now)
 
 
@@ -71,7 +72,7 @@ def check_photo(upload: Any) -> str:
 
 
 def save_photos(
-    photos: Sequence[Any], *, site: Site, actor: Any, now: datetime, **owner: Any
+    photos: Sequence[Any], *, site: Site, actor: Actor, now: datetime, **owner: Any
 ) -> list[Photo]:
     if len(photos) > MAX_PHOTOS:
         raise InvalidInput("photo.count", f"最多上传{MAX_PHOTOS}张照片", {"field": "photos"})

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, time
-from typing import Any
 
 from django.db import transaction
 
+from gatehouse.accounts.actor import Actor
 from gatehouse.audit.services import snapshot
 from gatehouse.core import guard as core
 from gatehouse.core.access import shift_change_windows
@@ -37,7 +37,7 @@ class AbsenceResult:
 def absence_leave(
     *,
     site: Site,
-    actor: Any,
+    actor: Actor,
     reason: str,
     gate_closed: bool,
     cover: str = "",
@@ -73,7 +73,7 @@ def absence_leave(
 
 
 @transaction.atomic
-def absence_return(*, absence: BoothAbsence, actor: Any, now: datetime) -> AbsenceResult:
+def absence_return(*, absence: BoothAbsence, actor: Actor, now: datetime) -> AbsenceResult:
     a = BoothAbsence.objects.select_for_update().get(pk=absence.pk)
     if a.back_at is not None:
         raise DomainError("absence.closed", "已经登记过返回")

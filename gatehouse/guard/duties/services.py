@@ -6,11 +6,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
 
 from gatehouse.access.models import NoticeAudience
+from gatehouse.accounts.actor import Actor
 from gatehouse.audit.services import audit_record, snapshot
 from gatehouse.core import guard as core
 from gatehouse.core.errors import DomainError, InvalidInput
@@ -35,10 +36,13 @@ from gatehouse.guard.shared import guard_name, is_member, local_time, settings_f
 from gatehouse.guard.writes import write_audit, write_notice
 from gatehouse.sites.models import Site
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
 
 @transaction.atomic
 def rota_set(
-    *, site: Site, actor: Any, guards: Sequence[Any], first_day: date, now: datetime
+    *, site: Site, actor: Actor, guards: Sequence[Any], first_day: date, now: datetime
 ) -> CleaningRota:
     """S-07: the guards in turn for the 门卫日常卫生轮流表, from ``first_day``."""
     core.cleaner_on(guards=[str(g.pk) for g in guards], first_day=first_day, day=first_day)
@@ -64,7 +68,7 @@ def rota_set(
 
 
 @transaction.atomic
-def cleaning_done(*, site: Site, actor: Any, day: date, now: datetime) -> CleaningDone:
+def cleaning_done(*, site: Site, actor: User, day: date, now: datetime) -> CleaningDone:
     """S-07: the guard on duty (the core's ``cleaner_on``) marks the day's cleaning done."""
     rota, guards = rota_guards(site)
     if rota is None or not guards:
@@ -85,7 +89,7 @@ def cleaning_done(*, site: Site, actor: Any, day: date, now: datetime) -> Cleani
 def hazard_record(
     *,
     site: Site,
-    actor: Any,
+    actor: Actor,
     place: str,
     description: str,
     owner: str,
@@ -122,7 +126,7 @@ def hazard_record(
 
 @transaction.atomic
 def hazard_fix(
-    *, finding: HazardFinding, actor: Any, fixed_on: date, note: str, now: datetime
+    *, finding: HazardFinding, actor: Actor, fixed_on: date, note: str, now: datetime
 ) -> core.FixState:
     """S-11: the fix is recorded; returns the state the core gives (fixed, or fixed late)."""
     h = HazardFinding.objects.select_for_update().get(pk=finding.pk)
@@ -139,7 +143,7 @@ def hazard_fix(
 
 @transaction.atomic
 def ticket_open(
-    *, site: Site, actor: Any, kind: str, caller: str, phone: str, subject: str, now: datetime
+    *, site: Site, actor: Actor, kind: str, caller: str, phone: str, subject: str, now: datetime
 ) -> Ticket:
     """S-12: a hotline call or complaint becomes a ticket. The phone is kept masked only."""
     caller, subject = clean_text(caller, 50), clean_text(subject, 300)
@@ -170,7 +174,7 @@ TICKET_STEPS = {
 
 
 @transaction.atomic
-def ticket_step(*, ticket: Ticket, actor: Any, step: str, text: str, now: datetime) -> Ticket:
+def ticket_step(*, ticket: Ticket, actor: Actor, step: str, text: str, now: datetime) -> Ticket:
     """S-12: answer, follow up, close, visit back: each once, in that order."""
     if step not in TICKET_STEPS:
         raise InvalidInput("ticket.step", "未知的处理步骤", {"field": "step"})
@@ -245,7 +249,7 @@ def spot_check_run(
 
 
 @transaction.atomic
-def finding_confirm(*, finding: SpotFinding, actor: Any, now: datetime) -> Penalty:
+def finding_confirm(*, finding: SpotFinding, actor: Actor, now: datetime) -> Penalty:
     """S-10: the manager confirms a finding; the core's ``penalty_for`` decides: a first
     violation is posted as a notice, a repeat of the same violation is fined. The penalty is a
     row of the guard's ledger and is posted to the guards."""
@@ -289,7 +293,7 @@ def finding_confirm(*, finding: SpotFinding, actor: Any, now: datetime) -> Penal
 
 
 @transaction.atomic
-def finding_dismiss(*, finding: SpotFinding, actor: Any, now: datetime) -> SpotFinding:
+def finding_dismiss(*, finding: SpotFinding, actor: Actor, now: datetime) -> SpotFinding:
     f = SpotFinding.objects.select_for_update().get(pk=finding.pk)
     if f.status != FindingStatus.OPEN:
         raise DomainError("finding.decided", "该项已经处理过了")

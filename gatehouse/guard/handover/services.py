@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 
@@ -20,6 +20,9 @@ from gatehouse.guard.shared import guard_name, is_member, items, settings_for
 from gatehouse.guard.writes import write_audit
 from gatehouse.sites.models import Post, Site
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
 
 @dataclass(frozen=True)
 class HandoverResult:
@@ -32,7 +35,7 @@ class HandoverResult:
 def handover_record(
     *,
     site: Site,
-    actor: Any,
+    actor: User,
     incoming: Any,
     shift_start: datetime,
     arrived_at: datetime,
@@ -113,7 +116,7 @@ def handover_record(
 
 
 @transaction.atomic
-def handover_sign(*, handover: Handover, actor: Any, now: datetime) -> HandoverResult:
+def handover_sign(*, handover: Handover, actor: User, now: datetime) -> HandoverResult:
     """S-03: the incoming (or outgoing) guard signs a handover row that lacks their signature."""
     h = Handover.objects.select_for_update().get(pk=handover.pk)
     before = snapshot(h)

@@ -12,6 +12,7 @@ from typing import Any
 from django.db import transaction
 
 from gatehouse.access.models import Notice, NoticeAudience
+from gatehouse.accounts.actor import Actor
 from gatehouse.audit.services import audit_record, snapshot
 from gatehouse.core import guard as core
 from gatehouse.core.access import Duty
@@ -35,7 +36,7 @@ class AnomalyResult:
 def anomaly_report(
     *,
     site: Site,
-    actor: Any,
+    actor: Actor,
     kind: str,
     place: str,
     description: str,
@@ -102,7 +103,7 @@ def _locked(anomaly: Anomaly) -> Anomaly:
 
 
 @transaction.atomic
-def anomaly_acknowledge(*, anomaly: Anomaly, actor: Any, now: datetime) -> Anomaly:
+def anomaly_acknowledge(*, anomaly: Anomaly, actor: Actor, now: datetime) -> Anomaly:
     a = _locked(anomaly)
     if a.acknowledged_at is not None:
         raise DomainError("anomaly.acknowledged", "该异常情况已经确认过了")
@@ -117,7 +118,7 @@ def anomaly_acknowledge(*, anomaly: Anomaly, actor: Any, now: datetime) -> Anoma
 def anomaly_archive(
     *,
     anomaly: Anomaly,
-    actor: Any,
+    actor: Actor,
     label: str,
     camera: str,
     clip_from: datetime,
@@ -149,7 +150,7 @@ def anomaly_archive(
 
 
 @transaction.atomic
-def anomaly_close(*, anomaly: Anomaly, actor: Any, resolution: str, now: datetime) -> Anomaly:
+def anomaly_close(*, anomaly: Anomaly, actor: Actor, resolution: str, now: datetime) -> Anomaly:
     a = _locked(anomaly)
     if a.closed_at is not None:
         raise DomainError("anomaly.closed", "该异常情况已经处理完毕")
@@ -216,7 +217,7 @@ def anomalies_escalate(*, site: Site, now: datetime) -> int:
 def dispatch_create(
     *,
     site: Site,
-    actor: Any,
+    actor: Actor,
     place: str,
     task: str,
     anomaly: Anomaly | None = None,
@@ -238,7 +239,7 @@ def dispatch_create(
 
 
 @transaction.atomic
-def dispatch_acknowledge(*, dispatch: Dispatch, actor: Any, now: datetime) -> Dispatch:
+def dispatch_acknowledge(*, dispatch: Dispatch, actor: Actor, now: datetime) -> Dispatch:
     d = Dispatch.objects.select_for_update().get(pk=dispatch.pk)
     if d.acknowledged_at is not None:
         raise DomainError("dispatch.acknowledged", "该任务已有人接收")
@@ -250,7 +251,7 @@ def dispatch_acknowledge(*, dispatch: Dispatch, actor: Any, now: datetime) -> Di
 
 
 @transaction.atomic
-def dispatch_close(*, dispatch: Dispatch, actor: Any, result: str, now: datetime) -> Dispatch:
+def dispatch_close(*, dispatch: Dispatch, actor: Actor, result: str, now: datetime) -> Dispatch:
     d = Dispatch.objects.select_for_update().get(pk=dispatch.pk)
     if d.closed_at is not None:
         raise DomainError("dispatch.closed", "该任务已经完成")
@@ -291,7 +292,7 @@ def _emergency_notify(emergency: Emergency, now: datetime) -> int:
 
 @transaction.atomic
 def emergency_activate(
-    *, plan: EmergencyPlan, actor: Any, summary: str, now: datetime
+    *, plan: EmergencyPlan, actor: Actor, summary: str, now: datetime
 ) -> Emergency:
     """S-13: the plan is activated and the chain is called, first step at once."""
     summary = clean_text(summary, 300)
@@ -309,7 +310,7 @@ def emergency_activate(
 
 @transaction.atomic
 def emergency_acknowledge(
-    *, emergency: Emergency, who: str, actor: Any, now: datetime
+    *, emergency: Emergency, who: str, actor: Actor, now: datetime
 ) -> core.ChainState:
     """S-13: record that ``who`` of the chain acknowledged; the next step is called."""
     Emergency.objects.select_for_update().filter(pk=emergency.pk).first()
@@ -324,7 +325,7 @@ def emergency_acknowledge(
 
 
 @transaction.atomic
-def emergency_close(*, emergency: Emergency, actor: Any, now: datetime) -> Emergency:
+def emergency_close(*, emergency: Emergency, actor: Actor, now: datetime) -> Emergency:
     e = Emergency.objects.select_for_update().get(pk=emergency.pk)
     if e.closed_at is not None:
         raise DomainError("emergency.closed", "该应急事件已经结束")

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from django.db import transaction
 
+from gatehouse.accounts.actor import Actor
 from gatehouse.core.errors import DomainError, InvalidInput
 from gatehouse.core.text import clean_text
 from gatehouse.guard.keys.selectors import key_custody
@@ -17,7 +17,7 @@ from gatehouse.sites.models import Site
 
 
 @transaction.atomic
-def key_add(*, site: Site, actor: Any, label: str, door: str, holder: str, now: datetime) -> Key:
+def key_add(*, site: Site, actor: Actor, label: str, door: str, holder: str, now: datetime) -> Key:
     label, door, holder = clean_text(label, 60), clean_text(door, 100), clean_text(holder, 60)
     if not label or not door:
         raise InvalidInput("key.label", "请填写钥匙名称和对应的门", {"field": "label"})
@@ -38,7 +38,7 @@ class KeyHandResult:
 
 @transaction.atomic
 def key_hand(
-    *, key: Key, actor: Any, to_holder: str, now: datetime, from_holder: str | None = None
+    *, key: Key, actor: Actor, to_holder: str, now: datetime, from_holder: str | None = None
 ) -> KeyHandResult:
     """S-08: a key changes hands (``to_holder`` empty: lost). The giver defaults to the
     current holder; a giver who does not hold the key is recorded and flagged (``irregular``)."""

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils.crypto import constant_time_compare, salted_hmac
 
 from gatehouse.access.models import Notice, NoticeAudience
+from gatehouse.accounts.actor import Actor
 from gatehouse.core import guard as core
 from gatehouse.core.errors import DomainError, InvalidInput
 from gatehouse.core.text import clean_text
@@ -82,7 +83,7 @@ class ScanResult:
 def patrol_scan(
     *,
     route: PatrolRoute,
-    actor: Any,
+    actor: Actor,
     code: str,
     note: str = "",
     photos: Sequence[Any] = (),

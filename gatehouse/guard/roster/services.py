@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db import transaction
 
+from gatehouse.accounts.actor import Actor
 from gatehouse.audit.services import audit_record, snapshot
 from gatehouse.core import guard as core
 from gatehouse.core.errors import DomainError, InvalidInput
@@ -23,7 +24,7 @@ from gatehouse.sites.models import Post, Site
 def requirement_add(
     *,
     site: Site,
-    actor: Any,
+    actor: Actor,
     post: Post,
     headcount: int,
     from_hour: int,
@@ -52,7 +53,14 @@ def requirement_add(
 
 @transaction.atomic
 def shift_add(
-    *, site: Site, actor: Any, post: Post, guard: Any, start: datetime, end: datetime, now: datetime
+    *,
+    site: Site,
+    actor: Actor,
+    post: Post,
+    guard: Any,
+    start: datetime,
+    end: datetime,
+    now: datetime,
 ) -> Shift:
     """S-01: roster a guard at a post. Refused when the guard is not staff of the site or is
     already rostered in an overlapping shift (``roster_conflicts``)."""
@@ -80,7 +88,7 @@ def shift_add(
 
 
 @transaction.atomic
-def shift_delete(*, shift: Shift, actor: Any, now: datetime) -> None:
+def shift_delete(*, shift: Shift, actor: Actor, now: datetime) -> None:
     before = snapshot(shift)
     audit_record(action="guard.shift.delete", obj=shift, actor=actor, before=before, at=now)
     shift.delete()
@@ -90,7 +98,7 @@ def shift_delete(*, shift: Shift, actor: Any, now: datetime) -> None:
 def leader_duty_add(
     *,
     site: Site,
-    actor: Any,
+    actor: Actor,
     leader_name: str,
     start: datetime,
     end: datetime,
