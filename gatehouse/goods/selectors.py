@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
@@ -26,6 +25,7 @@ from gatehouse.goods.models import (
     SlipState,
 )
 from gatehouse.people.models import Person
+from gatehouse.registers.engine import Row
 from gatehouse.sites.models import Site
 
 
@@ -106,14 +106,6 @@ def open_follow_ups(site: Site) -> QuerySet[DecorationFollowUp]:
 # == the goods registers (SPEC §11: 物品放行登记; goods brought in) ================================
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-
-
-@dataclass(frozen=True)
-class Row:
-    """One line of a register as shown and exported: text cells and a CSS class."""
-
-    cells: tuple[str, ...]
-    css: str = ""
 
 
 def _day_start(day: date) -> datetime:

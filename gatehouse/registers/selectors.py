@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from gatehouse.access.models import AccessEvent, Notice, StaffExit
 from gatehouse.core.access import Entrant, Overstay, overstay
 from gatehouse.core.masking import mask_name
+from gatehouse.registers.engine import Row
 from gatehouse.sites.models import Gate, Site
 from gatehouse.visitors.models import MailItem, Visit, VisitStatus
 
@@ -36,15 +37,6 @@ OVERSTAY_KIND = "visitor.overstay"
 # Notices shown as alerts on the "on site now" page (last 24 h).
 ALERT_KINDS = ("blacklist.hit", "epidemic.fever", "epidemic.code_abnormal", OVERSTAY_KIND)
 ALERT_WINDOW = timedelta(hours=24)
-
-
-@dataclass(frozen=True)
-class Row:
-    """One line of a register as shown and exported: text cells, a CSS class, the object."""
-
-    cells: tuple[str, ...]
-    css: str = ""
-    obj: Any = None
 
 
 # -- time helpers ---------------------------------------------------------------------------------
