@@ -32,6 +32,7 @@ def test_every_declared_page_has_its_url():
         "goods:registers",
         "goods:register_releases",
         "goods:register_entries",
+        "vehicles:register",
     } <= keys
     for key in keys:
         assert reverse(key)
