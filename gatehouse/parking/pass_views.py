@@ -1,5 +1,6 @@
 """Vehicle pass pages (《车辆出入证》, V-10, PK-06) for the front desk and the security manager:
-list, apply/issue, revoke for misuse, reissue, return, print. Thin: the site and the role from
+apply/issue, revoke for misuse, reissue, return, print (the list of passes is a register,
+declared in ``parking/registers.py``). Thin: the site and the role from
 ``state_with``, a form, one service call, render."""
 
 from __future__ import annotations
@@ -9,7 +10,6 @@ from typing import Any
 import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -21,7 +21,6 @@ from gatehouse.console.context import state_with
 from gatehouse.console.http import renamed, render_partial, run_form
 from gatehouse.parking import selectors, services
 from gatehouse.parking.forms import (
-    PassFilterForm,
     PassIssueForm,
     PassReissueForm,
     PassReturnForm,
@@ -32,7 +31,6 @@ from gatehouse.parking.models import PassStatus, VehiclePass
 from gatehouse.parking.views import DESK_ROLES, holder_from_request, people_found
 from gatehouse.sites.models import Site
 
-PER_PAGE = 20
 # service error field -> form field
 _ISSUE_FIELDS = {"documents": "id_checked"}
 
@@ -47,22 +45,6 @@ def _pass_here(request: HttpRequest, pk: int) -> tuple[Any, VehiclePass]:
 
 def space_choices(site: Site) -> list[tuple[str, str]]:
     return [(str(s.pk), f"{s.garage.name} {s.number}") for s in selectors.spaces(site)]
-
-
-@login_required
-@require_GET
-def pass_list(request: HttpRequest) -> HttpResponse:
-    state = state_with(request, DESK_ROLES)
-    form = PassFilterForm(request.GET or None)
-    if not form.is_bound:
-        found = selectors.search_vehicle_passes(state.site)
-    elif form.is_valid():
-        found = selectors.search_vehicle_passes(state.site, **form.cleaned_data)
-    else:
-        found = VehiclePass.objects.none()
-    page = Paginator(found, PER_PAGE).get_page(request.GET.get("page"))
-    context = {"form": form, "page": page}
-    return render_partial(request, "parking/passes.html", "parking/_pass_results.html", context)
 
 
 @login_required

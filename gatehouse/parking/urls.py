@@ -3,6 +3,7 @@
 from django.urls import path
 
 from gatehouse.parking import lease_views, pass_views, views
+from gatehouse.registers.views import register_path
 
 app_name = "parking"
 
@@ -11,7 +12,7 @@ urlpatterns = [
     path("tariffs/", views.tariffs, name="tariffs"),
     path("tariffs/edit/", views.tariff_edit, name="tariff_edit"),
     path("tariffs/fee/", views.fee_calculator, name="fee"),
-    path("passes/", pass_views.pass_list, name="passes"),
+    register_path("passes/", "parking:passes"),
     path("passes/new/", pass_views.pass_issue, name="pass_issue"),
     path("passes/<int:pk>/", pass_views.pass_detail, name="pass_detail"),
     path("passes/<int:pk>/revoke/", pass_views.pass_revoke, name="pass_revoke"),

@@ -43,8 +43,8 @@ from gatehouse.parking.models import EntryKind, PaymentMethod
 from gatehouse.people.selectors import search_people
 from gatehouse.sites.models import Garage, Site
 
-DESK_ROLES = frozenset({Role.FRONT_DESK, Role.SECURITY_MANAGER})
-MANAGER_ROLES = frozenset({Role.SECURITY_MANAGER})
+DESK_ROLES = frozenset(str(role) for role in (Role.FRONT_DESK, Role.SECURITY_MANAGER))
+MANAGER_ROLES = frozenset({str(Role.SECURITY_MANAGER)})
 PICK_LIMIT = 20
 KIND_LABELS = dict(EntryKind.choices)
 METHOD_LABELS = dict(PaymentMethod.choices)

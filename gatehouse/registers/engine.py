@@ -45,10 +45,23 @@ class Row:
 
 @dataclass(frozen=True)
 class Column:
-    """A column: its label and, unless the register renders whole rows, how a cell is made."""
+    """A column: its label, how a cell is made (unless the register renders whole rows) and,
+    if its cell leads to the row's own page, that page's address."""
 
     label: Label
     cell: Callable[[Any], str] | None = None
+    link: Callable[[Any], str] | None = None
+
+
+class Pair(tuple[Any, str]):
+    """A cell beside its column label — ``(label, text)`` — and the address it links to."""
+
+    href: str = ""
+
+    def __new__(cls, label: Any, text: str, href: str = "") -> Pair:
+        pair = super().__new__(cls, (label, text))
+        pair.href = href
+        return pair
 
 
 def columns(*labels: Label) -> tuple[Column, ...]:
@@ -60,9 +73,10 @@ def columns(*labels: Label) -> tuple[Column, ...]:
 class Register:
     """One register: what the page, the export and the print show.
 
-    ``query(site, **cleaned_filters)`` returns the rows newest first; ``row(obj)`` renders a
-    whole :class:`Row` at once (when cells share work), else each column's ``cell(obj)`` does
-    and ``css(obj)`` gives the row's class. ``parent`` is the crumb back: a URL name and label."""
+        ``query(site, **cleaned_filters)`` returns the rows newest first; ``row(obj)`` renders a
+        whole :class:`Row` at once (when cells share work), else each column's ``cell(obj)`` does
+        and ``css(obj)`` gives the row's class. ``parent`` is the crumb back and ``actions`` the
+    buttons above the filters, each a URL name and a label."""
 
     key: str
     title: Label
@@ -74,6 +88,7 @@ class Register:
     css: Callable[[Any], str] | None = None
     roles: frozenset[str] = REGISTER_ROLES
     parent: tuple[str, Label] | None = None
+    actions: tuple[tuple[str, Label], ...] = ()
     per_page: int = PER_PAGE
     export: bool = True
     printable: bool = True
@@ -94,12 +109,26 @@ class Register:
 
     def table(self, objects: Iterable[Any]) -> list[dict[str, Any]]:
         """Rows for the template, each cell with its column label (a narrow screen's cards)."""
-        return table(self.labels, [self.render(obj) for obj in objects])
+        out = []
+        for obj in objects:
+            row = self.render(obj)
+            pairs = [
+                Pair(c.label, text, c.link(obj) if c.link is not None else "")
+                for c, text in zip(self.columns, row.cells, strict=True)
+            ]
+            out.append({"css": row.css, "pairs": pairs})
+        return out
 
 
 def table(labels: Sequence[Label], rows: Iterable[Row]) -> list[dict[str, Any]]:
     """``rows`` for ``console/partials/_table.html``: each cell beside its column label."""
-    return [{"css": r.css, "pairs": list(zip(labels, r.cells, strict=True))} for r in rows]
+    return [
+        {
+            "css": r.css,
+            "pairs": [Pair(label, text) for label, text in zip(labels, r.cells, strict=True)],
+        }
+        for r in rows
+    ]
 
 
 @dataclass(frozen=True)

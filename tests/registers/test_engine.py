@@ -33,6 +33,7 @@ def test_every_declared_page_has_its_url():
         "goods:register_releases",
         "goods:register_entries",
         "vehicles:register",
+        "parking:passes",
     } <= keys
     for key in keys:
         assert reverse(key)
