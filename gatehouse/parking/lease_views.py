@@ -18,7 +18,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from gatehouse.console.context import state_with
 from gatehouse.console.http import renamed, render_partial, run_form
-from gatehouse.core.errors import DomainError
 from gatehouse.parking import selectors, services
 from gatehouse.parking.forms import (
     LeaseCreateForm,
@@ -26,7 +25,6 @@ from gatehouse.parking.forms import (
     LeaseRenewForm,
     LeaseTerminateForm,
     PersonSearchForm,
-    add_domain_error,
     yuan,
 )
 from gatehouse.parking.models import LeaseStatus, SpaceLease
@@ -98,34 +96,33 @@ def lease_create(request: HttpRequest) -> HttpResponse:
     spaces = space_choices(site)
     if request.method == "POST":
         form = LeaseCreateForm(request.POST, spaces=spaces)
-        if form.is_valid():
-            data = form.cleaned_data
+
+        def create(data: dict[str, Any]) -> Any:
             space = selectors.space_at(site, int(data["space"]))
             if space is None:  # the choices are this site's spaces: only a race gets here
                 raise Http404
-            try:
-                lease = services.lease_create(
-                    site=site,
-                    actor=request.user,
-                    space=space,
-                    holder=holder,
-                    house_ref=data["house_ref"],
-                    start=data["start"],
-                    end=data["end"],
-                    monthly_fee_fen=data["monthly_fee"],
-                    renewal_due=data["renewal_due"],
-                    method=data["method"],
-                    now=timezone.now(),
-                )
-            except DomainError as exc:
-                add_domain_error(form, exc, _CREATE_FIELDS)
-            else:
-                messages.success(
-                    request,
-                    _t("车位租赁已签订，收取车位费 ¥%(amount)s")
-                    % {"amount": yuan(int(lease.paid_fen))},
-                )
-                return redirect("parking:lease_detail", pk=lease.pk)
+            return services.lease_create(
+                site=site,
+                actor=request.user,
+                space=space,
+                holder=holder,
+                house_ref=data["house_ref"],
+                start=data["start"],
+                end=data["end"],
+                monthly_fee_fen=data["monthly_fee"],
+                renewal_due=data["renewal_due"],
+                method=data["method"],
+                now=timezone.now(),
+            )
+
+        lease = run_form(form, create, field_of=renamed(_CREATE_FIELDS))
+        if lease is not None:
+            messages.success(
+                request,
+                _t("车位租赁已签订，收取车位费 ¥%(amount)s")
+                % {"amount": yuan(int(lease.paid_fen))},
+            )
+            return redirect("parking:lease_detail", pk=lease.pk)
         context["form"] = form
         return render(request, "parking/lease_create.html", context, status=422)
     houses = [link.house.number for link in holder.house_links.select_related("house")]

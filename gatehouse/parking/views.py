@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from gatehouse.accounts.models import Role
 from gatehouse.console.context import state_with
-from gatehouse.console.http import XlsxSheet, render_partial
+from gatehouse.console.http import XlsxSheet, form_error, renamed, render_partial
 from gatehouse.core import ledger as core_ledger
 from gatehouse.core.errors import DomainError
 from gatehouse.core.lease import DevicePrice
@@ -35,7 +35,6 @@ from gatehouse.parking.forms import (
     IncomeDayForm,
     TariffPlanForm,
     TariffSectionForm,
-    add_domain_error,
     section_initial,
     yuan,
 )
@@ -372,7 +371,7 @@ def tariff_edit(request: HttpRequest) -> HttpResponse:
                 now=now,
             )
         except DomainError as exc:
-            add_domain_error(plan_form, exc, PASS_PRICE_FIELDS)
+            form_error(plan_form, exc, renamed(PASS_PRICE_FIELDS)(exc))
         else:
             messages.success(request, _t("收费标准已发布。"))
             return redirect("parking:tariffs")
@@ -401,7 +400,7 @@ def fee_calculator(request: HttpRequest) -> HttpResponse:
                     table, vehicle_class, entered_at=data["entered_at"], left_at=data["left_at"]
                 )
             except DomainError as exc:
-                add_domain_error(form, exc)
+                form_error(form, exc)
             else:
                 status = 200
                 context |= {

@@ -22,7 +22,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from gatehouse.accounts.models import Role
 from gatehouse.console.context import state_with
 from gatehouse.console.http import render_partial, run_form
-from gatehouse.core.errors import DomainError
 from gatehouse.visitors import passes
 from gatehouse.visitors.models import Pass
 from gatehouse.visitors.pass_forms import PassFilterForm, PassIssueForm, PassRevokeForm
@@ -119,19 +118,16 @@ def pass_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def pass_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     _state, found = _pass_here(request, pk)
     form = PassRevokeForm(request.POST)
-    if form.is_valid():
-        try:
-            passes.pass_revoke(
-                pass_=found,
-                actor=request.user,
-                reason=form.cleaned_data["reason"],
-                now=timezone.now(),
-            )
-        except DomainError as exc:
-            form.add_error("reason", exc.message)
-        else:
-            messages.success(request, _("出入证 %(number)s 已撤销") % {"number": found.number})
-            return redirect("passes:detail", pk=found.pk)
+    revoked = run_form(
+        form,
+        lambda data: passes.pass_revoke(
+            pass_=found, actor=request.user, reason=data["reason"], now=timezone.now()
+        ),
+        field_of=lambda exc: "reason",
+    )
+    if revoked is not None:
+        messages.success(request, _("出入证 %(number)s 已撤销") % {"number": found.number})
+        return redirect("passes:detail", pk=found.pk)
     context = _detail_context(found, revoke_form=form)
     return render(request, "visitors/passes/detail.html", context, status=422)
 
