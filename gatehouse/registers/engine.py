@@ -15,7 +15,7 @@ routes that name to the engine with :func:`gatehouse.registers.views.register_pa
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -73,7 +73,9 @@ def columns(*labels: Label) -> tuple[Column, ...]:
 class Register:
     """One register: what the page, the export and the print show.
 
-        ``query(site, **cleaned_filters)`` returns the rows newest first; ``row(obj)`` renders a
+        ``query(site, **cleaned_filters)`` — ``query(site, now, **cleaned_filters)`` when it
+    ``takes_now`` (a register judged at the time it is read) — returns the rows newest first, a
+    queryset or a list; ``row(obj)`` renders a
         whole :class:`Row` at once (when cells share work), else each column's ``cell(obj)`` does
         and ``css(obj)`` gives the row's class. ``parent`` is the crumb back and ``actions`` the
     buttons above the filters, each a URL name and a label."""
@@ -82,7 +84,7 @@ class Register:
     title: Label
     columns: tuple[Column, ...]
     form: type[forms.Form]
-    query: Callable[..., QuerySet]
+    query: Callable[..., QuerySet | Sequence[Any]]
     empty: Label
     row: Callable[[Any], Row] | None = None
     css: Callable[[Any], str] | None = None
@@ -92,6 +94,7 @@ class Register:
     per_page: int = PER_PAGE
     export: bool = True
     printable: bool = True
+    takes_now: bool = False
 
     def __post_init__(self) -> None:
         if self.row is None and any(c.cell is None for c in self.columns):
@@ -100,6 +103,21 @@ class Register:
     @property
     def labels(self) -> tuple[Label, ...]:
         return tuple(c.label for c in self.columns)
+
+    def find(self, site: Any, now: Any, filters: dict[str, Any] | None) -> QuerySet | Sequence[Any]:
+        """The rows the filters ask for; ``filters=None`` (filters refused): none."""
+        if filters is None:
+            return []
+        return self.query(site, now, **filters) if self.takes_now else self.query(site, **filters)
+
+    @staticmethod
+    def each(found: QuerySet | Sequence[Any]) -> Iterable[Any]:
+        """Every row found, a queryset read in chunks (the export and the print: no cap)."""
+        return found.iterator(chunk_size=2000) if isinstance(found, QuerySet) else found
+
+    def every(self, found: QuerySet | Sequence[Any]) -> Iterator[tuple[str, ...]]:
+        """The cells of every row found."""
+        return (self.render(obj).cells for obj in self.each(found))
 
     def render(self, obj: Any) -> Row:
         if self.row is not None:

@@ -64,19 +64,14 @@ def register(request: HttpRequest, key: str) -> HttpResponse:
     spec = engine.register(key)
     site = _site(request, spec.roles)
     form = spec.form(request.GET or None)
-    if not form.is_bound:
-        found = spec.query(site)
-    elif form.is_valid():
-        found = spec.query(site, **form.cleaned_data)
-    else:  # errors shown next to the fields; no list that ignores them
-        found = spec.query(site).none()
-    usable = not form.is_bound or form.is_valid()
+    usable = not form.is_bound or form.is_valid()  # else errors by the fields, and no rows
+    filters = (form.cleaned_data if form.is_bound else {}) if usable else None
+    found = spec.find(site, timezone.now(), filters)
     if spec.export and request.GET.get("export") == "xlsx" and usable:
-        every = (spec.render(obj).cells for obj in found.iterator(chunk_size=2000))
-        return register_xlsx(spec.title, site, spec.labels, every)
+        return register_xlsx(spec.title, site, spec.labels, spec.every(found))
     if spec.printable and request.GET.get("print") and usable:
-        context = {"spec": spec, "site": site, "rows": spec.table(found.iterator())}
-        return render(request, "registers/print.html", context)
+        rows = spec.table(spec.each(found))
+        return render(request, "registers/print.html", {"spec": spec, "site": site, "rows": rows})
     page = Paginator(found, spec.per_page).get_page(request.GET.get("page"))
     context = {
         "spec": spec,

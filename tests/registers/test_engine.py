@@ -81,3 +81,31 @@ def test_the_printable_register_has_every_filtered_row_and_no_pager(
     assert "window.print()" in html and "来客进出登记表" in html
     assert html.count("<tr class=") == 1 and 'class="pager"' not in html
     assert VISITOR_ID_MASKED in html and VISITOR_ID not in html
+
+
+def test_a_register_judged_at_read_time_gets_now_and_may_answer_a_list():
+    # the shape of guard's patrol register: rows computed at ``now``, not a queryset
+    import datetime as dt
+
+    seen = []
+
+    def judged(site, now, *, date_from=None, date_to=None, q=""):
+        seen.append((site, now, date_from))
+        return [engine.Row(("甲",)), engine.Row(("乙",))]
+
+    spec = engine.Register(
+        "x:judged",
+        "t",
+        engine.columns("名称"),
+        _NoFilter,
+        judged,
+        "—",
+        row=lambda row: row,
+        takes_now=True,
+    )
+    now = dt.datetime(2026, 11, 24, 9, 30, tzinfo=dt.UTC)
+    found = spec.find("site", now, {})
+    assert seen == [("site", now, None)]
+    assert list(spec.every(found)) == [("甲",), ("乙",)]
+    assert spec.find("site", now, None) == []  # refused filters: no rows, no query
+    assert len(seen) == 1
