@@ -1,15 +1,15 @@
 """Space lease pages (车位租赁, PK-03 … PK-05) for the front desk and the security manager:
-list with the renewals due, sign (prepaid to the housing lease's end), terminate early, renew.
+sign (prepaid to the housing lease's end), terminate early, renew (the list of leases, with the
+renewals due, is a register declared in ``parking/registers.py``).
 Thin: the site and the role from ``state_with``, a form, one service call, render."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -21,7 +21,6 @@ from gatehouse.console.http import renamed, render_partial, run_form
 from gatehouse.parking import selectors, services
 from gatehouse.parking.forms import (
     LeaseCreateForm,
-    LeaseFilterForm,
     LeaseRenewForm,
     LeaseTerminateForm,
     PersonSearchForm,
@@ -31,9 +30,6 @@ from gatehouse.parking.models import LeaseStatus, SpaceLease
 from gatehouse.parking.pass_views import space_choices
 from gatehouse.parking.views import DESK_ROLES, holder_from_request, people_found
 
-PER_PAGE = 20
-#: How far ahead the list shows the renewals coming due (a display horizon, not a rule).
-RENEWAL_NOTICE_DAYS = 30
 # service error field -> form field
 _CREATE_FIELDS = {"monthly_fee": "monthly_fee", "start": "start", "end": "end"}
 
@@ -44,35 +40,6 @@ def _lease_here(request: HttpRequest, pk: int) -> tuple[Any, SpaceLease]:
     if found is None:
         raise Http404
     return state, found
-
-
-def _due_rows(site: Any, today: date) -> list[dict[str, Any]]:
-    rows = []
-    for lease in selectors.renewals_due(site, today=today, within_days=RENEWAL_NOTICE_DAYS):
-        rows.append({"lease": lease, "renewal": selectors.renewal_of(lease, today=today)})
-    return rows
-
-
-@login_required
-@require_GET
-def lease_list(request: HttpRequest) -> HttpResponse:
-    state = state_with(request, DESK_ROLES)
-    today = timezone.localdate()
-    form = LeaseFilterForm(request.GET or None)
-    if not form.is_bound:
-        found = selectors.search_leases(state.site)
-    elif form.is_valid():
-        found = selectors.search_leases(state.site, **form.cleaned_data)
-    else:
-        found = SpaceLease.objects.none()
-    page = Paginator(found, PER_PAGE).get_page(request.GET.get("page"))
-    context = {
-        "form": form,
-        "page": page,
-        "due": _due_rows(state.site, today),
-        "notice_days": RENEWAL_NOTICE_DAYS,
-    }
-    return render_partial(request, "parking/leases.html", "parking/_lease_results.html", context)
 
 
 @login_required

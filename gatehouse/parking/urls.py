@@ -19,7 +19,7 @@ urlpatterns = [
     path("passes/<int:pk>/reissue/", pass_views.pass_reissue, name="pass_reissue"),
     path("passes/<int:pk>/return/", pass_views.pass_return, name="pass_return"),
     path("passes/<int:pk>/print/", pass_views.pass_print, name="pass_print"),
-    path("leases/", lease_views.lease_list, name="leases"),
+    register_path("leases/", "parking:leases"),
     path("leases/new/", lease_views.lease_create, name="lease_create"),
     path("leases/<int:pk>/", lease_views.lease_detail, name="lease_detail"),
     path("leases/<int:pk>/terminate/", lease_views.lease_terminate, name="lease_terminate"),

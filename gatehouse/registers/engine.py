@@ -15,7 +15,7 @@ routes that name to the engine with :func:`gatehouse.registers.views.register_pa
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -73,12 +73,12 @@ def columns(*labels: Label) -> tuple[Column, ...]:
 class Register:
     """One register: what the page, the export and the print show.
 
-        ``query(site, **cleaned_filters)`` — ``query(site, now, **cleaned_filters)`` when it
-    ``takes_now`` (a register judged at the time it is read) — returns the rows newest first, a
-    queryset or a list; ``row(obj)`` renders a
-        whole :class:`Row` at once (when cells share work), else each column's ``cell(obj)`` does
-        and ``css(obj)`` gives the row's class. ``parent`` is the crumb back and ``actions`` the
-    buttons above the filters, each a URL name and a label."""
+    ``query(site, **cleaned_filters)`` returns the rows newest first, a queryset or a list; a
+    register judged at the time it is read (``takes_now``) gets ``query(site, now, **filters)``.
+    ``row(obj)`` renders a whole :class:`Row` at once (when cells share work), else each
+    column's ``cell(obj)`` does and ``css(obj)`` gives the row's class. ``parent`` is the crumb
+    back and ``actions`` the buttons above the filters, each a URL name and a label; ``aside`` is
+    a panel above them, a template and ``context(site, now)`` (the leases coming due)."""
 
     key: str
     title: Label
@@ -95,6 +95,7 @@ class Register:
     export: bool = True
     printable: bool = True
     takes_now: bool = False
+    aside: tuple[str, Callable[[Any, Any], Mapping[str, Any]]] | None = None
 
     def __post_init__(self) -> None:
         if self.row is None and any(c.cell is None for c in self.columns):

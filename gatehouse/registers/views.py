@@ -66,7 +66,8 @@ def register(request: HttpRequest, key: str) -> HttpResponse:
     form = spec.form(request.GET or None)
     usable = not form.is_bound or form.is_valid()  # else errors by the fields, and no rows
     filters = (form.cleaned_data if form.is_bound else {}) if usable else None
-    found = spec.find(site, timezone.now(), filters)
+    now = timezone.now()
+    found = spec.find(site, now, filters)
     if spec.export and request.GET.get("export") == "xlsx" and usable:
         return register_xlsx(spec.title, site, spec.labels, spec.every(found))
     if spec.printable and request.GET.get("print") and usable:
@@ -80,8 +81,13 @@ def register(request: HttpRequest, key: str) -> HttpResponse:
         "rows": spec.table(page.object_list),
         "searched": form.is_bound,
     }
+    aside = spec.aside
     return render_partial(
-        request, "registers/register.html", "registers/_register_results.html", context
+        request,
+        "registers/register.html",
+        "registers/_register_results.html",
+        context,
+        page_context=(lambda: aside[1](site, now)) if aside is not None else None,
     )
 
 

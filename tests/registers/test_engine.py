@@ -34,6 +34,7 @@ def test_every_declared_page_has_its_url():
         "goods:register_entries",
         "vehicles:register",
         "parking:passes",
+        "parking:leases",
     } <= keys
     for key in keys:
         assert reverse(key)
