@@ -72,6 +72,13 @@ def state_with(request: HttpRequest, roles: frozenset[str] | set[str]) -> Consol
     return state
 
 
+def site_with(request: HttpRequest, roles: frozenset[str] | set[str]) -> Site:
+    """The current site, provided the user holds one of ``roles`` there (else 403)."""
+    site = state_with(request, roles).site
+    assert site is not None  # state_with refused a user without one
+    return site
+
+
 def select_site(request: HttpRequest, site_id: int) -> Site | None:
     """Make ``site_id`` the current site if the user may see it; return it (None: refused)."""
     state = console_state(request)

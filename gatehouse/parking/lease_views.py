@@ -1,7 +1,7 @@
 """Space lease pages (车位租赁, PK-03 … PK-05) for the front desk and the security manager:
 sign (prepaid to the housing lease's end), terminate early, renew (the list of leases, with the
 renewals due, is a register declared in ``parking/registers.py``).
-Thin: the site and the role from ``state_with``, a form, one service call, render."""
+Thin: the site and the role from ``site_with``, a form, one service call, render."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _t
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from gatehouse.console.context import state_with
+from gatehouse.console.context import site_with
 from gatehouse.console.http import renamed, render_partial, run_form
 from gatehouse.parking import selectors, services
 from gatehouse.parking.forms import (
@@ -29,25 +29,25 @@ from gatehouse.parking.forms import (
 from gatehouse.parking.models import LeaseStatus, SpaceLease
 from gatehouse.parking.pass_views import space_choices
 from gatehouse.parking.views import DESK_ROLES, holder_from_request, people_found
+from gatehouse.sites.models import Site
 
 # service error field -> form field
 _CREATE_FIELDS = {"monthly_fee": "monthly_fee", "start": "start", "end": "end"}
 
 
-def _lease_here(request: HttpRequest, pk: int) -> tuple[Any, SpaceLease]:
-    state = state_with(request, DESK_ROLES)
-    found = selectors.lease_at(state.site, pk)
+def _lease_here(request: HttpRequest, pk: int) -> tuple[Site, SpaceLease]:
+    site = site_with(request, DESK_ROLES)
+    found = selectors.lease_at(site, pk)
     if found is None:
         raise Http404
-    return state, found
+    return site, found
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def lease_create(request: HttpRequest) -> HttpResponse:
     """Sign a lease: the holder, the space, the dates; the whole term is paid at signing."""
-    state = state_with(request, DESK_ROLES)
-    site = state.site
+    site = site_with(request, DESK_ROLES)
     holder = holder_from_request(request, site)
     search = PersonSearchForm(request.GET or None)
     q = search.cleaned_data["q"] if search.is_bound and search.is_valid() else ""
@@ -129,7 +129,7 @@ def _detail_context(lease: SpaceLease, **forms: Any) -> dict[str, Any]:
 @login_required
 @require_GET
 def lease_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    _state, found = _lease_here(request, pk)
+    _site, found = _lease_here(request, pk)
     return render(request, "parking/lease_detail.html", _detail_context(found))
 
 
@@ -137,7 +137,7 @@ def lease_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def lease_terminate(request: HttpRequest, pk: int) -> HttpResponse:
     """PK-04: end early; the prepaid months after the current one are refunded."""
-    _state, found = _lease_here(request, pk)
+    _site, found = _lease_here(request, pk)
     form = LeaseTerminateForm(request.POST)
     result = run_form(
         form,
@@ -160,7 +160,7 @@ def lease_terminate(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def lease_renew(request: HttpRequest, pk: int) -> HttpResponse:
     """PK-05: the next lease year, paid before the new housing contract starts."""
-    _state, found = _lease_here(request, pk)
+    _site, found = _lease_here(request, pk)
     form = LeaseRenewForm(request.POST)
     nxt = run_form(
         form,

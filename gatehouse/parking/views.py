@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from gatehouse.accounts.models import Role
-from gatehouse.console.context import state_with
+from gatehouse.console.context import site_with, state_with
 from gatehouse.console.http import XlsxSheet, form_error, renamed, render_partial
 from gatehouse.core import ledger as core_ledger
 from gatehouse.core.errors import DomainError
@@ -163,7 +163,7 @@ def _txn_rows(rows: list[Any]) -> list[TxnRow]:
 @require_GET
 def income(request: HttpRequest) -> HttpResponse:
     """日收入报表: one day's money at the current site, per kind and per payment method."""
-    state = state_with(request, DESK_ROLES)
+    site = site_with(request, DESK_ROLES)
     today = timezone.localdate()
     form = IncomeDayForm(request.GET or None, initial={"day": today})
     day: date | None = today
@@ -171,10 +171,10 @@ def income(request: HttpRequest) -> HttpResponse:
         day = form.cleaned_data["day"] if form.is_valid() else None
     context: dict[str, Any] = {"form": form, "day": day}
     if day is not None:
-        summary = selectors.daily_income(state.site, day)
-        rows = _txn_rows(list(selectors.transactions(state.site, day=day)))
+        summary = selectors.daily_income(site, day)
+        rows = _txn_rows(list(selectors.transactions(site, day=day)))
         if request.GET.get("export") == "xlsx":
-            return _income_xlsx(state.site, summary, rows)
+            return _income_xlsx(site, summary, rows)
         context |= {
             "summary": summary,
             "income_lines": _income_lines(summary),
@@ -278,7 +278,7 @@ def tariffs(request: HttpRequest) -> HttpResponse:
     """收费公示: the tariff in force on the ground and in every garage, and the pass prices."""
     state = state_with(request, DESK_ROLES)
     now = timezone.now()
-    site = state.site
+    site = site_with(request, DESK_ROLES)
     boards = [_board(site, None, now)] + [_board(site, g, now) for g in selectors.garages(site)]
     price = selectors.pass_price(site, now)
     context = {
@@ -322,8 +322,7 @@ def _sections(data: Any, table: TariffTable) -> list[TariffSectionForm]:
 @require_http_methods(["GET", "POST"])
 def tariff_edit(request: HttpRequest) -> HttpResponse:
     """Post a new tariff (security manager): the site-wide one or a garage's own."""
-    state = state_with(request, MANAGER_ROLES)
-    site = state.site
+    site = site_with(request, MANAGER_ROLES)
     garage = _garage_param(request, site)
     now = timezone.now()
     current = selectors.tariff_table(site, garage, now)
@@ -382,8 +381,7 @@ def tariff_edit(request: HttpRequest) -> HttpResponse:
 @require_GET
 def fee_calculator(request: HttpRequest) -> HttpResponse:
     """PK-01/PK-02: the fee for a stay under the tariff in force at the exit, itemised."""
-    state = state_with(request, DESK_ROLES)
-    site = state.site
+    site = site_with(request, DESK_ROLES)
     choices = [(str(g.pk), g.name) for g in selectors.garages(site)]
     form = FeeCalculatorForm(request.GET or None, garages=choices)
     context: dict[str, Any] = {"form": form}

@@ -19,20 +19,12 @@ from django.utils.translation import gettext as _t
 from django.views.decorators.http import require_GET, require_POST
 
 from gatehouse.access.services import notice_acknowledge
-from gatehouse.console.context import state_with
+from gatehouse.console.context import site_with
 from gatehouse.console.http import is_partial, register_xlsx, render_partial
 from gatehouse.core.errors import DomainError
 from gatehouse.registers import engine, selectors, services
 from gatehouse.registers.engine import REGISTER_ROLES, table
 from gatehouse.registers.forms import EventFilterForm
-from gatehouse.sites.models import Site
-
-
-def _site(request: HttpRequest, roles: frozenset[str]) -> Site:
-    """The current site, provided the user holds one of ``roles`` there (else 403)."""
-    site = state_with(request, roles).site
-    assert site is not None  # state_with refused a user without one
-    return site
 
 
 def register_path(route: str, key: str) -> URLPattern:
@@ -52,7 +44,7 @@ def index_path(route: str, key: str) -> URLPattern:
 def index(request: HttpRequest, key: str) -> HttpResponse:
     """A declared index: tiles leading to the registers."""
     declared = engine.index(key)
-    _site(request, declared.roles)
+    site_with(request, declared.roles)
     return render(request, "registers/index.html", {"index": declared})
 
 
@@ -62,7 +54,7 @@ def register(request: HttpRequest, key: str) -> HttpResponse:
     """Every declared register: the filters, the result table with its pager, ``?export=xlsx``
     (every row) and ``?print=1`` (every row, on a page made for paper)."""
     spec = engine.register(key)
-    site = _site(request, spec.roles)
+    site = site_with(request, spec.roles)
     form = spec.form(request.GET or None)
     usable = not form.is_bound or form.is_valid()  # else errors by the fields, and no rows
     filters = (form.cleaned_data if form.is_bound else {}) if usable else None
@@ -95,7 +87,7 @@ def register(request: HttpRequest, key: str) -> HttpResponse:
 @require_GET
 def events(request: HttpRequest) -> HttpResponse:
     """The event log; unfiltered, it is the monitoring centre's live view (polled every 5 s)."""
-    site = _site(request, REGISTER_ROLES)
+    site = site_with(request, REGISTER_ROLES)
     form = EventFilterForm(request.GET or None, gates=selectors.gate_choices(site))
     live = False
     if not form.is_bound:
@@ -133,7 +125,7 @@ def _board_context(site: Any, now: Any, **extra: Any) -> dict[str, Any]:
 @require_GET
 def on_site(request: HttpRequest) -> HttpResponse:
     """Who is on site now; flags visitors still inside after closing time (VI-03) on load."""
-    site = _site(request, REGISTER_ROLES)
+    site = site_with(request, REGISTER_ROLES)
     now = timezone.now()
     services.flag_overstays(site=site, now=now)
     context = _board_context(site, now)
@@ -145,7 +137,7 @@ def on_site(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def ack_notice(request: HttpRequest, pk: int) -> HttpResponse:
-    site = _site(request, REGISTER_ROLES)
+    site = site_with(request, REGISTER_ROLES)
     notice = selectors.notice_at(site, pk)
     if notice is None:
         raise Http404
