@@ -59,10 +59,10 @@ def test_garage_entry_exit_and_payment_at_the_booth(booth, vlanes):
     ]
 
 
-def test_delivery_flow_writes_the_register(booth, vlanes, guard_a):
-    # rule V-03
+def _water_delivery(booth, vlanes):
+    """A water delivery van at the north gate on NOW, verified by the guard."""
     with time_machine.travel(NOW, tick=False):
-        response = booth.post(
+        return booth.post(
             reverse("vehicles:decide"),
             {
                 "lane": vlanes["north/in"].pk,
@@ -75,6 +75,11 @@ def test_delivery_flow_writes_the_register(booth, vlanes, guard_a):
             },
             **HX,
         )
+
+
+def test_delivery_flow_writes_the_register(booth, vlanes, guard_a):
+    # rule V-03
+    response = _water_delivery(booth, vlanes)
     assert response.status_code == 200
     row = VehicleVisit.objects.get()
     assert (row.plate, row.errand, row.driver, row.registered_by) == (
@@ -95,20 +100,7 @@ def test_the_register_is_served_by_the_engine_filtered_exported_and_printable(
 
     from openpyxl import load_workbook
 
-    with time_machine.travel(NOW, tick=False):
-        booth.post(
-            reverse("vehicles:decide"),
-            {
-                "lane": vlanes["north/in"].pk,
-                "plate": "沪B6789D",
-                "kind": "delivery",
-                "errand": "water",
-                "verified": "yes",
-                "driver": "李师傅",
-                "destination": "5-1-302",
-            },
-            **HX,
-        )
+    _water_delivery(booth, vlanes)
     VehicleVisit.objects.create(
         site=site_b, plate="沪C11111", kind="delivery", registered_at=NOW, driver="外场"
     )
