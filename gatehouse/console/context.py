@@ -82,6 +82,11 @@ def state_with(request: HttpRequest, roles: frozenset[str] | set[str]) -> SiteSt
     )
 
 
+def site_with(request: HttpRequest, roles: frozenset[str] | set[str]) -> Site:
+    """The current site, provided the user holds one of ``roles`` there (else 403)."""
+    return state_with(request, roles).site
+
+
 def select_site(request: HttpRequest, site_id: int) -> Site | None:
     """Make ``site_id`` the current site if the user may see it; return it (None: refused)."""
     state = console_state(request)

@@ -22,7 +22,7 @@ from gatehouse.accounts.selectors import REVEAL_ROLES, STAFF_ROLES
 from gatehouse.console import nav, selectors
 from gatehouse.console.context import ConsoleState, console_state, select_site, state_with
 from gatehouse.console.forms import ImportForm, PeopleSearchForm
-from gatehouse.console.http import XLSX_TYPE, render_partial
+from gatehouse.console.http import XLSX_TYPE, render_partial, run_form
 from gatehouse.core.errors import DomainError
 from gatehouse.people import onboarding, services
 from gatehouse.people.models import Person
@@ -151,20 +151,17 @@ def import_people(request: HttpRequest) -> HttpResponse:
     posted = request.method == "POST"
     form = ImportForm(request.POST, request.FILES) if posted else ImportForm()
     result = None
-    if posted and form.is_valid():
-        try:
-            result = onboarding.import_people_xlsx(
-                site=state.site,
-                actor=request.user,
-                file=form.cleaned_data["file"],
-                now=timezone.now(),
-            )
-        except DomainError as exc:
-            form.add_error("file", exc.message)
-        else:
-            if result.ok:
-                messages.success(request, _import_summary(result))
-                return redirect("console:import_people")
+    if posted:
+        result = run_form(
+            form,
+            lambda data: onboarding.import_people_xlsx(
+                site=state.site, actor=request.user, file=data["file"], now=timezone.now()
+            ),
+            field_of=lambda exc: "file",
+        )
+        if result is not None and result.ok:
+            messages.success(request, _import_summary(result))
+            return redirect("console:import_people")
     return render(request, "console/import_people.html", {"form": form, "result": result})
 
 

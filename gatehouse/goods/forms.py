@@ -17,7 +17,6 @@ from django.utils.translation import gettext_lazy as _
 from gatehouse.access.models import OUTCOME_CHOICES
 from gatehouse.core.errors import InvalidInput
 from gatehouse.core.goods import CarriedItem, Hazard, Item
-from gatehouse.core.text import clean_text
 from gatehouse.goods.models import (
     APPLICANT_CHOICES,
     CARRIER_CHOICES,
@@ -25,6 +24,7 @@ from gatehouse.goods.models import (
     EntryKind,
     HoldState,
 )
+from gatehouse.registers.forms import ALL, RegisterFilterForm
 
 MAX_QUANTITY = Decimal("99999999")
 ITEM_ROWS = 5
@@ -487,44 +487,14 @@ HAZARD_OPTIONS = [("", _("普通物品")), *HAZARD_CHOICES]
 
 # -- the registers' filters ----------------------------------------------------------------------
 
-_ALL = [("", _("全部"))]
 
-
-class _RegisterFilter(forms.Form):
-    date_from = forms.DateField(
-        label=_("开始日期"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={"invalid": _("日期格式不正确，例如 2026-11-24")},
-    )
-    date_to = forms.DateField(
-        label=_("结束日期"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={"invalid": _("日期格式不正确，例如 2026-11-24")},
-    )
-    q = forms.CharField(label=_("关键字"), max_length=50, required=False)
-
-    def clean_q(self) -> str:
-        return clean_text(self.cleaned_data["q"])
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        start, end = data.get("date_from"), data.get("date_to")
-        if start and end and start > end:
-            self.add_error("date_to", _("结束日期不能早于开始日期"))
-        return data
-
-
-class ReleaseFilterForm(_RegisterFilter):
-    outcome = forms.ChoiceField(label=_("结果"), required=False, choices=_ALL + OUTCOME_CHOICES)
+class ReleaseFilterForm(RegisterFilterForm):
+    outcome = forms.ChoiceField(label=_("结果"), required=False, choices=ALL + OUTCOME_CHOICES)
     held = forms.ChoiceField(
-        label=_("暂扣处置"), required=False, choices=_ALL + list(HoldState.choices)[1:]
+        label=_("暂扣处置"), required=False, choices=ALL + list(HoldState.choices)[1:]
     )
 
 
-class EntryFilterForm(_RegisterFilter):
-    kind = forms.ChoiceField(
-        label=_("类别"), required=False, choices=_ALL + list(EntryKind.choices)
-    )
-    outcome = forms.ChoiceField(label=_("结果"), required=False, choices=_ALL + OUTCOME_CHOICES)
+class EntryFilterForm(RegisterFilterForm):
+    kind = forms.ChoiceField(label=_("类别"), required=False, choices=ALL + list(EntryKind.choices))
+    outcome = forms.ChoiceField(label=_("结果"), required=False, choices=ALL + OUTCOME_CHOICES)

@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date
 from decimal import Decimal
-from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.db.models import Q, QuerySet
 from django.utils.functional import Promise
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from gatehouse.accounts.actor import actor_name
 from gatehouse.console.templatetags.console_tags import plate_display
 from gatehouse.core.masking import mask_name
 from gatehouse.core.text import clean_text
@@ -28,6 +24,8 @@ from gatehouse.goods.models import (
     SlipState,
 )
 from gatehouse.people.models import Person
+from gatehouse.registers.cells import SHANGHAI, display, user_name, window
+from gatehouse.registers.engine import Row
 from gatehouse.sites.models import Site
 
 
@@ -107,28 +105,6 @@ def open_follow_ups(site: Site) -> QuerySet[DecorationFollowUp]:
 
 # == the goods registers (SPEC §11: 物品放行登记; goods brought in) ================================
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-
-
-@dataclass(frozen=True)
-class Row:
-    """One line of a register as shown and exported: text cells and a CSS class."""
-
-    cells: tuple[str, ...]
-    css: str = ""
-
-
-def _day_start(day: date) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=SHANGHAI)
-
-
-def _window(qs: QuerySet, date_from: date | None, date_to: date | None) -> QuerySet:
-    if date_from is not None:
-        qs = qs.filter(at__gte=_day_start(date_from))
-    if date_to is not None:
-        qs = qs.filter(at__lt=_day_start(date_to + timedelta(days=1)))
-    return qs
-
 
 def _qty(text: str) -> str:
     return f"{Decimal(text).normalize():f}"
@@ -161,7 +137,7 @@ def release_register(
     held: str = "",
 ) -> QuerySet[GoodsRelease]:
     """Rows of 物品放行登记 between the dates, newest first: every check of goods leaving."""
-    qs = _window(GoodsRelease.objects.filter(site=site), date_from, date_to)
+    qs = window(GoodsRelease.objects.filter(site=site), "at", date_from, date_to)
     if q:
         qs = qs.filter(
             Q(slip_number__icontains=q)
@@ -204,7 +180,7 @@ def release_row(row: GoodsRelease) -> Row:
             _goods_text(row.goods),
             result,
             note,
-            actor_name(row.guard, "—"),
+            user_name(row.guard),
         ),
         OUTCOME_CSS.get(row.outcome, ""),
     )
@@ -235,7 +211,7 @@ def entry_register(
     outcome: str = "",
 ) -> QuerySet[GoodsEntry]:
     """Rows of the goods-in register (dangerous goods, decoration materials), newest first."""
-    qs = _window(GoodsEntry.objects.filter(site=site), date_from, date_to)
+    qs = window(GoodsEntry.objects.filter(site=site), "at", date_from, date_to)
     if q:
         qs = qs.filter(
             Q(carrier_name__icontains=q)
@@ -276,13 +252,7 @@ def entry_row(row: GoodsEntry) -> Row:
             row.permit_number or "—",
             display(row, "outcome"),
             row.message,
-            actor_name(row.guard, "—"),
+            user_name(row.guard),
         ),
         OUTCOME_CSS.get(row.outcome, ""),
     )
-
-
-def display(obj: Any, field: str) -> str:
-    value = getattr(obj, field)
-    choices = {k: str(v) for k, v in obj._meta.get_field(field).flatchoices}
-    return choices.get(value, value)

@@ -2,7 +2,8 @@
 
 from django.urls import path
 
-from gatehouse.goods import gate_views, my_views, register_views, views
+from gatehouse.goods import gate_views, my_views, views
+from gatehouse.registers.views import index_path, register_path
 
 app_name = "goods"
 
@@ -35,9 +36,9 @@ urlpatterns = [
     path("gate/decoration/", gate_views.decoration, name="decoration"),
     path("gate/releases/<int:pk>/", gate_views.release_detail, name="release"),
     # the registers
-    path("registers/", register_views.index, name="registers"),
-    path("registers/releases/", register_views.releases, name="register_releases"),
-    path("registers/entries/", register_views.entries, name="register_entries"),
+    index_path("registers/", "goods:registers"),
+    register_path("registers/releases/", "goods:register_releases"),
+    register_path("registers/entries/", "goods:register_entries"),
     # residents
     path("my/", my_views.my_slips, name="my_slips"),
     path("my/new/", my_views.my_apply, name="my_apply"),

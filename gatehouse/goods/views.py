@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from gatehouse.accounts.models import Role
-from gatehouse.console.context import ConsoleState, state_with
+from gatehouse.console.context import SiteState, state_with
 from gatehouse.console.http import render_partial, run_form
 from gatehouse.core.errors import DomainError
 from gatehouse.core.goods import HandoffStage
@@ -74,7 +74,7 @@ def slip_list(request: HttpRequest) -> HttpResponse:
     return render_partial(request, "goods/slips/list.html", "goods/slips/_results.html", context)
 
 
-def _enterprises(state: ConsoleState) -> list[tuple[int, str]]:
+def _enterprises(state: SiteState) -> list[tuple[int, str]]:
     return list(
         Enterprise.objects.filter(site=state.site, is_active=True)
         .order_by("name")
@@ -126,7 +126,7 @@ def slip_new(request: HttpRequest) -> HttpResponse:
     return render(request, "goods/slips/new.html", {"form": form, "rows": form.item_rows()})
 
 
-def _slip_here(request: HttpRequest, pk: int) -> tuple[ConsoleState, ReleaseSlip]:
+def _slip_here(request: HttpRequest, pk: int) -> tuple[SiteState, ReleaseSlip]:
     state = state_with(request, DESK_ROLES)
     slip = selectors.slip_at(state.site, pk)
     if slip is None:
@@ -222,7 +222,7 @@ def slip_print(request: HttpRequest, pk: int) -> HttpResponse:
 # -- held goods and anomalies --------------------------------------------------------------------
 
 
-def _holds_context(state: ConsoleState, **extra: Any) -> dict[str, Any]:
+def _holds_context(state: SiteState, **extra: Any) -> dict[str, Any]:
     return {
         "held": list(selectors.held_goods(state.site)),
         "anomalies": [a for a in selectors.open_anomalies(state.site) if not _held(a)],
@@ -328,7 +328,7 @@ def follow_up_close(request: HttpRequest, pk: int) -> HttpResponse:
 # -- the shift's slips (G-05) --------------------------------------------------------------------
 
 
-def _collection_context(state: ConsoleState, now: Any, **extra: Any) -> dict[str, Any]:
+def _collection_context(state: SiteState, now: Any, **extra: Any) -> dict[str, Any]:
     reports = services.collection_report(state.site, now=now)
     to_leader, to_service = [], []
     for report in reports:
@@ -357,7 +357,7 @@ def collection(request: HttpRequest) -> HttpResponse:
     return render(request, "goods/collection.html", _collection_context(state, timezone.now()))
 
 
-def _picked(state: ConsoleState, pks: list[int]) -> list[ReleaseSlip]:
+def _picked(state: SiteState, pks: list[int]) -> list[ReleaseSlip]:
     return list(ReleaseSlip.objects.filter(site=state.site, pk__in=pks))
 
 

@@ -97,13 +97,6 @@ def yuan(fen: int | None) -> str:
     return "" if fen is None else format_fen(fen)
 
 
-def add_domain_error(
-    form: forms.Form, exc: DomainError, fields: dict[str, str] | None = None
-) -> None:
-    """Show a core or service error next to the field it names (else above the form)."""
-    form_error(form, exc, renamed(fields or {})(exc))
-
-
 # =============================================================================================
 # Daily income report
 # =============================================================================================
@@ -221,7 +214,7 @@ class TariffSectionForm(forms.Form):
         try:
             self.tariff = Tariff.from_dict(raw)
         except InvalidInput as exc:
-            add_domain_error(self, exc, _TARIFF_FIELDS)
+            form_error(self, exc, renamed(_TARIFF_FIELDS)(exc))
         return data
 
     def table_entry(self, default: Tariff) -> Tariff | None:

@@ -1,88 +1,53 @@
 """Space lease pages (车位租赁, PK-03 … PK-05) for the front desk and the security manager:
-list with the renewals due, sign (prepaid to the housing lease's end), terminate early, renew.
-Thin: the site and the role from ``state_with``, a form, one service call, render."""
+sign (prepaid to the housing lease's end), terminate early, renew (the list of leases, with the
+renewals due, is a register declared in ``parking/registers.py``).
+Thin: the site and the role from ``site_with``, a form, one service call, render."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _t
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from gatehouse.console.context import state_with
+from gatehouse.console.context import site_with
 from gatehouse.console.http import renamed, render_partial, run_form
-from gatehouse.core.errors import DomainError
 from gatehouse.parking import selectors, services
 from gatehouse.parking.forms import (
     LeaseCreateForm,
-    LeaseFilterForm,
     LeaseRenewForm,
     LeaseTerminateForm,
     PersonSearchForm,
-    add_domain_error,
     yuan,
 )
 from gatehouse.parking.models import LeaseStatus, SpaceLease
 from gatehouse.parking.pass_views import space_choices
 from gatehouse.parking.views import DESK_ROLES, holder_from_request, people_found
+from gatehouse.sites.models import Site
 
-PER_PAGE = 20
-#: How far ahead the list shows the renewals coming due (a display horizon, not a rule).
-RENEWAL_NOTICE_DAYS = 30
 # service error field -> form field
 _CREATE_FIELDS = {"monthly_fee": "monthly_fee", "start": "start", "end": "end"}
 
 
-def _lease_here(request: HttpRequest, pk: int) -> tuple[Any, SpaceLease]:
-    state = state_with(request, DESK_ROLES)
-    found = selectors.lease_at(state.site, pk)
+def _lease_here(request: HttpRequest, pk: int) -> tuple[Site, SpaceLease]:
+    site = site_with(request, DESK_ROLES)
+    found = selectors.lease_at(site, pk)
     if found is None:
         raise Http404
-    return state, found
-
-
-def _due_rows(site: Any, today: date) -> list[dict[str, Any]]:
-    rows = []
-    for lease in selectors.renewals_due(site, today=today, within_days=RENEWAL_NOTICE_DAYS):
-        rows.append({"lease": lease, "renewal": selectors.renewal_of(lease, today=today)})
-    return rows
-
-
-@login_required
-@require_GET
-def lease_list(request: HttpRequest) -> HttpResponse:
-    state = state_with(request, DESK_ROLES)
-    today = timezone.localdate()
-    form = LeaseFilterForm(request.GET or None)
-    if not form.is_bound:
-        found = selectors.search_leases(state.site)
-    elif form.is_valid():
-        found = selectors.search_leases(state.site, **form.cleaned_data)
-    else:
-        found = SpaceLease.objects.none()
-    page = Paginator(found, PER_PAGE).get_page(request.GET.get("page"))
-    context = {
-        "form": form,
-        "page": page,
-        "due": _due_rows(state.site, today),
-        "notice_days": RENEWAL_NOTICE_DAYS,
-    }
-    return render_partial(request, "parking/leases.html", "parking/_lease_results.html", context)
+    return site, found
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def lease_create(request: HttpRequest) -> HttpResponse:
     """Sign a lease: the holder, the space, the dates; the whole term is paid at signing."""
-    state = state_with(request, DESK_ROLES)
-    site = state.site
+    site = site_with(request, DESK_ROLES)
     holder = holder_from_request(request, site)
     search = PersonSearchForm(request.GET or None)
     q = search.cleaned_data["q"] if search.is_bound and search.is_valid() else ""
@@ -98,34 +63,33 @@ def lease_create(request: HttpRequest) -> HttpResponse:
     spaces = space_choices(site)
     if request.method == "POST":
         form = LeaseCreateForm(request.POST, spaces=spaces)
-        if form.is_valid():
-            data = form.cleaned_data
+
+        def create(data: dict[str, Any]) -> Any:
             space = selectors.space_at(site, int(data["space"]))
             if space is None:  # the choices are this site's spaces: only a race gets here
                 raise Http404
-            try:
-                lease = services.lease_create(
-                    site=site,
-                    actor=request.user,
-                    space=space,
-                    holder=holder,
-                    house_ref=data["house_ref"],
-                    start=data["start"],
-                    end=data["end"],
-                    monthly_fee_fen=data["monthly_fee"],
-                    renewal_due=data["renewal_due"],
-                    method=data["method"],
-                    now=timezone.now(),
-                )
-            except DomainError as exc:
-                add_domain_error(form, exc, _CREATE_FIELDS)
-            else:
-                messages.success(
-                    request,
-                    _t("车位租赁已签订，收取车位费 ¥%(amount)s")
-                    % {"amount": yuan(int(lease.paid_fen))},
-                )
-                return redirect("parking:lease_detail", pk=lease.pk)
+            return services.lease_create(
+                site=site,
+                actor=request.user,
+                space=space,
+                holder=holder,
+                house_ref=data["house_ref"],
+                start=data["start"],
+                end=data["end"],
+                monthly_fee_fen=data["monthly_fee"],
+                renewal_due=data["renewal_due"],
+                method=data["method"],
+                now=timezone.now(),
+            )
+
+        lease = run_form(form, create, field_of=renamed(_CREATE_FIELDS))
+        if lease is not None:
+            messages.success(
+                request,
+                _t("车位租赁已签订，收取车位费 ¥%(amount)s")
+                % {"amount": yuan(int(lease.paid_fen))},
+            )
+            return redirect("parking:lease_detail", pk=lease.pk)
         context["form"] = form
         return render(request, "parking/lease_create.html", context, status=422)
     houses = [link.house.number for link in holder.house_links.select_related("house")]
@@ -165,7 +129,7 @@ def _detail_context(lease: SpaceLease, **forms: Any) -> dict[str, Any]:
 @login_required
 @require_GET
 def lease_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    _state, found = _lease_here(request, pk)
+    _site, found = _lease_here(request, pk)
     return render(request, "parking/lease_detail.html", _detail_context(found))
 
 
@@ -173,7 +137,7 @@ def lease_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def lease_terminate(request: HttpRequest, pk: int) -> HttpResponse:
     """PK-04: end early; the prepaid months after the current one are refunded."""
-    _state, found = _lease_here(request, pk)
+    _site, found = _lease_here(request, pk)
     form = LeaseTerminateForm(request.POST)
     result = run_form(
         form,
@@ -196,7 +160,7 @@ def lease_terminate(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def lease_renew(request: HttpRequest, pk: int) -> HttpResponse:
     """PK-05: the next lease year, paid before the new housing contract starts."""
-    _state, found = _lease_here(request, pk)
+    _site, found = _lease_here(request, pk)
     form = LeaseRenewForm(request.POST)
     nxt = run_form(
         form,

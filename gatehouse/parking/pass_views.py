@@ -1,6 +1,7 @@
 """Vehicle pass pages (《车辆出入证》, V-10, PK-06) for the front desk and the security manager:
-list, apply/issue, revoke for misuse, reissue, return, print. Thin: the site and the role from
-``state_with``, a form, one service call, render."""
+apply/issue, revoke for misuse, reissue, return, print (the list of passes is a register,
+declared in ``parking/registers.py``). Thin: the site and the role from
+``site_with``, a form, one service call, render."""
 
 from __future__ import annotations
 
@@ -9,7 +10,6 @@ from typing import Any
 import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -17,11 +17,10 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _t
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from gatehouse.console.context import state_with
+from gatehouse.console.context import site_with
 from gatehouse.console.http import renamed, render_partial, run_form
 from gatehouse.parking import selectors, services
 from gatehouse.parking.forms import (
-    PassFilterForm,
     PassIssueForm,
     PassReissueForm,
     PassReturnForm,
@@ -32,17 +31,16 @@ from gatehouse.parking.models import PassStatus, VehiclePass
 from gatehouse.parking.views import DESK_ROLES, holder_from_request, people_found
 from gatehouse.sites.models import Site
 
-PER_PAGE = 20
 # service error field -> form field
 _ISSUE_FIELDS = {"documents": "id_checked"}
 
 
-def _pass_here(request: HttpRequest, pk: int) -> tuple[Any, VehiclePass]:
-    state = state_with(request, DESK_ROLES)
-    found = selectors.vehicle_pass_at(state.site, pk)
+def _pass_here(request: HttpRequest, pk: int) -> tuple[Site, VehiclePass]:
+    site = site_with(request, DESK_ROLES)
+    found = selectors.vehicle_pass_at(site, pk)
     if found is None:
         raise Http404
-    return state, found
+    return site, found
 
 
 def space_choices(site: Site) -> list[tuple[str, str]]:
@@ -50,28 +48,11 @@ def space_choices(site: Site) -> list[tuple[str, str]]:
 
 
 @login_required
-@require_GET
-def pass_list(request: HttpRequest) -> HttpResponse:
-    state = state_with(request, DESK_ROLES)
-    form = PassFilterForm(request.GET or None)
-    if not form.is_bound:
-        found = selectors.search_vehicle_passes(state.site)
-    elif form.is_valid():
-        found = selectors.search_vehicle_passes(state.site, **form.cleaned_data)
-    else:
-        found = VehiclePass.objects.none()
-    page = Paginator(found, PER_PAGE).get_page(request.GET.get("page"))
-    context = {"form": form, "page": page}
-    return render_partial(request, "parking/passes.html", "parking/_pass_results.html", context)
-
-
-@login_required
 @require_http_methods(["GET", "POST"])
 def pass_issue(request: HttpRequest) -> HttpResponse:
     """Apply for and issue a pass: find the holder, check the papers (V-10), take the deposit
     and card fee (PK-06)."""
-    state = state_with(request, DESK_ROLES)
-    site = state.site
+    site = site_with(request, DESK_ROLES)
     now = timezone.now()
     holder = holder_from_request(request, site)
     search = PersonSearchForm(request.GET or None)
@@ -147,7 +128,7 @@ def _detail_context(p: VehiclePass, **forms: Any) -> dict[str, Any]:
 @login_required
 @require_GET
 def pass_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    _state, found = _pass_here(request, pk)
+    _site, found = _pass_here(request, pk)
     return render(request, "parking/pass_detail.html", _detail_context(found))
 
 
@@ -155,7 +136,7 @@ def pass_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def pass_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     """V-10: a pass lent to someone else is taken back; its deposit is forfeited."""
-    _state, found = _pass_here(request, pk)
+    _site, found = _pass_here(request, pk)
     form = PassRevokeForm(request.POST)
     result = run_form(
         form,
@@ -177,7 +158,7 @@ def pass_revoke(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def pass_reissue(request: HttpRequest, pk: int) -> HttpResponse:
     """PK-06 / V-10: a lost pass or a changed car, reissued for the fee."""
-    _state, found = _pass_here(request, pk)
+    _site, found = _pass_here(request, pk)
     form = PassReissueForm(request.POST)
     new = run_form(
         form,
@@ -206,7 +187,7 @@ def pass_reissue(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def pass_return(request: HttpRequest, pk: int) -> HttpResponse:
     """PK-06: the pass handed back, the deposit refunded."""
-    _state, found = _pass_here(request, pk)
+    _site, found = _pass_here(request, pk)
     form = PassReturnForm(request.POST)
     result = run_form(
         form,
@@ -227,12 +208,12 @@ def pass_return(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def pass_print(request: HttpRequest, pk: int) -> HttpResponse:
-    state, found = _pass_here(request, pk)
+    site, found = _pass_here(request, pk)
     payload = services.pass_qr(found)
     svg = segno.make(payload, error="m").svg_inline(scale=4, border=2, title=found.number)
     context = {
         "pass": found,
-        "site": state.site,
+        "site": site,
         "qr_svg": mark_safe(svg),  # noqa: S308 -- segno renders our own signed payload
     }
     response = render(request, "parking/pass_print.html", context)

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from gatehouse.parking import lease_views, pass_views, views
+from gatehouse.registers.views import register_path
 
 app_name = "parking"
 
@@ -11,14 +12,14 @@ urlpatterns = [
     path("tariffs/", views.tariffs, name="tariffs"),
     path("tariffs/edit/", views.tariff_edit, name="tariff_edit"),
     path("tariffs/fee/", views.fee_calculator, name="fee"),
-    path("passes/", pass_views.pass_list, name="passes"),
+    register_path("passes/", "parking:passes"),
     path("passes/new/", pass_views.pass_issue, name="pass_issue"),
     path("passes/<int:pk>/", pass_views.pass_detail, name="pass_detail"),
     path("passes/<int:pk>/revoke/", pass_views.pass_revoke, name="pass_revoke"),
     path("passes/<int:pk>/reissue/", pass_views.pass_reissue, name="pass_reissue"),
     path("passes/<int:pk>/return/", pass_views.pass_return, name="pass_return"),
     path("passes/<int:pk>/print/", pass_views.pass_print, name="pass_print"),
-    path("leases/", lease_views.lease_list, name="leases"),
+    register_path("leases/", "parking:leases"),
     path("leases/new/", lease_views.lease_create, name="lease_create"),
     path("leases/<int:pk>/", lease_views.lease_detail, name="lease_detail"),
     path("leases/<int:pk>/terminate/", lease_views.lease_terminate, name="lease_terminate"),

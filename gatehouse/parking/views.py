@@ -19,8 +19,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from gatehouse.accounts.models import Role
-from gatehouse.console.context import state_with
-from gatehouse.console.http import XlsxSheet, render_partial
+from gatehouse.console.context import site_with, state_with
+from gatehouse.console.http import XlsxSheet, form_error, renamed, render_partial
 from gatehouse.core import ledger as core_ledger
 from gatehouse.core.errors import DomainError
 from gatehouse.core.lease import DevicePrice
@@ -35,7 +35,6 @@ from gatehouse.parking.forms import (
     IncomeDayForm,
     TariffPlanForm,
     TariffSectionForm,
-    add_domain_error,
     section_initial,
     yuan,
 )
@@ -43,8 +42,8 @@ from gatehouse.parking.models import EntryKind, PaymentMethod
 from gatehouse.people.selectors import search_people
 from gatehouse.sites.models import Garage, Site
 
-DESK_ROLES = frozenset({Role.FRONT_DESK, Role.SECURITY_MANAGER})
-MANAGER_ROLES = frozenset({Role.SECURITY_MANAGER})
+DESK_ROLES = frozenset(str(role) for role in (Role.FRONT_DESK, Role.SECURITY_MANAGER))
+MANAGER_ROLES = frozenset({str(Role.SECURITY_MANAGER)})
 PICK_LIMIT = 20
 KIND_LABELS = dict(EntryKind.choices)
 METHOD_LABELS = dict(PaymentMethod.choices)
@@ -164,7 +163,7 @@ def _txn_rows(rows: list[Any]) -> list[TxnRow]:
 @require_GET
 def income(request: HttpRequest) -> HttpResponse:
     """日收入报表: one day's money at the current site, per kind and per payment method."""
-    state = state_with(request, DESK_ROLES)
+    site = site_with(request, DESK_ROLES)
     today = timezone.localdate()
     form = IncomeDayForm(request.GET or None, initial={"day": today})
     day: date | None = today
@@ -172,10 +171,10 @@ def income(request: HttpRequest) -> HttpResponse:
         day = form.cleaned_data["day"] if form.is_valid() else None
     context: dict[str, Any] = {"form": form, "day": day}
     if day is not None:
-        summary = selectors.daily_income(state.site, day)
-        rows = _txn_rows(list(selectors.transactions(state.site, day=day)))
+        summary = selectors.daily_income(site, day)
+        rows = _txn_rows(list(selectors.transactions(site, day=day)))
         if request.GET.get("export") == "xlsx":
-            return _income_xlsx(state.site, summary, rows)
+            return _income_xlsx(site, summary, rows)
         context |= {
             "summary": summary,
             "income_lines": _income_lines(summary),
@@ -279,7 +278,7 @@ def tariffs(request: HttpRequest) -> HttpResponse:
     """收费公示: the tariff in force on the ground and in every garage, and the pass prices."""
     state = state_with(request, DESK_ROLES)
     now = timezone.now()
-    site = state.site
+    site = site_with(request, DESK_ROLES)
     boards = [_board(site, None, now)] + [_board(site, g, now) for g in selectors.garages(site)]
     price = selectors.pass_price(site, now)
     context = {
@@ -323,8 +322,7 @@ def _sections(data: Any, table: TariffTable) -> list[TariffSectionForm]:
 @require_http_methods(["GET", "POST"])
 def tariff_edit(request: HttpRequest) -> HttpResponse:
     """Post a new tariff (security manager): the site-wide one or a garage's own."""
-    state = state_with(request, MANAGER_ROLES)
-    site = state.site
+    site = site_with(request, MANAGER_ROLES)
     garage = _garage_param(request, site)
     now = timezone.now()
     current = selectors.tariff_table(site, garage, now)
@@ -372,7 +370,7 @@ def tariff_edit(request: HttpRequest) -> HttpResponse:
                 now=now,
             )
         except DomainError as exc:
-            add_domain_error(plan_form, exc, PASS_PRICE_FIELDS)
+            form_error(plan_form, exc, renamed(PASS_PRICE_FIELDS)(exc))
         else:
             messages.success(request, _t("收费标准已发布。"))
             return redirect("parking:tariffs")
@@ -383,8 +381,7 @@ def tariff_edit(request: HttpRequest) -> HttpResponse:
 @require_GET
 def fee_calculator(request: HttpRequest) -> HttpResponse:
     """PK-01/PK-02: the fee for a stay under the tariff in force at the exit, itemised."""
-    state = state_with(request, DESK_ROLES)
-    site = state.site
+    site = site_with(request, DESK_ROLES)
     choices = [(str(g.pk), g.name) for g in selectors.garages(site)]
     form = FeeCalculatorForm(request.GET or None, garages=choices)
     context: dict[str, Any] = {"form": form}
@@ -401,7 +398,7 @@ def fee_calculator(request: HttpRequest) -> HttpResponse:
                     table, vehicle_class, entered_at=data["entered_at"], left_at=data["left_at"]
                 )
             except DomainError as exc:
-                add_domain_error(form, exc)
+                form_error(form, exc)
             else:
                 status = 200
                 context |= {

@@ -1,4 +1,5 @@
-"""Filter forms of the registers and the event log: they clean the query string, nothing more."""
+"""Filter forms of the registers and the event log: they clean the query string, nothing more.
+:class:`RegisterFilterForm` is the base of every app's register filters."""
 
 from __future__ import annotations
 
@@ -12,10 +13,12 @@ from django.utils.translation import gettext_lazy as _
 from gatehouse.access.models import ENTRANT_CHOICES, OUTCOME_CHOICES
 from gatehouse.visitors.models import VisitStatus
 
-_ALL = [("", _("全部"))]
+ALL = [("", _("全部"))]
 
 
-class _DateRangeForm(forms.Form):
+class RegisterFilterForm(forms.Form):
+    """The filters every register starts from: a range of days and a keyword."""
+
     date_from = forms.DateField(
         label=_("开始日期"),
         required=False,
@@ -47,37 +50,37 @@ class _DateRangeForm(forms.Form):
         )
 
 
-class VisitFilterForm(_DateRangeForm):
+class VisitFilterForm(RegisterFilterForm):
     status = forms.ChoiceField(
-        label=_("状态"), required=False, choices=_ALL + list(VisitStatus.choices)
+        label=_("状态"), required=False, choices=ALL + list(VisitStatus.choices)
     )
-    kind = forms.ChoiceField(label=_("来访类别"), required=False, choices=_ALL + ENTRANT_CHOICES)
+    kind = forms.ChoiceField(label=_("来访类别"), required=False, choices=ALL + ENTRANT_CHOICES)
 
 
-class StaffExitFilterForm(_DateRangeForm):
-    status = forms.ChoiceField(
-        label=_("状态"),
-        required=False,
-        choices=[*_ALL, ("out", _("外出未归")), ("back", _("已返回"))],
-    )
-
-
-class MailFilterForm(_DateRangeForm):
+class StaffExitFilterForm(RegisterFilterForm):
     status = forms.ChoiceField(
         label=_("状态"),
         required=False,
-        choices=[*_ALL, ("waiting", _("待领取")), ("handed", _("已领取"))],
+        choices=[*ALL, ("out", _("外出未归")), ("back", _("已返回"))],
     )
 
 
-class EventFilterForm(_DateRangeForm):
-    outcome = forms.ChoiceField(label=_("结果"), required=False, choices=_ALL + OUTCOME_CHOICES)
-    gate = forms.ChoiceField(label=_("出入口"), required=False, choices=_ALL)
+class MailFilterForm(RegisterFilterForm):
+    status = forms.ChoiceField(
+        label=_("状态"),
+        required=False,
+        choices=[*ALL, ("waiting", _("待领取")), ("handed", _("已领取"))],
+    )
+
+
+class EventFilterForm(RegisterFilterForm):
+    outcome = forms.ChoiceField(label=_("结果"), required=False, choices=ALL + OUTCOME_CHOICES)
+    gate = forms.ChoiceField(label=_("出入口"), required=False, choices=ALL)
     before = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, gates: Sequence[tuple[str, str]] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["gate"].choices = _ALL + list(gates)
+        self.fields["gate"].choices = ALL + list(gates)
 
     def clean_before(self) -> tuple[datetime, int] | None:
         """The keyset cursor ``<ISO time>|<id>`` of the last row of the previous page."""

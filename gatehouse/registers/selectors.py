@@ -11,94 +11,38 @@ The event log pages by keyset on ``(at, id)`` over the ``(site, -at)`` index, ne
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.db.models import F, Q, QuerySet
 from django.utils.functional import Promise
-from django.utils.translation import get_language, gettext
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from gatehouse.access.models import AccessEvent, Notice, StaffExit
 from gatehouse.core.access import Entrant, Overstay, overstay
 from gatehouse.core.masking import mask_name
+from gatehouse.registers.cells import (
+    SHANGHAI,
+    display,
+    hm,
+    local,
+    stamp,
+    user_name,
+    window,
+)
+from gatehouse.registers.engine import Row
 from gatehouse.sites.models import Gate, Site
 from gatehouse.visitors.models import MailItem, Visit, VisitStatus
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 EVENTS_PER_PAGE = 50
 WORKER_KINDS = frozenset({Entrant.DECORATION_WORKER.value, Entrant.ONE_TIME_WORKER.value})
 OVERSTAY_KIND = "visitor.overstay"
 # Notices shown as alerts on the "on site now" page (last 24 h).
 ALERT_KINDS = ("blacklist.hit", "epidemic.fever", "epidemic.code_abnormal", OVERSTAY_KIND)
 ALERT_WINDOW = timedelta(hours=24)
-
-
-@dataclass(frozen=True)
-class Row:
-    """One line of a register as shown and exported: text cells, a CSS class, the object."""
-
-    cells: tuple[str, ...]
-    css: str = ""
-    obj: Any = None
-
-
-# -- time helpers ---------------------------------------------------------------------------------
-
-
-def display(obj: Any, field: str) -> str:
-    """The label of a choice field's value, as ``get_<field>_display`` gives it, from a table
-    built once per model field and language (Django rebuilds and re-translates the whole choice
-    list on every call, which dominated "who is on site now")."""
-    value = getattr(obj, field)
-    return _labels(type(obj), field, get_language() or "").get(value, value)
-
-
-@functools.lru_cache(maxsize=128)
-def _labels(model: type[Any], field: str, language: str) -> dict[Any, str]:
-    return {key: str(label) for key, label in model._meta.get_field(field).flatchoices}
-
-
-def local(dt: datetime | None) -> datetime | None:
-    return dt.astimezone(SHANGHAI) if dt is not None else None
-
-
-def day_start(day: date) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=SHANGHAI)
-
-
-def _window(qs: QuerySet, name: str, date_from: date | None, date_to: date | None) -> QuerySet:
-    if date_from is not None:
-        qs = qs.filter(**{f"{name}__gte": day_start(date_from)})
-    if date_to is not None:
-        qs = qs.filter(**{f"{name}__lt": day_start(date_to + timedelta(days=1))})
-    return qs
-
-
-def _hm(dt: datetime | None, day: date | None = None) -> str:
-    """``14:05``; with the month and day when it is not on ``day`` (left the next morning)."""
-    if dt is None:
-        return "—"
-    when = local(dt)
-    assert when is not None
-    return f"{when:%H:%M}" if day is not None and when.date() == day else f"{when:%m-%d %H:%M}"
-
-
-def _stamp(dt: datetime | None, seconds: bool = False) -> str:
-    when = local(dt)
-    if when is None:
-        return "—"
-    return f"{when:%Y-%m-%d %H:%M:%S}" if seconds else f"{when:%Y-%m-%d %H:%M}"
-
-
-def _user_name(user: Any) -> str:
-    if user is None:
-        return "—"
-    return user.get_full_name() or user.get_username()
 
 
 def closing_at(site: Site, now: datetime) -> datetime:
@@ -119,7 +63,7 @@ def overdue_reason(visit: Visit, site: Site, now: datetime) -> str:
     )
     if why is Overstay.TIME_LIMIT:
         assert visit.time_limit_at is not None
-        return gettext("已超过限时离开时间 %(time)s") % {"time": _hm(visit.time_limit_at, today)}
+        return gettext("已超过限时离开时间 %(time)s") % {"time": hm(visit.time_limit_at, today)}
     if why is Overstay.OVERNIGHT:
         return gettext("在园过夜，至今未登记离开")
     if why is Overstay.AFTER_CLOSING:
@@ -155,7 +99,7 @@ def visitor_register(
     kind: str = "",
 ) -> QuerySet[Visit]:
     """Rows of 来客进出登记表 registered between the dates, newest first: one row per visit."""
-    qs = _window(Visit.objects.filter(site=site), "registered_at", date_from, date_to)
+    qs = window(Visit.objects.filter(site=site), "registered_at", date_from, date_to)
     if q:
         qs = qs.filter(
             Q(name__icontains=q)
@@ -201,10 +145,10 @@ def visit_row(visit: Visit) -> Row:
             visit.purpose,
             _host_label(visit),
             str(visit.companions),
-            _hm(visit.time_in, day),
-            _hm(visit.time_out, day),
+            hm(visit.time_in, day),
+            hm(visit.time_out, day),
             display(visit, "status"),
-            _user_name(visit.registered_by),
+            user_name(visit.registered_by),
         ),
         css,
         visit,
@@ -233,7 +177,7 @@ def staff_exit_register(
     q: str = "",
     status: str = "",
 ) -> QuerySet[StaffExit]:
-    qs = _window(StaffExit.objects.filter(site=site), "out_at", date_from, date_to)
+    qs = window(StaffExit.objects.filter(site=site), "out_at", date_from, date_to)
     if q:
         qs = qs.filter(
             Q(person__name__icontains=q)
@@ -255,11 +199,11 @@ def staff_exit_row(row: StaffExit) -> Row:
             f"{day:%Y-%m-%d}",
             mask_name(row.person.name),
             row.enterprise_name or "—",
-            _hm(row.out_at, day),
-            _hm(row.back_at, day) if row.back_at else str(_("未返回")),
+            hm(row.out_at, day),
+            hm(row.back_at, day) if row.back_at else str(_("未返回")),
             row.reason,
             row.approver or "—",
-            _user_name(row.registered_by),
+            user_name(row.registered_by),
         ),
         "row-out" if row.back_at is None else "",
         row,
@@ -290,7 +234,7 @@ def mail_register(
     q: str = "",
     status: str = "",
 ) -> QuerySet[MailItem]:
-    qs = _window(MailItem.objects.filter(site=site), "received_at", date_from, date_to)
+    qs = window(MailItem.objects.filter(site=site), "received_at", date_from, date_to)
     if q:
         qs = qs.filter(
             Q(recipient_name__icontains=q) | Q(recipient_unit__icontains=q) | Q(sender__icontains=q)
@@ -306,16 +250,16 @@ def mail_row(item: MailItem) -> Row:
     day = local(item.received_at).date()  # type: ignore[union-attr]
     return Row(
         (
-            _stamp(item.received_at),
+            stamp(item.received_at),
             display(item, "kind"),
             item.sender or "—",
             mask_name(item.recipient_name),
             item.recipient_unit or "—",
             str(item.count),
-            _hm(item.notified_at, day),
-            _hm(item.handed_at, day),
+            hm(item.notified_at, day),
+            hm(item.handed_at, day),
             mask_name(item.handed_to) if item.handed_to else "—",
-            _user_name(item.received_by),
+            user_name(item.received_by),
         ),
         "row-waiting" if item.handed_at is None else "",
         item,
@@ -360,7 +304,7 @@ def events(
     limit: int = EVENTS_PER_PAGE,
 ) -> EventPage:
     """Gate decisions of ``site``, newest first, ``limit`` a page after the cursor ``before``."""
-    qs = _window(AccessEvent.objects.filter(site=site), "at", date_from, date_to)
+    qs = window(AccessEvent.objects.filter(site=site), "at", date_from, date_to)
     if outcome:
         qs = qs.filter(outcome=outcome)
     if gate:
@@ -388,7 +332,7 @@ def event_row(event: AccessEvent) -> Row:
         reason += f" · {event.note}"
     return Row(
         (
-            _stamp(event.at, seconds=True),
+            stamp(event.at, seconds=True),
             f"{event.lane.gate.name}·{event.lane.name}",
             display(event, "direction"),
             display(event, "entrant"),
@@ -397,7 +341,7 @@ def event_row(event: AccessEvent) -> Row:
             display(event, "outcome"),
             reason,
             event.rule or "—",
-            _user_name(event.guard) if event.guard_id else "—",
+            user_name(event.guard) if event.guard_id else "—",
         ),
         f"row-{event.outcome}",
         event,
@@ -459,8 +403,8 @@ def on_site_now(site: Site, now: datetime) -> OnSite:
             name=mask_name(visit.name),
             kind=display(visit, "kind"),
             host=_host_label(visit),
-            time_in=_hm(visit.time_in, today),
-            limit=_hm(visit.time_limit_at, today) if visit.time_limit_at else "",
+            time_in=hm(visit.time_in, today),
+            limit=hm(visit.time_limit_at, today) if visit.time_limit_at else "",
             overdue=overdue_reason(visit, site, now),
         )
         (result.workers if visit.kind in WORKER_KINDS else result.visitors).append(item)

@@ -3,14 +3,15 @@
 from django.urls import path
 
 from gatehouse.registers import views
+from gatehouse.registers.views import index_path, register_path
 
 app_name = "registers"
 
 urlpatterns = [
-    path("", views.index, name="index"),
-    path("visits/", views.visits, name="visits"),
-    path("staff-exits/", views.staff_exits, name="staff_exits"),
-    path("mail/", views.mail, name="mail"),
+    index_path("", "registers:index"),
+    register_path("visits/", "registers:visits"),
+    register_path("staff-exits/", "registers:staff_exits"),
+    register_path("mail/", "registers:mail"),
     path("events/", views.events, name="events"),
     path("on-site/", views.on_site, name="on_site"),
     path("notices/<int:pk>/ack/", views.ack_notice, name="ack_notice"),

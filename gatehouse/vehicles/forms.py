@@ -6,6 +6,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from gatehouse.core.vehicle import Body, Errand, PublicService, VehicleKind
+from gatehouse.registers.forms import ALL, RegisterFilterForm
+from gatehouse.vehicles.models import VehicleVisitStatus
 
 KIND_CHOICES = [
     ("", _("按车牌/卡自动判断")),
@@ -97,3 +99,15 @@ class PayForm(forms.Form):
     method = forms.ChoiceField(
         choices=[("cash", _("现金")), ("qr", _("扫码")), ("card", _("刷卡"))]
     )
+
+
+class VehicleRegisterFilterForm(RegisterFilterForm):
+    """The filters of 外来车辆进出登记表: the days, a keyword, part of a plate, the status."""
+
+    plate = forms.CharField(label=_("车牌号"), max_length=10, required=False)
+    status = forms.ChoiceField(
+        label=_("状态"), required=False, choices=ALL + list(VehicleVisitStatus.choices)
+    )
+
+    def clean_plate(self) -> str:
+        return self.cleaned_data["plate"].strip().upper()

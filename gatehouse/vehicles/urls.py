@@ -1,5 +1,6 @@
 from django.urls import path
 
+from gatehouse.registers.views import register_path
 from gatehouse.vehicles import views
 
 app_name = "vehicles"
@@ -8,5 +9,5 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("decide/", views.decide, name="decide"),
     path("pay/", views.pay, name="pay"),
-    path("register/", views.register, name="register"),
+    register_path("register/", "vehicles:register"),
 ]

@@ -1,6 +1,7 @@
 """The guard's vehicle booth (车辆岗), under /vehicles/: a plate or card at a lane, the guided
 cases a camera cannot know (a delivery, an emergency vehicle, a visitor, a taxi), the fee at the
-exit, the cars inside now and the register of outside vehicles.
+exit and the cars inside now (the register of outside vehicles is declared in
+``vehicles/registers.py`` and served by the register engine).
 
 Thin views: ``state_with`` for the site and the role, a form, one service call, a fragment.
 """
@@ -17,18 +18,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from gatehouse.access.views import BOOTH_ROLES, OUTCOME_WORDS, duty_lines
-from gatehouse.accounts.models import Role
 from gatehouse.console.context import state_with
 from gatehouse.console.http import render_partial
 from gatehouse.core import vehicle as core
-from gatehouse.core.access import Direction
 from gatehouse.core.errors import DomainError
 from gatehouse.sites.models import Lane, LaneKind
 from gatehouse.vehicles import services
 from gatehouse.vehicles.forms import PayForm, VehicleForm, tristate
-from gatehouse.vehicles.models import ParkingSession, SessionStatus, VehicleVisit
-
-REGISTER_ROLES = frozenset({Role.GUARD, Role.SECURITY_MANAGER, Role.MONITORING, Role.FRONT_DESK})
+from gatehouse.vehicles.models import ParkingSession, SessionStatus
 
 
 def _lanes(site: Any) -> list[Lane]:
@@ -43,7 +40,7 @@ def _page(request: HttpRequest, context: dict[str, Any], status: int = 200) -> H
     return render_partial(request, "vehicles/index.html", "vehicles/_result.html", context, status)
 
 
-def _context(request: HttpRequest, roles: frozenset[str]) -> dict[str, Any]:
+def _context(request: HttpRequest, roles: frozenset[Any]) -> dict[str, Any]:
     state = state_with(request, roles)
     site = state.site
     assert site is not None
@@ -170,29 +167,3 @@ def pay(request: HttpRequest) -> HttpResponse:
     context.update(_result(result, lane))
     context["paid_text"] = services.fee_text(paid)
     return _page(request, context)
-
-
-@login_required
-@require_GET
-def register(request: HttpRequest) -> HttpResponse:
-    """外来车辆进出登记表: searchable by plate, filtered by kind and status."""
-    state = state_with(request, REGISTER_ROLES)
-    site = state.site
-    rows = VehicleVisit.objects.filter(site=site).select_related("registered_by")
-    plate = (request.GET.get("plate") or "").strip().upper()
-    if plate:
-        rows = rows.filter(plate__icontains=plate)
-    status = request.GET.get("status") or ""
-    if status:
-        rows = rows.filter(status=status)
-    return render(
-        request,
-        "vehicles/register.html",
-        {
-            "state": state,
-            "rows": rows.order_by("-registered_at", "-pk")[:200],
-            "plate": plate,
-            "status": status,
-            "direction_in": Direction.IN.value,
-        },
-    )

@@ -1,6 +1,6 @@
 """Pass pages for the service centre and the security manager (URLs under /passes/).
 
-Thin: ``state_with`` for the site and the role, a form, one service call, render."""
+Thin: ``site_with`` for the site and the role, a form, one service call, render."""
 
 from __future__ import annotations
 
@@ -20,14 +20,15 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from gatehouse.accounts.models import Role
-from gatehouse.console.context import state_with
+from gatehouse.console.context import site_with
 from gatehouse.console.http import render_partial, run_form
 from gatehouse.console.pages import Action, RecordPage
+from gatehouse.sites.models import Site
 from gatehouse.visitors import passes
 from gatehouse.visitors.models import Pass
 from gatehouse.visitors.pass_forms import PassFilterForm, PassIssueForm, PassRevokeForm
 
-PASS_ROLES = frozenset({Role.FRONT_DESK, Role.SECURITY_MANAGER})
+PASS_ROLES = frozenset(str(role) for role in (Role.FRONT_DESK, Role.SECURITY_MANAGER))
 PER_PAGE = 20
 STATUS_LABELS = {
     passes.PassStatus.ACTIVE: gettext_lazy("有效"),
@@ -36,12 +37,12 @@ STATUS_LABELS = {
 }
 
 
-def _pass_here(request: HttpRequest, pk: int) -> tuple[Any, Pass]:
-    state = state_with(request, PASS_ROLES)
-    found = passes.pass_at(state.site, pk)
+def _pass_here(request: HttpRequest, pk: int) -> tuple[Site, Pass]:
+    site = site_with(request, PASS_ROLES)
+    found = passes.pass_at(site, pk)
     if found is None:
         raise Http404
-    return state, found
+    return site, found
 
 
 def _status(p: Pass, now: Any) -> dict[str, Any]:
@@ -52,15 +53,15 @@ def _status(p: Pass, now: Any) -> dict[str, Any]:
 @login_required
 @require_GET
 def pass_list(request: HttpRequest) -> HttpResponse:
-    state = state_with(request, PASS_ROLES)
+    site = site_with(request, PASS_ROLES)
     now = timezone.now()
     form = PassFilterForm(request.GET or None)
     if form.is_bound and form.is_valid():
-        found = passes.search_passes(state.site, now=now, **form.cleaned_data)
+        found = passes.search_passes(site, now=now, **form.cleaned_data)
     elif form.is_bound:
         found = Pass.objects.none()
     else:
-        found = passes.search_passes(state.site, now=now)
+        found = passes.search_passes(site, now=now)
     page = Paginator(found, PER_PAGE).get_page(request.GET.get("page"))
     rows = [{"pass": p, "status": _status(p, now)} for p in page.object_list]
     context = {"form": form, "page": page, "rows": rows}
@@ -72,13 +73,13 @@ def pass_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def pass_issue(request: HttpRequest) -> HttpResponse:
-    state = state_with(request, PASS_ROLES)
+    site = site_with(request, PASS_ROLES)
     now = timezone.now()
     if request.method == "POST":
         form = PassIssueForm(request.POST)
         issued = run_form(
             form,
-            lambda data: passes.pass_issue(site=state.site, actor=request.user, now=now, **data),
+            lambda data: passes.pass_issue(site=site, actor=request.user, now=now, **data),
         )
         if issued is not None:
             messages.success(request, _("出入证 %(number)s 已签发") % {"number": issued.number})
@@ -144,12 +145,12 @@ def pass_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def pass_print(request: HttpRequest, pk: int) -> HttpResponse:
-    state, found = _pass_here(request, pk)
+    site, found = _pass_here(request, pk)
     payload = passes.pass_qr(found)
     svg = segno.make(payload, error="m").svg_inline(scale=4, border=2, title=found.number)
     context = {
         "pass": found,
-        "site": state.site,
+        "site": site,
         "status": _status(found, timezone.now()),
         "qr_svg": mark_safe(svg),  # noqa: S308 -- segno renders our own signed payload
     }

@@ -377,6 +377,27 @@ def test_the_desk_signs_a_lease(client, clock, desk_a, tenant_a, spaces_a):
     assert "2026年11月（24日至30日，按天折算7/30）" in detail and "3600.00" in detail
 
 
+def test_the_lease_register_links_filters_and_exports(client, clock, desk_a, year_lease):
+    # rule PK-03: the leases signed at the site, as a register (engine: link, filter, xlsx)
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    client.force_login(desk_a)
+    response = client.get(reverse("parking:leases"))
+    html = response.content.decode()
+    assert f'href="{reverse("parking:lease_detail", args=[year_lease.pk])}"' in html
+    assert reverse("parking:lease_create") in html
+    (row,) = response.context["rows"]
+    cells = dict(row["pairs"])
+    assert cells["租期"] == "2026-11-24 – 2027-11-23" and cells["月租金（元）"] == "300.00"
+    assert client.get(reverse("parking:leases"), {"status": "terminated"}).context["rows"] == []
+    export = client.get(reverse("parking:leases"), {"export": "xlsx"})
+    sheet = load_workbook(BytesIO(b"".join(export.streaming_content))).active
+    values = [list(r) for r in sheet.iter_rows(values_only=True)]
+    assert values[1][0] == "车位" and values[2][5] == "租赁中" and len(values) == 3
+
+
 def test_the_lease_pages_terminate_and_renew(client, clock, desk_a, year_lease, ending_lease):
     client.force_login(desk_a)
     listing = client.get(reverse("parking:leases")).content.decode()

@@ -369,6 +369,29 @@ def test_the_pass_list_is_the_sites_own(client, issued, site_b, manager_b, desk_
     assert client.get(reverse("parking:passes")).status_code == 403
 
 
+def test_the_pass_register_links_each_pass_and_exports_and_prints(client, issued, desk_a):
+    # rule V-10: the passes issued, as a register like every other (engine: link, xlsx, print)
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    client.force_login(desk_a)
+    response = client.get(reverse("parking:passes"))
+    html = response.content.decode()
+    detail = reverse("parking:pass_detail", args=[issued.pk])
+    assert f'href="{detail}"' in html and reverse("parking:pass_issue") in html
+    (row,) = response.context["rows"]
+    cells = dict(row["pairs"])
+    assert cells["证号"] == "CL-2026-0001" and cells["车牌号"] == "鄂A·12345"
+    export = client.get(reverse("parking:passes"), {"export": "xlsx", "status": "active"})
+    sheet = load_workbook(BytesIO(b"".join(export.streaming_content))).active
+    values = [list(r) for r in sheet.iter_rows(values_only=True)]
+    assert values[1][:2] == ["证号", "车牌号"] and values[2][0] == "CL-2026-0001"
+    assert len(values) == 3
+    printed = client.get(reverse("parking:passes"), {"print": "1"}).content.decode()
+    assert "window.print()" in printed and "CL-2026-0001" in printed
+
+
 def _issue_form(holder, space, **changes):
     return {
         "holder": holder.pk,

@@ -59,10 +59,10 @@ def test_garage_entry_exit_and_payment_at_the_booth(booth, vlanes):
     ]
 
 
-def test_delivery_flow_writes_the_register(booth, vlanes, guard_a):
-    # rule V-03
+def _water_delivery(booth, vlanes):
+    """A water delivery van at the north gate on NOW, verified by the guard."""
     with time_machine.travel(NOW, tick=False):
-        response = booth.post(
+        return booth.post(
             reverse("vehicles:decide"),
             {
                 "lane": vlanes["north/in"].pk,
@@ -75,6 +75,11 @@ def test_delivery_flow_writes_the_register(booth, vlanes, guard_a):
             },
             **HX,
         )
+
+
+def test_delivery_flow_writes_the_register(booth, vlanes, guard_a):
+    # rule V-03
+    response = _water_delivery(booth, vlanes)
     assert response.status_code == 200
     row = VehicleVisit.objects.get()
     assert (row.plate, row.errand, row.driver, row.registered_by) == (
@@ -85,6 +90,37 @@ def test_delivery_flow_writes_the_register(booth, vlanes, guard_a):
     )
     html = booth.get(reverse("vehicles:register") + "?plate=沪B").content.decode()
     assert "沪B6789D" in html and "李师傅" in html
+
+
+def test_the_register_is_served_by_the_engine_filtered_exported_and_printable(
+    booth, vlanes, guard_a, site_b
+):
+    # rule V-03: 外来车辆进出登记表, with the same filters, export and print as every register
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    _water_delivery(booth, vlanes)
+    VehicleVisit.objects.create(
+        site=site_b, plate="沪C11111", kind="delivery", registered_at=NOW, driver="外场"
+    )
+    url = reverse("vehicles:register")
+    response = booth.get(url)
+    rows = [dict(r["pairs"]) for r in response.context["rows"]]
+    assert len(rows) == 1 and rows[0]["车牌号"] == "沪B6789D"
+    assert rows[0]["事由"] == "送水" and rows[0]["驾驶人"] == "李师傅"
+    assert rows[0]["进入时间"].startswith("2026-11-24")
+    assert "外场" not in response.content.decode()
+    assert booth.get(url, {"status": "left"}).context["rows"] == []
+    assert len(booth.get(url, {"plate": "b67"}).context["rows"]) == 1
+    bad = booth.get(url, {"date_from": "2026-11-25", "date_to": "2026-11-24"})
+    assert "结束日期不能早于开始日期" in bad.content.decode() and bad.context["rows"] == []
+    export = booth.get(url, {"export": "xlsx"})
+    sheet = load_workbook(BytesIO(b"".join(export.streaming_content))).active
+    values = [list(r) for r in sheet.iter_rows(values_only=True)]
+    assert values[1][0] == "车牌号" and values[2][0] == "沪B6789D" and len(values) == 3
+    printed = booth.get(url, {"print": "1"}).content.decode()
+    assert "window.print()" in printed and "沪B6789D" in printed
 
 
 def test_bad_plate_is_422_and_writes_nothing(booth, vlanes):

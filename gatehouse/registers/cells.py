@@ -1,0 +1,69 @@
+"""What a register's filters and cells are made of, written once for every app's registers:
+the Asia/Shanghai day window of a date filter, a time as a register prints it, a choice's label,
+who registered a row. Pure reads and formatting, no queries of their own."""
+
+from __future__ import annotations
+
+import functools
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.db.models import QuerySet
+from django.utils.translation import get_language
+
+from gatehouse.accounts.actor import actor_name
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def display(obj: Any, field: str) -> str:
+    """The label of a choice field's value, as ``get_<field>_display`` gives it, from a table
+    built once per model field and language (Django rebuilds and re-translates the whole choice
+    list on every call, which dominated "who is on site now")."""
+    value = getattr(obj, field)
+    return _labels(obj.__class__, field, get_language() or "").get(value, value)
+
+
+@functools.lru_cache(maxsize=128)
+def _labels(model: Any, field: str, language: str) -> dict[Any, str]:
+    return {key: str(label) for key, label in model._meta.get_field(field).flatchoices}
+
+
+def local(dt: datetime | None) -> datetime | None:
+    return dt.astimezone(SHANGHAI) if dt is not None else None
+
+
+def day_start(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=SHANGHAI)
+
+
+def window(qs: QuerySet, name: str, date_from: date | None, date_to: date | None) -> QuerySet:
+    """``qs`` with ``name`` on the days from ``date_from`` to ``date_to`` (Asia/Shanghai)."""
+    if date_from is not None:
+        qs = qs.filter(**{f"{name}__gte": day_start(date_from)})
+    if date_to is not None:
+        qs = qs.filter(**{f"{name}__lt": day_start(date_to + timedelta(days=1))})
+    return qs
+
+
+def hm(dt: datetime | None, day: date | None = None) -> str:
+    """``14:05``; with the month and day when it is not on ``day`` (left the next morning)."""
+    if dt is None:
+        return "—"
+    when = local(dt)
+    assert when is not None
+    return f"{when:%H:%M}" if day is not None and when.date() == day else f"{when:%m-%d %H:%M}"
+
+
+def stamp(dt: datetime | None, seconds: bool = False) -> str:
+    """``2026-11-24 14:05`` (with the seconds if asked), or ``—``."""
+    when = local(dt)
+    if when is None:
+        return "—"
+    return f"{when:%Y-%m-%d %H:%M:%S}" if seconds else f"{when:%Y-%m-%d %H:%M}"
+
+
+def user_name(user: Any) -> str:
+    """Who did it, as a register prints it (a dash for nobody)."""
+    return actor_name(user, "—")
