@@ -14,7 +14,8 @@ by SPEC section into areas: ``roster`` (S-01/S-02), ``handover`` (S-03), ``patro
   another site are 404. A refusal comes back on the same page with the Chinese message and
   HTTP 422. Views hold no query: they ask the selectors.
 
-``shared`` is what every area uses (a guard's name, the site's settings, staff, audit and
-notice, Shanghai time, the register row, photos); ``web`` and ``fields`` are the areas' view kit
-and form pieces; ``registers_views`` serves the two registers the ``registers`` engine is to take.
+``shared`` is what every area reads (a guard's name, the site's settings, staff, Shanghai
+time); ``writes`` is what their services write with (audit entry, notice, photos); ``web`` and
+``fields`` are the areas' view kit and form pieces; ``registers`` declares the 交接班记录表 and
+the 夜间安保巡查记录表 to the ``registers`` engine, which serves them.
 """

@@ -84,15 +84,3 @@ class Sited(forms.Form):
 
 class TextForm(forms.Form):
     text = forms.CharField(label=_("处理结果"), max_length=500)
-
-
-class RegisterFilterForm(forms.Form):
-    date_from = day(_("开始日期"), required=False)
-    date_to = day(_("结束日期"), required=False)
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        start, end = data.get("date_from"), data.get("date_to")
-        if start and end and start > end:
-            self.add_error("date_to", _("结束日期不能早于开始日期"))
-        return data

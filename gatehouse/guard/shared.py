@@ -8,8 +8,7 @@ Neither a service nor a selector: both import it, it imports neither (nor any se
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -62,34 +61,6 @@ def is_member(user: Any, site: Site, roles: Sequence[str] = GUARD_ROLES) -> bool
 
 def local_time(moment: datetime) -> datetime:
     return moment.astimezone(SHANGHAI)
-
-
-@dataclass(frozen=True)
-class Row:
-    cells: tuple[str, ...]
-    css: str = ""
-    obj: Any = None
-
-
-def local(dt: datetime | None) -> datetime | None:
-    return dt.astimezone(SHANGHAI) if dt is not None else None
-
-
-def stamp(dt: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
-    when = local(dt)
-    return when.strftime(fmt) if when is not None else "—"
-
-
-def day_start(day: date) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=SHANGHAI)
-
-
-def date_window(qs: QuerySet, name: str, date_from: date | None, date_to: date | None) -> QuerySet:
-    if date_from is not None:
-        qs = qs.filter(**{f"{name}__gte": day_start(date_from)})
-    if date_to is not None:
-        qs = qs.filter(**{f"{name}__lt": day_start(date_to + timedelta(days=1))})
-    return qs
 
 
 def staff_of(site: Site, roles: Sequence[str] = GUARD_ROLES) -> QuerySet[Any]:

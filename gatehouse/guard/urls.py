@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from gatehouse.guard import registers_views, web
+from gatehouse.guard import web
 from gatehouse.guard.absence import views as absence
 from gatehouse.guard.duties import views as duties
 from gatehouse.guard.handover import views as handover
@@ -10,6 +10,7 @@ from gatehouse.guard.incidents import views as incidents
 from gatehouse.guard.keys import views as keys
 from gatehouse.guard.patrol import views as patrol
 from gatehouse.guard.roster import views as roster
+from gatehouse.registers.views import register_path
 
 app_name = "guard"
 
@@ -18,14 +19,14 @@ urlpatterns = [
     path("roster/shifts/<int:pk>/delete/", roster.shift_delete, name="shift_delete"),
     path("handover/", handover.handover, name="handover"),
     path("handover/<int:pk>/sign/", handover.handover_sign, name="handover_sign"),
-    path("handover/register/", registers_views.handover_register, name="handover_register"),
+    register_path("handover/register/", "guard:handover_register"),
     path("keys/", keys.keys, name="keys"),
     path("keys/<int:pk>/hand/", keys.key_hand, name="key_hand"),
     path("absence/", absence.absence, name="absence"),
     path("absence/<int:pk>/back/", absence.absence_back, name="absence_back"),
     path("patrol/", patrol.patrol, name="patrol"),
     path("patrol/status/", patrol.patrol_status, name="patrol_status"),
-    path("patrol/register/", registers_views.patrol_register, name="patrol_register"),
+    register_path("patrol/register/", "guard:patrol_register"),
     path("patrol/routes/", patrol.routes, name="routes"),
     path("patrol/tags/", patrol.tags, name="tags"),
     path("photos/<int:pk>/", web.photo, name="photo"),

@@ -21,13 +21,13 @@ from gatehouse.console.http import register_xlsx
 from gatehouse.core.errors import DomainError
 from gatehouse.guard.shared import (
     GUARD_ROLES,
-    Row,
     guard_name,
     photo_of,
     role_names,
     staff_member,
     staff_of,
 )
+from gatehouse.registers.engine import Row
 
 MANAGER = frozenset(role_names(Role.SECURITY_MANAGER))
 BOOTH = frozenset(role_names(Role.GUARD, Role.SECURITY_MANAGER))

@@ -56,12 +56,13 @@ def hm(dt: datetime | None, day: date | None = None) -> str:
     return f"{when:%H:%M}" if day is not None and when.date() == day else f"{when:%m-%d %H:%M}"
 
 
-def stamp(dt: datetime | None, seconds: bool = False) -> str:
-    """``2026-11-24 14:05`` (with the seconds if asked), or ``—``."""
+SECONDS = "%Y-%m-%d %H:%M:%S"
+
+
+def stamp(dt: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    """``2026-11-24 14:05`` in Asia/Shanghai (or as ``fmt`` says), or ``—``."""
     when = local(dt)
-    if when is None:
-        return "—"
-    return f"{when:%Y-%m-%d %H:%M:%S}" if seconds else f"{when:%Y-%m-%d %H:%M}"
+    return when.strftime(fmt) if when is not None else "—"
 
 
 def user_name(user: Any) -> str:

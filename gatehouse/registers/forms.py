@@ -11,13 +11,14 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from gatehouse.access.models import ENTRANT_CHOICES, OUTCOME_CHOICES
+from gatehouse.core.text import clean_text
 from gatehouse.visitors.models import VisitStatus
 
 ALL = [("", _("全部"))]
 
 
-class RegisterFilterForm(forms.Form):
-    """The filters every register starts from: a range of days and a keyword."""
+class DateRangeForm(forms.Form):
+    """A range of days, the first filter of every register."""
 
     date_from = forms.DateField(
         label=_("开始日期"),
@@ -31,10 +32,6 @@ class RegisterFilterForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}),
         error_messages={"invalid": _("日期格式不正确，例如 2026-11-24")},
     )
-    q = forms.CharField(label=_("关键字"), max_length=50, required=False)
-
-    def clean_q(self) -> str:
-        return " ".join(self.cleaned_data["q"].split())
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -42,6 +39,15 @@ class RegisterFilterForm(forms.Form):
         if start and end and start > end:
             self.add_error("date_to", _("结束日期不能早于开始日期"))
         return data
+
+
+class RegisterFilterForm(DateRangeForm):
+    """The filters every register starts from: a range of days and a keyword."""
+
+    q = forms.CharField(label=_("关键字"), max_length=50, required=False)
+
+    def clean_q(self) -> str:
+        return clean_text(self.cleaned_data["q"])
 
     @property
     def is_filtered(self) -> bool:

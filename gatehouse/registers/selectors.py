@@ -25,6 +25,7 @@ from gatehouse.access.models import AccessEvent, Notice, StaffExit
 from gatehouse.core.access import Entrant, Overstay, overstay
 from gatehouse.core.masking import mask_name
 from gatehouse.registers.cells import (
+    SECONDS,
     SHANGHAI,
     display,
     hm,
@@ -332,7 +333,7 @@ def event_row(event: AccessEvent) -> Row:
         reason += f" · {event.note}"
     return Row(
         (
-            stamp(event.at, seconds=True),
+            stamp(event.at, SECONDS),
             f"{event.lane.gate.name}·{event.lane.name}",
             display(event, "direction"),
             display(event, "entrant"),

@@ -29,7 +29,8 @@ from gatehouse.guard.models import (
     Ticket,
 )
 from gatehouse.guard.patrol.selectors import active_routes, core_route, night_scans, patrol_guard
-from gatehouse.guard.shared import guard_name, local, settings_for, staff_of
+from gatehouse.guard.shared import guard_name, settings_for, staff_of
+from gatehouse.registers.cells import local
 from gatehouse.sites.models import KeyLocation, Site
 from gatehouse.visitors.models import Visit
 

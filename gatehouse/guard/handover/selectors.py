@@ -11,7 +11,9 @@ from django.utils.translation import gettext_lazy as _
 
 from gatehouse.core import guard as core
 from gatehouse.guard.models import Handover
-from gatehouse.guard.shared import Row, date_window, guard_name, stamp
+from gatehouse.guard.shared import guard_name
+from gatehouse.registers.cells import stamp, window
+from gatehouse.registers.engine import Row
 from gatehouse.sites.models import Post, Site
 
 
@@ -63,7 +65,7 @@ HANDOVER_COLUMNS: tuple[str | Promise, ...] = (
 def handover_register(
     site: Site, *, date_from: date | None = None, date_to: date | None = None, q: str = ""
 ) -> QuerySet[Handover]:
-    qs = date_window(Handover.objects.filter(site=site), "at", date_from, date_to)
+    qs = window(Handover.objects.filter(site=site), "at", date_from, date_to)
     if q:
         qs = qs.filter(
             Q(outgoing__username__icontains=q)

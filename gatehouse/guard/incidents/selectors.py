@@ -15,7 +15,9 @@ from gatehouse.access.models import AccessEvent, Notice, NoticeAudience
 from gatehouse.core import guard as core
 from gatehouse.guard.models import Anomaly, Dispatch, Emergency, EmergencyPlan, Photo
 from gatehouse.guard.patrol.selectors import patrols_live
-from gatehouse.guard.shared import Row, date_window, guard_name, settings_for, stamp
+from gatehouse.guard.shared import guard_name, settings_for
+from gatehouse.registers.cells import stamp, window
+from gatehouse.registers.engine import Row
 from gatehouse.sites.models import Site
 
 
@@ -73,7 +75,7 @@ def anomaly_register(
     q: str = "",
     status: str = "",
 ) -> QuerySet[Anomaly]:
-    qs = date_window(Anomaly.objects.filter(site=site), "reported_at", date_from, date_to)
+    qs = window(Anomaly.objects.filter(site=site), "reported_at", date_from, date_to)
     if q:
         qs = qs.filter(Q(place__icontains=q) | Q(description__icontains=q))
     if status == "open":

@@ -35,6 +35,7 @@ from gatehouse.guard.web import (
     site_of,
     xlsx,
 )
+from gatehouse.registers.forms import DateRangeForm
 
 
 def _report(request: HttpRequest, site: Any, now: datetime) -> tuple[Any, Any, DomainError | None]:
@@ -69,7 +70,7 @@ def anomalies(request: HttpRequest) -> HttpResponse:
             _anomaly_message(request, result)
             return redirect("guard:anomaly", pk=result.anomaly.pk)
         status = 422
-    filters = fields.RegisterFilterForm(request.GET or None)
+    filters = DateRangeForm(request.GET or None)
     data = filters.cleaned_data if filters.is_bound and filters.is_valid() else {}
     found = selectors.anomaly_register(site, **data) if not filters.errors else []
     title = _("异常情况记录表")

@@ -17,7 +17,9 @@ from django.utils.translation import gettext_lazy as _
 from gatehouse.core import guard as core
 from gatehouse.core.errors import DomainError
 from gatehouse.guard.models import PatrolRoute, PatrolScan, Shift
-from gatehouse.guard.shared import Row, guard_name, local, stamp
+from gatehouse.guard.shared import guard_name
+from gatehouse.registers.cells import local, stamp
+from gatehouse.registers.engine import Row
 from gatehouse.sites.models import Checkpoint, PostKind, Site
 
 
