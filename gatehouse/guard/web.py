@@ -16,7 +16,7 @@ from django.shortcuts import redirect
 from django.views.decorators.http import require_GET
 
 from gatehouse.accounts.models import Role
-from gatehouse.console.context import ConsoleState, state_with
+from gatehouse.console.context import state_with
 from gatehouse.console.http import register_xlsx
 from gatehouse.core.errors import DomainError
 from gatehouse.guard.shared import (
@@ -44,11 +44,6 @@ PHOTO_TYPES = {
     ".png": "image/png",
     ".webp": "image/webp",
 }
-
-
-def site_of(state: ConsoleState) -> Any:
-    assert state.site is not None
-    return state.site
 
 
 def xlsx(title: Any, site: Any, columns: Any, rows: Iterable[Row]) -> FileResponse:
@@ -91,7 +86,7 @@ def act(request: HttpRequest, call: Callable[[], object], done: str, to: str) ->
 @require_GET
 def photo(request: HttpRequest, pk: int) -> FileResponse:
     state = state_with(request, REPORTERS)
-    p = found(photo_of(site_of(state), pk))
+    p = found(photo_of(state.site, pk))
     kind = PHOTO_TYPES.get(PurePath(p.name).suffix.lower(), "application/octet-stream")
     return FileResponse(p.file.open("rb"), content_type=kind)
 

@@ -14,7 +14,7 @@ from gatehouse.console.context import state_with
 from gatehouse.console.http import render_vary
 from gatehouse.core.errors import DomainError
 from gatehouse.guard.absence import forms, selectors, services
-from gatehouse.guard.web import BOOTH, act, found, site_of
+from gatehouse.guard.web import BOOTH, act, found
 
 
 @login_required
@@ -22,7 +22,7 @@ from gatehouse.guard.web import BOOTH, act, found, site_of
 def absence(request: HttpRequest) -> HttpResponse:
     """S-09: leaving the booth for a moment: the gate closed or a named cover."""
     state = state_with(request, BOOTH)
-    site, now = site_of(state), timezone.now()
+    site, now = state.site, timezone.now()
     form = forms.AbsenceForm(request.POST or None)
     status, error = 200, None
     if request.method == "POST":
@@ -56,7 +56,7 @@ def absence(request: HttpRequest) -> HttpResponse:
 @require_POST
 def absence_back(request: HttpRequest, pk: int) -> HttpResponse:
     state = state_with(request, BOOTH)
-    a = found(selectors.absence_of(site_of(state), pk, request.user))
+    a = found(selectors.absence_of(state.site, pk, request.user))
     return act(
         request,
         lambda: services.absence_return(absence=a, actor=request.user, now=timezone.now()),

@@ -27,7 +27,6 @@ from gatehouse.guard.web import (
     fail,
     found,
     pick_user,
-    site_of,
     user_choices,
 )
 
@@ -37,7 +36,7 @@ from gatehouse.guard.web import (
 def cleaning(request: HttpRequest) -> HttpResponse:
     """S-07: 门卫日常卫生轮流表 (the manager sets the turn; the guard on duty marks it done)."""
     state = state_with(request, CLEANING)
-    site, now = site_of(state), timezone.now()
+    site, now = state.site, timezone.now()
     manager = Role.SECURITY_MANAGER in state.roles
     guards = user_choices(site, (Role.GUARD,))
     form = forms.RotaForm(request.POST or None, choices={"guards": guards})
@@ -76,7 +75,7 @@ def cleaning_done(request: HttpRequest) -> HttpResponse:
     return act(
         request,
         lambda: services.cleaning_done(
-            site=site_of(state), actor=request.user, day=timezone.localtime(now).date(), now=now
+            site=state.site, actor=request.user, day=timezone.localtime(now).date(), now=now
         ),
         _t("今日保洁已登记完成。"),
         "guard:cleaning",
@@ -88,7 +87,7 @@ def cleaning_done(request: HttpRequest) -> HttpResponse:
 def hazards(request: HttpRequest) -> HttpResponse:
     """S-11: hazard inspections of key places: findings, owners, deadlines, overdue ones."""
     state = state_with(request, MANAGER)
-    site, now = site_of(state), timezone.now()
+    site, now = state.site, timezone.now()
     places = selectors.key_locations(site)
     form = forms.HazardForm(
         request.POST or None, choices={"key_location": [(str(k.pk), k.name) for k in places]}
@@ -126,7 +125,7 @@ def hazards(request: HttpRequest) -> HttpResponse:
 @require_POST
 def hazard_fix(request: HttpRequest, pk: int) -> HttpResponse:
     state = state_with(request, MANAGER)
-    h = found(selectors.hazard_of(site_of(state), pk))
+    h = found(selectors.hazard_of(state.site, pk))
     form = forms.HazardFixForm(request.POST)
     if not form.is_valid():
         messages.error(request, _t("请填写正确的整改完成日期。"))
@@ -146,7 +145,7 @@ def hazard_fix(request: HttpRequest, pk: int) -> HttpResponse:
 def hotline(request: HttpRequest) -> HttpResponse:
     """S-12: the 24-hour hotline: tickets answered, followed up, closed and visited back."""
     state = state_with(request, HOTLINE)
-    site, now = site_of(state), timezone.now()
+    site, now = state.site, timezone.now()
     form = forms.TicketForm(request.POST or None)
     error, status = None, 200
     if request.method == "POST":
@@ -168,7 +167,7 @@ def hotline(request: HttpRequest) -> HttpResponse:
 @require_POST
 def ticket_step(request: HttpRequest, pk: int) -> HttpResponse:
     state = state_with(request, HOTLINE)
-    t = found(selectors.ticket_of(site_of(state), pk))
+    t = found(selectors.ticket_of(state.site, pk))
     form = forms.TicketStepForm(request.POST)
     if not form.is_valid():
         messages.error(request, _t("未知的处理步骤。"))
@@ -188,7 +187,7 @@ def ticket_step(request: HttpRequest, pk: int) -> HttpResponse:
 def spot_checks(request: HttpRequest) -> HttpResponse:
     """S-10: the findings of the weekly spot checks, confirmed or dismissed one by one."""
     state = state_with(request, MANAGER)
-    site = site_of(state)
+    site = state.site
     if request.method == "POST":
         _check, fresh = services.spot_check_run(site=site, as_of=timezone.now())
         messages.success(request, _t("抽查完成，新发现 %(n)d 项。") % {"n": fresh})
@@ -208,7 +207,7 @@ def spot_checks(request: HttpRequest) -> HttpResponse:
 @require_POST
 def finding_decide(request: HttpRequest, pk: int) -> HttpResponse:
     state = state_with(request, MANAGER)
-    f = found(selectors.finding_of(site_of(state), pk))
+    f = found(selectors.finding_of(state.site, pk))
     now = timezone.now()
     try:
         if request.POST.get("action") == "dismiss":
@@ -227,7 +226,7 @@ def finding_decide(request: HttpRequest, pk: int) -> HttpResponse:
 def ledger(request: HttpRequest) -> HttpResponse:
     """The ledger of notices and fines per guard (fines in yuan)."""
     state = state_with(request, MANAGER)
-    site = site_of(state)
+    site = state.site
     context = {
         "rows": selectors.ledger(site),
         "total": format_fen(selectors.ledger_total_fen(site)),

@@ -21,7 +21,7 @@ from gatehouse.guard.handover import forms, selectors, services
 from gatehouse.guard.keys.selectors import active_keys, key_custody, keys_in
 from gatehouse.guard.roster import selectors as roster_selectors
 from gatehouse.guard.shared import guard_name
-from gatehouse.guard.web import BOOTH, act, found, pick_user, site_of, user_choices
+from gatehouse.guard.web import BOOTH, act, found, pick_user, user_choices
 
 
 def _handover_form(site: Any, user: Any, now: datetime, data: Any = None) -> forms.HandoverForm:
@@ -69,7 +69,7 @@ def handover(request: HttpRequest) -> HttpResponse:
     """S-03 / S-08: the outgoing guard hands over (matters, keys, equipment) and signs; the
     incoming guard signs with their password here, or later."""
     state = state_with(request, BOOTH)
-    site, now, user = site_of(state), timezone.now(), request.user
+    site, now, user = state.site, timezone.now(), request.user
     if request.method == "GET":
         return render_vary(request, "guard/handover.html", _handover_context(site, user, now))
     form = _handover_form(site, user, now, request.POST)
@@ -120,7 +120,7 @@ def handover(request: HttpRequest) -> HttpResponse:
 @require_POST
 def handover_sign(request: HttpRequest, pk: int) -> HttpResponse:
     state = state_with(request, BOOTH)
-    h = found(selectors.handover_of(site_of(state), pk))
+    h = found(selectors.handover_of(state.site, pk))
     return act(
         request,
         lambda: services.handover_sign(handover=h, actor=request.user, now=timezone.now()),

@@ -32,7 +32,6 @@ from gatehouse.guard.web import (
     act,
     fail,
     found,
-    site_of,
     xlsx,
 )
 from gatehouse.registers.forms import DateRangeForm
@@ -62,7 +61,7 @@ def _anomaly_message(request: HttpRequest, result: services.AnomalyResult) -> No
 def anomalies(request: HttpRequest) -> HttpResponse:
     """S-05: the 异常情况记录表 with the form to record one (monitoring, manager)."""
     state = state_with(request, MONITORING)
-    site, now = site_of(state), timezone.now()
+    site, now = state.site, timezone.now()
     form, error, status = forms.AnomalyForm(), None, 200
     if request.method == "POST":
         form, result, error = _report(request, site, now)
@@ -95,7 +94,7 @@ def anomalies(request: HttpRequest) -> HttpResponse:
 def report(request: HttpRequest) -> HttpResponse:
     """S-05: report what was found, from the phone (patrol) or the booth (guard)."""
     state = state_with(request, REPORTERS)
-    site, now = site_of(state), timezone.now()
+    site, now = state.site, timezone.now()
     form, error, status = forms.AnomalyForm(), None, 200
     if request.method == "POST":
         form, result, error = _report(request, site, now)
@@ -113,7 +112,7 @@ def report(request: HttpRequest) -> HttpResponse:
 def anomaly(request: HttpRequest, pk: int) -> HttpResponse:
     """One anomaly: acknowledge, archive the clip, dispatch the patrol, close."""
     state = state_with(request, MONITORING)
-    site, now = site_of(state), timezone.now()
+    site, now = state.site, timezone.now()
     a = found(selectors.anomaly_of(site, pk))
     archive_form = forms.ArchiveForm(
         initial={"camera": a.camera, "clip_from": a.clip_from, "clip_until": a.clip_until}
@@ -183,7 +182,7 @@ def anomaly(request: HttpRequest, pk: int) -> HttpResponse:
 def dispatch(request: HttpRequest) -> HttpResponse:
     """S-06: send the patrol to a place; see it acknowledged and closed."""
     state = state_with(request, MONITORING)
-    site, now = site_of(state), timezone.now()
+    site, now = state.site, timezone.now()
     choices = {"anomaly": [(str(a.pk), str(a)) for a in selectors.open_anomalies(site)]}
     form = forms.DispatchForm(request.POST or None, choices=choices)
     error, status = None, 200
@@ -214,7 +213,7 @@ def dispatch(request: HttpRequest) -> HttpResponse:
 @require_POST
 def dispatch_ack(request: HttpRequest, pk: int) -> HttpResponse:
     state = state_with(request, PATROL)
-    d = found(selectors.dispatch_of(site_of(state), pk))
+    d = found(selectors.dispatch_of(state.site, pk))
     return act(
         request,
         lambda: services.dispatch_acknowledge(dispatch=d, actor=request.user, now=timezone.now()),
@@ -227,7 +226,7 @@ def dispatch_ack(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def dispatch_close(request: HttpRequest, pk: int) -> HttpResponse:
     state = state_with(request, PATROL | MONITORING)
-    d = found(selectors.dispatch_of(site_of(state), pk))
+    d = found(selectors.dispatch_of(state.site, pk))
     return act(
         request,
         lambda: services.dispatch_close(
@@ -243,7 +242,7 @@ def dispatch_close(request: HttpRequest, pk: int) -> HttpResponse:
 def board(request: HttpRequest) -> HttpResponse:
     """S-06: the live monitoring board; the fragment is polled every few seconds."""
     state = state_with(request, MONITORING)
-    site, now = site_of(state), timezone.now()
+    site, now = state.site, timezone.now()
     patrol_flag_missed(site=site, now=now)
     context = selectors.board(site, now)
     template = "guard/_board.html" if is_partial(request) else "guard/board.html"
@@ -254,7 +253,7 @@ def board(request: HttpRequest) -> HttpResponse:
 @require_POST
 def board_ack(request: HttpRequest, pk: int) -> HttpResponse:
     state = state_with(request, MONITORING)
-    site, now = site_of(state), timezone.now()
+    site, now = state.site, timezone.now()
     notice = found(selectors.monitoring_notice(site, pk))
     try:
         notice_acknowledge(notice=notice, actor=request.user, now=now)
@@ -270,7 +269,7 @@ def board_ack(request: HttpRequest, pk: int) -> HttpResponse:
 def emergency(request: HttpRequest) -> HttpResponse:
     """S-13: activate a plan; the chain is called in order; each acknowledgement recorded."""
     state = state_with(request, MONITORING)
-    site, now = site_of(state), timezone.now()
+    site, now = state.site, timezone.now()
     plans = selectors.active_plans(site)
     form = forms.ActivateForm(
         request.POST or None, choices={"plan": [(str(p.pk), p.name) for p in plans]}
@@ -301,7 +300,7 @@ def emergency(request: HttpRequest) -> HttpResponse:
 @require_POST
 def emergency_ack(request: HttpRequest, pk: int) -> HttpResponse:
     state = state_with(request, MONITORING)
-    e = found(selectors.emergency_of(site_of(state), pk))
+    e = found(selectors.emergency_of(state.site, pk))
     return act(
         request,
         lambda: services.emergency_acknowledge(
@@ -316,7 +315,7 @@ def emergency_ack(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def emergency_close(request: HttpRequest, pk: int) -> HttpResponse:
     state = state_with(request, MONITORING)
-    e = found(selectors.emergency_of(site_of(state), pk))
+    e = found(selectors.emergency_of(state.site, pk))
     return act(
         request,
         lambda: services.emergency_close(emergency=e, actor=request.user, now=timezone.now()),

@@ -16,14 +16,14 @@ from gatehouse.console.http import render_vary
 from gatehouse.core.errors import DomainError
 from gatehouse.guard.keys import forms, selectors, services
 from gatehouse.guard.shared import guard_name
-from gatehouse.guard.web import BOOTH, found, site_of
+from gatehouse.guard.web import BOOTH, found
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def keys(request: HttpRequest) -> HttpResponse:
     state = state_with(request, BOOTH)
-    site, now = site_of(state), timezone.now()
+    site, now = state.site, timezone.now()
     form = forms.KeyForm(request.POST or None)
     status = 200
     error = None
@@ -56,7 +56,7 @@ def keys(request: HttpRequest) -> HttpResponse:
 @require_POST
 def key_hand(request: HttpRequest, pk: int) -> HttpResponse:
     state = state_with(request, BOOTH)
-    key = found(selectors.key_of(site_of(state), pk))
+    key = found(selectors.key_of(state.site, pk))
     form = forms.KeyHandForm(request.POST)
     if not form.is_valid():
         messages.error(request, _t("请填写接收人或存放处。"))

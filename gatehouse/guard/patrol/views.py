@@ -19,7 +19,7 @@ from gatehouse.console.http import is_partial, render_vary
 from gatehouse.core.errors import DomainError
 from gatehouse.guard.incidents.selectors import open_dispatches
 from gatehouse.guard.patrol import forms, selectors, services
-from gatehouse.guard.web import MANAGER, PATROL, site_of
+from gatehouse.guard.web import MANAGER, PATROL
 
 
 def _patrol_context(request: HttpRequest, site: Any, now: datetime, **extra: Any) -> dict[str, Any]:
@@ -61,7 +61,7 @@ def patrol(request: HttpRequest) -> HttpResponse:
     """S-04: the patrol guard's phone page: scan a tag (camera) or type its code, note what was
     found, add photos. The answer says which round it counted for, on time or late."""
     state = state_with(request, PATROL)
-    site, now = site_of(state), timezone.now()
+    site, now = state.site, timezone.now()
     if request.method == "GET":
         return render_vary(request, "guard/patrol.html", _patrol_context(request, site, now))
     routes = selectors.active_routes(site)
@@ -105,7 +105,7 @@ def patrol(request: HttpRequest) -> HttpResponse:
 @require_GET
 def patrol_status(request: HttpRequest) -> HttpResponse:
     state = state_with(request, PATROL)
-    ctx = _patrol_context(request, site_of(state), timezone.now())
+    ctx = _patrol_context(request, state.site, timezone.now())
     return render_vary(request, "guard/_patrol_status.html", ctx)
 
 
@@ -114,7 +114,7 @@ def patrol_status(request: HttpRequest) -> HttpResponse:
 def routes(request: HttpRequest) -> HttpResponse:
     """The routes with their checkpoints and time windows (edited in the admin)."""
     state = state_with(request, MANAGER)
-    site = site_of(state)
+    site = state.site
     rows = selectors.routes_with_stops(site)
     checkpoints = selectors.checkpoints(site)
     return render_vary(request, "guard/routes.html", {"rows": rows, "checkpoints": checkpoints})
@@ -125,7 +125,7 @@ def routes(request: HttpRequest) -> HttpResponse:
 def tags(request: HttpRequest) -> HttpResponse:
     """Printable QR tags of the site's checkpoints, each with its typed code."""
     state = state_with(request, MANAGER)
-    site = site_of(state)
+    site = state.site
     found = selectors.checkpoints(site, only=request.GET.get("checkpoint"))
     cards = []
     for cp in found:

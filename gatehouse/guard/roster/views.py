@@ -17,7 +17,7 @@ from gatehouse.console.context import state_with
 from gatehouse.console.http import render_vary
 from gatehouse.core.errors import DomainError
 from gatehouse.guard.roster import forms, selectors, services
-from gatehouse.guard.web import MANAGER, found, pick_user, site_of, user_choices
+from gatehouse.guard.web import MANAGER, found, pick_user, user_choices
 
 
 def _roster_context(site: Any, now: datetime, **forms_: Any) -> dict[str, Any]:
@@ -40,7 +40,7 @@ def _roster_context(site: Any, now: datetime, **forms_: Any) -> dict[str, Any]:
 def roster(request: HttpRequest) -> HttpResponse:
     """S-01 / S-02: the week's roster, the gaps before they happen, the leader on duty."""
     state = state_with(request, MANAGER)
-    site, now = site_of(state), timezone.now()
+    site, now = state.site, timezone.now()
     if request.method == "GET":
         return render_vary(request, "guard/roster.html", _roster_context(site, now))
     ctx = _roster_context(site, now)
@@ -102,7 +102,7 @@ def roster(request: HttpRequest) -> HttpResponse:
 @require_POST
 def shift_delete(request: HttpRequest, pk: int) -> HttpResponse:
     state = state_with(request, MANAGER)
-    shift = found(selectors.shift_of(site_of(state), pk))
+    shift = found(selectors.shift_of(state.site, pk))
     services.shift_delete(shift=shift, actor=request.user, now=timezone.now())
     messages.success(request, _t("已删除排班。"))
     return redirect("guard:roster")
