@@ -6,7 +6,7 @@ request). Devices and the guard's console both come through ``gate_decide``.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import connection, transaction
@@ -101,6 +101,7 @@ def gate_policy_of(lane: Lane) -> GatePolicy | PolicyInvalid:
         visit_minutes=site.visit_minutes,
         work_starts=site.work_starts,
         work_ends=site.work_ends,
+        commute_minutes=site.commute_minutes,
         lane_kind=lane.kind,
         lane_direction=lane.direction,
         open_when_tightened=lane.gate.open_when_tightened,
@@ -210,18 +211,11 @@ def _facts(inp: GateInput, site: Site, config: GatePolicy, now: datetime) -> Fac
         pass_=pass_facts(inp.pass_) if inp.pass_ is not None else None,
         invitation=invitation_facts(inp.invitation) if inp.invitation is not None else None,
         health=inp.health,
-        shift_windows=_shift_windows(site, credential),
+        # P-13: only a staff member's read is judged by the shift-change windows.
+        shift_windows=(
+            config.shift_windows if credential is not None and is_staff(credential) else ()
+        ),
     )
-
-
-def _shift_windows(site: Site, credential: CredentialFacts | None) -> tuple[tuple[time, time], ...]:
-    """P-13: the site's shift-change windows (those of S-09). Only a staff member's read needs
-    them, so only it reads the guard settings."""
-    if credential is None or not is_staff(credential):
-        return ()
-    from gatehouse.guard.services import commute_windows
-
-    return commute_windows(site)
 
 
 def _consume_invitation(inv: Any) -> bool:

@@ -454,10 +454,8 @@ def handover_sign(*, handover: Handover, actor: Any, now: datetime) -> HandoverR
 
 
 def commute_windows(site: Site) -> tuple[tuple[time, time], ...]:
-    """The staff's commute (T2 2), from the site's working hours ± the configured minutes."""
-    return shift_change_windows(
-        site.work_starts, site.work_ends, settings_for(site).commute_minutes
-    )
+    """The staff's commute (T2 2), from the site's working hours ± its commute minutes."""
+    return shift_change_windows(site.work_starts, site.work_ends, site.commute_minutes)
 
 
 def core_absence(a: BoothAbsence) -> core.Absence:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import time, timedelta
 
 import pytest
 
@@ -88,6 +88,38 @@ def test_shift_change_watch_at_the_staff_gate(site_b, resident_b, manager_b):
         ("allow", "staff.shift_out", "P-13", ["inspect_on_exit"]),
     ]
     assert "公司物品" in AccessEvent.objects.order_by("-id").first().obligations[0]["note"]
+
+
+def test_shift_change_windows_follow_the_sites_commute_minutes(site_b, resident_b, manager_b):
+    # rule P-13: the windows travel with the site's gate policy: with 10 commute minutes the
+    # morning window is 08:20–08:40, so a badge at 08:15 is an ordinary staff read, at 08:25 the
+    # clock-in is watched (S-09 reads the same site value: guard.services.commute_windows).
+    from gatehouse.guard.services import commute_windows
+    from gatehouse.sites.models import Gate, Lane
+
+    site_b.commute_minutes = 10
+    site_b.save(update_fields=["commute_minutes"])
+    gate = Gate.objects.create(site=site_b, code="main", name="正门")
+    lane = Lane.objects.create(gate=gate, code="in", name="入", kind="non_motor", direction="in")
+    lane = Lane.objects.select_related("gate__site").get(pk=lane.pk)
+    people.credential_issue(
+        site=site_b,
+        person=resident_b,
+        kind="staff_badge",
+        number="11223344",
+        valid_from=NOW - timedelta(days=1),
+        actor=manager_b,
+        now=NOW,
+    )
+    seen = []
+    for minute in (15, 25):
+        result = gate_read(
+            lane=lane, kind="badge", value="11223344", now=NOW.replace(hour=8, minute=minute)
+        )
+        event = AccessEvent.objects.get(pk=result.event.pk)
+        seen.append((event.reason, event.rule))
+    assert seen == [("staff.badge", "P-10"), ("staff.shift_in", "P-13")]
+    assert commute_windows(site_b)[0] == (time(8, 20), time(8, 40))
 
 
 def test_a_card_of_another_site_is_unknown_here(walk_in_a, site_b, resident_b, manager_b):
