@@ -1,5 +1,5 @@
 """The one path of a vehicle decision (ARCHITECTURE: the path of a gate request), like
-:func:`gatehouse.access.services.gate_decide` for people: load the facts as plain values, ask the
+:func:`gatehouse.gate.decide.gate_decide` for people: load the facts as plain values, ask the
 core (:func:`gatehouse.core.vehicle.decide_vehicle`), then in one transaction write the event,
 open or close the parking session, the register row and the notices the decision requires.
 
@@ -15,7 +15,6 @@ from typing import Any
 
 from django.db import transaction
 
-from gatehouse.access import chain
 from gatehouse.access.models import (
     VEHICLE_ENTRANT,
     AccessEvent,
@@ -42,6 +41,7 @@ from gatehouse.core.errors import DomainError, InvalidInput
 from gatehouse.core.ids import parse_card_number, parse_plate
 from gatehouse.core.ledger import PaymentMethod, format_fen
 from gatehouse.core.masking import mask_card
+from gatehouse.gate import chain
 from gatehouse.people.models import Credential, CredentialKind, PersonKind
 from gatehouse.sites.models import Lane, Site
 from gatehouse.vehicles.models import (
@@ -385,7 +385,7 @@ def vehicle_decide(
     at: datetime | None = None,
     device: Any = None,
     guard: Any = None,
-    source: str = EventSource.CONSOLE,
+    source: str = str(EventSource.CONSOLE),
 ) -> VehicleResult:
     """Decide for one vehicle at one lane and record everything the decision requires.
 

@@ -7,9 +7,9 @@ from datetime import time, timedelta
 import pytest
 
 from gatehouse.access.models import AccessEvent, EventSource, Notice, Presence
-from gatehouse.access.reads import gate_read
 from gatehouse.core.access import HealthCode, HealthFacts
 from gatehouse.core.errors import InvalidInput
+from gatehouse.gate.decide import gate_read
 from gatehouse.people import services as people
 from gatehouse.visitors.models import Pass, Visit
 from gatehouse.visitors.tokens import new_token, qr_payload
