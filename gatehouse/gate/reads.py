@@ -10,14 +10,16 @@ from datetime import datetime, timedelta
 
 from django.utils import timezone
 
+from gatehouse.core import vehicle as core_vehicle
 from gatehouse.core.access import CredentialKind, Entrant, HealthFacts
+from gatehouse.core.access import CredentialStatus as CardStatus
 from gatehouse.core.errors import DomainError, InvalidInput
 from gatehouse.core.ids import parse_card_number, parse_id_number
 from gatehouse.core.masking import mask_card, mask_id_number
 from gatehouse.devices.models import Device
 from gatehouse.gate import rows, sql
 from gatehouse.gate.facts import GateInput
-from gatehouse.people.models import Credential, CredentialStatus, Person
+from gatehouse.people.models import Credential, CredentialStatus, Person, Vehicle
 from gatehouse.people.services import normalise_credential_number
 from gatehouse.privacy import lookup_hash
 from gatehouse.sites.models import Gate, Lane, Site
@@ -32,6 +34,11 @@ PASS_ENTRANTS = {
     "decoration": Entrant.DECORATION_WORKER,
     "intro_letter": Entrant.TOUR,
     "temporary": Entrant.TEMPORARY_PASS,
+}
+# The card kinds a barrier reads: an owner card, or a parking card (V-01).
+BARRIER_CARDS = {
+    CredentialKind.OWNER_CARD: core_vehicle.VehicleCard.OWNER_CARD,
+    CredentialKind.PARKING_CARD: core_vehicle.VehicleCard.PARKING_CARD,
 }
 # A replayed read may be this old, and a device clock this far ahead of the server's.
 MAX_REPLAY_AGE = timedelta(days=7)
@@ -283,3 +290,54 @@ def check_read_time(*, at: datetime | None, now: datetime) -> None:
         raise InvalidInput("at.invalid", "读卡时间晚于服务器时间，请校准设备时钟", {"field": "at"})
     if at < now - MAX_REPLAY_AGE:
         raise InvalidInput("at.invalid", "读卡时间早于7天前，不能再补传", {"field": "at"})
+
+
+# --------------------------------------------------------------------------------------------
+# At a barrier: a card, a registered plate, a registered vehicle
+# --------------------------------------------------------------------------------------------
+
+
+def barrier_card(site: Site, number: str) -> tuple[core_vehicle.CardFacts | None, Person | None]:
+    """The barrier card with ``number`` (its status and window) and its holder."""
+    canonical = parse_card_number(number)
+    cred = (
+        Credential.objects.filter(site=site, number=canonical, kind__in=list(BARRIER_CARDS))
+        .select_related("person")
+        .order_by("-pk")
+        .first()
+    )
+    if cred is None:
+        return None, None
+    facts = core_vehicle.CardFacts(
+        kind=BARRIER_CARDS[CredentialKind(cred.kind)],
+        status=CardStatus(cred.status),
+        valid_from=cred.valid_from,
+        valid_until=cred.valid_until,
+    )
+    return facts, cred.person
+
+
+def plate_holder(site: Site, plate: str) -> Person | None:
+    """The holder of an active plate credential (a registered plate), or None."""
+    cred = (
+        Credential.objects.filter(
+            site=site, number=plate, kind=CredentialKind.PLATE, status=CredentialStatus.ACTIVE
+        )
+        .select_related("person")
+        .first()
+    )
+    return cred.person if cred is not None else None
+
+
+def registered_vehicle(site: Site, plate: str) -> tuple[bool, Person | None]:
+    """A vehicle of the site's register (a person's car or an enterprise's fleet car), known by
+    its plate whether or not a plate credential was issued: (known, owner). A person's car is
+    judged as its owner's; a fleet car with nobody attached (owner None) is a staff vehicle of
+    its enterprise (V-04). A car whose owner or enterprise has left is not known."""
+    car = Vehicle.objects.filter(site=site, plate=plate).select_related("owner", "enterprise")
+    found = car.first()
+    if found is None:
+        return False, None
+    if found.owner is not None:
+        return found.owner.is_active, found.owner if found.owner.is_active else None
+    return found.enterprise is not None and found.enterprise.is_active, None
