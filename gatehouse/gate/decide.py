@@ -116,15 +116,17 @@ def gate_decide(
             decision = decide(replace_invitation(facts, inp.invitation), policy, when)
         person = inp.subject()
         visit = _visit_for(inp, decision, site, guard, when)
-        event = AccessEvent(
-            site=site,
+        event = new_event(
             lane=lane,
-            at=when,
-            recorded_at=now,
+            decision=decision,
+            direction=direction,
+            when=when,
+            now=now,
             source=source,
             device=device,
-            guard=signed_in(guard),
-            direction=direction.value,
+            guard=guard,
+            obligations=[obligation_json(o) for o in decision.obligations],
+            note=note,
             entrant=inp.entrant.value,
             credential_kind=inp.presented_kind or (inp.credential.kind if inp.credential else ""),
             credential_masked=inp.presented_masked,
@@ -132,13 +134,6 @@ def gate_decide(
             person=person,
             visit=visit,
             subject=_subject_name(inp, person),
-            outcome=decision.outcome.value,
-            pending=decision.pending.value if decision.pending else "",
-            reason=decision.reason,
-            rule=decision.rule,
-            message=decision.message,
-            obligations=[obligation_json(o) for o in decision.obligations],
-            note=note[:200],
         )
         if defer and visit is None and inp.invitation is None and not decision.obligations:
             moved = moves(decision, event, inp, person)
@@ -149,16 +144,49 @@ def gate_decide(
     return GateResult(decision, event, visit)
 
 
+def new_event(
+    *,
+    lane: Lane,
+    decision: Decision,
+    direction: Direction,
+    when: datetime,
+    now: datetime,
+    source: str,
+    device: Device | None,
+    guard: Guard,
+    obligations: list[dict[str, Any]],
+    note: str,
+    **passed: Any,
+) -> AccessEvent:
+    """The unsaved event of ``decision`` at ``lane``, as the people and the vehicle gate record
+    it: read at ``when``, recorded at ``now``; ``passed``: who or what passed (entrant,
+    credential, person, plate …)."""
+    return AccessEvent(
+        site=lane.gate.site,
+        lane=lane,
+        at=when,
+        recorded_at=now,
+        source=source,
+        device=device,
+        guard=signed_in(guard),
+        direction=direction.value,
+        outcome=decision.outcome.value,
+        pending=decision.pending.value if decision.pending else "",
+        reason=decision.reason,
+        rule=decision.rule,
+        message=decision.message,
+        obligations=obligations,
+        note=note[:200],
+        **passed,
+    )
+
+
 def replace_invitation(facts: Facts, inv: Invitation) -> Facts:
     return replace(facts, invitation=replace(invitation_facts(inv), uses_left=0))
 
 
-def _obligation_json(o: Any) -> dict[str, Any]:
-    data = asdict(o)
-    return {k: (v.value if hasattr(v, "value") else v) for k, v in data.items() if v not in ("",)}
-
-
 def obligation_json(o: Obligation) -> dict[str, Any]:
+    """An obligation as the event stores it (empty notes left out)."""
     data = asdict(o)
     return {k: (v.value if hasattr(v, "value") else v) for k, v in data.items() if v not in ("",)}
 

@@ -43,6 +43,7 @@ from gatehouse.core.ledger import PaymentMethod, format_fen
 from gatehouse.core.masking import mask_card
 from gatehouse.devices.models import Device
 from gatehouse.gate import chain
+from gatehouse.gate.decide import new_event
 from gatehouse.gate.duties import notice
 from gatehouse.gate.facts import Guard, signed_in
 from gatehouse.gate.reads import barrier_card, plate_holder, registered_vehicle
@@ -376,15 +377,17 @@ def vehicle_decide(
     shown = NO_PLATE if no_plate else plate
     actor = signed_in(guard)
     with transaction.atomic():
-        event = AccessEvent(
-            site=site,
+        event = new_event(
             lane=lane,
-            at=when,
-            recorded_at=now,
+            decision=decision,
+            direction=direction,
+            when=when,
+            now=now,
             source=source,
             device=device,
             guard=actor,
-            direction=direction.value,
+            obligations=[_obligation_json(o) for o in decision.obligations],
+            note=note,
             entrant=VEHICLE_ENTRANT,
             vehicle_kind=kind.value,
             plate=shown,
@@ -393,13 +396,6 @@ def vehicle_decide(
             if inp.card_number
             else "",
             subject=shown,
-            outcome=decision.outcome.value,
-            pending=decision.pending.value if decision.pending else "",
-            reason=decision.reason,
-            rule=decision.rule,
-            message=decision.message,
-            obligations=[_obligation_json(o) for o in decision.obligations],
-            note=note[:200],
         )
         chain.insert(event)  # sealed into the site's chain
         visit = None
