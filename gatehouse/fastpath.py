@@ -16,7 +16,7 @@ The fast path is only an optimisation and knows nothing the full stack does not:
   unexpected exception — is handed to Django with the body it read, and the full stack gives
   the answer and its error as it would have anyway. A handler writes nothing unless it returns
   an answer (errors raise before the transaction, see
-  :func:`gatehouse.access.reads.answer_once`), so handing over never records a read twice; a
+  :func:`gatehouse.gate.nonce.answer_once`), so handing over never records a read twice; a
   read that was recorded and then failed (there is nothing left to fail but encoding the
   reply) is answered by the nonce's stored reply.
 * The handler of a route is the same function the django-ninja view calls, and both return the

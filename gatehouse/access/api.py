@@ -22,11 +22,11 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Router, Status
 
-from gatehouse.access import reads
 from gatehouse.access.schemas import GateDecisionIn, GateDecisionOut
 from gatehouse.apiauth import device_auth, error_responses
 from gatehouse.core.errors import DomainError
 from gatehouse.devices.models import Device
+from gatehouse.gate import decide, nonce
 from gatehouse.visitors.services import health_facts
 
 router = Router(tags=["通行判定"], auth=device_auth)
@@ -84,11 +84,11 @@ def gate_decision_fast(device: Device, body: bytes) -> bytes | None:
         return None
 
 
-def _decide(device: Device, payload: GateDecisionIn) -> reads.DeviceAnswer:
+def _decide(device: Device, payload: GateDecisionIn) -> nonce.DeviceAnswer:
     health = None
     if payload.temperature is not None or payload.health_code is not None:
         health = health_facts(temperature=payload.temperature, code=payload.health_code or "")
-    return reads.device_decide(
+    return decide.device_decide(
         device=device,
         nonce=payload.nonce,
         body=payload.model_dump(mode="json", exclude={"nonce"}),
@@ -101,7 +101,7 @@ def _decide(device: Device, payload: GateDecisionIn) -> reads.DeviceAnswer:
     )
 
 
-def answer_bytes(answer: reads.DeviceAnswer) -> bytes:
+def answer_bytes(answer: nonce.DeviceAnswer) -> bytes:
     """The JSON of a 200 answer (shaped as :class:`GateDecisionOut`; both stacks send these
     bytes, so the response model is documentation and a test, not a per-request validation)."""
     return json.dumps(answer.body, ensure_ascii=False).encode("utf-8")

@@ -65,7 +65,7 @@ class EventSource(models.TextChoices):
 class AccessEvent(models.Model):
     """One gate decision, allowed, refused or pending. Append-only: database triggers refuse
     updates and deletes (see the migrations), the admin is read-only. Each event is sealed into
-    its site's hash chain (``seq``, ``chain_hash``; :mod:`gatehouse.access.chain`)."""
+    its site's hash chain (``seq``, ``chain_hash``; :mod:`gatehouse.gate.chain`)."""
 
     site = models.ForeignKey(
         "sites.Site", on_delete=models.PROTECT, related_name="+", verbose_name=_("场所")

@@ -2,7 +2,7 @@
 
 Switching between normal, tightened and epidemic mode is a security manager's decision, recorded
 with who and why (``ModeChange``) and audited. The gate reads ``Site.mode`` on every decision
-(``access.services.gate_policy_of``/``_facts``), so the switch takes effect at the next person.
+(``gate.facts.gate_policy_of``/``load_facts``), so the switch takes effect at the next person.
 """
 
 from __future__ import annotations

@@ -260,6 +260,8 @@ class GatePolicy:
     mode: Mode
     policy: Policy
     lane: LaneFacts
+    # P-13's shift-change windows, wall-clock (the site's working hours ± its commute minutes).
+    shift_windows: tuple[tuple[time, time], ...] = ()
 
 
 class PolicyReader:
@@ -292,6 +294,13 @@ class PolicyReader:
             return value
         self._bad(column, value)
         return None
+
+    def count(self, column: str, value: object) -> int:
+        """A whole number of minutes that may be 0."""
+        if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+            return value
+        self._bad(column, value)
+        return 0
 
     def decimal(self, column: str, value: object, low: Decimal, high: Decimal) -> Decimal:
         if isinstance(value, Decimal) and value.is_finite() and low <= value <= high:
@@ -327,6 +336,7 @@ def gate_policy(
     visit_minutes: object,
     work_starts: object,
     work_ends: object,
+    commute_minutes: object,
     lane_kind: object,
     lane_direction: object,
     open_when_tightened: object,
@@ -340,16 +350,18 @@ def gate_policy(
         fever_threshold=r.decimal("site.fever_threshold", fever_threshold, FEVER_MIN, FEVER_MAX),
         visit_minutes=r.minutes("site.visit_minutes", visit_minutes, optional=True),
     )
-    # The working hours make P-13's shift-change windows (``shift_change_windows``): they are
-    # only checked here, so a gate whose hours cannot be read refuses rather than guesses.
-    r.clock("site.work_starts", work_starts)
-    r.clock("site.work_ends", work_ends)
+    # The working hours ± the commute minutes make P-13's shift-change windows
+    # (``shift_change_windows``, those of S-09): a gate whose hours cannot be read refuses rather
+    # than guesses.
+    starts = r.clock("site.work_starts", work_starts)
+    ends = r.clock("site.work_ends", work_ends)
+    commute = r.count("site.commute_minutes", commute_minutes)
     lane = read_lane(
         r, kind=lane_kind, direction=lane_direction, open_when_tightened=open_when_tightened
     )
-    if r.problems:
+    if r.problems or starts is None or ends is None:
         return PolicyInvalid(tuple(r.problems), lane.direction)
-    return GatePolicy(site_mode, policy, lane)
+    return GatePolicy(site_mode, policy, lane, shift_change_windows(starts, ends, commute))
 
 
 def refuse_invalid_policy(invalid: PolicyInvalid) -> Decision:

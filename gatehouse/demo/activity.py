@@ -17,9 +17,10 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from gatehouse.access.models import AccessEvent, EventSource
-from gatehouse.access.services import GateInput, gate_decide
 from gatehouse.core.access import Entrant
 from gatehouse.demo.sites import id_check_digit
+from gatehouse.gate.decide import gate_decide
+from gatehouse.gate.facts import GateInput
 from gatehouse.people.models import Credential, CredentialKind, CredentialStatus, Person
 from gatehouse.sites.models import Site
 from gatehouse.visitors import services as flows

@@ -14,9 +14,9 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from gatehouse import rows
 from gatehouse.audit.services import audited_update
 from gatehouse.devices.models import Device
+from gatehouse.gate.reads import device_by_digest
 from gatehouse.keys import key_digest, new_key
 from gatehouse.throttle import key_throttle
 
@@ -96,7 +96,7 @@ def device_authenticate(
         device = None
     else:
         digest = key_digest(key)
-        device = _device_by_digest(digest)
+        device = device_by_digest(digest)
         if device is not None and not hmac.compare_digest(device.key_hash, digest):
             device = None
     return _seen(device, address=address, kind="device key", presented=key, now=now)
@@ -141,44 +141,4 @@ def _seen(
         # Liveness bookkeeping, not a change of state: not audited.
         Device.objects.filter(pk=device.pk).update(last_seen_at=now)
         device.last_seen_at = now
-    return device
-
-
-@rows.statement
-def _device_sql() -> str:
-    from gatehouse.sites.models import Gate, Lane, Site
-
-    sql = (
-        f"SELECT {rows.columns(Device, 'd')}, {rows.columns(Site, 's')}, "  # noqa: S608 (names from model metadata, values bound)
-        f"{rows.columns(Lane, 'l')}, {rows.columns(Gate, 'g')} "
-        f"FROM {rows.table(Device)} d JOIN {rows.table(Site)} s ON s.id = d.site_id "
-        f"LEFT JOIN {rows.table(Lane)} l ON l.id = d.lane_id "
-        f"LEFT JOIN {rows.table(Gate)} g ON g.id = l.gate_id "
-        "WHERE d.key_hash = %s AND d.revoked_at IS NULL AND s.is_active"
-    )
-    return sql
-
-
-def _device_by_digest(digest: str) -> Device | None:
-    """The live device with this key hash at an active site, with its site, lane and the lane's
-    gate attached: one hand-joined query (:mod:`gatehouse.rows`); every device request pays it."""
-    from gatehouse.sites.models import Gate, Lane, Site
-
-    row = rows.fetch_one(_device_sql(), [digest])
-    if row is None:
-        return None
-    at = 0
-    device: Device = rows.build(Device, row, at)
-    at += rows.width(Device)
-    site = rows.build(Site, row, at)
-    at += rows.width(Site)
-    lane = rows.build(Lane, row, at)
-    at += rows.width(Lane)
-    gate = rows.build(Gate, row, at)
-    device.site = site
-    device.lane = lane
-    if lane is not None:
-        lane.gate = gate
-        if gate.site_id == site.pk:
-            gate.site = site
     return device

@@ -30,7 +30,7 @@ from gatehouse.guard.models import (
 
 @admin.register(GuardSettings)
 class GuardSettingsAdmin(SiteScopedAdmin):
-    list_display = ("site", "early_minutes", "commute_minutes", "fine_fen")
+    list_display = ("site", "early_minutes", "fine_fen")
 
 
 class RouteStopInline(ScopedInline):

@@ -48,11 +48,6 @@ class GuardSettings(models.Model):
         verbose_name=_("场所"),
     )
     early_minutes = models.PositiveSmallIntegerField(_("接班提前到岗（分钟）"), default=10)
-    commute_minutes = models.PositiveSmallIntegerField(
-        _("上下班时段（分钟）"),
-        default=30,
-        help_text=_("上班、下班时间前后各这么多分钟内，门卫不得离开门卫室"),
-    )
     ack_critical_minutes = models.PositiveSmallIntegerField(_("特急异常确认时限"), default=2)
     ack_high_minutes = models.PositiveSmallIntegerField(_("紧急异常确认时限"), default=5)
     ack_medium_minutes = models.PositiveSmallIntegerField(_("一般异常确认时限"), default=10)

@@ -127,6 +127,13 @@ class Site(models.Model):
     )
     work_starts = StoredTimeField(_("上班时间"), default=time(8, 30))
     work_ends = StoredTimeField(_("下班时间"), default=time(17, 30))
+    # The staff's commute: the working hours ± these minutes are P-13's shift-change windows at
+    # the gate and S-09's, when the guard stays in the booth.
+    commute_minutes = models.PositiveSmallIntegerField(
+        _("上下班时段（分钟）"),
+        default=30,
+        help_text=_("上班、下班时间前后各这么多分钟内，门卫不得离开门卫室"),
+    )
     is_active = models.BooleanField(_("启用"), default=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 

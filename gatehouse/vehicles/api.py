@@ -15,13 +15,14 @@ from django.utils import timezone
 from ninja import Router, Status
 from ninja.security import APIKeyHeader, APIKeyQuery
 
-from gatehouse.access import reads
 from gatehouse.apiauth import DeviceUnauthenticated, device_auth, error_responses
 from gatehouse.core.errors import DomainError
 from gatehouse.devices.adapters import vzenith
 from gatehouse.devices.adapters.base import BarrierAnswer
 from gatehouse.devices.models import Device
 from gatehouse.devices.services import camera_authenticate, device_authenticate
+from gatehouse.gate import reads
+from gatehouse.gate.nonce import Decided, DeviceAnswer, answer_once, decision_json
 from gatehouse.throttle import client_address, key_throttle
 from gatehouse.vehicles import services
 from gatehouse.vehicles.schemas import VehicleDecisionIn, VehicleDecisionOut
@@ -49,7 +50,7 @@ def _clock() -> datetime:
 
 
 def decision_body(result: services.VehicleResult) -> dict[str, Any]:
-    body = reads.decision_json(result.decision, result.event)
+    body = decision_json(result.decision, result.event)
     fee = result.fee
     body["plate"] = result.plate
     body["fee"] = {"amount_fen": fee.amount, "text": services.fee_text(fee.amount)} if fee else None
@@ -68,7 +69,7 @@ def _decide_once(
     now: datetime,
     no_plate: bool = False,
     description: str = "",
-) -> reads.DeviceAnswer:
+) -> DeviceAnswer:
     def prepare() -> services.VehicleInput:
         lane = reads.device_lane(device=device, lane_ref=lane_ref)
         reads.check_read_time(at=at, now=now)
@@ -76,11 +77,11 @@ def _decide_once(
             lane=lane, plate=plate, card_number=card, no_plate=no_plate, description=description
         )
 
-    def decide(inp: services.VehicleInput) -> reads.Decided:
+    def decide(inp: services.VehicleInput) -> Decided:
         result = services.vehicle_decide(inp, now=now, at=at, device=device, source="device")
-        return reads.Decided(decision_body(result), result.event)
+        return Decided(decision_body(result), result.event)
 
-    return reads.answer_once(
+    return answer_once(
         device=device, nonce=nonce, body=body, now=now, prepare=prepare, decide=decide
     )
 
@@ -202,7 +203,7 @@ def camera_vzenith_push(request: HttpRequest) -> Any:
     return JsonResponse(camera_reply(answer, body), json_dumps_params={"ensure_ascii": False})
 
 
-def camera_push(*, device: Device, body: Any, now: datetime) -> reads.DeviceAnswer:
+def camera_push(*, device: Device, body: Any, now: datetime) -> DeviceAnswer:
     """Decide one camera push once (the camera's result id and frame time are the nonce)."""
     read = vzenith.parse(body)
     # 无牌车 (V-09): the camera's "_无_", or a result that is not a plate: decided and recorded
@@ -222,7 +223,7 @@ def camera_push(*, device: Device, body: Any, now: datetime) -> reads.DeviceAnsw
     )
 
 
-def camera_reply(answer: reads.DeviceAnswer, body: Any) -> dict[str, Any]:
+def camera_reply(answer: DeviceAnswer, body: Any) -> dict[str, Any]:
     """The camera's reply: lift the barrier on allow, the plate and message on the display."""
     decided = answer.body
     fee = decided.get("fee")

@@ -1,5 +1,5 @@
 """The one path of a vehicle decision (ARCHITECTURE: the path of a gate request), like
-:func:`gatehouse.access.services.gate_decide` for people: load the facts as plain values, ask the
+:func:`gatehouse.gate.decide.gate_decide` for people: load the facts as plain values, ask the
 core (:func:`gatehouse.core.vehicle.decide_vehicle`), then in one transaction write the event,
 open or close the parking session, the register row and the notices the decision requires.
 
@@ -15,7 +15,6 @@ from typing import Any
 
 from django.db import transaction
 
-from gatehouse.access import chain
 from gatehouse.access.models import (
     VEHICLE_ENTRANT,
     AccessEvent,
@@ -42,7 +41,13 @@ from gatehouse.core.errors import DomainError, InvalidInput
 from gatehouse.core.ids import parse_card_number, parse_plate
 from gatehouse.core.ledger import PaymentMethod, format_fen
 from gatehouse.core.masking import mask_card
-from gatehouse.people.models import Credential, CredentialKind, PersonKind
+from gatehouse.devices.models import Device
+from gatehouse.gate import chain
+from gatehouse.gate.decide import new_event
+from gatehouse.gate.duties import notice
+from gatehouse.gate.facts import Guard, signed_in
+from gatehouse.gate.reads import barrier_card, plate_holder, registered_vehicle
+from gatehouse.people.models import PersonKind
 from gatehouse.sites.models import Lane, Site
 from gatehouse.vehicles.models import (
     ParkingSession,
@@ -54,11 +59,6 @@ from gatehouse.vehicles.models import (
 )
 
 STAFF_KINDS = {PersonKind.EMPLOYEE, PersonKind.PROPERTY_STAFF, PersonKind.GUARD}
-# The card kinds a barrier reads: an owner card, or a parking card (V-01).
-BARRIER_CARDS = {
-    CredentialKind.OWNER_CARD: core.VehicleCard.OWNER_CARD,
-    CredentialKind.PARKING_CARD: core.VehicleCard.PARKING_CARD,
-}
 PASS_KINDS = {
     "owner": (core.VehicleKind.RESIDENT, core.VehiclePassKind.RESIDENT),
     "tenant": (core.VehicleKind.RESIDENT, core.VehiclePassKind.RESIDENT),
@@ -224,54 +224,6 @@ def open_session(site: Site, plate: str) -> ParkingSession | None:
     )
 
 
-def _card(site: Site, number: str, at: datetime) -> tuple[core.CardFacts | None, Any]:
-    """The barrier card with ``number`` (its status and window) and its holder."""
-    canonical = parse_card_number(number)
-    cred = (
-        Credential.objects.filter(site=site, number=canonical, kind__in=list(BARRIER_CARDS))
-        .select_related("person")
-        .order_by("-pk")
-        .first()
-    )
-    if cred is None:
-        return None, None
-    facts = core.CardFacts(
-        kind=BARRIER_CARDS[CredentialKind(cred.kind)],
-        status=CredentialStatus(cred.status),
-        valid_from=cred.valid_from,
-        valid_until=cred.valid_until,
-    )
-    return facts, cred.person
-
-
-def _plate_holder(site: Site, plate: str) -> Any:
-    """The holder of an active plate credential (a registered plate), or None."""
-    cred = (
-        Credential.objects.filter(
-            site=site, number=plate, kind=CredentialKind.PLATE, status=CredentialStatus.ACTIVE
-        )
-        .select_related("person")
-        .first()
-    )
-    return cred.person if cred is not None else None
-
-
-def _registered_vehicle(site: Site, plate: str) -> tuple[bool, Any]:
-    """A vehicle of the site's register (a person's car or an enterprise's fleet car), known by
-    its plate whether or not a plate credential was issued: (known, owner). A person's car is
-    judged as its owner's; a fleet car with nobody attached (owner None) is a staff vehicle of
-    its enterprise (V-04). A car whose owner or enterprise has left is not known."""
-    from gatehouse.people.models import Vehicle
-
-    car = Vehicle.objects.filter(site=site, plate=plate).select_related("owner", "enterprise")
-    found = car.first()
-    if found is None:
-        return False, None
-    if found.owner is not None:
-        return found.owner.is_active, found.owner if found.owner.is_active else None
-    return found.enterprise is not None and found.enterprise.is_active, None
-
-
 def _kind_of(person: Any) -> core.VehicleKind:
     return core.VehicleKind.STAFF if person.kind in STAFF_KINDS else core.VehicleKind.RESIDENT
 
@@ -287,10 +239,10 @@ def vehicle_facts(
     from gatehouse.parking.selectors import active_pass
 
     direction = config.lane.direction
-    card, holder = _card(site, inp.card_number, at) if inp.card_number else (None, None)
-    registered_to = _plate_holder(site, plate) if plate else None
+    card, holder = barrier_card(site, inp.card_number) if inp.card_number else (None, None)
+    registered_to = plate_holder(site, plate) if plate else None
     known, registered_owner = (
-        _registered_vehicle(site, plate)
+        registered_vehicle(site, plate)
         if plate and registered_to is None
         else (registered_to is not None, None)
     )
@@ -383,9 +335,9 @@ def vehicle_decide(
     *,
     now: datetime,
     at: datetime | None = None,
-    device: Any = None,
-    guard: Any = None,
-    source: str = EventSource.CONSOLE,
+    device: Device | None = None,
+    guard: Guard = None,
+    source: str = str(EventSource.CONSOLE),
 ) -> VehicleResult:
     """Decide for one vehicle at one lane and record everything the decision requires.
 
@@ -423,17 +375,19 @@ def vehicle_decide(
         decision = core.decide_vehicle(facts, config.policy, judged)
         direction, kind = facts.direction, facts.kind
     shown = NO_PLATE if no_plate else plate
-    actor = guard if getattr(guard, "is_authenticated", False) else None
+    actor = signed_in(guard)
     with transaction.atomic():
-        event = AccessEvent(
-            site=site,
+        event = new_event(
             lane=lane,
-            at=when,
-            recorded_at=now,
+            decision=decision,
+            direction=direction,
+            when=when,
+            now=now,
             source=source,
             device=device,
             guard=actor,
-            direction=direction.value,
+            obligations=[_obligation_json(o) for o in decision.obligations],
+            note=note,
             entrant=VEHICLE_ENTRANT,
             vehicle_kind=kind.value,
             plate=shown,
@@ -442,13 +396,6 @@ def vehicle_decide(
             if inp.card_number
             else "",
             subject=shown,
-            outcome=decision.outcome.value,
-            pending=decision.pending.value if decision.pending else "",
-            reason=decision.reason,
-            rule=decision.rule,
-            message=decision.message,
-            obligations=[_obligation_json(o) for o in decision.obligations],
-            note=note[:200],
         )
         chain.insert(event)  # sealed into the site's chain
         visit = None
@@ -529,15 +476,15 @@ def _pair(
 
 
 def _anomaly_notice(
-    site: Site, lane: Lane, plate: str, kind: str, message: str, event: Any, when: datetime
+    site: Site, lane: Lane, plate: str, kind: str, message: str, event: AccessEvent, when: datetime
 ) -> None:
-    Notice.objects.create(
+    notice(
         site=site,
-        audience=NoticeAudience.MONITORING,
+        audience=str(NoticeAudience.MONITORING),
         kind=kind,
         message=f"{lane.gate.name}·{lane.name}：{plate} {message}",
         event=event,
-        created_at=when,
+        when=when,
     )
 
 
@@ -609,6 +556,15 @@ def _register(
     )
 
 
+#: Who a vehicle decision's notice duty tells (the notices the vehicle gate writes itself).
+NOTICE_AUDIENCES: dict[Duty, str] = {
+    Duty.NOTIFY_MONITORING: str(NoticeAudience.MONITORING),
+    Duty.NOTIFY_PATROL: str(NoticeAudience.PATROL),
+    Duty.NOTIFY_DEPARTMENT: str(NoticeAudience.DESK),
+    Duty.NOTIFY_DESK: str(NoticeAudience.DESK),
+}
+
+
 def _notify(
     decision: Decision,
     event: AccessEvent,
@@ -620,25 +576,20 @@ def _notify(
 ) -> None:
     where = f"{lane.gate.name}·{lane.name}"
     for ob in decision.obligations:
-        audience = {
-            Duty.NOTIFY_MONITORING: NoticeAudience.MONITORING,
-            Duty.NOTIFY_PATROL: NoticeAudience.PATROL,
-            Duty.NOTIFY_DEPARTMENT: NoticeAudience.DESK,
-            Duty.NOTIFY_DESK: NoticeAudience.DESK,
-        }.get(ob.duty)
+        audience = NOTICE_AUDIENCES.get(ob.duty)
         if audience is None:
             continue
         target = inp.register.get("destination", "")
         extra = f"（{target}）" if ob.duty is Duty.NOTIFY_DEPARTMENT and target else ""
         if ob.duty is Duty.NOTIFY_MONITORING and ob.note:
             extra = f"（{ob.note}）"
-        Notice.objects.create(
+        notice(
             site=site,
             audience=audience,
             kind=decision.reason,
-            message=f"{where}：{plate} {decision.message}{extra}"[:300],
+            message=f"{where}：{plate} {decision.message}{extra}",
             event=event,
-            created_at=when,
+            when=when,
         )
 
 

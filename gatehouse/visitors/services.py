@@ -18,7 +18,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from gatehouse.access.models import EventSource
-from gatehouse.access.services import GateInput, GateResult, gate_decide
 from gatehouse.accounts.actor import Actor, actor_or_none
 from gatehouse.audit.services import audit_record, snapshot
 from gatehouse.core.access import Decision, Direction, Entrant, HealthCode, HealthFacts, Outcome
@@ -26,6 +25,8 @@ from gatehouse.core.errors import DomainError, InvalidInput
 from gatehouse.core.ids import parse_id_number, parse_mobile
 from gatehouse.core.masking import mask_id_number, mask_name, mask_phone
 from gatehouse.core.text import clean_text
+from gatehouse.gate.decide import gate_decide
+from gatehouse.gate.facts import GateInput, GateResult
 from gatehouse.people.models import HouseMembership, HouseRelation, Person
 from gatehouse.people.services import clean_name
 from gatehouse.privacy import seal

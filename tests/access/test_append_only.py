@@ -6,7 +6,7 @@ import pytest
 from django.db import DatabaseError, transaction
 
 from gatehouse.access.models import AccessEvent, EventSource
-from gatehouse.access.reads import gate_read
+from gatehouse.gate.decide import gate_read
 from tests.conftest import CARD_ZHANG, NOW
 
 

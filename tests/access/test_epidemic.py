@@ -10,8 +10,9 @@ import pytest
 
 from gatehouse.access import modes
 from gatehouse.access.models import AccessEvent, Notice
-from gatehouse.access.services import GateInput, gate_decide
 from gatehouse.core.access import Entrant, Outcome, Pending
+from gatehouse.gate.decide import gate_decide
+from gatehouse.gate.facts import GateInput
 from gatehouse.sites.models import Lane
 from gatehouse.visitors import services
 from gatehouse.visitors.models import GateRequest, Visit, VisitStatus

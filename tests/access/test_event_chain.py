@@ -15,10 +15,10 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import DatabaseError, connection, transaction
 
-from gatehouse.access import chain
 from gatehouse.access.models import AccessEvent, EventChainHead, EventSource
-from gatehouse.access.reads import gate_read
 from gatehouse.core import chain as core_chain
+from gatehouse.gate import chain
+from gatehouse.gate.decide import gate_read
 from gatehouse.sites.models import Gate, Lane
 from gatehouse.vehicles import services as vehicles
 from tests.access.test_device_api import clock  # noqa: F401 (fixture)

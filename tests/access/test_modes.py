@@ -11,9 +11,10 @@ from django.urls import reverse
 
 from gatehouse.access import modes
 from gatehouse.access.models import ModeChange
-from gatehouse.access.services import GateInput, gate_decide
 from gatehouse.audit.models import AuditEntry
 from gatehouse.core.errors import DomainError, InvalidInput
+from gatehouse.gate.decide import gate_decide
+from gatehouse.gate.facts import GateInput
 from gatehouse.sites.models import Lane, Site
 from tests.conftest import NOW
 

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import time, timedelta
 
 import pytest
 
 from gatehouse.access.models import AccessEvent, EventSource, Notice, Presence
-from gatehouse.access.reads import gate_read
 from gatehouse.core.access import HealthCode, HealthFacts
 from gatehouse.core.errors import InvalidInput
+from gatehouse.gate.decide import gate_read
 from gatehouse.people import services as people
 from gatehouse.visitors.models import Pass, Visit
 from gatehouse.visitors.tokens import new_token, qr_payload
@@ -34,13 +34,13 @@ def test_console_read_records_the_guard(walk_in_a, card_a, resident_a, guard_a):
     assert Presence.objects.get(person=resident_a).inside
 
 
-def test_badge_of_an_employee(site_b, resident_b, manager_b):
-    # rule P-10
-    from gatehouse.sites.models import Gate, Lane
+@pytest.fixture
+def staff_gate_b(site_b, resident_b, manager_b):
+    """Site B's main gate, and an employee's badge 11223344 (the badge is returned, its gate
+    as ``.gate``)."""
+    from gatehouse.sites.models import Gate
 
-    gate = Gate.objects.create(site=site_b, code="main", name="正门")
-    lane = Lane.objects.create(gate=gate, code="in", name="入", kind="non_motor", direction="in")
-    people.credential_issue(
+    badge = people.credential_issue(
         site=site_b,
         person=resident_b,
         kind="staff_badge",
@@ -49,29 +49,30 @@ def test_badge_of_an_employee(site_b, resident_b, manager_b):
         actor=manager_b,
         now=NOW,
     )
+    badge.gate = Gate.objects.create(site=site_b, code="main", name="正门")
+    return badge
+
+
+def test_badge_of_an_employee(staff_gate_b, resident_b):
+    # rule P-10
+    from gatehouse.sites.models import Lane
+
+    gate = staff_gate_b.gate
+    lane = Lane.objects.create(gate=gate, code="in", name="入", kind="non_motor", direction="in")
     result = gate_read(lane=lane, kind="badge", value="11223344", now=NOW)
     assert (result.decision.reason, result.decision.rule) == ("staff.badge", "P-10")
     assert result.event.person == resident_b
 
 
-def test_shift_change_watch_at_the_staff_gate(site_b, resident_b, manager_b):
+def test_shift_change_watch_at_the_staff_gate(staff_gate_b):
     # rule P-13: working hours 08:30–17:30 and 30 commute minutes (the defaults): from 08:00 to
     # 09:00 the guard watches the clock-in, from 17:00 to 18:00 checks for company property.
-    from gatehouse.sites.models import Gate, Lane
+    from gatehouse.sites.models import Lane
 
-    gate = Gate.objects.create(site=site_b, code="main", name="正门")
+    gate = staff_gate_b.gate
     lane_in = Lane.objects.create(gate=gate, code="in", name="入", kind="non_motor", direction="in")
     lane_out = Lane.objects.create(
         gate=gate, code="out", name="出", kind="non_motor", direction="out"
-    )
-    people.credential_issue(
-        site=site_b,
-        person=resident_b,
-        kind="staff_badge",
-        number="11223344",
-        valid_from=NOW - timedelta(days=1),
-        actor=manager_b,
-        now=NOW,
     )
     morning = NOW.replace(hour=8, minute=20)  # NOW is 09:30 in Shanghai
     evening = NOW.replace(hour=17, minute=40)
@@ -88,6 +89,30 @@ def test_shift_change_watch_at_the_staff_gate(site_b, resident_b, manager_b):
         ("allow", "staff.shift_out", "P-13", ["inspect_on_exit"]),
     ]
     assert "公司物品" in AccessEvent.objects.order_by("-id").first().obligations[0]["note"]
+
+
+def test_shift_change_windows_follow_the_sites_commute_minutes(site_b, staff_gate_b):
+    # rule P-13: the windows travel with the site's gate policy: with 10 commute minutes the
+    # morning window is 08:20–08:40, so a badge at 08:15 is an ordinary staff read, at 08:25 the
+    # clock-in is watched (S-09 reads the same site value: guard.services.commute_windows).
+    from gatehouse.guard.absence.services import commute_windows
+
+    from gatehouse.sites.models import Lane
+
+    site_b.commute_minutes = 10
+    site_b.save(update_fields=["commute_minutes"])
+    gate = staff_gate_b.gate
+    lane = Lane.objects.create(gate=gate, code="in", name="入", kind="non_motor", direction="in")
+    lane = Lane.objects.select_related("gate__site").get(pk=lane.pk)
+    seen = []
+    for minute in (15, 25):
+        result = gate_read(
+            lane=lane, kind="badge", value="11223344", now=NOW.replace(hour=8, minute=minute)
+        )
+        event = AccessEvent.objects.get(pk=result.event.pk)
+        seen.append((event.reason, event.rule))
+    assert seen == [("staff.badge", "P-10"), ("staff.shift_in", "P-13")]
+    assert commute_windows(site_b)[0] == (time(8, 20), time(8, 40))
 
 
 def test_a_card_of_another_site_is_unknown_here(walk_in_a, site_b, resident_b, manager_b):

@@ -32,6 +32,7 @@ GOOD: dict[str, Any] = {
     "visit_minutes": None,
     "work_starts": time(8, 30),
     "work_ends": time(17, 30),
+    "commute_minutes": 30,
     "lane_kind": "non_motor",
     "lane_direction": "out",
     "open_when_tightened": True,
@@ -61,6 +62,8 @@ def test_good_values_make_the_policy() -> None:
     assert read.policy.visit_minutes is None
     assert (read.lane.kind, read.lane.direction) == (LaneKind.NON_MOTOR, Direction.OUT)
     assert read.lane.open_when_tightened
+    # rule P-13: the shift-change windows travel with the gate policy (hours ± commute minutes)
+    assert read.shift_windows == ((time(8), time(9)), (time(17), time(18)))
 
 
 @pytest.mark.parametrize(
@@ -102,6 +105,9 @@ def test_good_values_make_the_policy() -> None:
             time(17, 30, tzinfo=UTC),
             "site.work_ends=datetime.time(17, 30, tzinfo=datetime.timezone.utc)"[:80],
         ),
+        ("commute_minutes", -1, "site.commute_minutes=-1"),
+        ("commute_minutes", None, "site.commute_minutes=None"),
+        ("commute_minutes", "30", "site.commute_minutes='30'"),
         ("lane_kind", "", "lane.kind=''"),
         ("lane_kind", None, "lane.kind=None"),
         ("lane_kind", "tunnel", "lane.kind='tunnel'"),

@@ -7,8 +7,9 @@ from datetime import timedelta
 from django.urls import reverse
 
 from gatehouse.access.models import AccessEvent
-from gatehouse.access.services import GateInput, gate_decide
 from gatehouse.core.access import Entrant, Outcome
+from gatehouse.gate.decide import gate_decide
+from gatehouse.gate.facts import GateInput
 from gatehouse.registers import selectors
 from tests.conftest import NOW
 

@@ -9,10 +9,11 @@ import pytest
 from django.db import connection
 
 from gatehouse.access.models import AccessEvent, Notice, NoticeAudience
-from gatehouse.access.services import GateInput, gate_decide
 from gatehouse.audit.models import AuditEntry
 from gatehouse.core.access import Entrant, Outcome
 from gatehouse.core.errors import DomainError, InvalidInput
+from gatehouse.gate.decide import gate_decide
+from gatehouse.gate.facts import GateInput
 from gatehouse.privacy import unseal
 from gatehouse.visitors import invitations, tokens
 from gatehouse.visitors.models import Invitation, Visit, VisitStatus

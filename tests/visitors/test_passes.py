@@ -8,10 +8,11 @@ import pytest
 from django.urls import reverse
 
 from gatehouse.access.models import AccessEvent
-from gatehouse.access.services import GateInput, gate_decide
 from gatehouse.audit.models import AuditEntry
 from gatehouse.core.access import Duty, Entrant, Outcome
 from gatehouse.core.errors import DomainError, InvalidInput
+from gatehouse.gate.decide import gate_decide
+from gatehouse.gate.facts import GateInput
 from gatehouse.visitors import passes, tokens
 from gatehouse.visitors.models import Pass, Visit, VisitStatus
 from tests.conftest import ID_LI, NOW

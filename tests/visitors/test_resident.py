@@ -220,7 +220,8 @@ def test_invitation_list_statuses(client, clock, resident_user_a, resident_a, wa
         max_uses=1,
         **base,
     )
-    from gatehouse.access.services import GateInput, gate_decide
+    from gatehouse.gate.decide import gate_decide
+    from gatehouse.gate.facts import GateInput
 
     gate_decide(GateInput(lane=walk_in_a, entrant=Entrant.INVITED, invitation=used), now=NOW)
     clock.move_to(NOW + timedelta(minutes=1))

@@ -15,16 +15,13 @@ from gatehouse.core.errors import DomainError, InvalidInput
 from gatehouse.core.text import clean_text
 from gatehouse.guard.absence.selectors import core_absence
 from gatehouse.guard.models import BoothAbsence
-from gatehouse.guard.shared import settings_for
 from gatehouse.guard.writes import write_audit
 from gatehouse.sites.models import Site
 
 
 def commute_windows(site: Site) -> tuple[tuple[time, time], ...]:
-    """The staff's commute (T2 2), from the site's working hours ± the configured minutes."""
-    return shift_change_windows(
-        site.work_starts, site.work_ends, settings_for(site).commute_minutes
-    )
+    """The staff's commute (T2 2), from the site's working hours ± its commute minutes."""
+    return shift_change_windows(site.work_starts, site.work_ends, site.commute_minutes)
 
 
 @dataclass(frozen=True)

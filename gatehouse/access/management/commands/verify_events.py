@@ -1,7 +1,7 @@
 """``manage.py verify_events [--site ID]``: check the access events' hash chains.
 
 Walks every site's chain (or one site's) in order, recomputing each event's seal
-(:func:`gatehouse.access.chain.verify`); prints how many events it checked and, for a broken
+(:func:`gatehouse.gate.chain.verify`); prints how many events it checked and, for a broken
 chain, the first event that was edited, deleted, inserted or reordered. Exit status: 0 every
 chain holds, 1 a chain is broken, 2 the site asked for does not exist."""
 
@@ -12,8 +12,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Q
 
-from gatehouse.access import chain
 from gatehouse.access.models import AccessEvent, EventChainHead
+from gatehouse.gate import chain
 from gatehouse.sites.models import Site
 
 

@@ -52,7 +52,8 @@ def width(model: type[Model]) -> int:
 def build(model: type[Model], row: Sequence[Any], start: int) -> Any:
     """The instance of ``model`` from ``row[start:start + width]``; None for an outer join's
     missing side (a NULL primary key)."""
-    names, pk_index, converters = _plan(model, connection.vendor)
+    # (A model class is hashable; mypy without the Django plugin sees it as type[Any].)
+    names, pk_index, converters = _plan(model, connection.vendor)  # type: ignore[arg-type]
     values = list(row[start : start + len(names)])
     if values[pk_index] is None:
         return None

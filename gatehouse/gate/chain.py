@@ -1,8 +1,9 @@
 """Writing access events into their site's hash chain, and checking the chains.
 
 Every event is written here (:func:`insert`, or the one-statement device path of
-:mod:`gatehouse.access.reads`, which embeds :func:`head_sql` and :func:`event_sql`). What a
-seal covers and how it is computed is in :mod:`gatehouse.core.chain`.
+:mod:`gatehouse.gate.nonce`, whose statement embeds the same head CTE and event insert; the SQL
+is in :mod:`gatehouse.gate.sql`). What a seal covers and how it is computed is in
+:mod:`gatehouse.core.chain`.
 
 The chain's head (:class:`EventChainHead`, one row a site) is advanced in the transaction that
 writes the event: the row of that site is locked until the transaction ends, so the events of a
@@ -30,11 +31,10 @@ from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from gatehouse import rows
 from gatehouse.access.models import AccessEvent, EventChainHead
 from gatehouse.core import chain
+from gatehouse.gate import rows, sql
 
-CHAIN_FIELDS = ("seq", "chain_hash")
 CHUNK = 2000
 
 
@@ -59,110 +59,16 @@ def content(event: AccessEvent) -> bytes:
     return chain.content(values)
 
 
-@functools.cache
-def _fields() -> list[Any]:
-    """The event's columns written from its values: all but the key and the chain's (model
-    metadata: worked out once)."""
-    return rows.written_fields(AccessEvent, exclude=CHAIN_FIELDS)
-
-
-def _columns() -> str:
-    return rows.column_list(_fields())
-
-
-# --------------------------------------------------------------------------------------------
-# PostgreSQL: sealed in the statement that writes the event
-# --------------------------------------------------------------------------------------------
-
-
-def _seal_sql(seq: str, event_id: str, previous: str) -> str:
-    """SQL computing :func:`gatehouse.core.chain.seal`; parameters: the outer padded key, the
-    inner padded key, the content."""
-    return (
-        "encode(sha256(%s::bytea || sha256(%s::bytea || %s::bytea || convert_to("
-        f"'|' || ({seq})::text || '|' || ({event_id})::text || '|' || ({previous}), 'UTF8'))), "
-        "'hex')"
-    )
-
-
-@rows.statement
-def head_sql() -> str:
-    """PostgreSQL: the CTE ``h`` advancing an event's site's chain head, returning the event's
-    ``seq``, key (``last_id``) and seal (``hash``); parameters from :func:`head_params`."""
-    head = rows.table(EventChainHead)
-    events = AccessEvent._meta.db_table
-    return (
-        f"h AS (INSERT INTO {head} (site_id, seq, last_id, hash) "  # noqa: S608 (names from model metadata, values bound)
-        f"SELECT %s::bigint, 1, n.id, {_seal_sql('1', 'n.id', "''")} "
-        f"FROM (SELECT nextval(pg_get_serial_sequence('{events}', 'id')) AS id) n "
-        "ON CONFLICT (site_id) DO UPDATE SET seq = "
-        f"{head}.seq + 1, last_id = excluded.last_id, "
-        f"hash = {_seal_sql(f'{head}.seq + 1', 'excluded.last_id', f'{head}.hash')} "
-        "RETURNING seq, last_id, hash)"
-    )
-
-
 def head_params(event: AccessEvent) -> list[Any]:
+    """The parameters of the chain head's CTE (:mod:`gatehouse.gate.sql`)."""
     body = content(event)
     inner, outer = _pads(key())
     return [event.site_id, outer, inner, body, outer, inner, body]
 
 
-@rows.statement
-def event_sql() -> str:
-    """PostgreSQL: the insert of an event sealed by the CTE ``h`` of :func:`head_sql` (to be
-    completed with a ``RETURNING``); parameters from :func:`event_params`."""
-    marks = ", ".join(["%s"] * len(_fields()))
-    return (
-        f"INSERT INTO {rows.table(AccessEvent)} ({_columns()}, id, seq, chain_hash) "  # noqa: S608 (names from model metadata, values bound)
-        f"VALUES ({marks}, (SELECT last_id FROM h), (SELECT seq FROM h), (SELECT hash FROM h))"
-    )
-
-
 def event_params(event: AccessEvent) -> list[Any]:
-    return rows.prepared(event, _fields())
-
-
-@rows.statement
-def _pg_insert_sql() -> str:
-    return f"WITH {head_sql()} {event_sql()} RETURNING id, seq, chain_hash"
-
-
-# --------------------------------------------------------------------------------------------
-# SQLite: sealed in Python under the database's write lock
-# --------------------------------------------------------------------------------------------
-
-
-@rows.statement
-def _sqlite_advance_sql() -> str:
-    head = rows.table(EventChainHead)
-    return (
-        f"INSERT INTO {head} (site_id, seq, last_id, hash) VALUES (%s, 1, 0, '') "  # noqa: S608 (names from model metadata, values bound)
-        "ON CONFLICT (site_id) DO UPDATE SET seq = seq + 1 RETURNING seq, hash"
-    )
-
-
-@rows.statement
-def _sqlite_next_id_sql() -> str:
-    events = AccessEvent._meta.db_table
-    return (
-        f"SELECT MAX(COALESCE((SELECT MAX(id) FROM {rows.quote(events)}), 0), "  # noqa: S608 (names from model metadata)
-        f"COALESCE((SELECT seq FROM sqlite_sequence WHERE name = '{events}'), 0)) + 1"
-    )
-
-
-@rows.statement
-def _sqlite_insert_sql() -> str:
-    marks = ", ".join(["%s"] * (len(_fields()) + 3))
-    return (
-        f"INSERT INTO {rows.table(AccessEvent)} ({_columns()}, id, seq, chain_hash) "  # noqa: S608 (names from model metadata, values bound)
-        f"VALUES ({marks})"
-    )
-
-
-@rows.statement
-def _sqlite_head_sql() -> str:
-    return f"UPDATE {rows.table(EventChainHead)} SET last_id = %s, hash = %s WHERE site_id = %s"  # noqa: S608 (names from model metadata, values bound)
+    """The event's values as its insert binds them (:func:`gatehouse.gate.sql.event_fields`)."""
+    return rows.prepared(event, sql.event_fields())
 
 
 def insert(event: AccessEvent) -> None:
@@ -170,16 +76,16 @@ def insert(event: AccessEvent) -> None:
     ``chain_hash``. Part of the caller's transaction (one is opened if there is none)."""
     with transaction.atomic(savepoint=False), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute(_pg_insert_sql(), head_params(event) + event_params(event))
+            cursor.execute(sql.chain_insert_pg(), head_params(event) + event_params(event))
             event_id, seq, seal = cursor.fetchone()
         else:
-            cursor.execute(_sqlite_advance_sql(), [event.site_id])
+            cursor.execute(sql.chain_advance_sqlite(), [event.site_id])
             seq, previous = cursor.fetchone()
-            cursor.execute(_sqlite_next_id_sql())
+            cursor.execute(sql.chain_next_id_sqlite())
             event_id = cursor.fetchone()[0]
             seal = chain.seal(key(), content(event), seq, event_id, previous)
-            cursor.execute(_sqlite_insert_sql(), [*event_params(event), event_id, seq, seal])
-            cursor.execute(_sqlite_head_sql(), [event_id, seal, event.site_id])
+            cursor.execute(sql.chain_insert_sqlite(), [*event_params(event), event_id, seq, seal])
+            cursor.execute(sql.chain_head_sqlite(), [event_id, seal, event.site_id])
     event.seq, event.chain_hash = seq, seal
     rows.saved(event, event_id)
 

@@ -1,0 +1,305 @@
+"""The one path of a people gate decision (ARCHITECTURE: the path of a gate request): load the
+facts, ask the core, write the event, the register rows and the notices the decision requires,
+in one transaction. Devices and the guard's console both come through :func:`gate_decide`; a raw
+read at a lane comes through :func:`gate_read`, a device's request through
+:func:`device_decide` (once per nonce)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, replace
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F
+
+from gatehouse.access.models import AccessEvent, EventSource
+from gatehouse.core.access import (
+    Decision,
+    Direction,
+    Facts,
+    HealthFacts,
+    Obligation,
+    Policy,
+    PolicyInvalid,
+    Register,
+    decide,
+    refuse_invalid_policy,
+)
+from gatehouse.core.masking import mask_name
+from gatehouse.devices.models import Device
+from gatehouse.gate import chain
+from gatehouse.gate.duties import Written, moves, write_outcome
+from gatehouse.gate.facts import (
+    GateInput,
+    GateResult,
+    Guard,
+    gate_policy_of,
+    invitation_facts,
+    load_facts,
+    signed_in,
+)
+from gatehouse.gate.nonce import Decided, DeviceAnswer, answer_once, decision_json, one_statement
+from gatehouse.gate.reads import check_read_time, device_lane, read_input
+from gatehouse.people.models import Person
+from gatehouse.sites.models import Lane, Site
+from gatehouse.visitors.models import Invitation, Visit, VisitStatus
+
+
+def gate_read(
+    *,
+    lane: Lane,
+    kind: str,
+    value: str,
+    now: datetime,
+    at: datetime | None = None,
+    device: Device | None = None,
+    guard: Guard = None,
+    source: str = str(EventSource.DEVICE),
+    health: HealthFacts | None = None,
+) -> GateResult:
+    """Decide for the person whose ``kind`` read gave ``value`` at ``lane`` and record it.
+
+    ``at`` is when the read happened (a device replaying reads after an outage): the credential,
+    the QR code and the rules are judged at that moment. Malformed values, forged, expired or
+    foreign QR codes raise :class:`InvalidInput` and nothing is written; an unknown card is not
+    an error but a refusal (``credential.unknown``, P-11) recorded like any other.
+    """
+    inp = read_input(lane=lane, kind=kind, value=value, when=at or now, health=health)
+    return gate_decide(inp, now=now, at=at, device=device, guard=guard, source=source)
+
+
+def gate_decide(
+    inp: GateInput,
+    *,
+    now: datetime,
+    at: datetime | None = None,
+    device: Device | None = None,
+    guard: Guard = None,
+    source: str = str(EventSource.CONSOLE),
+    defer: bool = False,
+) -> GateResult:
+    """Decide for one person at one lane and record everything the decision requires.
+
+    ``at`` is when the read happened (a device replaying reads after an outage); the rules are
+    judged at that moment. ``now`` is when the server records it.
+
+    ``defer``: when the decision needs nothing written but its event and the holder's presence
+    (a card allowed or refused with no notice, visit or register to write — most reads), the
+    event is returned unsaved with the presence to record, for the caller to write together
+    with its own row in one statement (:func:`gatehouse.gate.nonce.answer_once`)."""
+    when = at or now
+    lane = inp.lane
+    site = lane.gate.site
+    config = gate_policy_of(lane)
+    # Part of the caller's transaction when there is one (a device's nonce, a desk's answer):
+    # no savepoint, as nothing here is retried on its own.
+    with transaction.atomic(savepoint=False):
+        if isinstance(config, PolicyInvalid):
+            # Deny and tell: nothing is guessed from a row that cannot be read.
+            policy = Policy()
+            decision = refuse_invalid_policy(config)
+            direction = inp.direction or config.direction
+            note = f"{inp.note} 配置问题：{config.describe()}".strip()
+        else:
+            policy = config.policy
+            facts = load_facts(inp, site, config, when)
+            decision = decide(facts, policy, when)
+            direction = facts.direction
+            note = inp.note
+        if (
+            decision.allowed
+            and inp.invitation is not None
+            and direction is Direction.IN
+            and not _consume_invitation(inp.invitation)
+        ):
+            decision = decide(replace_invitation(facts, inp.invitation), policy, when)
+        person = inp.subject()
+        visit = _visit_for(inp, decision, site, guard, when)
+        event = new_event(
+            lane=lane,
+            decision=decision,
+            direction=direction,
+            when=when,
+            now=now,
+            source=source,
+            device=device,
+            guard=guard,
+            obligations=[obligation_json(o) for o in decision.obligations],
+            note=note,
+            entrant=inp.entrant.value,
+            credential_kind=inp.presented_kind or (inp.credential.kind if inp.credential else ""),
+            credential_masked=inp.presented_masked,
+            credential=inp.credential,
+            person=person,
+            visit=visit,
+            subject=_subject_name(inp, person),
+        )
+        if defer and visit is None and inp.invitation is None and not decision.obligations:
+            moved = moves(decision, event, inp, person)
+            presence = (person.pk, moved) if moved is not None and person is not None else None
+            return GateResult(decision, event, None, presence)
+        chain.insert(event)  # sealed into the site's chain (gatehouse.gate.chain)
+        write_outcome(Written(decision, event, inp, person, visit, site, when, guard))
+    return GateResult(decision, event, visit)
+
+
+def new_event(
+    *,
+    lane: Lane,
+    decision: Decision,
+    direction: Direction,
+    when: datetime,
+    now: datetime,
+    source: str,
+    device: Device | None,
+    guard: Guard,
+    obligations: list[dict[str, Any]],
+    note: str,
+    **passed: Any,
+) -> AccessEvent:
+    """The unsaved event of ``decision`` at ``lane``, as the people and the vehicle gate record
+    it: read at ``when``, recorded at ``now``; ``passed``: who or what passed (entrant,
+    credential, person, plate …)."""
+    return AccessEvent(
+        site=lane.gate.site,
+        lane=lane,
+        at=when,
+        recorded_at=now,
+        source=source,
+        device=device,
+        guard=signed_in(guard),
+        direction=direction.value,
+        outcome=decision.outcome.value,
+        pending=decision.pending.value if decision.pending else "",
+        reason=decision.reason,
+        rule=decision.rule,
+        message=decision.message,
+        obligations=obligations,
+        note=note[:200],
+        **passed,
+    )
+
+
+def replace_invitation(facts: Facts, inv: Invitation) -> Facts:
+    return replace(facts, invitation=replace(invitation_facts(inv), uses_left=0))
+
+
+def obligation_json(o: Obligation) -> dict[str, Any]:
+    """An obligation as the event stores it (empty notes left out)."""
+    data = asdict(o)
+    return {k: (v.value if hasattr(v, "value") else v) for k, v in data.items() if v not in ("",)}
+
+
+def _visit_for(
+    inp: GateInput, decision: Decision, site: Site, guard: Guard, when: datetime
+) -> Visit | None:
+    """The visitor-register row this decision belongs to: the guard's, or one made from the
+    invitation or pass the gate read (so a QR at a turnstile is registered too)."""
+    if inp.visit is not None:
+        return inp.visit
+    if Register.VISITOR not in decision.registers():
+        return None
+    source = inp.invitation or inp.pass_
+    if source is None:
+        return None
+    if inp.invitation is not None:
+        inv = inp.invitation
+        return Visit.objects.create(
+            site=site,
+            kind=inp.entrant.value,
+            name=inv.visitor_name,
+            phone_cipher=inv.visitor_phone_cipher,
+            phone_masked=inv.visitor_phone_masked,
+            purpose=inv.purpose or "预约来访",
+            host=inv.host,
+            house=inv.house,
+            invitation=inv,
+            status=VisitStatus.WAITING,
+            registered_at=when,
+            registered_by=signed_in(guard),
+        )
+    p = inp.pass_
+    assert p is not None  # one of the two, see above
+    return Visit.objects.create(
+        site=site,
+        kind=inp.entrant.value,
+        name=p.holder_name,
+        id_number_cipher=p.id_number_cipher,
+        id_number_hash=p.id_number_hash,
+        id_number_masked=p.id_number_masked,
+        company=p.company,
+        purpose=p.purpose or p.get_kind_display(),
+        house=p.house,
+        host_text=p.host_text,
+        pass_ref=p,
+        status=VisitStatus.WAITING,
+        registered_at=when,
+        registered_by=guard if getattr(guard, "is_authenticated", False) else None,
+    )
+
+
+def _consume_invitation(inv: Invitation) -> bool:
+    """Take one use of a limited invitation; False when another gate took the last one first.
+
+    A conditional UPDATE, so two gates scanning a single-use QR at the same moment cannot both
+    succeed, on SQLite as on PostgreSQL."""
+    found = Invitation.objects.filter(pk=inv.pk)
+    if inv.max_uses is not None:
+        found = found.filter(uses__lt=F("max_uses"))
+    taken = found.update(uses=F("uses") + 1) == 1
+    if taken:
+        inv.refresh_from_db(fields=["uses"])
+    return taken
+
+
+def _subject_name(inp: GateInput, person: Person | None) -> str:
+    for candidate in (person, inp.visit):
+        if candidate is not None:
+            return mask_name(candidate.name)
+    if inp.invitation is not None:
+        return mask_name(inp.invitation.visitor_name)
+    if inp.pass_ is not None:
+        return mask_name(inp.pass_.holder_name)
+    return ""
+
+
+def device_decide(
+    *,
+    device: Device,
+    nonce: str,
+    body: dict[str, Any],
+    lane_ref: str | None,
+    kind: str,
+    value: str,
+    at: datetime | None,
+    health: HealthFacts | None,
+    now: datetime,
+) -> DeviceAnswer:
+    """The device API's service for people: decide a device's read once per ``nonce`` (see
+    :func:`gatehouse.gate.nonce.answer_once`).
+
+    What the read names is looked up before the write transaction (as a READ COMMITTED
+    transaction would see it anyway), so on SQLite the database's single write lock is held only
+    for the writes."""
+
+    def prepare() -> GateInput:
+        lane = device_lane(device=device, lane_ref=lane_ref)
+        check_read_time(at=at, now=now)
+        return read_input(lane=lane, kind=kind, value=value, when=at or now, health=health)
+
+    def decide(inp: GateInput) -> Decided:
+        result = gate_decide(
+            inp,
+            now=now,
+            at=at,
+            device=device,
+            guard=None,
+            source=str(EventSource.DEVICE),
+            defer=one_statement(),
+        )
+        return Decided(decision_json(result.decision, result.event), result.event, result.presence)
+
+    return answer_once(
+        device=device, nonce=nonce, body=body, now=now, prepare=prepare, decide=decide
+    )

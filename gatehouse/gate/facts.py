@@ -1,0 +1,192 @@
+"""What stands at a lane (:class:`GateInput`) and the facts the core judges it by: the site's and
+lane's gate policy (with P-13's shift-change windows, made from the site's working hours and
+commute minutes), the credential, pass and invitation as plain values, the blacklist (P-11) and
+where the holder is (anti-passback)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
+
+from gatehouse.access.models import AccessEvent, Presence
+from gatehouse.core.access import (
+    CredentialFacts,
+    CredentialKind,
+    CredentialStatus,
+    Decision,
+    Direction,
+    Entrant,
+    Facts,
+    GatePolicy,
+    HealthFacts,
+    HolderKind,
+    InvitationFacts,
+    PassFacts,
+    PassKind,
+    PolicyInvalid,
+    is_staff,
+)
+from gatehouse.core.access import gate_policy as core_gate_policy
+from gatehouse.gate import rows, sql
+from gatehouse.people.models import Credential, Person
+from gatehouse.sites.models import Lane, Site
+from gatehouse.visitors.models import Invitation, Pass, Visit
+
+#: Who works a booth or a console: a signed-in user, or nobody (a device).
+type Guard = AbstractBaseUser | AnonymousUser | None
+
+
+@dataclass
+class GateInput:
+    """What stands at the lane, as a reader or the guard's flow presents it."""
+
+    lane: Lane
+    entrant: Entrant = Entrant.CREDENTIAL
+    direction: Direction | None = None  # None: the lane's own direction
+    credential: Credential | None = None
+    presented_kind: str = ""  # card, qr, badge, id_card, face, manual
+    presented_masked: str = ""
+    person: Person | None = None  # the known subject: a credential holder, a resident, an employee
+    visit: Visit | None = None
+    pass_: Pass | None = None
+    invitation: Invitation | None = None
+    id_number_hash: str = ""  # for the blacklist, when the subject is not a registered person
+    blacklisted: bool | None = None  # P-11 already looked up with the credential (card reads)
+    identity_matched: bool | None = None
+    desk_confirmed: bool | None = None
+    host_consent: bool | None = None
+    host_home: bool | None = None
+    approval: bool | None = None
+    destination_verified: bool | None = None
+    health: HealthFacts | None = None
+    register_data: dict[str, str] = field(default_factory=dict)  # reason/approver for P-12
+    note: str = ""
+
+    def subject(self) -> Person | None:
+        """The person the read is about: the one named, else the credential's holder."""
+        if self.person is not None:
+            return self.person
+        return self.credential.person if self.credential is not None else None
+
+
+@dataclass(frozen=True)
+class GateResult:
+    decision: Decision
+    event: AccessEvent  # unsaved when the caller writes it (``gate_decide(defer=True)``)
+    visit: Visit | None = None
+    # With an unsaved event: the presence to record with it, (person id, inside), or None.
+    presence: tuple[int, bool] | None = None
+
+
+def gate_policy_of(lane: Lane) -> GatePolicy | PolicyInvalid:
+    """The gate policy of ``lane`` and its site, read by the core from the stored columns as they
+    are: a row that cannot be read (a constraint bypassed, a broken import) comes back as
+    :class:`PolicyInvalid`, and the gate refuses instead of answering 500."""
+    site = lane.gate.site
+    return core_gate_policy(
+        mode=site.mode,
+        anti_passback=site.anti_passback,
+        fever_threshold=site.fever_threshold,
+        visit_minutes=site.visit_minutes,
+        work_starts=site.work_starts,
+        work_ends=site.work_ends,
+        commute_minutes=site.commute_minutes,
+        lane_kind=lane.kind,
+        lane_direction=lane.direction,
+        open_when_tightened=lane.gate.open_when_tightened,
+    )
+
+
+def credential_facts(cred: Credential) -> CredentialFacts:
+    person = cred.person
+    return CredentialFacts(
+        kind=CredentialKind(cred.kind),
+        status=CredentialStatus(cred.status),
+        valid_from=cred.valid_from,
+        valid_until=cred.valid_until,
+        holder_kind=HolderKind(person.kind) if person is not None else None,
+        holder_active=person.is_active if person is not None else True,
+    )
+
+
+def pass_facts(p: Pass) -> PassFacts:
+    return PassFacts(
+        kind=PassKind(p.kind),
+        revoked=p.revoked_at is not None,
+        valid_from=p.valid_from,
+        valid_until=p.valid_until,
+    )
+
+
+def invitation_facts(inv: Invitation) -> InvitationFacts:
+    left = None if inv.max_uses is None else inv.max_uses - inv.uses
+    return InvitationFacts(
+        revoked=inv.revoked_at is not None,
+        window_start=inv.window_start,
+        window_end=inv.window_end,
+        uses_left=left,
+    )
+
+
+def is_blacklisted(
+    *, site: Site, person: Person | None = None, id_number_hash: str = "", now: datetime
+) -> bool:
+    """P-11: an active person entry names the person or the ID number's keyed hash.
+
+    Asked on every read, so written as one plain query (:mod:`gatehouse.gate.sql`)."""
+    person_id = person.pk if person is not None else None
+    hashes = [h for h in (getattr(person, "id_number_hash", ""), id_number_hash) if h]
+    if person_id is None and not hashes:
+        return False
+    first, second = [*hashes, "", ""][:2]
+    params = [*sql.blacklist_params(site.pk, now), person_id, first, second]
+    found = rows.fetch_one(sql.blacklisted(), params)
+    return bool(found and found[0])
+
+
+def load_facts(inp: GateInput, site: Site, config: GatePolicy, now: datetime) -> Facts:
+    """The facts of what stands at the lane, looked up as of ``now``."""
+    policy = config.policy
+    person = inp.subject()
+    inside = None
+    if policy.anti_passback and person is not None:
+        presence = Presence.objects.filter(person=person).first()
+        inside = presence.inside if presence is not None else None
+    visit_hash = (inp.visit.id_number_hash or "") if inp.visit is not None else ""
+    id_hash = inp.id_number_hash or visit_hash
+    credential = credential_facts(inp.credential) if inp.credential is not None else None
+    return Facts(
+        lane=config.lane,
+        direction=inp.direction or config.lane.direction,
+        mode=config.mode,
+        entrant=inp.entrant,
+        credential=credential,
+        blacklisted=(
+            inp.blacklisted
+            if inp.blacklisted is not None
+            else is_blacklisted(site=site, person=person, id_number_hash=id_hash, now=now)
+        ),
+        resident=person is not None and person.is_active and inp.entrant is not Entrant.VISITOR,
+        inside=inside,
+        identity_matched=inp.identity_matched,
+        desk_confirmed=inp.desk_confirmed,
+        host_consent=inp.host_consent,
+        host_home=inp.host_home,
+        approval=inp.approval,
+        destination_verified=inp.destination_verified,
+        pass_=pass_facts(inp.pass_) if inp.pass_ is not None else None,
+        invitation=invitation_facts(inp.invitation) if inp.invitation is not None else None,
+        health=inp.health,
+        # P-13: only a staff member's read is judged by the shift-change windows.
+        shift_windows=(
+            config.shift_windows if credential is not None and is_staff(credential) else ()
+        ),
+    )
+
+
+def signed_in(guard: Guard) -> AbstractBaseUser | None:
+    """``guard`` when a user is signed in (what an event or a register row records), else None."""
+    return guard if isinstance(guard, AbstractBaseUser) and guard.is_authenticated else None

@@ -1,0 +1,198 @@
+"""Every hand-written statement of the gate path (``gatehouse/gate/sql.py``) executed on the
+backend the suite runs on — run the suite on SQLite and on PostgreSQL
+(``DATABASE_URL=postgresql://…``) and each statement has run on both (those written for one
+backend only are skipped on the other, and said so). A statement added to ``sql.STATEMENTS``
+without a test here fails :func:`test_every_statement_has_a_test`."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.db import connection
+
+from gatehouse.access.models import AccessEvent, DeviceRequest, EventChainHead, Presence
+from gatehouse.devices.models import Device
+from gatehouse.devices.services import device_issue_key
+from gatehouse.gate import chain, nonce, reads, rows, sql
+from gatehouse.gate.decide import gate_decide
+from gatehouse.gate.facts import GateInput, is_blacklisted
+from gatehouse.keys import key_digest
+from gatehouse.people import services as people
+from tests.conftest import CARD_ZHANG, NOW
+
+TESTED = set()
+
+
+def executes(*names: str):
+    """Mark a test as the one executing ``names``; skipped on a backend they are not for."""
+    TESTED.update(names)
+    only_pg = any(n in sql.POSTGRESQL_ONLY for n in names)
+    only_sqlite = any(n in sql.SQLITE_ONLY for n in names)
+    vendor = connection.vendor
+    skip = (only_pg and vendor != "postgresql") or (only_sqlite and vendor != "sqlite")
+    return pytest.mark.skipif(skip, reason=f"{', '.join(names)}: not a statement of {vendor}")
+
+
+def test_every_statement_has_a_test():
+    assert set(sql.STATEMENTS) == TESTED
+    assert set(sql.STATEMENTS) >= sql.POSTGRESQL_ONLY | sql.SQLITE_ONLY
+
+
+def test_each_statement_is_built_once():
+    for name, build in sql.STATEMENTS.items():
+        if name == "record_with_nonce":
+            assert sql.record_with_nonce(True) is sql.record_with_nonce(True)
+            continue
+        assert build() is build(), name
+
+
+def test_no_cursor_is_opened_outside_the_gate_package():
+    # All hand-written SQL lives in gatehouse/gate (issue 13 §4): no other module opens a cursor.
+    root = Path(__file__).resolve().parents[2] / "gatehouse"
+    found = [
+        str(p.relative_to(root))
+        for p in root.rglob("*.py")
+        if "migrations" not in p.parts
+        and p.parent.name != "gate"
+        and ".cursor()" in p.read_text(encoding="utf-8")
+    ]
+    assert found == []
+
+
+def event_of(lane, at=NOW) -> AccessEvent:
+    return AccessEvent(
+        site=lane.gate.site,
+        lane=lane,
+        at=at,
+        recorded_at=at,
+        source="device",
+        direction="in",
+        entrant="credential",
+        outcome="allow",
+        reason="resident.card",
+        rule="P-03",
+    )
+
+
+@executes("device_by_key")
+def test_the_device_is_read_by_its_key_with_site_lane_and_gate(site_a, walk_in_a, manager_a):
+    device = Device.objects.create(site=site_a, lane=walk_in_a, name="闸机", kind="turnstile")
+    key = device_issue_key(device=device, actor=manager_a, now=NOW)
+    found = reads.device_by_digest(key_digest(key))
+    assert found is not None and found.pk == device.pk
+    assert (found.site.pk, found.lane.pk, found.lane.gate.code) == (site_a.pk, walk_in_a.pk, "east")
+    assert found.lane.gate.site is found.site
+    assert reads.device_by_digest(key_digest(key + "x")) is None
+
+
+@executes("blacklisted")
+def test_the_blacklist_names_a_person_or_an_id_number(site_a, resident_a, manager_a):
+    # rule P-11
+    assert not is_blacklisted(site=site_a, person=resident_a, now=NOW)
+    people.blacklist_add(
+        site=site_a, actor=manager_a, reason="盗窃", person=resident_a, now=NOW - timedelta(days=1)
+    )
+    assert is_blacklisted(site=site_a, person=resident_a, now=NOW)
+    assert not is_blacklisted(site=site_a, id_number_hash="nobody", now=NOW)
+
+
+@executes("credential")
+def test_a_card_is_read_with_its_holder_and_blacklisting(site_a, card_a, resident_a):
+    row = rows.fetch_one(
+        sql.credential(),
+        [
+            *sql.blacklist_params(site_a.pk, NOW),
+            site_a.pk,
+            CARD_ZHANG,
+            "owner_card",
+            "parking_card",
+            "staff_badge",
+            "active",
+        ],
+    )
+    assert row is not None
+    credential = rows.build(type(card_a), row, 0)
+    holder = rows.build(type(resident_a), row, rows.width(type(card_a)))
+    assert (credential.pk, holder.pk, bool(row[-1])) == (card_a.pk, resident_a.pk, False)
+
+
+@executes("presence")
+def test_the_presence_upsert_keeps_the_newer_passage(resident_a):
+    from gatehouse.gate.duties import presence_record
+
+    presence_record(person_id=resident_a.pk, inside=True, at=NOW)
+    presence_record(person_id=resident_a.pk, inside=False, at=NOW - timedelta(minutes=5))
+    assert Presence.objects.get(person=resident_a).inside is True
+    presence_record(person_id=resident_a.pk, inside=False, at=NOW + timedelta(minutes=5))
+    assert Presence.objects.get(person=resident_a).inside is False
+
+
+@executes("claim_nonce")
+def test_a_nonce_is_claimed_once(site_a, walk_in_a):
+    device = Device.objects.create(site=site_a, lane=walk_in_a, name="闸机", kind="turnstile")
+    event = event_of(walk_in_a)
+    chain.insert(event)
+    claim = nonce._claim_nonce  # the statement's one caller
+    assert claim(device, "n-1", "d" * 64, {"event_id": event.pk}, event, NOW) is True
+    assert claim(device, "n-1", "d" * 64, {"event_id": event.pk}, event, NOW) is False
+    assert DeviceRequest.objects.get(device=device, nonce="n-1").event_id == event.pk
+
+
+def two_sealed_events(site, lane) -> None:
+    first, second = event_of(lane), event_of(lane, NOW + timedelta(seconds=1))
+    chain.insert(first)
+    chain.insert(second)
+    assert (first.seq, second.seq) == (1, 2)
+    head = EventChainHead.objects.get(site=site)
+    assert (head.seq, head.last_id, head.hash) == (2, second.pk, second.chain_hash)
+    assert chain.verify(site.pk).brk is None
+
+
+@executes("chain_insert_pg")
+def test_events_are_sealed_in_one_statement_on_postgresql(site_a, walk_in_a):
+    two_sealed_events(site_a, walk_in_a)
+
+
+@executes(
+    "chain_advance_sqlite", "chain_next_id_sqlite", "chain_insert_sqlite", "chain_head_sqlite"
+)
+def test_events_are_sealed_under_sqlites_write_lock(site_a, walk_in_a):
+    # Four statements: advance the head, the next key, the sealed insert, complete the head.
+    two_sealed_events(site_a, walk_in_a)
+
+
+@executes("record_with_nonce")
+@pytest.mark.parametrize("with_presence", [True, False])
+def test_event_presence_and_nonce_in_one_statement(with_presence, site_a, walk_in_a, card_a):
+    device = Device.objects.create(site=site_a, lane=walk_in_a, name="闸机", kind="turnstile")
+    result = gate_decide(
+        GateInput(lane=walk_in_a, credential=card_a, presented_kind="card"),
+        now=NOW,
+        device=device,
+        source="device",
+        defer=True,
+    )
+    assert result.event.pk is None and result.presence is not None  # left for the statement
+    presence = result.presence if with_presence else None
+    decided = nonce.Decided(
+        nonce.decision_json(result.decision, result.event), result.event, presence
+    )
+    nonce._record_with_nonce(device, "n-2", "d" * 64, decided, NOW)
+    stored = DeviceRequest.objects.get(device=device, nonce="n-2")
+    assert stored.event_id == result.event.pk == decided.response["event_id"]
+    assert stored.response["event_id"] == result.event.pk
+    assert Presence.objects.filter(person=card_a.person).exists() is with_presence
+    assert chain.verify(site_a.pk).brk is None
+    with pytest.raises(nonce._LostRace):  # the nonce is taken: the whole statement fails
+        again = gate_decide(
+            GateInput(lane=walk_in_a, credential=card_a, presented_kind="card"),
+            now=NOW,
+            device=device,
+            source="device",
+            defer=True,
+        )
+        decided = nonce.Decided({}, again.event, presence)
+        nonce._record_with_nonce(device, "n-2", "d" * 64, decided, NOW)
+    assert AccessEvent.objects.count() == 1
