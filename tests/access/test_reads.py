@@ -94,9 +94,8 @@ def test_shift_change_watch_at_the_staff_gate(staff_gate_b):
 def test_shift_change_windows_follow_the_sites_commute_minutes(site_b, staff_gate_b):
     # rule P-13: the windows travel with the site's gate policy: with 10 commute minutes the
     # morning window is 08:20–08:40, so a badge at 08:15 is an ordinary staff read, at 08:25 the
-    # clock-in is watched (S-09 reads the same site value: guard.services.commute_windows).
+    # clock-in is watched (S-09 reads the same site value: guard.absence.services.commute_windows).
     from gatehouse.guard.absence.services import commute_windows
-
     from gatehouse.sites.models import Lane
 
     site_b.commute_minutes = 10
