@@ -50,10 +50,6 @@ def xlsx(title: Any, site: Any, columns: Any, rows: Iterable[Row]) -> FileRespon
     return register_xlsx(title, site, columns, (row.cells for row in rows))
 
 
-def table(columns: Any, rows: list[Row]) -> list[dict[str, Any]]:
-    return [{"css": r.css, "pairs": list(zip(columns, r.cells, strict=True))} for r in rows]
-
-
 def user_choices(site: Any, roles: Any = GUARD_ROLES) -> list[tuple[str, str]]:
     return [(str(u.pk), guard_name(u)) for u in staff_of(site, roles)]
 
