@@ -37,7 +37,7 @@ def site_path_of(model: type[models.Model]) -> str | None:
     names = {f.name for f in model._meta.fields}
     if "site" in names:
         return "site"
-    for parent in ("building", "gate", "garage", "unit", "person"):
+    for parent in ("building", "gate", "garage", "unit", "person", "device"):
         if parent in names:
             parent_model = model._meta.get_field(parent).related_model
             inner = site_path_of(parent_model)  # type: ignore[arg-type]

@@ -1,15 +1,35 @@
+from django import forms
 from django.contrib import admin, messages
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from gatehouse.admin_base import SiteScopedAdmin
 from gatehouse.devices import services
-from gatehouse.devices.models import Device, DeviceKind
+from gatehouse.devices.models import Device, DeviceCommand, DeviceKind
+
+
+class DeviceForm(forms.ModelForm):
+    """The device, with the password Gatehouse signs in to it with: write-only (left empty, the
+    stored one is kept), stored encrypted."""
+
+    password = forms.CharField(
+        label=_("设备登录密码"),
+        required=False,
+        strip=False,
+        widget=forms.PasswordInput(render_value=False),
+        help_text=_("留空则保留原密码；加密保存"),
+    )
+
+    class Meta:
+        model = Device
+        fields = ("site", "lane", "name", "kind", "vendor", "serial_no", "address", "username")
 
 
 @admin.register(Device)
 class DeviceAdmin(SiteScopedAdmin):
     """Devices and their keys: a key is issued (or rotated) by an action and shown only once."""
+
+    form = DeviceForm
 
     list_display = (
         "name",
@@ -23,7 +43,7 @@ class DeviceAdmin(SiteScopedAdmin):
         "last_seen_at",
     )
     list_filter = ("site", "kind")
-    search_fields = ("name", "key_prefix")
+    search_fields = ("name", "key_prefix", "serial_no")
     readonly_fields = (
         "key_prefix",
         "camera_token_prefix",
@@ -62,3 +82,42 @@ class DeviceAdmin(SiteScopedAdmin):
         for device in queryset:
             services.device_revoke(device=device, actor=request.user)
         self.message_user(request, _("已吊销所选设备的密钥"), messages.SUCCESS)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        password = form.cleaned_data.get("password") or None
+        if password is not None:
+            services.device_set_login(
+                device=obj,
+                actor=request.user,
+                address=obj.address,
+                username=obj.username,
+                password=password,
+            )
+
+
+@admin.register(DeviceCommand)
+class DeviceCommandAdmin(SiteScopedAdmin):
+    """The outbox of device commands, read-only: what was queued, for whom, how it went."""
+
+    site_path = "device__site"
+    list_display = (
+        "id",
+        "device",
+        "kind",
+        "subject",
+        "state",
+        "attempts",
+        "created_at",
+        "done_at",
+        "last_error",
+    )
+    list_filter = ("state", "kind")
+    search_fields = ("subject", "device__name")
+    readonly_fields = [f.name for f in DeviceCommand._meta.fields]
+
+    def has_add_permission(self, request, *args):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -45,6 +46,16 @@ class Device(models.Model):
     )
     camera_token_hash = models.CharField(max_length=64, blank=True, editable=False, db_index=True)
     revoked_at = models.DateTimeField(_("吊销时间"), null=True, blank=True)
+    # What identifies the device on its own protocol: a plate camera's ``serialno``, a
+    # Hikvision terminal's serial number. A push naming another serial is refused.
+    serial_no = models.CharField(_("设备序列号"), max_length=64, blank=True, db_index=True)
+    # Where Gatehouse reaches a device that it drives (a terminal's ISAPI): base URL, user
+    # name and the password, encrypted with the data keys (``gatehouse.privacy``).
+    address = models.CharField(
+        _("设备地址"), max_length=200, blank=True, help_text=_("如 http://192.168.1.64")
+    )
+    username = models.CharField(_("设备登录名"), max_length=64, blank=True)
+    password_cipher = models.TextField(blank=True, editable=False)
     last_seen_at = models.DateTimeField(_("最近通信"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
@@ -58,3 +69,80 @@ class Device(models.Model):
     @property
     def is_active(self) -> bool:
         return bool(self.key_hash) and self.revoked_at is None
+
+
+class CommandKind(models.TextChoices):
+    """What a device is told to do. A sync command carries the whole wanted state of its subject
+    (a person with the cards and face that go with them), so the last one queued wins."""
+
+    PERSON_SYNC = "person.sync", _("下发人员")
+    PERSON_DELETE = "person.delete", _("删除人员")
+    DOOR_OPEN = "door.open", _("远程开门")
+    BARRIER_LIFT = "barrier.lift", _("抬杆放行")
+    SHOW_TEXT = "show.text", _("显示文字")
+    PLAY_VOICE = "play.voice", _("播放语音")
+
+
+class CommandState(models.TextChoices):
+    QUEUED = "queued", _("待下发")
+    DONE = "done", _("已送达")
+    SUPERSEDED = "superseded", _("已被后续指令取代")
+    EXPIRED = "expired", _("已过期未送达")
+    FAILED = "failed", _("失败")
+
+
+class DeviceCommand(models.Model):
+    """One command in the outbox of device commands (``gatehouse.devices.outbox``).
+
+    Commands of one device are delivered in the order they were queued. ``subject`` names what a
+    command is about (``person:42``); queuing a command supersedes the queued ones of the same
+    device and subject, so a stale command never undoes a later one. One-shot actions (open,
+    lift, show) carry ``expires_at``: not delivered late, never repeated after an answer that
+    may have been lost.
+    """
+
+    device = models.ForeignKey(
+        Device, on_delete=models.CASCADE, related_name="commands", verbose_name=_("设备")
+    )
+    kind = models.CharField(_("指令"), max_length=20, choices=CommandKind.choices)
+    subject = models.CharField(_("对象"), max_length=64, blank=True)
+    payload = models.JSONField(_("内容"), default=dict, blank=True)
+    reason = models.CharField(_("原因"), max_length=120, blank=True)
+    state = models.CharField(
+        _("状态"), max_length=12, choices=CommandState.choices, default=CommandState.QUEUED
+    )
+    attempts = models.PositiveIntegerField(_("尝试次数"), default=0)
+    next_attempt_at = models.DateTimeField(_("下次尝试"))
+    expires_at = models.DateTimeField(_("过期时间"), null=True, blank=True)
+    last_error = models.CharField(_("最近错误"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("排队时间"))
+    done_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("发起人"),
+    )
+
+    class Meta:
+        verbose_name = _("设备指令")
+        verbose_name_plural = _("设备指令")
+        indexes = [
+            models.Index(fields=["device", "state", "id"], name="devcmd_device_state"),
+            models.Index(fields=["state", "next_attempt_at"], name="devcmd_due"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(state__in=[c.value for c in CommandState]),
+                name="devcmd_state_known",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind__in=[c.value for c in CommandKind]),
+                name="devcmd_kind_known",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} → {self.device}"

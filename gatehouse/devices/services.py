@@ -18,6 +18,7 @@ from gatehouse.audit.services import audited_update
 from gatehouse.devices.models import Device
 from gatehouse.gate.reads import device_by_digest
 from gatehouse.keys import key_digest, new_key
+from gatehouse.privacy import seal, unseal
 from gatehouse.throttle import key_throttle
 
 KEY_SCHEME = "gd_"
@@ -142,3 +143,28 @@ def _seen(
         Device.objects.filter(pk=device.pk).update(last_seen_at=now)
         device.last_seen_at = now
     return device
+
+
+@transaction.atomic
+def device_set_login(
+    *,
+    device: Device,
+    actor: Any,
+    address: str,
+    username: str,
+    password: str | None,
+    now: datetime | None = None,
+) -> Device:
+    """Where and as whom Gatehouse reaches ``device`` (a terminal it drives); the password is
+    stored encrypted with the data keys. ``password`` None keeps the stored one."""
+    changes: dict[str, Any] = {"address": address.strip().rstrip("/"), "username": username}
+    if password is not None:
+        changes["password_cipher"] = seal("device", password).cipher if password else ""
+    return audited_update(  # type: ignore[return-value]
+        device, action="device.login", actor=actor, at=now or timezone.now(), **changes
+    )
+
+
+def device_password(device: Device) -> str:
+    """The clear password Gatehouse signs in to ``device`` with ("" when none is set)."""
+    return unseal(device.password_cipher)

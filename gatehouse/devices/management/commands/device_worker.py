@@ -1,0 +1,49 @@
+"""Deliver the outbox of device commands: ``manage.py device_worker``.
+
+Runs until stopped (Ctrl-C, SIGTERM), one round every ``--interval`` seconds: every device
+Gatehouse drives gets its due commands in order (:func:`gatehouse.devices.outbox.deliver_due`).
+``--once`` runs one round and exits (cron, tests). Run one worker per database; a second one
+is harmless (commands are claimed with a lease) but gains nothing.
+"""
+
+from __future__ import annotations
+
+import signal
+import time
+from typing import Any
+
+from django.core.management.base import BaseCommand
+from django.db import close_old_connections
+from django.utils import timezone
+
+from gatehouse.devices.outbox import deliver_due
+
+
+class Command(BaseCommand):
+    help = "下发设备指令（人员同步、远程开门、抬杆等），直到停止"
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--once", action="store_true", help="只执行一轮")
+        parser.add_argument("--interval", type=float, default=0.5, help="每轮间隔（秒）")
+
+    def handle(self, *args: Any, **opts: Any) -> None:
+        stop = False
+
+        def _stop(*_: Any) -> None:
+            nonlocal stop
+            stop = True
+
+        signal.signal(signal.SIGTERM, _stop)
+        signal.signal(signal.SIGINT, _stop)
+        while not stop:
+            close_old_connections()
+            done = deliver_due(now=timezone.now)
+            if done.delivered or done.failed or done.retrying:
+                self.stdout.write(
+                    f"delivered {done.delivered}, retrying {done.retrying}, failed {done.failed}"
+                )
+                for error in done.errors:
+                    self.stderr.write(error)
+            if opts["once"]:
+                break
+            time.sleep(opts["interval"])
