@@ -182,6 +182,17 @@ class RecordPage:
         return show
 
 
+def failed_at(key: str) -> Callable[[HttpRequest, forms.Form], dict[str, Any]]:
+    """An action's ``failed`` for a form on a row of the page: the context names the row the
+    refused form came from (the URL's ``pk``) under ``key``, so the page shows its errors there."""
+
+    def failed(request: HttpRequest, form: forms.Form) -> dict[str, Any]:
+        match = request.resolver_match
+        return {key: match.kwargs.get("pk") if match is not None else None}
+
+    return failed
+
+
 def found_or_404[T](found: T | None) -> T:
     """The record a site-scoped selector found, or 404."""
     if found is None:
@@ -199,3 +210,16 @@ def of_site(
         return found_or_404(find(site_of(request), pk))
 
     return load
+
+
+def item_of[R](
+    load: Callable[[HttpRequest], R], find: Callable[[R, int], Any]
+) -> Callable[..., tuple[R, Any]]:
+    """An action's ``item`` for a row of the page: the page's record (``load``) and the row the
+    URL's ``pk`` names in it (``find(record, pk)``), or 404."""
+
+    def item(request: HttpRequest, pk: int) -> tuple[R, Any]:
+        record = load(request)
+        return record, found_or_404(find(record, pk))
+
+    return item

@@ -103,6 +103,18 @@ def open_follow_ups(site: Site) -> QuerySet[DecorationFollowUp]:
     )
 
 
+def release_at(site: Site, pk: int) -> GoodsRelease | None:
+    return GoodsRelease.objects.filter(site=site, pk=pk).first()
+
+
+def anomaly_at(site: Site, pk: int) -> GoodsAnomaly | None:
+    return GoodsAnomaly.objects.filter(site=site, pk=pk).first()
+
+
+def follow_up_at(site: Site, pk: int) -> DecorationFollowUp | None:
+    return DecorationFollowUp.objects.filter(site=site, pk=pk).first()
+
+
 # == the goods registers (SPEC §11: 物品放行登记; goods brought in) ================================
 
 

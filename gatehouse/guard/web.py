@@ -26,7 +26,7 @@ from django.views.decorators.http import require_GET
 from gatehouse.accounts.models import Role
 from gatehouse.console.context import state_with
 from gatehouse.console.http import register_xlsx
-from gatehouse.console.pages import RecordPage, found_or_404
+from gatehouse.console.pages import RecordPage, found_or_404, item_of
 from gatehouse.core.errors import DomainError
 from gatehouse.guard.shared import (
     GUARD_ROLES,
@@ -101,15 +101,9 @@ def desk_page(
 
 def row[T](
     roles: frozenset[str], find: Callable[[Desk, int], T | None]
-) -> Callable[..., tuple[Desk, T]]:
+) -> Callable[..., tuple[Desk, Any]]:
     """An action's ``item``: the desk and what ``find(desk, pk)`` finds at its site, or 404."""
-    load = desk(roles)
-
-    def item(request: HttpRequest, pk: int) -> tuple[Desk, T]:
-        at = load(request)
-        return at, found_or_404(find(at, pk))
-
-    return item
+    return item_of(desk(roles), find)
 
 
 def managers(roles: frozenset[str]) -> Callable[..., tuple[Desk, Desk]]:
