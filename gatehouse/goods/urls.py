@@ -29,8 +29,18 @@ urlpatterns = [
         name="follow_up_close",
     ),
     path("collection/", views.collection, name="collection"),
-    path("collection/to-leader/", views.hand_to_leader, name="hand_to_leader"),
-    path("collection/to-service/", views.hand_to_service, name="hand_to_service"),
+    path(
+        "collection/to-leader/",
+        views.collection_action,
+        {"action": "to_leader"},
+        name="hand_to_leader",
+    ),
+    path(
+        "collection/to-service/",
+        views.collection_action,
+        {"action": "to_service"},
+        name="hand_to_service",
+    ),
     path("settings/", views.settings_page, name="settings"),
     # the gate
     path("gate/", gate_views.index, name="gate"),

@@ -8,6 +8,7 @@ another site are 404.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import segno
@@ -315,7 +316,8 @@ follow_ups_action = FOLLOW_UPS.view()
 # -- the shift's slips (G-05) --------------------------------------------------------------------
 
 
-def _collection_context(state: SiteState, now: Any, **extra: Any) -> dict[str, Any]:
+def _collection_context(state: SiteState, **bound: Any) -> dict[str, Any]:
+    now = timezone.now()
     reports = services.collection_report(state.site, now=now)
     to_leader, to_service = [], []
     for report in reports:
@@ -333,74 +335,67 @@ def _collection_context(state: SiteState, now: Any, **extra: Any) -> dict[str, A
         "squad_leader": conf.squad_leader,
         "can_receive": state.has_any(DESK_ROLES),
         "now": now,
-        **extra,
+        "failed_form": bound.get("failed_form"),
     }
 
 
-@login_required
-@require_GET
-def collection(request: HttpRequest) -> HttpResponse:
-    state = state_with(request, HANDOFF_ROLES)
-    return render(request, "goods/collection.html", _collection_context(state, timezone.now()))
+def _hand_form(
+    form: type[forms.HandToLeaderForm | forms.HandToServiceForm], waiting: str
+) -> Callable[[HttpRequest, SiteState], Any]:
+    """The form of a hand-off, its choices the slips ``waiting`` for it."""
+
+    def bind(request: HttpRequest, state: SiteState) -> Any:
+        slips = _collection_context(state)[waiting]
+        return form(request.POST, choices=[(s.pk, s.number) for s in slips])
+
+    return bind
 
 
-def _picked(state: SiteState, pks: list[int]) -> list[ReleaseSlip]:
-    return list(ReleaseSlip.objects.filter(site=state.site, pk__in=pks))
+def _as(roles: frozenset[str]) -> Callable[[HttpRequest], tuple[SiteState, SiteState]]:
+    """An action's ``item`` sent by a user of ``roles`` only (else 403)."""
+
+    def item(request: HttpRequest) -> tuple[SiteState, SiteState]:
+        state = state_with(request, roles)
+        return state, state
+
+    return item
 
 
-@login_required
-@require_POST
-def hand_to_leader(request: HttpRequest) -> HttpResponse:
-    state = state_with(request, HANDOFF_ROLES)
-    now = timezone.now()
-    choices = [(s.pk, s.number) for s in _collection_context(state, now)["to_leader"]]
-    form = forms.HandToLeaderForm(request.POST, choices=choices)
-    error = ""
-    if form.is_valid():
-        try:
-            made = services.slips_hand_to_leader(
-                site=state.site,
-                actor=request.user,
-                slips=_picked(state, form.cleaned_data["slips"]),
-                squad_leader=form.cleaned_data["squad_leader"],
-                now=now,
-            )
-        except DomainError as exc:
-            error = exc.message
-        else:
-            messages.success(request, _("已登记 %(n)d 张放行条交中队长") % {"n": len(made)})
-            return redirect("goods:collection")
-    else:
-        error = _("请选择要交接的放行条")
-    context = _collection_context(state, now, error=error)
-    return render(request, "goods/collection.html", context, status=422)
-
-
-@login_required
-@require_POST
-def hand_to_service(request: HttpRequest) -> HttpResponse:
-    state = state_with(request, DESK_ROLES)
-    now = timezone.now()
-    choices = [(s.pk, s.number) for s in _collection_context(state, now)["to_service"]]
-    form = forms.HandToServiceForm(request.POST, choices=choices)
-    error = ""
-    if form.is_valid():
-        try:
-            made = services.slips_hand_to_service(
-                site=state.site,
-                actor=request.user,
-                slips=_picked(state, form.cleaned_data["slips"]),
-                now=now,
-            )
-        except DomainError as exc:
-            error = exc.message
-        else:
-            messages.success(request, _("客服已接收 %(n)d 张放行条") % {"n": len(made)})
-            return redirect("goods:collection")
-    else:
-        error = _("请选择要交接的放行条")
-    context = _collection_context(state, now, error=error)
-    return render(request, "goods/collection.html", context, status=422)
+COLLECTION = RecordPage(
+    template="goods/collection.html",
+    url_name="goods:collection",
+    context=_collection_context,
+    load=lambda request: state_with(request, HANDOFF_ROLES),
+    url_kwargs=lambda state: {},
+    actions={
+        "to_leader": Action(
+            _hand_form(forms.HandToLeaderForm, "to_leader"),
+            "failed_form",
+            lambda s: services.slips_hand_to_leader(
+                site=s.record.site,
+                actor=s.actor,
+                slips=selectors.slips_at(s.record.site, s.data["slips"]),
+                squad_leader=s.data["squad_leader"],
+                now=s.now,
+            ),
+            lambda made: _("已登记 %(n)d 张放行条交中队长") % {"n": len(made)},
+        ),
+        "to_service": Action(
+            _hand_form(forms.HandToServiceForm, "to_service"),
+            "failed_form",
+            lambda s: services.slips_hand_to_service(
+                site=s.record.site,
+                actor=s.actor,
+                slips=selectors.slips_at(s.record.site, s.data["slips"]),
+                now=s.now,
+            ),
+            lambda made: _("客服已接收 %(n)d 张放行条") % {"n": len(made)},
+            item=_as(DESK_ROLES),
+        ),
+    },
+)
+collection = COLLECTION.page()
+collection_action = COLLECTION.view()
 
 
 # -- settings (security manager) -----------------------------------------------------------------
