@@ -178,12 +178,6 @@ def _project_context(project: Any, **forms_: Any) -> dict[str, Any]:
     }
 
 
-@login_required
-@require_GET
-def project(request: HttpRequest, pk: int) -> HttpResponse:
-    return APPLICATION.show(request, _load_project(request, pk))
-
-
 def _load_project(request: HttpRequest, pk: int) -> Project:
     return _project(_site(request), pk)
 
@@ -248,6 +242,7 @@ APPLICATION = RecordPage(
     },
 )
 application_action = APPLICATION.view()
+project = APPLICATION.page()
 
 
 @login_required
@@ -392,12 +387,6 @@ def _yuan_input(fen: int | None) -> str:
     return f"{whole}.{cents:02d}"
 
 
-@login_required
-@require_GET
-def land_project(request: HttpRequest, pk: int) -> HttpResponse:
-    return LAND.show(request, _load_project(request, pk))
-
-
 def _line_of(model: Any) -> Callable[..., tuple[Any, Any]]:
     """The loader of an action on one line of a land project (a suspension, a stoppage, a
     correction order): the line of the user's site named by the URL, and its project."""
@@ -445,26 +434,20 @@ LAND = RecordPage(
         "suspension_add": Action(
             SuspensionForm,
             "suspension_form",
-            lambda s: services.suspension_record(
-                project=s.record, actor=s.actor, now=s.now, **s.data
-            ),
+            lambda s: s.into(services.suspension_record, project=s.record),
             _lazy("中止建设已登记。"),
         ),
         "suspension_edit": Action(
             SuspensionUpdateForm,
             lambda request: f"suspension_{request.resolver_match.kwargs['pk']}",
-            lambda s: services.suspension_update(
-                suspension=s.item, actor=s.actor, now=s.now, **s.data
-            ),
+            lambda s: s.into(services.suspension_update, suspension=s.item),
             _lazy("中止建设记录已更新。"),
             item=_line_of(Suspension),
         ),
         "stoppage_add": Action(
             StoppageForm,
             "stoppage_form",
-            lambda s: services.stoppage_record(
-                project=s.record, actor=s.actor, now=s.now, **s.data
-            ),
+            lambda s: s.into(services.stoppage_record, project=s.record),
             _lazy("停产已登记。"),
         ),
         "stoppage_end": Action(
@@ -479,9 +462,7 @@ LAND = RecordPage(
         "correction_add": Action(
             CorrectionForm,
             "correction_form",
-            lambda s: services.correction_issue(
-                project=s.record, actor=s.actor, now=s.now, **s.data
-            ),
+            lambda s: s.into(services.correction_issue, project=s.record),
             _lazy("限期改正通知已登记。"),
         ),
         "correction_done": Action(
@@ -496,12 +477,13 @@ LAND = RecordPage(
         "site_plan": Action(
             SitePlanForm,
             "plan_form",
-            lambda s: services.site_plan_save(project=s.record, actor=s.actor, now=s.now, **s.data),
+            lambda s: s.into(services.site_plan_save, project=s.record),
             _lazy("规划指标已保存，核验结果见下方。"),
         ),
     },
 )
 land_action = LAND.view()
+land_project = LAND.page()
 
 
 @login_required
@@ -690,12 +672,6 @@ def _enterprise_context(enterprise: Any, **forms_: Any) -> dict[str, Any]:
     }
 
 
-@login_required
-@require_GET
-def enterprise(request: HttpRequest, pk: int) -> HttpResponse:
-    return ENTERPRISE.show(request, _enterprise(_site(request), pk))
-
-
 def _filing_failed(request: HttpRequest, form: forms.Form) -> dict[str, Any]:
     return {"filing_error_period": request.POST.get("period_start", "")}
 
@@ -707,43 +683,45 @@ def _refusal(result: Any) -> str | None:
     return None
 
 
+def _judged(
+    form: type[forms.Form], key: str, service: Callable[..., Any], done: Any, **more: Any
+) -> Action:
+    """An enterprise's record (a duty, a filing, a notice) written with the form's data; one the
+    service judged late is said as an error (it is recorded all the same)."""
+    return Action(
+        form,
+        key,
+        lambda s: s.into(service, enterprise=s.record),
+        done,
+        note=_refusal,
+        level=messages.ERROR,
+        **more,
+    )
+
+
 ENTERPRISE = RecordPage(
     template="admission/enterprise.html",
     url_name="admission:enterprise",
     context=_enterprise_context,
     load=lambda request, pk: _enterprise(_site(request), pk),
     actions={
-        "enterprise_duty": Action(
-            ReportDutyForm,
-            "duty_form",
-            lambda s: services.report_duty_set(
-                enterprise=s.record, actor=s.actor, now=s.now, **s.data
-            ),
-            _lazy("统计报表要求已保存。"),
-            note=_refusal,
-            warn=True,
+        "enterprise_duty": _judged(
+            ReportDutyForm, "duty_form", services.report_duty_set, _lazy("统计报表要求已保存。")
         ),
-        "enterprise_filing": Action(
+        "enterprise_filing": _judged(
             FilingForm,
             "filing_form",
-            lambda s: services.filing_record(
-                enterprise=s.record, actor=s.actor, now=s.now, **s.data
-            ),
+            services.filing_record,
             _lazy("报表报送已登记。"),
-            note=_refusal,
-            warn=True,
             failed=_filing_failed,
         ),
-        "enterprise_notice": Action(
+        "enterprise_notice": _judged(
             ChangeNoticeForm,
             "notice_form",
-            lambda s: services.change_notice_record(
-                enterprise=s.record, actor=s.actor, now=s.now, **s.data
-            ),
+            services.change_notice_record,
             _lazy("变更告知已登记，书面告知在决定之前，符合规定。"),
-            note=_refusal,
-            warn=True,
         ),
     },
 )
 enterprise_action = ENTERPRISE.view()
+enterprise = ENTERPRISE.page()

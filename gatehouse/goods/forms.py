@@ -308,8 +308,13 @@ class CloseForm(forms.Form):
     resolution = forms.CharField(label=_("处理结果"), max_length=200)
 
 
+SLIPS_REQUIRED = {"required": _("请选择要交接的放行条")}
+
+
 class HandToLeaderForm(forms.Form):
-    slips = forms.TypedMultipleChoiceField(label=_("放行条"), coerce=int)
+    slips = forms.TypedMultipleChoiceField(
+        label=_("放行条"), coerce=int, error_messages=SLIPS_REQUIRED
+    )
     squad_leader = forms.CharField(label=_("接收中队长"), max_length=50, required=False)
 
     def __init__(self, *args: Any, choices: list[tuple[int, str]], **kwargs: Any) -> None:
@@ -318,7 +323,9 @@ class HandToLeaderForm(forms.Form):
 
 
 class HandToServiceForm(forms.Form):
-    slips = forms.TypedMultipleChoiceField(label=_("放行条"), coerce=int)
+    slips = forms.TypedMultipleChoiceField(
+        label=_("放行条"), coerce=int, error_messages=SLIPS_REQUIRED
+    )
 
     def __init__(self, *args: Any, choices: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -24,7 +24,7 @@ from gatehouse.goods.models import (
     SlipState,
 )
 from gatehouse.people.models import Person
-from gatehouse.registers.cells import SHANGHAI, display, user_name, window
+from gatehouse.registers.cells import SHANGHAI, display, register_rows, user_name
 from gatehouse.registers.engine import Row
 from gatehouse.sites.models import Site
 
@@ -103,6 +103,22 @@ def open_follow_ups(site: Site) -> QuerySet[DecorationFollowUp]:
     )
 
 
+def slips_at(site: Site, pks: list[int]) -> list[ReleaseSlip]:
+    return list(ReleaseSlip.objects.filter(site=site, pk__in=pks))
+
+
+def release_at(site: Site, pk: int) -> GoodsRelease | None:
+    return GoodsRelease.objects.filter(site=site, pk=pk).first()
+
+
+def anomaly_at(site: Site, pk: int) -> GoodsAnomaly | None:
+    return GoodsAnomaly.objects.filter(site=site, pk=pk).first()
+
+
+def follow_up_at(site: Site, pk: int) -> DecorationFollowUp | None:
+    return DecorationFollowUp.objects.filter(site=site, pk=pk).first()
+
+
 # == the goods registers (SPEC §11: 物品放行登记; goods brought in) ================================
 
 
@@ -137,20 +153,22 @@ def release_register(
     held: str = "",
 ) -> QuerySet[GoodsRelease]:
     """Rows of 物品放行登记 between the dates, newest first: every check of goods leaving."""
-    qs = window(GoodsRelease.objects.filter(site=site), "at", date_from, date_to)
-    if q:
-        qs = qs.filter(
-            Q(slip_number__icontains=q)
-            | Q(bearer_name__icontains=q)
-            | Q(house_number__icontains=q)
-            | Q(plate__icontains=q.upper())
-            | Q(message__icontains=q)
-        )
-    if outcome:
-        qs = qs.filter(outcome=outcome)
-    if held:
-        qs = qs.filter(hold_state=held)
-    return qs.select_related("gate", "guard").order_by("-at", "-pk")
+    return register_rows(
+        GoodsRelease.objects.filter(site=site),
+        "at",
+        date_from,
+        date_to,
+        q=q,
+        search=(
+            "slip_number__icontains",
+            "bearer_name__icontains",
+            "house_number__icontains",
+            "plate__icontains",
+            "message__icontains",
+        ),
+        where={"outcome": outcome, "hold_state": held},
+        related=("gate", "guard"),
+    )
 
 
 def _goods_text(goods: list[dict[str, str]]) -> str:
@@ -211,19 +229,21 @@ def entry_register(
     outcome: str = "",
 ) -> QuerySet[GoodsEntry]:
     """Rows of the goods-in register (dangerous goods, decoration materials), newest first."""
-    qs = window(GoodsEntry.objects.filter(site=site), "at", date_from, date_to)
-    if q:
-        qs = qs.filter(
-            Q(carrier_name__icontains=q)
-            | Q(house_number__icontains=q)
-            | Q(permit_number__icontains=q)
-            | Q(message__icontains=q)
-        )
-    if kind:
-        qs = qs.filter(kind=kind)
-    if outcome:
-        qs = qs.filter(outcome=outcome)
-    return qs.select_related("gate", "guard").order_by("-at", "-pk")
+    return register_rows(
+        GoodsEntry.objects.filter(site=site),
+        "at",
+        date_from,
+        date_to,
+        q=q,
+        search=(
+            "carrier_name__icontains",
+            "house_number__icontains",
+            "permit_number__icontains",
+            "message__icontains",
+        ),
+        where={"kind": kind, "outcome": outcome},
+        related=("gate", "guard"),
+    )
 
 
 def _carried_text(items: list[dict[str, str]]) -> str:

@@ -17,13 +17,30 @@ urlpatterns = [
     path("slips/<int:pk>/revoke/", views.slip_revoke, name="slip_revoke"),
     path("slips/<int:pk>/print/", views.slip_print, name="slip_print"),
     path("holds/", views.holds, name="holds"),
-    path("holds/<int:pk>/resolve/", views.hold_resolve, name="hold_resolve"),
-    path("anomalies/<int:pk>/close/", views.anomaly_close, name="anomaly_close"),
+    path("holds/<int:pk>/resolve/", views.holds_action, {"action": "resolve"}, name="hold_resolve"),
+    path(
+        "anomalies/<int:pk>/close/", views.holds_action, {"action": "close"}, name="anomaly_close"
+    ),
     path("follow-ups/", views.follow_ups, name="follow_ups"),
-    path("follow-ups/<int:pk>/close/", views.follow_up_close, name="follow_up_close"),
+    path(
+        "follow-ups/<int:pk>/close/",
+        views.follow_ups_action,
+        {"action": "close"},
+        name="follow_up_close",
+    ),
     path("collection/", views.collection, name="collection"),
-    path("collection/to-leader/", views.hand_to_leader, name="hand_to_leader"),
-    path("collection/to-service/", views.hand_to_service, name="hand_to_service"),
+    path(
+        "collection/to-leader/",
+        views.collection_action,
+        {"action": "to_leader"},
+        name="hand_to_leader",
+    ),
+    path(
+        "collection/to-service/",
+        views.collection_action,
+        {"action": "to_service"},
+        name="hand_to_service",
+    ),
     path("settings/", views.settings_page, name="settings"),
     # the gate
     path("gate/", gate_views.index, name="gate"),

@@ -8,6 +8,7 @@ another site are 404.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import segno
@@ -15,27 +16,28 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from gatehouse.accounts.models import Role
 from gatehouse.console.context import SiteState, state_with
 from gatehouse.console.http import render_partial, run_form
+from gatehouse.console.pages import Action, RecordPage, failed_at, item_of
 from gatehouse.core.errors import DomainError
 from gatehouse.core.goods import HandoffStage
 from gatehouse.goods import forms, selectors, services
 from gatehouse.goods.models import (
-    DecorationFollowUp,
     GoodsAnomaly,
-    GoodsRelease,
     HoldState,
     ReleaseSlip,
     SlipState,
 )
 from gatehouse.people.models import Enterprise
+from gatehouse.sites.models import Site
 
 DESK_ROLES = frozenset({Role.FRONT_DESK, Role.SECURITY_MANAGER})
 HANDOFF_ROLES = frozenset({Role.GUARD, Role.FRONT_DESK, Role.SECURITY_MANAGER})
@@ -222,13 +224,16 @@ def slip_print(request: HttpRequest, pk: int) -> HttpResponse:
 # -- held goods and anomalies --------------------------------------------------------------------
 
 
-def _holds_context(state: SiteState, **extra: Any) -> dict[str, Any]:
+def _desk_site(request: HttpRequest) -> Site:
+    return state_with(request, DESK_ROLES).site
+
+
+def _holds_context(site: Site, **bound: Any) -> dict[str, Any]:
     return {
-        "held": list(selectors.held_goods(state.site)),
-        "anomalies": [a for a in selectors.open_anomalies(state.site) if not _held(a)],
-        "resolve_form": forms.ResolveForm(),
-        "close_form": forms.CloseForm(),
-        **extra,
+        "held": list(selectors.held_goods(site)),
+        "anomalies": [a for a in selectors.open_anomalies(site) if not _held(a)],
+        "resolve_form": bound.get("resolve_form") or forms.ResolveForm(),
+        "close_form": bound.get("close_form") or forms.CloseForm(),
     }
 
 
@@ -236,99 +241,83 @@ def _held(anomaly: GoodsAnomaly) -> bool:
     return anomaly.release is not None and anomaly.release.hold_state == HoldState.HELD
 
 
-@login_required
-@require_GET
-def holds(request: HttpRequest) -> HttpResponse:
-    state = state_with(request, DESK_ROLES)
-    return render(request, "goods/holds.html", _holds_context(state))
-
-
-@login_required
-@require_POST
-def hold_resolve(request: HttpRequest, pk: int) -> HttpResponse:
-    state = state_with(request, DESK_ROLES)
-    release = get_object_or_404(GoodsRelease, site=state.site, pk=pk)
-    form = forms.ResolveForm(request.POST)
-    result = run_form(
-        form,
-        lambda data: services.hold_resolve(
-            release=release,
-            actor=request.user,
-            release_goods=data["decision"] == "release",
-            resolution=data["resolution"],
-            now=timezone.now(),
+HOLDS = RecordPage(
+    template="goods/holds.html",
+    url_name="goods:holds",
+    context=_holds_context,
+    load=_desk_site,
+    url_kwargs=lambda site: {},
+    actions={
+        "resolve": Action(
+            forms.ResolveForm,
+            "resolve_form",
+            lambda s: services.hold_resolve(
+                release=s.item,
+                actor=s.actor,
+                release_goods=s.data["decision"] == "release",
+                resolution=s.data["resolution"],
+                now=s.now,
+            ),
+            _lazy("暂扣物品已处置"),
+            item=item_of(_desk_site, selectors.release_at),
+            failed=failed_at("form_for"),
         ),
-    )
-    if result is not None:
-        messages.success(request, _("暂扣物品已处置"))
-        return redirect("goods:holds")
-    context = _holds_context(state, resolve_form=form, form_for=release.pk)
-    return render(request, "goods/holds.html", context, status=422)
-
-
-@login_required
-@require_POST
-def anomaly_close(request: HttpRequest, pk: int) -> HttpResponse:
-    state = state_with(request, DESK_ROLES)
-    anomaly = get_object_or_404(GoodsAnomaly, site=state.site, pk=pk)
-    form = forms.CloseForm(request.POST)
-    result = run_form(
-        form,
-        lambda data: services.anomaly_close(
-            anomaly=anomaly,
-            actor=request.user,
-            resolution=data["resolution"],
-            now=timezone.now(),
+        "close": Action(
+            forms.CloseForm,
+            "close_form",
+            lambda s: s.into(services.anomaly_close, anomaly=s.item),
+            _lazy("异常情况已处理完毕"),
+            item=item_of(_desk_site, selectors.anomaly_at),
+            failed=failed_at("close_for"),
         ),
-    )
-    if result is not None:
-        messages.success(request, _("异常情况已处理完毕"))
-        return redirect("goods:holds")
-    context = _holds_context(state, close_form=form, close_for=anomaly.pk)
-    return render(request, "goods/holds.html", context, status=422)
+    },
+)
+holds = HOLDS.page()
+holds_action = HOLDS.view()
 
 
 # -- decoration follow-ups (G-04) ----------------------------------------------------------------
 
 
-@login_required
-@require_GET
-def follow_ups(request: HttpRequest) -> HttpResponse:
-    state = state_with(request, FOLLOW_UP_ROLES)
-    context = {"follow_ups": list(selectors.open_follow_ups(state.site)), "form": forms.CloseForm()}
-    return render(request, "goods/follow_ups.html", context)
+def _follow_up_site(request: HttpRequest) -> Site:
+    return state_with(request, FOLLOW_UP_ROLES).site
 
 
-@login_required
-@require_POST
-def follow_up_close(request: HttpRequest, pk: int) -> HttpResponse:
-    state = state_with(request, FOLLOW_UP_ROLES)
-    follow = get_object_or_404(DecorationFollowUp, site=state.site, pk=pk)
-    form = forms.CloseForm(request.POST)
-    result = run_form(
-        form,
-        lambda data: services.follow_up_close(
-            follow_up=follow,
-            actor=request.user,
-            result=data["resolution"],
-            now=timezone.now(),
-        ),
-    )
-    if result is not None:
-        messages.success(request, _("装修巡查已核实"))
-        return redirect("goods:follow_ups")
-    context = {
-        "follow_ups": list(selectors.open_follow_ups(state.site)),
-        "form": form,
-        "form_for": follow.pk,
+def _follow_ups_context(site: Site, **bound: Any) -> dict[str, Any]:
+    return {
+        "follow_ups": list(selectors.open_follow_ups(site)),
+        "form": bound.get("form") or forms.CloseForm(),
     }
-    return render(request, "goods/follow_ups.html", context, status=422)
+
+
+FOLLOW_UPS = RecordPage(
+    template="goods/follow_ups.html",
+    url_name="goods:follow_ups",
+    context=_follow_ups_context,
+    load=_follow_up_site,
+    url_kwargs=lambda site: {},
+    actions={
+        "close": Action(
+            forms.CloseForm,
+            "form",
+            lambda s: services.follow_up_close(
+                follow_up=s.item, actor=s.actor, result=s.data["resolution"], now=s.now
+            ),
+            _lazy("装修巡查已核实"),
+            item=item_of(_follow_up_site, selectors.follow_up_at),
+            failed=failed_at("form_for"),
+        ),
+    },
+)
+follow_ups = FOLLOW_UPS.page()
+follow_ups_action = FOLLOW_UPS.view()
 
 
 # -- the shift's slips (G-05) --------------------------------------------------------------------
 
 
-def _collection_context(state: SiteState, now: Any, **extra: Any) -> dict[str, Any]:
+def _collection_context(state: SiteState, **bound: Any) -> dict[str, Any]:
+    now = timezone.now()
     reports = services.collection_report(state.site, now=now)
     to_leader, to_service = [], []
     for report in reports:
@@ -346,74 +335,67 @@ def _collection_context(state: SiteState, now: Any, **extra: Any) -> dict[str, A
         "squad_leader": conf.squad_leader,
         "can_receive": state.has_any(DESK_ROLES),
         "now": now,
-        **extra,
+        "failed_form": bound.get("failed_form"),
     }
 
 
-@login_required
-@require_GET
-def collection(request: HttpRequest) -> HttpResponse:
-    state = state_with(request, HANDOFF_ROLES)
-    return render(request, "goods/collection.html", _collection_context(state, timezone.now()))
+def _hand_form(
+    form: type[forms.HandToLeaderForm | forms.HandToServiceForm], waiting: str
+) -> Callable[[HttpRequest, SiteState], Any]:
+    """The form of a hand-off, its choices the slips ``waiting`` for it."""
+
+    def bind(request: HttpRequest, state: SiteState) -> Any:
+        slips = _collection_context(state)[waiting]
+        return form(request.POST, choices=[(s.pk, s.number) for s in slips])
+
+    return bind
 
 
-def _picked(state: SiteState, pks: list[int]) -> list[ReleaseSlip]:
-    return list(ReleaseSlip.objects.filter(site=state.site, pk__in=pks))
+def _as(roles: frozenset[str]) -> Callable[[HttpRequest], tuple[SiteState, SiteState]]:
+    """An action's ``item`` sent by a user of ``roles`` only (else 403)."""
+
+    def item(request: HttpRequest) -> tuple[SiteState, SiteState]:
+        state = state_with(request, roles)
+        return state, state
+
+    return item
 
 
-@login_required
-@require_POST
-def hand_to_leader(request: HttpRequest) -> HttpResponse:
-    state = state_with(request, HANDOFF_ROLES)
-    now = timezone.now()
-    choices = [(s.pk, s.number) for s in _collection_context(state, now)["to_leader"]]
-    form = forms.HandToLeaderForm(request.POST, choices=choices)
-    error = ""
-    if form.is_valid():
-        try:
-            made = services.slips_hand_to_leader(
-                site=state.site,
-                actor=request.user,
-                slips=_picked(state, form.cleaned_data["slips"]),
-                squad_leader=form.cleaned_data["squad_leader"],
-                now=now,
-            )
-        except DomainError as exc:
-            error = exc.message
-        else:
-            messages.success(request, _("已登记 %(n)d 张放行条交中队长") % {"n": len(made)})
-            return redirect("goods:collection")
-    else:
-        error = _("请选择要交接的放行条")
-    context = _collection_context(state, now, error=error)
-    return render(request, "goods/collection.html", context, status=422)
-
-
-@login_required
-@require_POST
-def hand_to_service(request: HttpRequest) -> HttpResponse:
-    state = state_with(request, DESK_ROLES)
-    now = timezone.now()
-    choices = [(s.pk, s.number) for s in _collection_context(state, now)["to_service"]]
-    form = forms.HandToServiceForm(request.POST, choices=choices)
-    error = ""
-    if form.is_valid():
-        try:
-            made = services.slips_hand_to_service(
-                site=state.site,
-                actor=request.user,
-                slips=_picked(state, form.cleaned_data["slips"]),
-                now=now,
-            )
-        except DomainError as exc:
-            error = exc.message
-        else:
-            messages.success(request, _("客服已接收 %(n)d 张放行条") % {"n": len(made)})
-            return redirect("goods:collection")
-    else:
-        error = _("请选择要交接的放行条")
-    context = _collection_context(state, now, error=error)
-    return render(request, "goods/collection.html", context, status=422)
+COLLECTION = RecordPage(
+    template="goods/collection.html",
+    url_name="goods:collection",
+    context=_collection_context,
+    load=lambda request: state_with(request, HANDOFF_ROLES),
+    url_kwargs=lambda state: {},
+    actions={
+        "to_leader": Action(
+            _hand_form(forms.HandToLeaderForm, "to_leader"),
+            "failed_form",
+            lambda s: services.slips_hand_to_leader(
+                site=s.record.site,
+                actor=s.actor,
+                slips=selectors.slips_at(s.record.site, s.data["slips"]),
+                squad_leader=s.data["squad_leader"],
+                now=s.now,
+            ),
+            lambda made: _("已登记 %(n)d 张放行条交中队长") % {"n": len(made)},
+        ),
+        "to_service": Action(
+            _hand_form(forms.HandToServiceForm, "to_service"),
+            "failed_form",
+            lambda s: services.slips_hand_to_service(
+                site=s.record.site,
+                actor=s.actor,
+                slips=selectors.slips_at(s.record.site, s.data["slips"]),
+                now=s.now,
+            ),
+            lambda made: _("客服已接收 %(n)d 张放行条") % {"n": len(made)},
+            item=_as(DESK_ROLES),
+        ),
+    },
+)
+collection = COLLECTION.page()
+collection_action = COLLECTION.view()
 
 
 # -- settings (security manager) -----------------------------------------------------------------

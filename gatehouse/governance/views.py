@@ -122,12 +122,7 @@ RATING = RecordPage(
     },
 )
 rating_action = RATING.view()
-
-
-@login_required
-@require_GET
-def rating_index(request: HttpRequest) -> HttpResponse:
-    return RATING.show(request, _site(request))
+rating_index = RATING.page()
 
 
 def _project_context(project: Any, **extra: Any) -> dict[str, Any]:
@@ -182,12 +177,7 @@ PROJECT = RecordPage(
     },
 )
 project_action = PROJECT.view()
-
-
-@login_required
-@require_GET
-def project(request: HttpRequest, pk: int) -> HttpResponse:
-    return PROJECT.show(request, _project_of(request, pk))
+project = PROJECT.page()
 
 
 def _assessment_context(assessment: Any, **extra: Any) -> dict[str, Any]:
@@ -284,12 +274,7 @@ ASSESSMENT = RecordPage(
     },
 )
 assessment_action = ASSESSMENT.view()
-
-
-@login_required
-@require_GET
-def assessment(request: HttpRequest, pk: int) -> HttpResponse:
-    return ASSESSMENT.show(request, _assessment_of(request, pk))
+assessment = ASSESSMENT.page()
 
 
 @login_required
@@ -427,12 +412,7 @@ CREDIT = RecordPage(
     },
 )
 credit_action = CREDIT.view()
-
-
-@login_required
-@require_GET
-def credit_index(request: HttpRequest) -> HttpResponse:
-    return CREDIT.show(request, _site(request))
+credit_index = CREDIT.page()
 
 
 @login_required
@@ -584,12 +564,7 @@ CAMPAIGN = RecordPage(
     },
 )
 campaign_action = CAMPAIGN.view()
-
-
-@login_required
-@require_GET
-def campaign(request: HttpRequest, pk: int) -> HttpResponse:
-    return CAMPAIGN.show(request, _campaign_of(request, pk))
+campaign = CAMPAIGN.page()
 
 
 def _item_context(item: Any, **extra: Any) -> dict[str, Any]:
@@ -634,9 +609,4 @@ ITEM = RecordPage(
     },
 )
 item_action = ITEM.view()
-
-
-@login_required
-@require_GET
-def item(request: HttpRequest, pk: int) -> HttpResponse:
-    return ITEM.show(request, _item_of(request, pk))
+item = ITEM.page()

@@ -1,23 +1,32 @@
-"""The guard areas' view kit: the role sets of the pages, the site of the request, a register's
-table and xlsx, the staff pickers, one POST against one service, a record of another site as 404,
-and the photo page (a patrol scan's or an anomaly's).
+"""What the guard areas' pages share on top of the console view kit (``console.http`` and
+``console.pages``): the role sets of the pages, the desk a page works at, the finders of a row
+the URL names, the staff pickers, a register's xlsx and the photo page (a patrol scan's or an
+anomaly's).
+
+Every guard page is a :class:`~gatehouse.console.pages.RecordPage` whose record is the
+:class:`Desk`: the user's site (for one of the page's roles, else 403), the request and the time.
+A form posted to the page, or to a row of it, is an ``Action``: the service's refusal lands on
+its field and the page is shown again (422, nothing written); success says so and goes back.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime
 from pathlib import PurePath
 from typing import Any
 
-from django.contrib import messages
+from django import forms
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.http import FileResponse, Http404, HttpRequest
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from gatehouse.accounts.models import Role
 from gatehouse.console.context import state_with
 from gatehouse.console.http import register_xlsx
+from gatehouse.console.pages import RecordPage, found_or_404, item_of
 from gatehouse.core.errors import DomainError
 from gatehouse.guard.shared import (
     GUARD_ROLES,
@@ -28,6 +37,7 @@ from gatehouse.guard.shared import (
     staff_of,
 )
 from gatehouse.registers.engine import Row
+from gatehouse.sites.models import Site
 
 MANAGER = frozenset(role_names(Role.SECURITY_MANAGER))
 BOOTH = frozenset(role_names(Role.GUARD, Role.SECURITY_MANAGER))
@@ -46,6 +56,74 @@ PHOTO_TYPES = {
 }
 
 
+@dataclass(frozen=True)
+class Desk:
+    """Where a guard page works: the user's site, their roles there, the request and the time."""
+
+    request: HttpRequest
+    site: Site
+    roles: list[str]
+    now: datetime
+
+    @property
+    def user(self) -> Any:
+        return self.request.user
+
+    @property
+    def manager(self) -> bool:
+        return Role.SECURITY_MANAGER in self.roles
+
+
+def desk(roles: frozenset[str]) -> Callable[..., Desk]:
+    """A page's loader: the desk of a user holding one of ``roles`` at the site (else 403)."""
+
+    def load(request: HttpRequest, **_kwargs: Any) -> Desk:
+        state = state_with(request, roles)
+        return Desk(request, state.site, state.roles, timezone.now())
+
+    return load
+
+
+def desk_page(
+    name: str, roles: frozenset[str], context: Callable[..., dict[str, Any]], **more: Any
+) -> RecordPage:
+    """The guard page ``guard/<name>.html`` (URL name ``guard:<name>``) at the desk of a user
+    holding one of ``roles``; ``more`` are the rest of the page (its actions, ``field_of``)."""
+    return RecordPage(
+        template=f"guard/{name}.html",
+        url_name=f"guard:{name}",
+        context=context,
+        load=desk(roles),
+        url_kwargs=lambda at: {},
+        **more,
+    )
+
+
+def row[T](
+    roles: frozenset[str], find: Callable[[Desk, int], T | None]
+) -> Callable[..., tuple[Desk, Any]]:
+    """An action's ``item``: the desk and what ``find(desk, pk)`` finds at its site, or 404."""
+    return item_of(desk(roles), find)
+
+
+def managers(roles: frozenset[str]) -> Callable[..., tuple[Desk, Desk]]:
+    """An action's ``item`` for a form on a page of ``roles`` that only the manager may send
+    (anyone else: 404, as if the form were not there — it is not shown to them)."""
+    load = desk(roles)
+
+    def item(request: HttpRequest) -> tuple[Desk, Desk]:
+        at = load(request)
+        if not at.manager:
+            raise Http404
+        return at, at
+
+    return item
+
+
+class Confirm(forms.Form):
+    """The form of a button: nothing to fill in; a refusal stands above the button."""
+
+
 def xlsx(title: Any, site: Any, columns: Any, rows: Iterable[Row]) -> FileResponse:
     return register_xlsx(title, site, columns, (row.cells for row in rows))
 
@@ -54,41 +132,18 @@ def user_choices(site: Any, roles: Any = GUARD_ROLES) -> list[tuple[str, str]]:
     return [(str(u.pk), guard_name(u)) for u in staff_of(site, roles)]
 
 
-def pick_user(site: Any, pk: Any) -> Any:
-    found = staff_member(site, pk)
-    if found is None:
-        raise DomainError("user.unknown", "所选人员不是本场所的安保人员")
-    return found
-
-
-def fail(request: HttpRequest, exc: DomainError) -> None:
-    messages.error(request, exc.message)
-
-
-def act(request: HttpRequest, call: Callable[[], object], done: str, to: str) -> HttpResponse:
-    """One service call for a POST, then back to ``to``: ``done`` on success, the refusal's
-    Chinese message otherwise (nothing was written then)."""
-    try:
-        call()
-    except DomainError as exc:
-        fail(request, exc)
-    else:
-        if done:
-            messages.success(request, done)
-    return redirect(to)
+def pick_user(site: Any, pk: Any, field: str = "") -> Any:
+    """The site's guard chosen in ``field`` (a refusal names that field)."""
+    picked = staff_member(site, pk)
+    if picked is None:
+        raise DomainError("user.unknown", "所选人员不是本场所的安保人员", {"field": field})
+    return picked
 
 
 @login_required
 @require_GET
 def photo(request: HttpRequest, pk: int) -> FileResponse:
     state = state_with(request, REPORTERS)
-    p = found(photo_of(state.site, pk))
+    p = found_or_404(photo_of(state.site, pk))
     kind = PHOTO_TYPES.get(PurePath(p.name).suffix.lower(), "application/octet-stream")
     return FileResponse(p.file.open("rb"), content_type=kind)
-
-
-def found[T](obj: T | None) -> T:
-    """The record a selector found for the request's site; another site's (or none) is 404."""
-    if obj is None:
-        raise Http404
-    return obj

@@ -8,102 +8,68 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _t
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from gatehouse.console.context import site_with
-from gatehouse.console.http import renamed, render_partial, run_form
+from gatehouse.console.http import renamed
+from gatehouse.console.pages import Action, RecordPage, of_site
 from gatehouse.parking import selectors, services
-from gatehouse.parking.forms import (
-    LeaseCreateForm,
-    LeaseRenewForm,
-    LeaseTerminateForm,
-    PersonSearchForm,
-    yuan,
-)
+from gatehouse.parking.forms import LeaseCreateForm, LeaseRenewForm, LeaseTerminateForm, yuan
 from gatehouse.parking.models import LeaseStatus, SpaceLease
-from gatehouse.parking.pass_views import space_choices
-from gatehouse.parking.views import DESK_ROLES, holder_from_request, people_found
+from gatehouse.parking.views import DESK_ROLES, for_holder, space_choices
 from gatehouse.sites.models import Site
 
-# service error field -> form field
-_CREATE_FIELDS = {"monthly_fee": "monthly_fee", "start": "start", "end": "end"}
+
+def _create_form(site: Site, holder: Any, data: Any) -> LeaseCreateForm:
+    houses = [link.house.number for link in holder.house_links.select_related("house")]
+    initial = {
+        "holder": holder.pk,
+        "house_ref": houses[0] if houses else "",
+        "start": timezone.localdate(),
+        "method": "cash",
+    }
+    return LeaseCreateForm(data, initial=initial, spaces=space_choices(site))
 
 
-def _lease_here(request: HttpRequest, pk: int) -> tuple[Site, SpaceLease]:
-    site = site_with(request, DESK_ROLES)
-    found = selectors.lease_at(site, pk)
-    if found is None:
+def _create(request: HttpRequest, site: Site, holder: Any, data: dict[str, Any]) -> SpaceLease:
+    space = selectors.space_at(site, int(data["space"]))
+    if space is None:  # the choices are this site's spaces: only a race gets here
         raise Http404
-    return site, found
+    return services.lease_create(
+        site=site,
+        actor=request.user,
+        space=space,
+        holder=holder,
+        house_ref=data["house_ref"],
+        start=data["start"],
+        end=data["end"],
+        monthly_fee_fen=data["monthly_fee"],
+        renewal_due=data["renewal_due"],
+        method=data["method"],
+        now=timezone.now(),
+    )
+
+
+def _paid(lease: SpaceLease) -> str:
+    return _t("车位租赁已签订，收取车位费 ¥%(amount)s") % {"amount": yuan(int(lease.paid_fen))}
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def lease_create(request: HttpRequest) -> HttpResponse:
     """Sign a lease: the holder, the space, the dates; the whole term is paid at signing."""
-    site = site_with(request, DESK_ROLES)
-    holder = holder_from_request(request, site)
-    search = PersonSearchForm(request.GET or None)
-    q = search.cleaned_data["q"] if search.is_bound and search.is_valid() else ""
-    context: dict[str, Any] = {
-        "search": search,
-        "people": people_found(site, q) if holder is None else [],
-        "holder": holder,
-    }
-    if holder is None:
-        return render_partial(
-            request, "parking/lease_create.html", "parking/_person_pick.html", context
-        )
-    spaces = space_choices(site)
-    if request.method == "POST":
-        form = LeaseCreateForm(request.POST, spaces=spaces)
-
-        def create(data: dict[str, Any]) -> Any:
-            space = selectors.space_at(site, int(data["space"]))
-            if space is None:  # the choices are this site's spaces: only a race gets here
-                raise Http404
-            return services.lease_create(
-                site=site,
-                actor=request.user,
-                space=space,
-                holder=holder,
-                house_ref=data["house_ref"],
-                start=data["start"],
-                end=data["end"],
-                monthly_fee_fen=data["monthly_fee"],
-                renewal_due=data["renewal_due"],
-                method=data["method"],
-                now=timezone.now(),
-            )
-
-        lease = run_form(form, create, field_of=renamed(_CREATE_FIELDS))
-        if lease is not None:
-            messages.success(
-                request,
-                _t("车位租赁已签订，收取车位费 ¥%(amount)s")
-                % {"amount": yuan(int(lease.paid_fen))},
-            )
-            return redirect("parking:lease_detail", pk=lease.pk)
-        context["form"] = form
-        return render(request, "parking/lease_create.html", context, status=422)
-    houses = [link.house.number for link in holder.house_links.select_related("house")]
-    today = timezone.localdate()
-    context["form"] = LeaseCreateForm(
-        initial={
-            "holder": holder.pk,
-            "house_ref": houses[0] if houses else "",
-            "start": today,
-            "method": "cash",
-        },
-        spaces=spaces,
+    return for_holder(
+        request,
+        "parking/lease_create.html",
+        form=_create_form,
+        make=_create,
+        done=_paid,
+        detail="parking:lease_detail",
     )
-    return render(request, "parking/lease_create.html", context)
 
 
 def _detail_context(lease: SpaceLease, **forms: Any) -> dict[str, Any]:
@@ -126,60 +92,41 @@ def _detail_context(lease: SpaceLease, **forms: Any) -> dict[str, Any]:
     }
 
 
-@login_required
-@require_GET
-def lease_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    _site, found = _lease_here(request, pk)
-    return render(request, "parking/lease_detail.html", _detail_context(found))
+def _renewed(nxt: SpaceLease) -> str:
+    end, amount = f"{nxt.end:%Y-%m-%d}", yuan(int(nxt.paid_fen))
+    return _t("已续租至 %(end)s，收取车位费 ¥%(amount)s") % {"end": end, "amount": amount}
 
 
-@login_required
-@require_POST
-def lease_terminate(request: HttpRequest, pk: int) -> HttpResponse:
-    """PK-04: end early; the prepaid months after the current one are refunded."""
-    _site, found = _lease_here(request, pk)
-    form = LeaseTerminateForm(request.POST)
-    result = run_form(
-        form,
-        lambda data: services.lease_terminate(
-            lease=found,
-            actor=request.user,
-            on=data["on"],
-            method=data["method"],
-            now=timezone.now(),
+LEASE = RecordPage(
+    template="parking/lease_detail.html",
+    url_name="parking:lease_detail",
+    context=_detail_context,
+    load=of_site(lambda request: site_with(request, DESK_ROLES), selectors.lease_at),
+    field_of=renamed({"end": "until"}),
+    actions={
+        # PK-04: end early; the prepaid months after the current one are refunded.
+        "terminate": Action(
+            LeaseTerminateForm,
+            "terminate_form",
+            lambda s: s.into(services.lease_terminate, lease=s.record),
+            lambda result: result.termination.message,
         ),
-    )
-    if result is not None:
-        messages.success(request, result.termination.message)
-        return redirect("parking:lease_detail", pk=found.pk)
-    context = _detail_context(found, terminate_form=form)
-    return render(request, "parking/lease_detail.html", context, status=422)
-
-
-@login_required
-@require_POST
-def lease_renew(request: HttpRequest, pk: int) -> HttpResponse:
-    """PK-05: the next lease year, paid before the new housing contract starts."""
-    _site, found = _lease_here(request, pk)
-    form = LeaseRenewForm(request.POST)
-    nxt = run_form(
-        form,
-        lambda data: services.lease_renew(
-            lease=found,
-            actor=request.user,
-            until=data["until"],
-            monthly_fee_fen=data["monthly_fee"],
-            method=data["method"],
-            now=timezone.now(),
+        # PK-05: the next lease year, paid before the new housing contract starts.
+        "renew": Action(
+            LeaseRenewForm,
+            "renew_form",
+            lambda s: services.lease_renew(
+                lease=s.record,
+                actor=s.actor,
+                until=s.data["until"],
+                monthly_fee_fen=s.data["monthly_fee"],
+                method=s.data["method"],
+                now=s.now,
+            ),
+            _renewed,
+            goes_to=lambda nxt: ("parking:lease_detail", {"pk": nxt.pk}),
         ),
-        field_of=renamed({"end": "until", "monthly_fee": "monthly_fee"}),
-    )
-    if nxt is not None:
-        messages.success(
-            request,
-            _t("已续租至 %(end)s，收取车位费 ¥%(amount)s")
-            % {"end": f"{nxt.end:%Y-%m-%d}", "amount": yuan(int(nxt.paid_fen))},
-        )
-        return redirect("parking:lease_detail", pk=nxt.pk)
-    context = _detail_context(found, renew_form=form)
-    return render(request, "parking/lease_detail.html", context, status=422)
+    },
+)
+lease_detail = LEASE.page()
+lease_action = LEASE.view()

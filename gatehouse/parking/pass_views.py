@@ -8,43 +8,62 @@ from __future__ import annotations
 from typing import Any
 
 import segno
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _t
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.utils.translation import gettext_lazy as _lazy
+from django.views.decorators.http import require_GET, require_http_methods
 
 from gatehouse.console.context import site_with
-from gatehouse.console.http import renamed, render_partial, run_form
+from gatehouse.console.http import renamed
+from gatehouse.console.pages import Action, RecordPage, of_site
 from gatehouse.parking import selectors, services
-from gatehouse.parking.forms import (
-    PassIssueForm,
-    PassReissueForm,
-    PassReturnForm,
-    PassRevokeForm,
-    PersonSearchForm,
-)
+from gatehouse.parking.forms import PassIssueForm, PassReissueForm, PassReturnForm, PassRevokeForm
 from gatehouse.parking.models import PassStatus, VehiclePass
-from gatehouse.parking.views import DESK_ROLES, holder_from_request, people_found
+from gatehouse.parking.views import DESK_ROLES, for_holder, space_choices
 from gatehouse.sites.models import Site
 
-# service error field -> form field
-_ISSUE_FIELDS = {"documents": "id_checked"}
+
+def _desk_site(request: HttpRequest) -> Site:
+    return site_with(request, DESK_ROLES)
 
 
-def _pass_here(request: HttpRequest, pk: int) -> tuple[Site, VehiclePass]:
-    site = site_with(request, DESK_ROLES)
-    found = selectors.vehicle_pass_at(site, pk)
-    if found is None:
-        raise Http404
-    return site, found
+_pass_of = of_site(_desk_site, selectors.vehicle_pass_at)
 
 
-def space_choices(site: Site) -> list[tuple[str, str]]:
-    return [(str(s.pk), f"{s.garage.name} {s.number}") for s in selectors.spaces(site)]
+def _issue_form(site: Site, holder: Any, data: Any) -> PassIssueForm:
+    vehicles = list(holder.vehicles.order_by("plate"))
+    kind = "tenant" if holder.kind == "tenant" else "owner" if holder.kind == "owner" else ""
+    initial = {
+        "holder": holder.pk,
+        "plate": vehicles[0].plate if len(vehicles) == 1 else "",
+        "kind": kind,
+        "method": "cash",
+    }
+    return PassIssueForm(data, initial=initial, spaces=space_choices(site))
+
+
+def _issue(request: HttpRequest, site: Site, holder: Any, data: dict[str, Any]) -> VehiclePass:
+    return services.pass_issue(
+        site=site,
+        actor=request.user,
+        holder=holder,
+        plate=data["plate"],
+        kind=data["kind"],
+        method=data["method"],
+        space=selectors.space_at(site, int(data["space"])) if data["space"] else None,
+        id_checked=data["id_checked"],
+        vehicle_licence_checked=data["vehicle_licence_checked"],
+        driving_licence_checked=data["driving_licence_checked"],
+        insurance_checked=data["insurance_checked"],
+        insurance_valid_until=data["insurance_valid_until"],
+        environmental_label=data["environmental_label"],
+        valid_until=data["valid_until"],
+        now=timezone.now(),
+    )
 
 
 @login_required
@@ -52,64 +71,16 @@ def space_choices(site: Site) -> list[tuple[str, str]]:
 def pass_issue(request: HttpRequest) -> HttpResponse:
     """Apply for and issue a pass: find the holder, check the papers (V-10), take the deposit
     and card fee (PK-06)."""
-    site = site_with(request, DESK_ROLES)
-    now = timezone.now()
-    holder = holder_from_request(request, site)
-    search = PersonSearchForm(request.GET or None)
-    q = search.cleaned_data["q"] if search.is_bound and search.is_valid() else ""
-    context: dict[str, Any] = {
-        "search": search,
-        "people": people_found(site, q) if holder is None else [],
-        "holder": holder,
-        "price": selectors.pass_price(site, now),
-    }
-    if holder is None:
-        return render_partial(
-            request, "parking/pass_issue.html", "parking/_person_pick.html", context
-        )
-    spaces = space_choices(site)
-    if request.method == "POST":
-        form = PassIssueForm(request.POST, spaces=spaces)
-        issued = run_form(
-            form,
-            lambda data: services.pass_issue(
-                site=site,
-                actor=request.user,
-                holder=holder,
-                plate=data["plate"],
-                kind=data["kind"],
-                method=data["method"],
-                space=selectors.space_at(site, int(data["space"])) if data["space"] else None,
-                id_checked=data["id_checked"],
-                vehicle_licence_checked=data["vehicle_licence_checked"],
-                driving_licence_checked=data["driving_licence_checked"],
-                insurance_checked=data["insurance_checked"],
-                insurance_valid_until=data["insurance_valid_until"],
-                environmental_label=data["environmental_label"],
-                valid_until=data["valid_until"],
-                now=now,
-            ),
-            field_of=renamed(_ISSUE_FIELDS),
-        )
-        if issued is not None:
-            messages.success(
-                request, _t("车辆出入证 %(number)s 已办理") % {"number": issued.number}
-            )
-            return redirect("parking:pass_detail", pk=issued.pk)
-        context["form"] = form
-        return render(request, "parking/pass_issue.html", context, status=422)
-    vehicles = list(holder.vehicles.order_by("plate"))
-    kind = "tenant" if holder.kind == "tenant" else "owner" if holder.kind == "owner" else ""
-    context["form"] = PassIssueForm(
-        initial={
-            "holder": holder.pk,
-            "plate": vehicles[0].plate if len(vehicles) == 1 else "",
-            "kind": kind,
-            "method": "cash",
-        },
-        spaces=spaces,
+    return for_holder(
+        request,
+        "parking/pass_issue.html",
+        form=_issue_form,
+        make=_issue,
+        done=lambda issued: _t("车辆出入证 %(number)s 已办理") % {"number": issued.number},
+        detail="parking:pass_detail",
+        extra=lambda site: {"price": selectors.pass_price(site, timezone.now())},
+        field_of=renamed({"documents": "id_checked"}),
     )
-    return render(request, "parking/pass_issue.html", context)
 
 
 def _detail_context(p: VehiclePass, **forms: Any) -> dict[str, Any]:
@@ -125,95 +96,50 @@ def _detail_context(p: VehiclePass, **forms: Any) -> dict[str, Any]:
     }
 
 
-@login_required
-@require_GET
-def pass_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    _site, found = _pass_here(request, pk)
-    return render(request, "parking/pass_detail.html", _detail_context(found))
-
-
-@login_required
-@require_POST
-def pass_revoke(request: HttpRequest, pk: int) -> HttpResponse:
-    """V-10: a pass lent to someone else is taken back; its deposit is forfeited."""
-    _site, found = _pass_here(request, pk)
-    form = PassRevokeForm(request.POST)
-    result = run_form(
-        form,
-        lambda data: services.pass_revoke_for_misuse(
-            vehicle_pass=found,
-            actor=request.user,
-            reason=data["reason"],
-            now=timezone.now(),
+PASS = RecordPage(
+    template="parking/pass_detail.html",
+    url_name="parking:pass_detail",
+    context=_detail_context,
+    load=_pass_of,
+    field_of=renamed({"documents": "vehicle_licence_checked"}),
+    actions={
+        # V-10: a pass lent to someone else is taken back; its deposit is forfeited.
+        "revoke": Action(
+            PassRevokeForm,
+            "revoke_form",
+            lambda s: s.into(services.pass_revoke_for_misuse, vehicle_pass=s.record),
+            _lazy("车辆出入证已收回，押金不予退还。"),
         ),
-    )
-    if result is not None:
-        messages.success(request, _t("车辆出入证已收回，押金不予退还。"))
-        return redirect("parking:pass_detail", pk=found.pk)
-    context = _detail_context(found, revoke_form=form)
-    return render(request, "parking/pass_detail.html", context, status=422)
-
-
-@login_required
-@require_POST
-def pass_reissue(request: HttpRequest, pk: int) -> HttpResponse:
-    """PK-06 / V-10: a lost pass or a changed car, reissued for the fee."""
-    _site, found = _pass_here(request, pk)
-    form = PassReissueForm(request.POST)
-    new = run_form(
-        form,
-        lambda data: services.pass_reissue(
-            vehicle_pass=found,
-            actor=request.user,
-            cause=data["cause"],
-            method=data["method"],
-            plate=data["plate"],
-            vehicle_licence_checked=data["vehicle_licence_checked"],
-            insurance_checked=data["insurance_checked"],
-            insurance_valid_until=data["insurance_valid_until"],
-            environmental_label=data["environmental_label"],
-            now=timezone.now(),
+        # PK-06 / V-10: a lost pass or a changed car, reissued for the fee.
+        "reissue": Action(
+            PassReissueForm,
+            "reissue_form",
+            lambda s: s.into(services.pass_reissue, vehicle_pass=s.record),
+            lambda new: _t("已补办新证 %(number)s") % {"number": new.number},
+            goes_to=lambda new: ("parking:pass_detail", {"pk": new.pk}),
         ),
-        field_of=renamed({"documents": "vehicle_licence_checked"}),
-    )
-    if new is not None:
-        messages.success(request, _t("已补办新证 %(number)s") % {"number": new.number})
-        return redirect("parking:pass_detail", pk=new.pk)
-    context = _detail_context(found, reissue_form=form)
-    return render(request, "parking/pass_detail.html", context, status=422)
-
-
-@login_required
-@require_POST
-def pass_return(request: HttpRequest, pk: int) -> HttpResponse:
-    """PK-06: the pass handed back, the deposit refunded."""
-    _site, found = _pass_here(request, pk)
-    form = PassReturnForm(request.POST)
-    result = run_form(
-        form,
-        lambda data: services.pass_return(
-            vehicle_pass=found,
-            actor=request.user,
-            method=data["method"],
-            now=timezone.now(),
+        # PK-06: the pass handed back, the deposit refunded.
+        "return": Action(
+            PassReturnForm,
+            "return_form",
+            lambda s: s.into(services.pass_return, vehicle_pass=s.record),
+            _lazy("车辆出入证已退回，押金已退还。"),
         ),
-    )
-    if result is not None:
-        messages.success(request, _t("车辆出入证已退回，押金已退还。"))
-        return redirect("parking:pass_detail", pk=found.pk)
-    context = _detail_context(found, return_form=form)
-    return render(request, "parking/pass_detail.html", context, status=422)
+    },
+)
+pass_detail = PASS.page()
+pass_action = PASS.view()
 
 
 @login_required
 @require_GET
 def pass_print(request: HttpRequest, pk: int) -> HttpResponse:
-    site, found = _pass_here(request, pk)
+    found = _pass_of(request, pk)
     payload = services.pass_qr(found)
     svg = segno.make(payload, error="m").svg_inline(scale=4, border=2, title=found.number)
     context = {
         "pass": found,
-        "site": site,
+        "site": found.site,
         "qr_svg": mark_safe(svg),  # noqa: S308 -- segno renders our own signed payload
     }
     response = render(request, "parking/pass_print.html", context)

@@ -15,13 +15,29 @@ urlpatterns = [
     register_path("passes/", "parking:passes"),
     path("passes/new/", pass_views.pass_issue, name="pass_issue"),
     path("passes/<int:pk>/", pass_views.pass_detail, name="pass_detail"),
-    path("passes/<int:pk>/revoke/", pass_views.pass_revoke, name="pass_revoke"),
-    path("passes/<int:pk>/reissue/", pass_views.pass_reissue, name="pass_reissue"),
-    path("passes/<int:pk>/return/", pass_views.pass_return, name="pass_return"),
+    path(
+        "passes/<int:pk>/revoke/", pass_views.pass_action, {"action": "revoke"}, name="pass_revoke"
+    ),
+    path(
+        "passes/<int:pk>/reissue/",
+        pass_views.pass_action,
+        {"action": "reissue"},
+        name="pass_reissue",
+    ),
+    path(
+        "passes/<int:pk>/return/", pass_views.pass_action, {"action": "return"}, name="pass_return"
+    ),
     path("passes/<int:pk>/print/", pass_views.pass_print, name="pass_print"),
     register_path("leases/", "parking:leases"),
     path("leases/new/", lease_views.lease_create, name="lease_create"),
     path("leases/<int:pk>/", lease_views.lease_detail, name="lease_detail"),
-    path("leases/<int:pk>/terminate/", lease_views.lease_terminate, name="lease_terminate"),
-    path("leases/<int:pk>/renew/", lease_views.lease_renew, name="lease_renew"),
+    path(
+        "leases/<int:pk>/terminate/",
+        lease_views.lease_action,
+        {"action": "terminate"},
+        name="lease_terminate",
+    ),
+    path(
+        "leases/<int:pk>/renew/", lease_views.lease_action, {"action": "renew"}, name="lease_renew"
+    ),
 ]

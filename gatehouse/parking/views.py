@@ -4,10 +4,12 @@ service call, render. Pass pages are in ``pass_views``, lease pages in ``lease_v
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -20,7 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from gatehouse.accounts.models import Role
 from gatehouse.console.context import site_with, state_with
-from gatehouse.console.http import XlsxSheet, form_error, renamed, render_partial
+from gatehouse.console.http import XlsxSheet, form_error, renamed, render_partial, run_form
 from gatehouse.core import ledger as core_ledger
 from gatehouse.core.errors import DomainError
 from gatehouse.core.lease import DevicePrice
@@ -33,6 +35,7 @@ from gatehouse.parking.forms import (
     VEHICLE_CLASS_CHOICES,
     FeeCalculatorForm,
     IncomeDayForm,
+    PersonSearchForm,
     TariffPlanForm,
     TariffSectionForm,
     section_initial,
@@ -68,6 +71,52 @@ def holder_from_request(request: HttpRequest, site: Site) -> Any:
     if person is None:
         raise Http404
     return person
+
+
+def for_holder(
+    request: HttpRequest,
+    template: str,
+    *,
+    form: Callable[[Site, Any, Any], forms.Form],
+    make: Callable[[HttpRequest, Site, Any, dict[str, Any]], Any],
+    done: Callable[[Any], str],
+    detail: str,
+    extra: Callable[[Site], dict[str, Any]] | None = None,
+    field_of: Callable[[DomainError], str | None] | None = None,
+) -> HttpResponse:
+    """A desk page that makes a record for a person of the site (a pass, a lease).
+
+    First the person is found (``?holder=`` names them; else a search, whose results are a
+    fragment for htmx). Then ``form(site, holder, data)`` (``data`` None: the blank form) is
+    run against ``make(request, site, holder, cleaned data)``: a refusal shows on its field
+    (422, nothing written), success says ``done(record)`` and goes to the record's page
+    (``detail``)."""
+    site = site_with(request, DESK_ROLES)
+    holder = holder_from_request(request, site)
+    search = PersonSearchForm(request.GET or None)
+    q = search.cleaned_data["q"] if search.is_bound and search.is_valid() else ""
+    context: dict[str, Any] = {
+        "search": search,
+        "people": people_found(site, q) if holder is None else [],
+        "holder": holder,
+        **(extra(site) if extra is not None else {}),
+    }
+    if holder is None:
+        return render_partial(request, template, "parking/_person_pick.html", context)
+    if request.method != "POST":
+        context["form"] = form(site, holder, None)
+        return render(request, template, context)
+    bound = form(site, holder, request.POST)
+    made = run_form(bound, lambda data: make(request, site, holder, data), field_of=field_of)
+    if made is None:
+        context["form"] = bound
+        return render(request, template, context, status=422)
+    messages.success(request, done(made))
+    return redirect(detail, pk=made.pk)
+
+
+def space_choices(site: Site) -> list[tuple[str, str]]:
+    return [(str(s.pk), f"{s.garage.name} {s.number}") for s in selectors.spaces(site)]
 
 
 # =============================================================================================

@@ -5,11 +5,13 @@ who registered a row. Pure reads and formatting, no queries of their own."""
 from __future__ import annotations
 
 import functools
+import operator
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.db.models import QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.utils.translation import get_language
 
 from gatehouse.accounts.actor import actor_name
@@ -45,6 +47,30 @@ def window(qs: QuerySet, name: str, date_from: date | None, date_to: date | None
     if date_to is not None:
         qs = qs.filter(**{f"{name}__lt": day_start(date_to + timedelta(days=1))})
     return qs
+
+
+def register_rows[M: Model](
+    qs: QuerySet[M],
+    at: str,
+    date_from: date | None,
+    date_to: date | None,
+    *,
+    q: str = "",
+    search: Sequence[str] = (),
+    where: Mapping[str, Any] | None = None,
+    related: Sequence[str] = (),
+) -> QuerySet[M]:
+    """A register's rows, newest first: those of ``qs`` with ``at`` on the days from
+    ``date_from`` to ``date_to`` (Asia/Shanghai), with the keyword ``q`` matching one of the
+    ``search`` lookups (``"name__icontains"``, ``"phone_last4"`` …), and matching every lookup
+    of ``where`` whose value was chosen (``""`` and ``None`` are the filter left open)."""
+    qs = window(qs, at, date_from, date_to)
+    if q and search:
+        qs = qs.filter(functools.reduce(operator.or_, (Q(**{lookup: q}) for lookup in search)))
+    chosen = {lookup: v for lookup, v in (where or {}).items() if v not in ("", None)}
+    if chosen:
+        qs = qs.filter(**chosen)
+    return qs.select_related(*related).order_by(f"-{at}", "-pk")
 
 
 def hm(dt: datetime | None, day: date | None = None) -> str:

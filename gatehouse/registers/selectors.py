@@ -30,6 +30,7 @@ from gatehouse.registers.cells import (
     display,
     hm,
     local,
+    register_rows,
     stamp,
     user_name,
     window,
@@ -100,22 +101,24 @@ def visitor_register(
     kind: str = "",
 ) -> QuerySet[Visit]:
     """Rows of 来客进出登记表 registered between the dates, newest first: one row per visit."""
-    qs = window(Visit.objects.filter(site=site), "registered_at", date_from, date_to)
-    if q:
-        qs = qs.filter(
-            Q(name__icontains=q)
-            | Q(house__number__icontains=q)
-            | Q(host_text__icontains=q)
-            | Q(purpose__icontains=q)
-            | Q(company__icontains=q)
-            | Q(phone_last4=q)
-            | Q(id_number_masked__endswith=q)
-        )
-    if status:
-        qs = qs.filter(status=status)
-    if kind:
-        qs = qs.filter(kind=kind)
-    return qs.select_related("house", "host", "registered_by").order_by("-registered_at", "-pk")
+    return register_rows(
+        Visit.objects.filter(site=site),
+        "registered_at",
+        date_from,
+        date_to,
+        q=q,
+        search=(
+            "name__icontains",
+            "house__number__icontains",
+            "host_text__icontains",
+            "purpose__icontains",
+            "company__icontains",
+            "phone_last4",
+            "id_number_masked__endswith",
+        ),
+        where={"status": status, "kind": kind},
+        related=("house", "host", "registered_by"),
+    )
 
 
 def _host_label(visit: Visit) -> str:
@@ -178,19 +181,21 @@ def staff_exit_register(
     q: str = "",
     status: str = "",
 ) -> QuerySet[StaffExit]:
-    qs = window(StaffExit.objects.filter(site=site), "out_at", date_from, date_to)
-    if q:
-        qs = qs.filter(
-            Q(person__name__icontains=q)
-            | Q(enterprise_name__icontains=q)
-            | Q(reason__icontains=q)
-            | Q(approver__icontains=q)
-        )
-    if status == "out":
-        qs = qs.filter(back_at__isnull=True)
-    elif status == "back":
-        qs = qs.filter(back_at__isnull=False)
-    return qs.select_related("person", "registered_by").order_by("-out_at", "-pk")
+    return register_rows(
+        StaffExit.objects.filter(site=site),
+        "out_at",
+        date_from,
+        date_to,
+        q=q,
+        search=(
+            "person__name__icontains",
+            "enterprise_name__icontains",
+            "reason__icontains",
+            "approver__icontains",
+        ),
+        where={"back_at__isnull": {"out": True, "back": False}.get(status)},
+        related=("person", "registered_by"),
+    )
 
 
 def staff_exit_row(row: StaffExit) -> Row:
@@ -235,16 +240,16 @@ def mail_register(
     q: str = "",
     status: str = "",
 ) -> QuerySet[MailItem]:
-    qs = window(MailItem.objects.filter(site=site), "received_at", date_from, date_to)
-    if q:
-        qs = qs.filter(
-            Q(recipient_name__icontains=q) | Q(recipient_unit__icontains=q) | Q(sender__icontains=q)
-        )
-    if status == "waiting":
-        qs = qs.filter(handed_at__isnull=True)
-    elif status == "handed":
-        qs = qs.filter(handed_at__isnull=False)
-    return qs.select_related("received_by").order_by("-received_at", "-pk")
+    return register_rows(
+        MailItem.objects.filter(site=site),
+        "received_at",
+        date_from,
+        date_to,
+        q=q,
+        search=("recipient_name__icontains", "recipient_unit__icontains", "sender__icontains"),
+        where={"handed_at__isnull": {"waiting": True, "handed": False}.get(status)},
+        related=("received_by",),
+    )
 
 
 def mail_row(item: MailItem) -> Row:

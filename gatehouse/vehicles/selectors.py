@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
-from gatehouse.registers.cells import window
+from gatehouse.registers.cells import register_rows
 from gatehouse.sites.models import Site
 from gatehouse.vehicles.models import VehicleVisit
 
@@ -21,17 +21,19 @@ def vehicle_register(
     status: str = "",
 ) -> QuerySet[VehicleVisit]:
     """Rows of 外来车辆进出登记表 registered between the dates, newest first (V-03, V-09)."""
-    qs = window(VehicleVisit.objects.filter(site=site), "registered_at", date_from, date_to)
-    if q:
-        qs = qs.filter(
-            Q(driver__icontains=q)
-            | Q(company__icontains=q)
-            | Q(purpose__icontains=q)
-            | Q(destination__icontains=q)
-            | Q(description__icontains=q)
-        )
-    if plate:
-        qs = qs.filter(plate__icontains=plate)
-    if status:
-        qs = qs.filter(status=status)
-    return qs.select_related("registered_by").order_by("-registered_at", "-pk")
+    return register_rows(
+        VehicleVisit.objects.filter(site=site),
+        "registered_at",
+        date_from,
+        date_to,
+        q=q,
+        search=(
+            "driver__icontains",
+            "company__icontains",
+            "purpose__icontains",
+            "destination__icontains",
+            "description__icontains",
+        ),
+        where={"plate__icontains": plate, "status": status},
+        related=("registered_by",),
+    )

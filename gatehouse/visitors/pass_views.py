@@ -134,12 +134,7 @@ PASS = RecordPage(
     },
 )
 pass_action = PASS.view()
-
-
-@login_required
-@require_GET
-def pass_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return PASS.show(request, _pass_of(request, pk))
+pass_detail = PASS.page()
 
 
 @login_required

@@ -279,8 +279,13 @@ def test_the_handover_page_signs_with_the_incoming_password(client, site_a, guar
     assert "交接班记录表" in html and "赵六" in html and "对讲机" in html
     export = client.get(reverse("guard:handover_register") + "?export=xlsx")
     assert export["Content-Type"].startswith("application/vnd.openxmlformats")
+    # signed already with the password: signing again is refused on the page, nothing written
     client.force_login(guard2_a)
-    assert client.post(reverse("guard:handover_sign", args=[h.pk])).status_code == 302
+    signed_at = h.incoming_signed_at
+    again = client.post(reverse("guard:handover_sign", args=[h.pk]))
+    assert again.status_code == 422 and "已经签过字" in again.content.decode()
+    h.refresh_from_db()
+    assert h.incoming_signed_at == signed_at
 
 
 def test_the_handover_page_is_not_for_the_patrol(client, patrol_a):

@@ -2,64 +2,53 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
-from django.utils import timezone
-from django.utils.translation import gettext as _t
-from django.views.decorators.http import require_http_methods, require_POST
+from django.utils.translation import gettext_lazy as _lazy
 
-from gatehouse.console.context import state_with
-from gatehouse.console.http import render_vary
-from gatehouse.core.errors import DomainError
+from gatehouse.console.pages import Action
 from gatehouse.guard.absence import forms, selectors, services
-from gatehouse.guard.web import BOOTH, act, found
+from gatehouse.guard.web import BOOTH, Confirm, Desk, desk_page, row
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def absence(request: HttpRequest) -> HttpResponse:
+def _absence_context(at: Desk, **bound: Any) -> dict[str, Any]:
     """S-09: leaving the booth for a moment: the gate closed or a named cover."""
-    state = state_with(request, BOOTH)
-    site, now = state.site, timezone.now()
-    form = forms.AbsenceForm(request.POST or None)
-    status, error = 200, None
-    if request.method == "POST":
-        status = 422
-        if form.is_valid():
-            try:
-                result = services.absence_leave(
-                    site=site, actor=request.user, now=now, **form.cleaned_data
-                )
-            except DomainError as exc:
-                error = exc
-            else:
-                if result.findings:
-                    messages.warning(request, "；".join(f.message for f in result.findings))
-                else:
-                    messages.success(request, _t("已登记临时离开，请速去速回。"))
-                return redirect("guard:absence")
-    mine = selectors.open_absence(site, request.user)
-    recent = selectors.recent_absences(site)
-    context = {
-        "form": form,
-        "error": error,
-        "mine": mine,
-        "recent": recent,
-        "commute": services.commute_windows(site),
+    return {
+        "form": bound.get("form") or forms.AbsenceForm(),
+        "row_form": bound.get("row_form"),
+        "mine": selectors.open_absence(at.site, at.user),
+        "recent": selectors.recent_absences(at.site),
+        "commute": services.commute_windows(at.site),
     }
-    return render_vary(request, "guard/absence.html", context, status=status)
 
 
-@login_required
-@require_POST
-def absence_back(request: HttpRequest, pk: int) -> HttpResponse:
-    state = state_with(request, BOOTH)
-    a = found(selectors.absence_of(state.site, pk, request.user))
-    return act(
-        request,
-        lambda: services.absence_return(absence=a, actor=request.user, now=timezone.now()),
-        _t("已登记返回。"),
-        "guard:absence",
-    )
+def _findings(result: Any) -> str | None:
+    """An absence recorded against the rules: what was wrong, as a warning."""
+    return "；".join(f.message for f in result.findings) or None
+
+
+ABSENCE = desk_page(
+    "absence",
+    BOOTH,
+    _absence_context,
+    actions={
+        "leave": Action(
+            forms.AbsenceForm,
+            "form",
+            lambda s: s.into(services.absence_leave, site=s.record.site),
+            _lazy("已登记临时离开，请速去速回。"),
+            note=_findings,
+            level=messages.WARNING,
+        ),
+        "back": Action(
+            Confirm,
+            "row_form",
+            lambda s: services.absence_return(absence=s.item, actor=s.actor, now=s.now),
+            _lazy("已登记返回。"),
+            item=row(BOOTH, lambda at, pk: selectors.absence_of(at.site, pk, at.user)),
+        ),
+    },
+)
+absence = ABSENCE.page("leave")
+absence_action = ABSENCE.view()

@@ -57,3 +57,11 @@ class TicketStepForm(forms.Form):
         ]
     )
     text = forms.CharField(label=_("内容"), max_length=300, required=False)
+
+
+class DecideForm(forms.Form):
+    """A spot-check finding confirmed as a violation (the default) or dismissed."""
+
+    action = forms.ChoiceField(
+        choices=[("confirm", _("确认违规")), ("dismiss", _("不予认定"))], required=False
+    )

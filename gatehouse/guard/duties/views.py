@@ -4,18 +4,19 @@ ledger of notices and fines, S-11 hazard inspections, S-12 the 24-hour hotline).
 
 from __future__ import annotations
 
-from django.contrib import messages
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _t
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.utils.translation import gettext_lazy as _lazy
+from django.views.decorators.http import require_GET
 
 from gatehouse.accounts.models import Role
 from gatehouse.console.context import state_with
 from gatehouse.console.http import render_vary
-from gatehouse.core.errors import DomainError
+from gatehouse.console.pages import Action, Submitted
 from gatehouse.core.ledger import format_fen
 from gatehouse.guard.duties import forms, selectors, services
 from gatehouse.guard.models import FindingStatus
@@ -23,210 +24,208 @@ from gatehouse.guard.web import (
     CLEANING,
     HOTLINE,
     MANAGER,
-    act,
-    fail,
-    found,
+    Confirm,
+    Desk,
+    desk_page,
+    managers,
     pick_user,
+    row,
     user_choices,
 )
 
+# == S-07 the cleaning rota =====================================================================
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def cleaning(request: HttpRequest) -> HttpResponse:
+
+def _rota_form(request: HttpRequest | None, at: Desk) -> forms.RotaForm:
+    guards = user_choices(at.site, (Role.GUARD,))
+    return forms.RotaForm(request.POST if request else None, choices={"guards": guards})
+
+
+def _cleaning_context(at: Desk, **bound: Any) -> dict[str, Any]:
     """S-07: 门卫日常卫生轮流表 (the manager sets the turn; the guard on duty marks it done)."""
-    state = state_with(request, CLEANING)
-    site, now = state.site, timezone.now()
-    manager = Role.SECURITY_MANAGER in state.roles
-    guards = user_choices(site, (Role.GUARD,))
-    form = forms.RotaForm(request.POST or None, choices={"guards": guards})
-    error, status = None, 200
-    if request.method == "POST":
-        if not manager:
-            raise Http404
-        status = 422
-        if form.is_valid():
-            chosen = [pick_user(site, pk) for pk in form.cleaned_data["guards"]]
-            try:
-                services.rota_set(
-                    site=site,
-                    actor=request.user,
-                    guards=chosen,
-                    first_day=form.cleaned_data["first_day"],
-                    now=now,
-                )
-            except DomainError as exc:
-                error = exc
-            else:
-                messages.success(request, _t("已保存卫生轮流表。"))
-                return redirect("guard:cleaning")
-    rota, members = selectors.rota_guards(site)
-    today = timezone.localtime(now).date()
-    days = selectors.cleaning_days(site, rota, members, today) if rota is not None else []
-    context = {"form": form, "error": error, "days": days, "manager": manager, "rota": rota}
-    return render_vary(request, "guard/cleaning.html", context, status=status)
+    rota, members = selectors.rota_guards(at.site)
+    today = timezone.localtime(at.now).date()
+    return {
+        "form": bound.get("form") or _rota_form(None, at),
+        "row_form": bound.get("row_form"),
+        "days": selectors.cleaning_days(at.site, rota, members, today) if rota else [],
+        "manager": at.manager,
+        "rota": rota,
+    }
 
 
-@login_required
-@require_POST
-def cleaning_done(request: HttpRequest) -> HttpResponse:
-    state = state_with(request, CLEANING)
-    now = timezone.now()
-    return act(
-        request,
-        lambda: services.cleaning_done(
-            site=state.site, actor=request.user, day=timezone.localtime(now).date(), now=now
+CLEANING_PAGE = desk_page(
+    "cleaning",
+    CLEANING,
+    _cleaning_context,
+    actions={
+        "rota": Action(
+            _rota_form,
+            "form",
+            lambda s: services.rota_set(
+                site=s.record.site,
+                actor=s.actor,
+                guards=[pick_user(s.record.site, pk, "guards") for pk in s.data["guards"]],
+                first_day=s.data["first_day"],
+                now=s.now,
+            ),
+            _lazy("已保存卫生轮流表。"),
+            item=managers(CLEANING),
         ),
-        _t("今日保洁已登记完成。"),
-        "guard:cleaning",
-    )
+        "done": Action(
+            Confirm,
+            "row_form",
+            lambda s: services.cleaning_done(
+                site=s.record.site,
+                actor=s.actor,
+                day=timezone.localtime(s.now).date(),
+                now=s.now,
+            ),
+            _lazy("今日保洁已登记完成。"),
+        ),
+    },
+)
+cleaning = CLEANING_PAGE.page("rota")
+cleaning_action = CLEANING_PAGE.view()
+
+# == S-11 hazard inspections ====================================================================
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def hazards(request: HttpRequest) -> HttpResponse:
+def _hazard_form(request: HttpRequest | None, at: Desk) -> forms.HazardForm:
+    places = [(str(k.pk), k.name) for k in selectors.key_locations(at.site)]
+    return forms.HazardForm(request.POST if request else None, choices={"key_location": places})
+
+
+def _hazards_context(at: Desk, **bound: Any) -> dict[str, Any]:
     """S-11: hazard inspections of key places: findings, owners, deadlines, overdue ones."""
-    state = state_with(request, MANAGER)
-    site, now = state.site, timezone.now()
-    places = selectors.key_locations(site)
-    form = forms.HazardForm(
-        request.POST or None, choices={"key_location": [(str(k.pk), k.name) for k in places]}
+    return {
+        "form": bound.get("form") or _hazard_form(None, at),
+        "row_form": bound.get("row_form"),
+        "rows": selectors.hazard_rows(at.site, timezone.localtime(at.now).date()),
+    }
+
+
+def _hazard_record(s: Submitted) -> Any:
+    d, site = s.data, s.record.site
+    place = selectors.key_location_of(site, d["key_location"]) if d["key_location"] else None
+    return services.hazard_record(
+        site=site,
+        actor=s.actor,
+        place=d["place"],
+        description=d["description"],
+        owner=d["owner"],
+        found_on=d["found_on"],
+        deadline=d["deadline"],
+        key_location=place,
+        now=s.now,
     )
-    error, status = None, 200
-    if request.method == "POST":
-        status = 422
-        if form.is_valid():
-            d = form.cleaned_data
-            try:
-                services.hazard_record(
-                    site=site,
-                    actor=request.user,
-                    place=d["place"],
-                    description=d["description"],
-                    owner=d["owner"],
-                    found_on=d["found_on"],
-                    deadline=d["deadline"],
-                    key_location=selectors.key_location_of(site, d["key_location"])
-                    if d["key_location"]
-                    else None,
-                    now=now,
-                )
-            except DomainError as exc:
-                error = exc
-            else:
-                messages.success(request, _t("已登记隐患。"))
-                return redirect("guard:hazards")
-    rows = selectors.hazard_rows(site, timezone.localtime(now).date())
-    context = {"form": form, "error": error, "rows": rows, "fix_form": forms.HazardFixForm()}
-    return render_vary(request, "guard/hazards.html", context, status=status)
 
 
-@login_required
-@require_POST
-def hazard_fix(request: HttpRequest, pk: int) -> HttpResponse:
-    state = state_with(request, MANAGER)
-    h = found(selectors.hazard_of(state.site, pk))
-    form = forms.HazardFixForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _t("请填写正确的整改完成日期。"))
-        return redirect("guard:hazards")
-    return act(
-        request,
-        lambda: services.hazard_fix(
-            finding=h, actor=request.user, now=timezone.now(), **form.cleaned_data
+HAZARDS = desk_page(
+    "hazards",
+    MANAGER,
+    _hazards_context,
+    actions={
+        "record": Action(_hazard_form, "form", _hazard_record, _lazy("已登记隐患。")),
+        "fix": Action(
+            forms.HazardFixForm,
+            "row_form",
+            lambda s: s.into(services.hazard_fix, finding=s.item),
+            _lazy("已登记整改完成。"),
+            item=row(MANAGER, lambda at, pk: selectors.hazard_of(at.site, pk)),
         ),
-        _t("已登记整改完成。"),
-        "guard:hazards",
-    )
+    },
+)
+hazards = HAZARDS.page("record")
+hazards_action = HAZARDS.view()
+
+# == S-12 the hotline ===========================================================================
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def hotline(request: HttpRequest) -> HttpResponse:
+def _hotline_context(at: Desk, **bound: Any) -> dict[str, Any]:
     """S-12: the 24-hour hotline: tickets answered, followed up, closed and visited back."""
-    state = state_with(request, HOTLINE)
-    site, now = state.site, timezone.now()
-    form = forms.TicketForm(request.POST or None)
-    error, status = None, 200
-    if request.method == "POST":
-        status = 422
-        if form.is_valid():
-            try:
-                services.ticket_open(site=site, actor=request.user, now=now, **form.cleaned_data)
-            except DomainError as exc:
-                error = exc
-            else:
-                messages.success(request, _t("已登记工单。"))
-                return redirect("guard:hotline")
-    rows = selectors.ticket_rows(site, now)
-    context = {"form": form, "error": error, "rows": rows}
-    return render_vary(request, "guard/hotline.html", context, status=status)
+    return {
+        "form": bound.get("form") or forms.TicketForm(),
+        "row_form": bound.get("row_form"),
+        "rows": selectors.ticket_rows(at.site, at.now),
+    }
 
 
-@login_required
-@require_POST
-def ticket_step(request: HttpRequest, pk: int) -> HttpResponse:
-    state = state_with(request, HOTLINE)
-    t = found(selectors.ticket_of(state.site, pk))
-    form = forms.TicketStepForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _t("未知的处理步骤。"))
-        return redirect("guard:hotline")
-    return act(
-        request,
-        lambda: services.ticket_step(
-            ticket=t, actor=request.user, now=timezone.now(), **form.cleaned_data
+HOTLINE_PAGE = desk_page(
+    "hotline",
+    HOTLINE,
+    _hotline_context,
+    actions={
+        "open": Action(
+            forms.TicketForm,
+            "form",
+            lambda s: s.into(services.ticket_open, site=s.record.site),
+            _lazy("已登记工单。"),
         ),
-        _t("已记录。"),
-        "guard:hotline",
-    )
+        "step": Action(
+            forms.TicketStepForm,
+            "row_form",
+            lambda s: s.into(services.ticket_step, ticket=s.item),
+            _lazy("已记录。"),
+            item=row(HOTLINE, lambda at, pk: selectors.ticket_of(at.site, pk)),
+        ),
+    },
+)
+hotline = HOTLINE_PAGE.page("open")
+hotline_action = HOTLINE_PAGE.view()
+
+# == S-10 spot checks and the ledger ============================================================
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def spot_checks(request: HttpRequest) -> HttpResponse:
+def _spot_checks_context(at: Desk, **bound: Any) -> dict[str, Any]:
     """S-10: the findings of the weekly spot checks, confirmed or dismissed one by one."""
-    state = state_with(request, MANAGER)
-    site = state.site
-    if request.method == "POST":
-        _check, fresh = services.spot_check_run(site=site, as_of=timezone.now())
-        messages.success(request, _t("抽查完成，新发现 %(n)d 项。") % {"n": fresh})
-        return redirect("guard:spot_checks")
-    show = request.GET.get("status") or FindingStatus.OPEN
-    rows = selectors.findings(site, show)
-    context = {
-        "rows": rows,
+    show = at.request.GET.get("status") or FindingStatus.OPEN
+    return {
+        "rows": selectors.findings(at.site, show),
+        "row_form": bound.get("row_form"),
         "show": show,
         "statuses": FindingStatus.choices,
         "goods_ready": selectors.goods_app_ready(),
     }
-    return render_vary(request, "guard/spot_checks.html", context)
 
 
-@login_required
-@require_POST
-def finding_decide(request: HttpRequest, pk: int) -> HttpResponse:
-    state = state_with(request, MANAGER)
-    f = found(selectors.finding_of(state.site, pk))
-    now = timezone.now()
-    try:
-        if request.POST.get("action") == "dismiss":
-            services.finding_dismiss(finding=f, actor=request.user, now=now)
-            messages.success(request, _t("已不予认定。"))
-        else:
-            p = services.finding_confirm(finding=f, actor=request.user, now=now)
-            messages.success(request, p.message)
-    except DomainError as exc:
-        fail(request, exc)
-    return redirect("guard:spot_checks")
+def _decide(s: Submitted) -> str:
+    """The finding dismissed, or confirmed (a notice or a fine): what was decided, to say so."""
+    if s.data["action"] == "dismiss":
+        services.finding_dismiss(finding=s.item, actor=s.actor, now=s.now)
+        return _t("已不予认定。")
+    return services.finding_confirm(finding=s.item, actor=s.actor, now=s.now).message
+
+
+SPOT_CHECKS = desk_page(
+    "spot_checks",
+    MANAGER,
+    _spot_checks_context,
+    actions={
+        "run": Action(
+            Confirm,
+            "row_form",
+            lambda s: services.spot_check_run(site=s.record.site, as_of=s.now),
+            lambda result: _t("抽查完成，新发现 %(n)d 项。") % {"n": result[1]},
+        ),
+        "decide": Action(
+            forms.DecideForm,
+            "row_form",
+            _decide,
+            lambda said: said,
+            item=row(MANAGER, lambda at, pk: selectors.finding_of(at.site, pk)),
+        ),
+    },
+)
+spot_checks = SPOT_CHECKS.page("run")
+spot_checks_action = SPOT_CHECKS.view()
 
 
 @login_required
 @require_GET
 def ledger(request: HttpRequest) -> HttpResponse:
     """The ledger of notices and fines per guard (fines in yuan)."""
-    state = state_with(request, MANAGER)
-    site = state.site
+    site = state_with(request, MANAGER).site
     context = {
         "rows": selectors.ledger(site),
         "total": format_fen(selectors.ledger_total_fen(site)),

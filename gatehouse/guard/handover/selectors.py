@@ -5,14 +5,14 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from gatehouse.core import guard as core
 from gatehouse.guard.models import Handover
 from gatehouse.guard.shared import guard_name
-from gatehouse.registers.cells import stamp, window
+from gatehouse.registers.cells import register_rows, stamp
 from gatehouse.registers.engine import Row
 from gatehouse.sites.models import Post, Site
 
@@ -65,16 +65,21 @@ HANDOVER_COLUMNS: tuple[str | Promise, ...] = (
 def handover_register(
     site: Site, *, date_from: date | None = None, date_to: date | None = None, q: str = ""
 ) -> QuerySet[Handover]:
-    qs = window(Handover.objects.filter(site=site), "at", date_from, date_to)
-    if q:
-        qs = qs.filter(
-            Q(outgoing__username__icontains=q)
-            | Q(incoming__username__icontains=q)
-            | Q(outgoing__first_name__icontains=q)
-            | Q(incoming__first_name__icontains=q)
-            | Q(notes__icontains=q)
-        )
-    return qs.select_related("post", "outgoing", "incoming").order_by("-at", "-pk")
+    return register_rows(
+        Handover.objects.filter(site=site),
+        "at",
+        date_from,
+        date_to,
+        q=q,
+        search=(
+            "outgoing__username__icontains",
+            "incoming__username__icontains",
+            "outgoing__first_name__icontains",
+            "incoming__first_name__icontains",
+            "notes__icontains",
+        ),
+        related=("post", "outgoing", "incoming"),
+    )
 
 
 def handover_row(h: Handover) -> Row:

@@ -46,3 +46,15 @@ class DispatchForm(Sited):
 class ActivateForm(Sited):
     plan = forms.ChoiceField(label=_("应急预案"))
     summary = forms.CharField(label=_("事由"), max_length=300)
+
+
+class DispatchCloseForm(forms.Form):
+    """What the patrol found and did (the service asks for it)."""
+
+    text = forms.CharField(label=_("处理结果"), max_length=300, required=False)
+
+
+class EmergencyAckForm(forms.Form):
+    """Who of the chain acknowledged the call."""
+
+    who = forms.CharField(label=_("报告对象"), max_length=50)

@@ -16,7 +16,7 @@ from gatehouse.core import guard as core
 from gatehouse.guard.models import Anomaly, Dispatch, Emergency, EmergencyPlan, Photo
 from gatehouse.guard.patrol.selectors import patrols_live
 from gatehouse.guard.shared import guard_name, settings_for
-from gatehouse.registers.cells import stamp, window
+from gatehouse.registers.cells import register_rows, stamp
 from gatehouse.registers.engine import Row
 from gatehouse.sites.models import Site
 
@@ -75,14 +75,16 @@ def anomaly_register(
     q: str = "",
     status: str = "",
 ) -> QuerySet[Anomaly]:
-    qs = window(Anomaly.objects.filter(site=site), "reported_at", date_from, date_to)
-    if q:
-        qs = qs.filter(Q(place__icontains=q) | Q(description__icontains=q))
-    if status == "open":
-        qs = qs.filter(closed_at__isnull=True)
-    elif status == "closed":
-        qs = qs.filter(closed_at__isnull=False)
-    return qs.select_related("reported_by", "acknowledged_by").order_by("-reported_at", "-pk")
+    return register_rows(
+        Anomaly.objects.filter(site=site),
+        "reported_at",
+        date_from,
+        date_to,
+        q=q,
+        search=("place__icontains", "description__icontains"),
+        where={"closed_at__isnull": {"open": True, "closed": False}.get(status)},
+        related=("reported_by", "acknowledged_by"),
+    )
 
 
 def anomaly_row(a: Anomaly) -> Row:

@@ -4,12 +4,10 @@ monitoring centre: dispatch and the live board, S-13 the emergency chain).
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _t
@@ -18,307 +16,314 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from gatehouse.access.services import notice_acknowledge
 from gatehouse.console.context import state_with
-from gatehouse.console.http import is_partial, render_vary
+from gatehouse.console.http import is_partial, renamed, render_partial, render_vary, run_form
+from gatehouse.console.pages import Action, RecordPage, Submitted, found_or_404, of_site
 from gatehouse.core import guard as core
-from gatehouse.core.errors import DomainError
 from gatehouse.guard import fields
 from gatehouse.guard.incidents import forms, selectors, services
 from gatehouse.guard.patrol.services import patrol_flag_missed
+from gatehouse.guard.patrol.views import CLOSE_DISPATCH, PATROL_PAGE
 from gatehouse.guard.web import (
     COUNT_LIMIT,
     MONITORING,
-    PATROL,
     REPORTERS,
-    act,
-    fail,
-    found,
+    Confirm,
+    Desk,
+    desk_page,
+    row,
     xlsx,
 )
 from gatehouse.registers.forms import DateRangeForm
 
-
-def _report(request: HttpRequest, site: Any, now: datetime) -> tuple[Any, Any, DomainError | None]:
-    form = forms.AnomalyForm(request.POST, request.FILES)
-    if not form.is_valid():
-        return form, None, None
-    try:
-        result = services.anomaly_report(
-            site=site, actor=request.user, now=now, **form.cleaned_data
-        )
-    except DomainError as exc:
-        return form, None, exc
-    return form, result, None
+# == S-05 anomalies =============================================================================
 
 
-def _anomaly_message(request: HttpRequest, result: services.AnomalyResult) -> None:
-    a = result.anomaly
-    extra = _t("，须将录像另存并做好标记") if a.archive_required else ""
-    messages.success(request, _t("已记录异常情况并通知监控中心") + extra + "。")
+def _said(result: services.AnomalyResult) -> str:
+    extra = _t("，须将录像另存并做好标记") if result.anomaly.archive_required else ""
+    return _t("已记录异常情况并通知监控中心") + extra + "。"
+
+
+def _anomaly_form(request: HttpRequest, at: Desk) -> forms.AnomalyForm:
+    return forms.AnomalyForm(request.POST, request.FILES)
+
+
+def _report_action(**more: Any) -> Action:
+    """S-05: report what was found (the phone, the booth or the monitoring centre)."""
+    return Action(
+        _anomaly_form,
+        "form",
+        lambda s: s.into(services.anomaly_report, site=s.record.site),
+        _said,
+        **more,
+    )
+
+
+def _report_context(at: Desk, **bound: Any) -> dict[str, Any]:
+    return {
+        "form": bound.get("form") or forms.AnomalyForm(),
+        "mine": selectors.reported_by(at.site, at.user),
+    }
+
+
+REPORT = desk_page(
+    "report",
+    REPORTERS,
+    _report_context,
+    actions={"report": _report_action()},
+)
+report = REPORT.page("report")
+
+ANOMALY_REGISTER = _("异常情况记录表")
+
+
+def _register(at: Desk) -> tuple[DateRangeForm, Any]:
+    """The register's filters (a range of days) and the anomalies they find."""
+    filters = DateRangeForm(at.request.GET or None)
+    data = filters.cleaned_data if filters.is_bound and filters.is_valid() else {}
+    return filters, (selectors.anomaly_register(at.site, **data) if not filters.errors else [])
+
+
+def _anomalies_context(at: Desk, **bound: Any) -> dict[str, Any]:
+    """S-05: the 异常情况记录表 with the form to record one (monitoring, manager)."""
+    filters, found = _register(at)
+    rows = [selectors.anomaly_row(a) for a in found[:COUNT_LIMIT]]
+    return {
+        "form": bound.get("form") or forms.AnomalyForm(),
+        "filters": filters,
+        "title": ANOMALY_REGISTER,
+        "columns": selectors.ANOMALY_COLUMNS,
+        "rows": rows[:200],
+        "count": len(rows),
+    }
+
+
+ANOMALIES = desk_page(
+    "anomalies",
+    MONITORING,
+    _anomalies_context,
+    actions={
+        "report": _report_action(
+            goes_to=lambda result: ("guard:anomaly", {"pk": result.anomaly.pk})
+        ),
+    },
+)
+_anomalies_page = ANOMALIES.page("report")
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def anomalies(request: HttpRequest) -> HttpResponse:
-    """S-05: the 异常情况记录表 with the form to record one (monitoring, manager)."""
-    state = state_with(request, MONITORING)
-    site, now = state.site, timezone.now()
-    form, error, status = forms.AnomalyForm(), None, 200
-    if request.method == "POST":
-        form, result, error = _report(request, site, now)
-        if result is not None:
-            _anomaly_message(request, result)
-            return redirect("guard:anomaly", pk=result.anomaly.pk)
-        status = 422
-    filters = DateRangeForm(request.GET or None)
-    data = filters.cleaned_data if filters.is_bound and filters.is_valid() else {}
-    found = selectors.anomaly_register(site, **data) if not filters.errors else []
-    title = _("异常情况记录表")
-    if request.GET.get("export") == "xlsx":
+    """The register's page, or (``?export=xlsx``) every row it finds as a spreadsheet."""
+    if request.method == "GET" and request.GET.get("export") == "xlsx":
+        at = ANOMALIES.load(request)
+        _filters, found = _register(at)
         every = (selectors.anomaly_row(a) for a in found)
-        return xlsx(title, site, selectors.ANOMALY_COLUMNS, every)
-    rows = [selectors.anomaly_row(a) for a in found[:COUNT_LIMIT]]
-    context = {
-        "form": form,
-        "error": error,
-        "filters": filters,
-        "title": title,
-        "columns": selectors.ANOMALY_COLUMNS,
-        "rows": rows[:200],
-        "count": len(rows),
-    }
-    return render_vary(request, "guard/anomalies.html", context, status=status)
+        return xlsx(ANOMALY_REGISTER, at.site, selectors.ANOMALY_COLUMNS, every)
+    return _anomalies_page(request)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def report(request: HttpRequest) -> HttpResponse:
-    """S-05: report what was found, from the phone (patrol) or the booth (guard)."""
-    state = state_with(request, REPORTERS)
-    site, now = state.site, timezone.now()
-    form, error, status = forms.AnomalyForm(), None, 200
-    if request.method == "POST":
-        form, result, error = _report(request, site, now)
-        if result is not None:
-            _anomaly_message(request, result)
-            return redirect("guard:report")
-        status = 422
-    mine = selectors.reported_by(site, request.user)
-    context = {"form": form, "error": error, "mine": mine}
-    return render_vary(request, "guard/report.html", context, status=status)
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def anomaly(request: HttpRequest, pk: int) -> HttpResponse:
+def _anomaly_context(a: Any, **bound: Any) -> dict[str, Any]:
     """One anomaly: acknowledge, archive the clip, dispatch the patrol, close."""
-    state = state_with(request, MONITORING)
-    site, now = state.site, timezone.now()
-    a = found(selectors.anomaly_of(site, pk))
-    archive_form = forms.ArchiveForm(
-        initial={"camera": a.camera, "clip_from": a.clip_from, "clip_until": a.clip_until}
-    )
-    close_form = fields.TextForm()
-    dispatch_form = forms.DispatchForm(initial={"place": a.place}, choices={"anomaly": []})
-    error, status = None, 200
-    if request.method == "POST":
-        action = request.POST.get("action")
-        status = 422
-        try:
-            if action == "ack":
-                services.anomaly_acknowledge(anomaly=a, actor=request.user, now=now)
-                return redirect("guard:anomaly", pk=a.pk)
-            if action == "archive":
-                archive_form = forms.ArchiveForm(request.POST)
-                if archive_form.is_valid():
-                    services.anomaly_archive(
-                        anomaly=a, actor=request.user, now=now, **archive_form.cleaned_data
-                    )
-                    return redirect("guard:anomaly", pk=a.pk)
-            elif action == "close":
-                close_form = fields.TextForm(request.POST)
-                if close_form.is_valid():
-                    services.anomaly_close(
-                        anomaly=a,
-                        actor=request.user,
-                        resolution=close_form.cleaned_data["text"],
-                        now=now,
-                    )
-                    return redirect("guard:anomaly", pk=a.pk)
-            elif action == "dispatch":
-                dispatch_form = forms.DispatchForm(request.POST, choices={"anomaly": []})
-                if dispatch_form.is_valid():
-                    d = dispatch_form.cleaned_data
-                    services.dispatch_create(
-                        site=site,
-                        actor=request.user,
-                        place=d["place"],
-                        task=d["task"],
-                        anomaly=a,
-                        now=now,
-                    )
-                    messages.success(request, _t("已派巡逻前往。"))
-                    return redirect("guard:anomaly", pk=a.pk)
-            else:
-                raise Http404
-        except DomainError as exc:
-            error = exc
-    a = found(selectors.anomaly_of(site, pk))
-    context = {
+    archived = {"camera": a.camera, "clip_from": a.clip_from, "clip_until": a.clip_until}
+    return {
         "a": a,
         "row": selectors.anomaly_row(a),
         "photos": selectors.anomaly_photos(a),
         "dispatches": selectors.anomaly_dispatches(a),
         "duties": core.anomaly_obligations(core.AnomalyKind(a.kind)),
-        "archive_form": archive_form,
-        "close_form": close_form,
-        "dispatch_form": dispatch_form,
-        "error": error,
+        "ack_form": bound.get("ack_form"),
+        "archive_form": bound.get("archive_form") or forms.ArchiveForm(initial=archived),
+        "close_form": bound.get("close_form") or fields.TextForm(),
+        "dispatch_form": bound.get("dispatch_form")
+        or forms.DispatchForm(initial={"place": a.place}, choices={"anomaly": []}),
     }
-    return render_vary(request, "guard/anomaly.html", context, status=status)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def dispatch(request: HttpRequest) -> HttpResponse:
+def _dispatch_form(request: HttpRequest, record: Any) -> forms.DispatchForm:
+    return forms.DispatchForm(request.POST, choices={"anomaly": []})
+
+
+ANOMALY = RecordPage(
+    template="guard/anomaly.html",
+    url_name="guard:anomaly",
+    context=_anomaly_context,
+    load=of_site(lambda request: state_with(request, MONITORING).site, selectors.anomaly_of),
+    field_of=renamed({"resolution": "text"}),
+    actions={
+        "ack": Action(
+            Confirm,
+            "ack_form",
+            lambda s: services.anomaly_acknowledge(anomaly=s.record, actor=s.actor, now=s.now),
+            _("已确认收到。"),
+        ),
+        "archive": Action(
+            forms.ArchiveForm,
+            "archive_form",
+            lambda s: s.into(services.anomaly_archive, anomaly=s.record),
+            _("已登记录像存档。"),
+        ),
+        "close": Action(
+            fields.TextForm,
+            "close_form",
+            lambda s: services.anomaly_close(
+                anomaly=s.record, actor=s.actor, resolution=s.data["text"], now=s.now
+            ),
+            _("已结案。"),
+        ),
+        "dispatch": Action(
+            _dispatch_form,
+            "dispatch_form",
+            lambda s: services.dispatch_create(
+                site=s.record.site,
+                actor=s.actor,
+                place=s.data["place"],
+                task=s.data["task"],
+                anomaly=s.record,
+                now=s.now,
+            ),
+            _("已派巡逻前往。"),
+        ),
+    },
+)
+anomaly = ANOMALY.page("ack", "archive", "close", "dispatch")
+
+# == S-06 dispatch and the board ================================================================
+
+
+def _anomaly_choices(at: Desk) -> dict[str, Any]:
+    return {"anomaly": [(str(a.pk), str(a)) for a in selectors.open_anomalies(at.site)]}
+
+
+def _dispatch_context(at: Desk, **bound: Any) -> dict[str, Any]:
     """S-06: send the patrol to a place; see it acknowledged and closed."""
-    state = state_with(request, MONITORING)
-    site, now = state.site, timezone.now()
-    choices = {"anomaly": [(str(a.pk), str(a)) for a in selectors.open_anomalies(site)]}
-    form = forms.DispatchForm(request.POST or None, choices=choices)
-    error, status = None, 200
-    if request.method == "POST":
-        status = 422
-        if form.is_valid():
-            d = form.cleaned_data
-            linked = selectors.open_anomaly(site, d["anomaly"]) if d["anomaly"] else None
-            try:
-                services.dispatch_create(
-                    site=site,
-                    actor=request.user,
-                    place=d["place"],
-                    task=d["task"],
-                    anomaly=linked,
-                    now=now,
-                )
-            except DomainError as exc:
-                error = exc
-            else:
-                messages.success(request, _t("已派发巡逻任务。"))
-                return redirect("guard:dispatch")
-    context = {"form": form, "error": error, "rows": selectors.dispatch_rows(site)}
-    return render_vary(request, "guard/dispatch.html", context, status=status)
+    return {
+        "form": bound.get("form") or forms.DispatchForm(choices=_anomaly_choices(at)),
+        "row_form": bound.get("row_form"),
+        "rows": selectors.dispatch_rows(at.site),
+    }
 
 
-@login_required
-@require_POST
-def dispatch_ack(request: HttpRequest, pk: int) -> HttpResponse:
-    state = state_with(request, PATROL)
-    d = found(selectors.dispatch_of(state.site, pk))
-    return act(
-        request,
-        lambda: services.dispatch_acknowledge(dispatch=d, actor=request.user, now=timezone.now()),
-        _t("已接收调度任务。"),
-        "guard:patrol",
+def _dispatch(s: Submitted) -> Any:
+    d, site = s.data, s.record.site
+    return services.dispatch_create(
+        site=site,
+        actor=s.actor,
+        place=d["place"],
+        task=d["task"],
+        anomaly=selectors.open_anomaly(site, d["anomaly"]) if d["anomaly"] else None,
+        now=s.now,
     )
+
+
+DISPATCH = desk_page(
+    "dispatch",
+    MONITORING,
+    _dispatch_context,
+    field_of=renamed({"result": "text"}),
+    actions={
+        "dispatch": Action(
+            lambda request, at: forms.DispatchForm(request.POST, choices=_anomaly_choices(at)),
+            "form",
+            _dispatch,
+            _("已派发巡逻任务。"),
+        ),
+        "dispatch_close": CLOSE_DISPATCH,
+    },
+)
+dispatch = DISPATCH.page("dispatch")
 
 
 @login_required
 @require_POST
 def dispatch_close(request: HttpRequest, pk: int) -> HttpResponse:
-    state = state_with(request, PATROL | MONITORING)
-    d = found(selectors.dispatch_of(state.site, pk))
-    return act(
-        request,
-        lambda: services.dispatch_close(
-            dispatch=d, actor=request.user, result=request.POST.get("text", ""), now=timezone.now()
-        ),
-        _t("调度任务已完成。"),
-        "guard:dispatch" if request.POST.get("next") == "dispatch" else "guard:patrol",
-    )
+    """A dispatch closed from the dispatch page (``next=dispatch``) or the patrol's phone; a
+    refusal shows on the page it was sent from."""
+    page = DISPATCH if request.POST.get("next") == "dispatch" else PATROL_PAGE
+    return page.run(request, "dispatch_close", pk=pk)
 
 
 @login_required
 @require_GET
 def board(request: HttpRequest) -> HttpResponse:
     """S-06: the live monitoring board; the fragment is polled every few seconds."""
-    state = state_with(request, MONITORING)
-    site, now = state.site, timezone.now()
+    site, now = state_with(request, MONITORING).site, timezone.now()
     patrol_flag_missed(site=site, now=now)
-    context = selectors.board(site, now)
-    template = "guard/_board.html" if is_partial(request) else "guard/board.html"
-    return render_vary(request, template, context)
+    return render_partial(
+        request, "guard/board.html", "guard/_board.html", selectors.board(site, now)
+    )
 
 
 @login_required
 @require_POST
 def board_ack(request: HttpRequest, pk: int) -> HttpResponse:
-    state = state_with(request, MONITORING)
-    site, now = state.site, timezone.now()
-    notice = found(selectors.monitoring_notice(site, pk))
-    try:
-        notice_acknowledge(notice=notice, actor=request.user, now=now)
-    except DomainError as exc:
-        fail(request, exc)
+    """A notice on the board dealt with; the board answers in place (htmx) or is shown again."""
+    site, now = state_with(request, MONITORING).site, timezone.now()
+    notice = found_or_404(selectors.monitoring_notice(site, pk))
+    form = Confirm(request.POST)
+    done = run_form(form, lambda d: notice_acknowledge(notice=notice, actor=request.user, now=now))
+    if done is None:
+        context = {**selectors.board(site, now), "row_form": form}
+        return render_partial(request, "guard/board.html", "guard/_board.html", context, 422)
     if is_partial(request):
         return render_vary(request, "guard/_board.html", selectors.board(site, now))
     return redirect("guard:board")
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def emergency(request: HttpRequest) -> HttpResponse:
+# == S-13 the emergency chain ===================================================================
+
+
+def _plans(at: Desk) -> dict[str, Any]:
+    return {"plan": [(str(p.pk), p.name) for p in selectors.active_plans(at.site)]}
+
+
+def _emergency_context(at: Desk, **bound: Any) -> dict[str, Any]:
     """S-13: activate a plan; the chain is called in order; each acknowledgement recorded."""
-    state = state_with(request, MONITORING)
-    site, now = state.site, timezone.now()
-    plans = selectors.active_plans(site)
-    form = forms.ActivateForm(
-        request.POST or None, choices={"plan": [(str(p.pk), p.name) for p in plans]}
-    )
-    error, status = None, 200
-    if request.method == "POST":
-        status = 422
-        if form.is_valid():
-            try:
-                services.emergency_activate(
-                    plan=selectors.active_plan(site, form.cleaned_data["plan"]),
-                    actor=request.user,
-                    summary=form.cleaned_data["summary"],
-                    now=now,
-                )
-            except DomainError as exc:
-                error = exc
-            else:
-                messages.success(request, _t("应急预案已启动，正在逐级报告。"))
-                return redirect("guard:emergency")
-    services.emergencies_advance(site=site, now=now)
-    items = selectors.emergency_items(site, now, open_only=False)
-    context = {"form": form, "error": error, "items": items, "plans": plans}
-    return render_vary(request, "guard/emergency.html", context, status=status)
+    services.emergencies_advance(site=at.site, now=at.now)
+    return {
+        "form": bound.get("form") or forms.ActivateForm(choices=_plans(at)),
+        "row_form": bound.get("row_form"),
+        "items": selectors.emergency_items(at.site, at.now, open_only=False),
+        "plans": selectors.active_plans(at.site),
+    }
 
 
-@login_required
-@require_POST
-def emergency_ack(request: HttpRequest, pk: int) -> HttpResponse:
-    state = state_with(request, MONITORING)
-    e = found(selectors.emergency_of(state.site, pk))
-    return act(
-        request,
-        lambda: services.emergency_acknowledge(
-            emergency=e, who=request.POST.get("who", ""), actor=request.user, now=timezone.now()
+def _emergency_of(at: Desk, pk: int) -> Any:
+    return selectors.emergency_of(at.site, pk)
+
+
+EMERGENCY = desk_page(
+    "emergency",
+    MONITORING,
+    _emergency_context,
+    actions={
+        "activate": Action(
+            lambda request, at: forms.ActivateForm(request.POST, choices=_plans(at)),
+            "form",
+            lambda s: services.emergency_activate(
+                plan=selectors.active_plan(s.record.site, s.data["plan"]),
+                actor=s.actor,
+                summary=s.data["summary"],
+                now=s.now,
+            ),
+            _("应急预案已启动，正在逐级报告。"),
         ),
-        _t("已记录确认。"),
-        "guard:emergency",
-    )
-
-
-@login_required
-@require_POST
-def emergency_close(request: HttpRequest, pk: int) -> HttpResponse:
-    state = state_with(request, MONITORING)
-    e = found(selectors.emergency_of(state.site, pk))
-    return act(
-        request,
-        lambda: services.emergency_close(emergency=e, actor=request.user, now=timezone.now()),
-        "",
-        "guard:emergency",
-    )
+        "ack": Action(
+            forms.EmergencyAckForm,
+            "row_form",
+            lambda s: services.emergency_acknowledge(
+                emergency=s.item, who=s.data["who"], actor=s.actor, now=s.now
+            ),
+            _("已记录确认。"),
+            item=row(MONITORING, _emergency_of),
+        ),
+        "close": Action(
+            Confirm,
+            "row_form",
+            lambda s: services.emergency_close(emergency=s.item, actor=s.actor, now=s.now),
+            _("应急已结束。"),
+            item=row(MONITORING, _emergency_of),
+        ),
+    },
+)
+emergency = EMERGENCY.page("activate")
+emergency_action = EMERGENCY.view()

@@ -1,19 +1,11 @@
-/* Gatehouse booth console: the scan box clears and refocuses after each read, and htmx swaps
-   the 4xx fragments that carry a Chinese error message (htmx 2 does not swap them by default). */
+/* Gatehouse booth console: the scan box clears and refocuses after each read (console.js has
+   htmx swap the 4xx fragments that carry a Chinese error message). */
 (function () {
   "use strict";
 
   function scanInput() {
     return document.querySelector("#scan-form input[name='value']");
   }
-
-  document.addEventListener("htmx:beforeSwap", function (event) {
-    var status = event.detail.xhr.status;
-    if (status === 400 || status === 422) {
-      event.detail.shouldSwap = true;
-      event.detail.isError = false;
-    }
-  });
 
   document.addEventListener("htmx:afterRequest", function (event) {
     var form = event.detail.elt;

@@ -1,20 +1,12 @@
 /* Gatehouse goods pages: the slip scan box clears and refocuses after each read (a QR scanner
-   types like a keyboard and ends with Enter), and htmx swaps the 4xx fragments that carry a
-   Chinese error message (htmx 2 does not swap them by default). */
+   types like a keyboard and ends with Enter); console.js has htmx swap the 4xx fragments that
+   carry a Chinese error message. */
 (function () {
   "use strict";
 
   function scanInput() {
     return document.querySelector("#goods-scan input[name='code']");
   }
-
-  document.addEventListener("htmx:beforeSwap", function (event) {
-    var status = event.detail.xhr.status;
-    if (status === 400 || status === 422) {
-      event.detail.shouldSwap = true;
-      event.detail.isError = false;
-    }
-  });
 
   document.addEventListener("htmx:afterRequest", function (event) {
     var form = event.detail.elt;
