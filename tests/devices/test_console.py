@@ -215,7 +215,9 @@ def test_a_device_never_heard_from_counts_from_its_key_and_a_keyless_one_not(
     site_a, lanes_a, manager_a, walk_in_a
 ):
     Device.objects.create(site=site_a, lane=walk_in_a, name="未启用闸机", kind="turnstile")
-    camera = live_device(site_a, lanes_a["east/motor-in"], "东门车牌相机", "plate_camera", manager_a)
+    camera = live_device(
+        site_a, lanes_a["east/motor-in"], "东门车牌相机", "plate_camera", manager_a
+    )
     assert camera.last_seen_at is None and camera.key_issued_at == NOW
     assert alarms.devices_check(now=NOW + timedelta(minutes=4)).raised == []
     checked = alarms.devices_check(now=NOW + timedelta(minutes=6))
