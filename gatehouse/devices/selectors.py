@@ -54,11 +54,13 @@ def openable_lanes(site: Site, gate: Gate | None = None) -> list[Lane]:
     """The lanes of ``site`` (of ``gate`` when given) that a remote "open" can reach."""
     door = Q(kind=LaneKind.NON_MOTOR, devices__kind__in=DOOR_KINDS)
     barrier = ~Q(kind=LaneKind.NON_MOTOR) & Q(devices__kind__in=BARRIER_KINDS)
+    # One filter() call: the kind, the key and the revocation are of the same device.
     found = Lane.objects.filter(
         door | barrier,
         gate__site=site,
         devices__revoked_at__isnull=True,
-    ).exclude(devices__key_hash="")
+        devices__key_hash__gt="",
+    )
     if gate is not None:
         found = found.filter(gate=gate)
     return list(found.select_related("gate").distinct().order_by("gate__code", "code"))

@@ -78,6 +78,15 @@ def test_booth_open_button_queues_and_follows_the_command(
     assert "已开门" in text and "every 2s" not in text  # settled: the polling stops
 
 
+def test_a_lane_is_openable_by_its_live_device_even_beside_a_keyless_one(
+    site_a, walk_in_a, walk_out_a, door_a, camera_a, lanes_a
+):
+    Device.objects.create(site=site_a, lane=walk_in_a, name="旧闸机", kind="turnstile")
+    Device.objects.create(site=site_a, lane=walk_out_a, name="出口闸机", kind="turnstile")
+    lanes = selectors.openable_lanes(site_a)
+    assert lanes == [lanes_a["east/motor-in"], walk_in_a]  # not the keyless exit
+
+
 def test_booth_open_of_a_lane_without_device_answers_422(client, guard_a, walk_out_a, door_a):
     client.force_login(guard_a)
     response = client.post(reverse("devices:open_lane", args=[walk_out_a.pk]), **HX)
