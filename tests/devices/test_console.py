@@ -292,3 +292,9 @@ def test_the_board_shows_offline_devices_lag_and_opens_a_lane(
 def test_selectors_online_rule(site_a, door_a):
     assert selectors.is_online(door_a, site_a, NOW + timedelta(minutes=5))
     assert not selectors.is_online(door_a, site_a, NOW + timedelta(minutes=5, seconds=1))
+
+
+def test_the_setting_is_in_the_admins_site_form(client, superuser, site_a):
+    client.force_login(superuser)
+    page = client.get(reverse("admin:sites_site_change", args=[site_a.pk])).content.decode()
+    assert 'name="device_offline_minutes"' in page and "设备离线告警（分钟）" in page
