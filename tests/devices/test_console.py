@@ -234,22 +234,11 @@ def test_a_device_never_heard_from_counts_from_its_key_and_a_keyless_one_not(
     assert "从未通信" in _alerts()[0].message
 
 
-@pytest.fixture
-def worker_keeps_the_connection(monkeypatch):
-    """The worker closes stale connections each round; in a test (one transaction) PostgreSQL's
-    connection would be closed under the test, so that step is left out here."""
-    monkeypatch.setattr(
-        "gatehouse.devices.management.commands.device_worker.close_old_connections", lambda: None
-    )
-
-
 def _silent_for_ten_minutes(device):
     Device.objects.filter(pk=device.pk).update(last_seen_at=NOW - timedelta(minutes=10))
 
 
-def test_check_devices_command_and_the_worker_round_raise_the_alert(
-    site_a, door_a, capsys, worker_keeps_the_connection
-):
+def test_check_devices_command_and_the_worker_round_raise_the_alert(site_a, door_a, capsys):
     _silent_for_ten_minutes(door_a)
     call_command("check_devices")
     assert "offline: 东门人脸终端" in capsys.readouterr().out
@@ -258,7 +247,7 @@ def test_check_devices_command_and_the_worker_round_raise_the_alert(
     assert len(_alerts()) == 1
 
 
-def test_the_worker_round_checks_the_devices(site_a, door_a, capsys, worker_keeps_the_connection):
+def test_the_worker_round_checks_the_devices(site_a, door_a, capsys):
     _silent_for_ten_minutes(door_a)
     call_command("device_worker", "--once")
     assert "offline: 东门人脸终端" in capsys.readouterr().out

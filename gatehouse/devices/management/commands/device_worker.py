@@ -16,7 +16,7 @@ import time
 from typing import Any
 
 from django.core.management.base import BaseCommand
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
 from django.utils import timezone
 
 from gatehouse.devices.alarms import CHECK_EVERY, devices_check
@@ -41,7 +41,10 @@ class Command(BaseCommand):
         signal.signal(signal.SIGINT, _stop)
         checked_at = None
         while not stop:
-            close_old_connections()
+            if not connection.in_atomic_block:
+                # Drop a connection the database closed or that outlived CONN_MAX_AGE; never
+                # the connection of a transaction the worker runs inside (a test's).
+                close_old_connections()
             done = deliver_due(now=timezone.now)
             if done.delivered or done.failed or done.retrying:
                 self.stdout.write(
