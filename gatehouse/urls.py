@@ -26,5 +26,6 @@ urlpatterns = [
     path("governance/", include("gatehouse.governance.urls", namespace="governance")),
     path("guard/", include("gatehouse.guard.urls", namespace="guard")),
     path("goods/", include("gatehouse.goods.urls", namespace="goods")),
+    path("devices/", include("gatehouse.devices.urls", namespace="devices")),
     path("", include("gatehouse.console.urls", namespace="console")),
 ]

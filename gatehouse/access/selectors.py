@@ -44,6 +44,12 @@ def recently_expired(site: Site, gate: Gate | None, since: datetime) -> list[Gat
     return list(found.order_by("-closed_at"))
 
 
+def recently_closed(site: Site, gate: Gate | None, since: datetime) -> list[GateRequest]:
+    """Requests answered and closed since ``since`` (the ones whose door may have opened)."""
+    found = requests_at(site, gate).filter(closed_at__gte=since, status=RequestStatus.GRANTED)
+    return list(found.order_by("-closed_at", "-pk")[:10])
+
+
 def request_at(site: Site, pk: int) -> GateRequest | None:
     return GateRequest.objects.filter(site=site, pk=pk).first()
 

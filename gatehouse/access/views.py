@@ -32,6 +32,7 @@ from gatehouse.console.pages import found_or_404
 from gatehouse.core.access import Decision, Duty, Entrant, Outcome, Register
 from gatehouse.core.errors import DomainError
 from gatehouse.core.masking import mask_name
+from gatehouse.devices import selectors as device_selectors
 from gatehouse.people.models import Person, PersonKind
 from gatehouse.people.selectors import search_people
 from gatehouse.registers.selectors import inside_visits, overdue_reason
@@ -273,6 +274,7 @@ def index(request: HttpRequest) -> HttpResponse:
     )
     context = {
         "booth": booth,
+        "openable": device_selectors.openable_lanes(booth.site, booth.gate) if booth.gate else [],
         "gate_form": gate_form,
         "scan_form": forms.ScanForm(epidemic=booth.epidemic),
         "flows": FLOWS.values(),
@@ -502,6 +504,9 @@ def pending(request: HttpRequest) -> HttpResponse:
     open_ = selectors.open_requests(booth.site, booth.gate)
     since = now - timedelta(minutes=RECENT_EXPIRED_MINUTES)
     expired = selectors.recently_expired(booth.site, booth.gate, since)
+    closed = selectors.recently_closed(booth.site, booth.gate, since)
+    doors = device_selectors.commands_for_requests([r.pk for r in (*open_, *closed)])
+    opened = [{"req": r, "commands": doors[r.pk]} for r in closed if doors.get(r.pk)]
     rows = [
         {
             "req": r,
@@ -509,10 +514,11 @@ def pending(request: HttpRequest) -> HttpResponse:
             "forgotten": r.person.forgotten_card_count
             if r.entrant == Entrant.FORGOTTEN_CARD and r.person
             else None,
+            "commands": doors.get(r.pk, []),
         }
         for r in open_
     ]
-    context = {"rows": rows, "expired": expired, "booth": booth}
+    context = {"rows": rows, "expired": expired, "opened": opened, "booth": booth}
     return _render(request, "access/booth/_pending.html", context, title=_("待确认"))
 
 

@@ -178,6 +178,12 @@ _FEATURES = [
         "guard:anomalies",
     ),
     Feature("dispatch", _("巡逻调度"), _("向巡逻人员派发任务并跟踪处理结果。"), "guard:dispatch"),
+    Feature(
+        "devices",
+        _("设备状态"),
+        _("各出入口设备的在线状态、最近通信、待下发指令和离线告警设置。"),
+        "devices:index",
+    ),
     # 安保值勤 (issue 5)
     Feature(
         "board",
@@ -336,6 +342,7 @@ ROLE_NAV: dict[str, tuple[str, ...]] = {
         "emergency",
         "patrol-register",
         "hotline",
+        "devices",
     ),
     Role.PATROL: ("rounds", "report"),
     Role.SECURITY_MANAGER: (
@@ -362,6 +369,7 @@ ROLE_NAV: dict[str, tuple[str, ...]] = {
         "hazards",
         "hotline",
         "ledger",
+        "devices",
         "people",
         "import",
         "admin",

@@ -53,6 +53,7 @@ urlpatterns = [
     path("dispatch/<int:pk>/close/", incidents.dispatch_close, name="dispatch_close"),
     path("board/", incidents.board, name="board"),
     path("board/notices/<int:pk>/ack/", incidents.board_ack, name="board_ack"),
+    path("board/lanes/<int:pk>/open/", incidents.board_open, name="board_open"),
     path("emergency/", incidents.emergency, name="emergency"),
     path(
         "emergency/<int:pk>/ack/",

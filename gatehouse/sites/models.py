@@ -134,6 +134,13 @@ class Site(models.Model):
         default=30,
         help_text=_("上班、下班时间前后各这么多分钟内，门卫不得离开门卫室"),
     )
+    # A device not heard from for this long is offline: the monitoring centre is alerted once
+    # per outage (``gatehouse.devices.alarms``).
+    device_offline_minutes = models.PositiveSmallIntegerField(
+        _("设备离线告警（分钟）"),
+        default=5,
+        help_text=_("设备超过这么多分钟没有通信即判为离线，并向监控中心告警一次"),
+    )
     is_active = models.BooleanField(_("启用"), default=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
@@ -162,6 +169,10 @@ class Site(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(anti_passback__in=[True, False]), name="site_anti_passback_flag"
+            ),
+            models.CheckConstraint(
+                condition=Q(device_offline_minutes__gte=1, device_offline_minutes__lte=MINUTES_MAX),
+                name="site_device_offline_minutes_range",
             ),
         ]
 

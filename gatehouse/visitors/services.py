@@ -25,6 +25,8 @@ from gatehouse.core.errors import DomainError, InvalidInput
 from gatehouse.core.ids import parse_id_number, parse_mobile
 from gatehouse.core.masking import mask_id_number, mask_name, mask_phone
 from gatehouse.core.text import clean_text
+from gatehouse.devices.commands import open_for_request
+from gatehouse.devices.selectors import lane_opens_itself
 from gatehouse.gate.decide import gate_decide
 from gatehouse.gate.facts import GateInput, GateResult
 from gatehouse.people.models import HouseMembership, HouseRelation, Person
@@ -508,8 +510,35 @@ def request_answer(
             _expire(req, now)
             _resolve(req, None, now)
         else:
-            return _record_answer(req, actor, granted, via, now, note, host_home)
+            answered = _record_answer(req, actor, granted, via, now, note, host_home)
+            if answered.status == RequestStatus.GRANTED and lane_opens_itself(answered.lane):
+                _admit_and_open(answered, actor, now)
+            return answered
     raise DomainError("request.expired", "请求已超时，按拒绝处理；如需放行请重新登记")
+
+
+# Why a lane's door opened by itself, by who answered.
+OPENED_BECAUSE = {
+    AnsweredVia.DESK: "服务中心已确认",
+    AnsweredVia.HOST: "被访人已同意",
+    AnsweredVia.MANAGER: "主管已批准",
+}
+
+
+def _admit_and_open(req: GateRequest, actor: Actor, now: datetime) -> FlowResult:
+    """Closing the loop (issue 14 §3): the person waits at a lane whose door Gatehouse opens, so
+    the answer admits them at once. The decision is taken again with the answer (the event and
+    the register rows written as when the guard admits by hand); if it allows, the lane's door
+    gets ``DOOR_OPEN`` in this same transaction, its reason naming the event. The booth shows
+    what became of the command; the guard has nothing left to press."""
+    why = OPENED_BECAUSE.get(AnsweredVia(req.answered_via), "已确认")
+    note = f"{why}，自动开门" + (f"：{req.answer_note}" if req.answer_note else "")
+    result = _resolve(req, None, now, source=EventSource.SYSTEM, note=note)
+    if result.decision.outcome is Outcome.ALLOW:
+        open_for_request(
+            lane=req.lane, request_id=req.pk, event=result.event, why=why, actor=actor, now=now
+        )
+    return result
 
 
 def _record_answer(
@@ -574,8 +603,20 @@ def request_resolve(*, request: GateRequest, actor: Actor, now: datetime) -> Flo
     return _resolve(req, actor, now)
 
 
-def _resolve(req: GateRequest, actor: Actor, now: datetime) -> FlowResult:
+def _resolve(
+    req: GateRequest,
+    actor: Actor,
+    now: datetime,
+    *,
+    source: str | None = None,
+    note: str | None = None,
+) -> FlowResult:
     visit = req.visit
+    expired = req.status == RequestStatus.EXPIRED
+    if source is None:
+        source = EventSource.SYSTEM if expired else EventSource.CONSOLE
+    if note is None:
+        note = "超时未答复" if expired else req.answer_note
     result = gate_decide(
         GateInput(
             lane=req.lane,
@@ -586,12 +627,12 @@ def _resolve(req: GateRequest, actor: Actor, now: datetime) -> FlowResult:
             pass_=visit.pass_ref if visit is not None else None,
             presented_kind="manual",
             health=_visit_health(visit) or _details_health(req.details),
-            note="超时未答复" if req.status == RequestStatus.EXPIRED else req.answer_note,
+            note=note,
             **_answer_facts(req),
         ),
         now=now,
         guard=actor,
-        source=EventSource.SYSTEM if req.status == RequestStatus.EXPIRED else EventSource.CONSOLE,
+        source=source,
     )
     req.closed_at = now
     req.save(update_fields=["closed_at"])

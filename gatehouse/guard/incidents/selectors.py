@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gatehouse.access.models import AccessEvent, Notice, NoticeAudience
 from gatehouse.core import guard as core
+from gatehouse.devices import selectors as device_selectors
 from gatehouse.guard.models import Anomaly, Dispatch, Emergency, EmergencyPlan, Photo
 from gatehouse.guard.patrol.selectors import patrols_live
 from gatehouse.guard.shared import guard_name, settings_for
@@ -184,6 +185,7 @@ def board(site: Site, now: datetime) -> dict[str, Any]:
         "dispatches": dispatches,
         "alerts": alerts,
         "emergencies": emergencies,
+        "devices": device_selectors.board(site, now),
         "now": now,
     }
 

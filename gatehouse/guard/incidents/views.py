@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -19,6 +20,9 @@ from gatehouse.console.context import state_with
 from gatehouse.console.http import is_partial, renamed, render_partial, render_vary, run_form
 from gatehouse.console.pages import Action, RecordPage, Submitted, found_or_404, of_site
 from gatehouse.core import guard as core
+from gatehouse.core.errors import DomainError
+from gatehouse.devices import selectors as device_selectors
+from gatehouse.devices.commands import open_lane
 from gatehouse.guard import fields
 from gatehouse.guard.incidents import forms, selectors, services
 from gatehouse.guard.patrol.services import patrol_flag_missed
@@ -266,6 +270,25 @@ def board_ack(request: HttpRequest, pk: int) -> HttpResponse:
         return render_partial(request, "guard/board.html", "guard/_board.html", context, 422)
     if is_partial(request):
         return render_vary(request, "guard/_board.html", selectors.board(site, now))
+    return redirect("guard:board")
+
+
+@login_required
+@require_POST
+def board_open(request: HttpRequest, pk: int) -> HttpResponse:
+    """The board's remote "开门" of one lane (issue 14 §3): queued, audited, shown on the board."""
+    state = state_with(request, MONITORING)
+    site, now = state.site, timezone.now()
+    lane = found_or_404(device_selectors.lane_at(site, pk))
+    error = None
+    try:
+        open_lane(lane=lane, actor=request.user, now=now, reason=_t("监控中心远程开门"))
+    except DomainError as exc:
+        error = exc.message
+        messages.error(request, exc.message)
+    if is_partial(request):
+        context = {**selectors.board(site, now), "device_error": error}
+        return render_vary(request, "guard/_board.html", context)
     return redirect("guard:board")
 
 

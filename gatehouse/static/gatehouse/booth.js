@@ -18,9 +18,11 @@
     }
   });
 
-  // After a decision from a pending request, bring the guard back to the scan box.
+  // After a decision from a pending request or a remote "open", bring the guard back to the
+  // scan box.
   document.addEventListener("htmx:afterSwap", function (event) {
-    if (event.detail.target && event.detail.target.id === "decision") {
+    var target = event.detail.target;
+    if (target && (target.id === "decision" || target.id === "open-result")) {
       var input = scanInput();
       if (input && document.activeElement && document.activeElement.tagName !== "INPUT") {
         input.focus();

@@ -4,6 +4,9 @@ Runs until stopped (Ctrl-C, SIGTERM), one round every ``--interval`` seconds: ev
 Gatehouse drives gets its due commands in order (:func:`gatehouse.devices.outbox.deliver_due`).
 ``--once`` runs one round and exits (cron, tests). Run one worker per database; a second one
 is harmless (commands are claimed with a lease) but gains nothing.
+
+Every :data:`gatehouse.devices.alarms.CHECK_EVERY` the worker also checks for devices offline
+longer than their site allows and alerts the monitoring centre (once per outage).
 """
 
 from __future__ import annotations
@@ -13,9 +16,10 @@ import time
 from typing import Any
 
 from django.core.management.base import BaseCommand
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
 from django.utils import timezone
 
+from gatehouse.devices.alarms import CHECK_EVERY, devices_check
 from gatehouse.devices.outbox import deliver_due
 
 
@@ -35,8 +39,12 @@ class Command(BaseCommand):
 
         signal.signal(signal.SIGTERM, _stop)
         signal.signal(signal.SIGINT, _stop)
+        checked_at = None
         while not stop:
-            close_old_connections()
+            if not connection.in_atomic_block:
+                # Drop a connection the database closed or that outlived CONN_MAX_AGE; never
+                # the connection of a transaction the worker runs inside (a test's).
+                close_old_connections()
             done = deliver_due(now=timezone.now)
             if done.delivered or done.failed or done.retrying:
                 self.stdout.write(
@@ -44,6 +52,14 @@ class Command(BaseCommand):
                 )
                 for error in done.errors:
                     self.stderr.write(error)
+            now = timezone.now()
+            if checked_at is None or now - checked_at >= CHECK_EVERY:
+                checked_at = now
+                checked = devices_check(now=now)
+                for name in checked.raised:
+                    self.stdout.write(f"offline: {name}")
+                for name in checked.cleared:
+                    self.stdout.write(f"online again: {name}")
             if opts["once"]:
                 break
             time.sleep(opts["interval"])
