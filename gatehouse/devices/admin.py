@@ -76,6 +76,16 @@ class DeviceAdmin(SiteScopedAdmin):
                     % {"name": device.name, "url": request.build_absolute_uri(path)},
                     messages.WARNING,
                 )
+            elif device.kind in services.DOOR_KINDS:
+                # A terminal's event push (ISAPI HTTP listening): the same push address token.
+                token = services.device_issue_camera_token(device=device, actor=request.user)
+                path = reverse("api:terminal_event_push", kwargs={"token": token})
+                self.message_user(
+                    request,
+                    _("终端“%(name)s”的事件推送地址（填入终端“HTTP 监听”，只显示这一次）：%(url)s")
+                    % {"name": device.name, "url": request.build_absolute_uri(path)},
+                    messages.WARNING,
+                )
 
     @admin.action(description=_("吊销设备密钥"))
     def revoke(self, request, queryset):
