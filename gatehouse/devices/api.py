@@ -11,7 +11,7 @@ from ninja import Router
 
 from gatehouse.apiauth import device_auth, error_responses
 from gatehouse.devices.models import Device
-from gatehouse.devices.schemas import DeviceWhoAmIOut
+from gatehouse.devices.schemas import DeviceWhoAmIOut, IsapiStatusOut
 from gatehouse.devices.terminals import terminal_push
 from gatehouse.throttle import client_address, key_throttle
 
@@ -37,6 +37,10 @@ def device_whoami(request: HttpRequest) -> Device:
 @router.post(
     "/terminals/{token}/events",
     auth=None,
+    response={
+        **dict.fromkeys((200, 400, 401, 403, 409), IsapiStatusOut),
+        **error_responses(),
+    },
     operation_id="terminal_event_push",
     url_name="terminal_event_push",
     summary="门禁/人脸终端事件推送（海康 ISAPI HTTP 监听，推送地址含终端令牌）",

@@ -22,7 +22,6 @@ reused for another event or a terminal bound to no lane.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -126,7 +125,7 @@ def record_event(*, device: Device, event: isapi.AccessEvent, now: datetime) -> 
     """Record one access event of ``device`` once (its ``serialNo`` is the nonce)."""
     # A terminal's clock ahead of the server's is taken as now: the passage happened.
     at = min(event.at, now)
-    body = json.loads(json.dumps(event.raw, ensure_ascii=False, default=str))
+    body = event.identity()
 
     def prepare() -> GateInput:
         return read_of(_lane(device), event, at)

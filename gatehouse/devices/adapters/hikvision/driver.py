@@ -12,6 +12,7 @@ terminal, over ISAPI (:mod:`.client`).
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 from gatehouse.devices.adapters.hikvision import isapi
@@ -28,9 +29,28 @@ def client_for(device: Device, **kwargs: Any) -> Client:
     return Client(device.address, device.username, device_password(device), **kwargs)
 
 
+# One kept client per terminal for the worker's life: its connection is reused and the digest
+# challenge answered once, not once per command. Replaced when the address or login changes.
+_kept: dict[int, tuple[tuple[str, str, str], Client]] = {}
+_kept_lock = threading.Lock()
+
+
+def kept_client(device: Device) -> Client:
+    login = (device.address, device.username, device.password_cipher)
+    with _kept_lock:
+        found = _kept.get(device.pk)
+        if found is not None and found[0] == login:
+            return found[1]
+        if found is not None:
+            found[1].close()
+        client = client_for(device)
+        _kept[device.pk] = (login, client)
+        return client
+
+
 def deliver(device: Device, command: DeviceCommand) -> None:
-    with client_for(device) as client:
-        apply(client, command.kind, command.payload)
+    """The outbox driver: carry out ``command`` on ``device`` (raises the outbox's errors)."""
+    apply(kept_client(device), command.kind, command.payload)
 
 
 def apply(client: Client, kind: str, payload: dict[str, Any]) -> None:

@@ -415,6 +415,19 @@ class AccessEvent:
     def passed(self) -> bool:
         return self.major == MAJOR_EVENT and self.minor in PASSED
 
+    def identity(self) -> dict[str, Any]:
+        """What makes the event this event, however it reached Gatehouse (pushed, or found by
+        an ``AcsEvent`` search): the same event number with other content is another event."""
+        return {
+            "serialNo": self.serial_no,
+            "dateTime": self.at.isoformat(),
+            "major": self.major,
+            "minor": self.minor,
+            "cardNo": self.card_no,
+            "employeeNo": self.employee_no,
+            "doorNo": self.door_no,
+        }
+
     @property
     def is_passage(self) -> bool:
         """A person's attempt at the door (passed or refused), not a door state or an alarm."""

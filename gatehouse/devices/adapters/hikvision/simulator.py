@@ -472,6 +472,10 @@ def _xml_status(code: int, sub: str, url: str) -> str:
 def _handler(terminal: Terminal) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        # Each answer leaves in one write, without Nagle's delay (a kept connection would
+        # otherwise wait for the client's delayed acknowledgement on every request).
+        disable_nagle_algorithm = True
+        wbufsize = 1 << 16
 
         def log_message(self, format: str, *args: Any) -> None:  # quiet
             return
@@ -493,6 +497,7 @@ def _handler(terminal: Terminal) -> type[BaseHTTPRequestHandler]:
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
                 self.wfile.write(data)
+                self.wfile.flush()
                 return
             status, answer = terminal.handle(self.command, self.path, self.headers, body)
             if isinstance(answer, str):
@@ -505,6 +510,7 @@ def _handler(terminal: Terminal) -> type[BaseHTTPRequestHandler]:
             self.send_header("Content-Length", str(len(data)))
             self.end_headers()
             self.wfile.write(data)
+            self.wfile.flush()
 
         do_GET = _serve
         do_POST = _serve

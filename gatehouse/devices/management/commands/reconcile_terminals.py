@@ -4,13 +4,14 @@ sync). The outbox worker (``manage.py device_worker``) then delivers them."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from gatehouse.devices.models import Device
-from gatehouse.devices.reconcile import reconcile, reconcile_all
+from gatehouse.devices.reconcile import catch_up_events, reconcile, reconcile_all
 from gatehouse.sites.models import Site
 
 
@@ -20,6 +21,12 @@ class Command(BaseCommand):
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--site", help="只核对该场所（场所编码）")
         parser.add_argument("--device", type=int, help="只核对该设备（设备编号）")
+        parser.add_argument(
+            "--events-hours",
+            type=float,
+            default=0,
+            help="同时从终端补取最近若干小时内未推送成功的通行事件（已记录的不重复记录）",
+        )
 
     def handle(self, *args: Any, **opts: Any) -> None:
         now = timezone.now()
@@ -45,3 +52,10 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"{r.device}: 补发/更正 {q.synced}，删除 {q.deleted}，一致 {q.unchanged}"
             )
+            if opts["events_hours"]:
+                start = now - timedelta(hours=opts["events_hours"])
+                caught = catch_up_events(r.device, now, start=start, end=now)
+                self.stdout.write(
+                    f"{r.device}: 补记事件 {caught.recorded}，已有 {caught.replayed}"
+                    + (f"，错误：{caught.error}" if caught.error else "")
+                )
