@@ -72,7 +72,9 @@ def main() -> None:
     call_command("migrate", verbosity=0)
     print(f"database: {connection.vendor}; people: {args.people}")
     now = timezone.now()
-    site = Site.objects.create(code=f"tb{int(time.time())}", name="终端压测小区", kind="residential")
+    site = Site.objects.create(
+        code=f"tb{int(time.time())}", name="终端压测小区", kind="residential"
+    )
     gate = Gate.objects.create(site=site, code="east", name="东门", open_when_tightened=True)
     lane = Lane.objects.create(
         gate=gate, code="walk-in", name="人行入口", kind="non_motor", direction="in"
@@ -163,9 +165,7 @@ def main() -> None:
             at_terminal = isapi.terminal_card_no(card.number)
             assert terminal.swipe(at_terminal, push=False).passed
             t0 = time.perf_counter()
-            credential_set_status(
-                credential=card, status="revoked", actor=None, now=timezone.now()
-            )
+            credential_set_status(credential=card, status="revoked", actor=None, now=timezone.now())
             while terminal.swipe(at_terminal, push=False).passed:
                 time.sleep(args.poll)
                 if time.perf_counter() - t0 > 120:

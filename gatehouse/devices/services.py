@@ -122,22 +122,26 @@ def push_authenticate(
     address: str | None = None,
     now: datetime | None = None,
     kind: str = "push token",
+    device_kinds: tuple[str, ...] = (),
 ) -> Device | None:
     """The live device whose push address token is ``token`` (site, lane and gate loaded), or
     None; a failure from ``address`` is logged and counted as a failed key is.
 
     Any device that pushes to an address Gatehouse gives it authenticates this way: a plate
     camera (``/api/v1/cameras/<token>/plate``), a terminal's event push
-    (``/api/v1/terminals/<token>/events``)."""
+    (``/api/v1/terminals/<token>/events``). ``device_kinds``: only devices of these kinds
+    (a terminal's push address is no plate camera's)."""
     device = None
     if token and token.startswith(CAMERA_TOKEN_SCHEME) and len(token) <= 200:
         digest = key_digest(token)
-        device = (
+        found = (
             Device.objects.select_related("site", "lane__gate__site")
             .filter(camera_token_hash=digest, revoked_at__isnull=True, site__is_active=True)
             .exclude(key_hash="")
-            .first()
         )
+        if device_kinds:
+            found = found.filter(kind__in=device_kinds)
+        device = found.first()
         if device is not None and not hmac.compare_digest(device.camera_token_hash, digest):
             device = None
     return _seen(device, address=address, kind=kind, presented=token, now=now)

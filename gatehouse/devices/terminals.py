@@ -32,7 +32,7 @@ from gatehouse.core.masking import mask_card
 from gatehouse.core.terminal import terminal_decision
 from gatehouse.devices.adapters.hikvision import isapi
 from gatehouse.devices.models import Device
-from gatehouse.devices.services import push_authenticate
+from gatehouse.devices.services import DOOR_KINDS, push_authenticate
 from gatehouse.devices.sync import sync_person
 from gatehouse.gate.decide import gate_judge, gate_record
 from gatehouse.gate.facts import GateInput
@@ -58,7 +58,9 @@ def terminal_push(
     *, token: str, content_type: str, body: bytes, address: str | None, now: datetime
 ) -> PushAnswer:
     """Authenticate a terminal's push by its address token and record its event once."""
-    device = push_authenticate(token, address=address, now=now, kind="terminal token")
+    device = push_authenticate(
+        token, address=address, now=now, kind="terminal token", device_kinds=DOOR_KINDS
+    )
     if device is None:
         return _status(401, isapi.INVALID_OPERATION, "unAuthorized", "推送地址令牌无效")
     try:

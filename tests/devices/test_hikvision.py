@@ -451,6 +451,13 @@ def test_bad_pushes_get_an_isapi_answer_and_change_nothing(client, terminal, sim
         content_type="application/json",
     )
     assert unknown.status_code == 401 and unknown.json()["subStatusCode"] == "unAuthorized"
+    camera = Device.objects.create(
+        site=terminal.site, name="车牌相机", kind="plate_camera", vendor="vzenith"
+    )
+    services.device_issue_key(device=camera, actor=manager_a, now=NOW)
+    camera_url = push_url(camera, manager_a)  # a camera's push address is no terminal's
+    not_a_terminal = post(client, camera_url, sim, sim.swipe("0000000003", push=False).event)
+    assert not_a_terminal.status_code == 401
     other = Terminal(password=PASSWORD, serial="OTHER-SERIAL", clock=Clock(NOW))
     stranger = other.swipe("0000000001", push=False).event
     wrong_serial = post(client, url, other, stranger)
