@@ -146,6 +146,24 @@ def main() -> None:
     )
     assert held == (args.people, args.people)
 
+    # What a change of the site's mode pays in its request: every person judged again, only
+    # the changed queued (here none: the list is up to date).
+    from gatehouse.devices.sync import sync_site
+
+    t0 = time.perf_counter()
+    unchanged = sync_site(site, timezone.now())
+    print(
+        f"sync_site with nothing changed: {time.perf_counter() - t0:.2f} s "
+        f"({unchanged.unchanged} people judged, {unchanged.synced + unchanged.deleted} queued)"
+    )
+    t0 = time.perf_counter()
+    again = reconcile(device, timezone.now())
+    assert again.queued is not None
+    print(
+        f"reconcile of the synced terminal: {time.perf_counter() - t0:.2f} s, "
+        f"{again.requests} search requests, {again.queued.synced + again.queued.deleted} repairs"
+    )
+
     # -- 2. revocation → refusal ------------------------------------------------------------
     stop = threading.Event()
 

@@ -49,7 +49,13 @@ from gatehouse.devices.models import (
     FaceEnrolment,
     TerminalEntry,
 )
-from gatehouse.gate.facts import GateInput, gate_policy_of, is_blacklisted, load_facts
+from gatehouse.gate.facts import (
+    GateInput,
+    blacklisted_people,
+    gate_policy_of,
+    is_blacklisted,
+    load_facts,
+)
 from gatehouse.people.models import Credential, CredentialKind, CredentialStatus, Person
 from gatehouse.sites.models import Site
 
@@ -109,9 +115,11 @@ def admitted_cards(
     person: Person,
     cards: Iterable[Credential],
     now: datetime,
+    blacklisted: bool | None = None,
 ) -> list[Credential]:
     """The cards of ``person`` the gate would admit at ``device``'s lane, each judged at
-    ``now`` or, for a card not valid yet, at its first valid moment."""
+    ``now`` or, for a card not valid yet, at its first valid moment. ``blacklisted``: P-11
+    already looked up for the whole site (:func:`gatehouse.gate.facts.blacklisted_people`)."""
     lane = device.lane
     if config is None or lane is None:
         return []
@@ -125,7 +133,8 @@ def admitted_cards(
     ]
     if not candidates:
         return []
-    blacklisted = is_blacklisted(site=site, person=person, now=now)
+    if blacklisted is None:
+        blacklisted = is_blacklisted(site=site, person=person, now=now)
     out = []
     for card in candidates:
         card.person = person
@@ -143,9 +152,10 @@ def wanted(
     cards: Iterable[Credential],
     face: FaceEnrolment | None,
     now: datetime,
+    blacklisted: bool | None = None,
 ) -> isapi.Person | None:
     """The whole state ``device`` should hold of ``person``, or None: not on the terminal."""
-    admitted = admitted_cards(device, config, person, cards, now)
+    admitted = admitted_cards(device, config, person, cards, now, blacklisted)
     if not admitted:
         return None
     begin = min(c.valid_from for c in admitted)
@@ -260,8 +270,17 @@ def sync_device(device: Device, now: datetime, *, reason: str = "") -> Queued:
     faces = {f.person_id: f for f in FaceEnrolment.objects.filter(person__in=people)}
     entries = {e.person_id: e for e in TerminalEntry.objects.filter(device=device)}
     told = _told(device, None)
+    black = blacklisted_people(site=device.site, now=now)
     for person in people:
-        state = wanted(device, config, person, cards.get(person.pk, []), faces.get(person.pk), now)
+        state = wanted(
+            device,
+            config,
+            person,
+            cards.get(person.pk, []),
+            faces.get(person.pk),
+            now,
+            person.pk in black,
+        )
         result.add(_queue(device, person.pk, state, entries.get(person.pk), told, now, reason))
     return result
 
@@ -320,11 +339,22 @@ def _queue(
         reason=reason or "人员名单变更",
         now=now,
     )
-    TerminalEntry.objects.update_or_create(
-        device=device, person_id=person_id, defaults={"digest": wanted_digest, "queued_at": now}
-    )
+    _remember(device, person_id, entry, wanted_digest, now)
     result.synced += 1
     return result
+
+
+def _remember(
+    device: Device, person_id: int, entry: TerminalEntry | None, value: str, now: datetime
+) -> None:
+    """Record the digest last queued (or found right) for the person at the terminal."""
+    if entry is None:
+        TerminalEntry.objects.create(
+            device=device, person_id=person_id, digest=value, queued_at=now
+        )
+    elif entry.digest != value:
+        entry.digest, entry.queued_at = value, now
+        entry.save(update_fields=["digest", "queued_at"])
 
 
 # --------------------------------------------------------------------------------------------
@@ -357,12 +387,19 @@ def reconcile_device(device: Device, now: datetime, held: Held) -> Queued:
         people, cards = _candidates(device)
         faces = {f.person_id: f for f in FaceEnrolment.objects.filter(person__in=people)}
         entries = {e.person_id: e for e in TerminalEntry.objects.filter(device=device)}
+        black = blacklisted_people(site=device.site, now=now)
         known: set[str] = set()
         for person in people:
             number = employee_no(person.pk)
             known.add(number)
             state = wanted(
-                device, config, person, cards.get(person.pk, []), faces.get(person.pk), now
+                device,
+                config,
+                person,
+                cards.get(person.pk, []),
+                faces.get(person.pk),
+                now,
+                person.pk in black,
             )
             there = held.state(number)
             entry = entries.get(person.pk)
@@ -381,11 +418,7 @@ def reconcile_device(device: Device, now: datetime, held: Held) -> Queued:
                 continue
             if there == state.state():
                 # The terminal holds them right: record it, so the next change is incremental.
-                TerminalEntry.objects.update_or_create(
-                    device=device,
-                    person_id=person.pk,
-                    defaults={"digest": digest(state), "queued_at": now},
-                )
+                _remember(device, person.pk, entry, digest(state), now)
                 result.unchanged += 1
                 continue
             result.add(
