@@ -506,3 +506,36 @@ def test_a_door_open_not_delivered_in_time_is_dropped(terminal, sim, guard_a):
     command.refresh_from_db()
     assert command.state == CommandState.EXPIRED
     assert sim.store.doors_opened == []
+
+
+# -- the commands -------------------------------------------------------------------------------
+
+
+def test_reconcile_terminals_reports_per_terminal(terminal, sim, card_a, capsys):
+    from django.core.management import call_command
+
+    DeviceCommand.objects.all().delete()
+    call_command("reconcile_terminals", "--device", str(terminal.pk))
+    out = capsys.readouterr().out
+    assert "补发/更正 1，删除 0" in out
+    terminal.address = "http://127.0.0.1:9"
+    terminal.save(update_fields=["address"])
+    call_command("reconcile_terminals", "--site", terminal.site.code)
+    assert "无法读取终端名单" in capsys.readouterr().err
+
+
+def test_simulate_terminal_serves_isapi_and_takes_swipes_from_its_input(monkeypatch, capsys):
+    import io
+    import socket
+
+    from django.core.management import call_command
+
+    with socket.socket() as probe:  # a free port on 127.0.0.1
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    monkeypatch.setattr("sys.stdin", io.StringIO("list\n0000000001\nface 7\n"))
+    call_command("simulate_terminal", "--port", str(port), "--password", PASSWORD)
+    out = capsys.readouterr().out
+    assert f"127.0.0.1:{port}" in out
+    assert "人员 0，卡 0" in out
+    assert out.count("拒绝") == 2
