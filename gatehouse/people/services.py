@@ -395,7 +395,7 @@ def blacklist_add(
                 set_id_number(entry, parse_id_number(id_number, today=_today(now)))
     entry.save()
     audit_record(action="blacklist.add", obj=entry, actor=actor, after=snapshot(entry), at=now)
-    sync_people(_blacklisted_people(entry), now, reason="列入黑名单")
+    sync_people(people_named_by(entry), now, reason="列入黑名单")
     return entry
 
 
@@ -405,11 +405,11 @@ def blacklist_lift(
 ) -> BlacklistEntry:
     now = now or timezone.now()
     audited_update(entry, action="blacklist.lift", actor=actor, at=now, lifted_at=now)
-    sync_people(_blacklisted_people(entry), now, reason="解除黑名单")
+    sync_people(people_named_by(entry), now, reason="解除黑名单")
     return entry
 
 
-def _blacklisted_people(entry: BlacklistEntry) -> list[int]:
+def people_named_by(entry: BlacklistEntry) -> list[int]:
     """The site's people a person entry names, by person or by ID number (P-11)."""
     ids = {entry.person_id} if entry.person_id is not None else set()
     if entry.id_number_hash:

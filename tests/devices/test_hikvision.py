@@ -10,6 +10,7 @@ from datetime import timedelta
 import httpx
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from gatehouse.access.models import AccessEvent, Notice, Presence
 from gatehouse.audit.models import AuditEntry
@@ -539,3 +540,31 @@ def test_simulate_terminal_serves_isapi_and_takes_swipes_from_its_input(monkeypa
     assert f"127.0.0.1:{port}" in out
     assert "人员 0，卡 0" in out
     assert out.count("拒绝") == 2
+
+
+def test_a_card_lost_in_the_admin_is_taken_off_the_terminal(
+    client, terminal, sim, card_a, resident_a, manager_a
+):
+    # rule P-03: the admin writes the card itself; the terminals follow all the same.
+    from django.http import HttpRequest
+
+    deliver()
+    assert client.login(request=HttpRequest(), username=manager_a.username, password="pass-1234")
+    url = reverse("admin:people_credential_change", args=[card_a.pk])
+    valid_from = timezone.localtime(card_a.valid_from)
+    response = client.post(
+        url,
+        {
+            "site": card_a.site_id,
+            "kind": "owner_card",
+            "number": card_a.number,
+            "person": resident_a.pk,
+            "valid_from_0": valid_from.strftime("%Y-%m-%d"),
+            "valid_from_1": valid_from.strftime("%H:%M:%S"),
+            "status": "lost",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert [c.kind for c in queued(terminal)] == [CommandKind.PERSON_DELETE]
+    deliver(timezone.now())  # the admin queued it at the (ticking) clock's now
+    assert not sim.swipe(CARD_AT_TERMINAL, push=False).passed
