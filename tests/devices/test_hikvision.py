@@ -568,3 +568,42 @@ def test_a_card_lost_in_the_admin_is_taken_off_the_terminal(
     assert [c.kind for c in queued(terminal)] == [CommandKind.PERSON_DELETE]
     deliver(timezone.now())  # the admin queued it at the (ticking) clock's now
     assert not sim.swipe(CARD_AT_TERMINAL, push=False).passed
+
+
+def test_a_face_passage_is_mapped_to_the_person_by_employee_number(
+    client, terminal, sim, card_a, resident_a, manager_a
+):
+    # rule P-03: a face is judged by the person's active card.
+    services.face_consent_record(person=resident_a, picture=JPEG, actor=manager_a, now=NOW)
+    deliver()
+    swipe = sim.face(str(resident_a.pk), push=False)
+    assert swipe.passed
+    answer = post(client, push_url(terminal, manager_a), sim, swipe.event, picture=JPEG)
+    assert answer.status_code == 200
+    event = AccessEvent.objects.get()
+    assert (event.outcome, event.reason, event.person_id) == (
+        "allow",
+        "resident.card",
+        resident_a.pk,
+    )
+    assert event.credential_kind == "face"
+
+
+def test_a_person_deleted_while_the_terminal_was_down_is_never_re_added(
+    terminal, sim, card_a, resident_a, manager_a
+):
+    # Issue 14 faults: commands wait in order; a stale sync never re-adds a deleted person.
+    address = terminal.address
+    Device.objects.filter(pk=terminal.pk).update(address="http://127.0.0.1:9")
+    terminal.refresh_from_db()
+    assert deliver().retrying == 1
+    people.credential_set_status(credential=card_a, status="revoked", actor=manager_a, now=NOW)
+    services.device_set_login(
+        device=terminal, actor=manager_a, address=address, username="admin", password=None, now=NOW
+    )
+    assert deliver(NOW + timedelta(hours=3)).delivered == 1
+    assert [c.state for c in DeviceCommand.objects.order_by("id")] == [
+        CommandState.SUPERSEDED,
+        CommandState.DONE,
+    ]
+    assert sim.store.users == {} and sim.store.cards == {}
