@@ -368,12 +368,14 @@ class Held:
 
     users: dict[str, dict[str, Any]]
     cards: dict[str, list[str]]
+    faces: set[str] | None = None  # None: the terminal has no face library
 
     def state(self, number: str) -> dict[str, Any] | None:
         info = self.users.get(number)
         if info is None:
             return None
-        return isapi.user_state(info, self.cards.get(number, []))
+        face = None if self.faces is None else number in self.faces
+        return isapi.user_state(info, self.cards.get(number, []), face)
 
 
 def reconcile_device(device: Device, now: datetime, held: Held) -> Queued:
@@ -416,7 +418,7 @@ def reconcile_device(device: Device, now: datetime, held: Held) -> Queued:
                 )
                 result.details.append(f"多余：{number}")
                 continue
-            if there == state.state():
+            if there == state.state(faces=held.faces is not None):
                 # The terminal holds them right: record it, so the next change is incremental.
                 _remember(device, person.pk, entry, digest(state), now)
                 result.unchanged += 1
@@ -459,9 +461,14 @@ def _delete_unknown(device: Device, number: str, now: datetime) -> None:
 
 def read_terminal(client: Any) -> Held:
     """What the terminal behind ``client`` (:class:`.adapters.hikvision.client.Client`) holds:
-    its people (``UserInfo/Search``) and cards (``CardInfo/Search``), every page."""
+    its people (``UserInfo/Search``), cards (``CardInfo/Search``) and faces (``FDSearch``; a
+    terminal without a face library refuses it), every page."""
     users = {str(u.get("employeeNo", "")): u for u in client.users() if u.get("employeeNo")}
     cards: dict[str, list[str]] = defaultdict(list)
     for card in client.cards():
         cards[str(card.get("employeeNo", ""))].append(str(card.get("cardNo", "")))
-    return Held(users, dict(cards))
+    try:
+        faces: set[str] | None = set(client.faces())
+    except outbox.Refused:
+        faces = None
+    return Held(users, dict(cards), faces)

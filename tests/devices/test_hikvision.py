@@ -607,3 +607,19 @@ def test_a_person_deleted_while_the_terminal_was_down_is_never_re_added(
         CommandState.DONE,
     ]
     assert sim.store.users == {} and sim.store.cards == {}
+
+
+def test_reconciliation_puts_back_a_face_removed_at_the_terminal(
+    terminal, sim, card_a, resident_a, manager_a
+):
+    services.face_consent_record(person=resident_a, picture=JPEG, actor=manager_a, now=NOW)
+    deliver()
+    assert reconcile(terminal, NOW).queued.unchanged == 1
+    Client(sim.url, "admin", PASSWORD).face_delete(str(resident_a.pk))
+    assert reconcile(terminal, NOW).queued.synced == 1
+    deliver()
+    assert sim.store.faces == {str(resident_a.pk): JPEG}
+    # A card reader without a face library: its people and cards are compared, faces are not.
+    sim.has_faces = False
+    result = reconcile(terminal, NOW)
+    assert result.queued is not None and result.queued.unchanged == 1

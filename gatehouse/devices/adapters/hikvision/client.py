@@ -182,6 +182,20 @@ class Client:
             },
         )
 
+    def faces(self) -> Iterator[str]:
+        """The numbers (``FPID``) of every face in the terminal's library, page by page."""
+        position = 0
+        while True:
+            cond = isapi.face_search_cond(position, PAGE)
+            try:
+                page = isapi.face_page(self.call("POST", isapi.FACE_SEARCH, body=cond))
+            except isapi.ProtocolError as exc:
+                raise Refused(str(exc)) from exc
+            yield from (str(i.get("FPID", "")) for i in page.items if i.get("FPID"))
+            position += len(page.items)
+            if not page.more or not page.items:
+                return
+
     def face_delete(self, employee_no: str) -> None:
         path = isapi.FACE_DELETE.format(fdid=isapi.FACE_LIB_ID, lib=isapi.FACE_LIB)
         self.call("PUT", path, body=isapi.face_delete(employee_no), accept=("noRecord",))

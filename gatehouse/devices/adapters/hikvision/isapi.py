@@ -28,7 +28,9 @@ Terminals* (the "明眸" person-centred protocol); the section each field comes 
   replaces one face, ``multipart/form-data`` with a JSON part ``FaceDataRecord``
   {``faceLibType``: ``blackFD`` (the terminal's list of faces it admits), ``FDID``: ``"1"``,
   ``FPID``: the ``employeeNo``} and the JPEG part ``img``; ``PUT
-  .../FDLib/FDSearch/Delete?FDID=1&faceLibType=blackFD`` with {``FPID`` [{``value``}]}.
+  .../FDLib/FDSearch/Delete?FDID=1&faceLibType=blackFD`` with {``FPID`` [{``value``}]};
+  ``POST .../FDLib/FDSearch`` {``searchResultPosition``, ``maxResults``, ``faceLibType``,
+  ``FDID``} answers {``responseStatusStrg``, ``totalMatches``, ``MatchList`` [{``FPID``}]}.
 - **Remote control** (远程控制): ``PUT /ISAPI/AccessControl/RemoteControl/door/<doorNo>`` with
   the XML body ``<RemoteControlDoor><cmd>open</cmd></RemoteControlDoor>``.
 - **Answers** (``ResponseStatus``): ``statusCode`` 1 OK, 2 Device Busy, 3 Device Error,
@@ -67,6 +69,7 @@ CARD_RECORD = "/ISAPI/AccessControl/CardInfo/Record?format=json"
 CARD_DELETE = "/ISAPI/AccessControl/CardInfo/Delete?format=json"
 CARD_SEARCH = "/ISAPI/AccessControl/CardInfo/Search?format=json"
 FACE_SETUP = "/ISAPI/Intelligent/FDLib/FDSetUp?format=json"
+FACE_SEARCH = "/ISAPI/Intelligent/FDLib/FDSearch?format=json"
 FACE_DELETE = "/ISAPI/Intelligent/FDLib/FDSearch/Delete?format=json&FDID={fdid}&faceLibType={lib}"
 ACS_EVENT = "/ISAPI/AccessControl/AcsEvent?format=json"
 DOOR = "/ISAPI/AccessControl/RemoteControl/door/{door}"
@@ -237,14 +240,18 @@ class Person:
         except (KeyError, TypeError, ValueError) as exc:
             raise ProtocolError(f"人员指令内容不完整：{exc}") from exc
 
-    def state(self) -> dict[str, Any]:
-        """What a terminal holding this person shows in its searches (for comparing)."""
-        return {
+    def state(self, *, faces: bool = True) -> dict[str, Any]:
+        """What a terminal holding this person shows in its searches (for comparing); without
+        ``faces`` (a terminal with no face library) the face is left out."""
+        state: dict[str, Any] = {
             "begin": self.begin,
             "end": self.end,
             "userType": self.user_type,
             "cards": sorted(self.cards),
         }
+        if faces:
+            state["face"] = bool(self.face)
+        return state
 
 
 def card_info(employee_no: str, card_no: str) -> dict[str, Any]:
@@ -380,15 +387,44 @@ def search_page(body: Any, root: str, item: str) -> Page:
     )
 
 
-def user_state(info: dict[str, Any], cards: list[str]) -> dict[str, Any]:
-    """What the terminal holds of one person, as :meth:`Person.state` shows what it should."""
+def user_state(info: dict[str, Any], cards: list[str], face: bool | None) -> dict[str, Any]:
+    """What the terminal holds of one person, as :meth:`Person.state` shows what it should
+    (``face`` None: the terminal has no face library to ask)."""
     valid = info.get("Valid") or {}
-    return {
+    state: dict[str, Any] = {
         "begin": str(valid.get("beginTime", "")),
         "end": str(valid.get("endTime", "")),
         "userType": str(info.get("userType", "")),
         "cards": sorted(cards),
     }
+    if face is not None:
+        state["face"] = face
+    return state
+
+
+def face_search_cond(position: int, limit: int) -> dict[str, Any]:
+    """``FDSearch`` of the face library (guide: face library, search face records)."""
+    return {
+        "searchResultPosition": position,
+        "maxResults": limit,
+        "faceLibType": FACE_LIB,
+        "FDID": FACE_LIB_ID,
+    }
+
+
+def face_page(body: Any) -> Page:
+    """An ``FDSearch`` answer: ``MatchList`` [{``FPID``, ...}] at the top level."""
+    if not isinstance(body, dict) or "responseStatusStrg" not in body:
+        raise ProtocolError("终端的人脸查询应答格式不正确")
+    items = body.get("MatchList") or []
+    if not isinstance(items, list):
+        raise ProtocolError("终端的人脸查询应答 MatchList 不是列表")
+    total = body.get("totalMatches", len(items))
+    return Page(
+        [i for i in items if isinstance(i, dict)],
+        str(body.get("responseStatusStrg")) == "MORE",
+        total if isinstance(total, int) else len(items),
+    )
 
 
 # --------------------------------------------------------------------------------------------

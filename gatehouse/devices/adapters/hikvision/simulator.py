@@ -77,6 +77,7 @@ class Terminal:
         self.lock = threading.RLock()
         self.offline = False  # answer nothing: connections are reset
         self.busy = 0  # this many next requests answer "Device Busy"
+        self.has_faces = True  # False: a card reader without a face library
         self._nonces: set[str] = set()
         self._serial_no = 0
         self._server = ThreadingHTTPServer((host, port), _handler(self))
@@ -225,6 +226,7 @@ class Terminal:
             ("PUT", "/ISAPI/AccessControl/CardInfo/Delete"): self._card_delete,
             ("POST", "/ISAPI/AccessControl/CardInfo/Search"): self._card_search,
             ("PUT", "/ISAPI/Intelligent/FDLib/FDSearch/Delete"): self._face_delete,
+            ("POST", "/ISAPI/Intelligent/FDLib/FDSearch"): self._face_search,
             ("POST", "/ISAPI/AccessControl/AcsEvent"): self._acs_event,
         }
 
@@ -353,6 +355,25 @@ class Terminal:
         for item in data.get("FPID") or []:
             self.store.faces.pop(str(item.get("value", "")), None)
         return 200, isapi.status_body(isapi.OK, "ok", path)
+
+    def _face_search(self, path: str, data: dict[str, Any], query: Any) -> tuple[int, Any]:
+        if not self.has_faces:
+            return 404, isapi.status_body(isapi.INVALID_OPERATION, "notSupport", path)
+        position = int(data.get("searchResultPosition", 0) or 0)
+        limit = min(int(data.get("maxResults", 30) or 30), 30)
+        numbers = sorted(self.store.faces)
+        chunk = numbers[position : position + limit]
+        more = position + len(chunk) < len(numbers)
+        return 200, {
+            "requestURL": path,
+            "statusCode": 1,
+            "statusString": "OK",
+            "subStatusCode": "ok",
+            "responseStatusStrg": "MORE" if more else ("OK" if numbers else "NO MATCH"),
+            "numOfMatches": len(chunk),
+            "totalMatches": len(numbers),
+            "MatchList": [{"FPID": n, "faceLibType": isapi.FACE_LIB, "FDID": "1"} for n in chunk],
+        }
 
     def _acs_event(self, path: str, data: dict[str, Any], query: Any) -> tuple[int, Any]:
         cond = data.get("AcsEventCond") or {}
