@@ -1,3 +1,5 @@
+import json
+
 from django import forms
 from django.contrib import admin, messages
 from django.urls import reverse
@@ -124,7 +126,18 @@ class DeviceCommandAdmin(SiteScopedAdmin):
     )
     list_filter = ("state", "kind")
     search_fields = ("subject", "device__name")
-    readonly_fields = [f.name for f in DeviceCommand._meta.fields]
+    # The payload is shown without a face picture (personal data, kept only for the terminal).
+    readonly_fields = [f.name for f in DeviceCommand._meta.fields if f.name != "payload"] + [
+        "payload_shown"
+    ]
+    exclude = ("payload",)
+
+    @admin.display(description=_("内容"))
+    def payload_shown(self, obj: DeviceCommand) -> str:
+        data = dict(obj.payload or {})
+        if data.get("face"):
+            data["face"] = str(_("（人脸照片，不显示）"))
+        return json.dumps(data, ensure_ascii=False)
 
     def has_add_permission(self, request, *args):
         return False

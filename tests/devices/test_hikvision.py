@@ -623,3 +623,18 @@ def test_reconciliation_puts_back_a_face_removed_at_the_terminal(
     sim.has_faces = False
     result = reconcile(terminal, NOW)
     assert result.queued is not None and result.queued.unchanged == 1
+
+
+def test_the_outbox_admin_never_shows_a_face_picture(
+    client, terminal, sim, card_a, resident_a, manager_a, superuser
+):
+    from django.http import HttpRequest
+
+    services.face_consent_record(person=resident_a, picture=JPEG, actor=manager_a, now=NOW)
+    command = queued(terminal)[-1]
+    assert command.payload["face"]
+    assert client.login(request=HttpRequest(), username=superuser.username, password="pass-1234")
+    page = client.get(reverse("admin:devices_devicecommand_change", args=[command.pk]))
+    html = page.content.decode()
+    assert page.status_code == 200 and "人脸照片，不显示" in html
+    assert command.payload["face"][:40] not in html
