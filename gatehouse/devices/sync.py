@@ -236,9 +236,15 @@ def sync_site(site: Site, now: datetime, *, reason: str = "") -> Queued:
     """Bring every terminal of ``site`` up to date with what it should hold (after a change of
     the site's mode or policy): only the people whose wanted state changed are queued."""
     result = Queued()
+    judged: Judged = {}  # terminals of lanes judged alike share their people's states
+    black = blacklisted_people(site=site, now=now)
     for device in terminals(site.pk):
-        result.add(sync_device(device, now, reason=reason))
+        result.add(sync_device(device, now, reason=reason, judged=judged, black=black))
     return result
+
+
+#: The wanted states already worked out, by the lane's policy and the person.
+type Judged = dict[tuple[GatePolicy | None, int], isapi.Person | None]
 
 
 def _candidates(device: Device) -> tuple[list[Person], dict[int, list[Credential]]]:
@@ -261,26 +267,41 @@ def _candidates(device: Device) -> tuple[list[Person], dict[int, list[Credential
 
 
 @transaction.atomic
-def sync_device(device: Device, now: datetime, *, reason: str = "") -> Queued:
+def sync_device(
+    device: Device,
+    now: datetime,
+    *,
+    reason: str = "",
+    judged: Judged | None = None,
+    black: set[int] | None = None,
+) -> Queued:
     """Queue what ``device`` needs to hold what it should, judged from Gatehouse's side only
-    (the digests of what was last queued); :func:`reconcile_device` also asks the terminal."""
+    (the digests of what was last queued); :func:`reconcile_device` also asks the terminal.
+    ``judged``: states worked out for another terminal, reused for a lane judged alike;
+    ``black``: the site's blacklisted people, looked up once."""
     result = Queued()
     config = list_policy(device)
     people, cards = _candidates(device)
     faces = {f.person_id: f for f in FaceEnrolment.objects.filter(person__in=people)}
     entries = {e.person_id: e for e in TerminalEntry.objects.filter(device=device)}
     told = _told(device, None)
-    black = blacklisted_people(site=device.site, now=now)
+    if black is None:
+        black = blacklisted_people(site=device.site, now=now)
+    cache: Judged = judged if judged is not None else {}
     for person in people:
-        state = wanted(
-            device,
-            config,
-            person,
-            cards.get(person.pk, []),
-            faces.get(person.pk),
-            now,
-            person.pk in black,
-        )
+        key = (config, person.pk)
+        if key in cache:
+            state = cache[key]
+        else:
+            state = cache[key] = wanted(
+                device,
+                config,
+                person,
+                cards.get(person.pk, []),
+                faces.get(person.pk),
+                now,
+                person.pk in black,
+            )
         result.add(_queue(device, person.pk, state, entries.get(person.pk), told, now, reason))
     return result
 

@@ -638,3 +638,19 @@ def test_the_outbox_admin_never_shows_a_face_picture(
     html = page.content.decode()
     assert page.status_code == 200 and "人脸照片，不显示" in html
     assert command.payload["face"][:40] not in html
+
+
+def test_terminals_of_one_lane_each_get_their_commands(
+    site_a, walk_in_a, manager_a, sim, card_a, resident_a
+):
+    from gatehouse.access.modes import mode_switch
+
+    first = make_terminal(site_a, walk_in_a, manager_a, sim, "一号机")
+    with Terminal(password=PASSWORD, clock=Clock(NOW)) as other:
+        second = make_terminal(site_a, walk_in_a, manager_a, other, "二号机")
+        assert sync.sync_site(site_a, NOW).synced == 2
+        deliver()
+        assert sim.swipe(CARD_AT_TERMINAL, push=False).passed
+        assert other.swipe(CARD_AT_TERMINAL, push=False).passed
+        mode_switch(site=site_a, actor=manager_a, to_mode="epidemic", reason="疫情封闭", now=NOW)
+        assert [len(queued(d, CommandKind.PERSON_DELETE)) for d in (first, second)] == [1, 1]
