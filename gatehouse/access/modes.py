@@ -21,6 +21,7 @@ from gatehouse.accounts.selectors import roles_at
 from gatehouse.audit.services import audit_record, snapshot
 from gatehouse.core.errors import DomainError, InvalidInput
 from gatehouse.core.text import clean_text
+from gatehouse.devices.sync import sync_site
 from gatehouse.sites.models import Site, SiteMode
 
 FEVER_MIN = Decimal("36.0")
@@ -88,6 +89,8 @@ def mode_switch(
         at=now,
     )
     site.mode = to_mode
+    # Tightened and epidemic modes close entrances (M-01, M-02): the terminals' lists follow.
+    sync_site(locked, now, reason="管理模式切换")
     return change
 
 

@@ -1,3 +1,5 @@
+import json
+
 from django import forms
 from django.contrib import admin, messages
 from django.urls import reverse
@@ -76,6 +78,16 @@ class DeviceAdmin(SiteScopedAdmin):
                     % {"name": device.name, "url": request.build_absolute_uri(path)},
                     messages.WARNING,
                 )
+            elif device.kind in services.DOOR_KINDS:
+                # A terminal's event push (ISAPI HTTP listening): the same push address token.
+                token = services.device_issue_camera_token(device=device, actor=request.user)
+                path = reverse("api:terminal_event_push", kwargs={"token": token})
+                self.message_user(
+                    request,
+                    _("终端“%(name)s”的事件推送地址（填入终端“HTTP 监听”，只显示这一次）：%(url)s")
+                    % {"name": device.name, "url": request.build_absolute_uri(path)},
+                    messages.WARNING,
+                )
 
     @admin.action(description=_("吊销设备密钥"))
     def revoke(self, request, queryset):
@@ -114,7 +126,18 @@ class DeviceCommandAdmin(SiteScopedAdmin):
     )
     list_filter = ("state", "kind")
     search_fields = ("subject", "device__name")
-    readonly_fields = [f.name for f in DeviceCommand._meta.fields]
+    # The payload is shown without a face picture (personal data, kept only for the terminal).
+    readonly_fields = [f.name for f in DeviceCommand._meta.fields if f.name != "payload"] + [
+        "payload_shown"
+    ]
+    exclude = ("payload",)
+
+    @admin.display(description=_("内容"))
+    def payload_shown(self, obj: DeviceCommand) -> str:
+        data = dict(obj.payload or {})
+        if data.get("face"):
+            data["face"] = str(_("（人脸照片，不显示）"))
+        return json.dumps(data, ensure_ascii=False)
 
     def has_add_permission(self, request, *args):
         return False

@@ -146,3 +146,62 @@ class DeviceCommand(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} → {self.device}"
+
+
+class TerminalEntry(models.Model):
+    """What Gatehouse last queued for one person at one terminal it keeps in sync
+    (:mod:`gatehouse.devices.sync`): a digest of the wanted state, so an unchanged person is
+    not sent again. A row means "the terminal should hold this person"; none, that it should
+    not. Reconciliation compares the terminal's own list, not these rows."""
+
+    device = models.ForeignKey(
+        Device, on_delete=models.CASCADE, related_name="terminal_entries", verbose_name=_("设备")
+    )
+    person = models.ForeignKey(
+        "people.Person", on_delete=models.CASCADE, related_name="+", verbose_name=_("人员")
+    )
+    digest = models.CharField(max_length=64)
+    queued_at = models.DateTimeField(_("下发时间"))
+
+    class Meta:
+        verbose_name = _("终端人员名单")
+        verbose_name_plural = _("终端人员名单")
+        constraints = [
+            models.UniqueConstraint(fields=["device", "person"], name="terminal_entry_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.device} · {self.person_id}"
+
+
+class FaceEnrolment(models.Model):
+    """A person's face picture for face terminals, kept only with their recorded consent (who
+    recorded it, when); withdrawing the consent removes the picture and the face from every
+    terminal. Without a live consent no face is ever sent."""
+
+    person = models.OneToOneField(
+        "people.Person", on_delete=models.CASCADE, related_name="face", verbose_name=_("人员")
+    )
+    picture = models.BinaryField(_("人脸照片"), blank=True, editable=False)
+    picture_sha256 = models.CharField(max_length=64, blank=True, editable=False)
+    consent_at = models.DateTimeField(_("同意采集时间"), null=True, blank=True)
+    consent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("记录人"),
+    )
+    withdrawn_at = models.DateTimeField(_("撤回同意时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("人脸采集")
+        verbose_name_plural = _("人脸采集")
+
+    def __str__(self) -> str:
+        return str(self.person_id)
+
+    @property
+    def consented(self) -> bool:
+        return self.consent_at is not None and self.withdrawn_at is None and bool(self.picture)

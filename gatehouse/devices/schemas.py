@@ -79,3 +79,43 @@ class DeviceWhoAmIOut(Schema):
     @staticmethod
     def resolve_kind_label(obj: Any) -> str:
         return str(obj.get_kind_display())
+
+
+class IsapiStatusOut(Schema):
+    """The answer to a terminal's push: ISAPI's ``ResponseStatus`` (what the terminal reads)."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "requestURL": "",
+                    "statusCode": 1,
+                    "statusString": "OK",
+                    "subStatusCode": "ok",
+                    "recorded": True,
+                    "replayed": False,
+                    "eventId": 1021,
+                    "outcome": "allow",
+                },
+                {
+                    "requestURL": "",
+                    "statusCode": 6,
+                    "statusString": "Invalid JSON Content",
+                    "subStatusCode": "badJsonContent",
+                    "errorCode": 6,
+                    "errorMsg": "事件缺少 AccessControllerEvent",
+                },
+            ]
+        }
+    )
+
+    requestURL: str = Field("", description="请求地址（ISAPI 约定，留空）")
+    statusCode: int = Field(description="1 成功；4 操作无效；5 格式错误；6 内容错误")
+    statusString: str = Field(description="状态说明，如 OK")
+    subStatusCode: str = Field(description="子状态码，如 ok、badJsonContent、unAuthorized")
+    errorCode: int | None = Field(None, description="出错时同 statusCode")
+    errorMsg: str | None = Field(None, description="出错时的中文说明")
+    recorded: bool | None = Field(None, description="是否记录为一次通行")
+    replayed: bool | None = Field(None, description="是否为已记录事件的重复推送")
+    eventId: int | None = Field(None, description="通行事件编号")
+    outcome: str | None = Field(None, description="记录的通行结果：allow / refuse")

@@ -7,6 +7,7 @@ to a device that already has one replaces it: the old key stops working at once.
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 from datetime import datetime, timedelta
 from typing import Any
@@ -14,11 +15,23 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from gatehouse.audit.services import audited_update
-from gatehouse.devices.models import Device
+from gatehouse.audit.services import audit_record, audited_update
+from gatehouse.core.errors import DomainError, InvalidInput
+from gatehouse.devices import outbox
+from gatehouse.devices.adapters import DRIVERS
+from gatehouse.devices.models import (
+    CommandKind,
+    Device,
+    DeviceCommand,
+    DeviceKind,
+    FaceEnrolment,
+)
+from gatehouse.devices.sync import sync_person
 from gatehouse.gate.reads import device_by_digest
 from gatehouse.keys import key_digest, new_key
+from gatehouse.people.models import Person
 from gatehouse.privacy import seal, unseal
+from gatehouse.sites.models import Lane
 from gatehouse.throttle import key_throttle
 
 KEY_SCHEME = "gd_"
@@ -103,23 +116,42 @@ def device_authenticate(
     return _seen(device, address=address, kind="device key", presented=key, now=now)
 
 
-def camera_authenticate(
-    token: str | None, *, address: str | None = None, now: datetime | None = None
+def push_authenticate(
+    token: str | None,
+    *,
+    address: str | None = None,
+    now: datetime | None = None,
+    kind: str = "push token",
+    device_kinds: tuple[str, ...] = (),
 ) -> Device | None:
     """The live device whose push address token is ``token`` (site, lane and gate loaded), or
-    None; a failure from ``address`` is logged and counted as a failed key is."""
+    None; a failure from ``address`` is logged and counted as a failed key is.
+
+    Any device that pushes to an address Gatehouse gives it authenticates this way: a plate
+    camera (``/api/v1/cameras/<token>/plate``), a terminal's event push
+    (``/api/v1/terminals/<token>/events``). ``device_kinds``: only devices of these kinds
+    (a terminal's push address is no plate camera's)."""
     device = None
     if token and token.startswith(CAMERA_TOKEN_SCHEME) and len(token) <= 200:
         digest = key_digest(token)
-        device = (
-            Device.objects.select_related("site", "lane__gate")
+        found = (
+            Device.objects.select_related("site", "lane__gate__site")
             .filter(camera_token_hash=digest, revoked_at__isnull=True, site__is_active=True)
             .exclude(key_hash="")
-            .first()
         )
+        if device_kinds:
+            found = found.filter(kind__in=device_kinds)
+        device = found.first()
         if device is not None and not hmac.compare_digest(device.camera_token_hash, digest):
             device = None
-    return _seen(device, address=address, kind="camera token", presented=token, now=now)
+    return _seen(device, address=address, kind=kind, presented=token, now=now)
+
+
+def camera_authenticate(
+    token: str | None, *, address: str | None = None, now: datetime | None = None
+) -> Device | None:
+    """A plate camera's push address token (:func:`push_authenticate`)."""
+    return push_authenticate(token, address=address, now=now, kind="camera token")
 
 
 def _seen(
@@ -168,3 +200,122 @@ def device_set_login(
 def device_password(device: Device) -> str:
     """The clear password Gatehouse signs in to ``device`` with ("" when none is set)."""
     return unseal(device.password_cipher)
+
+
+# --------------------------------------------------------------------------------------------
+# Remote door open (issue 14 §2 "Commands")
+# --------------------------------------------------------------------------------------------
+
+#: The device kinds that have a door Gatehouse can open remotely.
+DOOR_KINDS = (DeviceKind.FACE_TERMINAL, DeviceKind.CARD_READER, DeviceKind.TURNSTILE)
+
+
+@transaction.atomic
+def door_open(
+    *,
+    actor: Any,
+    now: datetime,
+    device: Device | None = None,
+    lane: Lane | None = None,
+    door: int = 1,
+    reason: str = "",
+) -> list[DeviceCommand]:
+    """Open the door of ``device``, or of every door device Gatehouse drives on ``lane``, from the
+    booth or the monitoring board: one ``door.open`` command each (a one-shot action: not
+    delivered after a minute, never repeated after a lost answer), audited with who and why.
+
+    Raises ``door.no_device`` (404) when there is no such device to open."""
+    if device is not None:
+        devices = [device]
+    elif lane is not None:
+        devices = list(
+            Device.objects.filter(
+                lane=lane, kind__in=DOOR_KINDS, revoked_at__isnull=True, vendor__in=list(DRIVERS)
+            ).order_by("pk")
+        )
+    else:
+        devices = []
+    devices = [d for d in devices if d.revoked_at is None and d.vendor in DRIVERS]
+    if not devices:
+        raise DomainError("door.no_device", "该通道没有可远程开门的设备", {"field": "device"})
+    text = (reason or "").strip()[:100] or "远程开门"
+    commands = []
+    for target in devices:
+        command = outbox.enqueue(
+            device=target,
+            kind=CommandKind.DOOR_OPEN,
+            payload={"door": door},
+            reason=text,
+            actor=actor,
+            now=now,
+        )
+        audit_record(
+            action="device.door_open",
+            obj=target,
+            actor=actor,
+            site=target.site,
+            after={"command": command.pk, "door": door, "reason": text},
+            at=now,
+        )
+        commands.append(command)
+    return commands
+
+
+# --------------------------------------------------------------------------------------------
+# Face pictures for face terminals, only with recorded consent
+# --------------------------------------------------------------------------------------------
+
+FACE_MAX_BYTES = 200 * 1024  # the terminals take a JPEG of at most 200 KB
+
+
+@transaction.atomic
+def face_consent_record(
+    *, person: Person, picture: bytes, actor: Any, now: datetime
+) -> FaceEnrolment:
+    """Keep ``person``'s face picture with the consent ``actor`` recorded now, and send it to the
+    site's face terminals (:mod:`gatehouse.devices.sync`). The picture must be a JPEG."""
+    if not picture.startswith(b"\xff\xd8") or len(picture) > FACE_MAX_BYTES:
+        raise InvalidInput(
+            "face.picture", "人脸照片须为不超过200KB的JPEG图片", {"field": "picture"}
+        )
+    enrolment, _ = FaceEnrolment.objects.update_or_create(
+        person=person,
+        defaults={
+            "picture": picture,
+            "picture_sha256": hashlib.sha256(picture).hexdigest(),
+            "consent_at": now,
+            "consent_by": actor if getattr(actor, "pk", None) else None,
+            "withdrawn_at": None,
+        },
+    )
+    audit_record(
+        action="face.consent",
+        obj=enrolment,
+        actor=actor,
+        site=person.site,
+        after={"person": person.pk, "consent_at": now.isoformat()},
+        at=now,
+    )
+    sync_person(person.pk, now, reason="人脸采集（已同意）")
+    return enrolment
+
+
+@transaction.atomic
+def face_consent_withdraw(*, person: Person, actor: Any, now: datetime) -> None:
+    """The person withdrew their consent: the picture is deleted here and from every terminal."""
+    enrolment = FaceEnrolment.objects.filter(person=person).first()
+    if enrolment is None or enrolment.withdrawn_at is not None:
+        return
+    enrolment.picture = b""
+    enrolment.picture_sha256 = ""
+    enrolment.withdrawn_at = now
+    enrolment.save(update_fields=["picture", "picture_sha256", "withdrawn_at"])
+    audit_record(
+        action="face.withdraw",
+        obj=enrolment,
+        actor=actor,
+        site=person.site,
+        after={"person": person.pk, "withdrawn_at": now.isoformat()},
+        at=now,
+    )
+    sync_person(person.pk, now, reason="撤回人脸采集同意")

@@ -144,6 +144,56 @@ def gate_decide(
     return GateResult(decision, event, visit)
 
 
+def gate_judge(inp: GateInput, *, at: datetime) -> Decision:
+    """What the gate would decide for ``inp`` at ``at``, without writing anything (a terminal's
+    own decision is compared with it, :mod:`gatehouse.core.terminal`)."""
+    config = gate_policy_of(inp.lane)
+    if isinstance(config, PolicyInvalid):
+        return refuse_invalid_policy(config)
+    facts = load_facts(inp, inp.lane.gate.site, config, at)
+    return decide(facts, config.policy, at)
+
+
+def gate_record(
+    inp: GateInput,
+    decision: Decision,
+    *,
+    now: datetime,
+    at: datetime,
+    device: Device | None,
+    source: str = str(EventSource.DEVICE),
+) -> GateResult:
+    """Record a decision taken at the lane by a device that decides alone (a terminal with its
+    own list) as the gate records its own: the event sealed into the chain, the holder's
+    presence and the obligations' writers (a notice to the monitoring centre ...)."""
+    lane = inp.lane
+    site = lane.gate.site
+    person = inp.subject()
+    with transaction.atomic(savepoint=False):
+        event = new_event(
+            lane=lane,
+            decision=decision,
+            direction=inp.direction or Direction(lane.direction),
+            when=at,
+            now=now,
+            source=source,
+            device=device,
+            guard=None,
+            obligations=[obligation_json(o) for o in decision.obligations],
+            note=inp.note,
+            entrant=inp.entrant.value,
+            credential_kind=inp.presented_kind or (inp.credential.kind if inp.credential else ""),
+            credential_masked=inp.presented_masked,
+            credential=inp.credential,
+            person=person,
+            visit=None,
+            subject=_subject_name(inp, person),
+        )
+        chain.insert(event)
+        write_outcome(Written(decision, event, inp, person, None, site, at, None))
+    return GateResult(decision, event, None)
+
+
 def new_event(
     *,
     lane: Lane,

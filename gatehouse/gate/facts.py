@@ -147,6 +147,13 @@ def is_blacklisted(
     return bool(found and found[0])
 
 
+def blacklisted_people(*, site: Site, now: datetime) -> set[int]:
+    """P-11 for every person of ``site`` at once: the ids of those blacklisted at ``now`` (what
+    :func:`is_blacklisted` answers for one)."""
+    params = [*sql.blacklist_params(site.pk, now), site.pk]
+    return {row[0] for row in rows.fetch_all(sql.blacklisted_people(), params)}
+
+
 def load_facts(inp: GateInput, site: Site, config: GatePolicy, now: datetime) -> Facts:
     """The facts of what stands at the lane, looked up as of ``now``."""
     policy = config.policy

@@ -84,6 +84,12 @@ def fetch_one(sql: str, params: Sequence[Any]) -> tuple[Any, ...] | None:
         return cursor.fetchone()  # type: ignore[no-any-return]
 
 
+def fetch_all(sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return list(cursor.fetchall())
+
+
 def written_fields(model: type[Model], exclude: Sequence[str] = ()) -> list[Any]:
     """The fields an insert of ``model`` writes from an instance: every concrete field but the
     primary key and those named in ``exclude`` (columns the statement fills itself)."""

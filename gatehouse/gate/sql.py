@@ -87,6 +87,17 @@ def blacklisted() -> str:
 
 
 @rows.statement
+def blacklisted_people() -> str:
+    """P-11 for a whole site at once: the ids of its people who are blacklisted (by person or
+    by their ID number's hash), the same ``EXISTS`` as a single read (a terminal's list is
+    judged for thousands of people, :mod:`gatehouse.devices.sync`)."""
+    return (
+        f"SELECT p.id FROM {rows.table(Person)} p "  # noqa: S608 (names from model metadata, values bound)
+        f"WHERE {_blacklist_exists('p.id', 'p.id_number_hash')} AND p.site_id = %s"
+    )
+
+
+@rows.statement
 def credential() -> str:
     """Credentials of a site with a number and of kinds (an ``IN`` of three), the active one
     first, then the last changed; the holder joined, and whether the holder is blacklisted."""
@@ -257,6 +268,7 @@ def record_with_nonce(with_presence: bool) -> str:
 STATEMENTS = {
     "device_by_key": device_by_key,
     "blacklisted": blacklisted,
+    "blacklisted_people": blacklisted_people,
     "credential": credential,
     "presence": presence,
     "claim_nonce": claim_nonce,

@@ -18,6 +18,7 @@ from gatehouse.core.errors import DomainError
 from gatehouse.core.ids import parse_id_number, parse_mobile, parse_plate, parse_uscc
 from gatehouse.core.masking import mask_card, mask_phone
 from gatehouse.core.text import clean_text, require_text
+from gatehouse.devices.sync import sync_people
 from gatehouse.people import services
 from gatehouse.people.models import (
     BlacklistEntry,
@@ -155,6 +156,8 @@ class PersonAdmin(SiteScopedAdmin):
         if form.cleaned_data.get("phone"):
             services.set_phone(obj, form.cleaned_data["phone"])
         obj.save()
+        # Moved out (inactive), renamed: the terminals' lists follow (gatehouse.devices.sync).
+        sync_people([obj.pk], timezone.now(), reason="后台修改人员")
 
 
 class VehicleForm(forms.ModelForm):
@@ -229,9 +232,14 @@ class CredentialAdmin(SiteScopedAdmin):
         return obj.number if obj.kind == "plate" else mask_card(obj.number)
 
     def write_model(self, request, obj, form, change):
+        holders = {obj.person_id}
+        if change:
+            holders |= set(Credential.objects.filter(pk=obj.pk).values_list("person_id", flat=True))
         if change and "status" in form.changed_data:
             obj.status_changed_at = timezone.now()
         obj.save()
+        # The card's holder (and its former holder) on the terminals follow.
+        sync_people([pk for pk in holders if pk is not None], timezone.now(), reason="后台修改卡")
 
 
 class BlacklistForm(forms.ModelForm):
@@ -284,4 +292,8 @@ class BlacklistAdmin(SiteScopedAdmin):
             obj.name = obj.person.name
         if not change:
             obj.created_by = request.user
+        before = BlacklistEntry.objects.get(pk=obj.pk) if change else None
+        named = set(services.people_named_by(before)) if before is not None else set()
         obj.save()
+        named |= set(services.people_named_by(obj))
+        sync_people(named, timezone.now(), reason="后台修改黑名单")

@@ -24,6 +24,7 @@ from gatehouse.core.ids import parse_card_number, parse_id_number, parse_mobile,
 from gatehouse.core.masking import mask_card, mask_id_number, mask_phone
 from gatehouse.core.text import clean_name as core_clean_name
 from gatehouse.core.text import clean_text
+from gatehouse.devices.sync import sync_people, sync_person
 from gatehouse.people.models import (
     BlacklistEntry,
     BlacklistKind,
@@ -191,6 +192,8 @@ def person_update(
         after=snapshot(person),
         at=now,
     )
+    # Moved out, left, renamed: the terminals' lists follow (gatehouse.devices.sync).
+    sync_person(person.pk, now or timezone.now(), reason="人员信息变更")
     return person
 
 
@@ -321,6 +324,8 @@ def credential_issue(
     audit_record(
         action="credential.issue", obj=credential, actor=actor, after=snapshot(credential), at=now
     )
+    if credential.person_id is not None:
+        sync_person(credential.person_id, now, reason="发卡")
     return credential
 
 
@@ -343,6 +348,8 @@ def credential_set_status(
         status=status,
         status_changed_at=now,
     )
+    if credential.person_id is not None:
+        sync_person(credential.person_id, now, reason="卡状态变更")
     return credential
 
 
@@ -388,6 +395,7 @@ def blacklist_add(
                 set_id_number(entry, parse_id_number(id_number, today=_today(now)))
     entry.save()
     audit_record(action="blacklist.add", obj=entry, actor=actor, after=snapshot(entry), at=now)
+    sync_people(people_named_by(entry), now, reason="列入黑名单")
     return entry
 
 
@@ -397,7 +405,20 @@ def blacklist_lift(
 ) -> BlacklistEntry:
     now = now or timezone.now()
     audited_update(entry, action="blacklist.lift", actor=actor, at=now, lifted_at=now)
+    sync_people(people_named_by(entry), now, reason="解除黑名单")
     return entry
+
+
+def people_named_by(entry: BlacklistEntry) -> list[int]:
+    """The site's people a person entry names, by person or by ID number (P-11)."""
+    ids = {entry.person_id} if entry.person_id is not None else set()
+    if entry.id_number_hash:
+        ids |= set(
+            Person.objects.filter(
+                site_id=entry.site_id, id_number_hash=entry.id_number_hash
+            ).values_list("pk", flat=True)
+        )
+    return [pk for pk in ids if pk is not None]
 
 
 @dataclass(frozen=True)

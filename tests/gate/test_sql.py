@@ -20,7 +20,7 @@ from gatehouse.gate.decide import gate_decide
 from gatehouse.gate.facts import GateInput, is_blacklisted
 from gatehouse.keys import key_digest
 from gatehouse.people import services as people
-from tests.conftest import CARD_ZHANG, NOW
+from tests.conftest import CARD_ZHANG, ID_ZHANG, NOW
 
 TESTED = set()
 
@@ -96,6 +96,26 @@ def test_the_blacklist_names_a_person_or_an_id_number(site_a, resident_a, manage
     )
     assert is_blacklisted(site=site_a, person=resident_a, now=NOW)
     assert not is_blacklisted(site=site_a, id_number_hash="nobody", now=NOW)
+
+
+@executes("blacklisted_people")
+def test_the_blacklisted_people_of_a_site_are_read_at_once(site_a, resident_a, manager_a):
+    # rule P-11: by person, and by ID number (an entry without a person).
+    from gatehouse.gate.facts import blacklisted_people
+
+    other = people.person_create(site=site_a, actor=manager_a, name="王五", kind="tenant", now=NOW)
+    assert blacklisted_people(site=site_a, now=NOW) == set()
+    people.blacklist_add(
+        site=site_a, actor=manager_a, reason="盗窃", name="张伟", id_number=ID_ZHANG, now=NOW
+    )
+    assert blacklisted_people(site=site_a, now=NOW) == {resident_a.pk}
+    entry = people.blacklist_add(
+        site=site_a, actor=manager_a, reason="滋事", person=other, now=NOW + timedelta(days=1)
+    )
+    assert blacklisted_people(site=site_a, now=NOW) == {resident_a.pk}  # not yet in force
+    assert blacklisted_people(site=site_a, now=NOW + timedelta(days=2)) == {resident_a.pk, other.pk}
+    people.blacklist_lift(entry=entry, actor=manager_a, now=NOW + timedelta(days=3))
+    assert blacklisted_people(site=site_a, now=NOW + timedelta(days=3)) == {resident_a.pk}
 
 
 @executes("credential")

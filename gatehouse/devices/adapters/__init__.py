@@ -10,4 +10,6 @@ push one command to a device Gatehouse drives over the network. Vendors whose de
 their commands (plate cameras' heartbeat) have no driver: their commands wait to be taken.
 """
 
-DRIVERS: dict[str, str] = {}
+DRIVERS: dict[str, str] = {
+    "hikvision": "gatehouse.devices.adapters.hikvision.driver.deliver",
+}

@@ -1,0 +1,495 @@
+"""What each terminal Gatehouse keeps in sync should hold, and the commands that make it so.
+
+A terminal (a Hikvision face terminal or card reader bound to a lane) decides alone, from its
+own list. That list must be exactly the people the gate would admit at the terminal's lane with
+a card: nobody is re-decided here. For each active card or badge of a person the gate's own
+path judges it (:func:`gatehouse.gate.facts.load_facts` and the core's ``decide``) as a read
+at the lane, at the card's first valid moment: a lost or revoked card (P-03), a holder who
+left (``is_active`` off: moved out, left the company), a blacklisted person (P-11), a lane in
+the wrong direction or not for people (P-01, P-02), an entrance closed in tightened or epidemic
+mode (M-01, M-02: in epidemic mode every entry at the designated entrance needs the guard's
+temperature check, so the terminal admits nobody in) — each is refused by the core and the
+person is not on the terminal. Anti-passback is not a list matter (it depends on where the
+person is now) and is left to the gate's online decisions.
+
+The person's validity window on the terminal is the union of their admitted cards' windows; a
+face is sent only with a recorded consent (:class:`~gatehouse.devices.models.FaceEnrolment`).
+
+Called by the services that change what the list depends on, in their transaction:
+:func:`sync_person` (a person, credential, blacklist entry or face changed), :func:`sync_site`
+(the site's mode or policy changed). :func:`reconcile_device` compares what a terminal
+actually holds (its own searches) with what it should, and queues the repairs; it is also the
+initial sync of a new terminal (``manage.py reconcile_terminals``).
+
+Each (terminal, person) keeps the digest of the wanted state last queued
+(:class:`~gatehouse.devices.models.TerminalEntry`), so an unchanged person is not sent again.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+
+from gatehouse.core.access import GatePolicy, decide
+from gatehouse.devices import outbox
+from gatehouse.devices.adapters.hikvision import isapi
+from gatehouse.devices.models import (
+    CommandKind,
+    Device,
+    DeviceCommand,
+    DeviceKind,
+    FaceEnrolment,
+    TerminalEntry,
+)
+from gatehouse.gate.facts import (
+    GateInput,
+    blacklisted_people,
+    gate_policy_of,
+    is_blacklisted,
+    load_facts,
+)
+from gatehouse.people.models import Credential, CredentialKind, CredentialStatus, Person
+from gatehouse.sites.models import Site
+
+#: Vendors whose terminals hold a list Gatehouse keeps in sync.
+SYNCED_VENDORS = ("hikvision",)
+#: Device kinds that decide from a list of people and cards.
+SYNCED_KINDS = (DeviceKind.FACE_TERMINAL, DeviceKind.CARD_READER, DeviceKind.TURNSTILE)
+#: The credentials a person presents at a people lane's terminal (a parking card is refused
+#: there, P-01): the gate's own set for a person read by card, face or ID card.
+PERSON_CARD_KINDS = (CredentialKind.OWNER_CARD, CredentialKind.STAFF_BADGE)
+
+
+def subject_of(person_id: int | str) -> str:
+    return f"person:{person_id}"
+
+
+def employee_no(person_id: int) -> str:
+    """A person's number at the terminals: their id (what the gate's face read looks up)."""
+    return str(person_id)
+
+
+def terminals(site_id: int) -> list[Device]:
+    """The site's terminals Gatehouse keeps in sync: live, bound to a lane, reachable."""
+    return list(
+        Device.objects.filter(
+            site_id=site_id,
+            vendor__in=SYNCED_VENDORS,
+            kind__in=SYNCED_KINDS,
+            revoked_at__isnull=True,
+            lane__isnull=False,
+        )
+        .exclude(address="")
+        .select_related("lane__gate__site", "site")
+        .order_by("pk")
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# What a terminal should hold
+# --------------------------------------------------------------------------------------------
+
+
+def list_policy(device: Device) -> GatePolicy | None:
+    """The lane's gate policy as the list is judged by (no anti-passback: presence is not a list
+    matter); None when the policy cannot be read — the gate refuses everyone then, and so does
+    the terminal."""
+    assert device.lane is not None
+    config = gate_policy_of(device.lane)
+    if not isinstance(config, GatePolicy):
+        return None
+    return replace(config, policy=replace(config.policy, anti_passback=False))
+
+
+def admitted_cards(
+    device: Device,
+    config: GatePolicy | None,
+    person: Person,
+    cards: Iterable[Credential],
+    now: datetime,
+    blacklisted: bool | None = None,
+) -> list[Credential]:
+    """The cards of ``person`` the gate would admit at ``device``'s lane, each judged at
+    ``now`` or, for a card not valid yet, at its first valid moment. ``blacklisted``: P-11
+    already looked up for the whole site (:func:`gatehouse.gate.facts.blacklisted_people`)."""
+    lane = device.lane
+    if config is None or lane is None:
+        return []
+    site = lane.gate.site
+    candidates = [
+        c
+        for c in cards
+        if c.kind in PERSON_CARD_KINDS
+        and c.status == CredentialStatus.ACTIVE
+        and (c.valid_until is None or c.valid_until > now)
+    ]
+    if not candidates:
+        return []
+    if blacklisted is None:
+        blacklisted = is_blacklisted(site=site, person=person, now=now)
+    out = []
+    for card in candidates:
+        card.person = person
+        at = max(now, card.valid_from)
+        inp = GateInput(lane=lane, credential=card, blacklisted=blacklisted, presented_kind="card")
+        if decide(load_facts(inp, site, config, at), config.policy, at).allowed:
+            out.append(card)
+    return out
+
+
+def wanted(
+    device: Device,
+    config: GatePolicy | None,
+    person: Person,
+    cards: Iterable[Credential],
+    face: FaceEnrolment | None,
+    now: datetime,
+    blacklisted: bool | None = None,
+) -> isapi.Person | None:
+    """The whole state ``device`` should hold of ``person``, or None: not on the terminal."""
+    admitted = admitted_cards(device, config, person, cards, now, blacklisted)
+    if not admitted:
+        return None
+    begin = min(c.valid_from for c in admitted)
+    ends = [c.valid_until for c in admitted]
+    end = None if any(e is None for e in ends) else max(e for e in ends if e is not None)
+    picture = face.picture if face is not None and face.consented else b""
+    return isapi.Person(
+        employee_no=employee_no(person.pk),
+        name=person.name,
+        begin=isapi.local_time(begin),
+        end=isapi.local_time(end),
+        cards=tuple(sorted(isapi.terminal_card_no(c.number) for c in admitted)),
+        face=base64.b64encode(bytes(picture)).decode("ascii") if picture else "",
+        face_digest=face.picture_sha256 if picture and face is not None else "",
+    )
+
+
+def digest(person: isapi.Person) -> str:
+    state = {**person.state(), "name": person.name, "face": person.face_digest}
+    text = json.dumps(state, sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+# --------------------------------------------------------------------------------------------
+# Queuing the changes
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Queued:
+    """What a sync queued: people sent, people deleted, people left as they were."""
+
+    synced: int = 0
+    deleted: int = 0
+    unchanged: int = 0
+    details: list[str] = field(default_factory=list)
+
+    def add(self, other: Queued) -> None:
+        self.synced += other.synced
+        self.deleted += other.deleted
+        self.unchanged += other.unchanged
+
+
+@transaction.atomic
+def sync_person(person_id: int, now: datetime, *, reason: str = "", force: bool = False) -> Queued:
+    """Queue, for every terminal of the person's site, what makes it hold the person as it
+    should (``person.sync``) or not at all (``person.delete``); nothing for a terminal already
+    told the same, unless ``force`` (a terminal found to hold them wrong). Call it in the
+    transaction of the change."""
+    result = Queued()
+    person = Person.objects.filter(pk=person_id).first()
+    if person is None:
+        return result
+    devices = terminals(person.site_id)
+    if not devices:
+        return result
+    cards = list(Credential.objects.filter(person=person, kind__in=PERSON_CARD_KINDS))
+    face = FaceEnrolment.objects.filter(person=person).first()
+    entries = {e.device_id: e for e in TerminalEntry.objects.filter(person=person)}
+    for device in devices:
+        state = wanted(device, list_policy(device), person, cards, face, now)
+        told = _told(device, [subject_of(person.pk)])
+        entry = entries.get(device.pk)
+        result.add(_queue(device, person.pk, state, entry, told, now, reason, force=force))
+    return result
+
+
+def sync_people(person_ids: Iterable[int], now: datetime, *, reason: str = "") -> Queued:
+    """:func:`sync_person` for each of ``person_ids``."""
+    result = Queued()
+    for pk in sorted(set(person_ids)):
+        result.add(sync_person(pk, now, reason=reason))
+    return result
+
+
+@transaction.atomic
+def sync_site(site: Site, now: datetime, *, reason: str = "") -> Queued:
+    """Bring every terminal of ``site`` up to date with what it should hold (after a change of
+    the site's mode or policy): only the people whose wanted state changed are queued."""
+    result = Queued()
+    judged: Judged = {}  # terminals of lanes judged alike share their people's states
+    black = blacklisted_people(site=site, now=now)
+    for device in terminals(site.pk):
+        result.add(sync_device(device, now, reason=reason, judged=judged, black=black))
+    return result
+
+
+#: The wanted states already worked out, by the lane's policy and the person.
+type Judged = dict[tuple[GatePolicy | None, int], isapi.Person | None]
+
+
+def _candidates(device: Device) -> tuple[list[Person], dict[int, list[Credential]]]:
+    """Everyone who may belong on ``device``: holders of an active person card at its site,
+    and whoever it was last told to hold."""
+    cards: dict[int, list[Credential]] = defaultdict(list)
+    rows = Credential.objects.filter(
+        site_id=device.site_id,
+        kind__in=PERSON_CARD_KINDS,
+        status=CredentialStatus.ACTIVE,
+        person__isnull=False,
+    ).order_by("pk")
+    for card in rows:
+        assert card.person_id is not None
+        cards[card.person_id].append(card)
+    held = TerminalEntry.objects.filter(device=device).values_list("person_id", flat=True)
+    ids = set(cards) | set(held)
+    people = list(Person.objects.filter(pk__in=ids).order_by("pk")) if ids else []
+    return people, cards
+
+
+@transaction.atomic
+def sync_device(
+    device: Device,
+    now: datetime,
+    *,
+    reason: str = "",
+    judged: Judged | None = None,
+    black: set[int] | None = None,
+) -> Queued:
+    """Queue what ``device`` needs to hold what it should, judged from Gatehouse's side only
+    (the digests of what was last queued); :func:`reconcile_device` also asks the terminal.
+    ``judged``: states worked out for another terminal, reused for a lane judged alike;
+    ``black``: the site's blacklisted people, looked up once."""
+    result = Queued()
+    config = list_policy(device)
+    people, cards = _candidates(device)
+    faces = {f.person_id: f for f in FaceEnrolment.objects.filter(person__in=people)}
+    entries = {e.person_id: e for e in TerminalEntry.objects.filter(device=device)}
+    told = _told(device, None)
+    if black is None:
+        black = blacklisted_people(site=device.site, now=now)
+    cache: Judged = judged if judged is not None else {}
+    for person in people:
+        key = (config, person.pk)
+        if key in cache:
+            state = cache[key]
+        else:
+            state = cache[key] = wanted(
+                device,
+                config,
+                person,
+                cards.get(person.pk, []),
+                faces.get(person.pk),
+                now,
+                person.pk in black,
+            )
+        result.add(_queue(device, person.pk, state, entries.get(person.pk), told, now, reason))
+    return result
+
+
+def _told(device: Device, subjects: list[str] | None) -> set[str]:
+    """The subjects ``device`` was ever sent a command about (a person it may hold already)."""
+    rows = DeviceCommand.objects.filter(device=device).exclude(subject="")
+    if subjects is not None:
+        rows = rows.filter(subject__in=subjects)
+    return set(rows.values_list("subject", flat=True).distinct())
+
+
+def _queue(
+    device: Device,
+    person_id: int,
+    state: isapi.Person | None,
+    entry: TerminalEntry | None,
+    told: set[str],
+    now: datetime,
+    reason: str,
+    *,
+    force: bool = False,
+    fresh: bool | None = None,
+) -> Queued:
+    result = Queued()
+    subject = subject_of(person_id)
+    if state is None:
+        if entry is None and not force:
+            result.unchanged += 1
+            return result
+        outbox.enqueue(
+            device=device,
+            kind=CommandKind.PERSON_DELETE,
+            subject=subject,
+            payload={"employeeNo": employee_no(person_id)},
+            reason=reason or "不再具备通行资格",
+            now=now,
+        )
+        if entry is not None:
+            entry.delete()
+        result.deleted += 1
+        return result
+    wanted_digest = digest(state)
+    if entry is not None and entry.digest == wanted_digest and not force:
+        result.unchanged += 1
+        return result
+    # Fresh: the terminal was never told about this person, so it holds no card or face of
+    # theirs to clear first (a queued delete superseded by this sync counts as told).
+    is_fresh = subject not in told if fresh is None else fresh
+    state = replace(state, fresh=is_fresh, had_face=not is_fresh)
+    outbox.enqueue(
+        device=device,
+        kind=CommandKind.PERSON_SYNC,
+        subject=subject,
+        payload=state.as_payload(),
+        reason=reason or "人员名单变更",
+        now=now,
+    )
+    _remember(device, person_id, entry, wanted_digest, now)
+    result.synced += 1
+    return result
+
+
+def _remember(
+    device: Device, person_id: int, entry: TerminalEntry | None, value: str, now: datetime
+) -> None:
+    """Record the digest last queued (or found right) for the person at the terminal."""
+    if entry is None:
+        TerminalEntry.objects.create(
+            device=device, person_id=person_id, digest=value, queued_at=now
+        )
+    elif entry.digest != value:
+        entry.digest, entry.queued_at = value, now
+        entry.save(update_fields=["digest", "queued_at"])
+
+
+# --------------------------------------------------------------------------------------------
+# Reconciliation: ask the terminal
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Held:
+    """What a terminal holds, from its own searches: people by number with their cards."""
+
+    users: dict[str, dict[str, Any]]
+    cards: dict[str, list[str]]
+    faces: set[str] | None = None  # None: the terminal has no face library
+
+    def state(self, number: str) -> dict[str, Any] | None:
+        info = self.users.get(number)
+        if info is None:
+            return None
+        face = None if self.faces is None else number in self.faces
+        return isapi.user_state(info, self.cards.get(number, []), face)
+
+
+def reconcile_device(device: Device, now: datetime, held: Held) -> Queued:
+    """Compare what ``device`` holds (``held``, from :func:`read_terminal`) with what it should
+    and queue the repairs: people missing or different are sent whole, people it should not
+    hold are deleted (numbers Gatehouse does not know too). The initial sync of a new terminal
+    is the same comparison against an empty list."""
+    result = Queued()
+    with transaction.atomic():
+        config = list_policy(device)
+        people, cards = _candidates(device)
+        faces = {f.person_id: f for f in FaceEnrolment.objects.filter(person__in=people)}
+        entries = {e.person_id: e for e in TerminalEntry.objects.filter(device=device)}
+        black = blacklisted_people(site=device.site, now=now)
+        known: set[str] = set()
+        for person in people:
+            number = employee_no(person.pk)
+            known.add(number)
+            state = wanted(
+                device,
+                config,
+                person,
+                cards.get(person.pk, []),
+                faces.get(person.pk),
+                now,
+                person.pk in black,
+            )
+            there = held.state(number)
+            entry = entries.get(person.pk)
+            if state is None:
+                if there is None:
+                    if entry is not None:
+                        entry.delete()
+                    result.unchanged += 1
+                    continue
+                result.add(
+                    _queue(
+                        device, person.pk, None, entry, set(), now, "对账：删除多余人员", force=True
+                    )
+                )
+                result.details.append(f"多余：{number}")
+                continue
+            if there == state.state(faces=held.faces is not None):
+                # The terminal holds them right: record it, so the next change is incremental.
+                _remember(device, person.pk, entry, digest(state), now)
+                result.unchanged += 1
+                continue
+            result.add(
+                _queue(
+                    device,
+                    person.pk,
+                    state,
+                    entry,
+                    set(),
+                    now,
+                    "对账：补发人员" if there is None else "对账：更正人员",
+                    force=True,
+                    fresh=there is None and not held.cards.get(number),
+                )
+            )
+            result.details.append(f"{'缺少' if there is None else '不一致'}：{number}")
+        for number in sorted(set(held.users) - known):
+            _delete_unknown(device, number, now)
+            result.deleted += 1
+            result.details.append(f"未知人员：{number}")
+    return result
+
+
+def _delete_unknown(device: Device, number: str, now: datetime) -> None:
+    """A number on the terminal that no candidate has: a person who left long ago, or someone
+    added at the terminal by hand. Deleted, so the terminal admits only whom the gate would."""
+    outbox.enqueue(
+        device=device,
+        kind=CommandKind.PERSON_DELETE,
+        subject=subject_of(number)[:64],
+        payload={"employeeNo": number},
+        reason="对账：删除未登记人员",
+        now=now,
+    )
+    if number.isdigit():
+        TerminalEntry.objects.filter(device=device, person_id=int(number)).delete()
+
+
+def read_terminal(client: Any) -> Held:
+    """What the terminal behind ``client`` (:class:`.adapters.hikvision.client.Client`) holds:
+    its people (``UserInfo/Search``), cards (``CardInfo/Search``) and faces (``FDSearch``; a
+    terminal without a face library refuses it), every page."""
+    users = {str(u.get("employeeNo", "")): u for u in client.users() if u.get("employeeNo")}
+    cards: dict[str, list[str]] = defaultdict(list)
+    for card in client.cards():
+        cards[str(card.get("employeeNo", ""))].append(str(card.get("cardNo", "")))
+    try:
+        faces: set[str] | None = set(client.faces())
+    except outbox.Refused:
+        faces = None
+    return Held(users, dict(cards), faces)
