@@ -210,6 +210,16 @@ AXES_ENABLE_ADMIN = True
 # worker process (gatehouse.throttle): this many in the window → 429 for the window.
 GATEHOUSE_KEY_FAILURE_LIMIT = _count("GATEHOUSE_KEY_FAILURE_LIMIT", 20)
 GATEHOUSE_KEY_FAILURE_WINDOW = _count("GATEHOUSE_KEY_FAILURE_WINDOW", 300)
+# Plate cameras (gatehouse.vehicles.cameras): the snapshot pictures kept as evidence for fee
+# disputes are purged this many days after the push (`manage.py purge_plate_pictures`).
+GATEHOUSE_PLATE_PICTURE_DAYS = _count("GATEHOUSE_PLATE_PICTURE_DAYS", 90)
+# Who speaks at a camera's lane: "board" (the RS-485 LED/voice board, serialData frames),
+# "camera" (the camera's own voice, playserver_json_request) or "both".
+GATEHOUSE_CAMERA_VOICE = os.environ.get("GATEHOUSE_CAMERA_VOICE", "both").strip() or "both"
+if GATEHOUSE_CAMERA_VOICE not in {"board", "camera", "both"}:
+    raise ImproperlyConfigured(
+        f"GATEHOUSE_CAMERA_VOICE={GATEHOUSE_CAMERA_VOICE!r}: write board, camera or both."
+    )
 # Full ID numbers and phones one user may reveal per hour (counted in the audit trail).
 GATEHOUSE_REVEALS_PER_HOUR = _count("GATEHOUSE_REVEALS_PER_HOUR", 20)
 

@@ -15,6 +15,8 @@ PATHS = {
     "/api/v1/vehicle/decisions": {"post"},
     "/api/v1/cameras/vzenith": {"post"},
     "/api/v1/cameras/{token}/plate": {"post"},
+    "/api/v1/cameras/vzenith/heartbeat": {"post"},
+    "/api/v1/cameras/{token}/heartbeat": {"post"},
 }
 
 
