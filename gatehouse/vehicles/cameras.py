@@ -38,7 +38,7 @@ from gatehouse.core.errors import DomainError
 from gatehouse.devices import outbox
 from gatehouse.devices.adapters.base import BarrierAnswer, PlateRead
 from gatehouse.devices.adapters.vzenith import heartbeat, protocol
-from gatehouse.devices.models import Device
+from gatehouse.devices.models import Device, DeviceKind
 from gatehouse.gate import reads
 from gatehouse.gate.nonce import Decided, DeviceAnswer, answer_once, decision_json
 from gatehouse.vehicles import services
@@ -49,6 +49,9 @@ logger = logging.getLogger("gatehouse.cameras")
 # The RS-485 port of the LED/voice board (manual §2.6.2: 0 is 485 port 1).
 SERIAL_CHANNEL = 0
 SERIAL_MISMATCH = "推送的相机序列号与本设备登记的序列号不一致，请核对相机配置"
+NOT_A_CAMERA = "本设备不是车牌识别相机或道闸，不能使用相机心跳"
+# The devices that take their commands on the camera heartbeat.
+POLLING_KINDS = frozenset({DeviceKind.PLATE_CAMERA, DeviceKind.BARRIER})
 
 
 def decision_body(result: services.VehicleResult) -> dict[str, Any]:
@@ -209,7 +212,11 @@ def push_reply(*, device: Device, raw: bytes, now: datetime) -> dict[str, Any]:
 def heartbeat_reply(*, device: Device, fields: Mapping[str, str], now: datetime) -> dict[str, Any]:
     """The reply to one heartbeat: the commands the outbox holds for the camera, taken (marked
     delivered) as they are handed over. A heartbeat naming another camera's serial takes
-    nothing: the commands wait for the right camera."""
+    nothing: the commands wait for the right camera; so does a device that is not a camera or a
+    barrier (``camera.kind``)."""
+    if device.kind not in POLLING_KINDS:
+        # Another kind of device (a terminal's key) must not take its commands here.
+        return protocol.error_reply("camera.kind", NOT_A_CAMERA, None)
     serial = fields.get("serialno", "")
     if device.serial_no and serial and serial != device.serial_no:
         logger.warning("camera %s heartbeat from serial %r", device.pk, serial)

@@ -388,3 +388,15 @@ def test_simulate_camera_drives_the_simulator_over_http(entrance, live_server):
     text = out.getvalue()
     assert "离线补传：3/3" in text and '"info": "ok"' in text
     assert AccessEvent.objects.filter(device=device).count() == 4
+
+
+def test_a_device_that_is_no_camera_takes_nothing_on_the_heartbeat(site_a, manager_a, vlanes):
+    from gatehouse.vehicles.cameras import heartbeat_reply
+
+    device, _ = _camera(site_a, vlanes["garage/in"], manager_a)
+    Device.objects.filter(pk=device.pk).update(kind="face_terminal")
+    device.refresh_from_db()
+    outbox.enqueue(device=device, kind=CommandKind.DOOR_OPEN, now=NOW)
+    reply = heartbeat_reply(device=device, fields={"serialno": SERIAL}, now=NOW)
+    assert reply["Response_AlarmInfoPlate"]["error"]["code"] == "camera.kind"
+    assert DeviceCommand.objects.get().state == CommandState.QUEUED
