@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -38,7 +39,7 @@ from gatehouse.core.errors import DomainError
 from gatehouse.devices import outbox
 from gatehouse.devices.adapters.base import BarrierAnswer, PlateRead
 from gatehouse.devices.adapters.vzenith import heartbeat, protocol
-from gatehouse.devices.models import Device, DeviceKind
+from gatehouse.devices.models import CommandState, Device, DeviceCommand, DeviceKind
 from gatehouse.gate import reads
 from gatehouse.gate.nonce import Decided, DeviceAnswer, answer_once, decision_json
 from gatehouse.vehicles import services
@@ -52,6 +53,8 @@ SERIAL_MISMATCH = "推送的相机序列号与本设备登记的序列号不一�
 NOT_A_CAMERA = "本设备不是车牌识别相机或道闸，不能使用相机心跳"
 # The devices that take their commands on the camera heartbeat.
 POLLING_KINDS = frozenset({DeviceKind.PLATE_CAMERA, DeviceKind.BARRIER})
+# How often a held heartbeat looks at the outbox again (s).
+HOLD_STEP = 0.2
 
 
 def decision_body(result: services.VehicleResult) -> dict[str, Any]:
@@ -221,10 +224,34 @@ def heartbeat_reply(*, device: Device, fields: Mapping[str, str], now: datetime)
     if device.serial_no and serial and serial != device.serial_no:
         logger.warning("camera %s heartbeat from serial %r", device.pk, serial)
         return protocol.error_reply("camera.serial", SERIAL_MISMATCH, None)
-    commands = outbox.take(device=device, now=now)
+    commands = _take_or_wait(device, now)
     return heartbeat.comet_reply(
         ((c.kind, c.payload) for c in commands), speak=_speak(), channel=SERIAL_CHANNEL
     )
+
+
+def _take_or_wait(device: Device, now: datetime) -> list[Any]:
+    """The device's queued commands; when there are none, the heartbeat is held up to
+    ``GATEHOUSE_CAMERA_POLL_HOLD_MS``, looking again every :data:`HOLD_STEP` seconds, so that a
+    comet camera polls about once a second and a lift queued meanwhile goes out at once."""
+    hold = int(getattr(settings, "GATEHOUSE_CAMERA_POLL_HOLD_MS", 0)) / 1000
+    started = time.monotonic()
+
+    def elapsed() -> float:
+        return time.monotonic() - started
+
+    while True:
+        commands = outbox.take(device=device, now=now + timedelta(seconds=elapsed()))
+        if commands or elapsed() >= hold:
+            return commands
+        while True:  # wait for a command or the end of the hold
+            time.sleep(max(0.0, min(HOLD_STEP, hold - elapsed())))
+            if elapsed() >= hold or _queued(device):
+                break
+
+
+def _queued(device: Device) -> bool:
+    return DeviceCommand.objects.filter(device=device, state=CommandState.QUEUED).exists()
 
 
 # --------------------------------------------------------------------------------------------

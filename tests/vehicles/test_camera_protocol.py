@@ -101,7 +101,8 @@ def _camera(site, lane, manager, *, serial: str = SERIAL) -> tuple[Device, str]:
 
 
 @pytest.fixture
-def entrance(site_a, manager_a, vlanes, clock, live_server):
+def entrance(site_a, manager_a, vlanes, clock, live_server, settings):
+    settings.GATEHOUSE_CAMERA_POLL_HOLD_MS = 0  # empty heartbeats answered at once (see below)
     device, token = _camera(site_a, vlanes["garage/in"], manager_a)
     camera = SimulatedCamera(live_server.url, serial=SERIAL, token=token, first_id=1000)
     yield device, camera
@@ -400,3 +401,39 @@ def test_a_device_that_is_no_camera_takes_nothing_on_the_heartbeat(site_a, manag
     reply = heartbeat_reply(device=device, fields={"serialno": SERIAL}, now=NOW)
     assert reply["Response_AlarmInfoPlate"]["error"]["code"] == "camera.kind"
     assert DeviceCommand.objects.get().state == CommandState.QUEUED
+
+
+@live
+def test_an_empty_heartbeat_is_held_and_a_lift_queued_meanwhile_goes_out_at_once(
+    site_a, manager_a, vlanes, settings
+):
+    # A comet camera polls again as soon as it is answered: an empty poll is held (about once a
+    # second), and a lift queued during the hold leaves with it.
+    import threading
+    import time
+
+    from django.db import connection
+
+    from gatehouse.vehicles.cameras import heartbeat_reply
+
+    device, _ = _camera(site_a, vlanes["garage/out"], manager_a)
+    settings.GATEHOUSE_CAMERA_POLL_HOLD_MS = 3000
+
+    def pay_meanwhile() -> None:
+        time.sleep(0.4)
+        outbox.enqueue(device=device, kind=CommandKind.BARRIER_LIFT, now=NOW)
+        connection.close()
+
+    payer = threading.Thread(target=pay_meanwhile)
+    payer.start()
+    started = time.monotonic()
+    reply = heartbeat_reply(device=device, fields={"serialno": SERIAL}, now=NOW)
+    took = time.monotonic() - started
+    payer.join()
+    assert reply["Response_AlarmInfoPlate"]["info"] == "ok"
+    assert 0.4 <= took < 2.0
+    settings.GATEHOUSE_CAMERA_POLL_HOLD_MS = 300
+    started = time.monotonic()
+    empty = heartbeat_reply(device=device, fields={"serialno": SERIAL}, now=NOW)
+    assert empty == {"Response_AlarmInfoPlate": {"info": "no"}}
+    assert time.monotonic() - started >= 0.3
