@@ -9,7 +9,8 @@ One middleware, :class:`HostileInputMiddleware`, for the console and the API ali
   no database can encode) → 422 ``input.encoding``.
 * A request body over its limit → 413 ``request.too_large`` with ``details.limit`` in bytes:
   :data:`GATE_READ_MAX_BODY` for the device reads (the same constant the device fast path uses,
-  so both stacks refuse the same bodies), :data:`API_MAX_BODY` for the rest of the API, and
+  so both stacks refuse the same bodies), :data:`CAMERA_MAX_BODY` for a plate camera's push
+  (it carries pictures), :data:`API_MAX_BODY` for the rest of the API, and
   Django's ``DATA_UPLOAD_MAX_MEMORY_SIZE`` for a console form (uploaded files are not counted:
   imports and admission documents keep their own, larger limits in their forms).
 
@@ -37,9 +38,14 @@ API_PREFIX = "/api/"
 # body to the full stack, which answers it 413 here.
 GATE_READ_MAX_BODY = 64 * 1024
 # The paths of the device reads (tests pin them to the API's URLs): the gate and vehicle
-# decisions, and every camera push (``/cameras/vzenith`` and ``/cameras/<token>/plate``).
+# decisions.
 GATE_READ_PATHS = frozenset({"/api/v1/gate/decisions", "/api/v1/vehicle/decisions"})
+# Every plate camera push and heartbeat (``/cameras/vzenith``, ``/cameras/<token>/plate``, their
+# ``/heartbeat``): a push carries the snapshot pictures in base64 (the whole frame and the
+# plate's crop, kept as evidence), a few hundred KiB for a 1080p JPEG; 4 MiB leaves room for
+# the cameras that send larger frames, no more.
 CAMERA_PREFIX = "/api/v1/cameras/"
+CAMERA_MAX_BODY = 4 * 1024 * 1024
 # No API operation takes a file: its bodies are small JSON documents.
 API_MAX_BODY = 1024 * 1024
 
@@ -61,8 +67,10 @@ def body_is_hostile(body: bytes) -> bool:
 def body_limit(path: str) -> int | None:
     """The largest body a request to ``path`` may send, checked before it is read; None for the
     console, whose forms Django limits as they are parsed."""
-    if path in GATE_READ_PATHS or path.startswith(CAMERA_PREFIX):
+    if path in GATE_READ_PATHS:
         return GATE_READ_MAX_BODY
+    if path.startswith(CAMERA_PREFIX):
+        return CAMERA_MAX_BODY
     if path.startswith(API_PREFIX):
         return API_MAX_BODY
     return None

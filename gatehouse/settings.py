@@ -210,6 +210,20 @@ AXES_ENABLE_ADMIN = True
 # worker process (gatehouse.throttle): this many in the window → 429 for the window.
 GATEHOUSE_KEY_FAILURE_LIMIT = _count("GATEHOUSE_KEY_FAILURE_LIMIT", 20)
 GATEHOUSE_KEY_FAILURE_WINDOW = _count("GATEHOUSE_KEY_FAILURE_WINDOW", 300)
+# Plate cameras (gatehouse.vehicles.cameras): the snapshot pictures kept as evidence for fee
+# disputes are purged this many days after the push (`manage.py purge_plate_pictures`).
+GATEHOUSE_PLATE_PICTURE_DAYS = _count("GATEHOUSE_PLATE_PICTURE_DAYS", 90)
+# A camera's comet heartbeat with nothing queued is held this long (ms) before the empty reply,
+# the outbox checked every 200 ms meanwhile: the camera re-polls as soon as it is answered
+# (manual §2.5.2), so without a hold each camera loops as fast as the server answers. 0: no hold.
+GATEHOUSE_CAMERA_POLL_HOLD_MS = _count("GATEHOUSE_CAMERA_POLL_HOLD_MS", 1000, minimum=0)
+# Who speaks at a camera's lane: "board" (the RS-485 LED/voice board, serialData frames),
+# "camera" (the camera's own voice, playserver_json_request) or "both".
+GATEHOUSE_CAMERA_VOICE = os.environ.get("GATEHOUSE_CAMERA_VOICE", "both").strip() or "both"
+if GATEHOUSE_CAMERA_VOICE not in {"board", "camera", "both"}:
+    raise ImproperlyConfigured(
+        f"GATEHOUSE_CAMERA_VOICE={GATEHOUSE_CAMERA_VOICE!r}: write board, camera or both."
+    )
 # Full ID numbers and phones one user may reveal per hour (counted in the audit trail).
 GATEHOUSE_REVEALS_PER_HOUR = _count("GATEHOUSE_REVEALS_PER_HOUR", 20)
 

@@ -16,7 +16,7 @@ from gatehouse.devices.adapters import vzenith
 from gatehouse.devices.models import Device, DeviceKind
 from gatehouse.sites.models import Lane, Site
 from gatehouse.vehicles import services
-from gatehouse.vehicles.api import camera_push
+from gatehouse.vehicles.cameras import camera_push
 from gatehouse.vehicles.models import ParkingSession, VehicleSettings
 
 TEMPORARY = ["鄂A3K721", "鄂AD62819", "湘B58E31", "鄂A9P002", "赣C71520"]

@@ -6,7 +6,6 @@ cameras that can do neither, by ``?key=``."""
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
 from typing import Any
 
@@ -17,14 +16,13 @@ from ninja.security import APIKeyHeader, APIKeyQuery
 
 from gatehouse.apiauth import DeviceUnauthenticated, device_auth, error_responses
 from gatehouse.core.errors import DomainError
-from gatehouse.devices.adapters import vzenith
-from gatehouse.devices.adapters.base import BarrierAnswer
+from gatehouse.devices.adapters.vzenith import heartbeat
 from gatehouse.devices.models import Device
 from gatehouse.devices.services import camera_authenticate, device_authenticate
 from gatehouse.gate import reads
-from gatehouse.gate.nonce import Decided, DeviceAnswer, answer_once, decision_json
+from gatehouse.gate.nonce import Decided, DeviceAnswer, answer_once
 from gatehouse.throttle import client_address, key_throttle
-from gatehouse.vehicles import services
+from gatehouse.vehicles import cameras, services
 from gatehouse.vehicles.schemas import VehicleDecisionIn, VehicleDecisionOut
 
 router = Router(tags=["车辆通行判定"])
@@ -49,14 +47,6 @@ def _clock() -> datetime:
     return timezone.now()
 
 
-def decision_body(result: services.VehicleResult) -> dict[str, Any]:
-    body = decision_json(result.decision, result.event)
-    fee = result.fee
-    body["plate"] = result.plate
-    body["fee"] = {"amount_fen": fee.amount, "text": services.fee_text(fee.amount)} if fee else None
-    return body
-
-
 def _decide_once(
     *,
     device: Device,
@@ -79,7 +69,7 @@ def _decide_once(
 
     def decide(inp: services.VehicleInput) -> Decided:
         result = services.vehicle_decide(inp, now=now, at=at, device=device, source="device")
-        return Decided(decision_body(result), result.event)
+        return Decided(cameras.decision_body(result), result.event)
 
     return answer_once(
         device=device, nonce=nonce, body=body, now=now, prepare=prepare, decide=decide
@@ -129,7 +119,7 @@ class CameraHeaderAuth(APIKeyHeader):
         if not key:
             return None
         key_throttle.check(request)
-        device = device_authenticate(key, address=client_address(request))
+        device = device_authenticate(key, address=client_address(request), now=_clock())
         if device is None:
             raise DeviceUnauthenticated()
         return device
@@ -144,45 +134,98 @@ class CameraKeyAuth(APIKeyQuery):
 
     def authenticate(self, request: HttpRequest, key: str | None) -> Device:
         key_throttle.check(request)
-        device = device_authenticate(key, address=client_address(request))
+        device = device_authenticate(key, address=client_address(request), now=_clock())
         if device is None:
             raise DeviceUnauthenticated()
         return device
 
 
 CAMERA_DESCRIPTION = (
-    "相机把识别结果推送到此地址，回复 Response_AlarmInfoPlate：info 为 ok 时开闸，"
-    "content 为显示屏文字。相机须绑定车道。同一识别结果（相机序列号、结果编号和识别时间）"
-    "重推时返回第一次的结果，不重复记录；isoffline=1 的补传按识别时间判定。"
+    "相机把识别结果推送到此地址（臻识 HTTP 推送协议 AlarmInfoPlate），始终以 HTTP 200 回复 "
+    "Response_AlarmInfoPlate：content 为 retransfer_stop（已收到，不再重传）；实时结果 info 为 ok "
+    "时开闸，显示屏和语音内容（车牌、判定信息、费用）放在 serialData（RS-485 显示屏/语音板帧）和 "
+    "playserver_json_request（相机自带语音）中。离线补传（isoffline=1）按识别时间判定并记录，回复 "
+    "ContinuePushOffline（continue=1，继续推送下一条），不开闸；超过补传期限的也照常记录并标记。"
+    "同一识别结果（相机序列号、结果编号和识别时间）重推时返回第一次的结果，不重复记录。"
     "无牌车（license 为 _无_）或无法识别的车牌按无牌车处理：拒绝进入（V-09），道闸不抬杆，"
-    "登记并通知监控中心。"
+    "登记并通知监控中心。推送内容不是 JSON、不是识别结果，或序列号与设备登记的不一致时，"
+    "回复 info 为 no 并附 error，不记录任何内容。"
 )
+HEARTBEAT_DESCRIPTION = (
+    "相机的心跳 / comet 轮询（臻识协议“设备注册”，multipart/form-data，含 serialno 等字段）。"
+    "回复 Response_AlarmInfoPlate，带上为该相机排队的指令：抬杆（info 为 ok 或 ivs_ioctrl）、"
+    "显示屏文字（serialData）、语音（serialData 语音帧和/或 playserver_json_request）；"
+    "没有指令时 info 为 no。每次心跳更新设备的最近通信时间。"
+)
+
+
+def _camera_by_token(request: HttpRequest, token: str) -> Device:
+    key_throttle.check(request)
+    device = camera_authenticate(token, address=client_address(request), now=_clock())
+    if device is None:
+        raise DeviceUnauthenticated()
+    return device
+
+
+def _camera_json(reply: dict[str, Any]) -> JsonResponse:
+    return JsonResponse(reply, json_dumps_params={"ensure_ascii": False})
+
+
+@router.post(
+    "/cameras/vzenith/heartbeat",
+    auth=[CameraHeaderAuth(), CameraKeyAuth()],
+    response={200: dict[str, Any], **error_responses(401)},
+    operation_id="camera_vzenith_heartbeat",
+    summary="臻识（Vzenith）等车牌相机的心跳 / comet 轮询（密钥认证）",
+    description=HEARTBEAT_DESCRIPTION,
+)
+def camera_vzenith_heartbeat(request: HttpRequest) -> Any:
+    device: Device = request.auth  # type: ignore[attr-defined]
+    return _camera_json(_heartbeat(request, device))
+
+
+@router.post(
+    "/cameras/{token}/heartbeat",
+    auth=None,
+    response={200: dict[str, Any], **error_responses(401)},
+    operation_id="camera_heartbeat",
+    url_name="camera_heartbeat",
+    summary="车牌相机的心跳 / comet 轮询（地址含相机令牌）",
+    description=HEARTBEAT_DESCRIPTION,
+)
+def camera_heartbeat(request: HttpRequest, token: str) -> Any:
+    return _camera_json(_heartbeat(request, _camera_by_token(request, token)))
+
+
+def _heartbeat(request: HttpRequest, device: Device) -> dict[str, Any]:
+    try:
+        form: Any = request.POST
+    except Exception:
+        form = {}
+    fields = heartbeat.read_form(request.content_type or "", request.body, form)
+    return cameras.heartbeat_reply(device=device, fields=fields, now=_clock())
 
 
 @router.post(
     "/cameras/{token}/plate",
     auth=None,
-    response={200: dict[str, Any], **error_responses(401, 403, 404, 409, 422)},
+    response={200: dict[str, Any], **error_responses(401)},
     operation_id="camera_plate_push",
     url_name="camera_plate_push",
     summary="车牌相机推送（推送地址含相机令牌，无需密钥）",
     description=CAMERA_DESCRIPTION
     + "推送地址在后台为车牌相机签发密钥时一并生成（/api/v1/cameras/gc_…/plate），只显示一次，"
-    "随密钥轮换；地址中不含设备密钥。",
+    "随密钥轮换；地址中不含设备密钥。心跳地址为同一令牌下的 /heartbeat。",
 )
 def camera_plate_push(request: HttpRequest, token: str) -> Any:
-    key_throttle.check(request)
-    device = camera_authenticate(token, address=client_address(request))
-    if device is None:
-        raise DeviceUnauthenticated()
-    request.auth = device  # type: ignore[attr-defined]
-    return camera_vzenith_push(request)
+    device = _camera_by_token(request, token)
+    return _camera_json(cameras.push_reply(device=device, raw=request.body, now=_clock()))
 
 
 @router.post(
     "/cameras/vzenith",
     auth=[CameraHeaderAuth(), CameraKeyAuth()],
-    response={200: dict[str, Any], **error_responses(401, 403, 404, 409, 422)},
+    response={200: dict[str, Any], **error_responses(401)},
     operation_id="camera_vzenith_push",
     summary="臻识（Vzenith）等车牌相机的 HTTP 推送（AlarmInfoPlate）",
     description=CAMERA_DESCRIPTION
@@ -190,47 +233,4 @@ def camera_plate_push(request: HttpRequest, token: str) -> Any:
 )
 def camera_vzenith_push(request: HttpRequest) -> Any:
     device: Device = request.auth  # type: ignore[attr-defined]
-    try:
-        body = json.loads(request.body or b"{}")
-    except ValueError:
-        body = None
-    now = _clock()
-    try:
-        answer = camera_push(device=device, body=body, now=now)
-    except DomainError as exc:
-        status = _STATUS_OF.get(exc.code, 422)
-        return Status(status, exc.as_dict())
-    return JsonResponse(camera_reply(answer, body), json_dumps_params={"ensure_ascii": False})
-
-
-def camera_push(*, device: Device, body: Any, now: datetime) -> DeviceAnswer:
-    """Decide one camera push once (the camera's result id and frame time are the nonce)."""
-    read = vzenith.parse(body)
-    # 无牌车 (V-09): the camera's "_无_", or a result that is not a plate: decided and recorded
-    # as a vehicle without a plate (barrier down, the guard told), never a 422 to the camera.
-    unreadable = not services.readable_plate(read.plate)
-    return _decide_once(
-        device=device,
-        nonce=f"vz-{read.record}"[:64],
-        body={"camera": read.camera, "record": read.record, "plate": read.plate},
-        lane_ref=None,
-        plate="" if unreadable else read.plate,
-        card="",
-        at=read.at if read.replayed else None,
-        now=now,
-        no_plate=unreadable,
-        description="" if services.is_no_plate(read.plate) else f"相机识别结果：{read.plate}"[:60],
-    )
-
-
-def camera_reply(answer: DeviceAnswer, body: Any) -> dict[str, Any]:
-    """The camera's reply: lift the barrier on allow, the plate and message on the display."""
-    decided = answer.body
-    fee = decided.get("fee")
-    barrier = BarrierAnswer(
-        open=decided["outcome"] == "allow",
-        display=f"{decided['plate']} {decided['message']}",
-        voice=f"请缴费{fee['text']}" if fee else "",
-        fee_fen=fee["amount_fen"] if fee else None,
-    )
-    return vzenith.reply(barrier, body)
+    return _camera_json(cameras.push_reply(device=device, raw=request.body, now=_clock()))

@@ -206,3 +206,76 @@ class VehicleVisit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.plate} {self.registered_at:%Y-%m-%d %H:%M}"
+
+
+class PlateColour(models.TextChoices):
+    """A plate's colour as the camera reports it (Vzenith manual §3.3 车牌颜色数据表)."""
+
+    UNKNOWN = "unknown", _("未知")
+    BLUE = "blue", _("蓝牌")
+    YELLOW = "yellow", _("黄牌")
+    WHITE = "white", _("白牌")
+    BLACK = "black", _("黑牌")
+    GREEN = "green", _("绿牌（新能源）")
+    YELLOW_GREEN = "yellow_green", _("黄绿牌（大型新能源）")
+
+
+class PlateCapture(models.Model):
+    """What a plate camera reported with one result, beside the event it was decided as: the
+    plate as read, its colour and type, the fake-plate flag, and the snapshot pictures kept as
+    evidence for fee disputes until ``GATEHOUSE_PLATE_PICTURE_DAYS`` have passed
+    (``manage.py purge_plate_pictures`` empties them and stamps ``picture_purged_at``).
+
+    ``offline``: the camera buffered the result while its link was down and sent it late;
+    ``late``: older than the replay window when it arrived (recorded all the same)."""
+
+    site = models.ForeignKey(
+        "sites.Site", on_delete=models.CASCADE, related_name="+", verbose_name=_("场所")
+    )
+    event = models.OneToOneField(
+        "access.AccessEvent",
+        on_delete=models.PROTECT,
+        related_name="plate_capture",
+        verbose_name=_("通行记录"),
+    )
+    device = models.ForeignKey(
+        "devices.Device",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("相机"),
+    )
+    camera_serial = models.CharField(_("相机序列号"), max_length=64, blank=True)
+    record = models.CharField(_("相机结果编号"), max_length=64, blank=True)
+    license = models.CharField(_("识别结果"), max_length=32, blank=True)
+    colour = models.CharField(
+        _("车牌颜色"), max_length=16, blank=True, default="", choices=PlateColour.choices
+    )
+    plate_type = models.PositiveSmallIntegerField(_("车牌类型代码"), null=True, blank=True)
+    plate_type_label = models.CharField(_("车牌类型"), max_length=30, blank=True)
+    fake = models.BooleanField(_("疑似假牌"), default=False)
+    confidence = models.PositiveSmallIntegerField(_("可信度"), null=True, blank=True)
+    seen_at = models.DateTimeField(_("识别时间"), null=True, blank=True)
+    received_at = models.DateTimeField(_("接收时间"))
+    offline = models.BooleanField(_("离线补传"), default=False)
+    late = models.BooleanField(_("超过补传期限"), default=False)
+    picture = models.BinaryField(_("抓拍大图"), blank=True, default=b"")
+    picture_small = models.BinaryField(_("车牌小图"), blank=True, default=b"")
+    picture_purged_at = models.DateTimeField(_("图片清除时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("车牌识别抓拍")
+        verbose_name_plural = _("车牌识别抓拍")
+        indexes = [
+            models.Index(fields=["received_at"], name="capture_received_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(colour__in=["", *PlateColour.values]),
+                name="capture_colour_known",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.license} {self.received_at}"

@@ -41,7 +41,8 @@ from gatehouse.core.errors import DomainError, InvalidInput
 from gatehouse.core.ids import parse_card_number, parse_plate
 from gatehouse.core.ledger import PaymentMethod, format_fen
 from gatehouse.core.masking import mask_card
-from gatehouse.devices.models import Device
+from gatehouse.devices import outbox
+from gatehouse.devices.models import CommandKind, Device, DeviceKind
 from gatehouse.gate import chain
 from gatehouse.gate.decide import new_event
 from gatehouse.gate.duties import notice
@@ -622,7 +623,8 @@ def session_pay(
     *, session: ParkingSession, lane: Lane, method: str, guard: Any, now: datetime
 ) -> int:
     """Collect what the stay owes now (cash, QR or card, as the guard records it) and post it to
-    the ledger; returns the fen collected. The barrier opens on the next decision at the exit.
+    the ledger; returns the fen collected. The lane's cameras and barriers are told to lift (on
+    their next heartbeat), and the next decision at the exit opens it too.
 
     Codes: ``payment.method`` (422), ``session.closed`` (409), ``session.nothing_due`` (409)."""
     from gatehouse.parking.services import ledger_post
@@ -658,12 +660,35 @@ def session_pay(
         after={"paid_fen": locked.paid_fen, "method": paid_by.value},
         at=now,
     )
+    lift_for_payment(session=locked, lane=lane, paid_fen=due, now=now, actor=guard)
     session.paid_fen, session.fee_fen, session.paid_at = (
         locked.paid_fen,
         locked.fee_fen,
         locked.paid_at,
     )
     return due
+
+
+def lift_for_payment(
+    *, session: ParkingSession, lane: Lane, paid_fen: int, now: datetime, actor: Any
+) -> int:
+    """Queue a barrier lift, with the LED text and voice, for the plate cameras and barriers of
+    ``lane`` (the exit where the car waits): a camera's next heartbeat lifts it (issue 14 §3).
+    Runs in the payment's transaction: no payment, no lift. Returns the commands queued."""
+    paid = fee_text(paid_fen)
+    commands = outbox.enqueue_lane(
+        lane=lane,
+        kind=CommandKind.BARRIER_LIFT,
+        now=now,
+        kinds=[DeviceKind.PLATE_CAMERA, DeviceKind.BARRIER],
+        payload={
+            "text": [session.plate, f"已缴费{paid}", "一路顺风"],
+            "voice": f"已缴费{paid}，一路顺风",
+        },
+        reason=f"停车费已缴 parking_session:{session.pk}",
+        actor=actor,
+    )
+    return len(commands)
 
 
 def fee_text(fen: int) -> str:

@@ -156,13 +156,16 @@ def test_the_gate_read_paths_are_the_apis_urls():
         reverse("api:gate_decision_create"),
         reverse("api:vehicle_decision_create"),
     } == inputguard.GATE_READ_PATHS
-    # Every camera push, by key or by its push address token, is a device read too.
+    # Every camera push and heartbeat, by key or by its push address token, has the camera's
+    # limit (its pushes carry pictures).
     for camera in (
         reverse("api:camera_vzenith_push"),
         reverse("api:camera_plate_push", kwargs={"token": "gc_x"}),
+        reverse("api:camera_vzenith_heartbeat"),
+        reverse("api:camera_heartbeat", kwargs={"token": "gc_x"}),
     ):
         assert camera.startswith(inputguard.CAMERA_PREFIX)
-        assert inputguard.body_limit(camera) == inputguard.GATE_READ_MAX_BODY
+        assert inputguard.body_limit(camera) == inputguard.CAMERA_MAX_BODY == 4 * 1024 * 1024
     assert inputguard.body_limit(reverse("api:me")) == inputguard.API_MAX_BODY
     assert fastpath.MAX_BODY == inputguard.GATE_READ_MAX_BODY == 64 * 1024
 
@@ -189,11 +192,24 @@ def test_a_gate_read_over_its_limit_is_413_on_both_stacks(key, card_a, size):
     assert counts() == (0, 0, 0, 0)
 
 
-@pytest.mark.parametrize("path", ["/vehicle/decisions", "/cameras/vzenith"])
-def test_the_vehicle_reads_have_the_gate_reads_limit(key, path):
+def test_the_vehicle_decision_has_the_gate_reads_limit(key):
     api = ApiClient(FastPathClient(full=True), {"X-Device-Key": key})
-    response = api.post(f"{path}?key={key}", json.dumps({"pad": "x" * (64 * 1024)}))
+    response = api.post("/vehicle/decisions", json.dumps({"pad": "x" * (64 * 1024)}))
     assert_error_shape(response, 413, "request.too_large")
+    assert AccessEvent.objects.count() == 0
+
+
+def test_a_camera_push_may_carry_a_picture_but_not_more_than_its_limit(key):
+    api = ApiClient(FastPathClient(full=True), {"X-Device-Key": key})
+    # A push with a 1 MiB picture passes the guard (answered by the camera endpoint, in the
+    # camera's form: this device is no camera of a lane, so nothing is recorded).
+    picture = "A" * (1024 * 1024)
+    fine = api.post("/cameras/vzenith", json.dumps({"AlarmInfoPlate": {"imageFile": picture}}))
+    assert fine.status_code == 200
+    assert fine.json()["Response_AlarmInfoPlate"]["info"] == "no"
+    too_big = api.post("/cameras/vzenith", json.dumps({"pad": "x" * (4 * 1024 * 1024)}))
+    got = assert_error_shape(too_big, 413, "request.too_large")
+    assert got["details"] == {"limit": 4 * 1024 * 1024}
     assert AccessEvent.objects.count() == 0
 
 

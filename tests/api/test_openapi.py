@@ -16,6 +16,8 @@ PATHS = {
     "/api/v1/cameras/vzenith": {"post"},
     "/api/v1/cameras/{token}/plate": {"post"},
     "/api/v1/terminals/{token}/events": {"post"},
+    "/api/v1/cameras/vzenith/heartbeat": {"post"},
+    "/api/v1/cameras/{token}/heartbeat": {"post"},
 }
 
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import base64
 from datetime import timedelta
 
 import pytest
 from django.test import Client
 
 from gatehouse.access.models import AccessEvent, DeviceRequest
+from gatehouse.devices.adapters.vzenith import led
 from gatehouse.devices.models import Device
 from gatehouse.devices.services import device_issue_key
 from gatehouse.vehicles.models import ParkingSession
@@ -67,7 +69,8 @@ def test_camera_push_opens_the_barrier_for_a_temporary_car(camera):
     assert status == 200
     reply = body["Response_AlarmInfoPlate"]
     assert reply["info"] == "ok" and reply["plateid"] == 1187
-    assert reply["content"].startswith(PLATE) and reply["is_pay"] == "true"
+    assert reply["content"] == "retransfer_stop" and reply["is_pay"] == "true"
+    assert _shown(reply)[0] == PLATE
     session = ParkingSession.objects.get()
     assert (session.plate, session.status) == (PLATE, "open")
     event = AccessEvent.objects.get()
@@ -108,7 +111,7 @@ def test_exit_camera_asks_for_the_fee(site_a, manager_a, vlanes, clock, camera):
     status, body = post_push(exit_key, push(PLATE, 2, int(NOW.timestamp())))
     reply = body["Response_AlarmInfoPlate"]
     assert status == 200 and reply["info"] == "no" and reply["is_pay"] == "false"
-    assert "¥10.00" in reply["content"]
+    assert "请缴费￥10.00" in _shown(reply)
 
 
 @pytest.mark.parametrize(
@@ -121,11 +124,20 @@ def test_exit_camera_asks_for_the_fee(site_a, manager_a, vlanes, clock, camera):
         ),
     ],
 )
-def test_bad_pushes_are_422_and_write_nothing(camera, body, code):
+def test_bad_pushes_are_answered_200_barrier_down_and_write_nothing(camera, body, code):
+    # A 4xx is a failed push to the camera, which sends it again for ever: 200, in its form.
     _, key = camera
     status, answer = post_push(key, body)
-    assert status == 422 and answer["code"] == code and answer["message"]
+    reply = answer["Response_AlarmInfoPlate"]
+    assert status == 200 and reply["info"] == "no" and reply["content"] == "retransfer_stop"
+    assert reply["error"]["code"] == code and reply["error"]["message"]
     assert not AccessEvent.objects.exists()
+
+
+def _shown(reply: dict) -> list[str]:
+    """The texts of the LED board frames in a reply."""
+    frames = [led.decode(base64.b64decode(item["data"])) for item in reply["serialData"]]
+    return [f.text for f in frames if f.cmd == led.SHOW_TEXT]
 
 
 def test_push_without_a_valid_key_is_401(camera):
@@ -167,7 +179,7 @@ def test_simulator_pushes_in_process(camera):
     call_command("simulate_camera", device=device.pk, plate=[PLATE], count=2, stdout=out)
     lines = out.getvalue().splitlines()
     assert len(lines) == 3 and lines[0].startswith(PLATE)
-    assert '"info": "ok"' in lines[0]
+    assert '"info": "ok"' in lines[0] and '"content": "retransfer_stop"' in lines[0]
     assert ParkingSession.objects.count() == 3
     assert AccessEvent.objects.filter(device=device).count() == 3
 

@@ -11,11 +11,14 @@
 
 from __future__ import annotations
 
+import base64
+
 import pytest
 from django.test import Client
 from django.urls import reverse
 
 from gatehouse.access.models import AccessEvent, Notice, NoticeAudience
+from gatehouse.devices.adapters.vzenith import led
 from gatehouse.devices.models import Device
 from gatehouse.devices.services import device_issue_key
 from gatehouse.people.models import Credential, Enterprise, Vehicle
@@ -183,7 +186,9 @@ def test_the_camera_keeps_the_barrier_down_for_a_vehicle_without_a_readable_plat
     assert status == 200
     reply = body["Response_AlarmInfoPlate"]
     assert reply["info"] == "no" and reply["plateid"] == 77
-    assert reply["content"] == f"无牌 {UNLICENSED}"
+    assert reply["content"] == "retransfer_stop"
+    shown = [led.decode(base64.b64decode(item["data"])) for item in reply["serialData"]]
+    assert [f.text for f in shown if f.cmd == led.SHOW_TEXT] == ["无牌", UNLICENSED]
     _refused_unlicensed(description, source="device")
     # The camera pushing the same result again is answered once.
     again = _push(camera_key, license_)[1]["Response_AlarmInfoPlate"]

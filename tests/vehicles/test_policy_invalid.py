@@ -19,6 +19,7 @@ from gatehouse.vehicles.models import ParkingSession, VehicleSettings, VehicleVi
 from tests.access.test_policy_invalid import SQLITE, _assert_denied_and_told, corrupt
 from tests.api.conftest import ApiClient, FastPathClient
 from tests.conftest import NOW
+from tests.vehicles.test_api import _shown
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]
 HX = {"HTTP_HX_REQUEST": "true"}
@@ -104,7 +105,7 @@ def test_a_corrupt_posted_tariff_refuses_at_the_barrier(site_a, manager_a, vlane
     key = _camera(site_a, manager_a, vlanes["garage/in"])
     body = _push(key, PLATE)
     reply = body["Response_AlarmInfoPlate"]
-    assert reply["info"] == "no" and POLICY_INVALID_MESSAGE in reply["content"]
+    assert reply["info"] == "no" and POLICY_INVALID_MESSAGE in _shown(reply)
     _assert_denied_and_told(["tariff_plan.table: tariff.price"], plate=PLATE)
 
 
@@ -137,7 +138,7 @@ def test_the_camera_keeps_the_barrier_down_and_says_why(case, site_a, manager_a,
     key = _camera(site_a, manager_a, lane)
     reply = _push(key, PLATE)["Response_AlarmInfoPlate"]
     assert reply["info"] == "no" and reply["plateid"] == 1187
-    assert reply["content"] == f"{PLATE} {POLICY_INVALID_MESSAGE}"
+    assert _shown(reply) == [PLATE, POLICY_INVALID_MESSAGE]
     _assert_denied_and_told([problem], plate=PLATE)
 
 
@@ -217,7 +218,7 @@ def test_a_broken_leave_by_time_refuses_at_the_vehicle_booth(
 def test_a_broken_leave_by_time_keeps_the_barrier_down(value, site_a, manager_a, vlanes, vconf):
     corrupt(VehicleSettings, vconf.pk, "visitor_leave_by", value)
     reply = _push(_camera(site_a, manager_a, vlanes["garage/in"]), PLATE)["Response_AlarmInfoPlate"]
-    assert reply["info"] == "no" and reply["content"] == f"{PLATE} {POLICY_INVALID_MESSAGE}"
+    assert reply["info"] == "no" and _shown(reply) == [PLATE, POLICY_INVALID_MESSAGE]
     _assert_denied_and_told([f"vehicle_settings.visitor_leave_by={value!r}"], plate=PLATE)
 
 
@@ -225,7 +226,7 @@ def test_no_leave_by_time_is_still_allowed(site_a, manager_a, vlanes, vconf):
     # rule V-11: NULL is "visitors leave before midnight", a sound policy, not policy.invalid.
     VehicleSettings.objects.filter(pk=vconf.pk).update(visitor_leave_by=None)
     reply = _push(_camera(site_a, manager_a, vlanes["garage/in"]), PLATE)["Response_AlarmInfoPlate"]
-    assert reply["content"] != f"{PLATE} {POLICY_INVALID_MESSAGE}"
+    assert _shown(reply) != [PLATE, POLICY_INVALID_MESSAGE]
     assert not Notice.objects.filter(kind="policy.invalid").exists()
 
 

@@ -21,6 +21,15 @@ class PlateRead:
     at: datetime | None = None
     confidence: int | None = None
     replayed: bool = False
+    # The camera's own number of the result (echoed in the reply), and what it saw of the plate:
+    # its colour and type as the vendor codes them, whether it judged the plate a fake, and the
+    # snapshot pictures (the whole frame and the plate's crop), decoded.
+    plate_id: int | None = None
+    colour: int | None = None
+    plate_type: int | None = None
+    fake: bool = False
+    picture: bytes = b""
+    picture_small: bytes = b""
 
 
 @dataclass(frozen=True, slots=True)
