@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -245,7 +246,9 @@ def _take_or_wait(device: Device, now: datetime) -> list[Any]:
         if commands or elapsed() >= hold:
             return commands
         while True:  # wait for a command or the end of the hold
-            time.sleep(max(0.0, min(HOLD_STEP, hold - elapsed())))
+            # An Event's wait, not time.sleep: the same pause, and it also works under a
+            # shifted clock (libfaketime refuses time.sleep's absolute monotonic deadline).
+            threading.Event().wait(max(0.0, min(HOLD_STEP, hold - elapsed())))
             if elapsed() >= hold or _queued(device):
                 break
 

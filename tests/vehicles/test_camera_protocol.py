@@ -420,7 +420,7 @@ def test_an_empty_heartbeat_is_held_and_a_lift_queued_meanwhile_goes_out_at_once
     settings.GATEHOUSE_CAMERA_POLL_HOLD_MS = 3000
 
     def pay_meanwhile() -> None:
-        time.sleep(0.4)
+        threading.Event().wait(0.4)
         outbox.enqueue(device=device, kind=CommandKind.BARRIER_LIFT, now=NOW)
         connection.close()
 

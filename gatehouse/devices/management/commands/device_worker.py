@@ -12,7 +12,7 @@ longer than their site allows and alerts the monitoring centre (once per outage)
 from __future__ import annotations
 
 import signal
-import time
+import threading
 from typing import Any
 
 from django.core.management.base import BaseCommand
@@ -62,4 +62,4 @@ class Command(BaseCommand):
                     self.stdout.write(f"online again: {name}")
             if opts["once"]:
                 break
-            time.sleep(opts["interval"])
+            threading.Event().wait(opts["interval"])  # not time.sleep: see vehicles.cameras
