@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from gatehouse.admin_base import SiteScopedAdmin
 from gatehouse.devices import services
 from gatehouse.devices.models import Device, DeviceCommand, DeviceKind
+from gatehouse.devices.selectors import DOOR_KINDS
 
 
 class DeviceForm(forms.ModelForm):
@@ -78,7 +79,7 @@ class DeviceAdmin(SiteScopedAdmin):
                     % {"name": device.name, "url": request.build_absolute_uri(path)},
                     messages.WARNING,
                 )
-            elif device.kind in services.DOOR_KINDS:
+            elif device.kind in DOOR_KINDS:
                 # A terminal's event push (ISAPI HTTP listening): the same push address token.
                 token = services.device_issue_camera_token(device=device, actor=request.user)
                 path = reverse("api:terminal_event_push", kwargs={"token": token})

@@ -16,14 +16,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from gatehouse.audit.services import audit_record, audited_update
-from gatehouse.core.errors import DomainError, InvalidInput
-from gatehouse.devices import outbox
-from gatehouse.devices.adapters import DRIVERS
+from gatehouse.core.errors import InvalidInput
 from gatehouse.devices.models import (
-    CommandKind,
     Device,
-    DeviceCommand,
-    DeviceKind,
     FaceEnrolment,
 )
 from gatehouse.devices.sync import sync_person
@@ -31,7 +26,6 @@ from gatehouse.gate.reads import device_by_digest
 from gatehouse.keys import key_digest, new_key
 from gatehouse.people.models import Person
 from gatehouse.privacy import seal, unseal
-from gatehouse.sites.models import Lane
 from gatehouse.throttle import key_throttle
 
 KEY_SCHEME = "gd_"
@@ -200,65 +194,6 @@ def device_set_login(
 def device_password(device: Device) -> str:
     """The clear password Gatehouse signs in to ``device`` with ("" when none is set)."""
     return unseal(device.password_cipher)
-
-
-# --------------------------------------------------------------------------------------------
-# Remote door open (issue 14 §2 "Commands")
-# --------------------------------------------------------------------------------------------
-
-#: The device kinds that have a door Gatehouse can open remotely.
-DOOR_KINDS = (DeviceKind.FACE_TERMINAL, DeviceKind.CARD_READER, DeviceKind.TURNSTILE)
-
-
-@transaction.atomic
-def door_open(
-    *,
-    actor: Any,
-    now: datetime,
-    device: Device | None = None,
-    lane: Lane | None = None,
-    door: int = 1,
-    reason: str = "",
-) -> list[DeviceCommand]:
-    """Open the door of ``device``, or of every door device Gatehouse drives on ``lane``, from the
-    booth or the monitoring board: one ``door.open`` command each (a one-shot action: not
-    delivered after a minute, never repeated after a lost answer), audited with who and why.
-
-    Raises ``door.no_device`` (404) when there is no such device to open."""
-    if device is not None:
-        devices = [device]
-    elif lane is not None:
-        devices = list(
-            Device.objects.filter(
-                lane=lane, kind__in=DOOR_KINDS, revoked_at__isnull=True, vendor__in=list(DRIVERS)
-            ).order_by("pk")
-        )
-    else:
-        devices = []
-    devices = [d for d in devices if d.revoked_at is None and d.vendor in DRIVERS]
-    if not devices:
-        raise DomainError("door.no_device", "该通道没有可远程开门的设备", {"field": "device"})
-    text = (reason or "").strip()[:100] or "远程开门"
-    commands = []
-    for target in devices:
-        command = outbox.enqueue(
-            device=target,
-            kind=CommandKind.DOOR_OPEN,
-            payload={"door": door},
-            reason=text,
-            actor=actor,
-            now=now,
-        )
-        audit_record(
-            action="device.door_open",
-            obj=target,
-            actor=actor,
-            site=target.site,
-            after={"command": command.pk, "door": door, "reason": text},
-            at=now,
-        )
-        commands.append(command)
-    return commands
 
 
 # --------------------------------------------------------------------------------------------

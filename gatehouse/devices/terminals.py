@@ -32,7 +32,8 @@ from gatehouse.core.masking import mask_card
 from gatehouse.core.terminal import terminal_decision
 from gatehouse.devices.adapters.hikvision import isapi
 from gatehouse.devices.models import Device
-from gatehouse.devices.services import DOOR_KINDS, push_authenticate
+from gatehouse.devices.selectors import DOOR_KINDS
+from gatehouse.devices.services import push_authenticate
 from gatehouse.devices.sync import sync_person
 from gatehouse.gate.decide import gate_judge, gate_record
 from gatehouse.gate.facts import GateInput

@@ -18,6 +18,7 @@ from gatehouse.devices import outbox, services, sync
 from gatehouse.devices.adapters.hikvision import driver, isapi
 from gatehouse.devices.adapters.hikvision.client import Client
 from gatehouse.devices.adapters.hikvision.simulator import Terminal
+from gatehouse.devices.commands import open_lane
 from gatehouse.devices.models import CommandKind, CommandState, Device, DeviceCommand
 from gatehouse.devices.reconcile import reconcile
 from gatehouse.people import services as people
@@ -487,22 +488,22 @@ def test_bad_pushes_get_an_isapi_answer_and_change_nothing(client, terminal, sim
 def test_a_remote_door_open_is_queued_audited_and_opens_once(
     terminal, sim, walk_in_a, guard_a, lanes_a
 ):
-    [command] = services.door_open(lane=walk_in_a, actor=guard_a, now=NOW, reason="访客已确认")
+    [command] = open_lane(lane=walk_in_a, actor=guard_a, now=NOW, reason="访客已确认")
     assert command.kind == CommandKind.DOOR_OPEN and command.expires_at is not None
-    audit = AuditEntry.objects.get(action="device.door_open")
-    assert audit.after["command"] == command.pk
+    audit = AuditEntry.objects.get(action="device.open_lane")
+    assert audit.after["commands"] == [command.pk]
     deliver()
     assert sim.store.doors_opened == [1]
     assert deliver().delivered == 0  # never repeated
     from gatehouse.core.errors import DomainError
 
     with pytest.raises(DomainError) as err:
-        services.door_open(lane=lanes_a["west/walk-in"], actor=guard_a, now=NOW)
-    assert err.value.code == "door.no_device"
+        open_lane(lane=lanes_a["west/walk-in"], actor=guard_a, now=NOW, reason="")
+    assert err.value.code == "device.none_on_lane"
 
 
-def test_a_door_open_not_delivered_in_time_is_dropped(terminal, sim, guard_a):
-    command = services.door_open(device=terminal, actor=guard_a, now=NOW)[0]
+def test_a_door_open_not_delivered_in_time_is_dropped(terminal, sim, guard_a, walk_in_a):
+    command = open_lane(lane=walk_in_a, actor=guard_a, now=NOW, reason="")[0]
     deliver(NOW + timedelta(minutes=5))
     command.refresh_from_db()
     assert command.state == CommandState.EXPIRED
