@@ -5,7 +5,9 @@ the gate API must answer hundreds of reads a second within 20 ms (issue 3 §9). 
 cycle — building the request, ten middlewares, URL resolution, django-ninja's parameter and
 response models — cost about a third of the CPU a decision took, more than the rules and the
 event log together. So the WSGI application served in production wraps Django's with
-:class:`DeviceFastPath`, which answers the few device routes in :data:`ROUTES` directly.
+:class:`DeviceFastPath`, which answers the few device routes in :data:`ROUTES` (a device key in
+``X-Device-Key``) and the push addresses in :data:`PUSH_ROUTES` (a plate camera's result, the
+token in the URL) directly.
 
 The fast path is only an optimisation and knows nothing the full stack does not:
 
@@ -30,6 +32,7 @@ from __future__ import annotations
 
 import io
 import logging
+import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -40,35 +43,57 @@ from django.core.handlers.wsgi import WSGIRequest
 from django.utils import translation
 from django.utils.module_loading import import_string
 
-from gatehouse.inputguard import GATE_READ_MAX_BODY, body_is_hostile
+from gatehouse.inputguard import GATE_READ_MAX_BODY, body_is_hostile, body_limit
 
 logger = logging.getLogger("gatehouse.fastpath")
 
 # PATH_INFO → the dotted path of a handler ``(device, body) -> bytes | None``: the JSON of a
-# 200 answer, or None to hand the request to the full stack.
+# 200 answer, or None to hand the request to the full stack. The device presents its key in
+# ``X-Device-Key``.
 ROUTES = {
     "/api/v1/gate/decisions": "gatehouse.access.api.gate_decision_fast",
 }
+# Push addresses: (the path before the token, the path after it) → the dotted path of a handler
+# ``(token, body) -> bytes | None`` that authenticates the device by the token in its address
+# itself (a plate camera posts to ``/api/v1/cameras/gc_…/plate`` and can add no header).
+PUSH_ROUTES = {
+    ("/api/v1/cameras/", "/plate"): "gatehouse.vehicles.api.camera_push_fast",
+}
+# A push address's token: the scheme's prefix and URL-safe characters (anything else: the full
+# stack, whose URL resolver refuses it).
+_TOKEN = re.compile(r"gc_[A-Za-z0-9_-]{1,180}")
 # A device's read is a few hundred bytes; anything longer takes the full stack, which answers 413
 # (one limit for both stacks, see gatehouse.inputguard).
 MAX_BODY = GATE_READ_MAX_BODY
 
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 Handler = Callable[[Any, bytes], bytes | None]
+PushHandler = Callable[[str, bytes], bytes | None]
 
 
 class DeviceFastPath:
     """WSGI middleware: :data:`ROUTES` answered directly, everything else by ``app``."""
 
-    def __init__(self, app: WSGIApp, routes: dict[str, str] | None = None):
+    def __init__(
+        self,
+        app: WSGIApp,
+        routes: dict[str, str] | None = None,
+        push_routes: dict[tuple[str, str], str] | None = None,
+    ):
         self.app = app
         self.routes: dict[str, Handler] = {
             path: import_string(target) for path, target in (routes or ROUTES).items()
         }
+        pushes = PUSH_ROUTES if push_routes is None else push_routes
+        self.push_routes: list[tuple[str, str, PushHandler]] = [
+            (before, after, import_string(target)) for (before, after), target in pushes.items()
+        ]
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
-        handler = self.routes.get(environ.get("PATH_INFO", ""))
-        if handler is None or not _plain(environ):
+        path = environ.get("PATH_INFO", "")
+        handler = self.routes.get(path)
+        push = None if handler is not None else self._push_route(path)
+        if (handler is None and push is None) or not _plain(environ, body_limit(path)):
             return self.app(environ, start_response)
         request = WSGIRequest(environ)
         try:
@@ -80,16 +105,32 @@ class DeviceFastPath:
             answer = None  # the full stack adds Strict-Transport-Security
         elif body_is_hostile(body):
             answer = None  # a NUL or a lone surrogate: the full stack answers 422
-        else:
-            answer = self._answer(handler, environ, body)
+        elif push is not None:
+            token, pushed = push
+            answer = self._answer(environ, lambda: pushed(token, body))
+        elif handler is not None:
+            keyed = handler
+            answer = self._answer(environ, lambda: _with_key(keyed, environ, body))
+        else:  # pragma: no cover (a route matched: one of the two is set)
+            answer = None
         if answer is None:
             environ["wsgi.input"] = io.BytesIO(body)
             return self.app(environ, start_response)
-        start_response("200 OK", [*_headers(), ("Content-Length", str(len(answer)))])
+        content_type = JSON if push is None else PUSH_JSON
+        headers = [*_headers(content_type), ("Content-Length", str(len(answer)))]
+        start_response("200 OK", headers)
         return [answer]
 
-    def _answer(self, handler: Handler, environ: dict[str, Any], body: bytes) -> bytes | None:
-        from gatehouse.devices.services import device_authenticate
+    def _push_route(self, path: str) -> tuple[str, PushHandler] | None:
+        """The token and the handler of a push address, or None."""
+        for before, after, handler in self.push_routes:
+            if path.startswith(before) and path.endswith(after):
+                token = path[len(before) : len(path) - len(after)]
+                if _TOKEN.fullmatch(token):
+                    return token, handler
+        return None
+
+    def _answer(self, environ: dict[str, Any], call: Callable[[], bytes | None]) -> bytes | None:
         from gatehouse.throttle import key_throttle
 
         if key_throttle.retry_after(environ.get("REMOTE_ADDR")) is not None:
@@ -97,10 +138,7 @@ class DeviceFastPath:
         signals.request_started.send(sender=self.__class__, environ=environ)
         try:
             translation.activate(settings.LANGUAGE_CODE)
-            device = device_authenticate(environ.get("HTTP_X_DEVICE_KEY"))
-            if device is None:
-                return None
-            return handler(device, body)
+            return call()
         except Exception:
             logger.exception("device fast path failed; handing the request to the full stack")
             return None
@@ -108,21 +146,37 @@ class DeviceFastPath:
             signals.request_finished.send(sender=self.__class__)
 
 
-def _plain(environ: dict[str, Any]) -> bool:
-    """A device's ordinary request: POST, JSON, a length within reason, no cookies (a cookie
-    could carry a session or choose the language, which the full stack honours)."""
+def _with_key(handler: Handler, environ: dict[str, Any], body: bytes) -> bytes | None:
+    """A route whose device presents its key in ``X-Device-Key``; an unknown key: the full
+    stack (which counts the failure)."""
+    from gatehouse.devices.services import device_authenticate
+
+    device = device_authenticate(environ.get("HTTP_X_DEVICE_KEY"))
+    if device is None:
+        return None
+    return handler(device, body)
+
+
+def _plain(environ: dict[str, Any], limit: int | None) -> bool:
+    """A device's ordinary request: POST, JSON, a length within the path's limit, no cookies (a
+    cookie could carry a session or choose the language, which the full stack honours)."""
     if environ.get("REQUEST_METHOD") != "POST" or environ.get("HTTP_COOKIE"):
         return False
     if not environ.get("CONTENT_TYPE", "").startswith("application/json"):
         return False
     length = environ.get("CONTENT_LENGTH", "")
-    return length.isdigit() and 0 < int(length) <= MAX_BODY
+    return length.isdigit() and 0 < int(length) <= (limit or MAX_BODY)
 
 
-def _headers() -> list[tuple[str, str]]:
+# The content type of django-ninja's answers, and of a camera's reply (a JsonResponse).
+JSON = "application/json; charset=utf-8"
+PUSH_JSON = "application/json"
+
+
+def _headers(content_type: str) -> list[tuple[str, str]]:
     """The headers Django's middlewares put on a JSON answer of the device API."""
     headers = [
-        ("Content-Type", "application/json; charset=utf-8"),
+        ("Content-Type", content_type),
         ("Vary", "Accept-Language"),
         ("Content-Language", settings.LANGUAGE_CODE),
     ]

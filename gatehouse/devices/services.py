@@ -22,7 +22,7 @@ from gatehouse.devices.models import (
     FaceEnrolment,
 )
 from gatehouse.devices.sync import sync_person
-from gatehouse.gate.reads import device_by_digest
+from gatehouse.gate.reads import device_by_digest, device_by_push_digest
 from gatehouse.keys import key_digest, new_key
 from gatehouse.people.models import Person
 from gatehouse.privacy import seal, unseal
@@ -128,15 +128,11 @@ def push_authenticate(
     device = None
     if token and token.startswith(CAMERA_TOKEN_SCHEME) and len(token) <= 200:
         digest = key_digest(token)
-        found = (
-            Device.objects.select_related("site", "lane__gate__site")
-            .filter(camera_token_hash=digest, revoked_at__isnull=True, site__is_active=True)
-            .exclude(key_hash="")
-        )
-        if device_kinds:
-            found = found.filter(kind__in=device_kinds)
-        device = found.first()
-        if device is not None and not hmac.compare_digest(device.camera_token_hash, digest):
+        device = device_by_push_digest(digest)
+        if device is not None and (
+            (device_kinds and device.kind not in device_kinds)
+            or not hmac.compare_digest(device.camera_token_hash, digest)
+        ):
             device = None
     return _seen(device, address=address, kind=kind, presented=token, now=now)
 

@@ -19,7 +19,7 @@ from gatehouse.core.masking import mask_card, mask_id_number
 from gatehouse.devices.models import Device
 from gatehouse.gate import rows, sql
 from gatehouse.gate.facts import GateInput
-from gatehouse.people.models import Credential, CredentialStatus, Person, Vehicle
+from gatehouse.people.models import Credential, CredentialStatus, Person
 from gatehouse.people.services import normalise_credential_number
 from gatehouse.privacy import lookup_hash
 from gatehouse.sites.models import Gate, Lane, Site
@@ -217,7 +217,17 @@ def device_by_digest(digest: str) -> Device | None:
     """The live device with this key hash at an active site, with its site, lane and the lane's
     gate attached: one hand-joined query (:mod:`gatehouse.gate.sql`); every device request pays
     it."""
-    row = rows.fetch_one(sql.device_by_key(), [digest])
+    return _device(sql.device_by_key(), digest)
+
+
+def device_by_push_digest(digest: str) -> Device | None:
+    """:func:`device_by_digest` for the hash of a push address token (a plate camera's, a
+    terminal's event push): every camera push pays it."""
+    return _device(sql.device_by_push_token(), digest)
+
+
+def _device(statement: str, digest: str) -> Device | None:
+    row = rows.fetch_one(statement, [digest])
     if row is None:
         return None
     at = 0
@@ -315,29 +325,3 @@ def barrier_card(site: Site, number: str) -> tuple[core_vehicle.CardFacts | None
         valid_until=cred.valid_until,
     )
     return facts, cred.person
-
-
-def plate_holder(site: Site, plate: str) -> Person | None:
-    """The holder of an active plate credential (a registered plate), or None."""
-    cred = (
-        Credential.objects.filter(
-            site=site, number=plate, kind=CredentialKind.PLATE, status=CredentialStatus.ACTIVE
-        )
-        .select_related("person")
-        .first()
-    )
-    return cred.person if cred is not None else None
-
-
-def registered_vehicle(site: Site, plate: str) -> tuple[bool, Person | None]:
-    """A vehicle of the site's register (a person's car or an enterprise's fleet car), known by
-    its plate whether or not a plate credential was issued: (known, owner). A person's car is
-    judged as its owner's; a fleet car with nobody attached (owner None) is a staff vehicle of
-    its enterprise (V-04). A car whose owner or enterprise has left is not known."""
-    car = Vehicle.objects.filter(site=site, plate=plate).select_related("owner", "enterprise")
-    found = car.first()
-    if found is None:
-        return False, None
-    if found.owner is not None:
-        return found.owner.is_active, found.owner if found.owner.is_active else None
-    return found.enterprise is not None and found.enterprise.is_active, None

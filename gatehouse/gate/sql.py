@@ -48,17 +48,30 @@ SQLITE_ONLY = frozenset(
 # --------------------------------------------------------------------------------------------
 
 
-@rows.statement
-def device_by_key() -> str:
-    """The live device with a key hash at an active site, its site, lane and the lane's gate."""
+def _device_joined(condition: str) -> str:
+    """The live device matching ``condition`` at an active site, its site, lane and the lane's
+    gate."""
     return (
         f"SELECT {rows.columns(Device, 'd')}, {rows.columns(Site, 's')}, "  # noqa: S608 (names from model metadata, values bound)
         f"{rows.columns(Lane, 'l')}, {rows.columns(Gate, 'g')} "
         f"FROM {rows.table(Device)} d JOIN {rows.table(Site)} s ON s.id = d.site_id "
         f"LEFT JOIN {rows.table(Lane)} l ON l.id = d.lane_id "
         f"LEFT JOIN {rows.table(Gate)} g ON g.id = l.gate_id "
-        "WHERE d.key_hash = %s AND d.revoked_at IS NULL AND s.is_active"
+        f"WHERE {condition} AND d.revoked_at IS NULL AND s.is_active"
     )
+
+
+@rows.statement
+def device_by_key() -> str:
+    """The live device with a key hash at an active site, its site, lane and the lane's gate."""
+    return _device_joined("d.key_hash = %s")
+
+
+@rows.statement
+def device_by_push_token() -> str:
+    """The live device with a push address token's hash (and a live key: the token is rotated
+    with it) at an active site, its site, lane and the lane's gate."""
+    return _device_joined("d.camera_token_hash = %s AND d.key_hash <> ''")
 
 
 def _blacklist_exists(person: str, id_hash: str, other_hash: str = "''") -> str:
@@ -267,6 +280,7 @@ def record_with_nonce(with_presence: bool) -> str:
 #: Every statement of this module by name (what ``tests/gate/test_sql.py`` executes).
 STATEMENTS = {
     "device_by_key": device_by_key,
+    "device_by_push_token": device_by_push_token,
     "blacklisted": blacklisted,
     "blacklisted_people": blacklisted_people,
     "credential": credential,

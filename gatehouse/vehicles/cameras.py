@@ -41,7 +41,7 @@ from gatehouse.devices import outbox
 from gatehouse.devices.adapters.base import BarrierAnswer, PlateRead
 from gatehouse.devices.adapters.vzenith import heartbeat, protocol
 from gatehouse.devices.models import CommandState, Device, DeviceCommand, DeviceKind
-from gatehouse.gate import reads
+from gatehouse.gate import reads, rows
 from gatehouse.gate.nonce import Decided, DeviceAnswer, answer_once, decision_json
 from gatehouse.vehicles import services
 from gatehouse.vehicles.models import PlateCapture
@@ -135,28 +135,30 @@ def _capture(
     type_label = (
         protocol.PLATE_TYPES.get(read.plate_type, "") if read.plate_type is not None else ""
     )
-    return PlateCapture.objects.create(
-        site=result.event.site,
-        event=result.event,
-        device=device,
-        camera_serial=read.camera[:64],
-        record=read.record[:64],
-        license=read.plate[:32],
-        colour=protocol.colour_name(read.colour),
-        plate_type=read.plate_type
-        if read.plate_type is not None and read.plate_type >= 0
-        else None,
-        plate_type_label=type_label,
-        fake=read.fake,
-        confidence=read.confidence
-        if read.confidence is not None and 0 <= read.confidence <= 100
-        else None,
-        seen_at=read.at,
-        received_at=now,
-        offline=read.replayed,
-        late=late,
-        picture=read.picture,
-        picture_small=read.picture_small,
+    return rows.insert(
+        PlateCapture(
+            site=result.event.site,
+            event=result.event,
+            device=device,
+            camera_serial=read.camera[:64],
+            record=read.record[:64],
+            license=read.plate[:32],
+            colour=protocol.colour_name(read.colour),
+            plate_type=read.plate_type
+            if read.plate_type is not None and read.plate_type >= 0
+            else None,
+            plate_type_label=type_label,
+            fake=read.fake,
+            confidence=read.confidence
+            if read.confidence is not None and 0 <= read.confidence <= 100
+            else None,
+            seen_at=read.at,
+            received_at=now,
+            offline=read.replayed,
+            late=late,
+            picture=read.picture,
+            picture_small=read.picture_small,
+        )
     )
 
 

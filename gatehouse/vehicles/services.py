@@ -9,6 +9,8 @@ Plate cameras, the generic device API and the guard's vehicle booth all come thr
 
 from __future__ import annotations
 
+import functools
+import json
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -43,13 +45,14 @@ from gatehouse.core.ledger import PaymentMethod, format_fen
 from gatehouse.core.masking import mask_card
 from gatehouse.devices import outbox
 from gatehouse.devices.models import CommandKind, Device, DeviceKind
-from gatehouse.gate import chain
+from gatehouse.gate import chain, rows
 from gatehouse.gate.decide import new_event
 from gatehouse.gate.duties import notice
 from gatehouse.gate.facts import Guard, signed_in
-from gatehouse.gate.reads import barrier_card, plate_holder, registered_vehicle
+from gatehouse.gate.reads import barrier_card
 from gatehouse.people.models import PersonKind
 from gatehouse.sites.models import Lane, Site
+from gatehouse.vehicles.lookups import PlateLookup, plate_lookup
 from gatehouse.vehicles.models import (
     ParkingSession,
     SessionAnomaly,
@@ -175,19 +178,70 @@ def gate_policy_of(
     are (the site, the lane, the vehicle settings, the posted tariff); a row it cannot read
     comes back as :class:`PolicyInvalid` and the barrier stays down."""
     site = lane.gate.site
+    table = _posted_tariff(site, lane, at)
+    return gate_policy_with(lane, conf, None if table is None else json.dumps(table))
+
+
+def gate_policy_with(
+    lane: Lane, conf: VehicleSettings, tariff: str | None
+) -> core.VehicleGatePolicy | PolicyInvalid:
+    """:func:`gate_policy_of` with the posted tariff's table given as its JSON text (None:
+    nothing posted), as :func:`gatehouse.vehicles.lookups.plate_lookup` finds it. The core's
+    reading is cached by its inputs: the same stored values always read the same (a posted
+    tariff is never edited, a new one is a new text)."""
+    site = lane.gate.site
+    values = (
+        site.mode,
+        site.kind,
+        lane.kind,
+        lane.direction,
+        lane.gate.open_when_tightened,
+        conf.charging_started,
+        conf.passes_required,
+        conf.delivery_minutes,
+        conf.taxi_minutes,
+        conf.exit_grace_minutes,
+        conf.visitor_leave_by,
+        tariff,
+    )
+    try:
+        return _read_gate_policy(*values)
+    except TypeError:  # a stored value that cannot be a cache key: read it uncached
+        return _read_gate_policy.__wrapped__(*values)
+
+
+@functools.lru_cache(maxsize=1024)
+def _read_gate_policy(
+    mode: Any,
+    site_kind: Any,
+    lane_kind: Any,
+    lane_direction: Any,
+    open_when_tightened: Any,
+    charging_started: Any,
+    passes_required: Any,
+    delivery_minutes: Any,
+    taxi_minutes: Any,
+    exit_grace_minutes: Any,
+    visitor_leave_by: Any,
+    tariff: str | None,
+) -> core.VehicleGatePolicy | PolicyInvalid:
+    try:
+        table = None if tariff is None else json.loads(tariff)
+    except ValueError:
+        table = tariff  # not JSON: the core names it as a problem
     return core.vehicle_gate_policy(
-        mode=site.mode,
-        site_kind=site.kind,
-        lane_kind=lane.kind,
-        lane_direction=lane.direction,
-        open_when_tightened=lane.gate.open_when_tightened,
-        charging_started=conf.charging_started,
-        passes_required=conf.passes_required,
-        delivery_minutes=conf.delivery_minutes,
-        taxi_minutes=conf.taxi_minutes,
-        exit_grace_minutes=conf.exit_grace_minutes,
-        visitor_leave_by=conf.visitor_leave_by,
-        tariff=_posted_tariff(site, lane, at),
+        mode=mode,
+        site_kind=site_kind,
+        lane_kind=lane_kind,
+        lane_direction=lane_direction,
+        open_when_tightened=open_when_tightened,
+        charging_started=charging_started,
+        passes_required=passes_required,
+        delivery_minutes=delivery_minutes,
+        taxi_minutes=taxi_minutes,
+        exit_grace_minutes=exit_grace_minutes,
+        visitor_leave_by=visitor_leave_by,
+        tariff=table,
     )
 
 
@@ -233,21 +287,18 @@ def vehicle_facts(
     inp: VehicleInput,
     site: Site,
     plate: str,
-    at: datetime,
     config: core.VehicleGatePolicy,
+    found: PlateLookup,
 ) -> tuple[core.VehicleFacts, ParkingSession | None]:
-    """The facts of the vehicle at the lane, looked up: its plate, card, pass and open stay."""
-    from gatehouse.parking.selectors import active_pass
-
+    """The facts of the vehicle at the lane: its plate, card, pass and open stay, from what
+    :func:`gatehouse.vehicles.lookups.plate_lookup` found (and the card, when one was read)."""
     direction = config.lane.direction
     card, holder = barrier_card(site, inp.card_number) if inp.card_number else (None, None)
-    registered_to = plate_holder(site, plate) if plate else None
+    registered_to = found.holder if plate else None
     known, registered_owner = (
-        registered_vehicle(site, plate)
-        if plate and registered_to is None
-        else (registered_to is not None, None)
+        found.registered() if plate and registered_to is None else (registered_to is not None, None)
     )
-    vpass = active_pass(site, plate, at) if plate else None
+    vpass = found.vpass if plate else None
     kind = inp.kind
     pass_facts = None
     if vpass is not None:
@@ -266,7 +317,7 @@ def vehicle_facts(
         kind = _kind_of(person)
     if kind is None and known and registered_to is None and registered_owner is None:
         kind = core.VehicleKind.STAFF  # an enterprise's fleet car (V-04)
-    session = open_session(site, plate) if plate else None
+    session = found.session if plate else None
     if kind is None and session is not None and direction is Direction.OUT:
         kind = core.VehicleKind(session.kind)
     if kind is None and config.lane.kind is LaneKind.GARAGE and not inp.no_plate:
@@ -361,8 +412,9 @@ def vehicle_decide(
         description = description or "未能识别车牌"
         inp = replace(inp, description=description)
         note = f"无牌车：{description} {note}".strip()
-    conf = settings_of(site)
-    config = gate_policy_of(lane, when, conf)
+    found = plate_lookup(site_id=site.pk, plate=plate, at=when, garage_id=lane.garage_id)
+    conf = found.settings or VehicleSettings(site=site)
+    config = gate_policy_with(lane, conf, found.tariff)
     session: ParkingSession | None = None
     if isinstance(config, PolicyInvalid):
         # Deny and tell: the barrier stays down, the monitoring centre learns what is wrong.
@@ -371,7 +423,7 @@ def vehicle_decide(
         facts = None
         note = f"{note} 配置问题：{config.describe()}".strip()
     else:
-        facts, session = vehicle_facts(inp, site, plate, when, config)
+        facts, session = vehicle_facts(inp, site, plate, config, found)
         judged = _judged_at(session, facts, config.exit_grace_minutes, when)
         decision = core.decide_vehicle(facts, config.policy, judged)
         direction, kind = facts.direction, facts.kind
@@ -402,7 +454,7 @@ def vehicle_decide(
         visit = None
         if facts is not None:
             session = _pair(decision, event, facts, session, site, lane, plate, when)
-            visit = _register(decision, event, inp, facts, site, shown, when, actor)
+            visit = _register(decision, event, inp, facts, shown, when, actor, found.inside)
         label = f"{NO_PLATE}（{description}）" if no_plate and description else shown
         _notify(decision, event, site, lane, label, inp, when)
     return VehicleResult(decision, event, shown, session, visit)
@@ -446,26 +498,30 @@ def _pair(
             session.save(update_fields=["status", "anomaly"])
         if check.anomaly:
             _anomaly_notice(site, lane, plate, check.reason, check.message, event, when)
-        return ParkingSession.objects.create(
-            site=site,
-            garage=lane.garage,
-            plate=plate,
-            kind=facts.kind.value,
-            entered_at=when,
-            entry_event=event,
+        return rows.insert(
+            ParkingSession(
+                site=site,
+                garage_id=lane.garage_id,
+                plate=plate,
+                kind=facts.kind.value,
+                entered_at=when,
+                entry_event=event,
+            )
         )
     fee = core.fee_due(decision)
     if session is None:
         _anomaly_notice(site, lane, plate, check.reason, check.message, event, when)
-        return ParkingSession.objects.create(
-            site=site,
-            garage=lane.garage,
-            plate=plate,
-            kind=facts.kind.value,
-            exited_at=when,
-            exit_event=event,
-            status=SessionStatus.CLOSED,
-            anomaly=SessionAnomaly.EXIT_WITHOUT_ENTRY,
+        return rows.insert(
+            ParkingSession(
+                site=site,
+                garage_id=lane.garage_id,
+                plate=plate,
+                kind=facts.kind.value,
+                exited_at=when,
+                exit_event=event,
+                status=SessionStatus.CLOSED,
+                anomaly=SessionAnomaly.EXIT_WITHOUT_ENTRY,
+            )
         )
     session.status = SessionStatus.CLOSED
     session.exited_at = when
@@ -494,20 +550,18 @@ def _register(
     event: AccessEvent,
     inp: VehicleInput,
     facts: core.VehicleFacts,
-    site: Site,
     plate: str,
     when: datetime,
     actor: Any,
+    still_inside: VehicleVisit | None,
 ) -> VehicleVisit | None:
-    """Write (on the way in) or close (on the way out) the register row the decision names."""
+    """Write (on the way in) or close (on the way out) the register row the decision names;
+    ``still_inside``: the plate's newest register row still inside, as looked up for the
+    decision."""
     registers = decision.registers()
     wanted = next((r for r in (Register.VEHICLE, Register.OWN_VEHICLE) if r in registers), None)
     if facts.direction is Direction.OUT:
-        row = (
-            VehicleVisit.objects.filter(site=site, plate=plate, status=VehicleVisitStatus.INSIDE)
-            .order_by("-pk")
-            .first()
-        )
+        row = still_inside
         if row is not None and decision.allowed:
             row.status = VehicleVisitStatus.LEFT
             row.time_out = when
@@ -531,7 +585,7 @@ def _register(
     }[decision.outcome]
     inside = decision.allowed and facts.direction is Direction.IN
     return VehicleVisit.objects.create(
-        site=site,
+        site=inp.lane.gate.site,
         register=wanted.value,
         plate=plate,
         kind=facts.kind.value,

@@ -31,6 +31,9 @@ def clients(key: str) -> tuple[ApiClient, ApiClient]:
 
 def test_the_routes_are_the_apis_urls():
     assert set(fastpath.ROUTES) == {reverse("api:gate_decision_create")}
+    token = "gc_" + "a" * 43
+    url = reverse("api:camera_plate_push", kwargs={"token": token})
+    assert [(a + token + b) for a, b in fastpath.PUSH_ROUTES] == [url]
 
 
 def test_the_served_application_has_the_fast_path_in_front_of_django():

@@ -14,7 +14,11 @@ from django.db import connection
 
 from gatehouse.access.models import AccessEvent, DeviceRequest, EventChainHead, Presence
 from gatehouse.devices.models import Device
-from gatehouse.devices.services import device_issue_key
+from gatehouse.devices.services import (
+    device_issue_camera_token,
+    device_issue_key,
+    device_revoke,
+)
 from gatehouse.gate import chain, nonce, reads, rows, sql
 from gatehouse.gate.decide import gate_decide
 from gatehouse.gate.facts import GateInput, is_blacklisted
@@ -85,6 +89,28 @@ def test_the_device_is_read_by_its_key_with_site_lane_and_gate(site_a, walk_in_a
     assert (found.site.pk, found.lane.pk, found.lane.gate.code) == (site_a.pk, walk_in_a.pk, "east")
     assert found.lane.gate.site is found.site
     assert reads.device_by_digest(key_digest(key + "x")) is None
+
+
+@executes("device_by_push_token")
+def test_a_camera_is_read_by_its_push_token_while_its_key_lives(site_a, manager_a):
+    from gatehouse.sites.models import Gate, Lane
+
+    gate = Gate.objects.create(site=site_a, code="garage", name="车库口")
+    lane = Lane.objects.create(gate=gate, code="in", name="入口", kind="garage", direction="in")
+    camera = Device.objects.create(site=site_a, lane=lane, name="相机", kind="plate_camera")
+    device_issue_key(device=camera, actor=manager_a, now=NOW)
+    token = device_issue_camera_token(device=camera, actor=manager_a, now=NOW)
+    found = reads.device_by_push_digest(key_digest(token))
+    assert found is not None and found.pk == camera.pk
+    assert (found.lane.pk, found.lane.gate.code, found.lane.gate.site) == (
+        lane.pk,
+        "garage",
+        site_a,
+    )
+    assert reads.device_by_push_digest(key_digest(token + "x")) is None
+    assert reads.device_by_digest(key_digest(token)) is None  # a token is not a key
+    device_revoke(device=camera, actor=manager_a, now=NOW)
+    assert reads.device_by_push_digest(key_digest(token)) is None  # revoked with its key
 
 
 @executes("blacklisted")
