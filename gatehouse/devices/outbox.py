@@ -171,7 +171,7 @@ def deliver_due(*, now: Callable[[], datetime], drivers: dict[str, Driver] | Non
     for device in devices:
         send = table[device.vendor]
         for _ in range(BATCH):
-            command = _claim_head(device, now())
+            command = _claim_head(device, now(), result)
             if command is None:
                 break
             if _deliver_one(device, command, send, now(), result) is False:
@@ -179,9 +179,14 @@ def deliver_due(*, now: Callable[[], datetime], drivers: dict[str, Driver] | Non
     return result
 
 
-def _claim_head(device: Device, now: datetime) -> DeviceCommand | None:
+def _claim_head(device: Device, now: datetime, result: Round) -> DeviceCommand | None:
     """The device's oldest queued command if it is due, claimed for :data:`LEASE`; expired and
-    unrepeatable ones are settled on the way."""
+    unrepeatable ones are settled on the way (and counted in ``result``).
+
+    A claim counts as an attempt. A one-shot action claimed before and still queued was never
+    answered (the worker died, or its lease ran out mid-send): it may have been carried out, so
+    it is not sent again. One the device could not be reached for is not such an attempt
+    (:func:`_retry` gives the claim back)."""
     while True:
         with transaction.atomic():
             head = (
@@ -194,10 +199,12 @@ def _claim_head(device: Device, now: datetime) -> DeviceCommand | None:
                 return None
             if head.expires_at is not None and now > head.expires_at:
                 _settle(head, CommandState.EXPIRED, now, head.last_error or "未在有效期内送达")
+                result.expired += 1
                 continue
             if head.kind in ONE_SHOT and head.attempts > 0:
                 # A lease ran out on a one-shot action: it may have been carried out.
                 _settle(head, CommandState.FAILED, now, "上次下发结果未知，不再重复")
+                result.failed += 1
                 continue
             head.attempts += 1
             head.next_attempt_at = now + LEASE
@@ -224,8 +231,8 @@ def _deliver_one(
         _retry(command, now, str(exc))
         result.retrying += 1
         return False
-    except DeliveryError as exc:  # Unreached
-        _retry(command, now, str(exc))
+    except DeliveryError as exc:  # Unreached: nothing reached the device
+        _retry(command, now, str(exc), reached=False)
         result.retrying += 1
         return False
     _settle(command, CommandState.DONE, now, "")
@@ -234,10 +241,17 @@ def _deliver_one(
     return True
 
 
-def _retry(command: DeviceCommand, now: datetime, error: str) -> None:
-    DeviceCommand.objects.filter(pk=command.pk, state=CommandState.QUEUED).update(
-        next_attempt_at=now + backoff(command.attempts), last_error=error[:300]
-    )
+def _retry(command: DeviceCommand, now: datetime, error: str, *, reached: bool = True) -> None:
+    """Queue ``command`` again after its back-off. A one-shot action that never ``reached`` the
+    device gives its claim back: it was certainly not carried out, and may be sent again within
+    its time to live (the door still opens when the terminal is back within the minute)."""
+    fields: dict[str, Any] = {
+        "next_attempt_at": now + backoff(command.attempts),
+        "last_error": error[:300],
+    }
+    if not reached and command.kind in ONE_SHOT:
+        fields["attempts"] = command.attempts = max(0, command.attempts - 1)
+    DeviceCommand.objects.filter(pk=command.pk, state=CommandState.QUEUED).update(**fields)
 
 
 def _settle(command: DeviceCommand, state: str, now: datetime, error: str) -> None:

@@ -138,6 +138,14 @@ def test_the_simulator_demands_digest_credentials(sim):
     assert right.json()["UserInfoSearch"]["responseStatusStrg"] == "NO MATCH"
 
 
+def test_a_terminal_switched_off_cuts_the_connections_a_client_kept_open(sim):
+    with httpx.Client(auth=httpx.DigestAuth("admin", PASSWORD), timeout=2) as client:
+        assert client.post(sim.url + isapi.USER_SEARCH, json={}).status_code == 200
+        sim.stop()  # the client's keep-alive connection is cut with the power
+        with pytest.raises(httpx.TransportError):
+            client.post(sim.url + isapi.USER_SEARCH, json={})
+
+
 def test_failures_are_told_in_the_outboxs_terms(sim):
     with pytest.raises(outbox.Unreached, match="401"):
         Client(sim.url, "admin", "wrong").door_open()

@@ -156,11 +156,47 @@ def test_a_one_shot_action_expires_rather_than_arrive_late(terminal, now):
 
 def test_a_claim_whose_lease_ran_out_is_not_repeated_for_a_one_shot_action(terminal, now):
     door = outbox.enqueue(device=terminal, kind=CommandKind.DOOR_OPEN, now=now)
-    claimed = outbox._claim_head(terminal, now)  # a worker claims it, then dies mid-send
+    claimed = outbox._claim_head(terminal, now, outbox.Round())  # a worker dies mid-send
     assert claimed is not None and claimed.pk == door.pk
     fake = FakeTerminal()
     outbox.deliver_due(now=clock(now + outbox.LEASE + timedelta(seconds=1)), drivers={"fake": fake})
     assert state(door) == CommandState.FAILED
+    assert fake.applied == []
+
+
+def test_a_door_the_terminal_was_unreachable_for_opens_when_it_returns_within_the_minute(
+    terminal, now
+):
+    # Nothing reached the terminal: the command is certainly not carried out, so it is sent
+    # again (every back-off) within its time to live, and applied once.
+    fake = FakeTerminal()
+    fake.fail = outbox.Unreached
+    door = outbox.enqueue(device=terminal, kind=CommandKind.DOOR_OPEN, now=now)
+    first = outbox.deliver_due(now=clock(now), drivers={"fake": fake})
+    assert (first.retrying, first.failed) == (1, 0) and state(door) == CommandState.QUEUED
+    later = now + timedelta(seconds=5)
+    again = outbox.deliver_due(now=clock(later), drivers={"fake": fake})
+    assert (again.retrying, again.failed) == (1, 0) and state(door) == CommandState.QUEUED
+    fake.fail = None
+    back = outbox.deliver_due(now=clock(later + timedelta(seconds=5)), drivers={"fake": fake})
+    assert back.delivered == 1 and state(door) == CommandState.DONE
+    assert fake.applied == [("door.open", "")]
+    assert outbox.deliver_due(now=clock(now + timedelta(seconds=50)), drivers={"fake": fake}) == (
+        outbox.Round()
+    )
+    assert fake.applied == [("door.open", "")]
+
+
+def test_a_door_still_unreachable_after_its_minute_expires_and_the_round_counts_it(terminal, now):
+    fake = FakeTerminal()
+    fake.fail = outbox.Unreached
+    door = outbox.enqueue(device=terminal, kind=CommandKind.DOOR_OPEN, now=now)
+    outbox.deliver_due(now=clock(now), drivers={"fake": fake})
+    fake.fail = None
+    late = outbox.deliver_due(
+        now=clock(now + outbox.ONE_SHOT_TTL + timedelta(seconds=1)), drivers={"fake": fake}
+    )
+    assert (late.expired, late.delivered) == (1, 0) and state(door) == CommandState.EXPIRED
     assert fake.applied == []
 
 

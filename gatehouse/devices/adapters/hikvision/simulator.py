@@ -14,9 +14,11 @@ as ``multipart/form-data`` with the JSON part ``event_log`` and, for a face, a `
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import secrets
+import socket
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -54,6 +56,35 @@ class Store:
     requests: int = 0
 
 
+class _Server(ThreadingHTTPServer):
+    """The HTTP server, keeping the connections it accepted so that :meth:`Terminal.stop` can
+    cut them (``server_close`` only closes the listening socket)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self.connections: set[socket.socket] = set()
+        self.connections_lock = threading.Lock()
+        super().__init__(*args, **kwargs)
+
+    def get_request(self) -> tuple[socket.socket, Any]:
+        conn, address = super().get_request()
+        with self.connections_lock:
+            self.connections.add(conn)
+        return conn, address
+
+    def shutdown_request(self, request: Any) -> None:
+        with self.connections_lock:
+            self.connections.discard(request)
+        super().shutdown_request(request)
+
+    def cut_connections(self) -> None:
+        with self.connections_lock:
+            open_ones, self.connections = self.connections, set()
+        for conn in open_ones:
+            with contextlib.suppress(OSError):  # already closed by the peer
+                conn.shutdown(socket.SHUT_RDWR)
+            conn.close()
+
+
 class Terminal:
     """One simulated terminal. ``clock`` is its local clock (aware datetimes)."""
 
@@ -80,7 +111,7 @@ class Terminal:
         self.has_faces = True  # False: a card reader without a face library
         self._nonces: set[str] = set()
         self._serial_no = 0
-        self._server = ThreadingHTTPServer((host, port), _handler(self))
+        self._server = _Server((host, port), _handler(self))
         self._server.daemon_threads = True
         self._thread: threading.Thread | None = None
 
@@ -100,8 +131,11 @@ class Terminal:
         return self
 
     def stop(self) -> None:
+        """Switch the terminal off: no new connection is accepted and the open ones (a client
+        keeps its connection alive) are cut, as a terminal losing power cuts them."""
         self._server.shutdown()
         self._server.server_close()
+        self._server.cut_connections()
         if self._thread is not None:
             self._thread.join(timeout=5)
 
