@@ -13,6 +13,7 @@ urlpatterns = [
     path("flow/<slug:slug>/", views.flow, name="flow"),
     path("people/", views.pick_person, name="pick_person"),
     path("pending/", views.pending, name="pending"),
+    path("requests/<int:pk>/answer/", views.answer, name="answer"),
     path("requests/<int:pk>/resolve/", views.resolve, name="resolve"),
     path("inside/", views.inside, name="inside"),
     path("visits/<int:pk>/leave/", views.leave, name="leave"),

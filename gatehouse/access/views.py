@@ -29,7 +29,7 @@ from gatehouse.accounts.models import Role
 from gatehouse.console.context import SiteState, state_with
 from gatehouse.console.http import render_partial
 from gatehouse.console.pages import found_or_404
-from gatehouse.core.access import Decision, Duty, Entrant, Outcome, Register
+from gatehouse.core.access import Decision, Duty, Entrant, Outcome, Pending, Register
 from gatehouse.core.errors import DomainError
 from gatehouse.core.masking import mask_name
 from gatehouse.devices import selectors as device_selectors
@@ -39,7 +39,8 @@ from gatehouse.registers.selectors import inside_visits, overdue_reason
 from gatehouse.sites.models import Gate, Lane, Site, SiteMode
 from gatehouse.visitors import mail as mail_services
 from gatehouse.visitors import services
-from gatehouse.visitors.models import GateRequest, Pass
+from gatehouse.visitors.forms import AnswerForm
+from gatehouse.visitors.models import AnsweredVia, GateRequest, Pass
 
 BOOTH_ROLES = frozenset({Role.GUARD, Role.SECURITY_MANAGER})
 SESSION_KEY = "booth"
@@ -498,7 +499,12 @@ def _countdown(deadline: datetime, now: datetime) -> str:
 @login_required
 @require_GET
 def pending(request: HttpRequest) -> HttpResponse:
-    booth = _booth(request)
+    return _pending_panel(request, _booth(request))
+
+
+def _pending_panel(
+    request: HttpRequest, booth: Booth, *, status: int = 200, **extra: Any
+) -> HttpResponse:
     now = timezone.now()
     services.requests_expire(site=booth.site, now=now)
     open_ = selectors.open_requests(booth.site, booth.gate)
@@ -515,11 +521,38 @@ def pending(request: HttpRequest) -> HttpResponse:
             if r.entrant == Entrant.FORGOTTEN_CARD and r.person
             else None,
             "commands": doors.get(r.pk, []),
+            "phoned": r.kind == Pending.HOST_CONSENT,  # the guard may answer after phoning
         }
         for r in open_
     ]
-    context = {"rows": rows, "expired": expired, "opened": opened, "booth": booth}
-    return _render(request, "access/booth/_pending.html", context, title=_("待确认"))
+    context = {"rows": rows, "expired": expired, "opened": opened, "booth": booth, **extra}
+    return _render(request, "access/booth/_pending.html", context, title=_("待确认"), status=status)
+
+
+@login_required
+@require_POST
+def answer(request: HttpRequest, pk: int) -> HttpResponse:
+    """门岗致电确认 (VI-01): the guard phoned the host, who agreed or not. Where the lane's door
+    opens by itself, the answer admits the visitor and opens it; elsewhere the guard then lets
+    them through with 放行."""
+    booth = _booth(request)
+    req = found_or_404(selectors.request_at(booth.site, pk))
+    form = AnswerForm(request.POST)  # the desk's: the same answer from the booth
+    if not form.is_valid():
+        return _pending_panel(request, booth, status=422, error=_("请选择被访人同意或不同意"))
+    try:
+        services.request_answer(
+            request=req,
+            actor=request.user,
+            granted=form.granted,
+            via=AnsweredVia.BOOTH,
+            now=timezone.now(),
+            note=form.cleaned_data["note"],
+            host_home=form.host_home if req.entrant == Entrant.ELDERLY else None,
+        )
+    except DomainError as exc:
+        return _pending_panel(request, booth, status=422, error=exc.message)
+    return _pending_panel(request, booth)
 
 
 @login_required

@@ -135,6 +135,7 @@ class RequestStatus(models.TextChoices):
 
 class AnsweredVia(models.TextChoices):
     DESK = "desk", _("前台致电确认")
+    BOOTH = "booth", _("门岗致电确认")
     HOST = "host", _("被访人自助")
     MANAGER = "manager", _("主管")
     SYSTEM = "system", _("系统超时")

@@ -20,7 +20,15 @@ from django.utils import timezone
 from gatehouse.access.models import EventSource
 from gatehouse.accounts.actor import Actor, actor_or_none
 from gatehouse.audit.services import audit_record, snapshot
-from gatehouse.core.access import Decision, Direction, Entrant, HealthCode, HealthFacts, Outcome
+from gatehouse.core.access import (
+    Decision,
+    Direction,
+    Entrant,
+    HealthCode,
+    HealthFacts,
+    Outcome,
+    Pending,
+)
 from gatehouse.core.errors import DomainError, InvalidInput
 from gatehouse.core.ids import parse_id_number, parse_mobile
 from gatehouse.core.masking import mask_id_number, mask_name, mask_phone
@@ -497,12 +505,21 @@ def request_answer(
     note: str = "",
     host_home: bool | None = None,
 ) -> GateRequest:
-    """The desk (after calling the host), the host (self-service) or a manager answers.
+    """The desk or the booth's guard (after calling the host), the host (self-service) or a
+    manager answers. The booth answers only for a host's consent (VI-01).
 
     An answer after the deadline comes too late: the request is refused and recorded (as by
     ``requests_expire``), and the caller is told so with ``request.expired``."""
     if via not in AnsweredVia.values or via == AnsweredVia.SYSTEM:
         raise InvalidInput("request.via", "答复方式不正确", {"field": "via"})
+    if via == AnsweredVia.BOOTH and request.kind != Pending.HOST_CONSENT:
+        # VI-01: the guard phones the host; identity checks are the desk's, approvals a
+        # manager's.
+        raise DomainError(
+            "request.not_for_booth",
+            "门岗只能代为确认被访人是否同意；核实身份请由服务中心处理，审批请由安保主管处理",
+            {"kind": request.kind},
+        )
     with transaction.atomic():
         req = _lock_request(request)
         late = req.status == RequestStatus.PENDING and now >= req.deadline
@@ -520,6 +537,7 @@ def request_answer(
 # Why a lane's door opened by itself, by who answered.
 OPENED_BECAUSE = {
     AnsweredVia.DESK: "服务中心已确认",
+    AnsweredVia.BOOTH: "门岗已致电确认",
     AnsweredVia.HOST: "被访人已同意",
     AnsweredVia.MANAGER: "主管已批准",
 }

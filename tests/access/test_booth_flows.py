@@ -172,6 +172,76 @@ def test_visitor_registered_then_refused_shows_confirm_refuse(booth, resident_a,
     assert AccessEvent.objects.latest("pk").reason == "visitor.refused"
 
 
+def _register_wang(client) -> GateRequest:
+    _flow(
+        client,
+        "visitor",
+        {
+            "name": "王五",
+            "id_number": ID_WANG,
+            "phone": "13912345678",
+            "purpose": "送文件",
+            "house_number": "3-2-1201",
+            "companions": "0",
+        },
+    )
+    return GateRequest.objects.latest("pk")
+
+
+def _answer(client, req, answer: str):
+    return client.post(reverse("booth:answer", args=[req.pk]), {"answer": answer}, **HX)
+
+
+def test_the_guard_phones_the_host_and_answers_at_the_booth(booth, resident_a, guard_a):
+    # rule VI-01: contact the host; admit only with consent
+    req = _register_wang(booth)
+    panel = booth.get(reverse("booth:pending"), **HX).content.decode()
+    assert reverse("booth:answer", args=[req.pk]) in panel and "已致电·被访人同意" in panel
+    answered = _answer(booth, req, "grant")
+    assert answered.status_code == 200 and "放行" in answered.content.decode()
+    req.refresh_from_db()
+    assert (req.status, req.answered_via, req.answered_by) == ("granted", "booth", guard_a)
+    assert req.get_answered_via_display() == "门岗致电确认"
+    # The lane has no door Gatehouse opens: the guard lets the visitor through with 放行.
+    html = _resolve(booth, req).content.decode()
+    assert "decision-allow" in html
+    event = AccessEvent.objects.latest("pk")
+    assert (event.reason, event.outcome) == ("visitor.consented", "allow")
+    visit = Visit.objects.get()
+    assert visit.status == "inside" and visit.time_in == NOW  # the 来客进出登记表 row
+
+
+def test_the_host_declining_on_the_phone_is_refused_at_the_booth(booth, resident_a):
+    # rule VI-01
+    req = _register_wang(booth)
+    assert _answer(booth, req, "refuse").status_code == 200
+    req.refresh_from_db()
+    assert (req.status, req.answered_via) == ("refused", "booth")
+    assert "decision-refuse" in _resolve(booth, req).content.decode()
+    assert AccessEvent.objects.latest("pk").reason == "visitor.refused"
+    assert Visit.objects.get().status == "refused"
+
+
+def test_the_booth_answers_only_a_hosts_consent_and_only_once(booth, employee_a, resident_a):
+    # rule P-10: staff without a badge wait for a manager, not for the booth
+    _flow(booth, "staff-badge", {"person": employee_a.pk})
+    approval = GateRequest.objects.get()
+    panel = booth.get(reverse("booth:pending"), **HX).content.decode()
+    assert reverse("booth:answer", args=[approval.pk]) not in panel
+    refused = _answer(booth, approval, "grant")
+    assert refused.status_code == 422 and "安保主管" in refused.content.decode()
+    approval.refresh_from_db()
+    assert approval.status == "pending" and approval.answered_via == ""
+    # A bad answer and a second answer change nothing.
+    req = _register_wang(booth)
+    assert _answer(booth, req, "maybe").status_code == 422
+    assert _answer(booth, req, "grant").status_code == 200
+    twice = _answer(booth, req, "refuse")
+    assert twice.status_code == 422 and "已经处理过" in twice.content.decode()
+    req.refresh_from_db()
+    assert req.status == "granted"
+
+
 def test_visitor_without_id_number_is_an_error(booth, resident_a):
     # rule VI-01
     response = _flow(

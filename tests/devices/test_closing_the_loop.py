@@ -148,7 +148,7 @@ def test_the_booth_follows_the_door_command_until_it_opened(
     flow = _visitor(guard_a, walk_in_a)
     client.force_login(guard_a)
     body = client.get(reverse("booth:pending"), **HX).content.decode()
-    assert "等待服务中心/被访人答复" in body and "command-" not in body
+    assert "等待被访人答复" in body and "command-" not in body
     services.request_answer(
         request=flow.request, actor=resident_user_a, granted=True, via="host", now=NOW
     )
