@@ -35,6 +35,9 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import wrk  # noqa: E402 (bench/wrk.py, beside this script)
+
 SEED = r"""
 import random
 from datetime import timedelta
@@ -151,87 +154,18 @@ def gate_loop(
         latencies.extend(mine)
 
 
-WRK_SCRIPT = r"""
--- One gate per wrk thread: its own device key and lane, a random card of the day, a fresh nonce.
--- With BENCH_RATE > 0 the gates together send that many requests a second on a fixed schedule
--- (open loop), and a request's latency counts from when it was due, not from when it was sent,
--- so a slow answer that delays the next request shows in the percentiles.
-local ffi = require("ffi")
-ffi.cdef[[
-  typedef struct { long tv_sec; long tv_nsec; } bench_ts;
-  int clock_gettime(int, bench_ts *);
-]]
-local ts = ffi.new("bench_ts")
-local function now_ms()
-  ffi.C.clock_gettime(1, ts)
-  return tonumber(ts.tv_sec) * 1000 + tonumber(ts.tv_nsec) / 1e6
-end
-local gates, cards, threads = {}, {}, {}
-for line in io.lines(os.getenv("BENCH_GATES")) do
-  local key, lane = line:match("^(%S+) (%S+)$")
-  gates[#gates + 1] = {key, lane}
-end
-local rate = tonumber(os.getenv("BENCH_RATE") or "0")
-local counter = 0
-function setup(thread)
-  counter = counter + 1
-  local gate = gates[(counter - 1) % #gates + 1]
-  thread:set("id", counter)
-  thread:set("key", gate[1])
-  thread:set("lane", gate[2])
-  threads[#threads + 1] = thread
-end
-function init(args)
-  for line in io.lines(os.getenv("BENCH_CARDS")) do cards[#cards + 1] = line end
-  math.randomseed(id * 7919)
-  seq, failed, lat, due = 0, 0, {}, nil
-  headers = {["Content-Type"] = "application/json", ["X-Device-Key"] = key}
-  if rate > 0 then
-    interval = 1000 * counter_total() / rate
-  end
-end
-function counter_total() return tonumber(os.getenv("BENCH_THREADS")) end
-if rate > 0 then
-  function delay()
-    local t = now_ms()
-    if due == nil then due = t + (id - 1) * interval / counter_total() end
-    local wait = due - t
-    if wait < 0 then wait = 0 end
-    return wait
-  end
-end
-function request()
-  seq = seq + 1
-  if rate == 0 or due == nil then due = now_ms() end
-  sent_due = due
-  if rate > 0 then due = due + interval end
+# A gate's read (wrk, bench/wrk.py): its device key and lane, a random card of the day, a fresh
+# nonce.
+CARD_READ = r"""
+function make_request(slot, seq)
   local body = string.format(
     '{"lane":"%s","credential":{"kind":"card","value":"%s"},"nonce":"%s-%d-%d"}',
-    lane, cards[math.random(#cards)], os.getenv("BENCH_RUN"), id, seq)
-  return wrk.format("POST", "/api/v1/gate/decisions", headers, body)
+    slot[2], data[math.random(#data)], os.getenv("BENCH_RUN"), id, seq)
+  return "/api/v1/gate/decisions",
+    {["Content-Type"] = "application/json", ["X-Device-Key"] = slot[1]}, body
 end
-function response(status, headers, body)
-  if status ~= 200 or not body:find('"reason"', 1, true) then failed = failed + 1 end
-  lat[#lat + 1] = now_ms() - sent_due
-end
-function done(summary, latency, requests)
-  local e = summary.errors
-  local all, bad = {}, 0
-  for _, thread in ipairs(threads) do
-    for _, v in ipairs(thread:get("lat")) do all[#all + 1] = v end
-    bad = bad + thread:get("failed")
-  end
-  table.sort(all)
-  local function pct(p)
-    if #all == 0 then return 0 end
-    return all[math.min(#all, math.floor(p * #all) + 1)]
-  end
-  local sum = 0
-  for _, v in ipairs(all) do sum = sum + v end
-  io.write(string.format(
-    "WRK %d %d %d %.3f %.3f %.3f %.3f %.3f\n", #all, summary.duration,
-    e.connect + e.read + e.write + e.timeout + bad,
-    pct(0.50), pct(0.90), pct(0.99), all[#all] or 0, #all > 0 and sum / #all or 0))
+function good(status, body)
+  return status == 200 and body:find('"reason"', 1, true) ~= nil
 end
 """
 
@@ -247,53 +181,16 @@ def run_wrk(
 ) -> dict[str, float]:
     """Drive the server with wrk: one thread and one connection per gate; ``rate`` > 0 sends
     that many requests a second in all on a fixed schedule (open loop)."""
-    tmp = Path(tempfile.mkdtemp(prefix="gatehouse-wrk-"))
-    try:
-        (tmp / "gates").write_text("".join(f"{k} {lane}\n" for k, lane in devices))
-        (tmp / "cards").write_text("".join(f"{c}\n" for c in cards))
-        (tmp / "bench.lua").write_text(WRK_SCRIPT)
-        env = dict(
-            os.environ,
-            BENCH_GATES=str(tmp / "gates"),
-            BENCH_CARDS=str(tmp / "cards"),
-            BENCH_RUN=run,
-            BENCH_RATE=str(rate),
-            BENCH_THREADS=str(gates),
-        )
-        done = subprocess.run(
-            [
-                "wrk",
-                "-t",
-                str(gates),
-                "-c",
-                str(gates),
-                "-d",
-                f"{int(seconds)}s",
-                "--timeout",
-                "10s",
-                "-s",
-                str(tmp / "bench.lua"),
-                f"http://127.0.0.1:{port}",
-            ],
-            env=env,
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-    line = next(x for x in done.stdout.splitlines() if x.startswith("WRK "))
-    n, micros, errors, p50, p90, p99, top, mean = line.split()[1:]
-    return {
-        "requests": int(n),
-        "elapsed": int(micros) / 1e6,
-        "failed": int(errors),
-        "p50": float(p50),
-        "p90": float(p90),
-        "p99": float(p99),
-        "max": float(top),
-        "mean": float(mean),
-    }
+    return wrk.run(
+        port,
+        chunk=CARD_READ,
+        slots=[list(d) for d in devices],
+        data=cards,
+        seconds=seconds,
+        connections=gates,
+        run_name=run,
+        rate=rate,
+    )
 
 
 def main() -> None:
@@ -313,7 +210,7 @@ def main() -> None:
     args = parser.parse_args()
     client = args.client
     if client == "auto":
-        client = "wrk" if shutil.which("wrk") else "python"
+        client = "wrk" if wrk.available() else "python"
     if args.rate and client != "wrk":
         sys.exit("--rate needs wrk (apt-get install wrk)")
 

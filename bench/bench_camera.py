@@ -45,6 +45,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import wrk  # noqa: E402 (bench/wrk.py, beside this script)
 
 
 def free_port() -> int:
@@ -64,13 +66,14 @@ def wait_for(port: int, timeout: float = 30) -> None:
     sys.exit("server did not start")
 
 
-def plates(n: int, seed: int) -> list[str]:
+def plates(n: int, seed: int, province: str = "鄂") -> list[str]:
+    """``n`` distinct plates of a province, in a random order of their own."""
     rng = random.Random(seed)
-    out: set[str] = set()
+    out: dict[str, None] = {}
     letters = "ABCDEFGHJKLMNPQRSTUVWXYZ"
     while len(out) < n:
-        out.add(f"鄂{rng.choice(letters)}{rng.randrange(100000):05d}")
-    return sorted(out)
+        out[f"{province}{rng.choice(letters)}{rng.randrange(100000):05d}"] = None
+    return list(out)
 
 
 def seed(cameras: int) -> dict[str, Any]:
@@ -226,62 +229,50 @@ def pay_to_lift(base: str, token: str, guard_id: int, trials: int, period: float
     }
 
 
-def latency(base: str, tokens: list[str], rate: float, seconds: float) -> dict[str, Any]:
-    """Open loop: push ``i`` is due at ``start + i / rate``; latency counts from that time."""
-    import httpx
+# A live push (wrk, bench/wrk.py): the camera's push address token and serial number, a fresh
+# plate of the thread's own (a car entering), a result number of its own, the camera's time.
+PLATE_PUSH = r"""
+function make_request(slot, seq)
+  local plate = data[(id - 1) * tonumber(os.getenv("BENCH_PER_CAMERA")) + seq]
+  local record = tonumber(os.getenv("BENCH_FIRST_RECORD")) + id * 1000000 + seq
+  local body = string.format(
+    '{"AlarmInfoPlate":{"serialno":"%s","result":{"PlateResult":{"license":"%s",' ..
+    '"plateid":%d,"confidence":96,"isoffline":0,"colorType":1,"type":1,' ..
+    '"timeStamp":{"Timeval":{"sec":%d,"usec":0}}}}}}',
+    slot[2], plate, record, os.time())
+  return "/api/v1/cameras/" .. slot[1] .. "/plate", {["Content-Type"] = "application/json"}, body
+end
+function good(status, body)
+  return status == 200 and body:find("retransfer_stop", 1, true) ~= nil
+    and body:find('"error"', 1, true) == nil
+end
+"""
 
-    from gatehouse.devices.adapters.vzenith.protocol import push
 
-    total = int(rate * seconds)
-    todo = plates(total + 10_000, 11)[10_000:]
-    lat: list[float] = []
-    failed = 0
-    lock = threading.Lock()
-    start = time.perf_counter() + 0.5
-    from datetime import UTC, datetime
-
-    def worker(w: int) -> None:
-        nonlocal failed
-        with httpx.Client(timeout=30) as client:
-            for i in range(w, total, len(tokens) * 4):
-                due = start + i / rate
-                pause = due - time.perf_counter()
-                if pause > 0:
-                    time.sleep(pause)
-                token = tokens[i % len(tokens)]
-                body = push(f"bench-{i % len(tokens)}-in", todo[i], i + 1, datetime.now(UTC))
-                try:
-                    r = client.post(f"{base}/api/v1/cameras/{token}/plate", json=body)
-                    ok = r.status_code == 200 and "info" in r.json()["Response_AlarmInfoPlate"]
-                except httpx.HTTPError:
-                    ok = False
-                done = time.perf_counter() - due
-                with lock:
-                    lat.append(done * 1000)
-                    failed += not ok
-
-    threads = [threading.Thread(target=worker, args=(w,)) for w in range(len(tokens) * 4)]
-    began = time.perf_counter()
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    elapsed = time.perf_counter() - began
-    lat.sort()
-
-    def pct(p: float) -> float:
-        return lat[min(len(lat) - 1, int(p * len(lat)))]
-
-    return {
-        "offered": rate,
-        "sent": len(lat),
-        "achieved": len(lat) / elapsed,
-        "failed": failed,
-        "p50": pct(0.5),
-        "p90": pct(0.9),
-        "p99": pct(0.99),
-        "max": lat[-1],
-    }
+def latency(port: int, tokens: list[str], rate: float, seconds: float, run: int) -> dict[str, Any]:
+    """Live pushes of fresh plates from the entrance cameras (one wrk thread and connection
+    each) on a fixed schedule at ``rate`` in all (open loop); latency counts from each push's
+    due time. Every push a new car: a parking session opened, the event, its chain link, the
+    nonce and the capture written."""
+    cameras = len(tokens)
+    per_camera = int(rate * seconds / cameras * 1.5) + 200
+    # Cars of their own province: none of them met the backlog's (鄂) or another run's.
+    cars = plates(cameras * per_camera, 11 + run, "湘粤川"[run])
+    os.environ["BENCH_PER_CAMERA"] = str(per_camera)
+    os.environ["BENCH_FIRST_RECORD"] = str(100_000_000 * (run + 1))
+    result = wrk.run(
+        port,
+        chunk=PLATE_PUSH,
+        slots=[[token, f"bench-{g}-in"] for g, token in enumerate(tokens)],
+        data=cars,
+        seconds=seconds,
+        connections=cameras,
+        run_name=str(run),
+        rate=rate,
+    )
+    result["offered"] = rate
+    result["achieved"] = result["requests"] / result["elapsed"] if result["elapsed"] else 0
+    return result
 
 
 def main() -> None:
@@ -351,9 +342,10 @@ def main() -> None:
         lifted = pay_to_lift(
             base, seeded["tokens"]["out"][0], seeded["guard"], args.trials, args.period
         )
-        pushes = (
-            latency(base, seeded["tokens"]["in"], args.rate, args.seconds) if args.rate else None
-        )
+        pushes = None
+        if args.rate:
+            latency(port, seeded["tokens"]["in"], args.rate, 3, 0)  # warm up
+            pushes = latency(port, seeded["tokens"]["in"], args.rate, args.seconds, 1)
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -378,7 +370,8 @@ def main() -> None:
         p = pushes
         print(
             f"push latency at {p['offered']:g}/s offered ({args.cameras} cameras): "
-            f"{p['sent']} sent, {p['achieved']:.0f}/s, failed {p['failed']}, p50 {p['p50']:.1f} "
+            f"{p['requests']} sent, {p['achieved']:.0f}/s, failed {p['failed']}, "
+            f"p50 {p['p50']:.1f} "
             f"p90 {p['p90']:.1f} p99 {p['p99']:.1f} max {p['max']:.1f} ms"
         )
 

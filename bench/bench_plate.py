@@ -141,7 +141,8 @@ def main() -> None:
         else:
             r = run(token, serial, first)
         print(
-            f"{name}: Python CPU {r['python_ms']:.3f} ms, PostgreSQL CPU {r['postgres_ms']:.3f} ms, "
+            f"{name}: Python CPU {r['python_ms']:.3f} ms, "
+            f"PostgreSQL CPU {r['postgres_ms']:.3f} ms, "
             f"{r['statements']:.1f} statements a push; wall ms p50 {r['p50']:.2f} "
             f"p90 {r['p90']:.2f} p99 {r['p99']:.2f}; barrier lifted {r['lifted']}/{args.requests}"
         )

@@ -149,6 +149,8 @@ class Round:
     failed: int = 0
     expired: int = 0
     errors: list[str] = field(default_factory=list)
+    # A device sent its :data:`BATCH` and may have more due: the next round need not wait.
+    more: bool = False
 
 
 def deliver_due(*, now: Callable[[], datetime], drivers: dict[str, Driver] | None = None) -> Round:
@@ -176,6 +178,8 @@ def deliver_due(*, now: Callable[[], datetime], drivers: dict[str, Driver] | Non
                 break
             if _deliver_one(device, command, send, now(), result) is False:
                 break
+        else:
+            result.more = True  # BATCH sent, others may be due: the next round starts at once
     return result
 
 

@@ -58,6 +58,21 @@ def test_commands_are_delivered_in_order_and_marked_done(terminal, now):
     assert outbox.deliver_due(now=clock(now), drivers={"fake": fake}).delivered == 0
 
 
+def test_a_round_sends_a_batch_and_says_when_more_are_due(terminal, now):
+    fake = FakeTerminal()
+    for n in range(outbox.BATCH + 1):
+        outbox.enqueue(
+            device=terminal, kind=CommandKind.PERSON_SYNC, subject=f"person:{n}", now=now
+        )
+    first = outbox.deliver_due(now=clock(now), drivers={"fake": fake})
+    assert (first.delivered, first.more) == (outbox.BATCH, True)  # the worker goes on at once
+    second = outbox.deliver_due(now=clock(now), drivers={"fake": fake})
+    assert (second.delivered, second.more) == (1, False)
+    assert [subject for _, subject in fake.applied] == [
+        f"person:{n}" for n in range(outbox.BATCH + 1)
+    ]
+
+
 def test_a_later_command_on_the_same_subject_supersedes_a_queued_one(terminal, now):
     fake = FakeTerminal()
     sync = outbox.enqueue(

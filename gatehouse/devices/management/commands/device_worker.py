@@ -1,7 +1,8 @@
 """Deliver the outbox of device commands: ``manage.py device_worker``.
 
-Runs until stopped (Ctrl-C, SIGTERM), one round every ``--interval`` seconds: every device
-Gatehouse drives gets its due commands in order (:func:`gatehouse.devices.outbox.deliver_due`).
+Runs until stopped (Ctrl-C, SIGTERM), one round every ``--interval`` seconds (the next at
+once while a device has more due than a round sends): every device Gatehouse drives gets its
+due commands in order (:func:`gatehouse.devices.outbox.deliver_due`).
 ``--once`` runs one round and exits (cron, tests). Run one worker per database; a second one
 is harmless (commands are claimed with a lease) but gains nothing.
 
@@ -46,9 +47,10 @@ class Command(BaseCommand):
                 # the connection of a transaction the worker runs inside (a test's).
                 close_old_connections()
             done = deliver_due(now=timezone.now)
-            if done.delivered or done.failed or done.retrying:
+            if done.delivered or done.failed or done.retrying or done.expired:
                 self.stdout.write(
-                    f"delivered {done.delivered}, retrying {done.retrying}, failed {done.failed}"
+                    f"delivered {done.delivered}, retrying {done.retrying}, "
+                    f"failed {done.failed}, expired {done.expired}"
                 )
                 for error in done.errors:
                     self.stderr.write(error)
@@ -62,4 +64,5 @@ class Command(BaseCommand):
                     self.stdout.write(f"online again: {name}")
             if opts["once"]:
                 break
-            threading.Event().wait(opts["interval"])  # not time.sleep: see vehicles.cameras
+            if not done.more:  # a device with more due than a round sends: at once
+                threading.Event().wait(opts["interval"])  # not time.sleep: see vehicles.cameras
