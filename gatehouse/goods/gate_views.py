@@ -10,6 +10,7 @@ message and HTTP 422; nothing is written then.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -289,71 +290,73 @@ def _entry_decision(request: HttpRequest, entry: GoodsEntry) -> HttpResponse:
     return _decided(request, context)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def hazard(request: HttpRequest) -> HttpResponse:
+def _items_check(
+    request: HttpRequest,
+    form_class: Any,
+    template: str,
+    check: Callable[[SiteState, dict[str, Any], Any], Any],
+    **extra: Any,
+) -> HttpResponse:
+    """A check of goods carried in item by item (the hazard check, decoration materials): the
+    form, then the service's entry decision; a refusal shown on the form (422)."""
     state = _state(request)
     posted = request.method == "POST"
-    form = forms.HazardForm(request.POST if posted else None)
+    form = form_class(request.POST if posted else None)
     context: dict[str, Any] = {
         "form": form,
         "rows": form.item_rows(),
         "hazards": forms.HAZARD_OPTIONS,
+        **extra,
     }
     if posted and form.is_valid():
-        data = form.cleaned_data
         try:
-            entry = services.goods_in_check(
-                site=state.site,
-                guard=request.user,
-                now=timezone.now(),
-                carrier=data["carrier"],
-                items=data["items"],
-                insists=data["insists"],
-                carrier_name=data["carrier_name"],
-                house_number=data["house_number"],
-                gate=_gate(request, state),
-            )
+            entry = check(state, form.cleaned_data, _gate(request, state))
         except DomainError as exc:
             context["error"] = exc
         else:
             return _entry_decision(request, entry)
     status = 422 if posted else 200
-    return _render(request, "goods/gate/_hazard.html", context, status=status)
+    return _render(request, template, context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def hazard(request: HttpRequest) -> HttpResponse:
+    def check(state: SiteState, data: dict[str, Any], gate: Any) -> Any:
+        return services.goods_in_check(
+            site=state.site,
+            guard=request.user,
+            now=timezone.now(),
+            carrier=data["carrier"],
+            items=data["items"],
+            insists=data["insists"],
+            carrier_name=data["carrier_name"],
+            house_number=data["house_number"],
+            gate=gate,
+        )
+
+    return _items_check(request, forms.HazardForm, "goods/gate/_hazard.html", check)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def decoration(request: HttpRequest) -> HttpResponse:
-    state = _state(request)
-    posted = request.method == "POST"
-    form = forms.DecorationForm(request.POST if posted else None)
-    policy = services.decoration_policy(state.site)
-    context: dict[str, Any] = {
-        "form": form,
-        "rows": form.item_rows(),
-        "hazards": forms.HAZARD_OPTIONS,
-        "policy": policy,
-    }
-    if posted and form.is_valid():
-        data = form.cleaned_data
-        try:
-            entry = services.decoration_check(
-                site=state.site,
-                guard=request.user,
-                now=timezone.now(),
-                house_number=data["house_number"],
-                items=data["items"],
-                carrier=data["carrier"],
-                carrier_name=data["carrier_name"],
-                gate=_gate(request, state),
-            )
-        except DomainError as exc:
-            context["error"] = exc
-        else:
-            return _entry_decision(request, entry)
-    status = 422 if posted else 200
-    return _render(request, "goods/gate/_decoration.html", context, status=status)
+    def check(state: SiteState, data: dict[str, Any], gate: Any) -> Any:
+        return services.decoration_check(
+            site=state.site,
+            guard=request.user,
+            now=timezone.now(),
+            house_number=data["house_number"],
+            items=data["items"],
+            carrier=data["carrier"],
+            carrier_name=data["carrier_name"],
+            gate=gate,
+        )
+
+    policy = services.decoration_policy(_state(request).site)
+    return _items_check(
+        request, forms.DecorationForm, "goods/gate/_decoration.html", check, policy=policy
+    )
 
 
 @login_required
