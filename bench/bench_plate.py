@@ -97,6 +97,9 @@ def main() -> None:
         return reply["Response_AlarmInfoPlate"]
 
     def run(token: str, serial: str, first: int) -> dict[str, Any]:
+        # A fresh connection: the served stack closes one older than CONN_MAX_AGE (60 s) at
+        # the end of a request, which would change the backend measured mid-run.
+        connection.close()
         for i in range(args.warm):
             post(token, serial, cars[i], first + i)
         connection.ensure_connection()

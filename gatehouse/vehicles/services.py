@@ -528,7 +528,7 @@ def _pair(
     session.exit_event = event
     if fee is None and facts.session is not None:
         session.fee_fen = max(session.fee_fen, session.paid_fen)
-    session.save(update_fields=["status", "exited_at", "exit_event", "fee_fen"])
+    rows.update(session, ["status", "exited_at", "exit_event", "fee_fen"])
     return session
 
 

@@ -147,3 +147,32 @@ def test_the_garages_own_tariff_before_the_site_wide_one_in_force_at_the_moment(
     assert json.loads(_look(site_a, garage=garage, at=NOW + timedelta(days=2)).tariff) == later
     assert json.loads(_look(site_a).tariff) == site_wide  # on the ground
     assert _look(site_a, at=NOW - timedelta(seconds=1)).tariff is None  # nothing yet
+
+
+def test_a_stay_written_and_closed_by_the_prebuilt_statements_reads_back_as_written(site_a, vlanes):
+    from gatehouse.gate import rows
+
+    garage = vlanes["garage/in"].garage
+    stay = rows.insert(
+        ParkingSession(
+            site=site_a, garage_id=garage.pk, plate=PLATE, kind="temporary", entered_at=NOW
+        )
+    )
+    assert stay.pk is not None and not stay._state.adding
+    stored = ParkingSession.objects.get(pk=stay.pk)
+    assert (stored.plate, stored.garage, stored.entered_at, stored.status) == (
+        PLATE,
+        garage,
+        NOW,
+        "open",
+    )
+    assert _look(site_a).session == stored
+    stay.status, stay.exited_at, stay.fee_fen = "closed", NOW + timedelta(hours=2), 1000
+    rows.update(stay, ["status", "exited_at", "fee_fen"])
+    stored.refresh_from_db()
+    assert (stored.status, stored.exited_at, stored.fee_fen) == (
+        "closed",
+        NOW + timedelta(hours=2),
+        1000,
+    )
+    assert _look(site_a).session is None
