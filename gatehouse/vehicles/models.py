@@ -125,6 +125,11 @@ class ParkingSession(models.Model):
         indexes = [
             models.Index(fields=["site", "plate", "status"], name="session_plate_idx"),
             models.Index(fields=["site", "status", "garage"], name="session_open_idx"),
+            # The booth's pairing anomalies, newest first: a few in a thousand stays, and a
+            # site may have none, which without this index reads all its history (issue 14).
+            models.Index(
+                fields=["site", "id"], condition=~Q(anomaly=""), name="session_anomaly_idx"
+            ),
         ]
         constraints = [
             # One open stay per plate and site: a second entry closes the first as an anomaly.

@@ -8,7 +8,7 @@ from django.db.models import QuerySet
 
 from gatehouse.registers.cells import register_rows
 from gatehouse.sites.models import Site
-from gatehouse.vehicles.models import VehicleVisit
+from gatehouse.vehicles.models import ParkingSession, SessionStatus, VehicleVisit
 
 
 def vehicle_register(
@@ -37,3 +37,27 @@ def vehicle_register(
         where={"plate__icontains": plate, "status": status},
         related=("registered_by",),
     )
+
+
+#: The booth's list of cars inside shows this many, newest entry first.
+INSIDE_PAGE = 30
+
+
+def cars_inside(site: Site, limit: int = INSIDE_PAGE) -> QuerySet[ParkingSession]:
+    """The open stays of ``site`` (the cars inside now), newest entry first, the first
+    ``limit`` (the booth's side panel)."""
+    return (
+        ParkingSession.objects.filter(site=site, status=SessionStatus.OPEN)
+        .select_related("garage")
+        .order_by("-entered_at")[:limit]
+    )
+
+
+def cars_inside_count(site: Site) -> int:
+    """How many cars are inside ``site`` now (its open stays, garages and ground)."""
+    return ParkingSession.objects.filter(site=site, status=SessionStatus.OPEN).count()
+
+
+def session_anomalies(site: Site, limit: int = 10) -> QuerySet[ParkingSession]:
+    """The latest stays paired with an anomaly (an exit without entry, a second entry)."""
+    return ParkingSession.objects.filter(site=site).exclude(anomaly="").order_by("-pk")[:limit]

@@ -820,12 +820,13 @@ def occupancy(site: Site) -> list[dict[str, Any]]:
         .values_list("garage", "n")
     )
     out = []
-    for garage in site.garages.order_by("code"):
+    # the spaces counted with the garages: two statements, however many garages (issue 14)
+    for garage in site.garages.annotate(space_count=Count("spaces")).order_by("code"):
         out.append(
             {
                 "garage": garage,
                 "inside": counts.get(garage.pk, 0),
-                "spaces": garage.spaces.count(),
+                "spaces": garage.space_count,
             }
         )
     out.append({"garage": None, "inside": counts.get(None, 0), "spaces": None})

@@ -23,9 +23,9 @@ from gatehouse.console.http import render_partial
 from gatehouse.core import vehicle as core
 from gatehouse.core.errors import DomainError
 from gatehouse.sites.models import Lane, LaneKind
-from gatehouse.vehicles import services
+from gatehouse.vehicles import selectors, services
 from gatehouse.vehicles.forms import PayForm, VehicleForm, tristate
-from gatehouse.vehicles.models import ParkingSession, SessionStatus
+from gatehouse.vehicles.models import ParkingSession
 
 
 def _lanes(site: Any) -> list[Lane]:
@@ -50,12 +50,8 @@ def _context(request: HttpRequest, roles: frozenset[Any]) -> dict[str, Any]:
         "site": site,
         "lanes": lanes,
         "occupancy": services.occupancy(site),
-        "inside": ParkingSession.objects.filter(site=site, status=SessionStatus.OPEN)
-        .select_related("garage")
-        .order_by("-entered_at")[:30],
-        "anomalies": ParkingSession.objects.filter(site=site)
-        .exclude(anomaly="")
-        .order_by("-pk")[:10],
+        "inside": selectors.cars_inside(site),
+        "anomalies": selectors.session_anomalies(site),
         "form": VehicleForm(initial={"lane": lanes[0].pk if lanes else None}),
     }
 
