@@ -35,7 +35,7 @@ from gatehouse.devices.models import Device
 from gatehouse.devices.selectors import DOOR_KINDS
 from gatehouse.devices.services import push_authenticate
 from gatehouse.devices.sync import sync_person
-from gatehouse.gate.decide import gate_judge, gate_record
+from gatehouse.gate.decide import gate_decide, gate_judge, gate_record
 from gatehouse.gate.facts import GateInput
 from gatehouse.gate.nonce import Decided, answer_once, decision_json
 from gatehouse.gate.reads import read_input
@@ -136,6 +136,16 @@ def record_event(*, device: Device, event: isapi.AccessEvent, now: datetime) -> 
     def decide(inp: GateInput) -> Decided:
         ours = gate_judge(inp, at=at)
         decision = terminal_decision(event.passed, ours)
+        if decision is ours and ours.allowed and (inp.invitation or inp.pass_) is not None:
+            # A visitor's code (an invitation's or pass's terminal code) both allowed: the gate's
+            # own path records it, using the invitation up and writing the register row (VI-02).
+            # If another gate used it up meanwhile, that is what the gate's path records.
+            visitor = gate_decide(
+                inp, now=now, at=at, device=device, source=str(EventSource.DEVICE)
+            )
+            if visitor.decision.allowed:
+                return Decided(decision_json(visitor.decision, visitor.event), visitor.event)
+            decision = terminal_decision(True, visitor.decision)
         result = gate_record(
             inp, decision, now=now, at=at, device=device, source=str(EventSource.DEVICE)
         )
