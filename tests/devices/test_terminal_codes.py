@@ -249,3 +249,45 @@ def test_the_terminal_refuses_the_code_outside_its_window(
     _hold(sim, inv)
     swipe = sim.swipe(inv.terminal_code, push=False)
     assert not swipe.passed
+
+
+def test_a_code_used_up_elsewhere_between_judging_and_recording_is_recorded_once(
+    client,
+    hik_terminal,  # noqa: F811
+    sim,  # noqa: F811
+    resident_a,
+    house_a,
+    manager_a,
+    monkeypatch,
+):
+    # rule VI-02: the invitation is used up at another gate after the terminal's passage was
+    # judged and before it is recorded: one event, against the rule, alerted; no visit.
+    from gatehouse.devices import terminals
+
+    inv, _ = make_invitation(resident_a.site, resident_a, house_a)
+    _hold(sim, inv)
+    real = terminals.gate_judge
+    calls = []
+
+    def judged_before_the_other_gate(inp, *, at):
+        calls.append(at)
+        if len(calls) == 1:
+            allowed = real(inp, at=at)
+            Invitation.objects.filter(pk=inv.pk).update(uses=1)
+            return allowed
+        return real(inp, at=at)
+
+    monkeypatch.setattr(terminals, "gate_judge", judged_before_the_other_gate)
+    swipe = sim.swipe(inv.terminal_code, push=False)
+    answer = post(client, push_url(hik_terminal, manager_a), sim, swipe.event)
+    assert answer.status_code == 200
+    event = AccessEvent.objects.get()
+    assert (event.outcome, event.reason, event.rule) == (
+        "allow",
+        "terminal.passed_against_rule",
+        "P-11",
+    )
+    assert Visit.objects.count() == 0
+    assert Notice.objects.get(audience="monitoring").event_id == event.pk
+    inv.refresh_from_db()
+    assert inv.uses == 1  # the other gate's use only: the undone path took none
