@@ -26,7 +26,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from django.db import transaction
+
 from gatehouse.access.models import EventSource
+from gatehouse.core.access import Decision
 from gatehouse.core.errors import DomainError
 from gatehouse.core.masking import mask_card
 from gatehouse.core.terminal import terminal_decision
@@ -35,7 +38,7 @@ from gatehouse.devices.models import Device
 from gatehouse.devices.selectors import DOOR_KINDS
 from gatehouse.devices.services import push_authenticate
 from gatehouse.devices.sync import sync_person
-from gatehouse.gate.decide import gate_judge, gate_record
+from gatehouse.gate.decide import gate_decide, gate_judge, gate_record
 from gatehouse.gate.facts import GateInput
 from gatehouse.gate.nonce import Decided, answer_once, decision_json
 from gatehouse.gate.reads import read_input
@@ -124,6 +127,29 @@ def read_of(lane: Lane, event: isapi.AccessEvent, when: datetime) -> GateInput:
     return GateInput(lane=lane, presented_kind="face", presented_masked="face:unknown")
 
 
+class _Lost(Exception):
+    """The gate's path refused a visitor's passage the terminal made: undo what it wrote."""
+
+    def __init__(self, decision: Decision) -> None:
+        super().__init__(decision.reason)
+        self.decision = decision
+
+
+def _visitor_passage(
+    inp: GateInput, device: Device, now: datetime, at: datetime
+) -> Decided | Decision:
+    """Record a visitor's passage by the gate's own path (visit, uses); or, writing nothing,
+    that path's refusal (the invitation used up at another gate meanwhile)."""
+    try:
+        with transaction.atomic():
+            result = gate_decide(inp, now=now, at=at, device=device, source=str(EventSource.DEVICE))
+            if not result.decision.allowed:
+                raise _Lost(result.decision)
+    except _Lost as lost:
+        return lost.decision
+    return Decided(decision_json(result.decision, result.event), result.event)
+
+
 def record_event(*, device: Device, event: isapi.AccessEvent, now: datetime) -> PushAnswer:
     """Record one access event of ``device`` once (its ``serialNo`` is the nonce)."""
     # A terminal's clock ahead of the server's is taken as now: the passage happened.
@@ -136,6 +162,14 @@ def record_event(*, device: Device, event: isapi.AccessEvent, now: datetime) -> 
     def decide(inp: GateInput) -> Decided:
         ours = gate_judge(inp, at=at)
         decision = terminal_decision(event.passed, ours)
+        if decision is ours and ours.allowed and (inp.invitation or inp.pass_) is not None:
+            # A visitor's code (an invitation's or pass's terminal code) both allowed: the gate's
+            # own path records it, using the invitation up and writing the register row (VI-02).
+            visitor = _visitor_passage(inp, device, now, at)
+            if isinstance(visitor, Decided):
+                return visitor
+            # Another gate used it up in between: the terminal's passage is against the rule.
+            decision = terminal_decision(True, visitor)
         result = gate_record(
             inp, decision, now=now, at=at, device=device, source=str(EventSource.DEVICE)
         )

@@ -23,7 +23,7 @@ from gatehouse.people.models import Credential, CredentialStatus, Person
 from gatehouse.people.services import normalise_credential_number
 from gatehouse.privacy import lookup_hash
 from gatehouse.sites.models import Gate, Lane, Site
-from gatehouse.visitors import tokens
+from gatehouse.visitors import selectors, tokens
 from gatehouse.visitors.models import Invitation, Pass
 
 READ_KINDS = ("card", "badge", "qr", "id_card", "face")
@@ -65,6 +65,10 @@ def _read(*, lane: Lane, kind: str, value: str, when: datetime) -> GateInput:
     site = lane.gate.site
     raw = value or ""
     if kind in ("card", "badge"):
+        if kind == "card" and tokens.looks_like_terminal_code(raw):
+            found = _terminal_code_input(lane, site, raw.strip(), kind)
+            if found is not None:
+                return found
         number = parse_card_number(raw)
         credential, blacklisted = _credential(site, number, CARD_KINDS, when)
         return GateInput(
@@ -156,7 +160,35 @@ def _person_input(
     )
 
 
+def _terminal_code_input(lane: Lane, site: Site, code: str, kind: str) -> GateInput | None:
+    """The invitation or pass whose terminal code a QR reader passed as a card number or a QR,
+    judged as its signed QR is (VI-02, P-09); ``None`` if no record of the site carries it."""
+    found = selectors.by_terminal_code(site.pk, code)
+    if found is None:
+        return None
+    masked = mask_card(code)
+    if isinstance(found, Invitation):
+        return GateInput(
+            lane=lane,
+            entrant=Entrant.INVITED,
+            invitation=found,
+            presented_kind=kind,
+            presented_masked=masked,
+        )
+    return GateInput(
+        lane=lane,
+        entrant=PASS_ENTRANTS[found.kind],
+        pass_=found,
+        presented_kind=kind,
+        presented_masked=masked,
+    )
+
+
 def _qr_input(lane: Lane, site: Site, raw: str, when: datetime) -> GateInput:
+    if tokens.looks_like_terminal_code(raw):
+        found = _terminal_code_input(lane, site, raw.strip(), "qr")
+        if found is not None:
+            return found
     if not tokens.looks_like_qr(raw):
         number = normalise_credential_number(CredentialKind.QR, raw)
         credential, blacklisted = _credential(site, number, (CredentialKind.QR,), when)

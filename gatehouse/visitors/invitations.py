@@ -28,6 +28,7 @@ from gatehouse.privacy import seal
 from gatehouse.sites.models import House, Site
 from gatehouse.visitors import tokens
 from gatehouse.visitors.models import Invitation
+from gatehouse.visitors.selectors import free_terminal_code
 from gatehouse.visitors.services import find_house, house_owner
 
 MAX_WINDOW = timedelta(days=7)
@@ -102,6 +103,7 @@ def invitation_create(
         host=host,
         house=house,
         token=tokens.new_token(),
+        terminal_code=free_terminal_code(host.site_id),
         visitor_name=name,
         purpose=purpose,
         window_start=window_start,

@@ -13,6 +13,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from gatehouse.access.models import DIRECTION_CHOICES, ENTRANT_CHOICES, PENDING_CHOICES
+from gatehouse.visitors import tokens
 
 
 class VisitStatus(models.TextChoices):
@@ -248,6 +249,9 @@ class Invitation(models.Model):
         verbose_name=_("房屋"),
     )
     token = models.CharField(max_length=32, unique=True, editable=False)
+    terminal_code = models.CharField(
+        _("门禁终端码"), max_length=16, editable=False, default=tokens.new_terminal_code
+    )
     visitor_name = models.CharField(_("访客姓名"), max_length=50)
     visitor_phone_cipher = models.TextField(blank=True, editable=False)
     visitor_phone_masked = models.CharField(_("访客手机"), max_length=11, blank=True)
@@ -265,6 +269,9 @@ class Invitation(models.Model):
         verbose_name = _("访客预约")
         verbose_name_plural = _("访客预约")
         constraints = [
+            models.UniqueConstraint(
+                fields=["site", "terminal_code"], name="invitation_terminal_code_per_site"
+            ),
             models.CheckConstraint(
                 condition=Q(window_end__gt=F("window_start")), name="invitation_window_ordered"
             ),
@@ -294,6 +301,9 @@ class Pass(models.Model):
     kind = models.CharField(_("类型"), max_length=20, choices=PassKindChoice.choices)
     number = models.CharField(_("证号"), max_length=20)
     token = models.CharField(max_length=32, unique=True, editable=False)
+    terminal_code = models.CharField(
+        _("门禁终端码"), max_length=16, editable=False, default=tokens.new_terminal_code
+    )
     holder_name = models.CharField(_("持证人"), max_length=50)
     id_number_cipher = models.TextField(blank=True, editable=False)
     id_number_hash = models.CharField(max_length=64, blank=True, editable=False)
@@ -328,6 +338,9 @@ class Pass(models.Model):
         verbose_name_plural = _("出入证")
         constraints = [
             models.UniqueConstraint(fields=["site", "number"], name="pass_number_per_site"),
+            models.UniqueConstraint(
+                fields=["site", "terminal_code"], name="pass_terminal_code_per_site"
+            ),
             models.CheckConstraint(
                 condition=Q(valid_until__gt=F("valid_from")), name="pass_window_ordered"
             ),

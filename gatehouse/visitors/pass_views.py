@@ -148,6 +148,10 @@ def pass_print(request: HttpRequest, pk: int) -> HttpResponse:
         "site": site,
         "status": _status(found, timezone.now()),
         "qr_svg": mark_safe(svg),  # noqa: S308 -- segno renders our own signed payload
+        # The terminal code, for a terminal's QR reader (it takes the QR as a card number).
+        "terminal_qr_svg": mark_safe(  # noqa: S308 -- segno renders our own digits
+            segno.make(found.terminal_code, error="m").svg_inline(scale=4, border=2)
+        ),
     }
     response = render(request, "visitors/passes/print.html", context)
     response["Cache-Control"] = "no-store"

@@ -25,6 +25,7 @@ from gatehouse.privacy import seal
 from gatehouse.sites.models import Site
 from gatehouse.visitors import tokens
 from gatehouse.visitors.models import Pass, PassKindChoice
+from gatehouse.visitors.selectors import free_terminal_code
 from gatehouse.visitors.services import find_house
 
 PREFIXES: dict[str, str] = {
@@ -120,6 +121,7 @@ def pass_issue(
         site=site,
         kind=kind,
         token=tokens.new_token(),
+        terminal_code=free_terminal_code(site.pk),
         holder_name=name,
         company=_clean(company, 100),
         house=house,

@@ -111,6 +111,7 @@ def _invitation_context(inv: Invitation, **extra: Any) -> dict[str, Any]:
     context = {"inv": inv, "qr": "", **extra}
     if inv.status_code in ("upcoming", "valid"):
         context["qr"] = invitations.qr_svg(invitations.invitation_qr(inv))
+        context["terminal_qr"] = invitations.qr_svg(inv.terminal_code)
     return context
 
 

@@ -9,7 +9,8 @@ from django.db.models import QuerySet
 from gatehouse.access.models import Notice, NoticeAudience
 from gatehouse.people.models import Person
 from gatehouse.sites.models import Site
-from gatehouse.visitors.models import GateRequest, RequestStatus, Visit
+from gatehouse.visitors import tokens
+from gatehouse.visitors.models import GateRequest, Invitation, Pass, RequestStatus, Visit
 
 
 def desk_queue(site: Site) -> list[GateRequest]:
@@ -45,3 +46,29 @@ def notices_of(me: Person) -> QuerySet[Notice]:
     """The notices addressed to one person, the newest first."""
     found = Notice.objects.filter(person=me, site_id=me.site_id, audience=NoticeAudience.PERSON)
     return found.order_by("-created_at", "-pk")
+
+
+def free_terminal_code(site_id: int) -> str:
+    """A fresh terminal code no invitation or pass of the site carries (a read of it must name
+    one record). Collisions in 9×10¹⁵ codes are vanishingly rare; a few tries settle them."""
+    for _ in range(8):
+        code = tokens.new_terminal_code()
+        taken = (
+            Invitation.objects.filter(site_id=site_id, terminal_code=code).exists()
+            or Pass.objects.filter(site_id=site_id, terminal_code=code).exists()
+        )
+        if not taken:
+            return code
+    raise RuntimeError("no free terminal code")  # pragma: no cover
+
+
+def by_terminal_code(site_id: int, code: str) -> Invitation | Pass | None:
+    """The invitation or pass of the site whose terminal code is ``code``, if any."""
+    invitation = (
+        Invitation.objects.filter(site_id=site_id, terminal_code=code)
+        .select_related("host", "house")
+        .first()
+    )
+    if invitation is not None:
+        return invitation
+    return Pass.objects.filter(site_id=site_id, terminal_code=code).select_related("house").first()

@@ -31,6 +31,27 @@ def new_token() -> str:
     return secrets.token_urlsafe(16)
 
 
+# A terminal's QR reader hands the QR's text to the terminal as a card number, which holds no
+# signed payload: an invitation or pass also carries a random 16-digit code for terminals.
+TERMINAL_CODE_DIGITS = 16
+
+
+def new_terminal_code() -> str:
+    """A random 16-digit decimal code, never starting with 0 (unique per site: see callers)."""
+    low = 10 ** (TERMINAL_CODE_DIGITS - 1)
+    return str(low + secrets.randbelow(9 * low))
+
+
+def looks_like_terminal_code(raw: str) -> bool:
+    text = (raw or "").strip()
+    return (
+        len(text) == TERMINAL_CODE_DIGITS
+        and text.isascii()
+        and text.isdigit()
+        and not text.startswith("0")
+    )
+
+
 def _signer(kind: str) -> signing.Signer:
     return signing.Signer(salt=f"gatehouse.qr.{kind}", sep=".")
 

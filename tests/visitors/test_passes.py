@@ -264,6 +264,9 @@ def test_pages_for_desk(client, site_a, house_a, desk_a):
     assert "110105********1232" in detail.content.decode()
     printed = c.get(reverse("passes:print", args=[p.pk])).content.decode()
     assert "<svg" in printed and p.number in printed and "东湖花园" in printed
+    # The second QR carries the terminal code, for a terminal's reader (issue 14 §2).
+    assert 'data-testid="terminal-qr"' in printed and "门禁终端扫码" in printed
+    assert printed.count("<svg") == 2
     assert "110105********1232" in printed and ID_LI not in printed and "已撤销" not in printed
     bad = c.post(reverse("passes:revoke", args=[p.pk]), {"reason": "x"})
     assert bad.status_code == 422 and "至少2个字" in bad.content.decode()

@@ -194,6 +194,7 @@ def test_resident_invites_sees_qr_and_revokes(client, clock, resident_user_a, re
     assert inv.visitor_phone_masked == "139****5678"
     page = client.get(response["Location"]).content.decode()
     assert "<svg" in page and "有效" in page and "撤销" in page
+    assert 'data-testid="terminal-qr"' in page and page.count("<svg") == 2
     listing = client.get(reverse("resident:invitations")).content.decode()
     assert f'data-testid="invitation-{inv.pk}"' in listing and "有效" in listing
     assert client.post(reverse("resident:revoke", args=[inv.pk])).status_code == 302
