@@ -39,6 +39,7 @@ from gatehouse.core.access import (
     refuse_invalid_policy,
 )
 from gatehouse.core.edge import (
+    Record,
     blacklisted,
     credential_facts,
     decision_json,
@@ -46,7 +47,6 @@ from gatehouse.core.edge import (
     health_facts,
     invitation_facts,
     lookup_digest,
-    Record,
     pass_facts,
     pend_unsupported_read,
     pick_credential,

@@ -89,16 +89,16 @@ def test_tampered_snapshot_is_refused_and_nothing_kept(store, edge_device, card_
     assert refused.value.code == "snapshot.signature"
     assert store.cursor is None and not store.index.records
     garbled = {**envelope, "signature": "not base64!"}
-    with pytest.raises(SnapshotRefused, match="snapshot.signature"):
+    with pytest.raises(SnapshotRefused, match=r"snapshot\.signature"):
         store.apply(garbled, now=NOW)
-    with pytest.raises(SnapshotRefused, match="snapshot.format"):
+    with pytest.raises(SnapshotRefused, match=r"snapshot\.format"):
         store.apply({"payload": envelope["payload"]}, now=NOW)
 
 
 def test_snapshot_signed_by_another_key_is_refused(store, edge_device, card_a):
     body = payload(edge_snapshot(edge=edge_device[0], since=None, now=NOW))
     other = signed.private_key(SEED[:-4] + "AAA=")
-    with pytest.raises(SnapshotRefused, match="snapshot.signature"):
+    with pytest.raises(SnapshotRefused, match=r"snapshot\.signature"):
         store.apply(signed.seal(body, other), now=NOW)
 
 
@@ -131,7 +131,7 @@ def test_older_snapshot_is_not_replayed_over_a_newer_one(store, edge_device, car
     old = edge_snapshot(edge=edge_device[0], since=None, now=NOW)
     new = edge_snapshot(edge=edge_device[0], since=None, now=NOW + timedelta(minutes=1))
     store.apply(new, now=NOW + timedelta(minutes=1))
-    with pytest.raises(SnapshotRefused, match="snapshot.replayed"):
+    with pytest.raises(SnapshotRefused, match=r"snapshot\.replayed"):
         store.apply(old, now=NOW + timedelta(minutes=1))
 
 
