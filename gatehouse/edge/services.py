@@ -124,7 +124,6 @@ def edge_snapshot(*, edge: Device, since: int | None, now: datetime) -> dict[str
     if since is not None and since < 0:
         raise InvalidInput("since.invalid", "游标不能为负数", {"field": "since"})
     key = signing_key()
-    records = site_records(site, now=now)
     with transaction.atomic():
         EdgeSequence.objects.get_or_create(site=site)
         sequence = EdgeSequence.objects.select_for_update().get(site=site)
@@ -132,7 +131,9 @@ def edge_snapshot(*, edge: Device, since: int | None, now: datetime) -> dict[str
             raise InvalidInput(
                 "since.ahead", "游标超出服务器的序号，请重新获取完整名单", {"field": "since"}
             )
-        _compare(sequence, records)
+        # Read under the lock: a comparison with rows read before another edge's comparison
+        # committed would number a change back to its old value.
+        _compare(sequence, site_records(site, now=now))
         sequence.compared_at = now
         sequence.save(update_fields=["last_seq", "compared_at"])
         rows = EdgeRecord.objects.filter(site=site)
