@@ -221,6 +221,9 @@ GATEHOUSE_PLATE_PICTURE_DAYS = _count("GATEHOUSE_PLATE_PICTURE_DAYS", 90)
 # Edge agents (gatehouse.edge): a signed snapshot stays usable offline this many seconds after
 # it was issued (every delta renews it); past that the edge refuses and raises the alarm.
 GATEHOUSE_EDGE_SNAPSHOT_TTL = _count("GATEHOUSE_EDGE_SNAPSHOT_TTL", 72 * 3600)
+# ... and a site's records are compared for changes at most every this many seconds, however
+# many edges ask (a delta in between is served from the last comparison); 0: on every request.
+GATEHOUSE_EDGE_COMPARE_SECONDS = _count("GATEHOUSE_EDGE_COMPARE_SECONDS", 2, minimum=0)
 # A camera's comet heartbeat with nothing queued is held this long (ms) before the empty reply,
 # the outbox checked every 200 ms meanwhile: the camera re-polls as soon as it is answered
 # (manual §2.5.2), so without a hold each camera loops as fast as the server answers. 0: no hold.

@@ -13,7 +13,7 @@ import json
 import sqlite3
 import threading
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -61,41 +61,62 @@ class SnapshotRefused(Exception):
         self.message = message
 
 
-@dataclass
 class Index:
-    """The snapshot's records, by what a read looks them up by."""
+    """The snapshot's records, by what a read looks them up by; kept up to date record by
+    record as deltas arrive (a delta of a few records costs a few dictionary updates, not a
+    rebuild of 50,000)."""
 
-    records: dict[str, dict[str, dict[str, Any]]] = field(default_factory=lambda: defaultdict(dict))
-    device_by_hash: dict[str, dict[str, Any]] = field(default_factory=dict)
-    lane_by_code: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
-    credentials_by_number: dict[str, list[dict[str, Any]]] = field(
-        default_factory=lambda: defaultdict(list)
-    )
-    credentials_by_person: dict[int, list[dict[str, Any]]] = field(
-        default_factory=lambda: defaultdict(list)
-    )
-    by_token: dict[tuple[str, str], tuple[str, dict[str, Any]]] = field(default_factory=dict)
-
-    @classmethod
-    def build(cls, records: dict[str, dict[str, dict[str, Any]]]) -> Index:
-        index = cls()
-        index.records = records
-        for data in records.get("device", {}).values():
-            index.device_by_hash[data["key_hash"]] = data
-        for data in records.get("lane", {}).values():
-            index.lane_by_code[(data["gate"], data["code"])] = data
-        for key, data in records.get("credential", {}).items():
-            index.credentials_by_number[data["number_hash"]].append(data)
-            if data.get("person_id") is not None:
-                index.credentials_by_person[int(data["person_id"])].append(data)
-            del key
-        for kind in ("invitation", "pass"):
-            for key, data in records.get(kind, {}).items():
-                index.by_token[(kind, data["token_hash"])] = (key, data)
-        return index
+    def __init__(self) -> None:
+        self.records: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)
+        self.device_by_hash: dict[str, dict[str, Any]] = {}
+        self.lane_by_code: dict[tuple[str, str], dict[str, Any]] = {}
+        self.credentials_by_number: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        self.credentials_by_person: dict[int, list[dict[str, Any]]] = defaultdict(list)
+        self.by_token: dict[tuple[str, str], tuple[str, dict[str, Any]]] = {}
 
     def get(self, kind: str, key: object) -> dict[str, Any] | None:
         return self.records.get(kind, {}).get(str(key))
+
+    def put(self, kind: str, key: str, data: dict[str, Any] | None) -> None:
+        """Set a record (``data``), or remove it (None), with its look-ups."""
+        old = self.records[kind].pop(key, None)
+        if old is not None:
+            self._unindex(kind, old)
+        if data is not None:
+            self.records[kind][key] = data
+            self._index(kind, key, data)
+
+    def _index(self, kind: str, key: str, data: dict[str, Any]) -> None:
+        if kind == "device":
+            self.device_by_hash[data["key_hash"]] = data
+        elif kind == "lane":
+            self.lane_by_code[(data["gate"], data["code"])] = data
+        elif kind == "credential":
+            self.credentials_by_number[data["number_hash"]].append(data)
+            if data.get("person_id") is not None:
+                self.credentials_by_person[int(data["person_id"])].append(data)
+        elif kind in ("invitation", "pass"):
+            self.by_token[(kind, data["token_hash"])] = (key, data)
+
+    def _unindex(self, kind: str, old: dict[str, Any]) -> None:
+        if kind == "device":
+            self.device_by_hash.pop(old["key_hash"], None)
+        elif kind == "lane":
+            self.lane_by_code.pop((old["gate"], old["code"]), None)
+        elif kind == "credential":
+            _drop(self.credentials_by_number, old["number_hash"], old)
+            if old.get("person_id") is not None:
+                _drop(self.credentials_by_person, int(old["person_id"]), old)
+        elif kind in ("invitation", "pass"):
+            self.by_token.pop((kind, old["token_hash"]), None)
+
+
+def _drop[K](lists: dict[K, list[dict[str, Any]]], key: K, old: dict[str, Any]) -> None:
+    kept = [d for d in lists.get(key, []) if d is not old]
+    if kept:
+        lists[key] = kept
+    else:
+        lists.pop(key, None)
 
 
 @dataclass(frozen=True)
@@ -137,10 +158,9 @@ class Store:
         self.db.execute("PRAGMA busy_timeout=5000")
         self.db.executescript(SCHEMA)
         self.meta = dict(self.db.execute("SELECT name, value FROM meta").fetchall())
-        records: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)
+        self.index = Index()
         for kind, key, data in self.db.execute("SELECT kind, key, data FROM record"):
-            records[kind][key] = json.loads(data)
-        self.index = Index.build(records)
+            self.index.put(kind, key, json.loads(data))
 
     def close(self) -> None:
         with self.lock:
@@ -199,11 +219,6 @@ class Store:
     def _keep(
         self, kind: str, records: list[dict[str, Any]], payload: dict[str, Any], cursor: int
     ) -> None:
-        current = (
-            defaultdict(dict)
-            if kind == "full"
-            else defaultdict(dict, {k: dict(v) for k, v in self.index.records.items()})
-        )
         meta = {
             "cursor": str(cursor),
             "issued_at": str(payload["issued_at"]),
@@ -219,20 +234,21 @@ class Store:
                 rkind, key, data = str(rec["kind"]), str(rec["key"]), rec.get("data")
                 if data is None:
                     db.execute("DELETE FROM record WHERE kind = ? AND key = ?", (rkind, key))
-                    current[rkind].pop(key, None)
                 else:
                     db.execute(
                         "INSERT OR REPLACE INTO record (kind, key, data) VALUES (?, ?, ?)",
                         (rkind, key, json.dumps(data, ensure_ascii=False)),
                     )
-                    current[rkind][key] = data
             db.executemany("INSERT OR REPLACE INTO meta (name, value) VALUES (?, ?)", meta.items())
             db.execute("COMMIT")
         except BaseException:
             db.execute("ROLLBACK")
             raise
         self.meta.update(meta)
-        self.index = Index.build(current)
+        index = Index() if kind == "full" else self.index
+        for rec in records:
+            index.put(str(rec["kind"]), str(rec["key"]), rec.get("data"))
+        self.index = index
 
     # -- the journal --------------------------------------------------------------------------
 
@@ -240,10 +256,10 @@ class Store:
         """The body digest and answer already journaled for a device's nonce."""
         with self.lock:
             row = self.db.execute(
-                "SELECT body_digest, answer FROM journal WHERE device_id = ? AND nonce = ?",
+                "SELECT seq, body_digest, answer FROM journal WHERE device_id = ? AND nonce = ?",
                 (device_id, nonce),
             ).fetchone()
-        return (row[0], json.loads(row[1])) if row else None
+        return (row[1], {"event_id": -row[0], **json.loads(row[2])}) if row else None
 
     def journal(
         self,
@@ -257,30 +273,13 @@ class Store:
         answer: dict[str, Any],
         invitation_key: str | None = None,
     ) -> int:
-        """Write one offline decision durably (committed and synced when this returns) and give
-        its journal number (the answer's ``event_id`` is its negative: no server event yet)."""
+        """Write one offline decision durably (committed and synced to disk when this returns)
+        and give its journal number; the device's answer names it as ``event_id`` -number (no
+        server event yet)."""
         with self.lock:
-            return self._journal(
-                device_id, nonce, digest, request, at, decision, answer, invitation_key
-            )
-
-    def _journal(
-        self,
-        device_id: int,
-        nonce: str,
-        digest: str,
-        request: dict[str, Any],
-        at: str,
-        decision: dict[str, Any],
-        answer: dict[str, Any],
-        invitation_key: str | None,
-    ) -> int:
-        db = self.db
-        db.execute("BEGIN IMMEDIATE")
-        try:
-            cur = db.execute(
+            cur = self.db.execute(  # one statement: its own transaction, fsync'ed (FULL)
                 "INSERT INTO journal (device_id, nonce, body_digest, request, at, decision, "
-                "answer, invitation_key) VALUES (?, ?, ?, ?, ?, ?, '{}', ?)",
+                "answer, invitation_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     device_id,
                     nonce,
@@ -288,20 +287,11 @@ class Store:
                     json.dumps(request, ensure_ascii=False),
                     at,
                     json.dumps(decision, ensure_ascii=False),
+                    json.dumps(answer, ensure_ascii=False),
                     invitation_key,
                 ),
             )
-            seq = int(cur.lastrowid or 0)
-            answer = {**answer, "event_id": -seq}
-            db.execute(
-                "UPDATE journal SET answer = ? WHERE seq = ?",
-                (json.dumps(answer, ensure_ascii=False), seq),
-            )
-            db.execute("COMMIT")
-        except BaseException:
-            db.execute("ROLLBACK")
-            raise
-        return seq
+            return int(cur.lastrowid or 0)
 
     def used_here(self, invitation_key: str) -> int:
         """How many entries this edge admitted on an invitation (a single-use QR opens once)."""

@@ -76,16 +76,24 @@ def _order(kind: str) -> int:
 
 
 def _compare(sequence: EdgeSequence, records: dict[tuple[str, str], dict[str, Any]]) -> None:
-    """Number every record that changed, appeared or went since the last comparison."""
-    stored = {(r.kind, r.key): r for r in EdgeRecord.objects.filter(site_id=sequence.site_id)}
+    """Number every record that changed, appeared or went since the last comparison. Only the
+    stored digests are read; only what changed is written."""
+    stored = {
+        (kind, key): (pk, digest, deleted)
+        for pk, kind, key, digest, deleted in EdgeRecord.objects.filter(
+            site_id=sequence.site_id
+        ).values_list("pk", "kind", "key", "digest", "deleted")
+    }
     seq = sequence.last_seq
     new, changed = [], []
     for ref in sorted(records, key=lambda r: (_order(r[0]), r[1])):
         data = records[ref]
         digest = _digest(data)
         row = stored.get(ref)
+        if row is not None and not row[2] and row[1] == digest:
+            continue
+        seq += 1
         if row is None:
-            seq += 1
             new.append(
                 EdgeRecord(
                     site_id=sequence.site_id,
@@ -96,18 +104,25 @@ def _compare(sequence: EdgeSequence, records: dict[tuple[str, str], dict[str, An
                     data=data,
                 )
             )
-        elif row.deleted or row.digest != digest:
+        else:
+            changed.append(EdgeRecord(pk=row[0], seq=seq, digest=digest, data=data, deleted=False))
+    for ref, (pk, _digest_was, deleted) in stored.items():
+        if ref not in records and not deleted:
             seq += 1
-            row.seq, row.digest, row.data, row.deleted = seq, digest, data, False
-            changed.append(row)
-    for ref, row in stored.items():
-        if ref not in records and not row.deleted:
-            seq += 1
-            row.seq, row.digest, row.data, row.deleted = seq, "", None, True
-            changed.append(row)
+            changed.append(EdgeRecord(pk=pk, seq=seq, digest="", data=None, deleted=True))
     EdgeRecord.objects.bulk_create(new, batch_size=1000)
     EdgeRecord.objects.bulk_update(changed, ["seq", "digest", "data", "deleted"], batch_size=1000)
     sequence.last_seq = seq
+
+
+def _due(sequence: EdgeSequence, since: int | None, now: datetime) -> bool:
+    """Whether the site's records are compared again for this request: always for a full
+    snapshot; for a delta, when the last comparison is older than
+    ``GATEHOUSE_EDGE_COMPARE_SECONDS`` (one comparison then serves every edge of the site)."""
+    last = sequence.compared_at
+    if since is None or last is None or last > now:
+        return True
+    return now - last >= timedelta(seconds=settings.GATEHOUSE_EDGE_COMPARE_SECONDS)
 
 
 def _record_json(row: EdgeRecord) -> dict[str, Any]:
@@ -131,11 +146,12 @@ def edge_snapshot(*, edge: Device, since: int | None, now: datetime) -> dict[str
             raise InvalidInput(
                 "since.ahead", "游标超出服务器的序号，请重新获取完整名单", {"field": "since"}
             )
-        # Read under the lock: a comparison with rows read before another edge's comparison
-        # committed would number a change back to its old value.
-        _compare(sequence, site_records(site, now=now))
-        sequence.compared_at = now
-        sequence.save(update_fields=["last_seq", "compared_at"])
+        if _due(sequence, since, now):
+            # Read under the lock: a comparison with rows read before another edge's
+            # comparison committed would number a change back to its old value.
+            _compare(sequence, site_records(site, now=now))
+            sequence.compared_at = now
+            sequence.save(update_fields=["last_seq", "compared_at"])
         rows = EdgeRecord.objects.filter(site=site)
         rows = rows.filter(deleted=False) if since is None else rows.filter(seq__gt=since)
         listed = [_record_json(r) for r in rows.order_by("seq")]

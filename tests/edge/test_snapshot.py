@@ -182,3 +182,23 @@ def test_store_keeps_its_snapshot_across_a_restart(tmp_path, site_a, edge_device
         assert again.freshness(NOW).usable
     finally:
         again.close()
+
+
+def test_one_comparison_serves_the_deltas_of_its_interval(edge_device, card_a, manager_a, settings):
+    settings.GATEHOUSE_EDGE_COMPARE_SECONDS = 60
+    edge = edge_device[0]
+    cursor = payload(edge_snapshot(edge=edge, since=None, now=NOW))["cursor"]
+    people.credential_set_status(credential=card_a, status="revoked", actor=manager_a, now=NOW)
+    soon = payload(edge_snapshot(edge=edge, since=cursor, now=NOW + timedelta(seconds=30)))
+    assert soon["records"] == [] and soon["cursor"] == cursor
+    later = payload(edge_snapshot(edge=edge, since=cursor, now=NOW + timedelta(seconds=60)))
+    assert [(r["kind"], r["data"]["status"]) for r in later["records"]] == [
+        ("credential", "revoked")
+    ]
+    # a full snapshot always compares
+    people.credential_set_status(credential=card_a, status="active", actor=manager_a, now=NOW)
+    full = payload(edge_snapshot(edge=edge, since=None, now=NOW + timedelta(seconds=61)))
+    assert (
+        records({"payload": signed.canonical(full)}, "credential")[str(card_a.pk)]["status"]
+        == "active"
+    )
