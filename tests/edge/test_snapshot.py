@@ -202,3 +202,11 @@ def test_one_comparison_serves_the_deltas_of_its_interval(edge_device, card_a, m
         records({"payload": signed.canonical(full)}, "credential")[str(card_a.pk)]["status"]
         == "active"
     )
+
+
+def test_without_a_signing_key_the_server_names_the_setting(edge_device, settings):
+    from django.core.exceptions import ImproperlyConfigured
+
+    settings.GATEHOUSE_EDGE_SIGNING_KEY = ""
+    with pytest.raises(ImproperlyConfigured, match="GATEHOUSE_EDGE_SIGNING_KEY"):
+        edge_snapshot(edge=edge_device[0], since=None, now=NOW)
