@@ -207,3 +207,14 @@ def test_cli_refuses_to_start_without_its_settings(tmp_path):
     )
     assert run.returncode == 2
     assert "--server" in run.stderr and "--key" in run.stderr and "--public-key" in run.stderr
+
+
+def test_the_gate_box_requirements_pin_what_the_server_pins():
+    def pins(name: str) -> dict[str, str]:
+        lines = (ROOT / name).read_text().splitlines()
+        found = [line.split("#")[0].strip() for line in lines]
+        return dict(line.split("==", 1) for line in found if "==" in line)
+
+    edge, server = pins("requirements-edge.txt"), pins("requirements.txt")
+    assert edge and all(server.get(name) == version for name, version in edge.items())
+    assert not any(name.lower().startswith("django") for name in edge)

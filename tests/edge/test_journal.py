@@ -122,24 +122,32 @@ def test_an_entry_the_server_cannot_read_is_marked_rejected_not_retried(
     assert syncer.push() == 0
 
 
-def test_forged_decision_in_an_upload_is_rejected(server, turnstile_key, card_a):
+def test_a_decision_the_core_never_gives_is_rejected(server, turnstile_key, card_a):
     device, _key = turnstile_key
-    entry = {
-        "seq": 1,
-        "device_id": device.pk,
-        "request": json.loads(read("card", CARD_ZHANG, "f-1")),
-        "at": NOW.isoformat(),
-        "decision": {
-            "outcome": "allow",
-            "reason": "resident.card",
-            "rule": "P-03",
-            "message": "随便放行",
-            "obligations": [],
-        },
-    }
-    [result] = server.upload([entry]).json()["results"]
-    assert (result["status"], result["code"]) == ("rejected", "entry.invalid")
+
+    def entry(nonce: str, reason: str) -> dict:
+        return {
+            "seq": 1,
+            "device_id": device.pk,
+            "request": json.loads(read("card", CARD_ZHANG, nonce)),
+            "at": NOW.isoformat(),
+            "decision": {
+                "outcome": "allow",
+                "reason": reason,
+                "rule": "P-03",
+                "message": "随便放行",
+                "obligations": [],
+            },
+        }
+
+    forged, worded = server.upload(
+        [entry("f-1", "guard.override"), entry("f-2", "resident.card")]
+    ).json()["results"]
+    assert (forged["status"], forged["code"]) == ("rejected", "entry.invalid")
     assert not DeviceRequest.objects.filter(nonce="f-1").exists()
+    # a known reason in an older edge's words is recorded in the server's own words
+    assert worded["status"] == "recorded"
+    assert AccessEvent.objects.get(pk=worded["event_id"]).message == "业主/住户，放行"
 
 
 def test_only_an_edge_uploads(turnstile_key):
