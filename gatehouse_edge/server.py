@@ -88,9 +88,11 @@ def make_handler(app: EdgeApp) -> type[BaseHTTPRequestHandler]:
             if self.path.split("?", 1)[0] != DECISIONS:
                 self._send(*_reply(error(404, "not_found", "未找到该接口")))
                 return
-            length = int(self.headers.get("Content-Length") or 0)
-            if length > MAX_BODY:
-                self._send(*_reply(error(413, "request.too_large", "请求内容过大")))
+            raw = self.headers.get("Content-Length") or "0"
+            length = int(raw) if raw.isascii() and raw.isdigit() else -1
+            if not 0 <= length <= MAX_BODY:
+                self.close_connection = True  # the body is not read: the connection ends
+                self._send(*_reply(error(413, "request.too_large", "请求内容过大或长度无效")))
                 return
             body = self.rfile.read(length)
             self._send(*app.decision(self.headers.get("X-Device-Key"), body))

@@ -72,7 +72,7 @@ def test_edge_relays_online_decides_offline_and_drains_its_journal(
     store = Store(
         tmp_path / "edge.sqlite3", site_id=site_a.pk, public_key=signed.public_key(PUBLIC)
     )
-    client = Client(live_server.url, edge_device[1], timeout=1.0)
+    client = Client(live_server.url, edge_device[1], timeout=5.0)
     syncer = Syncer(store, client, clock)
     app = EdgeApp(Edge(store), client, syncer, clock, forward_timeout=0.5)
     edge = EdgeServer(app, "127.0.0.1", 0).start()
@@ -123,3 +123,23 @@ def test_edge_relays_online_decides_offline_and_drains_its_journal(
     finally:
         edge.stop()
         store.close()
+
+
+def test_edge_http_refuses_what_is_not_a_read(tmp_path, site_a, edge_device, syncer, store):
+    syncer.pull()
+    app = EdgeApp(Edge(store), None, None, lambda: NOW)
+    edge = EdgeServer(app, "127.0.0.1", 0).start()
+    try:
+        request = urllib.request.Request(edge.address + "/api/v1/other", data=b"{}", method="POST")
+        with pytest.raises(urllib.error.HTTPError) as missing:
+            urllib.request.urlopen(request, timeout=5)
+        assert missing.value.code == 404
+        assert json.loads(missing.value.read())["code"] == "not_found"
+        big = urllib.request.Request(
+            edge.address + "/api/v1/gate/decisions", data=b"x" * 70_000, method="POST"
+        )
+        with pytest.raises(urllib.error.HTTPError) as too_large:
+            urllib.request.urlopen(big, timeout=5)
+        assert too_large.value.code == 413
+    finally:
+        edge.stop()
