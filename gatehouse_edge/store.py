@@ -294,10 +294,13 @@ class Store:
             return int(cur.lastrowid or 0)
 
     def used_here(self, invitation_key: str) -> int:
-        """How many entries this edge admitted on an invitation (a single-use QR opens once)."""
+        """How many entries this edge admitted on an invitation and has not uploaded yet (an
+        uploaded one takes its use on the server, and the snapshot's count then includes it):
+        a single-use QR opens once."""
         with self.lock:
             row = self.db.execute(
-                "SELECT COUNT(*) FROM journal WHERE invitation_key = ?", (invitation_key,)
+                "SELECT COUNT(*) FROM journal WHERE invitation_key = ? AND uploaded_at IS NULL",
+                (invitation_key,),
             ).fetchone()
         return int(row[0])
 

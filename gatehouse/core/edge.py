@@ -213,7 +213,21 @@ EDGE_REASONS: dict[str, tuple[str, str]] = {
         "离线运行且本地通行名单无效或已过期，暂停放行；已通知监控中心",
     ),
     "edge.read_unsupported": ("§12", "离线运行，无法核验此类凭证：请值班人员人工核实"),
+    # Conflicts found when the journal is uploaded: recorded as what happened at the gate (the
+    # person passed), never merged away, and raised to the monitoring centre.
+    "edge.passed_against_rule": (
+        "P-11",
+        "断网时边缘网关已放行，但服务器当时已判定应拒绝（本地名单未及时同步），已通知监控中心",
+    ),
+    "edge.invitation_reused": (
+        "VI-02",
+        "断网时邀请码在多处被使用，超出可用次数，已通知监控中心",
+    ),
 }
+
+#: Refusals a change on the server causes at a known moment: a conflict only if the change
+#: came before the offline use (a card revoked after it was used is no conflict).
+CHANGED_AT = frozenset({"credential.revoked", "credential.lost"})
 
 
 def refuse_without_snapshot(problem: str) -> Decision:
@@ -229,6 +243,32 @@ def pend_unsupported_read() -> Decision:
     the guard verifies by hand."""
     rule, message = EDGE_REASONS["edge.read_unsupported"]
     return Decision(Outcome.PENDING, "edge.read_unsupported", message, rule, Pending.VERIFY, ())
+
+
+def _conflict(reason: str, detail: str, note: str) -> Decision:
+    rule, message = EDGE_REASONS[reason]
+    alarm = Obligation(Duty.NOTIFY_MONITORING, note=note[:200])
+    return Decision(Outcome.ALLOW, reason, f"{message}：{detail}"[:300], rule, None, (alarm,))
+
+
+def uploaded_decision(
+    edge: Decision, server: Decision, *, known_before_use: bool, invitation_taken: bool | None
+) -> Decision:
+    """The decision the server records for an entry an edge decided offline: the edge's own,
+    unless it admitted someone the server, at that same moment, refused (``server``, judged at
+    the edge's time with what the server knew), or took an invitation's use that another gate
+    had already taken (``invitation_taken`` False). Then the passage is recorded as the
+    conflict it is, and the monitoring centre is alerted.
+
+    ``known_before_use``: the server's refusal rests on a change made before the offline use
+    (see :data:`CHANGED_AT`)."""
+    if edge.outcome is not Outcome.ALLOW:
+        return edge
+    if invitation_taken is False:
+        return _conflict("edge.invitation_reused", edge.message, "invitation.used")
+    if server.outcome is Outcome.REFUSE and known_before_use:
+        return _conflict("edge.passed_against_rule", server.message, server.reason)
+    return edge
 
 
 def decision_json(decision: Decision) -> dict[str, Any]:

@@ -35,6 +35,11 @@ class JournalResultOut(Schema):
     event_id: int | None = None
     code: str = ""
     message: str = ""
+    conflict: str = Field(
+        "",
+        description="冲突：edge.passed_against_rule 断网放行但服务器当时应拒绝；"
+        "edge.invitation_reused 邀请码超出可用次数。已记录并通知监控中心",
+    )
 
 
 class JournalOut(Schema):

@@ -29,12 +29,13 @@ from pydantic import ValidationError
 from gatehouse.access.models import EventSource
 from gatehouse.access.schemas import GateDecisionIn
 from gatehouse.core import signed
-from gatehouse.core.edge import RECORD_KINDS, decision_from_json
+from gatehouse.core.access import Decision, Direction
+from gatehouse.core.edge import CHANGED_AT, RECORD_KINDS, decision_from_json, uploaded_decision
 from gatehouse.core.errors import DomainError, InvalidInput
 from gatehouse.devices.models import Device, DeviceKind
 from gatehouse.edge.models import EdgeRecord, EdgeSequence
 from gatehouse.edge.selectors import site_records
-from gatehouse.gate.decide import gate_record
+from gatehouse.gate.decide import consume_invitation, gate_judge, gate_record
 from gatehouse.gate.facts import GateInput
 from gatehouse.gate.nonce import Decided, answer_once, decision_json
 from gatehouse.gate.reads import MAX_CLOCK_SKEW, device_lane, read_input
@@ -178,6 +179,7 @@ class UploadResult:
     event_id: int | None = None
     code: str = ""
     message: str = ""
+    conflict: str = ""  # the conflict the entry was recorded as (edge.passed_against_rule …)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -186,6 +188,7 @@ class UploadResult:
             "event_id": self.event_id,
             "code": self.code,
             "message": self.message,
+            "conflict": self.conflict,
         }
 
 
@@ -244,10 +247,11 @@ def _upload_one(edge: Device, entry: dict[str, Any], now: datetime) -> UploadRes
             return inp
 
         def record(inp: GateInput) -> Decided:
+            recorded = _reconcile(inp, decision, at)
             result = gate_record(
-                inp, decision, now=now, at=at, device=device, source=str(EventSource.DEVICE)
+                inp, recorded, now=now, at=at, device=device, source=str(EventSource.DEVICE)
             )
-            return Decided(decision_json(decision, result.event), result.event)
+            return Decided(decision_json(recorded, result.event), result.event)
 
         answer = answer_once(
             device=device,
@@ -260,7 +264,36 @@ def _upload_one(edge: Device, entry: dict[str, Any], now: datetime) -> UploadRes
     except DomainError as exc:
         return UploadResult(seq, "rejected", code=exc.code, message=exc.message)
     status = "replayed" if answer.replayed else "recorded"
-    return UploadResult(seq, status, event_id=answer.body.get("event_id"))
+    reason = str(answer.body.get("reason", ""))
+    conflict = reason if reason in CONFLICTS else ""
+    return UploadResult(seq, status, event_id=answer.body.get("event_id"), conflict=conflict)
+
+
+CONFLICTS = frozenset({"edge.passed_against_rule", "edge.invitation_reused"})
+
+
+def _reconcile(inp: GateInput, decision: Decision, at: datetime) -> Decision:
+    """The edge's decision as the server records it: beside what the server, knowing what it
+    knew at ``at``, would have decided (:func:`gatehouse.core.edge.uploaded_decision`). An
+    invitation the edge admitted on takes its use here, as an online read would."""
+    server = gate_judge(inp, at=at)
+    cred = inp.credential
+    changed_after = (
+        server.reason in CHANGED_AT
+        and cred is not None
+        and cred.status_changed_at is not None
+        and cred.status_changed_at > at
+    )
+    taken = None
+    if (
+        decision.allowed
+        and inp.invitation is not None
+        and (inp.direction or Direction(inp.lane.direction)) is Direction.IN
+    ):
+        taken = consume_invitation(inp.invitation)
+    return uploaded_decision(
+        decision, server, known_before_use=not changed_after, invitation_taken=taken
+    )
 
 
 def upload_body(results: list[UploadResult]) -> bytes:
