@@ -129,13 +129,18 @@ def status(port: int) -> dict | None:
         return None
 
 
+# Pauses are an Event's wait, never time.sleep (nor a subprocess wait with a timeout, which
+# sleeps): under CI's shifted clock (libfaketime) time.sleep fails with EINVAL.
+_PAUSE = threading.Event()
+
+
 def wait_for(port: int, check, what: str, timeout: float = 30) -> dict:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         found = status(port)
         if found is not None and check(found):
             return found
-        time.sleep(0.1)
+        _PAUSE.wait(0.1)
     raise AssertionError(f"the edge did not get {what}: {status(port)}")
 
 
@@ -153,9 +158,10 @@ def post(port: int, key: str, body: bytes) -> dict:
 def stop(process: subprocess.Popen) -> None:
     if process.poll() is None:
         process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
+        deadline = time.monotonic() + 10
+        while process.poll() is None and time.monotonic() < deadline:
+            _PAUSE.wait(0.05)
+        if process.poll() is None:
             process.kill()
             process.wait()
 
@@ -178,7 +184,7 @@ def test_edge_process_survives_a_kill_offline_and_drains_when_the_link_returns(
         assert all(t["decided_at_edge"] and t["reason"] == "resident.card" for t in told)
 
         edge.send_signal(signal.SIGKILL)  # the power goes during offline work
-        edge.wait(timeout=10)
+        edge.wait()
         edge = start_edge(relay, edge_device[1], site_a.pk, db, port)
         wait_for(port, lambda s: s["pending_uploads"] == 5, "its journal back")
 
@@ -197,13 +203,12 @@ def test_edge_process_survives_a_kill_offline_and_drains_when_the_link_returns(
 
 
 def test_cli_refuses_to_start_without_its_settings(tmp_path):
-    run = subprocess.run(
+    run = subprocess.run(  # no timeout: it would sleep (see _PAUSE); the CLI exits at once
         [sys.executable, "-m", "gatehouse_edge", "--db", str(tmp_path / "x.sqlite3")],
         cwd=ROOT,
         env={"PATH": os.environ.get("PATH", ""), "PYTHONPATH": str(ROOT)},
         capture_output=True,
         text=True,
-        timeout=60,
     )
     assert run.returncode == 2
     assert "--server" in run.stderr and "--key" in run.stderr and "--public-key" in run.stderr
