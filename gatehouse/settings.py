@@ -78,6 +78,10 @@ GATEHOUSE_LOOKUP_KEY = _require("GATEHOUSE_LOOKUP_KEY")
 # Key of the access events' hash chain (HMAC-SHA256, `manage.py verify_events`): keep it, events
 # sealed under a lost or changed key can no longer be verified.
 GATEHOUSE_EVENT_KEY = _require("GATEHOUSE_EVENT_KEY")
+# Ed25519 private key (base64 of its 32-byte seed) signing the snapshots handed to edge agents
+# (gatehouse.edge). Optional for a server without edges: the snapshot endpoint refuses to
+# start without it, naming this variable. `make env` writes one.
+GATEHOUSE_EDGE_SIGNING_KEY = os.environ.get("GATEHOUSE_EDGE_SIGNING_KEY", "").strip()
 
 DEBUG = _flag("GATEHOUSE_DEBUG")
 ALLOWED_HOSTS = os.environ.get("GATEHOUSE_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(
@@ -103,6 +107,7 @@ INSTALLED_APPS = [
     "gatehouse.sites",
     "gatehouse.people",
     "gatehouse.devices",
+    "gatehouse.edge",
     "gatehouse.access",
     "gatehouse.visitors",
     "gatehouse.registers",
@@ -213,6 +218,12 @@ GATEHOUSE_KEY_FAILURE_WINDOW = _count("GATEHOUSE_KEY_FAILURE_WINDOW", 300)
 # Plate cameras (gatehouse.vehicles.cameras): the snapshot pictures kept as evidence for fee
 # disputes are purged this many days after the push (`manage.py purge_plate_pictures`).
 GATEHOUSE_PLATE_PICTURE_DAYS = _count("GATEHOUSE_PLATE_PICTURE_DAYS", 90)
+# Edge agents (gatehouse.edge): a signed snapshot stays usable offline this many seconds after
+# it was issued (every delta renews it); past that the edge refuses and raises the alarm.
+GATEHOUSE_EDGE_SNAPSHOT_TTL = _count("GATEHOUSE_EDGE_SNAPSHOT_TTL", 72 * 3600)
+# ... and a site's records are compared for changes at most every this many seconds, however
+# many edges ask (a delta in between is served from the last comparison); 0: on every request.
+GATEHOUSE_EDGE_COMPARE_SECONDS = _count("GATEHOUSE_EDGE_COMPARE_SECONDS", 2, minimum=0)
 # A camera's comet heartbeat with nothing queued is held this long (ms) before the empty reply,
 # the outbox checked every 200 ms meanwhile: the camera re-polls as soon as it is answered
 # (manual §2.5.2), so without a hold each camera loops as fast as the server answers. 0: no hold.

@@ -14,6 +14,8 @@ keys = {
     "GATEHOUSE_DATA_KEYS": lambda: base64.urlsafe_b64encode(os.urandom(32)).decode(),
     "GATEHOUSE_LOOKUP_KEY": lambda: secrets.token_urlsafe(32),
     "GATEHOUSE_EVENT_KEY": lambda: secrets.token_urlsafe(32),
+    # Ed25519 seed signing edge snapshots (gatehouse.edge); edges verify with its public key.
+    "GATEHOUSE_EDGE_SIGNING_KEY": lambda: base64.b64encode(os.urandom(32)).decode(),
 }
 if path.exists():
     text = path.read_text(encoding="utf-8")

@@ -14,6 +14,9 @@ class DeviceKind(models.TextChoices):
     FACE_TERMINAL = "face_terminal", _("人脸识别终端")
     BARRIER = "barrier", _("道闸")
     CONSOLE = "console", _("岗亭终端")
+    # An edge agent (``gatehouse_edge``) beside the devices of a gate: it fetches the site's
+    # signed snapshot and uploads the decisions it took offline (``gatehouse.edge``).
+    EDGE = "edge", _("边缘网关")
 
 
 class Device(models.Model):

@@ -111,7 +111,7 @@ def gate_decide(
             decision.allowed
             and inp.invitation is not None
             and direction is Direction.IN
-            and not _consume_invitation(inp.invitation)
+            and not consume_invitation(inp.invitation)
         ):
             decision = decide(replace_invitation(facts, inp.invitation), policy, when)
         person = inp.subject()
@@ -289,7 +289,7 @@ def _visit_for(
     )
 
 
-def _consume_invitation(inv: Invitation) -> bool:
+def consume_invitation(inv: Invitation) -> bool:
     """Take one use of a limited invitation; False when another gate took the last one first.
 
     A conditional UPDATE, so two gates scanning a single-use QR at the same moment cannot both

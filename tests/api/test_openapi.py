@@ -18,6 +18,8 @@ PATHS = {
     "/api/v1/terminals/{token}/events": {"post"},
     "/api/v1/cameras/vzenith/heartbeat": {"post"},
     "/api/v1/cameras/{token}/heartbeat": {"post"},
+    "/api/v1/edge/snapshot": {"get"},
+    "/api/v1/edge/journal": {"post"},
 }
 
 

@@ -1,0 +1,319 @@
+"""A gate deciding without the server (issue 15): the facts of a read taken from the signed
+snapshot the server hands an edge agent, and the edge's own refusals.
+
+The snapshot is a set of records, each ``(kind, key) -> data`` of plain JSON values, as the
+server builds them from its own rows (``gatehouse.edge.selectors``): the site's policy columns,
+its lanes, its devices (by key hash), people, credentials (by number hash), the person
+blacklist, invitations and passes (by token hash). This module turns those values into the
+core's facts exactly as the server's gate package turns its rows into them, so
+:func:`gatehouse.core.access.decide` answers the same at the edge as on the server.
+
+Pure: no clock, no database, no settings.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Mapping
+from datetime import datetime, time
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from gatehouse.core.access import REASONS as GATE_REASONS
+from gatehouse.core.access import (
+    CredentialFacts,
+    CredentialKind,
+    CredentialStatus,
+    Decision,
+    Duty,
+    GatePolicy,
+    HealthCode,
+    HealthFacts,
+    HolderKind,
+    InvitationFacts,
+    Obligation,
+    Outcome,
+    PassFacts,
+    PassKind,
+    Pending,
+    PolicyInvalid,
+    Register,
+    gate_policy,
+)
+from gatehouse.core.errors import InvalidInput
+
+#: The kinds of record a snapshot carries, in the order a full snapshot lists them.
+RECORD_KINDS = (
+    "site",
+    "lane",
+    "device",
+    "person",
+    "credential",
+    "blacklist",
+    "invitation",
+    "pass",
+)
+
+type Record = Mapping[str, Any]
+
+
+def lookup_digest(value: str) -> str:
+    """The SHA-256 (hex) a snapshot names a card number or a QR token by: the edge finds a read
+    by it without holding the numbers themselves."""
+    return hashlib.sha256(value.encode("utf-8")).hexdigest()
+
+
+def when(value: object) -> datetime | None:
+    """A snapshot's ISO 8601 time (with its offset), or None."""
+    return datetime.fromisoformat(value) if isinstance(value, str) else None
+
+
+def _clock(value: object) -> object:
+    """A wall-clock time column: the value itself when it is not a readable ``HH:MM[:SS]`` (the
+    policy reader then names it)."""
+    if isinstance(value, str):
+        try:
+            return time.fromisoformat(value)
+        except ValueError:
+            return value
+    return value
+
+
+def _decimal(value: object) -> object:
+    if isinstance(value, str):
+        try:
+            return Decimal(value)
+        except InvalidOperation:
+            return value
+    return value
+
+
+def gate_policy_of(site: Record, lane: Record) -> GatePolicy | PolicyInvalid:
+    """The gate policy of ``lane`` at ``site`` from their records, read by the core's policy
+    reader as the server reads its columns (a value the server could not read is refused
+    here too: ``policy.invalid``)."""
+    return gate_policy(
+        mode=site.get("mode"),
+        anti_passback=site.get("anti_passback"),
+        fever_threshold=_decimal(site.get("fever_threshold")),
+        visit_minutes=site.get("visit_minutes"),
+        work_starts=_clock(site.get("work_starts")),
+        work_ends=_clock(site.get("work_ends")),
+        commute_minutes=site.get("commute_minutes"),
+        lane_kind=lane.get("kind"),
+        lane_direction=lane.get("direction"),
+        open_when_tightened=lane.get("open_when_tightened"),
+    )
+
+
+def pick_credential(candidates: Iterable[Record]) -> Record | None:
+    """Of the credentials with one number, the one the server judges a read by: the active one,
+    else the one whose status changed last (a lost or revoked card is refused with its own
+    reason, not as unknown), else the newest."""
+    best: tuple[tuple[int, int, str, int], Record] | None = None
+    for cred in candidates:
+        changed = cred.get("status_changed_at")
+        rank = (
+            1 if cred.get("status") == CredentialStatus.ACTIVE else 0,
+            1 if changed else 0,
+            str(changed or ""),
+            int(cred.get("id", 0)),
+        )
+        if best is None or rank > best[0]:
+            best = (rank, cred)
+    return best[1] if best else None
+
+
+def credential_facts(cred: Record, holder: Record | None) -> CredentialFacts:
+    valid_from = when(cred.get("valid_from"))
+    assert valid_from is not None  # the server always sends it
+    return CredentialFacts(
+        kind=CredentialKind(cred["kind"]),
+        status=CredentialStatus(cred["status"]),
+        valid_from=valid_from,
+        valid_until=when(cred.get("valid_until")),
+        holder_kind=HolderKind(holder["kind"]) if holder is not None else None,
+        holder_active=bool(holder["active"]) if holder is not None else True,
+    )
+
+
+def blacklisted(
+    entries: Iterable[Record], *, person_id: int | None, id_hashes: Iterable[str], at: datetime
+) -> bool:
+    """P-11: a person entry in force at ``at`` names the person or one of the ID-number hashes
+    (an empty hash matches nothing), as the server's blacklist query says."""
+    hashes = {h for h in id_hashes if h}
+    for entry in entries:
+        starts, expires = when(entry.get("starts_at")), when(entry.get("expires_at"))
+        if starts is None or starts > at or (expires is not None and expires <= at):
+            continue
+        if person_id is not None and entry.get("person_id") == person_id:
+            return True
+        if entry.get("id_number_hash") and entry["id_number_hash"] in hashes:
+            return True
+    return False
+
+
+def invitation_facts(inv: Record, used_here: int = 0) -> InvitationFacts:
+    """An invitation's facts; ``used_here``: the uses the edge itself admitted since the record
+    was issued (a single-use QR does not open twice at one offline gate)."""
+    start, end = when(inv.get("window_start")), when(inv.get("window_end"))
+    assert start is not None and end is not None
+    max_uses = inv.get("max_uses")
+    left = None if max_uses is None else int(max_uses) - int(inv.get("uses", 0)) - used_here
+    return InvitationFacts(
+        revoked=bool(inv.get("revoked")), window_start=start, window_end=end, uses_left=left
+    )
+
+
+def pass_facts(p: Record) -> PassFacts:
+    start, end = when(p.get("valid_from")), when(p.get("valid_until"))
+    assert start is not None and end is not None
+    return PassFacts(
+        kind=PassKind(p["kind"]), revoked=bool(p.get("revoked")), valid_from=start, valid_until=end
+    )
+
+
+def health_facts(temperature: object, code: object) -> HealthFacts | None:
+    """What a device measured (M-02), read as the server reads it; None when nothing was sent.
+    Raises :class:`InvalidInput` (``temperature.invalid`` / ``temperature.out_of_range`` /
+    ``health_code.invalid``) for a value the server would refuse too."""
+    if temperature in (None, "") and code in (None, ""):
+        return None
+    value = None
+    if temperature not in (None, ""):
+        try:
+            value = Decimal(str(temperature).strip().replace("℃", "")).quantize(Decimal("0.1"))
+        except (InvalidOperation, ValueError) as exc:
+            raise InvalidInput(
+                "temperature.invalid", "体温格式不正确，例如 36.5", {"field": "temperature"}
+            ) from exc
+        if not Decimal("30.0") <= value <= Decimal("45.0"):
+            raise InvalidInput(
+                "temperature.out_of_range",
+                "体温应在 30.0 至 45.0 ℃ 之间",
+                {"field": "temperature"},
+            )
+    color = None
+    if code not in (None, ""):
+        if code not in HealthCode._value2member_map_:
+            raise InvalidInput(
+                "health_code.invalid", "健康码只能是绿码、黄码或红码", {"field": "health_code"}
+            )
+        color = HealthCode(str(code))
+    return HealthFacts(temperature=value, code=color)
+
+
+# -- the edge's own answers ---------------------------------------------------------------------
+
+#: Reasons only an edge gives (SPEC §12: nothing a gate decides is lost, a fault is reported).
+EDGE_REASONS: dict[str, tuple[str, str]] = {
+    "edge.snapshot_invalid": (
+        "§12",
+        "离线运行且本地通行名单无效或已过期，暂停放行；已通知监控中心",
+    ),
+    "edge.read_unsupported": ("§12", "离线运行，无法核验此类凭证：请值班人员人工核实"),
+    # Conflicts found when the journal is uploaded: recorded as what happened at the gate (the
+    # person passed), never merged away, and raised to the monitoring centre.
+    "edge.passed_against_rule": (
+        "P-11",
+        "断网时边缘网关已放行，但服务器当时已判定应拒绝（本地名单未及时同步），已通知监控中心",
+    ),
+    "edge.invitation_reused": (
+        "VI-02",
+        "断网时邀请码在多处被使用，超出可用次数，已通知监控中心",
+    ),
+}
+
+#: Refusals a change on the server causes at a known moment: a conflict only if the change
+#: came before the offline use (a card revoked after it was used is no conflict).
+CHANGED_AT = frozenset({"credential.revoked", "credential.lost"})
+
+
+def refuse_without_snapshot(problem: str) -> Decision:
+    """Deny and tell: offline, with no snapshot whose signature, site and freshness hold, the
+    edge refuses and alerts the monitoring centre with what was wrong."""
+    rule, message = EDGE_REASONS["edge.snapshot_invalid"]
+    alarm = Obligation(Duty.NOTIFY_MONITORING, note=problem[:200])
+    return Decision(Outcome.REFUSE, "edge.snapshot_invalid", message, rule, None, (alarm,))
+
+
+def pend_unsupported_read() -> Decision:
+    """A read the edge cannot check offline (an ID card: its look-up key stays on the server):
+    the guard verifies by hand."""
+    rule, message = EDGE_REASONS["edge.read_unsupported"]
+    return Decision(Outcome.PENDING, "edge.read_unsupported", message, rule, Pending.VERIFY, ())
+
+
+def _conflict(reason: str, detail: str, note: str) -> Decision:
+    rule, message = EDGE_REASONS[reason]
+    alarm = Obligation(Duty.NOTIFY_MONITORING, note=note[:200])
+    return Decision(Outcome.ALLOW, reason, f"{message}：{detail}"[:300], rule, None, (alarm,))
+
+
+def uploaded_decision(
+    edge: Decision, server: Decision, *, known_before_use: bool, invitation_taken: bool | None
+) -> Decision:
+    """The decision the server records for an entry an edge decided offline: the edge's own,
+    unless it admitted someone the server, at that same moment, refused (``server``, judged at
+    the edge's time with what the server knew), or took an invitation's use that another gate
+    had already taken (``invitation_taken`` False). Then the passage is recorded as the
+    conflict it is, and the monitoring centre is alerted.
+
+    ``known_before_use``: the server's refusal rests on a change made before the offline use
+    (see :data:`CHANGED_AT`)."""
+    if edge.outcome is not Outcome.ALLOW:
+        return edge
+    if invitation_taken is False:
+        return _conflict("edge.invitation_reused", edge.message, "invitation.used")
+    if server.outcome is Outcome.REFUSE and known_before_use:
+        return _conflict("edge.passed_against_rule", server.message, server.reason)
+    return edge
+
+
+def decision_json(decision: Decision) -> dict[str, Any]:
+    """A decision as the device API answers it (without the event's id and time)."""
+    return {
+        "outcome": decision.outcome.value,
+        "pending": decision.pending.value if decision.pending else None,
+        "reason": decision.reason,
+        "rule": decision.rule,
+        "message": decision.message,
+        "obligations": [
+            {
+                "duty": o.duty.value,
+                "register": o.register.value if o.register else None,
+                "minutes": o.minutes,
+                "note": o.note,
+            }
+            for o in decision.obligations
+        ],
+    }
+
+
+def decision_from_json(data: Mapping[str, Any]) -> Decision:
+    """A decision an edge journaled, read back on the server; raises ``ValueError`` for one
+    whose reason is not one the core or the edge gives. The rule and the message are the
+    server's own for that reason (an edge of an older version may word them otherwise)."""
+    reason = data.get("reason")
+    known = GATE_REASONS.get(str(reason)) or EDGE_REASONS.get(str(reason))
+    if known is None:
+        raise ValueError(f"unknown reason {reason!r}")
+    pending = data.get("pending")
+    obligations = tuple(
+        Obligation(
+            Duty(o["duty"]),
+            Register(o["register"]) if o.get("register") else None,
+            o.get("minutes"),
+            o.get("note") or "",
+        )
+        for o in data.get("obligations") or ()
+    )
+    return Decision(
+        Outcome(data["outcome"]),
+        str(reason),
+        known[1],
+        known[0],
+        Pending(pending) if pending else None,
+        obligations,
+    )

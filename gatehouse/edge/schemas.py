@@ -1,0 +1,46 @@
+"""API schemas of edge agents (``/api/v1/edge/...``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ninja import Field, Schema
+
+
+class SnapshotOut(Schema):
+    format: str = Field(
+        description="格式标识，目前为 gatehouse-edge/1", examples=["gatehouse-edge/1"]
+    )
+    key_id: str = Field(description="签名公钥的标识（公钥 SHA-256 的前 16 位十六进制）")
+    payload: str = Field(
+        description="名单内容（JSON 文本）：site、kind（full 完整/delta 增量）、since、cursor、"
+        "issued_at、expires_at、records（kind、key、seq、data；data 为 null 表示已删除）"
+    )
+    signature: str = Field(description="对 payload 的 UTF-8 字节的 Ed25519 签名（Base64）")
+
+
+class JournalIn(Schema):
+    entries: list[dict[str, Any]] = Field(
+        max_length=500,
+        description="离线判定记录，按发生顺序：seq（网关本地序号）、device_id（提交读取的设备）、"
+        "request（设备原始请求，含 nonce）、at（网关判定时间，带时区）、decision（判定结果）",
+    )
+
+
+class JournalResultOut(Schema):
+    seq: int
+    status: str = Field(
+        description="recorded 已记录；replayed 此前已记录（同一设备同一 nonce）；rejected 无法记录"
+    )
+    event_id: int | None = None
+    code: str = ""
+    message: str = ""
+    conflict: str = Field(
+        "",
+        description="冲突：edge.passed_against_rule 断网放行但服务器当时应拒绝；"
+        "edge.invitation_reused 邀请码超出可用次数。已记录并通知监控中心",
+    )
+
+
+class JournalOut(Schema):
+    results: list[JournalResultOut]

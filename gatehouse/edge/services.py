@@ -1,0 +1,302 @@
+"""The server's side of edge agents (issue 15).
+
+* :func:`edge_snapshot` — the site's records as a signed envelope: all of them (a full
+  snapshot), or those changed after the edge's cursor (a delta, tombstones included). Changes are
+  found by comparing the site's records now with what was handed out last
+  (:class:`~gatehouse.edge.models.EdgeRecord`), under the site's sequence lock: every write path
+  (services, the admin, an import, a bulk update) reaches the edges, with no hook in any of them.
+* :func:`edge_upload` — the decisions an edge took offline, recorded in order as decided at the
+  edge at their own time, once per device nonce (:func:`gatehouse.gate.nonce.answer_once`): an
+  entry uploaded twice, or already answered by the server when the edge forwarded it, is not
+  recorded again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from functools import cache
+from typing import Any
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.db import transaction
+from pydantic import ValidationError
+
+from gatehouse.access.models import EventSource
+from gatehouse.access.schemas import GateDecisionIn
+from gatehouse.core import signed
+from gatehouse.core.access import Decision, Direction
+from gatehouse.core.edge import CHANGED_AT, RECORD_KINDS, decision_from_json, uploaded_decision
+from gatehouse.core.errors import DomainError, InvalidInput
+from gatehouse.devices.models import Device, DeviceKind
+from gatehouse.edge.models import EdgeRecord, EdgeSequence
+from gatehouse.edge.selectors import site_records
+from gatehouse.gate.decide import consume_invitation, gate_judge, gate_record
+from gatehouse.gate.facts import GateInput
+from gatehouse.gate.nonce import Decided, answer_once, decision_json
+from gatehouse.gate.reads import MAX_CLOCK_SKEW, device_lane, read_input
+from gatehouse.visitors.services import health_facts
+
+
+@cache
+def _signing_key(seed: str) -> Ed25519PrivateKey:
+    if not seed:
+        raise ImproperlyConfigured(
+            "GATEHOUSE_EDGE_SIGNING_KEY is not set. Run `make env` to add one to .env, or set it "
+            "in the environment (base64 of 32 random bytes)."
+        )
+    return signed.private_key(seed)
+
+
+def signing_key() -> Ed25519PrivateKey:
+    """The server's Ed25519 key for edge snapshots (``GATEHOUSE_EDGE_SIGNING_KEY``)."""
+    return _signing_key(settings.GATEHOUSE_EDGE_SIGNING_KEY)
+
+
+def public_key() -> str:
+    """The public key an edge is configured with (``manage.py edge_public_key``)."""
+    return signed.public_key_b64(signing_key())
+
+
+def require_edge(device: Device) -> None:
+    """Only an edge agent's key reads a site's snapshot (``edge.required``, 403)."""
+    if device.kind != DeviceKind.EDGE:
+        raise DomainError("edge.required", "只有边缘网关可以获取通行名单", {"field": "device"})
+
+
+def _digest(data: dict[str, Any]) -> str:
+    return hashlib.sha256(signed.canonical(data).encode("utf-8")).hexdigest()
+
+
+def _order(kind: str) -> int:
+    return RECORD_KINDS.index(kind) if kind in RECORD_KINDS else len(RECORD_KINDS)
+
+
+def _compare(sequence: EdgeSequence, records: dict[tuple[str, str], dict[str, Any]]) -> None:
+    """Number every record that changed, appeared or went since the last comparison. Only the
+    stored digests are read; only what changed is written."""
+    stored = {
+        (kind, key): (pk, digest, deleted)
+        for pk, kind, key, digest, deleted in EdgeRecord.objects.filter(
+            site_id=sequence.site_id
+        ).values_list("pk", "kind", "key", "digest", "deleted")
+    }
+    seq = sequence.last_seq
+    new, changed = [], []
+    for ref in sorted(records, key=lambda r: (_order(r[0]), r[1])):
+        data = records[ref]
+        digest = _digest(data)
+        row = stored.get(ref)
+        if row is not None and not row[2] and row[1] == digest:
+            continue
+        seq += 1
+        if row is None:
+            new.append(
+                EdgeRecord(
+                    site_id=sequence.site_id,
+                    kind=ref[0],
+                    key=ref[1],
+                    seq=seq,
+                    digest=digest,
+                    data=data,
+                )
+            )
+        else:
+            changed.append(EdgeRecord(pk=row[0], seq=seq, digest=digest, data=data, deleted=False))
+    for ref, (pk, _digest_was, deleted) in stored.items():
+        if ref not in records and not deleted:
+            seq += 1
+            changed.append(EdgeRecord(pk=pk, seq=seq, digest="", data=None, deleted=True))
+    EdgeRecord.objects.bulk_create(new, batch_size=1000)
+    EdgeRecord.objects.bulk_update(changed, ["seq", "digest", "data", "deleted"], batch_size=1000)
+    sequence.last_seq = seq
+
+
+def _due(sequence: EdgeSequence, since: int | None, now: datetime) -> bool:
+    """Whether the site's records are compared again for this request: always for a full
+    snapshot; for a delta, when the last comparison is older than
+    ``GATEHOUSE_EDGE_COMPARE_SECONDS`` (one comparison then serves every edge of the site)."""
+    last = sequence.compared_at
+    if since is None or last is None or last > now:
+        return True
+    return now - last >= timedelta(seconds=settings.GATEHOUSE_EDGE_COMPARE_SECONDS)
+
+
+def _record_json(row: EdgeRecord) -> dict[str, Any]:
+    return {"kind": row.kind, "key": row.key, "seq": row.seq, "data": row.data}
+
+
+def edge_snapshot(*, edge: Device, since: int | None, now: datetime) -> dict[str, str]:
+    """The signed snapshot of ``edge``'s site at ``now``: every live record (``since`` None), or
+    the records changed after cursor ``since``, deleted ones as ``data: null``. The payload
+    carries the site, ``issued_at``, ``expires_at`` (after which the edge must not decide from
+    it) and ``cursor``, the site's sequence number to ask from next time."""
+    require_edge(edge)
+    site = edge.site
+    if since is not None and since < 0:
+        raise InvalidInput("since.invalid", "游标不能为负数", {"field": "since"})
+    key = signing_key()
+    with transaction.atomic():
+        EdgeSequence.objects.get_or_create(site=site)
+        sequence = EdgeSequence.objects.select_for_update().get(site=site)
+        if since is not None and since > sequence.last_seq:
+            raise InvalidInput(
+                "since.ahead", "游标超出服务器的序号，请重新获取完整名单", {"field": "since"}
+            )
+        if _due(sequence, since, now):
+            # Read under the lock: a comparison with rows read before another edge's
+            # comparison committed would number a change back to its old value.
+            _compare(sequence, site_records(site, now=now))
+            sequence.compared_at = now
+            sequence.save(update_fields=["last_seq", "compared_at"])
+        rows = EdgeRecord.objects.filter(site=site)
+        rows = rows.filter(deleted=False) if since is None else rows.filter(seq__gt=since)
+        listed = [_record_json(r) for r in rows.order_by("seq")]
+        cursor = sequence.last_seq
+    payload = {
+        "site": {"id": site.pk, "code": site.code},
+        "kind": "full" if since is None else "delta",
+        "since": since,
+        "cursor": cursor,
+        "issued_at": now.isoformat(),
+        "expires_at": (now + timedelta(seconds=settings.GATEHOUSE_EDGE_SNAPSHOT_TTL)).isoformat(),
+        "records": listed,
+    }
+    return signed.seal(payload, key)
+
+
+# -- the journal an edge uploads -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class UploadResult:
+    seq: int
+    status: str  # recorded | replayed | rejected
+    event_id: int | None = None
+    code: str = ""
+    message: str = ""
+    conflict: str = ""  # the conflict the entry was recorded as (edge.passed_against_rule …)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "seq": self.seq,
+            "status": self.status,
+            "event_id": self.event_id,
+            "code": self.code,
+            "message": self.message,
+            "conflict": self.conflict,
+        }
+
+
+def _entry_device(edge: Device, device_id: object) -> Device:
+    found = (
+        Device.objects.select_related("site", "lane__gate__site")
+        .filter(pk=device_id if isinstance(device_id, int) else -1, site=edge.site)
+        .first()
+    )
+    if found is None:
+        raise InvalidInput(
+            "device.unknown", "本场所没有这台设备", {"field": "device_id", "value": device_id}
+        )
+    return found
+
+
+def edge_upload(
+    *, edge: Device, entries: list[dict[str, Any]], now: datetime
+) -> list[UploadResult]:
+    """Record each journal entry of ``edge``, in order, as the decision its device was given at
+    the edge: the device's own request (``request``: its JSON, nonce included), the time the
+    edge decided (``at``) and the decision (``decision``). Once per device nonce: an entry seen
+    before answers ``replayed``. An entry the server cannot read is ``rejected`` with its code
+    and changes nothing; the others are recorded regardless."""
+    require_edge(edge)
+    return [_upload_one(edge, entry, now) for entry in entries]
+
+
+def _upload_one(edge: Device, entry: dict[str, Any], now: datetime) -> UploadResult:
+    given = entry.get("seq")
+    seq = given if isinstance(given, int) else -1
+    try:
+        device = _entry_device(edge, entry.get("device_id"))
+        try:
+            request = GateDecisionIn.model_validate(entry.get("request"))
+            decision = decision_from_json(entry.get("decision") or {})
+            at = datetime.fromisoformat(str(entry.get("at")))
+        except (ValidationError, ValueError, KeyError, TypeError) as exc:
+            raise InvalidInput("entry.invalid", "离线记录格式不正确", {"field": "entry"}) from exc
+        if at.tzinfo is None or at > now + MAX_CLOCK_SKEW:
+            raise InvalidInput("at.invalid", "离线记录的时间无效或晚于服务器时间", {"field": "at"})
+        health = None
+        if request.temperature is not None or request.health_code is not None:
+            health = health_facts(temperature=request.temperature, code=request.health_code or "")
+
+        def prepare() -> GateInput:
+            lane = device_lane(device=device, lane_ref=request.lane)
+            inp = read_input(
+                lane=lane,
+                kind=request.credential.kind,
+                value=request.credential.value,
+                when=at,
+                health=health,
+            )
+            inp.note = f"边缘网关离线判定（{edge.name}）"
+            return inp
+
+        def record(inp: GateInput) -> Decided:
+            recorded = _reconcile(inp, decision, at)
+            result = gate_record(
+                inp, recorded, now=now, at=at, device=device, source=str(EventSource.DEVICE)
+            )
+            return Decided(decision_json(recorded, result.event), result.event)
+
+        answer = answer_once(
+            device=device,
+            nonce=request.nonce,
+            body=request.model_dump(mode="json", exclude={"nonce"}),
+            now=now,
+            prepare=prepare,
+            decide=record,
+        )
+    except DomainError as exc:
+        return UploadResult(seq, "rejected", code=exc.code, message=exc.message)
+    status = "replayed" if answer.replayed else "recorded"
+    reason = str(answer.body.get("reason", ""))
+    conflict = reason if reason in CONFLICTS else ""
+    return UploadResult(seq, status, event_id=answer.body.get("event_id"), conflict=conflict)
+
+
+CONFLICTS = frozenset({"edge.passed_against_rule", "edge.invitation_reused"})
+
+
+def _reconcile(inp: GateInput, decision: Decision, at: datetime) -> Decision:
+    """The edge's decision as the server records it: beside what the server, knowing what it
+    knew at ``at``, would have decided (:func:`gatehouse.core.edge.uploaded_decision`). An
+    invitation the edge admitted on takes its use here, as an online read would."""
+    server = gate_judge(inp, at=at)
+    cred = inp.credential
+    changed_after = (
+        server.reason in CHANGED_AT
+        and cred is not None
+        and cred.status_changed_at is not None
+        and cred.status_changed_at > at
+    )
+    taken = None
+    if (
+        decision.allowed
+        and inp.invitation is not None
+        and (inp.direction or Direction(inp.lane.direction)) is Direction.IN
+    ):
+        taken = consume_invitation(inp.invitation)
+    return uploaded_decision(
+        decision, server, known_before_use=not changed_after, invitation_taken=taken
+    )
+
+
+def upload_body(results: list[UploadResult]) -> bytes:
+    return json.dumps({"results": [r.as_dict() for r in results]}, ensure_ascii=False).encode(
+        "utf-8"
+    )

@@ -1,0 +1,347 @@
+"""The edge's SQLite database: the site's snapshot (verified before it is kept) and the journal
+of decisions taken offline (written durably before a device gets its answer).
+
+One file in WAL mode with ``synchronous=FULL``: a commit is on disk when it returns, so a kill
+-9 or a power cut after a device was answered loses nothing the device was told. The snapshot's
+records are also held in memory, indexed the way a read looks them up, so an offline decision
+reads no disk.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+from gatehouse.core import signed
+from gatehouse.core.edge import when
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS record (
+    kind TEXT NOT NULL,
+    key TEXT NOT NULL,
+    data TEXT NOT NULL,
+    PRIMARY KEY (kind, key)
+);
+CREATE TABLE IF NOT EXISTS journal (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    device_id INTEGER NOT NULL,
+    nonce TEXT NOT NULL,
+    body_digest TEXT NOT NULL,
+    request TEXT NOT NULL,
+    at TEXT NOT NULL,
+    decision TEXT NOT NULL,
+    answer TEXT NOT NULL,
+    invitation_key TEXT,
+    uploaded_at TEXT,
+    upload_status TEXT,
+    upload_event_id INTEGER,
+    upload_code TEXT,
+    UNIQUE (device_id, nonce)
+);
+CREATE INDEX IF NOT EXISTS journal_pending ON journal (seq) WHERE uploaded_at IS NULL;
+"""
+
+
+class SnapshotRefused(Exception):
+    """A snapshot or delta the edge will not keep: its signature, site, freshness or cursor
+    fails. Nothing of it is applied."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(f"{code}: {message}")
+        self.code = code
+        self.message = message
+
+
+class Index:
+    """The snapshot's records, by what a read looks them up by; kept up to date record by
+    record as deltas arrive (a delta of a few records costs a few dictionary updates, not a
+    rebuild of 50,000)."""
+
+    def __init__(self) -> None:
+        self.records: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)
+        self.device_by_hash: dict[str, dict[str, Any]] = {}
+        self.lane_by_code: dict[tuple[str, str], dict[str, Any]] = {}
+        self.credentials_by_number: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        self.credentials_by_person: dict[int, list[dict[str, Any]]] = defaultdict(list)
+        self.by_token: dict[tuple[str, str], tuple[str, dict[str, Any]]] = {}
+
+    def get(self, kind: str, key: object) -> dict[str, Any] | None:
+        return self.records.get(kind, {}).get(str(key))
+
+    def put(self, kind: str, key: str, data: dict[str, Any] | None) -> None:
+        """Set a record (``data``), or remove it (None), with its look-ups."""
+        old = self.records[kind].pop(key, None)
+        if old is not None:
+            self._unindex(kind, old)
+        if data is not None:
+            self.records[kind][key] = data
+            self._index(kind, key, data)
+
+    def _index(self, kind: str, key: str, data: dict[str, Any]) -> None:
+        if kind == "device":
+            self.device_by_hash[data["key_hash"]] = data
+        elif kind == "lane":
+            self.lane_by_code[(data["gate"], data["code"])] = data
+        elif kind == "credential":
+            self.credentials_by_number[data["number_hash"]].append(data)
+            if data.get("person_id") is not None:
+                self.credentials_by_person[int(data["person_id"])].append(data)
+        elif kind in ("invitation", "pass"):
+            self.by_token[(kind, data["token_hash"])] = (key, data)
+
+    def _unindex(self, kind: str, old: dict[str, Any]) -> None:
+        if kind == "device":
+            self.device_by_hash.pop(old["key_hash"], None)
+        elif kind == "lane":
+            self.lane_by_code.pop((old["gate"], old["code"]), None)
+        elif kind == "credential":
+            _drop(self.credentials_by_number, old["number_hash"], old)
+            if old.get("person_id") is not None:
+                _drop(self.credentials_by_person, int(old["person_id"]), old)
+        elif kind in ("invitation", "pass"):
+            self.by_token.pop((kind, old["token_hash"]), None)
+
+
+def _drop[K](lists: dict[K, list[dict[str, Any]]], key: K, old: dict[str, Any]) -> None:
+    kept = [d for d in lists.get(key, []) if d is not old]
+    if kept:
+        lists[key] = kept
+    else:
+        lists.pop(key, None)
+
+
+@dataclass(frozen=True)
+class Freshness:
+    usable: bool
+    problem: str = ""
+
+
+@dataclass(frozen=True)
+class JournalEntry:
+    seq: int
+    device_id: int
+    nonce: str
+    request: dict[str, Any]
+    at: str
+    decision: dict[str, Any]
+
+    def upload_json(self) -> dict[str, Any]:
+        return {
+            "seq": self.seq,
+            "device_id": self.device_id,
+            "request": self.request,
+            "at": self.at,
+            "decision": self.decision,
+        }
+
+
+class Store:
+    """The snapshot and the journal of one edge, for one site, verified with one public key."""
+
+    def __init__(self, path: str | Path, *, site_id: int, public_key: Ed25519PublicKey) -> None:
+        self.path = str(path)
+        self.site_id = site_id
+        self.public_key = public_key
+        self.lock = threading.RLock()
+        self.db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=FULL")
+        self.db.execute("PRAGMA busy_timeout=5000")
+        self.db.executescript(SCHEMA)
+        self.meta = dict(self.db.execute("SELECT name, value FROM meta").fetchall())
+        self.index = Index()
+        for kind, key, data in self.db.execute("SELECT kind, key, data FROM record"):
+            self.index.put(kind, key, json.loads(data))
+
+    def close(self) -> None:
+        with self.lock:
+            self.db.close()
+
+    # -- the snapshot -------------------------------------------------------------------------
+
+    @property
+    def cursor(self) -> int | None:
+        value = self.meta.get("cursor")
+        return int(value) if value is not None else None
+
+    def freshness(self, now: datetime) -> Freshness:
+        """Whether the edge may decide from its snapshot at ``now``."""
+        expires = when(self.meta.get("expires_at"))
+        if self.cursor is None or expires is None:
+            return Freshness(False, "本地没有通行名单")
+        if now >= expires:
+            return Freshness(False, f"通行名单已于 {expires.isoformat()} 过期")
+        return Freshness(True)
+
+    def apply(self, envelope: object, *, now: datetime) -> dict[str, Any]:
+        """Verify a signed snapshot or delta and keep it; raise :class:`SnapshotRefused`
+        (``snapshot.signature`` / ``snapshot.format`` / ``snapshot.foreign_site`` /
+        ``snapshot.expired`` / ``snapshot.replayed`` / ``snapshot.cursor``), keeping nothing."""
+        try:
+            payload = signed.open_envelope(envelope, self.public_key)
+        except signed.EnvelopeRefused as exc:
+            code = "snapshot.signature" if exc.code == "envelope.signature" else "snapshot.format"
+            raise SnapshotRefused(code, exc.message) from exc
+        site = payload.get("site")
+        if not isinstance(site, dict) or site.get("id") != self.site_id:
+            raise SnapshotRefused("snapshot.foreign_site", "名单属于其他场所，拒绝使用")
+        issued, expires = when(payload.get("issued_at")), when(payload.get("expires_at"))
+        kind, cursor = payload.get("kind"), payload.get("cursor")
+        records = payload.get("records")
+        if (
+            issued is None
+            or expires is None
+            or kind not in ("full", "delta")
+            or not isinstance(cursor, int)
+            or not isinstance(records, list)
+        ):
+            raise SnapshotRefused("snapshot.format", "名单数据格式不正确")
+        if now >= expires:
+            raise SnapshotRefused("snapshot.expired", "名单已过期，拒绝使用")
+        with self.lock:
+            known = when(self.meta.get("issued_at"))
+            if known is not None and issued < known:
+                raise SnapshotRefused("snapshot.replayed", "名单比本地已有的更旧，拒绝使用")
+            if kind == "delta" and payload.get("since") != self.cursor:
+                raise SnapshotRefused("snapshot.cursor", "增量名单与本地游标不衔接")
+            self._keep(kind, records, payload, cursor)
+        return payload
+
+    def _keep(
+        self, kind: str, records: list[dict[str, Any]], payload: dict[str, Any], cursor: int
+    ) -> None:
+        meta = {
+            "cursor": str(cursor),
+            "issued_at": str(payload["issued_at"]),
+            "expires_at": str(payload["expires_at"]),
+            "site_code": str(payload["site"].get("code", "")),
+        }
+        db = self.db
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            if kind == "full":
+                db.execute("DELETE FROM record")
+            for rec in records:
+                rkind, key, data = str(rec["kind"]), str(rec["key"]), rec.get("data")
+                if data is None:
+                    db.execute("DELETE FROM record WHERE kind = ? AND key = ?", (rkind, key))
+                else:
+                    db.execute(
+                        "INSERT OR REPLACE INTO record (kind, key, data) VALUES (?, ?, ?)",
+                        (rkind, key, json.dumps(data, ensure_ascii=False)),
+                    )
+            db.executemany("INSERT OR REPLACE INTO meta (name, value) VALUES (?, ?)", meta.items())
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        self.meta.update(meta)
+        index = Index() if kind == "full" else self.index
+        for rec in records:
+            index.put(str(rec["kind"]), str(rec["key"]), rec.get("data"))
+        self.index = index
+
+    # -- the journal --------------------------------------------------------------------------
+
+    def journaled(self, device_id: int, nonce: str) -> tuple[str, dict[str, Any]] | None:
+        """The body digest and answer already journaled for a device's nonce."""
+        with self.lock:
+            row = self.db.execute(
+                "SELECT seq, body_digest, answer FROM journal WHERE device_id = ? AND nonce = ?",
+                (device_id, nonce),
+            ).fetchone()
+        return (row[1], {"event_id": -row[0], **json.loads(row[2])}) if row else None
+
+    def journal(
+        self,
+        *,
+        device_id: int,
+        nonce: str,
+        digest: str,
+        request: dict[str, Any],
+        at: str,
+        decision: dict[str, Any],
+        answer: dict[str, Any],
+        invitation_key: str | None = None,
+    ) -> int:
+        """Write one offline decision durably (committed and synced to disk when this returns)
+        and give its journal number; the device's answer names it as ``event_id`` -number (no
+        server event yet)."""
+        with self.lock:
+            cur = self.db.execute(  # one statement: its own transaction, fsync'ed (FULL)
+                "INSERT INTO journal (device_id, nonce, body_digest, request, at, decision, "
+                "answer, invitation_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    device_id,
+                    nonce,
+                    digest,
+                    json.dumps(request, ensure_ascii=False),
+                    at,
+                    json.dumps(decision, ensure_ascii=False),
+                    json.dumps(answer, ensure_ascii=False),
+                    invitation_key,
+                ),
+            )
+            return int(cur.lastrowid or 0)
+
+    def used_here(self, invitation_key: str) -> int:
+        """How many entries this edge admitted on an invitation and has not uploaded yet (an
+        uploaded one takes its use on the server, and the snapshot's count then includes it):
+        a single-use QR opens once."""
+        with self.lock:
+            row = self.db.execute(
+                "SELECT COUNT(*) FROM journal WHERE invitation_key = ? AND uploaded_at IS NULL",
+                (invitation_key,),
+            ).fetchone()
+        return int(row[0])
+
+    def pending(self, limit: int = 200) -> list[JournalEntry]:
+        """The entries not uploaded yet, oldest first."""
+        with self.lock:
+            rows = self.db.execute(
+                "SELECT seq, device_id, nonce, request, at, decision FROM journal "
+                "WHERE uploaded_at IS NULL ORDER BY seq LIMIT ?",
+                (limit,),
+            ).fetchall()
+        return [
+            JournalEntry(seq, device_id, nonce, json.loads(req), at, json.loads(dec))
+            for seq, device_id, nonce, req, at, dec in rows
+        ]
+
+    def pending_count(self) -> int:
+        with self.lock:
+            row = self.db.execute("SELECT COUNT(*) FROM journal WHERE uploaded_at IS NULL")
+            return int(row.fetchone()[0])
+
+    def mark_uploaded(self, results: list[dict[str, Any]], *, now: datetime) -> None:
+        """Mark entries as the server answered them (recorded, replayed or rejected)."""
+        with self.lock:
+            db = self.db
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                for r in results:
+                    db.execute(
+                        "UPDATE journal SET uploaded_at = ?, upload_status = ?, "
+                        "upload_event_id = ?, upload_code = ? "
+                        "WHERE seq = ? AND uploaded_at IS NULL",
+                        (
+                            now.isoformat(),
+                            r["status"],
+                            r.get("event_id"),
+                            r.get("code", ""),
+                            r["seq"],
+                        ),
+                    )
+                db.execute("COMMIT")
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
