@@ -152,29 +152,39 @@ class DeviceCommand(models.Model):
 
 
 class TerminalEntry(models.Model):
-    """What Gatehouse last queued for one person at one terminal it keeps in sync
-    (:mod:`gatehouse.devices.sync`): a digest of the wanted state, so an unchanged person is
-    not sent again. A row means "the terminal should hold this person"; none, that it should
-    not. Reconciliation compares the terminal's own list, not these rows."""
+    """What Gatehouse last queued for one subject at one terminal it keeps in sync
+    (:mod:`gatehouse.devices.sync`): a digest of the wanted state, so an unchanged subject is
+    not sent again. The subject is a person (``person:42``) or a visitor's code: an invitation
+    (``invitation:7``) or a pass (``pass:9``). A row means "the terminal should hold this
+    subject"; none, that it should not. Reconciliation compares the terminal's own list, not
+    these rows."""
 
     device = models.ForeignKey(
         Device, on_delete=models.CASCADE, related_name="terminal_entries", verbose_name=_("设备")
     )
+    subject = models.CharField(_("对象"), max_length=64)
+    # The person of a ``person:`` subject (their entries go with them); none for a code.
     person = models.ForeignKey(
-        "people.Person", on_delete=models.CASCADE, related_name="+", verbose_name=_("人员")
+        "people.Person",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("人员"),
     )
     digest = models.CharField(max_length=64)
     queued_at = models.DateTimeField(_("下发时间"))
 
     class Meta:
-        verbose_name = _("终端人员名单")
-        verbose_name_plural = _("终端人员名单")
+        verbose_name = _("终端名单")
+        verbose_name_plural = _("终端名单")
         constraints = [
-            models.UniqueConstraint(fields=["device", "person"], name="terminal_entry_once")
+            models.UniqueConstraint(fields=["device", "subject"], name="terminal_entry_subject")
         ]
+        indexes = [models.Index(fields=["subject"], name="terminal_entry_by_subject")]
 
     def __str__(self) -> str:
-        return f"{self.device} · {self.person_id}"
+        return f"{self.device} · {self.subject}"
 
 
 class FaceEnrolment(models.Model):

@@ -1,28 +1,41 @@
 """What each terminal Gatehouse keeps in sync should hold, and the commands that make it so.
 
 A terminal (a Hikvision face terminal or card reader bound to a lane) decides alone, from its
-own list. That list must be exactly the people the gate would admit at the terminal's lane with
-a card: nobody is re-decided here. For each active card or badge of a person the gate's own
-path judges it (:func:`gatehouse.gate.facts.load_facts` and the core's ``decide``) as a read
-at the lane, at the card's first valid moment: a lost or revoked card (P-03), a holder who
-left (``is_active`` off: moved out, left the company), a blacklisted person (P-11), a lane in
-the wrong direction or not for people (P-01, P-02), an entrance closed in tightened or epidemic
-mode (M-01, M-02: in epidemic mode every entry at the designated entrance needs the guard's
-temperature check, so the terminal admits nobody in) — each is refused by the core and the
-person is not on the terminal. Anti-passback is not a list matter (it depends on where the
-person is now) and is left to the gate's online decisions.
+own list. That list must be exactly what the gate would admit at the terminal's lane read as a
+card: nobody is re-decided here.
 
-The person's validity window on the terminal is the union of their admitted cards' windows; a
-face is sent only with a recorded consent (:class:`~gatehouse.devices.models.FaceEnrolment`).
+- **People.** For each active card or badge of a person the gate's own path judges it
+  (:func:`gatehouse.gate.facts.load_facts` and the core's ``decide``) as a read at the lane, at
+  the card's first valid moment: a lost or revoked card (P-03), a holder who left
+  (``is_active`` off: moved out, left the company), a blacklisted person (P-11), a lane in the
+  wrong direction or not for people (P-01, P-02), an entrance closed in tightened or epidemic
+  mode (M-01, M-02: in epidemic mode every entry at the designated entrance needs the guard's
+  temperature check, so the terminal admits nobody in) — each is refused by the core and the
+  person is not on the terminal. The person's validity window on the terminal is the union of
+  their admitted cards' windows; a face is sent only with a recorded consent
+  (:class:`~gatehouse.devices.models.FaceEnrolment`).
+- **Visitors' codes.** An invitation (VI-02) or a pass (P-09) is held as a visitor
+  (``userType: visitor``, employee number ``inv<id>`` / ``pass<id>``, the masked name) whose one
+  card is its 16-digit terminal code — what the terminal's QR reader passes on as a card
+  number. It is held when the gate would admit the code read as a card at the lane, with the
+  invitation's or pass's own window; a limited invitation also carries ``maxOpenDoorTime``
+  (its uses), so one terminal never opens it more often than it may be used. Revoked, used up
+  (:func:`gatehouse.gate.decide.consume_invitation`: the passage pushed back from one terminal
+  takes it off all of them) or ended (:func:`forget_ended_codes`, run by the device worker), it
+  is deleted.
+
+Anti-passback is not a list matter (it depends on where the person is now) and is left to the
+gate's online decisions.
 
 Called by the services that change what the list depends on, in their transaction:
-:func:`sync_person` (a person, credential, blacklist entry or face changed), :func:`sync_site`
-(the site's mode or policy changed). :func:`reconcile_device` compares what a terminal
-actually holds (its own searches) with what it should, and queues the repairs; it is also the
-initial sync of a new terminal (``manage.py reconcile_terminals``).
+:func:`sync_person` (a person, credential, blacklist entry or face changed), :func:`sync_code`
+(an invitation or pass issued, revoked, used up), :func:`sync_site` (the site's mode or policy
+changed). :func:`reconcile_device` compares what a terminal actually holds (its own searches)
+with what it should, and queues the repairs; it is also the initial sync of a new terminal
+(``manage.py reconcile_terminals``).
 
-Each (terminal, person) keeps the digest of the wanted state last queued
-(:class:`~gatehouse.devices.models.TerminalEntry`), so an unchanged person is not sent again.
+Each (terminal, subject) keeps the digest of the wanted state last queued
+(:class:`~gatehouse.devices.models.TerminalEntry`), so an unchanged subject is not sent again.
 """
 
 from __future__ import annotations
@@ -31,14 +44,16 @@ import base64
 import hashlib
 import json
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
 from django.db import transaction
+from django.db.models import F, Q
 
 from gatehouse.core.access import GatePolicy, decide
+from gatehouse.core.masking import mask_name
 from gatehouse.devices import outbox
 from gatehouse.devices.adapters.hikvision import isapi
 from gatehouse.devices.models import (
@@ -52,12 +67,14 @@ from gatehouse.devices.models import (
 from gatehouse.gate.facts import (
     GateInput,
     blacklisted_people,
+    code_input,
     gate_policy_of,
     is_blacklisted,
     load_facts,
 )
 from gatehouse.people.models import Credential, CredentialKind, CredentialStatus, Person
 from gatehouse.sites.models import Site
+from gatehouse.visitors.models import Invitation, Pass
 
 #: Vendors whose terminals hold a list Gatehouse keeps in sync.
 SYNCED_VENDORS = ("hikvision",)
@@ -67,6 +84,22 @@ SYNCED_KINDS = (DeviceKind.FACE_TERMINAL, DeviceKind.CARD_READER, DeviceKind.TUR
 #: there, P-01): the gate's own set for a person read by card, face or ID card.
 PERSON_CARD_KINDS = (CredentialKind.OWNER_CARD, CredentialKind.STAFF_BADGE)
 
+#: A visitor's code on the terminals: its subject's prefix and its employee number's prefix.
+CODE_PREFIXES = {"invitation": "inv", "pass": "pass"}
+
+type Code = Invitation | Pass
+
+
+@dataclass(frozen=True)
+class Subject:
+    """What a terminal holds one entry of: its key in the outbox and the entries
+    (``person:42``, ``invitation:7``, ``pass:9``), its number at the terminal
+    (``employeeNo``), and the person, for a person."""
+
+    key: str
+    number: str
+    person_id: int | None = None
+
 
 def subject_of(person_id: int | str) -> str:
     return f"person:{person_id}"
@@ -75,6 +108,27 @@ def subject_of(person_id: int | str) -> str:
 def employee_no(person_id: int) -> str:
     """A person's number at the terminals: their id (what the gate's face read looks up)."""
     return str(person_id)
+
+
+def person_subject(person_id: int) -> Subject:
+    return Subject(subject_of(person_id), employee_no(person_id), person_id)
+
+
+def code_subject(code: Code) -> Subject:
+    """An invitation's or pass's entry: ``invitation:7`` held as ``inv7``."""
+    kind = "invitation" if isinstance(code, Invitation) else "pass"
+    return Subject(f"{kind}:{code.pk}", f"{CODE_PREFIXES[kind]}{code.pk}")
+
+
+def subject_of_number(number: str) -> str | None:
+    """The subject a number found on a terminal stands for (None: not one of Gatehouse's)."""
+    if number.isascii() and number.isdigit():
+        return subject_of(int(number))
+    for kind, prefix in CODE_PREFIXES.items():
+        rest = number.removeprefix(prefix)
+        if rest != number and rest.isascii() and rest.isdigit():
+            return f"{kind}:{int(rest)}"
+    return None
 
 
 def terminals(site_id: int) -> list[Device]:
@@ -109,6 +163,12 @@ def list_policy(device: Device) -> GatePolicy | None:
     return replace(config, policy=replace(config.policy, anti_passback=False))
 
 
+def _admits(device: Device, config: GatePolicy, inp: GateInput, at: datetime) -> bool:
+    """Whether the gate admits ``inp`` at ``device``'s lane at ``at``."""
+    site = device.site
+    return decide(load_facts(inp, site, config, at), config.policy, at).allowed
+
+
 def admitted_cards(
     device: Device,
     config: GatePolicy | None,
@@ -123,7 +183,6 @@ def admitted_cards(
     lane = device.lane
     if config is None or lane is None:
         return []
-    site = lane.gate.site
     candidates = [
         c
         for c in cards
@@ -134,13 +193,12 @@ def admitted_cards(
     if not candidates:
         return []
     if blacklisted is None:
-        blacklisted = is_blacklisted(site=site, person=person, now=now)
+        blacklisted = is_blacklisted(site=device.site, person=person, now=now)
     out = []
     for card in candidates:
         card.person = person
-        at = max(now, card.valid_from)
         inp = GateInput(lane=lane, credential=card, blacklisted=blacklisted, presented_kind="card")
-        if decide(load_facts(inp, site, config, at), config.policy, at).allowed:
+        if _admits(device, config, inp, max(now, card.valid_from)):
             out.append(card)
     return out
 
@@ -173,6 +231,35 @@ def wanted(
     )
 
 
+def wanted_code(
+    device: Device, config: GatePolicy | None, code: Code, now: datetime
+) -> isapi.Person | None:
+    """What ``device`` should hold of a visitor's code, or None: not on the terminal (the gate
+    would refuse the code read as a card at the lane throughout its window, or the window is
+    over)."""
+    lane = device.lane
+    if config is None or lane is None:
+        return None
+    if isinstance(code, Invitation):
+        begin, end, name = code.window_start, code.window_end, code.visitor_name
+        opens = code.max_uses or 0
+    else:
+        begin, end, name = code.valid_from, code.valid_until, code.holder_name
+        opens = 0
+    inp = code_input(lane, code, "card")
+    if end <= now or not _admits(device, config, inp, max(now, begin)):
+        return None
+    return isapi.Person(
+        employee_no=code_subject(code).number,
+        name=mask_name(name),
+        begin=isapi.local_time(begin),
+        end=isapi.local_time(end),
+        user_type="visitor",
+        cards=(code.terminal_code,),
+        max_opens=opens,
+    )
+
+
 def digest(person: isapi.Person) -> str:
     state = {**person.state(), "name": person.name, "face": person.face_digest}
     text = json.dumps(state, sort_keys=True, ensure_ascii=False)
@@ -186,7 +273,7 @@ def digest(person: isapi.Person) -> str:
 
 @dataclass
 class Queued:
-    """What a sync queued: people sent, people deleted, people left as they were."""
+    """What a sync queued: subjects sent, subjects deleted, subjects left as they were."""
 
     synced: int = 0
     deleted: int = 0
@@ -197,6 +284,15 @@ class Queued:
         self.synced += other.synced
         self.deleted += other.deleted
         self.unchanged += other.unchanged
+
+
+def _entries(device: Device | None = None, keys: Iterable[str] | None = None) -> Any:
+    rows = TerminalEntry.objects.all()
+    if device is not None:
+        rows = rows.filter(device=device)
+    if keys is not None:
+        rows = rows.filter(subject__in=list(keys))
+    return rows
 
 
 @transaction.atomic
@@ -214,12 +310,13 @@ def sync_person(person_id: int, now: datetime, *, reason: str = "", force: bool 
         return result
     cards = list(Credential.objects.filter(person=person, kind__in=PERSON_CARD_KINDS))
     face = FaceEnrolment.objects.filter(person=person).first()
-    entries = {e.device_id: e for e in TerminalEntry.objects.filter(person=person)}
+    who = person_subject(person.pk)
+    entries = {e.device_id: e for e in _entries(keys=[who.key])}
     for device in devices:
         state = wanted(device, list_policy(device), person, cards, face, now)
-        told = _told(device, [subject_of(person.pk)])
+        told = _told(device, [who.key])
         entry = entries.get(device.pk)
-        result.add(_queue(device, person.pk, state, entry, told, now, reason, force=force))
+        result.add(_queue(device, who, state, entry, told, now, reason, force=force))
     return result
 
 
@@ -232,19 +329,90 @@ def sync_people(person_ids: Iterable[int], now: datetime, *, reason: str = "") -
 
 
 @transaction.atomic
+def sync_code(code: Code, now: datetime, *, reason: str = "") -> Queued:
+    """Queue, for every terminal of the code's site, what makes it hold the invitation or pass
+    as it should, or not at all (issued, revoked, used up). Call it in the transaction of the
+    change."""
+    result = Queued()
+    devices = terminals(code.site_id)
+    if not devices:
+        return result
+    who = code_subject(code)
+    entries = {e.device_id: e for e in _entries(keys=[who.key])}
+    for device in devices:
+        state = wanted_code(device, list_policy(device), code, now)
+        told = _told(device, [who.key])
+        result.add(_queue(device, who, state, entries.get(device.pk), told, now, reason))
+    return result
+
+
+def forget_ended_codes(now: datetime) -> Queued:
+    """Delete from the terminals the codes whose window is over (or that are gone): the
+    terminal refuses them already by their window, this keeps its list small and true. The
+    device worker runs it now and then."""
+    result = Queued()
+    held = _entries().filter(person__isnull=True).values_list("subject", flat=True)
+    keys = set(held.distinct())
+    for code in _codes_named(keys):
+        keys.discard(code_subject(code).key)
+        if _ended(code, now):
+            result.add(sync_code(code, now, reason="访客码已过期"))
+    for key in sorted(keys):  # the invitation or pass itself is gone
+        for entry in _entries(keys=[key]).select_related("device"):
+            result.add(_drop_entry(entry, now))
+    return result
+
+
+def _ended(code: Code, now: datetime) -> bool:
+    if isinstance(code, Invitation):
+        used_up = code.max_uses is not None and code.uses >= code.max_uses
+        return code.window_end <= now or code.revoked_at is not None or used_up
+    return code.valid_until <= now or code.revoked_at is not None
+
+
+def _codes_named(keys: Iterable[str]) -> Iterator[Code]:
+    ids: dict[str, list[int]] = defaultdict(list)
+    for key in keys:
+        kind, _, pk = key.partition(":")
+        if kind in CODE_PREFIXES and pk.isdigit():
+            ids[kind].append(int(pk))
+    yield from Invitation.objects.filter(pk__in=ids["invitation"]).order_by("pk")
+    yield from Pass.objects.filter(pk__in=ids["pass"]).order_by("pk")
+
+
+def _drop_entry(entry: TerminalEntry, now: datetime) -> Queued:
+    number = _number_of(entry.subject)
+    if number is None:
+        entry.delete()
+        return Queued()
+    who = Subject(entry.subject, number, entry.person_id)
+    return _queue(entry.device, who, None, entry, set(), now, "访客码已失效")
+
+
+def _number_of(key: str) -> str | None:
+    kind, _, pk = key.partition(":")
+    if not pk.isdigit():
+        return None
+    if kind == "person":
+        return employee_no(int(pk))
+    prefix = CODE_PREFIXES.get(kind)
+    return f"{prefix}{pk}" if prefix else None
+
+
+@transaction.atomic
 def sync_site(site: Site, now: datetime, *, reason: str = "") -> Queued:
     """Bring every terminal of ``site`` up to date with what it should hold (after a change of
-    the site's mode or policy): only the people whose wanted state changed are queued."""
+    the site's mode or policy): only the subjects whose wanted state changed are queued."""
     result = Queued()
-    judged: Judged = {}  # terminals of lanes judged alike share their people's states
+    judged: Judged = {}  # terminals of lanes judged alike share their subjects' states
     black = blacklisted_people(site=site, now=now)
     for device in terminals(site.pk):
         result.add(sync_device(device, now, reason=reason, judged=judged, black=black))
     return result
 
 
-#: The wanted states already worked out, by the lane's policy and the person.
-type Judged = dict[tuple[GatePolicy | None, int], isapi.Person | None]
+#: The wanted states already worked out, by the lane's policy and the subject.
+type Judged = dict[tuple[GatePolicy | None, str], isapi.Person | None]
 
 
 def _candidates(device: Device) -> tuple[list[Person], dict[int, list[Credential]]]:
@@ -260,10 +428,68 @@ def _candidates(device: Device) -> tuple[list[Person], dict[int, list[Credential
     for card in rows:
         assert card.person_id is not None
         cards[card.person_id].append(card)
-    held = TerminalEntry.objects.filter(device=device).values_list("person_id", flat=True)
+    held = _entries(device).filter(person__isnull=False).values_list("person_id", flat=True)
     ids = set(cards) | set(held)
     people = list(Person.objects.filter(pk__in=ids).order_by("pk")) if ids else []
     return people, cards
+
+
+def _code_candidates(device: Device, now: datetime) -> list[Code]:
+    """Every code that may belong on ``device``: the site's live invitations and passes, and
+    those it was last told to hold."""
+    live_invitations = Invitation.objects.filter(
+        site_id=device.site_id, revoked_at__isnull=True, window_end__gt=now
+    ).filter(Q(max_uses__isnull=True) | Q(uses__lt=F("max_uses")))
+    live_passes = Pass.objects.filter(
+        site_id=device.site_id, revoked_at__isnull=True, valid_until__gt=now
+    )
+    held = _entries(device).filter(person__isnull=True).values_list("subject", flat=True)
+    found: dict[str, Code] = {}
+    for code in [
+        *live_invitations.order_by("pk"),
+        *live_passes.order_by("pk"),
+        *_codes_named(held),
+    ]:
+        found.setdefault(code_subject(code).key, code)
+    return list(found.values())
+
+
+def _wanted_states(
+    device: Device,
+    now: datetime,
+    *,
+    judged: Judged | None = None,
+    black: set[int] | None = None,
+) -> Iterator[tuple[Subject, isapi.Person | None]]:
+    """Every subject that may belong on ``device`` with the state it should hold (None: not
+    there). ``judged``: states worked out for another terminal, reused for a lane judged
+    alike; ``black``: the site's blacklisted people, looked up once."""
+    config = list_policy(device)
+    people, cards = _candidates(device)
+    faces = {f.person_id: f for f in FaceEnrolment.objects.filter(person__in=people)}
+    if black is None:
+        black = blacklisted_people(site=device.site, now=now)
+    cache: Judged = judged if judged is not None else {}
+    for person in people:
+        who = person_subject(person.pk)
+        key = (config, who.key)
+        if key not in cache:
+            cache[key] = wanted(
+                device,
+                config,
+                person,
+                cards.get(person.pk, []),
+                faces.get(person.pk),
+                now,
+                person.pk in black,
+            )
+        yield who, cache[key]
+    for code in _code_candidates(device, now):
+        who = code_subject(code)
+        key = (config, who.key)
+        if key not in cache:
+            cache[key] = wanted_code(device, config, code, now)
+        yield who, cache[key]
 
 
 @transaction.atomic
@@ -276,38 +502,17 @@ def sync_device(
     black: set[int] | None = None,
 ) -> Queued:
     """Queue what ``device`` needs to hold what it should, judged from Gatehouse's side only
-    (the digests of what was last queued); :func:`reconcile_device` also asks the terminal.
-    ``judged``: states worked out for another terminal, reused for a lane judged alike;
-    ``black``: the site's blacklisted people, looked up once."""
+    (the digests of what was last queued); :func:`reconcile_device` also asks the terminal."""
     result = Queued()
-    config = list_policy(device)
-    people, cards = _candidates(device)
-    faces = {f.person_id: f for f in FaceEnrolment.objects.filter(person__in=people)}
-    entries = {e.person_id: e for e in TerminalEntry.objects.filter(device=device)}
+    entries = {e.subject: e for e in _entries(device)}
     told = _told(device, None)
-    if black is None:
-        black = blacklisted_people(site=device.site, now=now)
-    cache: Judged = judged if judged is not None else {}
-    for person in people:
-        key = (config, person.pk)
-        if key in cache:
-            state = cache[key]
-        else:
-            state = cache[key] = wanted(
-                device,
-                config,
-                person,
-                cards.get(person.pk, []),
-                faces.get(person.pk),
-                now,
-                person.pk in black,
-            )
-        result.add(_queue(device, person.pk, state, entries.get(person.pk), told, now, reason))
+    for who, state in _wanted_states(device, now, judged=judged, black=black):
+        result.add(_queue(device, who, state, entries.get(who.key), told, now, reason))
     return result
 
 
 def _told(device: Device, subjects: list[str] | None) -> set[str]:
-    """The subjects ``device`` was ever sent a command about (a person it may hold already)."""
+    """The subjects ``device`` was ever sent a command about (one it may hold already)."""
     rows = DeviceCommand.objects.filter(device=device).exclude(subject="")
     if subjects is not None:
         rows = rows.filter(subject__in=subjects)
@@ -316,7 +521,7 @@ def _told(device: Device, subjects: list[str] | None) -> set[str]:
 
 def _queue(
     device: Device,
-    person_id: int,
+    who: Subject,
     state: isapi.Person | None,
     entry: TerminalEntry | None,
     told: set[str],
@@ -327,7 +532,6 @@ def _queue(
     fresh: bool | None = None,
 ) -> Queued:
     result = Queued()
-    subject = subject_of(person_id)
     if state is None:
         if entry is None and not force:
             result.unchanged += 1
@@ -335,8 +539,8 @@ def _queue(
         outbox.enqueue(
             device=device,
             kind=CommandKind.PERSON_DELETE,
-            subject=subject,
-            payload={"employeeNo": employee_no(person_id)},
+            subject=who.key,
+            payload={"employeeNo": who.number},
             reason=reason or "不再具备通行资格",
             now=now,
         )
@@ -348,30 +552,30 @@ def _queue(
     if entry is not None and entry.digest == wanted_digest and not force:
         result.unchanged += 1
         return result
-    # Fresh: the terminal was never told about this person, so it holds no card or face of
+    # Fresh: the terminal was never told about this subject, so it holds no card or face of
     # theirs to clear first (a queued delete superseded by this sync counts as told).
-    is_fresh = subject not in told if fresh is None else fresh
+    is_fresh = who.key not in told if fresh is None else fresh
     state = replace(state, fresh=is_fresh, had_face=not is_fresh)
     outbox.enqueue(
         device=device,
         kind=CommandKind.PERSON_SYNC,
-        subject=subject,
+        subject=who.key,
         payload=state.as_payload(),
         reason=reason or "人员名单变更",
         now=now,
     )
-    _remember(device, person_id, entry, wanted_digest, now)
+    _remember(device, who, entry, wanted_digest, now)
     result.synced += 1
     return result
 
 
 def _remember(
-    device: Device, person_id: int, entry: TerminalEntry | None, value: str, now: datetime
+    device: Device, who: Subject, entry: TerminalEntry | None, value: str, now: datetime
 ) -> None:
-    """Record the digest last queued (or found right) for the person at the terminal."""
+    """Record the digest last queued (or found right) for the subject at the terminal."""
     if entry is None:
         TerminalEntry.objects.create(
-            device=device, person_id=person_id, digest=value, queued_at=now
+            device=device, subject=who.key, person_id=who.person_id, digest=value, queued_at=now
         )
     elif entry.digest != value:
         entry.digest, entry.queued_at = value, now
@@ -401,31 +605,17 @@ class Held:
 
 def reconcile_device(device: Device, now: datetime, held: Held) -> Queued:
     """Compare what ``device`` holds (``held``, from :func:`read_terminal`) with what it should
-    and queue the repairs: people missing or different are sent whole, people it should not
+    and queue the repairs: subjects missing or different are sent whole, subjects it should not
     hold are deleted (numbers Gatehouse does not know too). The initial sync of a new terminal
     is the same comparison against an empty list."""
     result = Queued()
     with transaction.atomic():
-        config = list_policy(device)
-        people, cards = _candidates(device)
-        faces = {f.person_id: f for f in FaceEnrolment.objects.filter(person__in=people)}
-        entries = {e.person_id: e for e in TerminalEntry.objects.filter(device=device)}
-        black = blacklisted_people(site=device.site, now=now)
+        entries = {e.subject: e for e in _entries(device)}
         known: set[str] = set()
-        for person in people:
-            number = employee_no(person.pk)
-            known.add(number)
-            state = wanted(
-                device,
-                config,
-                person,
-                cards.get(person.pk, []),
-                faces.get(person.pk),
-                now,
-                person.pk in black,
-            )
-            there = held.state(number)
-            entry = entries.get(person.pk)
+        for who, state in _wanted_states(device, now):
+            known.add(who.number)
+            there = held.state(who.number)
+            entry = entries.get(who.key)
             if state is None:
                 if there is None:
                     if entry is not None:
@@ -433,31 +623,29 @@ def reconcile_device(device: Device, now: datetime, held: Held) -> Queued:
                     result.unchanged += 1
                     continue
                 result.add(
-                    _queue(
-                        device, person.pk, None, entry, set(), now, "对账：删除多余人员", force=True
-                    )
+                    _queue(device, who, None, entry, set(), now, "对账：删除多余人员", force=True)
                 )
-                result.details.append(f"多余：{number}")
+                result.details.append(f"多余：{who.number}")
                 continue
             if there == state.state(faces=held.faces is not None):
                 # The terminal holds them right: record it, so the next change is incremental.
-                _remember(device, person.pk, entry, digest(state), now)
+                _remember(device, who, entry, digest(state), now)
                 result.unchanged += 1
                 continue
             result.add(
                 _queue(
                     device,
-                    person.pk,
+                    who,
                     state,
                     entry,
                     set(),
                     now,
                     "对账：补发人员" if there is None else "对账：更正人员",
                     force=True,
-                    fresh=there is None and not held.cards.get(number),
+                    fresh=there is None and not held.cards.get(who.number),
                 )
             )
-            result.details.append(f"{'缺少' if there is None else '不一致'}：{number}")
+            result.details.append(f"{'缺少' if there is None else '不一致'}：{who.number}")
         for number in sorted(set(held.users) - known):
             _delete_unknown(device, number, now)
             result.deleted += 1
@@ -466,18 +654,20 @@ def reconcile_device(device: Device, now: datetime, held: Held) -> Queued:
 
 
 def _delete_unknown(device: Device, number: str, now: datetime) -> None:
-    """A number on the terminal that no candidate has: a person who left long ago, or someone
-    added at the terminal by hand. Deleted, so the terminal admits only whom the gate would."""
+    """A number on the terminal that no candidate has: a person who left long ago, a code long
+    ended, or someone added at the terminal by hand. Deleted, so the terminal admits only whom
+    the gate would."""
+    key = subject_of_number(number)
     outbox.enqueue(
         device=device,
         kind=CommandKind.PERSON_DELETE,
-        subject=subject_of(number)[:64],
+        subject=(key or subject_of(number))[:64],
         payload={"employeeNo": number},
         reason="对账：删除未登记人员",
         now=now,
     )
-    if number.isdigit():
-        TerminalEntry.objects.filter(device=device, person_id=int(number)).delete()
+    if key is not None:
+        _entries(device, [key]).delete()
 
 
 def read_terminal(client: Any) -> Held:

@@ -247,7 +247,7 @@ def _upload_one(edge: Device, entry: dict[str, Any], now: datetime) -> UploadRes
             return inp
 
         def record(inp: GateInput) -> Decided:
-            recorded = _reconcile(inp, decision, at)
+            recorded = _reconcile(inp, decision, at, now)
             result = gate_record(
                 inp, recorded, now=now, at=at, device=device, source=str(EventSource.DEVICE)
             )
@@ -272,7 +272,7 @@ def _upload_one(edge: Device, entry: dict[str, Any], now: datetime) -> UploadRes
 CONFLICTS = frozenset({"edge.passed_against_rule", "edge.invitation_reused"})
 
 
-def _reconcile(inp: GateInput, decision: Decision, at: datetime) -> Decision:
+def _reconcile(inp: GateInput, decision: Decision, at: datetime, now: datetime) -> Decision:
     """The edge's decision as the server records it: beside what the server, knowing what it
     knew at ``at``, would have decided (:func:`gatehouse.core.edge.uploaded_decision`). An
     invitation the edge admitted on takes its use here, as an online read would."""
@@ -290,7 +290,7 @@ def _reconcile(inp: GateInput, decision: Decision, at: datetime) -> Decision:
         and inp.invitation is not None
         and (inp.direction or Direction(inp.lane.direction)) is Direction.IN
     ):
-        taken = consume_invitation(inp.invitation)
+        taken = consume_invitation(inp.invitation, now)
     return uploaded_decision(
         decision, server, known_before_use=not changed_after, invitation_taken=taken
     )

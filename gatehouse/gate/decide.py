@@ -28,6 +28,7 @@ from gatehouse.core.access import (
 )
 from gatehouse.core.masking import mask_name
 from gatehouse.devices.models import Device
+from gatehouse.devices.sync import sync_code
 from gatehouse.gate import chain
 from gatehouse.gate.duties import Written, moves, write_outcome
 from gatehouse.gate.facts import (
@@ -111,7 +112,7 @@ def gate_decide(
             decision.allowed
             and inp.invitation is not None
             and direction is Direction.IN
-            and not consume_invitation(inp.invitation)
+            and not consume_invitation(inp.invitation, now)
         ):
             decision = decide(replace_invitation(facts, inp.invitation), policy, when)
         person = inp.subject()
@@ -289,17 +290,20 @@ def _visit_for(
     )
 
 
-def consume_invitation(inv: Invitation) -> bool:
+def consume_invitation(inv: Invitation, now: datetime) -> bool:
     """Take one use of a limited invitation; False when another gate took the last one first.
 
     A conditional UPDATE, so two gates scanning a single-use QR at the same moment cannot both
-    succeed, on SQLite as on PostgreSQL."""
+    succeed, on SQLite as on PostgreSQL. The last use takes its code off every terminal that
+    holds it (:func:`gatehouse.devices.sync.sync_code`)."""
     found = Invitation.objects.filter(pk=inv.pk)
     if inv.max_uses is not None:
         found = found.filter(uses__lt=F("max_uses"))
     taken = found.update(uses=F("uses") + 1) == 1
     if taken:
         inv.refresh_from_db(fields=["uses"])
+        if inv.max_uses is not None and inv.uses >= inv.max_uses:
+            sync_code(inv, now, reason="访客邀请已用完")
     return taken
 
 

@@ -72,6 +72,33 @@ class GateInput:
         return self.credential.person if self.credential is not None else None
 
 
+PASS_ENTRANTS = {
+    "decoration": Entrant.DECORATION_WORKER,
+    "intro_letter": Entrant.TOUR,
+    "temporary": Entrant.TEMPORARY_PASS,
+}
+
+
+def code_input(lane: Lane, code: Invitation | Pass, kind: str, masked: str = "") -> GateInput:
+    """An invitation or pass presented at ``lane`` (its QR, or its terminal code read as a
+    ``kind`` of card), judged as its signed QR is (VI-02, P-09)."""
+    if isinstance(code, Invitation):
+        return GateInput(
+            lane=lane,
+            entrant=Entrant.INVITED,
+            invitation=code,
+            presented_kind=kind,
+            presented_masked=masked,
+        )
+    return GateInput(
+        lane=lane,
+        entrant=PASS_ENTRANTS[code.kind],
+        pass_=code,
+        presented_kind=kind,
+        presented_masked=masked,
+    )
+
+
 @dataclass(frozen=True)
 class GateResult:
     decision: Decision

@@ -18,7 +18,7 @@ from gatehouse.core.ids import parse_card_number, parse_id_number
 from gatehouse.core.masking import mask_card, mask_id_number
 from gatehouse.devices.models import Device
 from gatehouse.gate import rows, sql
-from gatehouse.gate.facts import GateInput
+from gatehouse.gate.facts import PASS_ENTRANTS, GateInput, code_input
 from gatehouse.people.models import Credential, CredentialStatus, Person
 from gatehouse.people.services import normalise_credential_number
 from gatehouse.privacy import lookup_hash
@@ -30,11 +30,6 @@ READ_KINDS = ("card", "badge", "qr", "id_card", "face")
 CARD_KINDS = (CredentialKind.OWNER_CARD, CredentialKind.PARKING_CARD, CredentialKind.STAFF_BADGE)
 # The credentials a person identified by ID card or face is judged by.
 PERSON_CARD_KINDS = (CredentialKind.OWNER_CARD, CredentialKind.STAFF_BADGE)
-PASS_ENTRANTS = {
-    "decoration": Entrant.DECORATION_WORKER,
-    "intro_letter": Entrant.TOUR,
-    "temporary": Entrant.TEMPORARY_PASS,
-}
 # The card kinds a barrier reads: an owner card, or a parking card (V-01).
 BARRIER_CARDS = {
     CredentialKind.OWNER_CARD: core_vehicle.VehicleCard.OWNER_CARD,
@@ -166,22 +161,7 @@ def _terminal_code_input(lane: Lane, site: Site, code: str, kind: str) -> GateIn
     found = selectors.by_terminal_code(site.pk, code)
     if found is None:
         return None
-    masked = mask_card(code)
-    if isinstance(found, Invitation):
-        return GateInput(
-            lane=lane,
-            entrant=Entrant.INVITED,
-            invitation=found,
-            presented_kind=kind,
-            presented_masked=masked,
-        )
-    return GateInput(
-        lane=lane,
-        entrant=PASS_ENTRANTS[found.kind],
-        pass_=found,
-        presented_kind=kind,
-        presented_masked=masked,
-    )
+    return code_input(lane, found, kind, mask_card(code))
 
 
 def _qr_input(lane: Lane, site: Site, raw: str, when: datetime) -> GateInput:

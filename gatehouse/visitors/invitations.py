@@ -22,6 +22,7 @@ from gatehouse.core.errors import DomainError, InvalidInput
 from gatehouse.core.ids import parse_mobile
 from gatehouse.core.masking import mask_phone
 from gatehouse.core.text import clean_text
+from gatehouse.devices.sync import sync_code
 from gatehouse.people.models import HouseMembership, Person
 from gatehouse.people.services import clean_name
 from gatehouse.privacy import seal
@@ -116,6 +117,7 @@ def invitation_create(
         inv.visitor_phone_masked = mask_phone(phone)
     inv.save()
     audit_record(action="invitation.create", obj=inv, actor=actor, after=_audit_view(inv), at=now)
+    sync_code(inv, now, reason="访客邀请")
     return inv
 
 
@@ -162,6 +164,7 @@ def invitation_revoke(*, invitation: Invitation, actor: Actor, now: datetime) ->
     before = _audit_view(inv)
     inv.revoked_at = now
     inv.save(update_fields=["revoked_at"])
+    sync_code(inv, now, reason="撤销访客邀请")
     audit_record(
         action="invitation.revoke",
         obj=inv,

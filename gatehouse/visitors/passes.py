@@ -20,6 +20,7 @@ from gatehouse.core.errors import DomainError, InvalidInput
 from gatehouse.core.ids import parse_id_number
 from gatehouse.core.masking import mask_id_number
 from gatehouse.core.text import clean_text as _clean
+from gatehouse.devices.sync import sync_code
 from gatehouse.people.services import clean_name
 from gatehouse.privacy import seal
 from gatehouse.sites.models import Site
@@ -149,6 +150,7 @@ def pass_issue(
             if attempt == 2:
                 raise DomainError("pass.number_busy", "证号分配冲突，请重试") from None
     audit_record(action="pass.issue", obj=p, actor=actor, after=snapshot(p), at=now)
+    sync_code(p, now, reason="签发出入证")
     return p
 
 
@@ -164,6 +166,7 @@ def pass_revoke(*, pass_: Pass, actor: Actor, reason: str, now: datetime) -> Pas
     p.revoked_at = now
     p.revoke_reason = reason
     p.save(update_fields=["revoked_at", "revoke_reason"])
+    sync_code(p, now, reason="撤销出入证")
     audit_record(action="pass.revoke", obj=p, actor=actor, before=before, after=snapshot(p), at=now)
     pass_.revoked_at, pass_.revoke_reason = p.revoked_at, p.revoke_reason
     return p

@@ -10,7 +10,9 @@ Terminals* (the "明眸" person-centred protocol); the section each field comes 
   (``normal`` | ``visitor`` | ``blackList``), ``Valid`` {``enable``, ``beginTime``, ``endTime``,
   ``timeType``: ``local`` — times are the terminal's local wall clock, ``YYYY-MM-DDTHH:MM:SS``,
   ``endTime`` at most ``2037-12-31T23:59:59``}, ``doorRight`` (door numbers, ``"1"`` or
-  ``"1,2"``), ``RightPlan`` [{``doorNo``, ``planTemplateNo``: ``"1"`` = the all-day plan}].
+  ``"1,2"``), ``RightPlan`` [{``doorNo``, ``planTemplateNo``: ``"1"`` = the all-day plan}],
+  ``maxOpenDoorTime`` (how often the terminal may open for the user, 0 no limit; with the
+  read-only count ``openDoorTime``: a visitor's limited uses).
   ``POST .../UserInfo/Record`` adds, ``PUT .../UserInfo/Modify`` changes, ``PUT
   .../UserInfo/SetUp`` adds or changes; ``POST .../UserInfo/Search`` pages the list with
   ``UserInfoSearchCond`` {``searchID``, ``searchResultPosition``, ``maxResults``} and answers
@@ -183,6 +185,9 @@ class Person:
     cards: tuple[str, ...] = ()
     face: str = ""  # base64 JPEG, only with recorded consent; "" none
     face_digest: str = ""
+    # ``maxOpenDoorTime``: how often the terminal opens for this user at most (a visitor's
+    # limited invitation); 0, no limit.
+    max_opens: int = 0
     fresh: bool = False  # never sent to this terminal: no cards or face to clear first
     had_face: bool = True  # a face may be at the terminal: removed when none is wanted now
 
@@ -200,6 +205,7 @@ class Person:
                 },
                 "doorRight": ",".join(str(d) for d in self.doors),
                 "RightPlan": [{"doorNo": d, "planTemplateNo": ALL_DAY_PLAN} for d in self.doors],
+                "maxOpenDoorTime": self.max_opens,
             }
         }
 
@@ -217,6 +223,7 @@ class Person:
             "cards": list(self.cards),
             "face": self.face,
             "face_digest": self.face_digest,
+            "max_opens": self.max_opens,
             "fresh": self.fresh,
             "had_face": self.had_face,
         }
@@ -234,6 +241,7 @@ class Person:
                 cards=tuple(str(c) for c in data.get("cards", [])),
                 face=str(data.get("face", "")),
                 face_digest=str(data.get("face_digest", "")),
+                max_opens=int(data.get("max_opens", 0) or 0),
                 fresh=bool(data.get("fresh", False)),
                 had_face=bool(data.get("had_face", True)),
             )
@@ -247,6 +255,7 @@ class Person:
             "begin": self.begin,
             "end": self.end,
             "userType": self.user_type,
+            "maxOpens": self.max_opens,
             "cards": sorted(self.cards),
         }
         if faces:
@@ -395,11 +404,19 @@ def user_state(info: dict[str, Any], cards: list[str], face: bool | None) -> dic
         "begin": str(valid.get("beginTime", "")),
         "end": str(valid.get("endTime", "")),
         "userType": str(info.get("userType", "")),
+        "maxOpens": _int(info.get("maxOpenDoorTime")),
         "cards": sorted(cards),
     }
     if face is not None:
         state["face"] = face
     return state
+
+
+def _int(value: Any) -> int:
+    try:
+        return int(value or 0)
+    except (TypeError, ValueError):
+        return 0
 
 
 def face_search_cond(position: int, limit: int) -> dict[str, Any]:

@@ -5,7 +5,8 @@ challenge).
 
 It keeps what it is sent (people with their validity, cards, faces), decides a card swipe or a
 face from that list as the real terminal does (the person must exist, hold the card, and be
-inside their ``Valid`` window by the terminal's local clock), opens its door on
+inside their ``Valid`` window by the terminal's local clock, and not past a visitor's
+``maxOpenDoorTime``, counted in ``openDoorTime`` as the terminal does), opens its door on
 ``RemoteControl`` and pushes each access event to the HTTP listening address (``httpHosts``)
 as ``multipart/form-data`` with the JSON part ``event_log`` and, for a face, a ``Picture``.
 
@@ -157,8 +158,11 @@ class Terminal:
                 minor = isapi.MINOR_INVALID_CARD
             elif not _in_window(user, now):
                 minor = isapi.MINOR_CARD_INVALID_PERIOD
+            elif _opens_used_up(user):
+                minor = isapi.MINOR_CARD_NO_RIGHT
             else:
                 minor = isapi.MINOR_LEGAL_CARD_PASS
+                user["openDoorTime"] = int(user.get("openDoorTime") or 0) + 1
             event = self._event(now, minor, card_no=card_no, employee_no=employee)
         return self._after(event, picture=None, push=push)
 
@@ -302,7 +306,11 @@ class Terminal:
         info = self._user(path, data)
         if isinstance(info, tuple):
             return info
-        self.store.users[str(info["employeeNo"])] = info
+        number = str(info["employeeNo"])
+        kept = self.store.users.get(number, {})
+        # ``openDoorTime`` is the terminal's own count: a change of the user keeps it.
+        count = {"openDoorTime": kept["openDoorTime"]} if "openDoorTime" in kept else {}
+        self.store.users[number] = {**info, **count}
         return 200, isapi.status_body(isapi.OK, "ok", path)
 
     def _user_delete(self, path: str, data: dict[str, Any], query: Any) -> tuple[int, Any]:
@@ -483,6 +491,12 @@ def _in_window(user: dict[str, Any], now: datetime) -> bool:
     except (KeyError, ValueError):
         return False
     return begin <= now <= end
+
+
+def _opens_used_up(user: dict[str, Any]) -> bool:
+    """A user with ``maxOpenDoorTime`` (a visitor's limited uses) who was let through as often."""
+    limit = int(user.get("maxOpenDoorTime") or 0)
+    return limit > 0 and int(user.get("openDoorTime") or 0) >= limit
 
 
 def _md5(text: str) -> str:

@@ -7,7 +7,8 @@ due commands in order (:func:`gatehouse.devices.outbox.deliver_due`).
 is harmless (commands are claimed with a lease) but gains nothing.
 
 Every :data:`gatehouse.devices.alarms.CHECK_EVERY` the worker also checks for devices offline
-longer than their site allows and alerts the monitoring centre (once per outage).
+longer than their site allows and alerts the monitoring centre (once per outage), and takes
+the visitors' codes whose window is over off the terminals that hold them.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from django.utils import timezone
 
 from gatehouse.devices.alarms import CHECK_EVERY, devices_check
 from gatehouse.devices.outbox import deliver_due
+from gatehouse.devices.sync import forget_ended_codes
 
 
 class Command(BaseCommand):
@@ -62,6 +64,9 @@ class Command(BaseCommand):
                     self.stdout.write(f"offline: {name}")
                 for name in checked.cleared:
                     self.stdout.write(f"online again: {name}")
+                forgotten = forget_ended_codes(now)
+                if forgotten.deleted:
+                    self.stdout.write(f"ended visitor codes deleted: {forgotten.deleted}")
             if opts["once"]:
                 break
             if not done.more:  # a device with more due than a round sends: at once
