@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import datetime, time
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -25,6 +26,7 @@ from gatehouse.core.access import (
     CredentialKind,
     CredentialStatus,
     Decision,
+    Direction,
     Duty,
     GatePolicy,
     HealthCode,
@@ -223,6 +225,10 @@ EDGE_REASONS: dict[str, tuple[str, str]] = {
         "VI-02",
         "断网时邀请码在多处被使用，超出可用次数，已通知监控中心",
     ),
+    "edge.passback_conflict": (
+        "P-02",
+        "断网时边缘网关已放行，但与其他出入口的通行记录冲突（防潜回），已通知监控中心",
+    ),
 }
 
 #: Refusals a change on the server causes at a known moment: a conflict only if the change
@@ -245,29 +251,81 @@ def pend_unsupported_read() -> Decision:
     return Decision(Outcome.PENDING, "edge.read_unsupported", message, rule, Pending.VERIFY, ())
 
 
-def _conflict(reason: str, detail: str, note: str) -> Decision:
+def _conflict(reason: str, edge: Decision, detail: str, note: str) -> Decision:
+    """The passage recorded as the conflict ``reason``: what the edge required still stands (the
+    person passed: a visitor is registered, a time limit runs), and the monitoring centre is
+    alerted."""
     rule, message = EDGE_REASONS[reason]
     alarm = Obligation(Duty.NOTIFY_MONITORING, note=note[:200])
-    return Decision(Outcome.ALLOW, reason, f"{message}：{detail}"[:300], rule, None, (alarm,))
+    kept = tuple(o for o in edge.obligations if o.duty is not Duty.NOTIFY_MONITORING)
+    return Decision(Outcome.ALLOW, reason, f"{message}：{detail}"[:300], rule, None, (*kept, alarm))
+
+
+#: The core's anti-passback refusals: judged for an upload from the presence as it stood at
+#: the edge's time (:func:`passback_refusal`), not from the presence now.
+PASSBACK_REASONS = frozenset({"antipassback.already_inside", "antipassback.not_inside"})
+
+
+@dataclass(frozen=True)
+class Passback:
+    """The anti-passback facts of an uploaded admission: whether the site's policy has
+    anti-passback on, the direction of the passage, and the server's presence of the card
+    holder (``inside``, set at ``since``; None: none recorded)."""
+
+    anti_passback: bool
+    direction: Direction
+    inside: bool | None
+    since: datetime | None
+
+
+def passback_refusal(facts: Passback, at: datetime) -> str | None:
+    """P-02 across gates: the refusal the server's presence gives an admission the edge took at
+    ``at`` without knowing it: an entry of someone already inside (entered through another gate
+    and not out), an exit of someone not inside. None when the policy is off, no presence is
+    recorded, or the presence was set after ``at`` (what it was at ``at`` is not known)."""
+    if not facts.anti_passback or facts.inside is None or facts.since is None:
+        return None
+    if facts.since > at:
+        return None
+    if facts.direction is Direction.IN and facts.inside:
+        return "antipassback.already_inside"
+    if facts.direction is Direction.OUT and not facts.inside:
+        return "antipassback.not_inside"
+    return None
 
 
 def uploaded_decision(
-    edge: Decision, server: Decision, *, known_before_use: bool, invitation_taken: bool | None
+    edge: Decision,
+    server: Decision,
+    *,
+    known_before_use: bool,
+    invitation_taken: bool | None,
+    passback: Passback | None = None,
+    at: datetime | None = None,
 ) -> Decision:
     """The decision the server records for an entry an edge decided offline: the edge's own,
     unless it admitted someone the server, at that same moment, refused (``server``, judged at
-    the edge's time with what the server knew), or took an invitation's use that another gate
-    had already taken (``invitation_taken`` False). Then the passage is recorded as the
-    conflict it is, and the monitoring centre is alerted.
+    the edge's time with what the server knew), took an invitation's use that another gate
+    had already taken (``invitation_taken`` False), or let a card holder in who was already
+    inside, or out who was not (``passback``, the server's presence at ``at``). Then the passage
+    is recorded as the conflict it is, and the monitoring centre is alerted.
 
     ``known_before_use``: the server's refusal rests on a change made before the offline use
-    (see :data:`CHANGED_AT`)."""
+    (see :data:`CHANGED_AT`). The server's own anti-passback refusal is not used: it reads the
+    presence now, which may be newer than the passage."""
     if edge.outcome is not Outcome.ALLOW:
         return edge
     if invitation_taken is False:
-        return _conflict("edge.invitation_reused", edge.message, "invitation.used")
-    if server.outcome is Outcome.REFUSE and known_before_use:
-        return _conflict("edge.passed_against_rule", server.message, server.reason)
+        return _conflict("edge.invitation_reused", edge, edge.message, "invitation.used")
+    if (
+        server.outcome is Outcome.REFUSE
+        and known_before_use
+        and server.reason not in PASSBACK_REASONS
+    ):
+        return _conflict("edge.passed_against_rule", edge, server.message, server.reason)
+    refusal = passback_refusal(passback, at) if passback is not None and at is not None else None
+    if refusal is not None:
+        return _conflict("edge.passback_conflict", edge, GATE_REASONS[refusal][1], refusal)
     return edge
 
 

@@ -10,7 +10,7 @@ A device is *online* when it was heard from (``last_seen_at``) within its site's
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.db.models import Q, QuerySet
@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from gatehouse.devices.models import CommandKind, CommandState, Device, DeviceCommand, DeviceKind
 from gatehouse.devices.outbox import Lag, lags
+from gatehouse.edge.models import EdgeRejection, EdgeStatus
 from gatehouse.sites.models import Gate, Lane, LaneKind, Site
 
 # The devices that open a people lane's door, and those that lift a vehicle lane's barrier.
@@ -95,12 +96,57 @@ def offline_for(device: Device, site: Site, now: datetime) -> timedelta | None:
 
 
 @dataclass(frozen=True)
+class EdgeHealth:
+    """An edge agent's health (issue 15): what the server handed it last (when, the cursor)
+    and what it reported of itself with that request (``gatehouse.edge.models.EdgeStatus``),
+    with the rejected entries the server keeps."""
+
+    status: EdgeStatus | None
+    kept_rejections: int
+    now: datetime
+
+    def _age(self, at: datetime | None) -> int | None:
+        return int((self.now - at).total_seconds() // 60) if at is not None else None
+
+    @property
+    def snapshot_minutes(self) -> int | None:
+        """Age in minutes of the snapshot the edge holds (as it reported it)."""
+        return self._age(self.status.snapshot_issued_at if self.status else None)
+
+    @property
+    def served_minutes(self) -> int | None:
+        """Minutes since the edge last got a snapshot or a delta from the server."""
+        return self._age(self.status.served_at if self.status else None)
+
+    @property
+    def warn(self) -> bool:
+        """Whether the board shows it: entries refused, decisions waiting, fire mode on."""
+        s = self.status
+        if self.kept_rejections:
+            return True
+        return s is not None and bool(s.rejected or s.pending or s.fire)
+
+
+def edge_health(devices: Iterable[Device], now: datetime) -> dict[int, EdgeHealth]:
+    """The health of the edge agents among ``devices``, by device id."""
+    ids = [d.pk for d in devices if d.kind == DeviceKind.EDGE]
+    if not ids:
+        return {}
+    statuses = {s.device_id: s for s in EdgeStatus.objects.filter(device_id__in=ids)}
+    kept: dict[int, int] = {}
+    for edge_id in EdgeRejection.objects.filter(edge_id__in=ids).values_list("edge_id", flat=True):
+        kept[edge_id] = kept.get(edge_id, 0) + 1
+    return {i: EdgeHealth(statuses.get(i), kept.get(i, 0), now) for i in ids}
+
+
+@dataclass(frozen=True)
 class DeviceRow:
     device: Device
     online: bool
     silent_for: timedelta | None  # since last heard from (None: never)
     lag: Lag
     oldest_age: timedelta | None
+    edge: EdgeHealth | None = None  # an edge agent's health; None for other devices
 
     @property
     def live(self) -> bool:
@@ -123,6 +169,7 @@ def device_rows(site: Site, now: datetime) -> list[DeviceRow]:
         .order_by("lane__gate__code", "lane__code", "name", "pk")
     )
     waiting = lags(devices)
+    health = edge_health(devices, now)
     rows = []
     for d in devices:
         lag = waiting[d.pk]
@@ -133,6 +180,7 @@ def device_rows(site: Site, now: datetime) -> list[DeviceRow]:
                 silent_for=now - d.last_seen_at if d.last_seen_at else None,
                 lag=lag,
                 oldest_age=lag.age(now),
+                edge=health.get(d.pk),
             )
         )
     return rows
@@ -223,6 +271,7 @@ class Board:
     total: int
     lanes: list[Lane]
     opened: list[CommandView]
+    edges: list[DeviceRow] = field(default_factory=list)  # edge agents needing attention
 
 
 def board(site: Site, now: datetime, *, lag_after: timedelta = timedelta(minutes=1)) -> Board:
@@ -247,4 +296,5 @@ def board(site: Site, now: datetime, *, lag_after: timedelta = timedelta(minutes
         total=len(rows),
         lanes=openable_lanes(site),
         opened=[command_view(c) for c in recent],
+        edges=[r for r in rows if r.edge is not None and r.edge.warn],
     )

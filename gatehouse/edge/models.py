@@ -50,3 +50,85 @@ class EdgeRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind}:{self.key}@{self.seq}"
+
+
+class EdgeStatus(models.Model):
+    """An edge agent's health as the server sees it (issue 15 §Health): when it last got a
+    snapshot or a delta and the cursor it was handed, and what the edge itself reported with
+    that request (``X-Edge-*`` headers: its journal backlog, its rejected entries, the issue time
+    of the snapshot it holds, whether it is in fire mode). A reported value the server could not
+    read is left as it was."""
+
+    device = models.OneToOneField(
+        "devices.Device",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="edge_status",
+        verbose_name=_("边缘网关"),
+    )
+    served_at = models.DateTimeField(_("最近获取名单"), null=True, blank=True)
+    served_kind = models.CharField(_("名单类型"), max_length=10, blank=True)
+    cursor = models.BigIntegerField(_("游标"), null=True, blank=True)
+    reported_at = models.DateTimeField(_("最近上报"), null=True, blank=True)
+    pending = models.IntegerField(_("待上传"), null=True, blank=True)
+    rejected = models.IntegerField(_("被拒记录"), null=True, blank=True)
+    snapshot_issued_at = models.DateTimeField(_("快照时间"), null=True, blank=True)
+    fire = models.BooleanField(_("消防模式"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("边缘网关状态")
+        verbose_name_plural = _("边缘网关状态")
+
+    def __str__(self) -> str:
+        return f"{self.device_id}: {self.cursor}"
+
+
+class EdgeAlarm(models.Model):
+    """An alarm an edge raised (``POST /api/v1/edge/alarms``), once per (edge, seq); the
+    monitoring centre's notice names it."""
+
+    edge = models.ForeignKey(
+        "devices.Device", on_delete=models.CASCADE, related_name="+", verbose_name=_("边缘网关")
+    )
+    seq = models.BigIntegerField(_("网关序号"))
+    code = models.CharField(_("告警代码"), max_length=60)
+    message = models.CharField(_("内容"), max_length=300)
+    at = models.DateTimeField(_("发生时间"))
+    recorded_at = models.DateTimeField(_("记录时间"))
+    notice = models.ForeignKey(
+        "access.Notice", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("边缘网关告警")
+        verbose_name_plural = _("边缘网关告警")
+        constraints = [models.UniqueConstraint(fields=["edge", "seq"], name="edge_alarm_once")]
+
+    def __str__(self) -> str:
+        return f"{self.edge_id}#{self.seq} {self.code}"
+
+
+class EdgeRejection(models.Model):
+    """A journal entry an edge uploaded that the server could not record (``entry.invalid``,
+    ``device.unknown`` …): kept as uploaded, once per (edge, seq), and raised to the monitoring
+    centre, so a decision a gate took is never silently lost."""
+
+    edge = models.ForeignKey(
+        "devices.Device", on_delete=models.CASCADE, related_name="+", verbose_name=_("边缘网关")
+    )
+    seq = models.BigIntegerField(_("网关序号"))
+    code = models.CharField(_("拒收代码"), max_length=60)
+    message = models.CharField(_("原因"), max_length=300)
+    entry = models.JSONField(_("原始记录"))
+    recorded_at = models.DateTimeField(_("记录时间"))
+    notice = models.ForeignKey(
+        "access.Notice", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("边缘网关被拒记录")
+        verbose_name_plural = _("边缘网关被拒记录")
+        constraints = [models.UniqueConstraint(fields=["edge", "seq"], name="edge_rejection_once")]
+
+    def __str__(self) -> str:
+        return f"{self.edge_id}#{self.seq} {self.code}"

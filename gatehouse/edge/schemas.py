@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from ninja import Field, Schema
@@ -38,9 +39,36 @@ class JournalResultOut(Schema):
     conflict: str = Field(
         "",
         description="冲突：edge.passed_against_rule 断网放行但服务器当时应拒绝；"
-        "edge.invitation_reused 邀请码超出可用次数。已记录并通知监控中心",
+        "edge.invitation_reused 邀请码超出可用次数；edge.passback_conflict 与其他出入口的"
+        "通行记录冲突（防潜回）。已记录并通知监控中心",
     )
 
 
 class JournalOut(Schema):
     results: list[JournalResultOut]
+
+
+class AlarmIn(Schema):
+    seq: int = Field(ge=0, le=2**62, description="网关本地告警序号；同一网关同一序号只记录一次")
+    code: str = Field(
+        min_length=1,
+        max_length=60,
+        pattern=r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$",
+        description="告警代码（机器可读），例如 snapshot.expired",
+        examples=["snapshot.expired"],
+    )
+    message: str = Field(min_length=1, max_length=300, description="告警内容（中文）")
+    at: datetime = Field(description="告警发生时间（ISO 8601，须带时区）")
+
+
+class AlarmsIn(Schema):
+    alarms: list[AlarmIn] = Field(min_length=1, max_length=500)
+
+
+class AlarmResultOut(Schema):
+    seq: int
+    status: str = Field(description="recorded 已记录并通知监控中心；replayed 此前已记录")
+
+
+class AlarmsOut(Schema):
+    results: list[AlarmResultOut]

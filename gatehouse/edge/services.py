@@ -23,20 +23,27 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from pydantic import ValidationError
 
-from gatehouse.access.models import EventSource
+from gatehouse.access.models import EventSource, Notice, NoticeAudience, Presence
 from gatehouse.access.schemas import GateDecisionIn
 from gatehouse.core import signed
-from gatehouse.core.access import Decision, Direction
-from gatehouse.core.edge import CHANGED_AT, RECORD_KINDS, decision_from_json, uploaded_decision
+from gatehouse.core.access import Decision, Direction, PolicyInvalid
+from gatehouse.core.edge import (
+    CHANGED_AT,
+    RECORD_KINDS,
+    Passback,
+    decision_from_json,
+    uploaded_decision,
+)
 from gatehouse.core.errors import DomainError, InvalidInput
+from gatehouse.core.masking import mask_card, mask_id_number
 from gatehouse.devices.models import Device, DeviceKind
-from gatehouse.edge.models import EdgeRecord, EdgeSequence
+from gatehouse.edge.models import EdgeAlarm, EdgeRecord, EdgeRejection, EdgeSequence, EdgeStatus
 from gatehouse.edge.selectors import site_records
-from gatehouse.gate.decide import consume_invitation, gate_judge, gate_record
-from gatehouse.gate.facts import GateInput
+from gatehouse.gate.decide import consume_invitation, gate_judge, gate_record, visit_for
+from gatehouse.gate.facts import GateInput, gate_policy_of
 from gatehouse.gate.nonce import Decided, answer_once, decision_json
 from gatehouse.gate.reads import MAX_CLOCK_SKEW, device_lane, read_input
 from gatehouse.visitors.services import health_facts
@@ -157,6 +164,14 @@ def edge_snapshot(*, edge: Device, since: int | None, now: datetime) -> dict[str
         rows = rows.filter(deleted=False) if since is None else rows.filter(seq__gt=since)
         listed = [_record_json(r) for r in rows.order_by("seq")]
         cursor = sequence.last_seq
+        EdgeStatus.objects.update_or_create(
+            device=edge,
+            defaults={
+                "served_at": now,
+                "served_kind": "full" if since is None else "delta",
+                "cursor": cursor,
+            },
+        )
     payload = {
         "site": {"id": site.pk, "code": site.code},
         "kind": "full" if since is None else "delta",
@@ -248,8 +263,16 @@ def _upload_one(edge: Device, entry: dict[str, Any], now: datetime) -> UploadRes
 
         def record(inp: GateInput) -> Decided:
             recorded = _reconcile(inp, decision, at, now)
+            # The visitor-register row of an invitation or a pass, as the online path writes it.
+            visit = visit_for(inp, recorded, inp.lane.gate.site, None, at)
             result = gate_record(
-                inp, recorded, now=now, at=at, device=device, source=str(EventSource.DEVICE)
+                inp,
+                recorded,
+                now=now,
+                at=at,
+                device=device,
+                source=str(EventSource.DEVICE),
+                visit=visit,
             )
             return Decided(decision_json(recorded, result.event), result.event)
 
@@ -262,6 +285,7 @@ def _upload_one(edge: Device, entry: dict[str, Any], now: datetime) -> UploadRes
             decide=record,
         )
     except DomainError as exc:
+        keep_rejection(edge, seq, entry, exc, now)
         return UploadResult(seq, "rejected", code=exc.code, message=exc.message)
     status = "replayed" if answer.replayed else "recorded"
     reason = str(answer.body.get("reason", ""))
@@ -269,7 +293,9 @@ def _upload_one(edge: Device, entry: dict[str, Any], now: datetime) -> UploadRes
     return UploadResult(seq, status, event_id=answer.body.get("event_id"), conflict=conflict)
 
 
-CONFLICTS = frozenset({"edge.passed_against_rule", "edge.invitation_reused"})
+CONFLICTS = frozenset(
+    {"edge.passed_against_rule", "edge.invitation_reused", "edge.passback_conflict"}
+)
 
 
 def _reconcile(inp: GateInput, decision: Decision, at: datetime, now: datetime) -> Decision:
@@ -292,7 +318,30 @@ def _reconcile(inp: GateInput, decision: Decision, at: datetime, now: datetime) 
     ):
         taken = consume_invitation(inp.invitation, now)
     return uploaded_decision(
-        decision, server, known_before_use=not changed_after, invitation_taken=taken
+        decision,
+        server,
+        known_before_use=not changed_after,
+        invitation_taken=taken,
+        passback=_passback(inp),
+        at=at,
+    )
+
+
+def _passback(inp: GateInput) -> Passback | None:
+    """The anti-passback facts of a card holder's passage (P-02): the site's policy and the
+    server's presence of the holder, with when it was set."""
+    person = inp.subject()
+    if inp.credential is None or person is None:
+        return None
+    config = gate_policy_of(inp.lane)
+    if isinstance(config, PolicyInvalid) or not config.policy.anti_passback:
+        return None
+    presence = Presence.objects.filter(person=person).first()
+    return Passback(
+        anti_passback=True,
+        direction=inp.direction or Direction(inp.lane.direction),
+        inside=presence.inside if presence is not None else None,
+        since=presence.at if presence is not None else None,
     )
 
 
@@ -300,3 +349,175 @@ def upload_body(results: list[UploadResult]) -> bytes:
     return json.dumps({"results": [r.as_dict() for r in results]}, ensure_ascii=False).encode(
         "utf-8"
     )
+
+
+# -- what an edge reports of itself ------------------------------------------------------------
+
+#: The headers an edge sends with every snapshot request, and the status field each sets.
+REPORT_HEADERS = {
+    "X-Edge-Pending": "pending",
+    "X-Edge-Rejected": "rejected",
+    "X-Edge-Snapshot-Issued-At": "snapshot_issued_at",
+    "X-Edge-Fire": "fire",
+}
+_MAX_COUNT = 2_000_000_000
+
+
+def _count(value: str) -> int | None:
+    text = value.strip()
+    if not text.isascii() or not text.isdigit() or int(text) > _MAX_COUNT:
+        return None
+    return int(text)
+
+
+def _issued(value: str) -> tuple[bool, datetime | None]:
+    """(readable, time): an empty value is readable and says the edge holds no snapshot."""
+    text = value.strip()
+    if not text:
+        return True, None
+    try:
+        found = datetime.fromisoformat(text)
+    except ValueError:
+        return False, None
+    return (True, found) if found.tzinfo is not None else (False, None)
+
+
+def read_report(headers: dict[str, str]) -> dict[str, Any]:
+    """The status fields an edge's ``X-Edge-*`` headers set; a header missing or malformed sets
+    nothing (never an error: health reporting must not stop a snapshot)."""
+    found: dict[str, Any] = {}
+    for header, field in REPORT_HEADERS.items():
+        value = headers.get(header)
+        if value is None or len(value) > 64:
+            continue
+        if field in ("pending", "rejected"):
+            count = _count(value)
+            if count is not None:
+                found[field] = count
+        elif field == "fire":
+            if value.strip() in ("0", "1"):
+                found[field] = value.strip() == "1"
+        else:
+            ok, issued = _issued(value)
+            if ok:
+                found[field] = issued
+    return found
+
+
+def edge_report(*, edge: Device, headers: dict[str, str], now: datetime) -> None:
+    """Keep what ``edge`` reported of itself with a snapshot request (see :func:`read_report`)."""
+    require_edge(edge)
+    found = read_report(headers)
+    if not found:
+        return
+    EdgeStatus.objects.update_or_create(device=edge, defaults={**found, "reported_at": now})
+
+
+# -- alarms an edge raises, and entries the server could not record ------------------------------
+
+
+@dataclass(frozen=True)
+class AlarmIn:
+    seq: int
+    code: str
+    message: str
+    at: datetime
+
+
+def _monitoring_notice(edge: Device, kind: str, message: str, ref: str, now: datetime) -> Notice:
+    return Notice.objects.create(
+        site_id=edge.site_id,
+        audience=NoticeAudience.MONITORING,
+        kind=kind,
+        message=message[:300],
+        object_ref=ref[:60],
+        created_at=now,
+    )
+
+
+def edge_alarms(*, edge: Device, alarms: list[AlarmIn], now: datetime) -> list[dict[str, Any]]:
+    """Record each alarm of ``edge`` once per (edge, seq), with a notice to the monitoring
+    centre; an alarm seen before (or twice in one request) answers ``replayed`` and records
+    nothing. Every alarm is checked before anything is written (``at.invalid``)."""
+    require_edge(edge)
+    for alarm in alarms:
+        if alarm.at.tzinfo is None or alarm.at > now + MAX_CLOCK_SKEW:
+            raise InvalidInput(
+                "at.invalid",
+                "告警时间须带时区且不晚于服务器时间",
+                {"field": "at", "seq": alarm.seq},
+            )
+    results = []
+    for alarm in alarms:
+        results.append({"seq": alarm.seq, "status": _alarm_once(edge, alarm, now)})
+    return results
+
+
+def _alarm_once(edge: Device, alarm: AlarmIn, now: datetime) -> str:
+    if EdgeAlarm.objects.filter(edge=edge, seq=alarm.seq).exists():
+        return "replayed"
+    try:
+        with transaction.atomic():
+            row = EdgeAlarm.objects.create(
+                edge=edge,
+                seq=alarm.seq,
+                code=alarm.code,
+                message=alarm.message[:300],
+                at=alarm.at,
+                recorded_at=now,
+            )
+            row.notice = _monitoring_notice(
+                edge,
+                "edge.alarm",
+                f"边缘网关告警（{edge.name}）：{alarm.message}（{alarm.code}）",
+                f"edge-alarm:{row.pk}",
+                now,
+            )
+            row.save(update_fields=["notice"])
+    except IntegrityError:  # the same alarm recorded by a concurrent request
+        return "replayed"
+    return "recorded"
+
+
+def _masked_entry(entry: dict[str, Any]) -> dict[str, Any]:
+    """The entry as kept: a credential's value masked (an ID-card read carries an ID number)."""
+    kept = dict(entry)
+    request = kept.get("request")
+    if isinstance(request, dict) and isinstance(request.get("credential"), dict):
+        cred = dict(request["credential"])
+        value = cred.get("value")
+        if isinstance(value, str):
+            masker = mask_id_number if cred.get("kind") == "id_card" else mask_card
+            cred["value"] = masker(value)
+        kept["request"] = {**request, "credential": cred}
+    return kept
+
+
+def keep_rejection(
+    edge: Device, seq: int, entry: dict[str, Any], error: DomainError, now: datetime
+) -> None:
+    """Keep an entry the server refused, once per (edge, seq), and tell the monitoring centre:
+    the gate took a decision the registers do not hold."""
+    if EdgeRejection.objects.filter(edge=edge, seq=seq).exists():
+        return
+    try:
+        with transaction.atomic():
+            row = EdgeRejection.objects.create(
+                edge=edge,
+                seq=seq,
+                code=error.code[:60],
+                message=error.message[:300],
+                entry=_masked_entry(entry),
+                recorded_at=now,
+            )
+            row.notice = _monitoring_notice(
+                edge,
+                "edge.entry_rejected",
+                f"边缘网关（{edge.name}）上传的离线记录 #{seq} 无法入账：{error.message}"
+                f"（{error.code}），请核实该次通行",
+                f"edge-rejection:{row.pk}",
+                now,
+            )
+            row.save(update_fields=["notice"])
+    except IntegrityError:
+        return

@@ -116,7 +116,7 @@ def gate_decide(
         ):
             decision = decide(replace_invitation(facts, inp.invitation), policy, when)
         person = inp.subject()
-        visit = _visit_for(inp, decision, site, guard, when)
+        visit = visit_for(inp, decision, site, guard, when)
         event = new_event(
             lane=lane,
             decision=decision,
@@ -163,10 +163,12 @@ def gate_record(
     at: datetime,
     device: Device | None,
     source: str = str(EventSource.DEVICE),
+    visit: Visit | None = None,
 ) -> GateResult:
     """Record a decision taken at the lane by a device that decides alone (a terminal with its
     own list) as the gate records its own: the event sealed into the chain, the holder's
-    presence and the obligations' writers (a notice to the monitoring centre ...)."""
+    presence and the obligations' writers (a notice to the monitoring centre ...). ``visit``:
+    the visitor-register row the passage belongs to (:func:`visit_for`), updated with it."""
     lane = inp.lane
     site = lane.gate.site
     person = inp.subject()
@@ -187,12 +189,12 @@ def gate_record(
             credential_masked=inp.presented_masked,
             credential=inp.credential,
             person=person,
-            visit=None,
+            visit=visit,
             subject=_subject_name(inp, person),
         )
         chain.insert(event)
-        write_outcome(Written(decision, event, inp, person, None, site, at, None))
-    return GateResult(decision, event, None)
+        write_outcome(Written(decision, event, inp, person, visit, site, at, None))
+    return GateResult(decision, event, visit)
 
 
 def new_event(
@@ -242,7 +244,7 @@ def obligation_json(o: Obligation) -> dict[str, Any]:
     return {k: (v.value if hasattr(v, "value") else v) for k, v in data.items() if v not in ("",)}
 
 
-def _visit_for(
+def visit_for(
     inp: GateInput, decision: Decision, site: Site, guard: Guard, when: datetime
 ) -> Visit | None:
     """The visitor-register row this decision belongs to: the guard's, or one made from the
