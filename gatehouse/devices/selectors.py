@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from gatehouse.devices.models import CommandKind, CommandState, Device, DeviceCommand, DeviceKind
 from gatehouse.devices.outbox import Lag, lags
-from gatehouse.edge.models import EdgeRejection, EdgeStatus
+from gatehouse.edge.models import EdgeAlarm, EdgeRejection, EdgeStatus
 from gatehouse.sites.models import Gate, Lane, LaneKind, Site
 
 # The devices that open a people lane's door, and those that lift a vehicle lane's barrier.
@@ -184,6 +184,16 @@ def device_rows(site: Site, now: datetime) -> list[DeviceRow]:
             )
         )
     return rows
+
+
+def edge_alarms(device: Device, limit: int = RECENT_COMMANDS) -> list[EdgeAlarm]:
+    """An edge's latest alarms, newest first."""
+    return list(EdgeAlarm.objects.filter(edge=device).order_by("-at", "-seq")[:limit])
+
+
+def edge_rejections(device: Device, limit: int = RECENT_COMMANDS) -> list[EdgeRejection]:
+    """The journal entries of an edge the server refused and keeps, newest first."""
+    return list(EdgeRejection.objects.filter(edge=device).order_by("-recorded_at", "-seq")[:limit])
 
 
 def device_at(site: Site, pk: int) -> Device | None:

@@ -26,6 +26,7 @@ from gatehouse.console.http import render_partial, run_form
 from gatehouse.console.pages import found_or_404
 from gatehouse.core.errors import DomainError
 from gatehouse.devices import alarms, commands, selectors
+from gatehouse.devices.models import DeviceKind
 
 PAGE_ROLES = frozenset({Role.MONITORING, Role.SECURITY_MANAGER})
 EDIT_ROLES = frozenset({Role.SECURITY_MANAGER})
@@ -75,6 +76,12 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "commands": [selectors.command_view(c) for c in selectors.recent_commands(device)],
         "site": state.site,
     }
+    if device.kind == DeviceKind.EDGE:
+        context |= {
+            "edge": selectors.edge_health([device], now)[device.pk],
+            "alarms": selectors.edge_alarms(device),
+            "rejections": selectors.edge_rejections(device),
+        }
     return render(request, "devices/detail.html", context)
 
 

@@ -20,6 +20,7 @@ PATHS = {
     "/api/v1/cameras/{token}/heartbeat": {"post"},
     "/api/v1/edge/snapshot": {"get"},
     "/api/v1/edge/journal": {"post"},
+    "/api/v1/edge/alarms": {"post"},
 }
 
 
