@@ -233,7 +233,7 @@ class Edge:
         fresh = self.store.freshness(now)
         invitation_key = None
         if not fresh.usable:
-            decision = _without_snapshot(index, req, moment, fresh.problem)
+            decision = _without_snapshot(index, req, moment, fresh.problem, lane.get("kind"))
         else:
             site = index.get("site", "site") or {}
             config = gate_policy_of(site, lane)
@@ -286,7 +286,9 @@ class Edge:
         return Reply(200, {"event_id": -seq, **answer, "replayed": False})
 
 
-def _without_snapshot(index: Index, req: Request, moment: datetime, problem: str) -> Decision:
+def _without_snapshot(
+    index: Index, req: Request, moment: datetime, problem: str, lane_kind: object
+) -> Decision:
     """§12: no usable snapshot. Refused, except an always-admitted person's own active card,
     badge or face (:func:`gatehouse.core.edge.always_admitted`)."""
     person: Record | None = None
@@ -313,7 +315,13 @@ def _without_snapshot(index: Index, req: Request, moment: datetime, problem: str
         at=moment,
     )
     return always_admitted(
-        person, cred, at=moment, blacklisted=listed, problem=problem, face=req.kind == "face"
+        person,
+        cred,
+        at=moment,
+        blacklisted=listed,
+        problem=problem,
+        face=req.kind == "face",
+        lane_kind=lane_kind,
     )
 
 

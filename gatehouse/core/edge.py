@@ -254,13 +254,17 @@ def always_admitted(
     blacklisted: bool,
     problem: str,
     face: bool = False,
+    lane_kind: object = "non_motor",
 ) -> Decision:
     """§12: offline with an unusable snapshot (expired, or a newer one refused), every read is
     refused (:func:`refuse_without_snapshot`) except one of an active person the site flagged
     ``always_admitted`` (its own security staff, its managers): their active card or badge
-    valid at ``at`` (or, on a face terminal, the person) is admitted with its own reason and
-    the monitoring centre is told. A blacklisted person is never admitted this way."""
+    valid at ``at`` (or, on a face terminal, the person) is admitted at a people lane with its
+    own reason and the monitoring centre is told. A blacklisted person is never admitted this
+    way, nor anyone at a motor lane (P-01: not for people)."""
     refused = refuse_without_snapshot(problem)
+    if lane_kind != "non_motor":
+        return refused
     if person is None or not person.get("active") or not person.get("always_admitted"):
         return refused
     if blacklisted:

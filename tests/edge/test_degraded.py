@@ -110,6 +110,19 @@ def test_stale_snapshot_refuses_everyone_else(
     assert [e.decision["reason"] for e in store.pending()] == ["edge.snapshot_invalid"] * 3
 
 
+def test_always_admitted_is_for_people_lanes_only(
+    short_snapshot, syncer, edge, turnstile_key, resident_a, card_a
+):
+    # rule P-01, §12: a motor lane is not for people, even for the always-admitted
+    _device, key = turnstile_key
+    flag(resident_a)
+    syncer.pull()
+    motor = edge.answer(key, read("card", CARD_ZHANG, "aa-8", lane="east/motor-in"), STALE)
+    assert (motor.body["outcome"], motor.body["reason"]) == ("refuse", "edge.snapshot_invalid")
+    walk = edge.answer(key, read("card", CARD_ZHANG, "aa-9", lane="east/walk-out"), STALE)
+    assert (walk.body["outcome"], walk.body["reason"]) == ("allow", "edge.always_admitted")
+
+
 def test_always_admitted_needs_an_active_valid_card_of_their_own():
     # §12: the core's rule, case by case
     person = {"id": 7, "active": True, "always_admitted": True, "kind": "staff"}
@@ -140,6 +153,7 @@ def test_always_admitted_needs_an_active_valid_card_of_their_own():
     ).reason == (refused)
     assert decide(person, {**card, "valid_until": NOW.isoformat()}).reason == refused
     assert decide(person, None).reason == refused
+    assert decide(person, card, lane_kind="motor").reason == refused  # rule P-01
     assert decide(person, None, face=True).reason == "edge.always_admitted"
     assert decide(None, None, face=True).reason == refused
     # the server accepts the edge's new reasons on upload
