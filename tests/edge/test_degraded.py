@@ -244,6 +244,20 @@ def test_expiry_is_alarmed_once_and_delivered_when_the_link_returns(
     assert store.alarms()[0].sent_status == "recorded"
 
 
+def test_an_unacknowledged_alarm_waits_and_the_edge_stays_online(syncer, store, server):
+    # S-05: a server without the alarm endpoint (or any answer but 200) acknowledges nothing;
+    # the alarm stays queued, the rest of the sync goes on
+    server.alarms = lambda alarms: ServerReply(404, b'{"code": "not_found"}', "application/json")
+    store.set_fire(True, now=NOW)
+    assert syncer.run_once() and syncer.online
+    [alarm] = store.alarms(pending=True)
+    assert alarm.code == "edge.fire_on"
+    del server.alarms  # the server answers the protocol again
+    assert syncer.run_once()
+    assert server.received[alarm.seq]["code"] == "edge.fire_on"
+    assert store.alarms(pending=True) == []
+
+
 def test_every_snapshot_request_reports_the_edges_health(
     syncer, edge, store, server, turnstile_key, card_a
 ):
