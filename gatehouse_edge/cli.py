@@ -4,16 +4,24 @@ Every option can come from the environment (``GATEHOUSE_EDGE_<NAME>``), an argum
 
     GATEHOUSE_EDGE_SERVER=http://10.0.0.5:8000 GATEHOUSE_EDGE_KEY=gd_… \\
     GATEHOUSE_EDGE_SITE=1 GATEHOUSE_EDGE_PUBLIC_KEY=… python -m gatehouse_edge
+
+The fire / emergency mode (S-13) is switched on the status page, or from the command line of
+the box against the running edge::
+
+    python -m gatehouse_edge fire on --pin 1234 [--edge http://127.0.0.1:8010] [--by 张三]
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import os
 import signal
 import sys
 import threading
+import urllib.error
+import urllib.request
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
@@ -52,10 +60,59 @@ def parser() -> argparse.ArgumentParser:
         default=float(_env("SYNC_INTERVAL", "5") or 5),
         help="seconds between snapshot deltas and journal uploads",
     )
+    p.add_argument(
+        "--fire-pin",
+        default=_env("FIRE_PIN"),
+        help="PIN that switches the fire / emergency mode (none: the switch is off)",
+    )
     return p
 
 
+def fire_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="gatehouse-edge fire", description="开启/关闭消防应急模式（出口一律放行）"
+    )
+    p.add_argument("state", choices=("on", "off"))
+    p.add_argument("--pin", default=_env("FIRE_PIN"), help="the edge's fire PIN")
+    p.add_argument(
+        "--edge",
+        default=f"http://127.0.0.1:{_env('PORT', '8010')}",
+        help="the running edge's address",
+    )
+    p.add_argument("--by", default="", help="who switches it (shown in the alarm)")
+    return p
+
+
+def fire(argv: Sequence[str]) -> int:
+    """``gatehouse-edge fire on|off``: switch the running edge's fire mode over its HTTP port."""
+    args = fire_parser().parse_args(argv)
+    if not args.pin:
+        print("gatehouse-edge fire: missing --pin (or GATEHOUSE_EDGE_FIRE_PIN)", file=sys.stderr)
+        return 2
+    body = json.dumps({"on": args.state == "on", "pin": args.pin, "by": args.by}).encode()
+    request = urllib.request.Request(  # noqa: S310 (the edge's own http address)
+        args.edge.rstrip("/") + "/fire",
+        data=body,
+        method="POST",
+        headers={"Content-Type": "application/json"},
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
+            state = json.loads(response.read())["fire_mode"]
+    except urllib.error.HTTPError as exc:
+        print(f"gatehouse-edge fire: {json.loads(exc.read()).get('message')}", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        print(f"gatehouse-edge fire: edge not reachable ({exc})", file=sys.stderr)
+        return 1
+    print("消防应急模式：" + ("已开启（出口一律放行）" if state else "已关闭"))
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["fire"]:
+        return fire(argv[1:])
     args = parser().parse_args(argv)
     missing = [
         name
@@ -74,7 +131,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     store = Store(args.db, site_id=int(args.site), public_key=signed.public_key(args.public_key))
     client = Client(args.server, args.key)
     syncer = Syncer(store, client, clock)
-    app = EdgeApp(Edge(store), client, syncer, clock, forward_timeout=args.forward_timeout)
+    app = EdgeApp(
+        Edge(store),
+        client,
+        syncer,
+        clock,
+        forward_timeout=args.forward_timeout,
+        fire_pin=args.fire_pin,
+    )
     server = EdgeServer(app, args.host, args.port).start()
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())

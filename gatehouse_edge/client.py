@@ -40,6 +40,7 @@ class Client:
         body: bytes | None = None,
         key: str | None = None,
         timeout: float | None = None,
+        headers: dict[str, str] | None = None,
     ) -> ServerReply:
         request = urllib.request.Request(  # noqa: S310 (the configured server's http(s) URL)
             self.base_url + path,
@@ -49,6 +50,7 @@ class Client:
                 "X-Device-Key": key if key is not None else self.edge_key,
                 "Content-Type": "application/json",
                 "Accept": "application/json",
+                **(headers or {}),
             },
         )
         try:
@@ -70,9 +72,16 @@ class Client:
             "POST", "/api/v1/gate/decisions", body=body, key=device_key, timeout=timeout
         )
 
-    def snapshot(self, since: int | None) -> ServerReply:
+    def snapshot(self, since: int | None, health: dict[str, str] | None = None) -> ServerReply:
+        """The snapshot or its delta; ``health``: the ``X-Edge-*`` headers that report the
+        edge's state to the server (its devices page)."""
         query = "" if since is None else f"?since={since}"
-        return self._call("GET", f"/api/v1/edge/snapshot{query}")
+        return self._call("GET", f"/api/v1/edge/snapshot{query}", headers=health)
+
+    def alarms(self, alarms: list[dict[str, Any]]) -> ServerReply:
+        """``POST /api/v1/edge/alarms`` ``{"alarms": [{seq, code, message, at}]}``."""
+        body = json.dumps({"alarms": alarms}, ensure_ascii=False).encode("utf-8")
+        return self._call("POST", "/api/v1/edge/alarms", body=body)
 
     def upload(self, entries: list[dict[str, Any]]) -> ServerReply:
         body = json.dumps({"entries": entries}, ensure_ascii=False).encode("utf-8")

@@ -40,9 +40,11 @@ from gatehouse.core.access import (
 )
 from gatehouse.core.edge import (
     Record,
+    always_admitted,
     blacklisted,
     credential_facts,
     decision_json,
+    fire_exit,
     gate_policy_of,
     health_facts,
     invitation_facts,
@@ -202,15 +204,36 @@ class Edge:
                 status = {"lane.unknown": 404, "lane.other_site": 403}.get(exc.code, 422)
                 return error(status, exc.code, exc.message, exc.details)
 
+    def at_fire_exit(self, key: str | None, body: bytes) -> bool:
+        """Whether a device's read is one the fire mode admits at once, without asking the
+        server (S-13): the mode is on, the device is known and the read names an exit lane."""
+        store = self.store
+        if not store.fire or not key:
+            return False
+        with store.lock:
+            index = store.index
+            device = index.device_by_hash.get(key_digest(key))
+            req = parse_request(body)
+            if device is None or isinstance(req, Reply):
+                return False
+            try:
+                lane = _lane(index, device, req.lane)
+            except DomainError:
+                return False
+            return fire_exit(fire_on=True, lane_direction=lane.get("direction")) is not None
+
     def _decide(self, index: Index, device: dict[str, Any], req: Request, now: datetime) -> Reply:
         lane = _lane(index, device, req.lane)
         _check_read_time(req.at, now)
-        health = health_facts(req.temperature, req.health_code)
         moment = req.at or now
+        fired = fire_exit(fire_on=self.store.fire, lane_direction=lane.get("direction"))
+        if fired is not None:  # S-13: the exit opens whatever the read names
+            return self._journal(device, req, moment, fired, None)
+        health = health_facts(req.temperature, req.health_code)
         fresh = self.store.freshness(now)
         invitation_key = None
         if not fresh.usable:
-            decision = refuse_without_snapshot(fresh.problem)
+            decision = _without_snapshot(index, req, moment, fresh.problem, lane.get("kind"))
         else:
             site = index.get("site", "site") or {}
             config = gate_policy_of(site, lane)
@@ -239,6 +262,16 @@ class Edge:
                         and facts.direction is Direction.IN
                     ):
                         invitation_key = read.invitation_key
+        return self._journal(device, req, moment, decision, invitation_key)
+
+    def _journal(
+        self,
+        device: dict[str, Any],
+        req: Request,
+        moment: datetime,
+        decision: Decision,
+        invitation_key: str | None,
+    ) -> Reply:
         answer = {**decision_json(decision), "at": answer_time(moment), "decided_at_edge": True}
         seq = self.store.journal(
             device_id=int(device["id"]),
@@ -251,6 +284,45 @@ class Edge:
             invitation_key=invitation_key,
         )
         return Reply(200, {"event_id": -seq, **answer, "replayed": False})
+
+
+def _without_snapshot(
+    index: Index, req: Request, moment: datetime, problem: str, lane_kind: object
+) -> Decision:
+    """§12: no usable snapshot. Refused, except an always-admitted person's own active card,
+    badge or face (:func:`gatehouse.core.edge.always_admitted`)."""
+    person: Record | None = None
+    cred: Record | None = None
+    if req.kind in ("card", "badge"):
+        number = parse_card_number(req.value)  # bad input is still a 422
+        cred = pick_credential(
+            c
+            for c in index.credentials_by_number.get(lookup_digest(number), [])
+            if c["kind"] in PERSON_CARD_KINDS
+        )
+        if cred is not None and cred.get("person_id") is not None:
+            person = index.get("person", cred["person_id"])
+    elif req.kind == "face":
+        ref = req.value.strip()
+        if ref.isascii() and ref.isdigit() and len(ref) <= 18:
+            person = index.get("person", int(ref))
+    if person is None:
+        return refuse_without_snapshot(problem)
+    listed = blacklisted(
+        index.records.get("blacklist", {}).values(),
+        person_id=int(person["id"]),
+        id_hashes=[person.get("id_number_hash", "")],
+        at=moment,
+    )
+    return always_admitted(
+        person,
+        cred,
+        at=moment,
+        blacklisted=listed,
+        problem=problem,
+        face=req.kind == "face",
+        lane_kind=lane_kind,
+    )
 
 
 def _lane(index: Index, device: dict[str, Any], ref: str | None) -> dict[str, Any]:

@@ -10,6 +10,7 @@ reads no disk.
 from __future__ import annotations
 
 import json
+import logging
 import sqlite3
 import threading
 from collections import defaultdict
@@ -17,11 +18,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from gatehouse.core import signed
-from gatehouse.core.edge import when
+from gatehouse.core.edge import fire_mode_alarm, snapshot_alarm, when
+
+logger = logging.getLogger("gatehouse_edge")
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -48,7 +53,22 @@ CREATE TABLE IF NOT EXISTS journal (
     UNIQUE (device_id, nonce)
 );
 CREATE INDEX IF NOT EXISTS journal_pending ON journal (seq) WHERE uploaded_at IS NULL;
+CREATE TABLE IF NOT EXISTS alarm (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    code TEXT NOT NULL,
+    message TEXT NOT NULL,
+    at TEXT NOT NULL,
+    sent_at TEXT,
+    sent_status TEXT
+);
 """
+
+#: Refusals of a newer snapshot that leave the edge without a usable one (§12): its contents
+#: cannot be trusted, so the snapshot held is not trusted to be current either. A replayed
+#: (older) snapshot or a delta off the cursor is no such sign and changes nothing.
+DISABLING_REFUSALS = frozenset(
+    {"snapshot.signature", "snapshot.format", "snapshot.foreign_site", "snapshot.expired"}
+)
 
 
 class SnapshotRefused(Exception):
@@ -123,6 +143,20 @@ def _drop[K](lists: dict[K, list[dict[str, Any]]], key: K, old: dict[str, Any]) 
 class Freshness:
     usable: bool
     problem: str = ""
+    code: str = ""
+
+
+@dataclass(frozen=True)
+class Alarm:
+    seq: int
+    code: str
+    message: str
+    at: str
+    sent_at: str | None = None
+    sent_status: str | None = None
+
+    def upload_json(self) -> dict[str, Any]:
+        return {"seq": self.seq, "code": self.code, "message": self.message, "at": self.at}
 
 
 @dataclass(frozen=True)
@@ -174,13 +208,120 @@ class Store:
         return int(value) if value is not None else None
 
     def freshness(self, now: datetime) -> Freshness:
-        """Whether the edge may decide from its snapshot at ``now``."""
+        """Whether the edge may decide from its snapshot at ``now``: not when it has none, when
+        it has expired, or when a newer one was refused (:data:`DISABLING_REFUSALS`)."""
         expires = when(self.meta.get("expires_at"))
         if self.cursor is None or expires is None:
-            return Freshness(False, "本地没有通行名单")
+            return Freshness(False, "本地没有通行名单", "snapshot.none")
+        refused = self.meta.get("refused_code", "")
+        if refused in DISABLING_REFUSALS:
+            message = self.meta.get("refused_message", "")
+            return Freshness(False, f"最新下发的通行名单被拒绝：{message}", refused)
         if now >= expires:
-            return Freshness(False, f"通行名单已于 {expires.isoformat()} 过期")
+            shown = expires.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")
+            return Freshness(False, f"通行名单已于 {shown} 过期", "snapshot.expired")
         return Freshness(True)
+
+    def _set_meta(self, values: dict[str, str]) -> None:
+        with self.lock:
+            self.db.executemany(
+                "INSERT OR REPLACE INTO meta (name, value) VALUES (?, ?)", values.items()
+            )
+            self.meta.update(values)
+
+    def note_refusal(self, refusal: SnapshotRefused, *, now: datetime) -> Alarm | None:
+        """Remember a refused snapshot (kept across restarts; cleared by the next one kept).
+        One that leaves the edge without a usable snapshot is alarmed by :meth:`watch`; any
+        other is alarmed here, once until the refusal changes."""
+        with self.lock:
+            before = self.meta.get("refused_code", "")
+            self._set_meta(
+                {
+                    "refused_code": refusal.code,
+                    "refused_message": refusal.message,
+                    "refused_at": now.isoformat(),
+                }
+            )
+            if refusal.code in DISABLING_REFUSALS or refusal.code == before:
+                return None
+            message = f"边缘网关拒绝了服务器下发的通行名单：{refusal.message}"
+            return self.raise_alarm(refusal.code, message, now=now)
+
+    def watch(self, now: datetime) -> Alarm | None:
+        """Raise an alarm when the snapshot has just become unusable (or unusable for another
+        reason than last time); nothing while the state stays as it was. Called on every sync
+        round, online or not, and whenever the status is shown."""
+        fresh = self.freshness(now)
+        with self.lock:
+            state = "" if fresh.usable else fresh.code
+            if state == self.meta.get("alarm_state", ""):
+                return None
+            self._set_meta({"alarm_state": state})
+            if fresh.usable or fresh.code == "snapshot.none":
+                return None
+            code, message = snapshot_alarm(fresh.code, fresh.problem)
+            return self.raise_alarm(code, message, now=now)
+
+    # -- fire / emergency mode ----------------------------------------------------------------
+
+    @property
+    def fire(self) -> bool:
+        return self.meta.get("fire") == "1"
+
+    def set_fire(self, on: bool, *, now: datetime, by: str = "") -> Alarm | None:
+        """Switch the fire / emergency mode (S-13), durably, raising its alarm; None when it
+        was already so."""
+        with self.lock:
+            if self.fire == on:
+                return None
+            self._set_meta({"fire": "1" if on else "0", "fire_since": now.isoformat()})
+            code, message = fire_mode_alarm(on=on, by=by)
+            return self.raise_alarm(code, message, now=now)
+
+    # -- alarms -------------------------------------------------------------------------------
+
+    def raise_alarm(self, code: str, message: str, *, now: datetime) -> Alarm:
+        """Queue an alarm for the monitoring centre, durably, with its own number."""
+        at = now.isoformat()
+        with self.lock:
+            cur = self.db.execute(
+                "INSERT INTO alarm (code, message, at) VALUES (?, ?, ?)", (code, message, at)
+            )
+        alarm = Alarm(int(cur.lastrowid or 0), code, message, at)
+        logger.warning("alarm %s: %s", code, message)
+        return alarm
+
+    def alarms(self, *, pending: bool = False, limit: int = 50) -> list[Alarm]:
+        """The alarms not acknowledged yet (``pending``), oldest first; else the latest."""
+        with self.lock:
+            if pending:
+                rows = self.db.execute(
+                    "SELECT seq, code, message, at, sent_at, sent_status FROM alarm "
+                    "WHERE sent_at IS NULL ORDER BY seq LIMIT ?",
+                    (limit,),
+                ).fetchall()
+            else:
+                rows = self.db.execute(
+                    "SELECT seq, code, message, at, sent_at, sent_status FROM alarm "
+                    "ORDER BY seq DESC LIMIT ?",
+                    (limit,),
+                ).fetchall()
+        return [Alarm(*row) for row in rows]
+
+    def mark_alarms(self, results: list[dict[str, Any]], *, now: datetime) -> int:
+        """Mark alarms the server acknowledged (``recorded`` / ``replayed``); how many."""
+        marked = 0
+        with self.lock:
+            for r in results:
+                if r.get("status") not in ("recorded", "replayed"):
+                    continue
+                cur = self.db.execute(
+                    "UPDATE alarm SET sent_at = ?, sent_status = ? "
+                    "WHERE seq = ? AND sent_at IS NULL",
+                    (now.isoformat(), r["status"], int(r["seq"])),
+                )
+                marked += cur.rowcount
+        return marked
 
     def apply(self, envelope: object, *, now: datetime) -> dict[str, Any]:
         """Verify a signed snapshot or delta and keep it; raise :class:`SnapshotRefused`
@@ -224,6 +365,8 @@ class Store:
             "issued_at": str(payload["issued_at"]),
             "expires_at": str(payload["expires_at"]),
             "site_code": str(payload["site"].get("code", "")),
+            "refused_code": "",
+            "refused_message": "",
         }
         db = self.db
         db.execute("BEGIN IMMEDIATE")
@@ -320,6 +463,12 @@ class Store:
     def pending_count(self) -> int:
         with self.lock:
             row = self.db.execute("SELECT COUNT(*) FROM journal WHERE uploaded_at IS NULL")
+            return int(row.fetchone()[0])
+
+    def rejected_count(self) -> int:
+        """Entries the server refused to record (kept here, not retried)."""
+        with self.lock:
+            row = self.db.execute("SELECT COUNT(*) FROM journal WHERE upload_status = 'rejected'")
             return int(row.fetchone()[0])
 
     def mark_uploaded(self, results: list[dict[str, Any]], *, now: datetime) -> None:

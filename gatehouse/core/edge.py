@@ -215,6 +215,14 @@ EDGE_REASONS: dict[str, tuple[str, str]] = {
         "离线运行且本地通行名单无效或已过期，暂停放行；已通知监控中心",
     ),
     "edge.read_unsupported": ("§12", "离线运行，无法核验此类凭证：请值班人员人工核实"),
+    # Degraded operation: the snapshot is unusable, yet the site's own security staff and
+    # managers (a person flagged ``always_admitted``) still pass, and the centre is told.
+    "edge.always_admitted": (
+        "§12",
+        "离线运行且本地通行名单无效：断网时始终放行人员，已放行并通知监控中心",
+    ),
+    # Fire / emergency mode switched on at the edge: every exit opens at once (S-13).
+    "edge.fire_evacuation": ("S-13", "消防应急模式：出口一律放行，已通知监控中心"),
     # Conflicts found when the journal is uploaded: recorded as what happened at the gate (the
     # person passed), never merged away, and raised to the monitoring centre.
     "edge.passed_against_rule": (
@@ -242,6 +250,71 @@ def refuse_without_snapshot(problem: str) -> Decision:
     rule, message = EDGE_REASONS["edge.snapshot_invalid"]
     alarm = Obligation(Duty.NOTIFY_MONITORING, note=problem[:200])
     return Decision(Outcome.REFUSE, "edge.snapshot_invalid", message, rule, None, (alarm,))
+
+
+def always_admitted(
+    person: Record | None,
+    credential: Record | None,
+    *,
+    at: datetime,
+    blacklisted: bool,
+    problem: str,
+    face: bool = False,
+    lane_kind: object = "non_motor",
+) -> Decision:
+    """§12: offline with an unusable snapshot (expired, or a newer one refused), every read is
+    refused (:func:`refuse_without_snapshot`) except one of an active person the site flagged
+    ``always_admitted`` (its own security staff, its managers): their active card or badge
+    valid at ``at`` (or, on a face terminal, the person) is admitted at a people lane with its
+    own reason and the monitoring centre is told. A blacklisted person is never admitted this
+    way, nor anyone at a motor lane (P-01: not for people)."""
+    refused = refuse_without_snapshot(problem)
+    if lane_kind != "non_motor":
+        return refused
+    if person is None or not person.get("active") or not person.get("always_admitted"):
+        return refused
+    if blacklisted:
+        return refused
+    if not face:
+        if credential is None or credential.get("person_id") != person.get("id"):
+            return refused
+        if credential.get("kind") not in (CredentialKind.OWNER_CARD, CredentialKind.STAFF_BADGE):
+            return refused
+        if credential.get("status") != CredentialStatus.ACTIVE:
+            return refused
+        start, end = when(credential.get("valid_from")), when(credential.get("valid_until"))
+        if start is None or at < start or (end is not None and at >= end):
+            return refused
+    rule, message = EDGE_REASONS["edge.always_admitted"]
+    note = f"断网始终放行人员通行（人员编号 {person.get('id')}）；{problem}"
+    alarm = Obligation(Duty.NOTIFY_MONITORING, note=note[:200])
+    return Decision(Outcome.ALLOW, "edge.always_admitted", message, rule, None, (alarm,))
+
+
+def fire_exit(*, fire_on: bool, lane_direction: object) -> Decision | None:
+    """S-13: while the edge's fire / emergency mode is on, a read at an exit (OUT) lane is
+    admitted at once, whatever it names, and the monitoring centre is told; None otherwise
+    (entries, or the mode off: decided as usual)."""
+    if not fire_on or lane_direction != "out":
+        return None
+    rule, message = EDGE_REASONS["edge.fire_evacuation"]
+    alarm = Obligation(Duty.NOTIFY_MONITORING, note="消防应急模式开启，出口放行")
+    return Decision(Outcome.ALLOW, "edge.fire_evacuation", message, rule, None, (alarm,))
+
+
+def fire_mode_alarm(*, on: bool, by: str = "") -> tuple[str, str]:
+    """S-13 / S-05: the alarm (code, Chinese message) the edge raises when its fire mode is
+    switched (the alarm carries its own time)."""
+    who = f"（{by}）" if by else ""
+    if on:
+        return "edge.fire_on", f"边缘网关开启消防应急模式{who}：出口一律放行"
+    return "edge.fire_off", f"边缘网关关闭消防应急模式{who}：恢复正常判定"
+
+
+def snapshot_alarm(code: str, problem: str) -> tuple[str, str]:
+    """S-05 / §12: the alarm (code, Chinese message) the edge raises when its snapshot becomes
+    unusable (``code``: ``snapshot.expired``, ``snapshot.signature`` …)."""
+    return code, f"边缘网关本地通行名单不可用（{problem}）：离线时将暂停放行（始终放行人员除外）"
 
 
 def pend_unsupported_read() -> Decision:
@@ -315,6 +388,8 @@ def uploaded_decision(
     presence now, which may be newer than the passage."""
     if edge.outcome is not Outcome.ALLOW:
         return edge
+    if edge.reason == "edge.fire_evacuation":
+        return edge  # S-13: an evacuation opens exits to anyone; the centre was told already
     if invitation_taken is False:
         return _conflict("edge.invitation_reused", edge, edge.message, "invitation.used")
     if (

@@ -77,14 +77,15 @@ def site_records(site: Site, *, now: datetime) -> Records:
         }
     # People and credentials are the bulk of a site (50,000 and more): read as plain tuples.
     people = Person.objects.filter(site=site).values_list(
-        "pk", "kind", "is_active", "id_number_hash"
+        "pk", "kind", "is_active", "id_number_hash", "edge_always_admitted"
     )
-    for pk, kind, active, id_hash in people:
+    for pk, kind, active, id_hash, always in people:
         records[("person", str(pk))] = {
             "id": pk,
             "kind": kind,
             "active": active,
             "id_number_hash": id_hash,
+            "always_admitted": always,  # §12: passes even when the edge's snapshot is unusable
         }
     credentials = Credential.objects.filter(site=site, kind__in=PEOPLE_CREDENTIALS).values_list(
         "pk",

@@ -89,7 +89,16 @@ class PersonForm(forms.ModelForm):
 
     class Meta:
         model = Person
-        fields = ("site", "name", "kind", "enterprise", "user", "is_active", "note")
+        fields = (
+            "site",
+            "name",
+            "kind",
+            "enterprise",
+            "user",
+            "is_active",
+            "edge_always_admitted",
+            "note",
+        )
 
     def clean_name(self) -> str:
         return _core_clean(services.clean_name, self.cleaned_data.get("name", ""))
@@ -144,7 +153,7 @@ class CredentialInline(ScopedInline):
 class PersonAdmin(SiteScopedAdmin):
     form = PersonForm
     list_display = ("name", "site", "kind", "id_number_masked", "phone_masked", "enterprise")
-    list_filter = ("site", "kind", "is_active")
+    list_filter = ("site", "kind", "is_active", "edge_always_admitted")
     search_fields = ("name", "id_number_last4", "house_links__house__number")
     readonly_fields = ("id_number_masked", "phone_masked", "forgotten_card_count", "created_at")
     inlines = [HouseMembershipInline, CredentialInline]

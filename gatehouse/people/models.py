@@ -87,6 +87,14 @@ class Person(models.Model):
     phone_masked = models.CharField(_("手机号"), max_length=11, blank=True, editable=False)
     forgotten_card_count = models.PositiveIntegerField(_("忘带卡次数"), default=0, editable=False)
     is_active = models.BooleanField(_("有效"), default=True)
+    edge_always_admitted = models.BooleanField(
+        _("断网时始终放行"),
+        default=False,
+        help_text=_(
+            "本场所安保人员、管理人员：边缘网关名单过期或失效时，凭本人有效卡或人脸仍放行，"
+            "并通知监控中心"
+        ),
+    )
     note = models.CharField(_("备注"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
 

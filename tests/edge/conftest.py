@@ -5,6 +5,7 @@ through Django's test client (no socket); the end-to-end test uses a real server
 from __future__ import annotations
 
 import base64
+import json
 from datetime import timedelta
 from typing import Any
 
@@ -31,15 +32,38 @@ def _edge_key(settings):
     settings.GATEHOUSE_EDGE_COMPARE_SECONDS = 0  # every request compares (one test sets it)
 
 
+ALARMS = "/api/v1/edge/alarms"
+
+
 class DjangoClient(Client):
     """The edge's client, answered by Django's test client in process; ``down`` makes the
-    server unreachable (the link is cut)."""
+    server unreachable (the link is cut).
+
+    ``POST /api/v1/edge/alarms`` is the other half of issue 15's work: every alarm posted is
+    kept in ``received`` (by ``seq``, the first time); until the server has the endpoint
+    (Django answers 404), this client answers as the protocol says (``recorded`` the first
+    time, ``replayed`` after). ``alarms_down`` makes it answer 503 instead."""
 
     def __init__(self, edge_key: str) -> None:
         super().__init__("http://testserver", edge_key)
         self.django = TestClient()
         self.down = False
+        self.alarms_down = False
         self.calls: list[str] = []
+        self.sent_headers: list[dict[str, str]] = []
+        self.received: dict[int, dict[str, Any]] = {}
+        self.answered: set[int] = set()
+
+    def _fake_alarms(self, body: bytes) -> ServerReply:
+        results = [
+            {
+                "seq": alarm["seq"],
+                "status": "replayed" if alarm["seq"] in self.answered else "recorded",
+            }
+            for alarm in json.loads(body)["alarms"]
+        ]
+        self.answered.update(r["seq"] for r in results)
+        return ServerReply(200, json.dumps({"results": results}).encode(), "application/json")
 
     def _call(
         self,
@@ -49,11 +73,18 @@ class DjangoClient(Client):
         body: bytes | None = None,
         key: str | None = None,
         timeout: float | None = None,
+        headers: dict[str, str] | None = None,
     ) -> ServerReply:
         self.calls.append(f"{method} {path}")
         if self.down:
             raise ServerUnreachable("link cut (test)")
-        headers = {"X-Device-Key": key if key is not None else self.edge_key}
+        if path == ALARMS and self.alarms_down:
+            raise ServerUnreachable("server answered 503")
+        self.sent_headers.append(dict(headers or {}))
+        if path == ALARMS:
+            for alarm in json.loads(body or b"{}").get("alarms", []):
+                self.received.setdefault(alarm["seq"], alarm)
+        headers = {"X-Device-Key": key if key is not None else self.edge_key, **(headers or {})}
         if method == "GET":
             response = self.django.get(path, headers=headers)
         else:
@@ -62,6 +93,8 @@ class DjangoClient(Client):
             )
         if response.status_code >= 500:
             raise ServerUnreachable(f"server answered {response.status_code}")
+        if path == ALARMS and response.status_code == 404:
+            return self._fake_alarms(body or b"")
         return ServerReply(response.status_code, response.content, response["Content-Type"])
 
 
@@ -101,7 +134,5 @@ def edge(store) -> Edge:
 
 
 def read(kind: str, value: str, nonce: str, lane: str = "east/walk-in", **extra: Any) -> bytes:
-    import json
-
     body = {"lane": lane, "credential": {"kind": kind, "value": value}, "nonce": nonce, **extra}
     return json.dumps(body).encode()

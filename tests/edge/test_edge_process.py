@@ -115,10 +115,25 @@ def start_edge(relay: Relay, edge_key: str, site_id: int, db: Path, port: int) -
             "PYTHONPATH": str(ROOT),
             "GATEHOUSE_EDGE_KEY": edge_key,
             "GATEHOUSE_EDGE_PUBLIC_KEY": PUBLIC,
+            "GATEHOUSE_EDGE_FIRE_PIN": FIRE_PIN,
         },
         stdout=subprocess.DEVNULL,
         stderr=(db.parent / "edge.log").open("ab"),  # a pipe nobody reads would fill up
     )
+
+
+FIRE_PIN = "1357"
+
+
+def fire(port: int, on: bool) -> dict:
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}/fire",
+        data=json.dumps({"on": on, "pin": FIRE_PIN, "by": "测试"}).encode(),
+        method="POST",
+        headers={"Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return json.loads(response.read())
 
 
 def status(port: int) -> dict | None:
@@ -182,11 +197,18 @@ def test_edge_process_survives_a_kill_offline_and_drains_when_the_link_returns(
         wait_for(port, lambda s: not s["online"], "the cut")
         told = [post(port, device_key, read("card", CARD_ZHANG, f"p-{n}")) for n in range(2, 7)]
         assert all(t["decided_at_edge"] and t["reason"] == "resident.card" for t in told)
+        assert fire(port, True) == {"fire_mode": True}  # S-13: switched on while offline
 
         edge.send_signal(signal.SIGKILL)  # the power goes during offline work
         edge.wait()
         edge = start_edge(relay, edge_device[1], site_a.pk, db, port)
-        wait_for(port, lambda s: s["pending_uploads"] == 5, "its journal back")
+        back = wait_for(port, lambda s: s["pending_uploads"] == 5, "its journal back")
+        # the fire mode and its alarm survive the kill; the guard's page is served
+        assert back["fire_mode"] is True and back["pending_alarms"] >= 1
+        assert [a["code"] for a in back["alarms"]] == ["edge.fire_on"]
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as page:
+            assert "消防应急模式已开启" in page.read().decode("utf-8")
+        assert fire(port, False) == {"fire_mode": False}
 
         before = AccessEvent.objects.count()
         relay.cut = False
