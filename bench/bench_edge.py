@@ -63,7 +63,7 @@ def pct(values: list[float], p: float) -> float:
 
 
 def load() -> str:
-    return "load %.2f %.2f %.2f" % os.getloadavg()
+    return "load {:.2f} {:.2f} {:.2f}".format(*os.getloadavg())
 
 
 def say(text: str) -> None:
@@ -349,7 +349,11 @@ def setup(database_url: str, people: int, tmp: Path) -> dict[str, Any]:
     Credential.objects.bulk_create(
         [
             Credential(
-                site=site, kind="owner_card", number=n, person=p, valid_from=now - timedelta(days=30)
+                site=site,
+                kind="owner_card",
+                number=n,
+                person=p,
+                valid_from=now - timedelta(days=30),
             )
             for n, p in zip(cards, persons, strict=True)
         ],
@@ -465,9 +469,11 @@ def offline(args: argparse.Namespace, seeded: dict[str, Any], tmp: Path) -> None
     edge.wait(lambda s: s["pending_uploads"] <= pending // 2, "half the drain", timeout=7200)
     half = time.perf_counter() - t_drain
     edge.kill()
-    left = sqlite3.connect(db).execute(
-        "SELECT COUNT(*) FROM journal WHERE uploaded_at IS NULL"
-    ).fetchone()[0]
+    left = (
+        sqlite3.connect(db)
+        .execute("SELECT COUNT(*) FROM journal WHERE uploaded_at IS NULL")
+        .fetchone()[0]
+    )
     back = edge.start()
     say(
         f"server back; SIGKILL during the upload after {half:.1f} s ({left:,} still pending); "
@@ -475,7 +481,8 @@ def offline(args: argparse.Namespace, seeded: dict[str, Any], tmp: Path) -> None
     )
     edge.wait(lambda s: s["pending_uploads"] == 0, "the drain", timeout=7200)
     drain = time.perf_counter() - t_drain
-    say(f"journal drained: {pending:,} entries in {drain:.1f} s ({pending / drain:,.0f}/s); {load()}")
+    rate = pending / drain
+    say(f"journal drained: {pending:,} entries in {drain:.1f} s ({rate:,.0f}/s); {load()}")
     edge.stop()
     server.stop()
 
@@ -534,7 +541,11 @@ def latency(args: argparse.Namespace, seeded: dict[str, Any], tmp: Path) -> None
         f"{time.perf_counter() - t0:.1f} s (records numbered the first time); {load()}"
     )
     edge = EdgeProcess(
-        server.url, seeded["edge_key"], seeded["site"], seeded["public"], tmp / "edge.sqlite3",
+        server.url,
+        seeded["edge_key"],
+        seeded["site"],
+        seeded["public"],
+        tmp / "edge.sqlite3",
         args.edge_args,
     )
     edge.start()
@@ -565,7 +576,9 @@ def latency(args: argparse.Namespace, seeded: dict[str, Any], tmp: Path) -> None
     edge.stop()
 
     store = Store(
-        tmp / "inproc.sqlite3", site_id=seeded["site"], public_key=signed.public_key(seeded["public"])
+        tmp / "inproc.sqlite3",
+        site_id=seeded["site"],
+        public_key=signed.public_key(seeded["public"]),
     )
     t0 = time.perf_counter()
     store.apply(envelope.json(), now=datetime.now(UTC))
@@ -588,7 +601,7 @@ def latency(args: argparse.Namespace, seeded: dict[str, Any], tmp: Path) -> None
     store.close()
 
 
-# -- 3. revoked → refused at an online edge ---------------------------------------------------------
+# -- 3. revoked → refused at an online edge ------------------------------------------------------
 
 
 def revoke(args: argparse.Namespace, seeded: dict[str, Any], tmp: Path) -> None:
@@ -601,7 +614,11 @@ def revoke(args: argparse.Namespace, seeded: dict[str, Any], tmp: Path) -> None:
     server.start()
     relay = Relay(server.url)
     edge = EdgeProcess(
-        relay.url, seeded["edge_key"], seeded["site"], seeded["public"], tmp / "edge.sqlite3",
+        relay.url,
+        seeded["edge_key"],
+        seeded["site"],
+        seeded["public"],
+        tmp / "edge.sqlite3",
         args.edge_args,
     )
     edge.start()
@@ -652,7 +669,8 @@ def revoke(args: argparse.Namespace, seeded: dict[str, Any], tmp: Path) -> None:
         server.stop()
     say(
         f"revoked on the server → refused by the edge itself ({len(latencies)} trials, poll "
-        f"{args.poll} s): p50 {statistics.median(latencies):.2f} s, p90 {pct(latencies, 90):.2f} s, "
+        f"{args.poll} s): p50 {statistics.median(latencies):.2f} s, "
+        f"p90 {pct(latencies, 90):.2f} s, "
         f"p99 {pct(latencies, 99):.2f} s, max {max(latencies):.2f} s, mean "
         f"{statistics.fmean(latencies):.2f} s; forwarded read refused after "
         f"{pct(forwarded, 50) * 1000:.0f} ms p50 / {max(forwarded) * 1000:.0f} ms max; "
