@@ -158,6 +158,9 @@ def make_handler(app: EdgeApp) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         server_version = "gatehouse-edge"
         protocol_version = "HTTP/1.1"
+        # The headers and the body are two writes: without TCP_NODELAY a keep-alive device
+        # waits for its own delayed ACK (~40 ms) before the body leaves.
+        disable_nagle_algorithm = True
 
         def _send(
             self,
