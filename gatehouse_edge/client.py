@@ -24,6 +24,11 @@ class ServerReply:
         return json.loads(self.body)
 
 
+#: A full snapshot of a large site takes the server several seconds to build (8–16 s for 50,000
+#: people the first time, bench/RESULTS.md): its request waits this long, not the default.
+SNAPSHOT_TIMEOUT = 120.0
+
+
 class Client:
     """The server at ``base_url`` (``http://host:port``), as the edge ``edge_key`` calls it."""
 
@@ -76,7 +81,9 @@ class Client:
         """The snapshot or its delta; ``health``: the ``X-Edge-*`` headers that report the
         edge's state to the server (its devices page)."""
         query = "" if since is None else f"?since={since}"
-        return self._call("GET", f"/api/v1/edge/snapshot{query}", headers=health)
+        return self._call(
+            "GET", f"/api/v1/edge/snapshot{query}", headers=health, timeout=SNAPSHOT_TIMEOUT
+        )
 
     def alarms(self, alarms: list[dict[str, Any]]) -> ServerReply:
         """``POST /api/v1/edge/alarms`` ``{"alarms": [{seq, code, message, at}]}``."""

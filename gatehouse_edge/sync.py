@@ -22,12 +22,22 @@ logger = logging.getLogger("gatehouse_edge")
 
 class Syncer:
     def __init__(
-        self, store: Store, client: Client, clock: Callable[[], datetime], *, batch: int = 200
+        self,
+        store: Store,
+        client: Client,
+        clock: Callable[[], datetime],
+        *,
+        batch: int = 200,
+        batches_per_round: int = 10,
     ) -> None:
         self.store = store
         self.client = client
         self.clock = clock
         self.batch = batch
+        # A long journal (hours offline) drains over several rounds, so that the snapshot's
+        # deltas (a card revoked meanwhile) keep arriving while it does.
+        self.batches_per_round = batches_per_round
+        self.more = False  # the journal had more than one round's batches: next round at once
         self.online = False
         self.last_sync: datetime | None = None
         self.last_reached: datetime | None = None
@@ -77,12 +87,17 @@ class Syncer:
             if marked < len(alarms):
                 return acknowledged
 
-    def push(self) -> int:
-        """Upload the journal in order, a batch at a time, marking each entry as the server
-        answered it; the number of entries marked. Stops at the first failure (the rest waits
-        for the next round: the server records each nonce once, so a resend is harmless)."""
+    def push(self, batches: int | None = None) -> int:
+        """Upload the journal in order, a batch at a time (at most ``batches`` of them; None:
+        all), marking each entry as the server answered it; the number of entries marked.
+        Stops at the first failure (the rest waits for the next round: the server records each
+        nonce once, so a resend is harmless)."""
         marked = 0
+        sent = 0
         while True:
+            if batches is not None and sent >= batches:
+                return marked
+            sent += 1
             entries = self.store.pending(self.batch)
             if not entries:
                 return marked
@@ -108,11 +123,16 @@ class Syncer:
                     raise
                 refused = exc
             self.store.watch(self.clock())
-            self.push()
+            # Reached: the status page says so while a long journal drains.
+            self.online = True
+            self.last_reached = self.clock()
             self.push_alarms()
+            self.push(self.batches_per_round)
+            self.more = bool(self.store.pending(1))
         except (ServerUnreachable, SnapshotRefused, ValueError, KeyError) as exc:
             self.store.watch(self.clock())
             self.online = False
+            self.more = False
             self.last_error = str(exc)
             logger.warning("sync failed: %s", exc)
             return False
@@ -128,4 +148,5 @@ class Syncer:
     def run(self, stop: threading.Event, interval: float) -> None:
         while not stop.is_set():
             self.run_once()
-            stop.wait(interval)
+            if not (self.online and self.more):
+                stop.wait(interval)

@@ -211,3 +211,28 @@ def test_journal_survives_a_kill_after_the_answer(
         assert reopened.cursor is not None  # the snapshot survived too
     finally:
         reopened.close()
+
+
+def test_a_long_journal_drains_over_rounds_with_the_deltas_between(
+    store, server, edge, turnstile_key, card_a, manager_a
+):
+    # rule P-03: a card lost while the journal drains reaches the edge before the drain ends;
+    # the edge reports itself online from the first round.
+    from gatehouse_edge.sync import Syncer
+
+    syncer = Syncer(store, server, lambda: NOW, batch=2, batches_per_round=1)
+    _, key = turnstile_key
+    syncer.pull()
+    server.down = True
+    for n in range(5):
+        edge.answer(key, read("card", CARD_ZHANG, f"d-{n}"), NOW - timedelta(minutes=10 - n))
+    assert not syncer.run_once()
+    server.down = False
+    assert syncer.run_once() and syncer.online and syncer.more
+    assert store.pending_count() == 3
+    people.credential_set_status(credential=card_a, status="lost", actor=manager_a, now=NOW)
+    assert syncer.run_once() and syncer.more and store.pending_count() == 1
+    refused = edge.answer(key, read("card", CARD_ZHANG, "d-9"), NOW)
+    assert refused.status == 200 and refused.body["reason"] == "credential.lost"
+    assert syncer.run_once() and not syncer.more
+    assert store.pending_count() == 0
