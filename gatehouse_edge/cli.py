@@ -43,7 +43,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--key", default=_env("KEY"), help="this edge's device key (gd_…)")
     p.add_argument("--site", type=int, default=_env("SITE"), help="the site id it serves")
     p.add_argument(
-        "--public-key", default=_env("PUBLIC_KEY"), help="the server's snapshot key (base64)"
+        "--public-key",
+        default=_env("PUBLIC_KEY"),
+        help="the server's snapshot key (base64); while keys are rotated, both, comma-separated",
     )
     p.add_argument("--db", default=_env("DB", "gatehouse-edge.sqlite3"), help="SQLite file")
     p.add_argument("--host", default=_env("HOST", "127.0.0.1"), help="address to listen on")
@@ -128,7 +130,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     def clock() -> datetime:
         return datetime.now(UTC)
 
-    store = Store(args.db, site_id=int(args.site), public_key=signed.public_key(args.public_key))
+    try:
+        trusted = signed.public_keys(args.public_key)
+    except ValueError:
+        print(
+            "gatehouse-edge: --public-key must be the server's public key (base64 of 32 bytes),"
+            " or two of them comma-separated while keys are rotated",
+            file=sys.stderr,
+        )
+        return 2
+    store = Store(args.db, site_id=int(args.site), public_key=trusted)
     client = Client(args.server, args.key)
     syncer = Syncer(store, client, clock)
     app = EdgeApp(

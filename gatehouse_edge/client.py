@@ -71,11 +71,15 @@ class Client:
         except (OSError, TimeoutError) as exc:  # URLError is an OSError
             raise ServerUnreachable(str(exc)) from exc
 
-    def forward_decision(self, body: bytes, device_key: str, timeout: float) -> ServerReply:
+    def forward_decision(
+        self,
+        body: bytes,
+        device_key: str,
+        timeout: float,
+        path: str = "/api/v1/gate/decisions",
+    ) -> ServerReply:
         """A device's read, passed on as it came (the device's own key authenticates it)."""
-        return self._call(
-            "POST", "/api/v1/gate/decisions", body=body, key=device_key, timeout=timeout
-        )
+        return self._call("POST", path, body=body, key=device_key, timeout=timeout)
 
     def snapshot(self, since: int | None, health: dict[str, str] | None = None) -> ServerReply:
         """The snapshot or its delta; ``health``: the ``X-Edge-*`` headers that report the

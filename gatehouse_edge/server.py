@@ -11,6 +11,9 @@ and ``GET /healthz`` the same as JSON: whether the server was last reached, the 
 and whether it is usable, the journal's backlog and rejections, the fire mode and the alarms.
 ``POST /fire`` switches the fire mode with the PIN (a form from the page, or JSON
 ``{"on": true, "pin": "…", "by": "…"}``).
+
+``POST /api/v1/vehicle/decisions`` (a barrier's generic read) is relayed to the server; the
+edge does not decide vehicles offline (:meth:`EdgeApp.vehicle_decision`).
 """
 
 from __future__ import annotations
@@ -27,18 +30,22 @@ from typing import Any
 
 from gatehouse.core.edge import when
 from gatehouse_edge.client import Client, ServerUnreachable
-from gatehouse_edge.offline import Edge, Reply, error
+from gatehouse_edge.offline import UNAUTHENTICATED, Edge, Reply, error
 from gatehouse_edge.status_page import render
 from gatehouse_edge.sync import Syncer
 
 logger = logging.getLogger("gatehouse_edge")
 
 DECISIONS = "/api/v1/gate/decisions"
+#: A barrier's generic vehicle read: relayed to the server, never decided at the edge.
+VEHICLE_DECISIONS = "/api/v1/vehicle/decisions"
 FIRE = "/fire"
 MAX_BODY = 64 * 1024
 #: Wrong PINs allowed before the fire switch locks for :data:`PIN_LOCK`.
 PIN_TRIES = 5
 PIN_LOCK = timedelta(minutes=1)
+#: Addresses whose wrong PINs are counted at once (a flood of addresses is not remembered).
+MAX_PIN_CLIENTS = 256
 
 
 class FireSwitchRefused(Exception):
@@ -68,8 +75,8 @@ class EdgeApp:
         self.clock = clock
         self.forward_timeout = forward_timeout
         self.fire_pin = fire_pin or None
-        self.wrong_pins = 0
-        self.locked_until: datetime | None = None
+        #: per client address: wrong PINs so far, and the end of its lock
+        self.pin_tries: dict[str, tuple[int, datetime | None]] = {}
         self.pin_lock = threading.Lock()
 
     def decision(self, key: str | None, body: bytes) -> tuple[int, bytes]:
@@ -85,26 +92,63 @@ class EdgeApp:
         answer = self.edge.answer(key, body, self.clock())
         return answer.status, answer.bytes()
 
-    def switch_fire(self, on: bool, pin: str, by: str = "") -> bool:
+    def vehicle_decision(self, key: str | None, body: bytes) -> tuple[int, bytes]:
+        """A barrier's read (``POST /api/v1/vehicle/decisions``), relayed to the server. The edge
+        keeps no vehicles, stays or tariffs, so offline it does not guess: 503
+        ``edge.vehicle_offline`` (the barrier stays down; the guard lifts it by hand and keeps
+        the paper register). Plate cameras keep pushing to the server and buffer their own
+        records while it is down (the camera's 断线重传), so they are not pointed at the edge."""
+        if self.client is not None and key:
+            try:
+                reply = self.client.forward_decision(
+                    body, key, self.forward_timeout, path=VEHICLE_DECISIONS
+                )
+                return reply.status, reply.body
+            except ServerUnreachable as exc:
+                logger.info("server unreachable (%s): vehicle read not decided", exc)
+        if not key:
+            return _reply(error(401, *UNAUTHENTICATED))
+        return _reply(
+            error(
+                503,
+                "edge.vehicle_offline",
+                "服务器暂不可达，边缘网关不判定车辆通行：请值班员人工核验后抬杆，并纸质登记",
+            )
+        )
+
+    def switch_fire(self, on: bool, pin: str, by: str = "", client: str = "") -> bool:
         """Switch the fire mode (S-13) if ``pin`` is the configured PIN; the mode now. Raises
-        :class:`FireSwitchRefused` (``fire.disabled`` without a PIN configured, ``fire.locked``
-        after :data:`PIN_TRIES` wrong ones, ``fire.pin``)."""
+        :class:`FireSwitchRefused` (``fire.disabled`` without a PIN configured, ``fire.pin``, and
+        ``fire.locked`` for a minute after :data:`PIN_TRIES` wrong ones from the same address
+        ``client``: a machine guessing on the LAN locks itself out, not the booth, and the
+        monitoring centre hears of it)."""
         now = self.clock()
         if self.fire_pin is None:
             raise FireSwitchRefused(
                 409, "fire.disabled", "未设置消防模式口令（GATEHOUSE_EDGE_FIRE_PIN），无法切换"
             )
         with self.pin_lock:
-            if self.locked_until is not None and now < self.locked_until:
+            for address in [
+                a for a, (_n, until) in self.pin_tries.items() if until and until <= now
+            ]:
+                del self.pin_tries[address]  # a lock served: that address starts afresh
+            wrong, until = self.pin_tries.get(client, (0, None))
+            if until is not None:
                 raise FireSwitchRefused(429, "fire.locked", "口令错误次数过多，请一分钟后再试")
             if not hmac.compare_digest(pin.encode("utf-8"), self.fire_pin.encode("utf-8")):
-                self.wrong_pins += 1
-                if self.wrong_pins >= PIN_TRIES:
-                    self.wrong_pins = 0
-                    self.locked_until = now + PIN_LOCK
+                wrong += 1
+                if wrong >= PIN_TRIES:
+                    self.pin_tries[client] = (0, now + PIN_LOCK)
+                    self.edge.store.raise_alarm(
+                        "fire.pin_locked",
+                        f"消防模式口令连续输错 {PIN_TRIES} 次（来源 {client or '本机'}），"
+                        "该来源已锁定一分钟",
+                        now=now,
+                    )
+                elif len(self.pin_tries) < MAX_PIN_CLIENTS or client in self.pin_tries:
+                    self.pin_tries[client] = (wrong, None)
                 raise FireSwitchRefused(403, "fire.pin", "口令不正确")
-            self.wrong_pins = 0
-            self.locked_until = None
+            self.pin_tries.pop(client, None)
         self.edge.store.set_fire(on, now=now, by=by[:40])
         return self.edge.store.fire
 
@@ -184,7 +228,7 @@ def make_handler(app: EdgeApp) -> type[BaseHTTPRequestHandler]:
 
         def do_POST(self) -> None:
             path = self.path.split("?", 1)[0]
-            if path not in (DECISIONS, FIRE):
+            if path not in (DECISIONS, VEHICLE_DECISIONS, FIRE):
                 self._send(*_reply(error(404, "not_found", "未找到该接口")))
                 return
             raw = self.headers.get("Content-Length") or "0"
@@ -196,6 +240,9 @@ def make_handler(app: EdgeApp) -> type[BaseHTTPRequestHandler]:
             body = self.rfile.read(length)
             if path == FIRE:
                 self._fire(body)
+                return
+            if path == VEHICLE_DECISIONS:
+                self._send(*app.vehicle_decision(self.headers.get("X-Device-Key"), body))
                 return
             self._send(*app.decision(self.headers.get("X-Device-Key"), body))
 
@@ -211,7 +258,7 @@ def make_handler(app: EdgeApp) -> type[BaseHTTPRequestHandler]:
                 return
             on, pin, by = fields
             try:
-                now_on = app.switch_fire(on, pin, by)
+                now_on = app.switch_fire(on, pin, by, self.client_address[0])
             except FireSwitchRefused as exc:
                 if as_json:
                     self._send(*_reply(error(exc.status, exc.code, exc.message)))

@@ -14,6 +14,7 @@ import logging
 import sqlite3
 import threading
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -67,7 +68,13 @@ CREATE TABLE IF NOT EXISTS alarm (
 #: cannot be trusted, so the snapshot held is not trusted to be current either. A replayed
 #: (older) snapshot or a delta off the cursor is no such sign and changes nothing.
 DISABLING_REFUSALS = frozenset(
-    {"snapshot.signature", "snapshot.format", "snapshot.foreign_site", "snapshot.expired"}
+    {
+        "snapshot.signature",
+        "snapshot.key",
+        "snapshot.format",
+        "snapshot.foreign_site",
+        "snapshot.expired",
+    }
 )
 
 
@@ -181,7 +188,13 @@ class JournalEntry:
 class Store:
     """The snapshot and the journal of one edge, for one site, verified with one public key."""
 
-    def __init__(self, path: str | Path, *, site_id: int, public_key: Ed25519PublicKey) -> None:
+    def __init__(
+        self,
+        path: str | Path,
+        *,
+        site_id: int,
+        public_key: Ed25519PublicKey | Sequence[Ed25519PublicKey],
+    ) -> None:
         self.path = str(path)
         self.site_id = site_id
         self.public_key = public_key
@@ -330,7 +343,9 @@ class Store:
         try:
             payload = signed.open_envelope(envelope, self.public_key)
         except signed.EnvelopeRefused as exc:
-            code = "snapshot.signature" if exc.code == "envelope.signature" else "snapshot.format"
+            code = {"envelope.signature": "snapshot.signature", "envelope.key": "snapshot.key"}.get(
+                exc.code, "snapshot.format"
+            )
             raise SnapshotRefused(code, exc.message) from exc
         site = payload.get("site")
         if not isinstance(site, dict) or site.get("id") != self.site_id:

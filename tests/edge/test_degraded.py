@@ -346,20 +346,28 @@ def test_fire_exit_is_answered_without_asking_the_server(
 
 
 def test_fire_switch_needs_the_pin_and_locks_after_wrong_ones(syncer, edge, store):
+    # rule S-13
     from gatehouse_edge.server import PIN_TRIES, EdgeApp, FireSwitchRefused
 
     now = [NOW]
     app = EdgeApp(edge, None, None, lambda: now[0], fire_pin="2468")
     for _ in range(PIN_TRIES):
         with pytest.raises(FireSwitchRefused) as wrong:
-            app.switch_fire(True, "0000")
+            app.switch_fire(True, "0000", client="10.0.0.66")
         assert wrong.value.code == "fire.pin"
     with pytest.raises(FireSwitchRefused) as locked:
-        app.switch_fire(True, "2468")  # even the right PIN, for a minute
+        app.switch_fire(True, "2468", client="10.0.0.66")  # even the right PIN, for a minute
     assert locked.value.code == "fire.locked"
-    assert not store.fire and store.alarms() == []  # nothing changed
+    assert not store.fire
+    [alarm] = store.alarms()  # the guessing is told to the monitoring centre
+    assert alarm.code == "fire.pin_locked" and "10.0.0.66" in alarm.message
+    # the booth is another address: its PIN still works while the guesser is locked out
+    assert app.switch_fire(True, "2468", client="127.0.0.1") is True and store.fire
+    assert app.switch_fire(False, "2468", client="127.0.0.1") is False
+    with pytest.raises(FireSwitchRefused, match="一分钟"):
+        app.switch_fire(True, "2468", client="10.0.0.66")
     now[0] = NOW + timedelta(minutes=2)
-    assert app.switch_fire(True, "2468") is True and store.fire
+    assert app.switch_fire(True, "2468", client="10.0.0.66") is True and store.fire
     no_pin = EdgeApp(edge, None, None, lambda: NOW)
     with pytest.raises(FireSwitchRefused) as disabled:
         no_pin.switch_fire(False, "2468")

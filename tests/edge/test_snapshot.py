@@ -98,8 +98,14 @@ def test_tampered_snapshot_is_refused_and_nothing_kept(store, edge_device, card_
 def test_snapshot_signed_by_another_key_is_refused(store, edge_device, card_a):
     body = payload(edge_snapshot(edge=edge_device[0], since=None, now=NOW))
     other = signed.private_key(SEED[:-4] + "AAA=")
+    foreign = signed.seal(body, other)
+    with pytest.raises(SnapshotRefused, match=r"snapshot\.key"):
+        store.apply(foreign, now=NOW)
+    # claiming the trusted key's id does not help: the signature is checked under that key
+    claimed = {**foreign, "key_id": signed.key_id(PUBLIC)}
     with pytest.raises(SnapshotRefused, match=r"snapshot\.signature"):
-        store.apply(signed.seal(body, other), now=NOW)
+        store.apply(claimed, now=NOW)
+    assert store.cursor is None
 
 
 def test_expired_snapshot_is_refused(store, edge_device, card_a, settings):
