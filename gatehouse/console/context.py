@@ -108,4 +108,5 @@ def console(request: HttpRequest) -> dict[str, Any]:
         "console": SimpleLazyObject(lambda: console_state(request)),
         "current_site": SimpleLazyObject(lambda: console_state(request).site),
         "nav_features": SimpleLazyObject(lambda: nav.features_for(console_state(request).roles)),
+        "nav_bar": SimpleLazyObject(lambda: nav.bar_for(console_state(request).roles)),
     }

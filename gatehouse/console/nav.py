@@ -413,3 +413,122 @@ def features_for(roles: Iterable[str]) -> list[Feature]:
         for slug in ROLE_NAV[role]:
             seen.setdefault(slug, FEATURES[slug])
     return list(seen.values())
+
+
+# -- the bar: the day's work first, the rest in grouped menus ---------------------------------
+
+
+@dataclass(frozen=True)
+class NavGroup:
+    slug: str
+    title: str | Promise
+    features: tuple[str, ...]
+
+
+#: Every feature belongs to one group (a test holds the list to it); the groups' order is the
+#: menus' order.
+GROUPS: tuple[NavGroup, ...] = (
+    NavGroup(
+        "gate",
+        _("门岗通行"),
+        (
+            "pass",
+            "visitor-register",
+            "on-site",
+            "vehicle-gate",
+            "mail",
+            "staff-out",
+            "goods-gate",
+            "people",
+        ),
+    ),
+    NavGroup(
+        "desk",
+        _("前台服务"),
+        ("pending", "visitor-booking", "passes", "release-slip", "my-slips", "import"),
+    ),
+    NavGroup(
+        "parking",
+        _("车辆与停车"),
+        ("vehicle-register", "parking-passes", "leases", "tariffs", "income-report"),
+    ),
+    NavGroup(
+        "registers",
+        _("登记与报表"),
+        ("registers", "goods-register", "live-events", "patrol-register"),
+    ),
+    NavGroup(
+        "monitor",
+        _("监控与应急"),
+        ("board", "anomalies", "dispatch", "emergency", "devices", "hotline", "mode"),
+    ),
+    NavGroup(
+        "team",
+        _("值勤与队伍"),
+        (
+            "roster",
+            "handover",
+            "spot-check",
+            "keys",
+            "absence",
+            "cleaning",
+            "patrol-routes",
+            "hazards",
+            "ledger",
+            "rounds",
+            "report",
+        ),
+    ),
+    NavGroup("mine", _("我的"), ("invite", "my-requests", "my-visitors", "my-credentials")),
+    NavGroup("park", _("园区管理"), ("admission", "land", "enterprises")),
+    NavGroup("association", _("行业监管"), ("rating", "credit", "rectification")),
+    NavGroup("system", _("系统"), ("admin",)),
+)
+GROUP_OF: dict[str, NavGroup] = {slug: g for g in GROUPS for slug in g.features}
+
+#: A role's day's work: shown in the bar itself, before the menus, in this order.
+ROLE_FIRST: dict[str, tuple[str, ...]] = {
+    Role.GUARD: ("pass", "vehicle-gate", "on-site", "mail", "goods-gate"),
+    Role.FRONT_DESK: ("pending", "visitor-booking", "passes", "release-slip"),
+    Role.MONITORING: ("board", "live-events", "anomalies", "dispatch", "devices"),
+    Role.SECURITY_MANAGER: ("board", "anomalies", "pending", "roster", "spot-check"),
+}
+#: Up to this many features the bar lists them all, without menus.
+FLAT_UP_TO = 7
+#: At most this many features stand in the bar before the menus (several roles held).
+FIRST_AT_MOST = 6
+
+
+@dataclass(frozen=True)
+class NavMenu:
+    group: NavGroup
+    features: list[Feature]
+
+
+@dataclass(frozen=True)
+class NavBar:
+    first: list[Feature]
+    menus: list[NavMenu]
+
+
+def bar_for(roles: Iterable[str]) -> NavBar:
+    """The navigation bar of a user holding ``roles``: every feature once. A short list stands
+    in the bar as it is; a long one shows the roles' day's work first (:data:`ROLE_FIRST`) and
+    the rest in one menu per group (:data:`GROUPS`), so a manager's 27 features fit a 1,366 px
+    window."""
+    features = features_for(roles)
+    if len(features) <= FLAT_UP_TO:
+        return NavBar(features, [])
+    mine = {f.slug for f in features}
+    first_slugs: list[str] = []
+    for role in ordered_roles(roles):
+        for slug in ROLE_FIRST.get(role, ()):
+            if slug in mine and slug not in first_slugs and len(first_slugs) < FIRST_AT_MOST:
+                first_slugs.append(slug)
+    rest = [f for f in features if f.slug not in first_slugs]
+    menus = []
+    for group in GROUPS:
+        listed = [FEATURES[s] for s in group.features if s in {f.slug for f in rest}]
+        if listed:
+            menus.append(NavMenu(group, listed))
+    return NavBar([FEATURES[s] for s in first_slugs], menus)

@@ -94,6 +94,8 @@ def test_a_guard_logs_in_and_sees_the_chinese_home_page_of_their_site_only(
             assert trace not in html, trace
 
         # The people list of the guard's site: 张伟 masked, 李娜 absent.
+        # the guard's day's work stands in the bar; 人员查询 is in the 门岗通行 menu
+        page.locator(".mainnav summary", has_text="门岗通行").click()
         page.locator(".mainnav").get_by_text("人员查询", exact=True).click()
         page.wait_for_url(f"{live_server.url}/people/")
         assert page.get_by_role("link", name="张伟").is_visible()
