@@ -55,6 +55,15 @@ def test_a_typed_checkpoint_code_shows_done_on_the_monitoring_board(browser, liv
     phone = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844}).new_page()
     _login(phone, base, "patrol_a")
     phone.goto(f"{base}/guard/patrol/")
+    # a code typed without its check, then with a wrong one: each says what is wrong
+    phone.fill("#id_code", "cp-garage")
+    phone.get_by_role("button", name="打卡").click()
+    phone.locator(".field-error", has_text="缺少校验码").wait_for()
+    wrong = "ZZZZ" if not tag_code(garage).endswith(".ZZZZ") else "YYYY"
+    phone.fill("#id_code", f"cp-garage.{wrong}")
+    phone.get_by_role("button", name="打卡").click()
+    phone.locator(".field-error", has_text="校验码不对").wait_for()
+    assert not PatrolScan.objects.exists()
     phone.fill("#id_code", tag_code(garage).lower())
     phone.get_by_role("button", name="打卡").click()
     phone.get_by_test_id("scan-result").wait_for()

@@ -19,6 +19,7 @@ from gatehouse.guard.patrol.services import (
     read_tag,
     tag_code,
     tag_payload,
+    tag_signature,
 )
 
 from .conftest import JPEG, NIGHT, at
@@ -31,19 +32,41 @@ def scan(route, guard, cp, when, **kw):
 
 
 def test_s04_tags_are_signed_and_a_forged_code_is_refused(site_a, site_b, checkpoints):
-    # rule S-04: the printed code is the checkpoint's code and a signature only the server knows
+    # rule S-04: the printed code is the checkpoint's code and a short check only the server knows
     garage = checkpoints[0]
     code = tag_code(garage)
-    assert code.startswith("cp-garage.") and len(code.split(".")[1]) == 6
+    check = code.split(".")[1]
+    assert code.startswith("cp-garage.") and len(check) == 4
     assert read_tag(site_a, code) == garage
     assert read_tag(site_a, tag_payload(garage)) == garage  # the QR's text
     assert read_tag(site_a, code.lower()) == garage  # typed in lower case
-    for bad in ("cp-garage.AAAAAA", "cp-garage", "", "cp-nowhere." + code.split(".")[1]):
+    assert read_tag(site_a, f" cp-garage {check} ") == garage  # a space for the dot
+    assert read_tag(site_a, f"cp-garage。{check}") == garage  # a Chinese keyboard's dot
+    # a tag printed before the check was shortened (six characters) still reads
+    assert read_tag(site_a, f"cp-garage.{tag_signature(site_a.pk, 'cp-garage')}") == garage
+    wrong = "A" * 4 if check != "AAAA" else "B" * 4
+    cases = {
+        f"cp-garage.{wrong}": "校验码不对",
+        f"cp-garage.{check}X": "校验码不对",
+        "cp-garage": "缺少校验码",
+        "cp-garage.": "缺少校验码",
+        "": "请输入巡更点标签下方印的编码",
+        f"cp-nowhere.{check}": "没有编号为“cp-nowhere”的巡更点",
+    }
+    for bad, says in cases.items():
         with pytest.raises(InvalidInput) as exc:
             read_tag(site_a, bad)
-        assert exc.value.code == "patrol.tag"
+        assert exc.value.code == "patrol.tag" and says in exc.value.message, (bad, exc.value)
     with pytest.raises(InvalidInput):
         read_tag(site_b, code)  # another site's tag
+
+
+def test_s04_a_typed_check_forgives_digits_that_look_like_letters(site_a, checkpoints):
+    # rule S-04
+    garage = checkpoints[0]
+    check = tag_code(garage).split(".")[1]
+    typed = check.replace("O", "0").replace("I", "1").replace("B", "8")
+    assert read_tag(site_a, f"cp-garage.{typed}") == garage
 
 
 def test_s04_scans_count_on_time_late_or_for_no_round(site_a, patrol_a, route, checkpoints):
@@ -139,10 +162,22 @@ def test_the_phone_page_records_a_typed_code(client, site_a, patrol_a, guard_a, 
     assert PatrolScan.objects.get().guard == patrol_a
     bad = client.post(
         reverse("guard:patrol"),
-        {"route": route.pk, "code": "cp-garage.ZZZZZZ"},
+        {
+            "route": route.pk,
+            "code": "cp-garage." + ("ZZZZ" if code_zz_free(checkpoints[0]) else "YYYY"),
+        },
         HTTP_HX_REQUEST="true",
     )
-    assert bad.status_code == 422 and "校验失败" in bad.content.decode()
+    assert bad.status_code == 422 and "校验码不对" in bad.content.decode()
+    short = client.post(
+        reverse("guard:patrol"), {"route": route.pk, "code": "cp-garage"}, HTTP_HX_REQUEST="true"
+    )
+    assert short.status_code == 422 and "缺少校验码" in short.content.decode()
+    assert PatrolScan.objects.count() == 1  # neither was recorded
+
+
+def code_zz_free(cp) -> bool:
+    return not tag_code(cp).endswith(".ZZZZ")
 
 
 def test_the_tags_print_with_qr_codes(client, manager_a, patrol_a, checkpoints):

@@ -33,6 +33,13 @@ from gatehouse.sites.models import Checkpoint, Site
 TAG_PREFIX = "GHP:"
 
 
+#: Characters of the check printed after a checkpoint's code (tags printed before this carry
+#: six, and are still read).
+CHECK_LENGTH = 4
+#: What a guard types for a letter of the check that looks like a digit (base32 has no 0, 1, 8).
+_LOOKALIKE = str.maketrans({"0": "O", "1": "I", "8": "B"})
+
+
 def tag_signature(site_id: int, code: str) -> str:
     """Six characters (A–Z, 2–7) that only the server can compute for a checkpoint."""
     digest = salted_hmac("gatehouse.patrol.tag", f"{site_id}:{code}", algorithm="sha256").digest()
@@ -40,27 +47,48 @@ def tag_signature(site_id: int, code: str) -> str:
 
 
 def tag_code(checkpoint: Checkpoint) -> str:
-    """The code printed under a checkpoint's QR tag and typed when the camera cannot read it."""
-    return f"{checkpoint.code}.{tag_signature(checkpoint.site_id, checkpoint.code)}"
+    """The code printed under a checkpoint's QR tag and typed when the camera cannot read it:
+    the checkpoint's code, a dot and a short check (``cp01.K7QM``)."""
+    check = tag_signature(checkpoint.site_id, checkpoint.code)[:CHECK_LENGTH]
+    return f"{checkpoint.code}.{check}"
 
 
 def tag_payload(checkpoint: Checkpoint) -> str:
     return TAG_PREFIX + tag_code(checkpoint)
 
 
+def _refused(message: str) -> InvalidInput:
+    return InvalidInput("patrol.tag", message, {"field": "code"})
+
+
 def read_tag(site: Site, raw: str) -> Checkpoint:
-    """The checkpoint of a scanned or typed tag code, signature checked (``patrol.tag``)."""
-    text = "".join((raw or "").split())
+    """The checkpoint of a scanned or typed tag code, its check verified (``patrol.tag``, with a
+    message that says what is wrong: no such checkpoint, the check missing, or the check wrong).
+    Typing is forgiving: any case, a full-width dot or a space for the dot, 0/1/8 for O/I/B."""
+    text = (raw or "").strip().replace("。", ".").replace("．", ".")
     if text.upper().startswith(TAG_PREFIX):
         text = text[len(TAG_PREFIX) :]
-    code, _, sig = text.rpartition(".")
-    if not code or not sig:
-        raise InvalidInput("patrol.tag", "无法识别的巡更点编码，请核对标签", {"field": "code"})
+    if "." not in text and len(text.split()) == 2:
+        text = ".".join(text.split())
+    text = "".join(text.split())
+    if not text:
+        raise _refused("请输入巡更点标签下方印的编码，例如 cp01.K7QM")
+    code, dot, check = text.rpartition(".")
+    if not dot:
+        code, check = text, ""
     checkpoint = Checkpoint.objects.filter(site=site, code__iexact=code).first()
-    if checkpoint is None or not constant_time_compare(
-        sig.upper(), tag_signature(site.pk, checkpoint.code)
+    if checkpoint is None:
+        raise _refused(f"没有编号为“{code[:40]}”的巡更点，请核对标签上的编码")
+    if not check:
+        raise _refused(
+            f"缺少校验码：请输入标签上完整的编码，即“{checkpoint.code}.”后面再加{CHECK_LENGTH}位校验码"
+        )
+    check = check.upper().translate(_LOOKALIKE)
+    expected = tag_signature(site.pk, checkpoint.code)
+    if len(check) not in (CHECK_LENGTH, len(expected)) or not constant_time_compare(
+        check, expected[: len(check)]
     ):
-        raise InvalidInput("patrol.tag", "巡更点编码校验失败，请核对标签", {"field": "code"})
+        raise _refused(f"校验码不对：请核对标签上“{checkpoint.code}.”后面的{CHECK_LENGTH}位校验码")
     return checkpoint
 
 
