@@ -431,7 +431,12 @@ REVEAL_WINDOW = timedelta(hours=1)
 
 
 def person_reveal(
-    *, person: Person, actor: User, reason: str, now: datetime | None = None
+    *,
+    person: Person,
+    actor: User,
+    reason: str,
+    now: datetime | None = None,
+    phone_only: bool = False,
 ) -> Revealed:
     """The full ID number and phone of ``person``, for a role that needs them (the caller checks
     the role). Every reveal is audited with who, when and why; the values never enter the trail.
@@ -440,6 +445,8 @@ def person_reveal(
     trail (exact across workers and restarts; the user's row is locked while counting, so two
     reveals at once cannot both take the last one). One more is refused with ``reveal.quota``,
     nothing is revealed, and the refusal is audited (``person.reveal_refused``).
+    ``phone_only``: the phone alone (the desk calling a host), the ID number left sealed; it is
+    audited and counted the same way.
     """
     now = now or timezone.now()
     reason = clean_text(reason)
@@ -458,10 +465,10 @@ def person_reveal(
             .values_list("at", flat=True)[:limit]
         )
         if len(recent) < limit:
-            audit_record(
-                action="person.reveal", obj=person, actor=actor, after={"reason": reason}, at=now
-            )
-            return Revealed(unseal(person.id_number_cipher), unseal(person.phone_cipher))
+            after = {"reason": reason, **({"fields": "phone"} if phone_only else {})}
+            audit_record(action="person.reveal", obj=person, actor=actor, after=after, at=now)
+            id_number = "" if phone_only else unseal(person.id_number_cipher)
+            return Revealed(id_number, unseal(person.phone_cipher))
         retry_at = recent[0] + REVEAL_WINDOW
         audit_record(
             action="person.reveal_refused",

@@ -11,7 +11,7 @@ from datetime import time, timedelta
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,6 +23,7 @@ from gatehouse.console.http import is_partial, render_partial
 from gatehouse.core.access import Entrant, Pending
 from gatehouse.core.errors import DomainError
 from gatehouse.core.masking import mask_name
+from gatehouse.people.services import person_reveal
 from gatehouse.visitors import invitations, selectors
 from gatehouse.visitors.forms import AnswerForm, DeskInviteForm
 from gatehouse.visitors.models import AnsweredVia, GateRequest, Invitation
@@ -72,6 +73,45 @@ def queue(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     requests_expire(site=state.site, now=now)
     return _render_queue(request, state, now)
+
+
+@login_required
+@require_POST
+def call_contact(request: HttpRequest, pk: int) -> HttpResponse:
+    """显示号码并拨打: the full phone of the person the desk must call about a pending request
+    (its host, or the person at the gate), revealed on demand to the desk and audited with the
+    request as the reason (``person.reveal``, counted against the hourly reveal quota). Shown in
+    the call panel above the queue, which the queue's refresh leaves alone."""
+    state = state_with(request, DESK_ROLES)
+    now = timezone.now()
+    req = next((r for r in selectors.desk_queue(state.site) if r.pk == pk), None)
+    contact = (req.host or req.person) if req is not None else None
+    if req is None or contact is None:
+        raise Http404
+    context: dict[str, Any] = {"req": req, "contact_name": mask_name(contact.name)}
+    status = 200
+    try:
+        revealed = person_reveal(
+            person=contact,
+            actor=request.user,  # type: ignore[arg-type]
+            reason=f"前台致电确认请求 #{req.pk}",
+            now=now,
+            phone_only=True,
+        )
+        context["phone"] = revealed.phone
+    except DomainError as exc:
+        context["call_error"] = exc.message
+        status = 422
+    response = render_partial(
+        request,
+        "visitors/desk/queue.html",
+        "visitors/desk/_call.html",
+        context,
+        status,
+        page_context=lambda: _queue_context(state, now, call=True),
+    )
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @login_required

@@ -353,3 +353,54 @@ def test_expire_requests_command(capsys, clock, guard_a, walk_in_a, resident_a):
     assert AccessEvent.objects.filter(visit=flow.visit, outcome="refuse").exists()
     call_command("expire_requests")
     assert "expired 0 request" in capsys.readouterr().out
+
+
+# -- calling the host (issue 16 §2) --------------------------------------------------------------
+
+
+def test_the_desk_reveals_the_hosts_phone_to_call_and_it_is_audited(
+    client, clock, desk_a, guard_a, walk_in_a, resident_a
+):
+    # rule P-04: the desk calls the host; the number is shown on demand, never in the queue
+    req = _relative(guard_a, walk_in_a).request
+    client.force_login(desk_a)
+    queue = client.get(reverse("desk:queue")).content.decode()
+    assert "13800138000" not in queue and f'data-testid="call-{req.pk}"' in queue
+    response = client.post(reverse("desk:call", args=[req.pk]), **HX)
+    body = response.content.decode()
+    assert response.status_code == 200 and response["Cache-Control"] == "no-store"
+    assert 'href="tel:13800138000"' in body and "张*" in body and "张伟" not in body
+    entry = AuditEntry.objects.get(action="person.reveal")
+    assert entry.actor == desk_a and entry.object_id == str(resident_a.pk)
+    assert entry.after == {"reason": f"前台致电确认请求 #{req.pk}", "fields": "phone"}
+    assert "13800138000" not in str(entry.after)
+    # without htmx the whole queue page comes back with the call panel on it
+    page = client.post(reverse("desk:call", args=[req.pk])).content.decode()
+    assert 'data-testid="call-panel"' in page and f'data-testid="request-{req.pk}"' in page
+
+
+def test_only_a_pending_request_of_this_site_can_be_called(
+    client, clock, desk_a, guard_a, walk_in_a, resident_a, site_b, resident_user_a
+):
+    req = _relative(guard_a, walk_in_a).request
+    services.request_answer(request=req, actor=desk_a, granted=True, via="desk", now=NOW)
+    foreign = _other_site_request(site_b)
+    client.force_login(desk_a)
+    for pk in (req.pk, foreign.pk):
+        assert client.post(reverse("desk:call", args=[pk]), **HX).status_code == 404
+    client.force_login(resident_user_a)
+    assert client.post(reverse("desk:call", args=[req.pk]), **HX).status_code == 403
+    assert not AuditEntry.objects.filter(action="person.reveal").exists()
+
+
+def test_the_hourly_reveal_quota_holds_at_the_desk(
+    client, clock, settings, desk_a, guard_a, walk_in_a, resident_a
+):
+    settings.GATEHOUSE_REVEALS_PER_HOUR = 1
+    req = _relative(guard_a, walk_in_a).request
+    client.force_login(desk_a)
+    assert client.post(reverse("desk:call", args=[req.pk]), **HX).status_code == 200
+    again = client.post(reverse("desk:call", args=[req.pk]), **HX)
+    assert again.status_code == 422 and "上限" in again.content.decode()
+    assert "13800138000" not in again.content.decode()
+    assert AuditEntry.objects.filter(action="person.reveal_refused").count() == 1
