@@ -52,6 +52,7 @@ urlpatterns = [
     ),
     path("dispatch/<int:pk>/close/", incidents.dispatch_close, name="dispatch_close"),
     path("board/", incidents.board, name="board"),
+    path("board/stats/", incidents.board_stats, name="board_stats"),
     path("board/notices/<int:pk>/ack/", incidents.board_ack, name="board_ack"),
     path("board/lanes/<int:pk>/open/", incidents.board_open, name="board_open"),
     path("emergency/", incidents.emergency, name="emergency"),

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _t
@@ -24,7 +24,7 @@ from gatehouse.core.errors import DomainError
 from gatehouse.devices import selectors as device_selectors
 from gatehouse.devices.commands import open_lane
 from gatehouse.guard import fields
-from gatehouse.guard.incidents import forms, selectors, services
+from gatehouse.guard.incidents import charts, forms, selectors, services
 from gatehouse.guard.patrol.services import patrol_flag_missed
 from gatehouse.guard.patrol.views import CLOSE_DISPATCH, PATROL_PAGE
 from gatehouse.guard.web import (
@@ -255,6 +255,18 @@ def board(request: HttpRequest) -> HttpResponse:
     return render_partial(
         request, "guard/board.html", "guard/_board.html", selectors.board(site, now)
     )
+
+
+@login_required
+@require_GET
+def board_stats(request: HttpRequest) -> HttpResponse:
+    """The board's chart figures as JSON, fetched by the page every few seconds."""
+    site, now = state_with(request, MONITORING).site, timezone.now()
+    response = JsonResponse(
+        charts.board_stats(site, now), json_dumps_params={"ensure_ascii": False}
+    )
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @login_required
