@@ -42,17 +42,21 @@ def test_the_board_counts_todays_passages_per_gate_and_hour_and_refusals_by_reas
     _unknown(lanes_a["west/walk-in"], guard_a, NOW + timedelta(minutes=2))
     _unknown(east_in, guard_a, NOW - timedelta(days=1))  # yesterday: not today's
     stats = board_stats(site_a, NOW + timedelta(minutes=5))
-    assert stats["hour"] == 9
-    east = next(g for g in stats["gates"] if g["gate"] == "东门")
-    west = next(g for g in stats["gates"] if g["gate"] == "西门")
-    assert east["in"][9] == 1 and sum(east["in"]) == 1 and sum(east["out"]) == 0
-    assert sum(west["in"]) == 0  # a refusal is not a passage
-    assert stats["today"] == {"in": 1, "out": 0, "refused": 2}
-    assert stats["refusals"] == [
-        {"reason": "credential.unknown", "label": "未登记的卡或凭证", "count": 2}
-    ]
-    assert stats["inside"]["people"] == 1  # the card holder who came in
-    assert [a["label"] for a in stats["anomalies"]] == ["特急", "紧急", "一般", "轻微"]
+    hourly = stats["charts"]["hourly"]
+    assert hourly["labels"] == [f"{h}时" for h in range(10)]  # midnight to the current hour
+    by_label = {s["label"]: s["data"] for s in hourly["series"]}
+    assert by_label["东门 进"][9] == 1 and sum(by_label["东门 进"]) == 1
+    assert (
+        sum(by_label["东门 出"]) == 0 and sum(by_label["西门 进"]) == 0
+    )  # a refusal is no passage
+    assert hourly["rows"] == [["东门", "9时", 1, 0]]
+    refusals = stats["charts"]["refusals"]
+    assert refusals["labels"] == ["未登记的卡或凭证"] and refusals["series"][0]["data"] == [2]
+    assert refusals["rows"] == [["未登记的卡或凭证", 2]]
+    assert stats["kpis"]["in"] == 1 and stats["kpis"]["out"] == 0
+    assert stats["kpis"]["refused"] == 2  # yesterday's refusal is not today's
+    assert stats["kpis"]["people"] == 1  # the card holder who came in
+    assert stats["charts"]["anomalies"]["labels"] == ["特急", "紧急", "一般", "轻微"]
 
 
 def test_a_reason_is_labelled_by_the_first_clause_of_its_sentence():
@@ -73,7 +77,8 @@ def test_the_stats_endpoint_is_json_for_the_monitoring_centre_only(
         response = client.get(reverse("guard:board_stats"))
     assert response.status_code == 200 and response["Cache-Control"] == "no-store"
     data = response.json()
-    assert data["today"]["refused"] == 1 and data["refusals"][0]["label"] == "未登记的卡或凭证"
+    assert data["kpis"]["refused"] == 1
+    assert data["charts"]["refusals"]["labels"] == ["未登记的卡或凭证"]
     page = client.get(reverse("guard:board")).content.decode()
-    assert "gatehouse/chart.umd.js" in page and "guard/board_charts.js" in page
+    assert "gatehouse/chart.umd.js" in page and "gatehouse/charts.js" in page
     assert 'data-chart="hourly"' in page and "查看数据" in page

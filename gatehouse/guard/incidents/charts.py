@@ -16,6 +16,7 @@ from django.db.models import Count
 from django.db.models.functions import ExtractHour
 
 from gatehouse.access.models import AccessEvent, Presence
+from gatehouse.console import charts as c
 from gatehouse.core import edge as core_edge
 from gatehouse.core import vehicle as core_vehicle
 from gatehouse.core.access import REASONS, Direction, Outcome
@@ -47,6 +48,7 @@ def _today(now: datetime) -> tuple[datetime, datetime]:
 
 
 def board_stats(site: Site, now: datetime) -> dict[str, Any]:
+    """The board's figures and charts (:func:`gatehouse.console.charts.payload`)."""
     start, end = _today(now)
     today = AccessEvent.objects.filter(site=site, at__gte=start, at__lt=end)
     zone = ZoneInfo(settings.TIME_ZONE)
@@ -63,9 +65,27 @@ def board_stats(site: Site, now: datetime) -> dict[str, Any]:
         .annotate(n=Count("id"))
     )
     for row in passed:
-        series = per_gate.get(row["lane__gate_id"])
-        if series is not None and row["direction"] in series and row["h"] is not None:
-            series[row["direction"]][int(row["h"])] += row["n"]
+        per = per_gate.get(row["lane__gate_id"])
+        if per is not None and row["direction"] in per and row["h"] is not None:
+            per[row["direction"]][int(row["h"])] += row["n"]
+    hours = range(hour + 1)
+    hourly = c.chart(
+        "bar",
+        [f"{h}时" for h in hours],
+        [
+            c.series(f"{gates[pk]} {word}", per[way][: hour + 1], stack=way)
+            for pk, per in per_gate.items()
+            for way, word in (("in", "进"), ("out", "出"))
+        ],
+        stacked=True,
+        columns=["门岗", "时段", "进", "出"],
+        rows=[
+            [gates[pk], f"{h}时", per["in"][h], per["out"][h]]
+            for pk, per in per_gate.items()
+            for h in hours
+            if per["in"][h] or per["out"][h]
+        ],
+    )
 
     refused = Counter(
         {
@@ -73,13 +93,18 @@ def board_stats(site: Site, now: datetime) -> dict[str, Any]:
             for r in today.filter(outcome=Outcome.REFUSE).values("reason").annotate(n=Count("id"))
         }
     )
-    reasons = [
-        {"reason": code, "label": reason_label(code), "count": n}
-        for code, n in refused.most_common(TOP_REASONS)
-    ]
-    rest = sum(refused.values()) - sum(r["count"] for r in reasons)
+    reasons = [(reason_label(code), n) for code, n in refused.most_common(TOP_REASONS)]
+    rest = sum(refused.values()) - sum(n for _label, n in reasons)
     if rest:
-        reasons.append({"reason": "other", "label": "其他", "count": rest})
+        reasons.append(("其他", rest))
+    refusals = c.chart(
+        "bar",
+        [label for label, _n in reasons],
+        [c.series("次数", [n for _label, n in reasons])],
+        horizontal=True,
+        columns=["原因", "次数"],
+        rows=reasons,
+    )
 
     severities: defaultdict[str, int] = defaultdict(int)
     for row in (
@@ -88,31 +113,40 @@ def board_stats(site: Site, now: datetime) -> dict[str, Any]:
         .annotate(n=Count("id"))
     ):
         severities[row["severity"]] += row["n"]
+    levels = [(str(label), severities.get(s, 0)) for s, label in reversed(SEVERITY_CHOICES)]
+    anomalies = c.chart(
+        "bar",
+        [label for label, _n in levels],
+        [c.series("未结", [n for _label, n in levels])],
+        columns=["级别", "未结"],
+        rows=levels,
+    )
 
-    patrols = patrols_live(site, now)
+    routes = patrols_live(site, now)
+    patrols = c.chart(
+        "bar",
+        [p.route.name for p in routes],
+        [
+            c.series("已巡", [p.done for p in routes], stack="p"),
+            c.series("未巡", [max(0, p.total - p.done) for p in routes], stack="p"),
+        ],
+        horizontal=True,
+        stacked=True,
+        columns=["路线", "已巡", "应巡"],
+        rows=[[p.route.name, p.done, p.total] for p in routes],
+    )
     devices = device_selectors.board(site, now)
-    return {
-        "now": now.astimezone(zone).isoformat(timespec="seconds"),
-        "hour": hour,
-        "inside": {
-            "people": Presence.objects.filter(person__site=site, inside=True).count(),
-            "visitors": Visit.objects.filter(site=site, status=VisitStatus.INSIDE).count(),
-            "vehicles": cars_inside_count(site),
-        },
-        "gates": [
-            {"gate": gates[pk], "in": series["in"], "out": series["out"]}
-            for pk, series in per_gate.items()
-        ],
-        "today": {
-            "in": today.filter(outcome=Outcome.ALLOW, direction=Direction.IN).count(),
-            "out": today.filter(outcome=Outcome.ALLOW, direction=Direction.OUT).count(),
-            "refused": sum(refused.values()),
-        },
-        "refusals": reasons,
-        "anomalies": [
-            {"severity": s, "label": str(label), "count": severities.get(s, 0)}
-            for s, label in reversed(SEVERITY_CHOICES)
-        ],
-        "patrols": [{"route": p.route.name, "done": p.done, "total": p.total} for p in patrols],
-        "devices": {"total": devices.total, "offline": len(devices.offline)},
+    kpis = {
+        "people": Presence.objects.filter(person__site=site, inside=True).count(),
+        "visitors": Visit.objects.filter(site=site, status=VisitStatus.INSIDE).count(),
+        "vehicles": cars_inside_count(site),
+        "in": today.filter(outcome=Outcome.ALLOW, direction=Direction.IN).count(),
+        "out": today.filter(outcome=Outcome.ALLOW, direction=Direction.OUT).count(),
+        "refused": sum(refused.values()),
+        "offline": f"{len(devices.offline)} / {devices.total}",
     }
+    return c.payload(
+        now.astimezone(zone),
+        {"hourly": hourly, "refusals": refusals, "anomalies": anomalies, "patrols": patrols},
+        kpis,
+    )

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _t
@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from gatehouse.access.services import notice_acknowledge
+from gatehouse.console.charts import response as chart_response
 from gatehouse.console.context import state_with
 from gatehouse.console.http import is_partial, renamed, render_partial, render_vary, run_form
 from gatehouse.console.pages import Action, RecordPage, Submitted, found_or_404, of_site
@@ -262,11 +263,7 @@ def board(request: HttpRequest) -> HttpResponse:
 def board_stats(request: HttpRequest) -> HttpResponse:
     """The board's chart figures as JSON, fetched by the page every few seconds."""
     site, now = state_with(request, MONITORING).site, timezone.now()
-    response = JsonResponse(
-        charts.board_stats(site, now), json_dumps_params={"ensure_ascii": False}
-    )
-    response["Cache-Control"] = "no-store"
-    return response
+    return chart_response(charts.board_stats(site, now))
 
 
 @login_required
