@@ -298,7 +298,7 @@ def gate_choices(site: Site) -> list[tuple[str, str]]:
     return list(Gate.objects.filter(site=site).order_by("code").values_list("code", "name"))
 
 
-def events(
+def event_query(
     site: Site,
     *,
     date_from: date | None = None,
@@ -306,10 +306,9 @@ def events(
     outcome: str = "",
     q: str = "",
     gate: str = "",
-    before: tuple[datetime, int] | None = None,
-    limit: int = EVENTS_PER_PAGE,
-) -> EventPage:
-    """Gate decisions of ``site``, newest first, ``limit`` a page after the cursor ``before``."""
+) -> QuerySet[AccessEvent]:
+    """Gate decisions of ``site`` the filters ask for, newest first (the log, its export and
+    its print)."""
     qs = window(AccessEvent.objects.filter(site=site), "at", date_from, date_to)
     if outcome:
         qs = qs.filter(outcome=outcome)
@@ -322,10 +321,22 @@ def events(
             | Q(reason__icontains=q)
             | Q(message__icontains=q)
         )
+    return qs.select_related("lane__gate", "guard").order_by("-at", "-pk")
+
+
+def events(
+    site: Site,
+    *,
+    before: tuple[datetime, int] | None = None,
+    limit: int = EVENTS_PER_PAGE,
+    **filters: Any,
+) -> EventPage:
+    """Gate decisions of ``site``, newest first, ``limit`` a page after the cursor ``before``."""
+    qs = event_query(site, **filters)
     if before is not None:
         at, pk = before
         qs = qs.filter(Q(at__lt=at) | Q(at=at, pk__lt=pk))
-    found = list(qs.select_related("lane__gate", "guard").order_by("-at", "-pk")[: limit + 1])
+    found = list(qs[: limit + 1])
     more = len(found) > limit
     found = found[:limit]
     cursor = f"{found[-1].at.isoformat()}|{found[-1].pk}" if more and found else ""
