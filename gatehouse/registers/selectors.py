@@ -344,9 +344,12 @@ def events(
 
 
 def event_row(event: AccessEvent) -> Row:
-    reason = event.message + (f"（{event.reason}）" if event.reason else "")
+    """One decision: the reason as the guard read it (Chinese, no code in the sentence); the
+    rule and the reason's code stand apart in the 规则 column, for whoever checks the rule."""
+    reason = event.message or event.reason
     if event.note:
         reason += f" · {event.note}"
+    rule = " · ".join(part for part in (event.rule, event.reason) if part) or "—"
     return Row(
         (
             stamp(event.at, SECONDS),
@@ -357,7 +360,7 @@ def event_row(event: AccessEvent) -> Row:
             event.credential_masked or "—",
             display(event, "outcome"),
             reason,
-            event.rule or "—",
+            rule,
             user_name(event.guard) if event.guard_id else "—",
         ),
         f"row-{event.outcome}",
