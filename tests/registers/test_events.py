@@ -120,7 +120,8 @@ def test_the_reason_reads_as_a_sentence_and_the_codes_stand_in_the_rule_column(
     # kept for checking, in the 规则 column, not inside the sentence.
     unknown_card(walk_in_a, guard_a, NOW)
     event = AccessEvent.objects.select_related("lane__gate", "guard").get(outcome="refuse")
-    cells = dict(zip((str(c) for c in selectors.EVENT_COLUMNS), selectors.event_row(event).cells))
+    labels = [str(c) for c in selectors.EVENT_COLUMNS]
+    cells = dict(zip(labels, selectors.event_row(event).cells, strict=True))
     assert cells["原因"] == "未登记的卡或凭证，陌生人不得入内"
     assert "credential.unknown" not in cells["原因"] and "P-11" not in cells["原因"]
     assert cells["规则"] == "P-11 · credential.unknown"
