@@ -1,7 +1,7 @@
 """What the guard areas' pages share on top of the console view kit (``console.http`` and
 ``console.pages``): the role sets of the pages, the desk a page works at, the finders of a row
-the URL names, the staff pickers, a register's xlsx and the photo page (a patrol scan's or an
-anomaly's).
+the URL names, the staff pickers and the photo page (a patrol scan's or an anomaly's); a
+register's xlsx and PDF are :mod:`gatehouse.registers.downloads`'.
 
 Every guard page is a :class:`~gatehouse.console.pages.RecordPage` whose record is the
 :class:`Desk`: the user's site (for one of the page's roles, else 403), the request and the time.
@@ -11,7 +11,7 @@ its field and the page is shown again (422, nothing written); success says so an
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import PurePath
@@ -25,7 +25,6 @@ from django.views.decorators.http import require_GET
 
 from gatehouse.accounts.models import Role
 from gatehouse.console.context import state_with
-from gatehouse.console.http import register_xlsx
 from gatehouse.console.pages import RecordPage, found_or_404, item_of
 from gatehouse.core.errors import DomainError
 from gatehouse.guard.shared import (
@@ -36,7 +35,6 @@ from gatehouse.guard.shared import (
     staff_member,
     staff_of,
 )
-from gatehouse.registers.engine import Row
 from gatehouse.sites.models import Site
 
 MANAGER = frozenset(role_names(Role.SECURITY_MANAGER))
@@ -122,10 +120,6 @@ def managers(roles: frozenset[str]) -> Callable[..., tuple[Desk, Desk]]:
 
 class Confirm(forms.Form):
     """The form of a button: nothing to fill in; a refusal stands above the button."""
-
-
-def xlsx(title: Any, site: Any, columns: Any, rows: Iterable[Row]) -> FileResponse:
-    return register_xlsx(title, site, columns, (row.cells for row in rows))
 
 
 def user_choices(site: Any, roles: Any = GUARD_ROLES) -> list[tuple[str, str]]:

@@ -6,8 +6,10 @@ a cell is rendered from one object), the filter form, the selector that answers 
 may read it — and, for a page of tiles, an :class:`Index`. ``RegistersConfig.ready`` imports every
 app's ``registers`` module; ``gatehouse.registers.views`` serves each declaration with one view and
 one template, so every register page has the same shape: the filters, the count, the result table
-with its pager, the xlsx export (every row, streamed through :func:`register_xlsx`, user text as
-text) and a printable page.
+with its pager, the xlsx export (every row, streamed through
+:func:`gatehouse.registers.export.register_workbook`, user text as text) and the A4 PDF of the
+paper form (:mod:`gatehouse.registers.paper`, laid out as :data:`~gatehouse.registers.paper.PAPERS`
+says for the register's key).
 
 A declaration is found by its URL name (``"goods:register_releases"``); the app's ``urls.py``
 routes that name to the engine with :func:`gatehouse.registers.views.register_path`.
@@ -24,6 +26,7 @@ from django.db.models import QuerySet
 from django.utils.functional import Promise
 
 from gatehouse.accounts.models import Role
+from gatehouse.registers.paper import Paper, paper_for
 
 type Label = str | Promise
 
@@ -100,6 +103,11 @@ class Register:
     def __post_init__(self) -> None:
         if self.row is None and any(c.cell is None for c in self.columns):
             raise ValueError(f"register {self.key}: a column without a cell and no row renderer")
+
+    @property
+    def paper(self) -> Paper:
+        """How the register prints (its orientation, widths and sign-off lines)."""
+        return paper_for(self.key)
 
     @property
     def labels(self) -> tuple[Label, ...]:

@@ -298,7 +298,7 @@ def gate_choices(site: Site) -> list[tuple[str, str]]:
     return list(Gate.objects.filter(site=site).order_by("code").values_list("code", "name"))
 
 
-def events(
+def event_query(
     site: Site,
     *,
     date_from: date | None = None,
@@ -306,10 +306,9 @@ def events(
     outcome: str = "",
     q: str = "",
     gate: str = "",
-    before: tuple[datetime, int] | None = None,
-    limit: int = EVENTS_PER_PAGE,
-) -> EventPage:
-    """Gate decisions of ``site``, newest first, ``limit`` a page after the cursor ``before``."""
+) -> QuerySet[AccessEvent]:
+    """Gate decisions of ``site`` the filters ask for, newest first (the log, its export and
+    its print)."""
     qs = window(AccessEvent.objects.filter(site=site), "at", date_from, date_to)
     if outcome:
         qs = qs.filter(outcome=outcome)
@@ -322,10 +321,22 @@ def events(
             | Q(reason__icontains=q)
             | Q(message__icontains=q)
         )
+    return qs.select_related("lane__gate", "guard").order_by("-at", "-pk")
+
+
+def events(
+    site: Site,
+    *,
+    before: tuple[datetime, int] | None = None,
+    limit: int = EVENTS_PER_PAGE,
+    **filters: Any,
+) -> EventPage:
+    """Gate decisions of ``site``, newest first, ``limit`` a page after the cursor ``before``."""
+    qs = event_query(site, **filters)
     if before is not None:
         at, pk = before
         qs = qs.filter(Q(at__lt=at) | Q(at=at, pk__lt=pk))
-    found = list(qs.select_related("lane__gate", "guard").order_by("-at", "-pk")[: limit + 1])
+    found = list(qs[: limit + 1])
     more = len(found) > limit
     found = found[:limit]
     cursor = f"{found[-1].at.isoformat()}|{found[-1].pk}" if more and found else ""
@@ -333,9 +344,12 @@ def events(
 
 
 def event_row(event: AccessEvent) -> Row:
-    reason = event.message + (f"（{event.reason}）" if event.reason else "")
+    """One decision: the reason as the guard read it (Chinese, no code in the sentence); the
+    rule and the reason's code stand apart in the 规则 column, for whoever checks the rule."""
+    reason = event.message or event.reason
     if event.note:
         reason += f" · {event.note}"
+    rule = " · ".join(part for part in (event.rule, event.reason) if part) or "—"
     return Row(
         (
             stamp(event.at, SECONDS),
@@ -346,7 +360,7 @@ def event_row(event: AccessEvent) -> Row:
             event.credential_masked or "—",
             display(event, "outcome"),
             reason,
-            event.rule or "—",
+            rule,
             user_name(event.guard) if event.guard_id else "—",
         ),
         f"row-{event.outcome}",

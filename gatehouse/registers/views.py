@@ -20,10 +20,12 @@ from django.views.decorators.http import require_GET, require_POST
 
 from gatehouse.access.services import notice_acknowledge
 from gatehouse.console.context import site_with
-from gatehouse.console.http import is_partial, register_xlsx, render_partial
+from gatehouse.console.http import is_partial, render_partial
 from gatehouse.core.errors import DomainError
 from gatehouse.registers import engine, selectors, services
+from gatehouse.registers.downloads import download, paper_pdf, wanted
 from gatehouse.registers.engine import REGISTER_ROLES, table
+from gatehouse.registers.export import period_text, register_workbook
 from gatehouse.registers.forms import EventFilterForm
 
 
@@ -52,7 +54,8 @@ def index(request: HttpRequest, key: str) -> HttpResponse:
 @require_GET
 def register(request: HttpRequest, key: str) -> HttpResponse:
     """Every declared register: the filters, the result table with its pager, ``?export=xlsx``
-    (every row) and ``?print=1`` (every row, on a page made for paper)."""
+    (every row), ``?print=pdf`` (the A4 paper form) and ``?print=1`` (every row on a plain page
+    the browser prints)."""
     spec = engine.register(key)
     site = site_with(request, spec.roles)
     form = spec.form(request.GET or None)
@@ -61,7 +64,13 @@ def register(request: HttpRequest, key: str) -> HttpResponse:
     now = timezone.now()
     found = spec.find(site, now, filters)
     if spec.export and request.GET.get("export") == "xlsx" and usable:
-        return register_xlsx(spec.title, site, spec.labels, spec.every(found))
+        period = period_text(filters)
+        return register_workbook(spec.title, site, period, spec.labels, spec.every(found), now)
+    if spec.printable and request.GET.get("print") == "pdf" and usable:
+        period = period_text(filters)
+        return paper_pdf(
+            request, spec.paper, spec.title, site, period, spec.labels, spec.every(found), now
+        )
     if spec.printable and request.GET.get("print") and usable:
         rows = spec.table(spec.each(found))
         return render(request, "registers/print.html", {"spec": spec, "site": site, "rows": rows})
@@ -89,6 +98,10 @@ def events(request: HttpRequest) -> HttpResponse:
     """The event log; unfiltered, it is the monitoring centre's live view (polled every 5 s)."""
     site = site_with(request, REGISTER_ROLES)
     form = EventFilterForm(request.GET or None, gates=selectors.gate_choices(site))
+    if wanted(request) and (not form.is_bound or form.is_valid()):
+        out = _events_out(request, site, form.cleaned_data if form.is_bound else {})
+        if out is not None:
+            return out
     live = False
     if not form.is_bound:
         result, live = selectors.events(site), True
@@ -107,6 +120,26 @@ def events(request: HttpRequest) -> HttpResponse:
     }
     return render_partial(
         request, "registers/events.html", "registers/_event_results.html", context
+    )
+
+
+EVENTS = "registers:events"
+
+
+def _events_out(request: HttpRequest, site: Any, data: dict[str, Any]) -> HttpResponse | None:
+    """Every event the filters find (not a page of them) as xlsx or as the A4 PDF."""
+    filters = {k: v for k, v in data.items() if k != "before"}
+    return download(
+        request,
+        EVENTS,
+        _t("通行事件记录"),
+        site,
+        filters,
+        selectors.EVENT_COLUMNS,
+        lambda: (
+            selectors.event_row(e).cells
+            for e in selectors.event_query(site, **filters).iterator(chunk_size=2000)
+        ),
     )
 
 

@@ -75,7 +75,7 @@ def test_the_printable_register_has_every_filtered_row_and_no_pager(
 ):
     client.force_login(manager_a)
     page = client.get(reverse("registers:visits"), DAY).content.decode()
-    assert "print=1" in page  # the page offers its printable form
+    assert "print=pdf" in page  # the page offers its paper form (print=1: the plain page)
     response = client.get(reverse("registers:visits"), {**DAY, "print": "1"})
     html = response.content.decode()
     assert response.status_code == 200

@@ -111,3 +111,18 @@ def test_another_sites_events_never_show(client, manager_b, guard_a, walk_in_a):
     client.force_login(manager_b)
     page = body(client.get(reverse("registers:events")))
     assert "credential.unknown" not in page and "本场所还没有通行记录" in page
+
+
+def test_the_reason_reads_as_a_sentence_and_the_codes_stand_in_the_rule_column(
+    db, guard_a, walk_in_a
+):
+    # rule P-11: the guard reads the reason in Chinese; the rule id and the reason's code are
+    # kept for checking, in the 规则 column, not inside the sentence.
+    unknown_card(walk_in_a, guard_a, NOW)
+    event = AccessEvent.objects.select_related("lane__gate", "guard").get(outcome="refuse")
+    labels = [str(c) for c in selectors.EVENT_COLUMNS]
+    cells = dict(zip(labels, selectors.event_row(event).cells, strict=True))
+    assert cells["原因"] == "未登记的卡或凭证，陌生人不得入内"
+    assert "credential.unknown" not in cells["原因"] and "P-11" not in cells["原因"]
+    assert cells["规则"] == "P-11 · credential.unknown"
+    assert cells["值班人员"] == selectors.user_name(guard_a) != ""

@@ -192,6 +192,7 @@ def test_xlsx_export_has_the_filtered_rows_masked(client, manager_a, visitor_ins
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     sheet = load_workbook(BytesIO(b"".join(response.streaming_content))).active
     values = [list(row) for row in sheet.iter_rows(values_only=True)]
+    assert values[0][1] == "期间：2026-11-24 至 2026-11-24"  # the period beside the title
     assert values[1][:3] == ["日期", "姓名", "身份证号"]
     assert len(values) == 3
     flat = " ".join(str(v) for row in values for v in row if v is not None)

@@ -9,9 +9,10 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _lazy
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
 from gatehouse.accounts.models import Role
 from gatehouse.console.context import state_with
@@ -20,6 +21,7 @@ from gatehouse.console.pages import Action, Submitted
 from gatehouse.core.ledger import format_fen
 from gatehouse.guard.duties import forms, selectors, services
 from gatehouse.guard.models import FindingStatus
+from gatehouse.guard.shared import guard_name
 from gatehouse.guard.web import (
     CLEANING,
     HOTLINE,
@@ -32,6 +34,7 @@ from gatehouse.guard.web import (
     row,
     user_choices,
 )
+from gatehouse.registers.downloads import download, wanted
 
 # == S-07 the cleaning rota =====================================================================
 
@@ -85,7 +88,48 @@ CLEANING_PAGE = desk_page(
         ),
     },
 )
-cleaning = CLEANING_PAGE.page("rota")
+_cleaning_page = CLEANING_PAGE.page("rota")
+CLEANING_TITLE = _lazy("门卫日常卫生轮流表")
+CLEANING_COLUMNS = (_lazy("日期"), _lazy("值日门卫"), _lazy("完成时间"), _lazy("检查人签字"))
+
+
+def _cleaning_rows(days: list[dict[str, Any]]) -> list[tuple[str, ...]]:
+    """The rota's days as the paper lists them (the signature left blank, to sign by hand)."""
+    return [
+        (
+            date_format(d["day"], "Y-m-d D"),
+            guard_name(d["guard"]),
+            f"{timezone.localtime(d['done'].done_at):%H:%M}" if d["done"] else "",
+            "",
+        )
+        for d in days
+    ]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def cleaning(request: HttpRequest) -> HttpResponse:
+    """The rota's page, or (``?export=xlsx``, ``?print=pdf``) its days as a spreadsheet or as
+    the A4 paper form."""
+    if request.method == "GET" and wanted(request):
+        at = CLEANING_PAGE.load(request)
+        days = _cleaning_context(at)["days"]
+        period = {"date_from": days[0]["day"], "date_to": days[-1]["day"]} if days else {}
+        rows = _cleaning_rows(days)
+        out = download(
+            request,
+            "guard:cleaning",
+            CLEANING_TITLE,
+            at.site,
+            period,
+            CLEANING_COLUMNS,
+            lambda: rows,
+        )
+        if out is not None:
+            return out
+    return _cleaning_page(request)
+
+
 cleaning_action = CLEANING_PAGE.view()
 
 # == S-11 hazard inspections ====================================================================

@@ -36,8 +36,9 @@ from gatehouse.guard.web import (
     Desk,
     desk_page,
     row,
-    xlsx,
 )
+from gatehouse.registers.downloads import download, wanted
+from gatehouse.registers.engine import Register
 from gatehouse.registers.forms import DateRangeForm
 
 # == S-05 anomalies =============================================================================
@@ -118,12 +119,22 @@ _anomalies_page = ANOMALIES.page("report")
 @login_required
 @require_http_methods(["GET", "POST"])
 def anomalies(request: HttpRequest) -> HttpResponse:
-    """The register's page, or (``?export=xlsx``) every row it finds as a spreadsheet."""
-    if request.method == "GET" and request.GET.get("export") == "xlsx":
+    """The register's page, or (``?export=xlsx``, ``?print=pdf``) every row it finds as a
+    spreadsheet or as the A4 paper form."""
+    if request.method == "GET" and wanted(request):
         at = ANOMALIES.load(request)
-        _filters, found = _register(at)
-        every = (selectors.anomaly_row(a) for a in found)
-        return xlsx(ANOMALY_REGISTER, at.site, selectors.ANOMALY_COLUMNS, every)
+        filters, found = _register(at)
+        out = download(
+            request,
+            "guard:anomalies",
+            ANOMALY_REGISTER,
+            at.site,
+            filters.cleaned_data if filters.is_bound and not filters.errors else {},
+            selectors.ANOMALY_COLUMNS,
+            lambda: (selectors.anomaly_row(a).cells for a in Register.each(found)),
+        )
+        if out is not None:
+            return out
     return _anomalies_page(request)
 
 

@@ -1,0 +1,67 @@
+"""A register's downloads as a page answers them: ``?export=xlsx`` (every row, the shared
+writer of :mod:`gatehouse.registers.export`) and ``?print=pdf`` (the A4 paper form of
+:mod:`gatehouse.registers.paper`). The engine's registers get them from the engine's view; a
+register page of its own (the anomalies, the cleaning rota) asks :func:`download` first."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _t
+
+from gatehouse.core.errors import DomainError
+from gatehouse.registers.export import period_text, register_workbook
+from gatehouse.registers.paper import MAX_ROWS, Paper, TooLong, paper_for, pdf_response
+
+
+def paper_pdf(
+    request: HttpRequest,
+    paper: Paper,
+    title: Any,
+    site: Any,
+    period: str,
+    labels: Sequence[Any],
+    rows: Iterable[Sequence[Any]],
+    now: datetime,
+) -> HttpResponse:
+    """A register's A4 PDF, or (more rows than one PDF holds) 422 ``paper.too_long`` saying to
+    narrow the days or export the spreadsheet; nothing is cut silently."""
+    try:
+        return pdf_response(paper, title, site, period, labels, rows, now)
+    except TooLong:
+        error = DomainError(
+            "paper.too_long",
+            _t("记录超过 %(n)d 条，无法打印为一份文件。请缩小日期范围，或导出 Excel。")
+            % {"n": MAX_ROWS},
+        )
+        return render(request, "registers/paper_refused.html", {"error": error}, status=422)
+
+
+def wanted(request: HttpRequest) -> bool:
+    """The request asks for a download rather than the page."""
+    return request.GET.get("export") == "xlsx" or request.GET.get("print") == "pdf"
+
+
+def download(
+    request: HttpRequest,
+    key: str,
+    title: Any,
+    site: Any,
+    filters: Mapping[str, Any] | None,
+    labels: Sequence[Any],
+    rows: Callable[[], Iterable[Sequence[Any]]],
+) -> HttpResponse | None:
+    """The xlsx or the PDF of register ``key`` if the request asks for one (``rows()`` every row
+    the ``filters`` find, read only then), else None: the page answers."""
+    if not wanted(request):
+        return None
+    now = timezone.now()
+    period = period_text(filters)
+    if request.GET.get("export") == "xlsx":
+        return register_workbook(title, site, period, labels, rows(), now)
+    return paper_pdf(request, paper_for(key), title, site, period, labels, rows(), now)
