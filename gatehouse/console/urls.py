@@ -9,6 +9,7 @@ app_name = "console"
 urlpatterns = [
     path("", views.home, name="home"),
     path("site/", views.switch_site, name="switch_site"),
+    path("dashboard/week/", views.week_stats, name="week_stats"),
     path("people/", views.people, name="people"),
     path("people/<int:pk>/", views.person, name="person"),
     path("people/<int:pk>/reveal/", views.reveal_person, name="reveal_person"),

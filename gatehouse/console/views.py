@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from gatehouse.accounts.models import Role
 from gatehouse.accounts.selectors import REVEAL_ROLES, STAFF_ROLES
-from gatehouse.console import nav, selectors
+from gatehouse.console import charts, dashboards, nav, selectors
 from gatehouse.console.context import ConsoleState, console_state, select_site, state_with
 from gatehouse.console.forms import ImportForm, PeopleSearchForm
 from gatehouse.console.http import XLSX_TYPE, render_partial, run_form
@@ -42,12 +42,21 @@ def home(request: HttpRequest) -> HttpResponse:
         non_resident = set(state.roles) - {Role.RESIDENT}
         if non_resident:
             context["stats"] = selectors.site_stats(state.site, now=timezone.now())
+        context["week_charts"] = Role.SECURITY_MANAGER in state.roles
         if Role.RESIDENT in state.roles:
             resident = selectors.resident_record(request.user, state.site)
             context["resident"] = resident
             if resident is not None:
                 context["resident_credentials"] = list(credentials_of(resident))
     return render(request, "console/home.html", context)
+
+
+@login_required
+@require_GET
+def week_stats(request: HttpRequest) -> HttpResponse:
+    """The manager's week on the home page, as chart JSON (:mod:`gatehouse.console.dashboards`)."""
+    state = state_with(request, frozenset({Role.SECURITY_MANAGER}))
+    return charts.response(dashboards.manager_week(state.site, timezone.now()))
 
 
 @login_required
