@@ -9,6 +9,7 @@ app_name = "parking"
 
 urlpatterns = [
     path("income/", views.income, name="income"),
+    path("income/charts/", views.income_stats, name="income_stats"),
     path("tariffs/", views.tariffs, name="tariffs"),
     path("tariffs/edit/", views.tariff_edit, name="tariff_edit"),
     path("tariffs/fee/", views.fee_calculator, name="fee"),

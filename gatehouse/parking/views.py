@@ -21,13 +21,14 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from gatehouse.accounts.models import Role
+from gatehouse.console.charts import response as chart_response
 from gatehouse.console.context import site_with, state_with
 from gatehouse.console.http import XlsxSheet, form_error, renamed, render_partial, run_form
 from gatehouse.core import ledger as core_ledger
 from gatehouse.core.errors import DomainError
 from gatehouse.core.lease import DevicePrice
 from gatehouse.core.tariff import TariffTable, VehicleClass, delivery_tariff, fee_for_class
-from gatehouse.parking import selectors, services
+from gatehouse.parking import charts, selectors, services
 from gatehouse.parking.forms import (
     DELIVERY_HOUR,
     OWN,
@@ -206,6 +207,14 @@ def _txn_rows(rows: list[Any]) -> list[TxnRow]:
             )
         )
     return out
+
+
+@login_required
+@require_GET
+def income_stats(request: HttpRequest) -> HttpResponse:
+    """The income and occupancy charts above the daily report, as chart JSON."""
+    site = site_with(request, DESK_ROLES)
+    return chart_response(charts.parking_stats(site, timezone.now()))
 
 
 @login_required

@@ -66,3 +66,28 @@ def test_the_income_report_shows_the_demo_day(loaded, client):
     assert (
         "临时停车费" in html and "车辆出入证遗失补办工本费" in html and "退还车辆出入证押金" in html
     )
+
+
+def test_the_income_charts_agree_with_the_daily_report(loaded):
+    # the chart's income per day is the daily report's 净收入, to the fen (日收入报表, T7)
+    from gatehouse.parking.charts import parking_stats
+
+    site = Site.objects.get(code="donghu")
+    stats = parking_stats(site, NOW)
+    rows = dict(stats["charts"]["income_daily"]["rows"])
+    checked = 0
+    for back in range(0, 30):
+        day = NOW.date() - timedelta(days=back)
+        expected = selectors.daily_income(site, day).income
+        assert rows[f"{day:%Y-%m-%d}"] == f"{expected / 100:.2f}", day
+        checked += expected != 0
+    assert checked >= 3  # the demo's days of money are in it
+    month = f"{NOW:%Y-%m}"
+    monthly = dict(stats["charts"]["income_monthly"]["rows"])
+    in_month = sum(
+        selectors.daily_income(site, NOW.date().replace(day=d)).income
+        for d in range(1, NOW.day + 1)
+    )
+    assert monthly[month] == f"{in_month / 100:.2f}" == stats["kpis"]["income_month"]
+    occupancy = stats["charts"]["occupancy"]
+    assert occupancy["labels"][-1] == f"{NOW.hour}时" and occupancy["rows"]
