@@ -85,9 +85,10 @@ class Client:
         """The snapshot or its delta; ``health``: the ``X-Edge-*`` headers that report the
         edge's state to the server (its devices page)."""
         query = "" if since is None else f"?since={since}"
-        return self._call(
-            "GET", f"/api/v1/edge/snapshot{query}", headers=health, timeout=SNAPSHOT_TIMEOUT
-        )
+        # a full snapshot of a large site takes the server seconds to build; a delta does not,
+        # and a hung server must not hold the sync loop (uploads, alarms) for two minutes
+        timeout = SNAPSHOT_TIMEOUT if since is None else self.timeout
+        return self._call("GET", f"/api/v1/edge/snapshot{query}", headers=health, timeout=timeout)
 
     def alarms(self, alarms: list[dict[str, Any]]) -> ServerReply:
         """``POST /api/v1/edge/alarms`` ``{"alarms": [{seq, code, message, at}]}``."""

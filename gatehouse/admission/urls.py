@@ -8,6 +8,7 @@ app_name = "admission"
 
 urlpatterns = [
     path("applications/", views.applications, name="applications"),
+    path("charts/", views.committee_charts, name="charts"),
     path("applications/new/", views.apply, name="apply"),
     path("applications/<int:pk>/", views.project, name="project"),
     path(

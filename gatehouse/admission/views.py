@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from gatehouse.accounts.models import Role
-from gatehouse.admission import selectors, services
+from gatehouse.admission import charts, selectors, services
 from gatehouse.admission.forms import (
     AlertHandleForm,
     ApplicationForm,
@@ -53,6 +53,7 @@ from gatehouse.admission.models import (
     Suspension,
 )
 from gatehouse.admission.uploads import content_type_of
+from gatehouse.console.charts import response as chart_response
 from gatehouse.console.context import state_with
 from gatehouse.console.http import run_form
 from gatehouse.console.pages import Action, RecordPage, found_or_404
@@ -72,6 +73,13 @@ def _project(site: Site, pk: int) -> Project:
 
 
 # == applications ================================================================================
+
+
+@login_required
+@require_GET
+def committee_charts(request: HttpRequest) -> HttpResponse:
+    """Projects by stage and the land deadlines ahead, as chart JSON."""
+    return chart_response(charts.committee_stats(_site(request), timezone.now()))
 
 
 @login_required

@@ -8,6 +8,7 @@ app_name = "governance"
 
 urlpatterns = [
     path("rating/", views.rating_index, name="rating"),
+    path("rating/charts/", views.rating_charts, name="rating_charts"),
     path("rating/checklist/", views.checklist, name="checklist"),
     path(
         "rating/projects/new/", views.rating_action, {"action": "project_new"}, name="project_new"

@@ -21,12 +21,13 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from gatehouse.accounts.models import Role
+from gatehouse.console.charts import response as chart_response
 from gatehouse.console.context import state_with
 from gatehouse.console.http import run_form
 from gatehouse.console.pages import Action, RecordPage, Submitted, found_or_404, of_site
 from gatehouse.core import rating
 from gatehouse.core.errors import DomainError
-from gatehouse.governance import selectors, services
+from gatehouse.governance import charts, selectors, services
 from gatehouse.governance.forms import (
     ArrearsForm,
     ArrearsUpdateForm,
@@ -123,6 +124,13 @@ RATING = RecordPage(
 )
 rating_action = RATING.view()
 rating_index = RATING.page()
+
+
+@login_required
+@require_GET
+def rating_charts(request: HttpRequest) -> HttpResponse:
+    """The district's projects by star rating, as chart JSON."""
+    return chart_response(charts.rating_stats(_site(request), timezone.now()))
 
 
 def _project_context(project: Any, **extra: Any) -> dict[str, Any]:
