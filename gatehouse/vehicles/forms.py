@@ -84,9 +84,26 @@ class VehicleForm(forms.Form):
     destination = forms.CharField(label=_("前往（房号/部门）"), max_length=100, required=False)
     occupants = forms.CharField(label=_("车内人员"), max_length=200, required=False)
     temp_pass = forms.CharField(label=_("临时出入证号"), max_length=20, required=False)
+    #: A guided case's button (``delivery:water``, ``emergency:ambulance``, ``visitor``, ``taxi``):
+    #: fills the vehicle kind and its errand or service in one touch.
+    case = forms.CharField(max_length=40, required=False, widget=forms.HiddenInput)
 
     def clean(self) -> dict[str, object]:
         data = super().clean() or {}
+        case = (data.get("case") or "").strip()
+        if case:
+            kind, _sep, detail = case.partition(":")
+            fields = {VehicleKind.DELIVERY.value: "errand", VehicleKind.EMERGENCY.value: "service"}
+            choices = {"errand": ERRAND_CHOICES, "service": SERVICE_CHOICES}
+            known = kind in {VehicleKind.VISITOR.value, VehicleKind.TAXI.value} and not detail
+            field = fields.get(kind)
+            if field is not None and detail in {v for v, _label in choices[field] if v}:
+                data[field] = detail
+                known = True
+            if not known:
+                self.add_error(None, _("无法识别的情况按钮"))
+            else:
+                data["kind"] = kind
         if data.get("no_plate") and not (data.get("description") or "").strip():
             # rule V-09: a car without a plate is registered by what it looks like
             self.add_error("description", _("无牌车请填写车辆特征（颜色、车型、驾驶人）"))

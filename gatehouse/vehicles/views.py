@@ -15,16 +15,24 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from gatehouse.access.views import BOOTH_ROLES, OUTCOME_WORDS, duty_lines
 from gatehouse.console.context import state_with
 from gatehouse.console.http import render_partial
+from gatehouse.core import access as core_access
 from gatehouse.core import vehicle as core
 from gatehouse.core.errors import DomainError
 from gatehouse.sites.models import Lane, LaneKind
 from gatehouse.vehicles import selectors, services
-from gatehouse.vehicles.forms import PayForm, VehicleForm, tristate
+from gatehouse.vehicles.forms import (
+    ERRAND_CHOICES,
+    SERVICE_CHOICES,
+    PayForm,
+    VehicleForm,
+    tristate,
+)
 from gatehouse.vehicles.models import ParkingSession
 
 
@@ -52,8 +60,21 @@ def _context(request: HttpRequest, roles: frozenset[Any]) -> dict[str, Any]:
         "occupancy": services.occupancy(site),
         "inside": selectors.cars_inside(site),
         "anomalies": selectors.session_anomalies(site),
-        "form": VehicleForm(initial={"lane": lanes[0].pk if lanes else None}),
+        "form": VehicleForm(initial={"lane": _last_lane(request, lanes)}),
+        "errands": [c for c in ERRAND_CHOICES if c[0]],
+        "services": [c for c in SERVICE_CHOICES if c[0]],
     }
+
+
+#: The lane a guard last decided at stays chosen (a booth serves one lane a shift).
+LANE_KEY = "vehicle_booth_lane"
+
+
+def _last_lane(request: HttpRequest, lanes: list[Lane]) -> int | None:
+    remembered = request.session.get(LANE_KEY)
+    if any(ln.pk == remembered for ln in lanes):
+        return int(remembered)
+    return lanes[0].pk if lanes else None
 
 
 @login_required
@@ -102,13 +123,45 @@ def decide(request: HttpRequest) -> HttpResponse:
     if lane is None:
         context["error"] = _("本场所没有这个车道")
         return _page(request, context, status=404)
+    request.session[LANE_KEY] = lane.pk
     try:
         result = services.vehicle_decide(_input(form, lane), now=timezone.now(), guard=request.user)
     except DomainError as exc:
         context["error"] = exc.message
         return _page(request, context, status=422)
     context.update(_result(result, lane))
+    context["answers"] = _answers(result.decision, form)
     return _page(request, context)
+
+
+#: What a pending vehicle decision waits for, and the form field the guard's answer sets.
+_ANSWER_FIELDS = {
+    core_access.Pending.VERIFY: ("verified", _lazy("已核实，放行"), _lazy("核实不符，不放行")),
+    core_access.Pending.HOST_CONSENT: (
+        "host_consent",
+        _lazy("被访人同意，放行"),
+        _lazy("被访人不同意"),
+    ),
+    core_access.Pending.APPROVAL: ("approval", _lazy("物业已核准，放行"), _lazy("未获核准")),
+}
+
+
+def _answers(decision: Any, form: VehicleForm) -> dict[str, Any] | None:
+    """The guard's one-touch answer to a pending decision: the same input sent again with the
+    awaited confirmation set (yes or no), so a guided case ends in one more touch."""
+    found = _ANSWER_FIELDS.get(decision.pending) if decision.pending else None
+    if found is None:
+        return None
+    field, yes, no = found
+    kept = {
+        name: value
+        for name, value in form.data.items()
+        if name in form.fields and name not in (field, "case", "csrfmiddlewaretoken")
+    }
+    kept["kind"] = form.cleaned_data.get("kind") or ""
+    for extra in ("errand", "service"):
+        kept[extra] = form.cleaned_data.get(extra) or ""
+    return {"field": field, "yes": yes, "no": no, "kept": kept}
 
 
 def _result(result: services.VehicleResult, lane: Lane) -> dict[str, Any]:
