@@ -85,6 +85,11 @@ def mail_item_at(site: Site, pk: int) -> MailItem | None:
     return MailItem.objects.filter(site=site, pk=pk).first()
 
 
+def guard_notice(site: Site, pk: int) -> Notice | None:
+    """A notice of ``site`` meant for the gate (the booth may acknowledge only those)."""
+    return Notice.objects.filter(site=site, pk=pk, audience=NoticeAudience.GUARD).first()
+
+
 def open_alerts(site: Site, now: datetime, hours: int, limit: int = 8) -> list[Notice]:
     """The guard's and the monitoring centre's notices of the last ``hours`` not acknowledged."""
     found = Notice.objects.filter(

@@ -22,4 +22,5 @@ urlpatterns = [
     path("mail/", views.mail, name="mail"),
     path("mail/<int:pk>/hand-out/", views.mail_hand_out, name="mail_hand_out"),
     path("alerts/", views.alerts, name="alerts"),
+    path("alerts/<int:pk>/ack/", views.alert_ack, name="alert_ack"),
 ]

@@ -25,6 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from gatehouse.access import forms, selectors
 from gatehouse.access.models import EventSource
+from gatehouse.access.services import notice_acknowledge
 from gatehouse.accounts.models import Role
 from gatehouse.console.context import SiteState, state_with
 from gatehouse.console.http import render_partial
@@ -239,6 +240,10 @@ def duty_lines(decision: Decision) -> list[str]:
     return lines
 
 
+#: Refusals of a card whose holder is known: the booth shows who the card belongs to.
+HOLDER_REASONS = frozenset({"credential.lost", "credential.revoked", "credential.expired"})
+
+
 def _decision_context(
     decision: Decision, event: Any, *, request: GateRequest | None = None
 ) -> dict[str, Any]:
@@ -246,6 +251,14 @@ def _decision_context(
     forgotten = None
     if event is not None and event.entrant == Entrant.FORGOTTEN_CARD and person is not None:
         forgotten = {"name": mask_name(person.name), "count": person.forgotten_card_count}
+    holder = None
+    if decision.reason in HOLDER_REASONS and person is not None:
+        # a lost or revoked card: what the guard checks the person at the gate against
+        holder = {
+            "name": mask_name(person.name),
+            "kind": person.get_kind_display(),
+            "houses": [link.house.number for link in person.house_links.select_related("house")],
+        }
     return {
         "decision": decision,
         "outcome": decision.outcome.value,
@@ -255,6 +268,7 @@ def _decision_context(
         "duties": duty_lines(decision),
         "gate_request": request,
         "forgotten": forgotten,
+        "holder": holder,
     }
 
 
@@ -722,7 +736,10 @@ def mail_hand_out(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def alerts(request: HttpRequest) -> HttpResponse:
-    booth = _booth(request)
+    return _alerts(request, _booth(request))
+
+
+def _alerts(request: HttpRequest, booth: Booth) -> HttpResponse:
     now = timezone.now()
     notices = selectors.open_alerts(booth.site, now, ALERT_HOURS)
     overdue = [
@@ -730,10 +747,31 @@ def alerts(request: HttpRequest) -> HttpResponse:
         for v in inside_visits(booth.site)[:200]
         if overdue_reason(v, booth.site, now)
     ][:20]
-    context = {
+    return _render(request, "access/booth/_alerts.html", _alerts_context(booth, notices, overdue))
+
+
+def _alerts_context(booth: Booth, notices: list[Any], overdue: list[Any]) -> dict[str, Any]:
+    return {
         "notices": notices,
         "overdue": overdue,
+        "overdue_count": 1 if overdue else 0,
         "closing": booth.site.visitor_closing_time,
         "on_site_url": ON_SITE_PATH,
     }
-    return _render(request, "access/booth/_alerts.html", context)
+
+
+@login_required
+@require_POST
+def alert_ack(request: HttpRequest, pk: int) -> HttpResponse:
+    """知道了: the guard acknowledges a notice meant for the gate (audited); the monitoring
+    centre's own alerts stay for the monitoring centre to handle."""
+    booth = _booth(request)
+    now = timezone.now()
+    notice = selectors.guard_notice(booth.site, pk)
+    if notice is None:
+        raise Http404
+    try:
+        notice_acknowledge(notice=notice, actor=request.user, now=now, repeat_ok=True)
+    except DomainError as exc:
+        return _error(request, exc)
+    return _alerts(request, booth)

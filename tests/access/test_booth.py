@@ -222,3 +222,48 @@ def test_plain_request_gets_a_whole_page(booth, card_a, lanes_a):
     response = booth.post(reverse("booth:scan"), {"value": CARD_ZHANG})
     html = response.content.decode()
     assert "<html" in html and "放行" in html and "返回门岗工作台" in html
+
+
+# -- the screen fits the job (issue 16 §2) -------------------------------------------------------
+
+
+def test_a_refused_lost_card_shows_whose_card_it_is(booth, card_a, manager_a, resident_a):
+    # rule P-03: a lost card is refused; the guard sees the holder to check the person against
+    from gatehouse.people.services import credential_set_status
+
+    credential_set_status(credential=card_a, status="lost", actor=manager_a, now=NOW)
+    html = booth.post(reverse("booth:scan"), {"value": CARD_ZHANG}, **HX).content.decode()
+    assert "decision-refuse" in html and "credential.lost" in html
+    assert 'data-testid="holder"' in html and "张*" in html and "张伟" not in html
+    assert "3-2-1201" in html
+    event = AccessEvent.objects.get()
+    assert (event.outcome, event.reason, event.person_id) == (
+        "refuse",
+        "credential.lost",
+        resident_a.pk,
+    )
+
+
+def test_the_booth_acknowledges_its_own_alerts_and_leaves_the_monitoring_centres(
+    booth, site_a, guard_a
+):
+    mine = Notice.objects.create(
+        site=site_a, audience="guard", kind="mail.arrived", message="东门：快递待取", created_at=NOW
+    )
+    theirs = Notice.objects.create(
+        site=site_a,
+        audience="monitoring",
+        kind="blacklist.hit",
+        message="黑名单人员",
+        created_at=NOW,
+    )
+    strip = booth.get(reverse("booth:alerts"), **HX).content.decode()
+    assert '<details class="alert-strip"' in strip and "2 条提醒" in strip
+    assert f'data-testid="ack-{mine.pk}"' in strip and f'data-testid="ack-{theirs.pk}"' not in strip
+    after = booth.post(reverse("booth:alert_ack", args=[mine.pk]), **HX).content.decode()
+    mine.refresh_from_db()
+    assert mine.acknowledged_at == NOW and mine.acknowledged_by == guard_a
+    assert "快递待取" not in after and "黑名单人员" in after
+    assert booth.post(reverse("booth:alert_ack", args=[theirs.pk]), **HX).status_code == 404
+    theirs.refresh_from_db()
+    assert theirs.acknowledged_at is None

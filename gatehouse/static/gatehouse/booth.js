@@ -30,6 +30,21 @@
     }
   });
 
+  // The alert strip is folded to one line so the decision stays above the fold; a guard who
+  // opened it keeps it open across the strip's refresh.
+  var alertsOpen = false;
+  document.addEventListener("toggle", function (event) {
+    var el = event.target;
+    if (el && el.hasAttribute && el.hasAttribute("data-alerts")) alertsOpen = el.open;
+  }, true);
+  document.addEventListener("htmx:afterSwap", function (event) {
+    var target = event.detail.target;
+    if (target && target.id === "alerts" && alertsOpen) {
+      var strip = target.querySelector("[data-alerts]");
+      if (strip) strip.open = true;
+    }
+  });
+
   // A search box inside a form must not submit the form on Enter.
   document.addEventListener("keydown", function (event) {
     var el = event.target;
