@@ -224,6 +224,14 @@ GATEHOUSE_EDGE_SNAPSHOT_TTL = _count("GATEHOUSE_EDGE_SNAPSHOT_TTL", 72 * 3600)
 # ... and a site's records are compared for changes at most every this many seconds, however
 # many edges ask (a delta in between is served from the last comparison); 0: on every request.
 GATEHOUSE_EDGE_COMPARE_SECONDS = _count("GATEHOUSE_EDGE_COMPARE_SECONDS", 2, minimum=0)
+# The monitoring centre is alerted (once per episode, by the device worker's periodic check,
+# gatehouse.edge.health) when an edge is silent this many seconds; when, heard from, it holds a
+# snapshot older than GATEHOUSE_EDGE_STALE_SECONDS (or none); when more than
+# GATEHOUSE_EDGE_BACKLOG entries wait to upload for GATEHOUSE_EDGE_BACKLOG_SECONDS.
+GATEHOUSE_EDGE_SILENT_SECONDS = _count("GATEHOUSE_EDGE_SILENT_SECONDS", 300)
+GATEHOUSE_EDGE_STALE_SECONDS = _count("GATEHOUSE_EDGE_STALE_SECONDS", 600)
+GATEHOUSE_EDGE_BACKLOG = _count("GATEHOUSE_EDGE_BACKLOG", 1000, minimum=0)
+GATEHOUSE_EDGE_BACKLOG_SECONDS = _count("GATEHOUSE_EDGE_BACKLOG_SECONDS", 300, minimum=0)
 # A camera's comet heartbeat with nothing queued is held this long (ms) before the empty reply,
 # the outbox checked every 200 ms meanwhile: the camera re-polls as soon as it is answered
 # (manual §2.5.2), so without a hold each camera loops as fast as the server answers. 0: no hold.

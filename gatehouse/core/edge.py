@@ -16,8 +16,9 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
+from enum import StrEnum
 from typing import Any
 
 from gatehouse.core.access import REASONS as GATE_REASONS
@@ -450,3 +451,107 @@ def decision_from_json(data: Mapping[str, Any]) -> Decision:
         Pending(pending) if pending else None,
         obligations,
     )
+
+
+# -- an edge's health as the server judges it (issue 15 §Health) ------------------------------
+
+
+class EdgeTrouble(StrEnum):
+    """What can be wrong with an edge as the server sees it; each is one episode at a time."""
+
+    SILENT = "edge.silent"  # not heard from: the gate decides alone, or the box is down
+    SNAPSHOT_STALE = "edge.snapshot_stale"  # heard from, but holding an old snapshot or none
+    BACKLOG = "edge.backlog"  # heard from, but its journal does not drain
+
+
+@dataclass(frozen=True)
+class EdgeLimits:
+    """When an edge is in trouble: silent longer than ``silent_after``; while heard from, its
+    snapshot older than ``stale_after`` when it reported it (every delta renews it, so an edge
+    that syncs and still holds an old one is refusing the server's), or none held for that long;
+    more than ``backlog_above`` entries waiting to upload for ``backlog_for``."""
+
+    silent_after: timedelta = timedelta(minutes=5)
+    stale_after: timedelta = timedelta(minutes=10)
+    backlog_above: int = 1000
+    backlog_for: timedelta = timedelta(minutes=5)
+
+
+@dataclass(frozen=True)
+class EdgeReport:
+    """What the server knows of an edge: when it last heard from it (any request of its key;
+    None: never), and what the edge last reported of itself (``reported_at``: None, never) —
+    the issue time of the snapshot it held (None: none held) and its journal backlog."""
+
+    heard_at: datetime | None
+    reported_at: datetime | None = None
+    snapshot_issued_at: datetime | None = None
+    pending: int | None = None
+
+
+@dataclass(frozen=True)
+class Trouble:
+    """A trouble that holds now: since when (as far as the server can tell), whether it has
+    lasted long enough to alert the monitoring centre, and the alert's Chinese text."""
+
+    kind: EdgeTrouble
+    since: datetime
+    due: bool
+    message: str
+
+
+def _minutes(span: timedelta) -> int:
+    return max(0, int(span.total_seconds() // 60))
+
+
+def edge_troubles(
+    report: EdgeReport,
+    *,
+    limits: EdgeLimits,
+    now: datetime,
+    open_since: Mapping[EdgeTrouble, datetime] | None = None,
+) -> list[Trouble]:
+    """S-05 / S-06 / §12: what is wrong with an edge at ``now``, and which trouble has lasted
+    long enough to alert the monitoring centre. ``open_since`` gives when each episode already
+    open began; a trouble without one begins now.
+
+    * Silent: not heard from for more than ``silent_after`` (alerted at once: the silence is
+      its own duration). What it reported before it went quiet is not judged.
+    * Snapshot stale: a report of the last ``silent_after`` says the edge holds no snapshot, or
+      one older than ``stale_after`` when it reported. Alerted once a report made after the
+      episode began still says so: the first report after an outage carries the old snapshot,
+      the next one the snapshot the server just handed it.
+    * Backlog: a report of the last ``silent_after`` says more than ``backlog_above`` entries
+      wait to be uploaded, and they have for ``backlog_for``."""
+    opened = open_since or {}
+    heard = report.heard_at
+    if heard is None or now - heard > limits.silent_after:
+        since = opened.get(EdgeTrouble.SILENT) or heard or now
+        due = heard is not None or now - since > limits.silent_after
+        told = f"已 {_minutes(now - heard)} 分钟无通信" if heard is not None else "从未通信"
+        message = f"边缘网关{told}：出入口可能在离线判定或已停机，请检查网络和电源"
+        return [Trouble(EdgeTrouble.SILENT, since, due, message)]
+    reported = report.reported_at
+    if reported is None or now - reported > limits.silent_after:
+        return []
+    found = []
+    issued = report.snapshot_issued_at
+    if issued is None or reported - issued > limits.stale_after:
+        since = opened.get(EdgeTrouble.SNAPSHOT_STALE) or now
+        if issued is None:
+            message = "边缘网关没有可用的通行名单快照：断网时将无法判定，请检查网关的公钥和日志"
+        else:
+            message = (
+                f"边缘网关在用的通行名单快照已 {_minutes(reported - issued)} 分钟未更新"
+                "（网关在线却未采用服务器下发的名单）：注销的卡可能仍被放行，请检查网关的公钥和日志"
+            )
+        found.append(Trouble(EdgeTrouble.SNAPSHOT_STALE, since, reported > since, message))
+    if report.pending is not None and report.pending > limits.backlog_above:
+        since = opened.get(EdgeTrouble.BACKLOG) or now
+        message = (
+            f"边缘网关有 {report.pending} 条离线记录待上传，超过 {limits.backlog_above} 条已"
+            f" {_minutes(now - since)} 分钟：请检查上传是否受阻"
+        )
+        due = now - since >= limits.backlog_for
+        found.append(Trouble(EdgeTrouble.BACKLOG, since, due, message))
+    return found

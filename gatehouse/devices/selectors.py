@@ -12,13 +12,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from gatehouse.devices.models import CommandKind, CommandState, Device, DeviceCommand, DeviceKind
 from gatehouse.devices.outbox import Lag, lags
-from gatehouse.edge.models import EdgeAlarm, EdgeRejection, EdgeStatus
+from gatehouse.edge.models import EdgeAlarm, EdgeEpisode, EdgeRejection, EdgeStatus
 from gatehouse.sites.models import Gate, Lane, LaneKind, Site
 
 # The devices that open a people lane's door, and those that lift a vehicle lane's barrier.
@@ -99,11 +100,14 @@ def offline_for(device: Device, site: Site, now: datetime) -> timedelta | None:
 class EdgeHealth:
     """An edge agent's health (issue 15): what the server handed it last (when, the cursor)
     and what it reported of itself with that request (``gatehouse.edge.models.EdgeStatus``),
-    with the rejected entries the server keeps."""
+    with the refused entries and the alarms the server keeps that nobody has marked handled,
+    and the troubles the periodic check has alerted and not seen end."""
 
     status: EdgeStatus | None
-    kept_rejections: int
+    kept_rejections: int  # not yet handled
     now: datetime
+    open_alarms: int = 0  # not yet handled
+    troubles: tuple[str, ...] = ()  # the kinds' labels of the alerted episodes still open
 
     def _age(self, at: datetime | None) -> int | None:
         return int((self.now - at).total_seconds() // 60) if at is not None else None
@@ -120,11 +124,20 @@ class EdgeHealth:
 
     @property
     def warn(self) -> bool:
-        """Whether the board shows it: entries refused, decisions waiting, fire mode on."""
+        """Whether the board shows it: refused entries or alarms not handled, decisions
+        waiting, fire mode on, a trouble alerted and not over. (The edge's own count of refused
+        entries never goes down: the server's unhandled ones count instead.)"""
         s = self.status
-        if self.kept_rejections:
+        if self.kept_rejections or self.open_alarms or self.troubles:
             return True
-        return s is not None and bool(s.rejected or s.pending or s.fire)
+        return s is not None and bool(s.pending or s.fire)
+
+
+def _counts(rows: QuerySet[Any]) -> dict[int, int]:
+    found: dict[int, int] = {}
+    for edge_id in rows.values_list("edge_id", flat=True):
+        found[edge_id] = found.get(edge_id, 0) + 1
+    return found
 
 
 def edge_health(devices: Iterable[Device], now: datetime) -> dict[int, EdgeHealth]:
@@ -133,10 +146,24 @@ def edge_health(devices: Iterable[Device], now: datetime) -> dict[int, EdgeHealt
     if not ids:
         return {}
     statuses = {s.device_id: s for s in EdgeStatus.objects.filter(device_id__in=ids)}
-    kept: dict[int, int] = {}
-    for edge_id in EdgeRejection.objects.filter(edge_id__in=ids).values_list("edge_id", flat=True):
-        kept[edge_id] = kept.get(edge_id, 0) + 1
-    return {i: EdgeHealth(statuses.get(i), kept.get(i, 0), now) for i in ids}
+    kept = _counts(EdgeRejection.objects.filter(edge_id__in=ids, handled_at__isnull=True))
+    alarms = _counts(EdgeAlarm.objects.filter(edge_id__in=ids, handled_at__isnull=True))
+    troubles: dict[int, list[str]] = {}
+    alerted = EdgeEpisode.objects.filter(
+        edge_id__in=ids, ended_at__isnull=True, raised_at__isnull=False
+    )
+    for episode in alerted.order_by("started_at"):
+        troubles.setdefault(episode.edge_id, []).append(str(episode.get_kind_display()))
+    return {
+        i: EdgeHealth(
+            statuses.get(i),
+            kept.get(i, 0),
+            now,
+            open_alarms=alarms.get(i, 0),
+            troubles=tuple(troubles.get(i, ())),
+        )
+        for i in ids
+    }
 
 
 @dataclass(frozen=True)
@@ -186,14 +213,35 @@ def device_rows(site: Site, now: datetime) -> list[DeviceRow]:
     return rows
 
 
-def edge_alarms(device: Device, limit: int = RECENT_COMMANDS) -> list[EdgeAlarm]:
-    """An edge's latest alarms, newest first."""
-    return list(EdgeAlarm.objects.filter(edge=device).order_by("-at", "-seq")[:limit])
+def edge_alarms(device: Device, *, handled: bool, limit: int = RECENT_COMMANDS) -> list[EdgeAlarm]:
+    """An edge's alarms, handled or not, newest first."""
+    found = EdgeAlarm.objects.filter(edge=device, handled_at__isnull=not handled)
+    return list(found.select_related("handled_by").order_by("-at", "-seq")[:limit])
 
 
-def edge_rejections(device: Device, limit: int = RECENT_COMMANDS) -> list[EdgeRejection]:
-    """The journal entries of an edge the server refused and keeps, newest first."""
-    return list(EdgeRejection.objects.filter(edge=device).order_by("-recorded_at", "-seq")[:limit])
+def edge_rejections(
+    device: Device, *, handled: bool, limit: int = RECENT_COMMANDS
+) -> list[EdgeRejection]:
+    """The journal entries of an edge the server refused and keeps, handled or not, newest
+    first."""
+    found = EdgeRejection.objects.filter(edge=device, handled_at__isnull=not handled)
+    return list(found.select_related("handled_by").order_by("-recorded_at", "-seq")[:limit])
+
+
+def edge_episodes(device: Device, limit: int = 10) -> list[EdgeEpisode]:
+    """An edge's troubles the periodic check alerted, the open ones first, then the latest."""
+    found = EdgeEpisode.objects.filter(edge=device, raised_at__isnull=False)
+    return list(found.order_by(F("ended_at").desc(nulls_first=True), "-started_at")[:limit])
+
+
+def edge_alarm_at(site: Site, pk: int) -> EdgeAlarm | None:
+    """An alarm of an edge of ``site``."""
+    return EdgeAlarm.objects.filter(edge__site=site, pk=pk).select_related("edge").first()
+
+
+def edge_rejection_at(site: Site, pk: int) -> EdgeRejection | None:
+    """A refused journal entry of an edge of ``site``."""
+    return EdgeRejection.objects.filter(edge__site=site, pk=pk).select_related("edge").first()
 
 
 def device_at(site: Site, pk: int) -> Device | None:

@@ -23,10 +23,11 @@ from django.views.decorators.http import require_GET, require_POST
 from gatehouse.accounts.models import Role
 from gatehouse.console.context import SiteState, state_with
 from gatehouse.console.http import render_partial, run_form
-from gatehouse.console.pages import found_or_404
+from gatehouse.console.pages import Action, RecordPage, Submitted, failed_at, found_or_404, of_site
 from gatehouse.core.errors import DomainError
 from gatehouse.devices import alarms, commands, selectors
-from gatehouse.devices.models import DeviceKind
+from gatehouse.devices.models import Device, DeviceKind
+from gatehouse.edge import services as edge_services
 
 PAGE_ROLES = frozenset({Role.MONITORING, Role.SECURITY_MANAGER})
 EDIT_ROLES = frozenset({Role.SECURITY_MANAGER})
@@ -64,25 +65,81 @@ def index(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
-@require_GET
-def detail(request: HttpRequest, pk: int) -> HttpResponse:
-    state = state_with(request, PAGE_ROLES)
-    device = found_or_404(selectors.device_at(state.site, pk))
+class HandleForm(forms.Form):
+    note = forms.CharField(label=gettext_lazy("处理说明"), max_length=200)
+
+
+def _page_site(request: HttpRequest) -> Any:
+    return state_with(request, PAGE_ROLES).site
+
+
+def _detail_context(device: Device, **bound: Any) -> dict[str, Any]:
     now = timezone.now()
     context = {
         "device": device,
-        "online": device.is_active and selectors.is_online(device, state.site, now),
+        "online": device.is_active and selectors.is_online(device, device.site, now),
         "commands": [selectors.command_view(c) for c in selectors.recent_commands(device)],
-        "site": state.site,
+        "site": device.site,
     }
     if device.kind == DeviceKind.EDGE:
         context |= {
             "edge": selectors.edge_health([device], now)[device.pk],
-            "alarms": selectors.edge_alarms(device),
-            "rejections": selectors.edge_rejections(device),
+            "alarms": selectors.edge_alarms(device, handled=False),
+            "alarms_handled": selectors.edge_alarms(device, handled=True),
+            "rejections": selectors.edge_rejections(device, handled=False),
+            "rejections_handled": selectors.edge_rejections(device, handled=True),
+            "episodes": selectors.edge_episodes(device),
+            "alarm_form": bound.get("alarm_form") or HandleForm(),
+            "rejection_form": bound.get("rejection_form") or HandleForm(),
         }
-    return render(request, "devices/detail.html", context)
+    return context
+
+
+def _edge_item(find: Any) -> Any:
+    """An action's ``item``: the alarm (or refused entry) the URL names, of an edge of the
+    user's site, with its edge as the page's record; 404 otherwise."""
+
+    def item(request: HttpRequest, pk: int) -> tuple[Device, Any]:
+        found = found_or_404(find(_page_site(request), pk))
+        return found.edge, found
+
+    return item
+
+
+def _handle(s: Submitted) -> Any:
+    return edge_services.edge_item_handle(
+        item=s.item, actor=s.actor, note=s.data["note"], now=s.now
+    )
+
+
+DETAIL = RecordPage(
+    template="devices/detail.html",
+    url_name="devices:detail",
+    context=_detail_context,
+    load=of_site(_page_site, selectors.device_at),
+    actions={
+        "alarm": Action(
+            HandleForm,
+            "alarm_form",
+            _handle,
+            gettext_lazy("告警已标记为已处理"),
+            item=_edge_item(selectors.edge_alarm_at),
+            failed=failed_at("alarm_for"),
+        ),
+        "rejection": Action(
+            HandleForm,
+            "rejection_form",
+            _handle,
+            gettext_lazy("被拒记录已标记为已处理"),
+            item=_edge_item(selectors.edge_rejection_at),
+            failed=failed_at("rejection_for"),
+        ),
+    },
+)
+#: A device's page (GET); an edge's page also lists its alarms and refused entries, each
+#: marked handled by the monitoring centre or the security manager (``handle``).
+detail = DETAIL.page()
+handle = DETAIL.view()
 
 
 @login_required

@@ -4,8 +4,12 @@ deleted or revoked record reaches it as a tombstone (``gatehouse.edge.services``
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from gatehouse.core.edge import EdgeTrouble
 
 
 class EdgeSequence(models.Model):
@@ -83,7 +87,31 @@ class EdgeStatus(models.Model):
         return f"{self.device_id}: {self.cursor}"
 
 
-class EdgeAlarm(models.Model):
+class Handled(models.Model):
+    """A row the monitoring centre marks handled, with who, when and a short note (issue 15):
+    handled rows fold away on the edge's page and are no longer counted on the devices page and
+    the board; they stay listed."""
+
+    handled_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("处理人"),
+    )
+    handled_note = models.CharField(_("处理说明"), max_length=200, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def handled(self) -> bool:
+        return self.handled_at is not None
+
+
+class EdgeAlarm(Handled):
     """An alarm an edge raised (``POST /api/v1/edge/alarms``), once per (edge, seq); the
     monitoring centre's notice names it."""
 
@@ -108,7 +136,7 @@ class EdgeAlarm(models.Model):
         return f"{self.edge_id}#{self.seq} {self.code}"
 
 
-class EdgeRejection(models.Model):
+class EdgeRejection(Handled):
     """A journal entry an edge uploaded that the server could not record (``entry.invalid``,
     ``device.unknown`` …): kept as uploaded, once per (edge, seq), and raised to the monitoring
     centre, so a decision a gate took is never silently lost."""
@@ -132,3 +160,43 @@ class EdgeRejection(models.Model):
 
     def __str__(self) -> str:
         return f"{self.edge_id}#{self.seq} {self.code}"
+
+
+class TroubleKind(models.TextChoices):
+    SILENT = EdgeTrouble.SILENT.value, _("边缘网关无通信")
+    SNAPSHOT_STALE = EdgeTrouble.SNAPSHOT_STALE.value, _("边缘网关名单过旧")
+    BACKLOG = EdgeTrouble.BACKLOG.value, _("边缘网关积压未上传")
+
+
+class EdgeEpisode(models.Model):
+    """One episode of an edge's trouble as the server's periodic check judges it
+    (:func:`gatehouse.core.edge.edge_troubles`): silent, holding a stale snapshot or none, or a
+    journal that does not drain. Opened when the check first sees it, alerted once (``notice``,
+    ``raised_at``) when it has lasted long enough, closed (``ended_at``) when the check no
+    longer sees it. At most one open episode per edge and kind."""
+
+    edge = models.ForeignKey(
+        "devices.Device", on_delete=models.CASCADE, related_name="+", verbose_name=_("边缘网关")
+    )
+    kind = models.CharField(_("异常类型"), max_length=30, choices=TroubleKind.choices)
+    started_at = models.DateTimeField(_("开始时间"))
+    raised_at = models.DateTimeField(_("告警时间"), null=True, blank=True)
+    ended_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+    message = models.CharField(_("内容"), max_length=300, blank=True)
+    notice = models.ForeignKey(
+        "access.Notice", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("边缘网关异常")
+        verbose_name_plural = _("边缘网关异常")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["edge", "kind"],
+                condition=Q(ended_at__isnull=True),
+                name="edge_episode_open_once",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.edge_id} {self.kind} {self.started_at:%Y-%m-%d %H:%M}"

@@ -22,12 +22,16 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.db import IntegrityError, transaction
 from pydantic import ValidationError
 
 from gatehouse.access.models import EventSource, Notice, NoticeAudience, Presence
 from gatehouse.access.schemas import GateDecisionIn
+from gatehouse.accounts.actor import Actor, actor_or_none
+from gatehouse.accounts.models import Role
+from gatehouse.accounts.selectors import roles_at
+from gatehouse.audit.services import audit_record, snapshot
 from gatehouse.core import signed
 from gatehouse.core.access import Decision, Direction, PolicyInvalid
 from gatehouse.core.edge import (
@@ -39,6 +43,7 @@ from gatehouse.core.edge import (
 )
 from gatehouse.core.errors import DomainError, InvalidInput
 from gatehouse.core.masking import mask_card, mask_id_number
+from gatehouse.core.text import require_text
 from gatehouse.devices.models import Device, DeviceKind
 from gatehouse.edge.models import EdgeAlarm, EdgeRecord, EdgeRejection, EdgeSequence, EdgeStatus
 from gatehouse.edge.selectors import site_records
@@ -521,3 +526,45 @@ def keep_rejection(
             row.save(update_fields=["notice"])
     except IntegrityError:
         return
+
+
+# -- the monitoring centre marks an alarm or a refused entry handled -----------------------------
+
+#: Who marks them: the roles that watch the monitoring board.
+HANDLER_ROLES = frozenset({Role.MONITORING, Role.SECURITY_MANAGER})
+
+
+@transaction.atomic
+def edge_item_handle[T: EdgeAlarm | EdgeRejection](
+    *, item: T, actor: Actor, note: str, now: datetime
+) -> T:
+    """Mark an edge's alarm or refused journal entry handled, with a short note (who and when
+    are kept, and audited); its notice to the monitoring centre is acknowledged with it. Only
+    the monitoring centre and the security manager of the edge's site may; a second mark is
+    refused (``edge.handled``)."""
+    model = type(item)
+    edge = Device.objects.select_related("site").get(pk=item.edge_id)
+    if not roles_at(actor, edge.site) & HANDLER_ROLES:
+        raise PermissionDenied("只有本场所的监控中心或安保主管可以处理边缘网关告警")
+    text = require_text(note, field="note", label="处理说明", max_length=200)
+    locked = model.objects.select_for_update().get(pk=item.pk)
+    if locked.handled_at is not None:
+        raise DomainError("edge.handled", "这一条已经处理过了")
+    before = snapshot(locked)
+    locked.handled_at, locked.handled_by, locked.handled_note = now, actor_or_none(actor), text
+    locked.save(update_fields=["handled_at", "handled_by", "handled_note"])
+    if locked.notice_id is not None:
+        Notice.objects.filter(pk=locked.notice_id, acknowledged_at__isnull=True).update(
+            acknowledged_at=now, acknowledged_by=actor_or_none(actor)
+        )
+    kind = "alarm" if isinstance(locked, EdgeAlarm) else "rejection"
+    audit_record(
+        action=f"edge.{kind}_handle",
+        obj=locked,
+        actor=actor,
+        site=edge.site,
+        before=before,
+        after=snapshot(locked),
+        at=now,
+    )
+    return locked

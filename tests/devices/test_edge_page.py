@@ -47,7 +47,7 @@ def test_edge_page_shows_health_alarms_and_refused_entries(client, site_a, manag
     body = client.get(reverse("devices:detail", args=[edge.pk])).content.decode()
     health = body[body.index('data-testid="edge-health"') :].split("</dl>")[0]
     assert "游标 88" in health and "（30 分钟前）" in health and "关闭" in health
-    assert "服务器已留存被拒记录 1 条" in health
+    assert "未处理的被拒记录 1 条" in health  # counts the unhandled ones
     assert "snapshot.expired" in body and "本地通行名单已过期" in body
     row = body[body.index('data-testid="rejection-') :].split("</tr>")[0]
     assert "device.unknown" in row and "本场所没有这台设备" in row and ">12<" in row

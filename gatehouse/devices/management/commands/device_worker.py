@@ -7,8 +7,10 @@ due commands in order (:func:`gatehouse.devices.outbox.deliver_due`).
 is harmless (commands are claimed with a lease) but gains nothing.
 
 Every :data:`gatehouse.devices.alarms.CHECK_EVERY` the worker also checks for devices offline
-longer than their site allows and alerts the monitoring centre (once per outage), and takes
-the visitors' codes whose window is over off the terminals that hold them.
+longer than their site allows and alerts the monitoring centre (once per outage), checks the
+edge agents' health (silent, stale snapshot, journal backlog: :mod:`gatehouse.edge.health`, once
+per episode), and takes the visitors' codes whose window is over off the terminals that hold
+them.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from django.utils import timezone
 from gatehouse.devices.alarms import CHECK_EVERY, devices_check
 from gatehouse.devices.outbox import deliver_due
 from gatehouse.devices.sync import forget_ended_codes
+from gatehouse.edge.health import edges_check
 
 
 class Command(BaseCommand):
@@ -64,6 +67,11 @@ class Command(BaseCommand):
                     self.stdout.write(f"offline: {name}")
                 for name in checked.cleared:
                     self.stdout.write(f"online again: {name}")
+                edges = edges_check(now=now)
+                for what in edges.raised:
+                    self.stdout.write(f"edge trouble: {what}")
+                for what in edges.ended:
+                    self.stdout.write(f"edge trouble over: {what}")
                 forgotten = forget_ended_codes(now)
                 if forgotten.deleted:
                     self.stdout.write(f"ended visitor codes deleted: {forgotten.deleted}")
