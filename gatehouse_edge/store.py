@@ -224,12 +224,12 @@ class Store:
         """Whether the edge may decide from its snapshot at ``now``: not when it has none, when
         it has expired, or when a newer one was refused (:data:`DISABLING_REFUSALS`)."""
         expires = when(self.meta.get("expires_at"))
-        if self.cursor is None or expires is None:
-            return Freshness(False, "本地没有通行名单", "snapshot.none")
         refused = self.meta.get("refused_code", "")
-        if refused in DISABLING_REFUSALS:
+        if refused in DISABLING_REFUSALS:  # also the first snapshot ever: alarmed, not "none"
             message = self.meta.get("refused_message", "")
             return Freshness(False, f"最新下发的通行名单被拒绝：{message}", refused)
+        if self.cursor is None or expires is None:
+            return Freshness(False, "本地没有通行名单", "snapshot.none")
         if now >= expires:
             shown = expires.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")
             return Freshness(False, f"通行名单已于 {shown} 过期", "snapshot.expired")
@@ -264,8 +264,8 @@ class Store:
         """Raise an alarm when the snapshot has just become unusable (or unusable for another
         reason than last time); nothing while the state stays as it was. Called on every sync
         round, online or not, and whenever the status is shown."""
-        fresh = self.freshness(now)
-        with self.lock:
+        with self.lock:  # judged and recorded at once: two callers never both alarm one change
+            fresh = self.freshness(now)
             state = "" if fresh.usable else fresh.code
             if state == self.meta.get("alarm_state", ""):
                 return None

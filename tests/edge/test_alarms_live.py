@@ -150,16 +150,17 @@ def test_a_refused_snapshot_is_alarmed_by_the_edge_and_by_the_health_check(
     device = edge_device[0]
     try:
         wait_for(port, lambda s: s["cursor"] and s["snapshot_usable"], "its snapshot")
-        # the server's key changes behind the edge's back: the next delta is refused
+        # the server's key changes behind the edge's back: the next delta is signed by a key it
+        # does not know
         settings.GATEHOUSE_EDGE_SIGNING_KEY = OTHER_SEED
         refused = wait_for(
             port, lambda s: s["alarms"] and s["pending_alarms"] == 0, "its alarm acknowledged"
         )
-        assert {a["code"] for a in refused["alarms"]} == {"snapshot.signature"}
+        assert {a["code"] for a in refused["alarms"]} == {"snapshot.key"}
         assert refused["snapshot_usable"] is False
         seqs = sorted(a["seq"] for a in refused["alarms"])
         recorded = EdgeAlarm.objects.filter(edge=device).order_by("seq")
-        assert [(a.seq, a.code) for a in recorded] == [(q, "snapshot.signature") for q in seqs]
+        assert [(a.seq, a.code) for a in recorded] == [(q, "snapshot.key") for q in seqs]
         assert all(Notice.objects.get(pk=a.notice_id).kind == "edge.alarm" for a in recorded)
         rounds(port, 3)
         # each alarm posted until acknowledged, then never again
@@ -202,7 +203,7 @@ def test_an_edge_that_never_kept_a_snapshot_is_alerted_by_the_health_check(
     edge = start_edge(server, edge_device[1], site_a.pk, tmp_path / "edge.sqlite3", port)
     device = edge_device[0]
     try:
-        wait_for(port, lambda s: s["last_error"].startswith("snapshot.signature"), "a refusal")
+        wait_for(port, lambda s: s["last_error"].startswith("snapshot.key"), "a refusal")
         until(lambda: reported(device, lambda s: s.snapshot_issued_at is None), "a report")
         first = timezone.now()
         check_edges()

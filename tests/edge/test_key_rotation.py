@@ -83,3 +83,24 @@ def test_edge_public_key_new_makes_a_usable_key_pair(capsys):
     sealed = signed.seal({"a": 1}, signed.private_key(seed))
     assert signed.open_envelope(sealed, signed.public_keys(f"{PUBLIC},{public}")) == {"a": 1}
     assert json.loads(sealed["payload"]) == {"a": 1} and seed != SEED
+
+
+def test_an_edge_whose_first_snapshot_is_refused_raises_its_alarm(
+    tmp_path, settings, site_a, edge_device, card_a, server
+):
+    # §12: a refused snapshot is raised as soon as anyone can hear it, even the first one
+    from gatehouse_edge.sync import Syncer
+
+    settings.GATEHOUSE_EDGE_SIGNING_KEY = NEXT_SEED  # the server moved; this box was not told
+    store = _store(tmp_path, site_a, PUBLIC)
+    try:
+        syncer = Syncer(store, server, lambda: NOW)
+        syncer.run_once()
+        fresh = store.freshness(NOW)
+        assert (fresh.usable, fresh.code) == (False, "snapshot.key")
+        alarms = [a for a in store.alarms() if a.code == "snapshot.key"]
+        assert len(alarms) == 1
+        syncer.run_once()  # still refused: no second alarm
+        assert len([a for a in store.alarms() if a.code == "snapshot.key"]) == 1
+    finally:
+        store.close()
