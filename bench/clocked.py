@@ -3,14 +3,16 @@ edge agent nor the server has a clock hook, so the clock is moved from outside, 
 for a gate box)::
 
     python bench/clocked.py CLOCK_FILE -m gatehouse_edge --server … --db …
-    python bench/clocked.py CLOCK_FILE -m granian --interface wsgi … gatehouse.wsgi:application
+    python bench/clocked.py CLOCK_FILE --fixed -m granian --interface wsgi … gatehouse.wsgi:app…
 
 ``CLOCK_FILE`` holds one number: the seconds to add to the machine's clock. The program starts
 with its wall clock (``time.time``, ``datetime.now`` …, as time-machine patches them) at the
-machine's clock plus that offset, ticking; a thread re-reads the file every 10 ms and moves the
+machine's clock plus that offset, ticking; a thread re-reads the file every 5 ms and moves the
 clock when the number changes. Monotonic clocks (``time.monotonic``, ``perf_counter``, and so
-the program's sleeps, waits and timeouts) are not moved. A process forked after the start
-(granian's workers) keeps the offset it was forked with: the thread does not survive a fork.
+the program's sleeps, waits and timeouts) are not moved. With ``--fixed`` no thread follows the
+file: the offset read at the start holds. A server whose workers are forked (granian) is run so:
+a forked worker keeps the offset it was forked with (a thread does not survive a fork), and no
+fork happens while a thread of ours may hold a lock.
 
 :class:`Clock` is the benchmark's side: it writes the file (atomically) and never moves the
 clock back.
@@ -57,14 +59,30 @@ class Clock:
                 self.offset = wanted
                 self._write(wanted)
 
-    def command(self, module: str, *args: str) -> list[str]:
+    def catch_up(self) -> None:
+        """Bring the programs' clock to the machine's if it is behind."""
+        with self.lock:
+            if self.offset < 0:
+                self.offset = 0.0
+                self._write(0.0)
+
+    def command(self, module: str, *args: str, fixed: bool = False) -> list[str]:
         """The command line that runs ``python -m module args…`` under this clock."""
-        return [sys.executable, str(Path(__file__).resolve()), str(self.path), "-m", module, *args]
+        here = str(Path(__file__).resolve())
+        return [
+            sys.executable,
+            here,
+            str(self.path),
+            *(["--fixed"] if fixed else []),
+            "-m",
+            module,
+            *args,
+        ]
 
 
 def _follow(path: Path, coordinates: object, offset: float) -> None:
     while True:
-        time.sleep(0.01)  # not moved: time-machine leaves sleeps alone
+        time.sleep(0.005)  # not moved: time-machine leaves sleeps alone
         try:
             found = read_offset(path)
         except (OSError, ValueError):
@@ -77,16 +95,22 @@ def _follow(path: Path, coordinates: object, offset: float) -> None:
 
 
 def main() -> None:
-    if len(sys.argv) < 4 or sys.argv[2] != "-m":
-        sys.exit("usage: clocked.py CLOCK_FILE -m MODULE [ARGS…]")
+    argv = sys.argv[1:]
+    fixed = len(argv) > 1 and argv[1] == "--fixed"
+    if fixed:
+        del argv[1]
+    if len(argv) < 3 or argv[1] != "-m":
+        sys.exit("usage: clocked.py CLOCK_FILE [--fixed] -m MODULE [ARGS…]")
     import time_machine
 
-    path, module, args = Path(sys.argv[1]), sys.argv[3], sys.argv[4:]
+    path, module, args = Path(argv[0]), argv[2], argv[3:]
     offset = read_offset(path)
     coordinates = time_machine.travel(
         datetime.fromtimestamp(time.time() + offset, tz=UTC), tick=True
     ).start()
-    threading.Thread(target=_follow, args=(path, coordinates, offset), daemon=True).start()
+    time.time()  # time-machine starts ticking at the first reading, not at start()
+    if not fixed:
+        threading.Thread(target=_follow, args=(path, coordinates, offset), daemon=True).start()
     sys.argv = [module, *args]
     sys.path[0] = os.getcwd()  # as ``python -m`` has it, not this file's directory
     runpy.run_module(module, run_name="__main__", alter_sys=True)
