@@ -31,9 +31,7 @@ import argparse
 import os
 import random
 import shutil
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -47,23 +45,7 @@ PY = sys.executable
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import wrk  # noqa: E402 (bench/wrk.py, beside this script)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def wait_for(port: int, timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                return
-        except OSError:
-            time.sleep(0.2)
-    sys.exit("server did not start")
+from serve import Server  # noqa: E402
 
 
 def plates(n: int, seed: int, province: str = "鄂") -> list[str]:
@@ -314,30 +296,11 @@ def main() -> None:
     from django.db import connection
 
     connection.close()
-    port = free_port()
-    server = subprocess.Popen(
-        [
-            str(Path(PY).parent / "granian"),
-            "--interface",
-            "wsgi",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--workers",
-            str(args.workers),
-            "--blocking-threads",
-            str(args.threads),
-            "--log-level",
-            "warning",
-            "gatehouse.wsgi:application",
-        ],
-        cwd=ROOT,
-        env=env,
-    )
-    base = f"http://127.0.0.1:{port}"
+    server = Server(env, workers=args.workers, threads=args.threads)
+    server.start()
+    base = server.url
+    port = server.port
     try:
-        wait_for(port)
         drained = backlog(base, seeded["tokens"]["in"][0], args.backlog, args.repush)
         lifted = pay_to_lift(
             base, seeded["tokens"]["out"][0], seeded["guard"], args.trials, args.period
@@ -347,8 +310,7 @@ def main() -> None:
             latency(port, seeded["tokens"]["in"], args.rate, 3, 0)  # warm up
             pushes = latency(port, seeded["tokens"]["in"], args.rate, args.seconds, 1)
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        server.stop()
         shutil.rmtree(tmp, ignore_errors=True)
     backend = "PostgreSQL" if args.database_url else "SQLite"
     print(f"backend: {backend}; granian {args.workers} x {args.threads}")

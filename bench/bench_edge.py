@@ -2,27 +2,34 @@
 server (granian on 127.0.0.1, PostgreSQL), one site of ``--people`` residents with a card each
 (the edge's snapshot holds them all, with their holders):
 
-* ``offline`` — the server stops; ``--reads`` card reads from a turnstile reach the edge, their
-  read times (``at``) spread evenly over the last ``--hours`` hours (the edge process keeps the
-  machine's clock: the CLI takes no clock, so the simulated 72 h live in the reads' own times;
-  the snapshot's freshness is judged on the wall clock, inside its 72 h TTL). Half-way the edge
-  gets SIGKILL while the devices keep sending (each device retries its read with the same nonce
-  until it gets an answer), and is started again. Then the server comes back and the journal
-  drains; half-way through the drain the edge gets SIGKILL again and is started again. At the
-  end every answer a device was told is compared, by nonce, with the server's
-  ``DeviceRequest`` rows and their events: lost, duplicated, reason changed.
+* ``offline`` — 72 h offline on the edge's own clock. The edge runs under a wall clock the
+  bench moves (``bench/clocked.py``: time-machine in the edge's process, driven through a
+  file; neither the edge nor the server has a clock hook). The edge, and the server while it
+  hands out the snapshot, start the snapshot TTL plus 10 min behind the machine's clock. The
+  server stops; ``--reads`` card reads from a turnstile reach the edge, without times of their
+  own, while the bench moves the edge's clock forward with the answers, from the outage's start
+  to a minute before the last snapshot expires (the default TTL, 72 h, is kept: ``--hours``
+  caps the span). Half-way the edge gets SIGKILL while the devices keep sending (each device
+  retries its read with the same nonce until it gets an answer), and is started again. Then
+  the edge's clock passes the expiry: ``--stale-reads`` card reads must be refused
+  (``edge.snapshot_invalid``), and as many reads of a guard's badge (a person flagged
+  断网时始终放行) admitted (``edge.always_admitted``). The edge's clock catches up with the
+  machine's, the server comes back on the machine's clock and the journal drains; half-way
+  through the drain the edge gets SIGKILL again and is started again. At the end every answer
+  a device was told is compared, by nonce, with the server's ``DeviceRequest`` rows and their
+  events (lost, duplicated, reason changed, time changed), and the server's alarms are listed.
 * ``latency`` — the offline decision's latency: over HTTP from the device's side (one
   keep-alive connection, the server stopped, so each read first finds the server refused), and
   in process (``Edge.answer`` on a ``Store`` holding the same snapshot, the journal fsync'ed).
 * ``revoke`` — the edge online at its default sync interval (5 s), the server comparing at its
   default (2 s). Each trial revokes a card on the server (``credential_set_status``, committed)
   and reads it at the edge until the edge itself refuses it. So that the edge decides itself,
-  the link between the edge and the server (a relay in this script) answers the edge's
+  the link between the edge and the server (``bench/relay.py``) answers the edge's
   forwarded reads 503 (a server that does not answer the read) while the snapshot and journal
   calls pass. One forwarded read per trial checks the online path too (the server's answer,
   refused at once).
 
-    python bench/bench_edge.py offline --database-url postgres://…/gh_c [--reads 100000]
+    python bench/bench_edge.py offline --database-url postgres://…/gh_b [--reads 100000]
     python bench/bench_edge.py latency --database-url postgres://…/gh_c [--reads 3000]
     python bench/bench_edge.py revoke  --database-url postgres://…/gh_d [--trials 100]
 
@@ -37,7 +44,6 @@ import json
 import os
 import random
 import signal
-import socket
 import sqlite3
 import statistics
 import subprocess
@@ -45,16 +51,18 @@ import sys
 import tempfile
 import threading
 import time
-import urllib.error
 import urllib.request
 from collections import Counter
 from datetime import UTC, datetime, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from clocked import Clock  # noqa: E402 (bench/clocked.py, beside this script)
+from relay import Relay  # noqa: E402
+from serve import Server, free_port  # noqa: E402
 
 
 def pct(values: list[float], p: float) -> float:
@@ -66,129 +74,33 @@ def load() -> str:
     return "load {:.2f} {:.2f} {:.2f}".format(*os.getloadavg())
 
 
+def shown(at: datetime) -> str:
+    return f"{at.astimezone(UTC):%Y-%m-%d %H:%M:%S}Z"
+
+
 def say(text: str) -> None:
     print(f"[{datetime.now(UTC):%H:%M:%S}] {text}", flush=True)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def wait_port(port: int, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                return
-        except OSError:
-            time.sleep(0.1)
-    sys.exit(f"nothing listens on {port}")
-
-
-# -- the server ----------------------------------------------------------------------------------
-
-
-class Server:
-    """Gatehouse under granian (2 workers × 2 threads, as the other benchmarks)."""
-
-    def __init__(self, env: dict[str, str], port: int, log: Path) -> None:
-        self.env, self.port, self.log = env, port, log
-        self.process: subprocess.Popen[bytes] | None = None
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def start(self) -> None:
-        self.process = subprocess.Popen(
-            [
-                str(Path(PY).parent / "granian"),
-                *("--interface", "wsgi", "--host", "127.0.0.1", "--port", str(self.port)),
-                *("--workers", "2", "--blocking-threads", "2", "--log-level", "warning"),
-                "gatehouse.wsgi:application",
-            ],
-            cwd=ROOT,
-            env=self.env,
-            stdout=subprocess.DEVNULL,
-            stderr=self.log.open("ab"),
-        )
-        wait_port(self.port)
-
-    def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait(timeout=30)
-        self.process = None
-
-
-# -- the link between the edge and the server ----------------------------------------------------
-
-
-class Relay:
-    """Relays HTTP to the server; with ``block_decisions`` it answers forwarded device reads 503
-    at once (the edge then decides itself) and relays the edge's own calls."""
-
-    def __init__(self, target: str) -> None:
-        relay = self
-        self.block_decisions = False
-
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-            disable_nagle_algorithm = True  # headers and body are two writes
-
-            def _relay(self) -> None:
-                length = int(self.headers.get("Content-Length") or 0)
-                body = self.rfile.read(length) if length else None
-                if relay.block_decisions and self.path.startswith("/api/v1/gate/decisions"):
-                    status, data = 503, b'{"code":"unavailable"}'
-                else:
-                    headers = {
-                        k: v
-                        for k, v in self.headers.items()
-                        if k.lower() in ("x-device-key", "content-type", "accept")
-                    }
-                    request = urllib.request.Request(
-                        target + self.path, data=body, method=self.command, headers=headers
-                    )
-                    try:
-                        with urllib.request.urlopen(request, timeout=30) as response:
-                            status, data = response.status, response.read()
-                    except urllib.error.HTTPError as exc:
-                        status, data = exc.code, exc.read()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-            do_GET = do_POST = _relay
-
-            def log_message(self, *args: object) -> None:
-                pass
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
-
-    def stop(self) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
 
 
 # -- the edge process ----------------------------------------------------------------------------
 
 
 class EdgeProcess:
+    """``python -m gatehouse_edge``; with ``clock``, under that clock (``clocked.py``, the
+    offset followed while it runs)."""
+
     def __init__(
-        self, server_url: str, key: str, site: int, public: str, db: Path, extra: list[str]
+        self,
+        server_url: str,
+        key: str,
+        site: int,
+        public: str,
+        db: Path,
+        extra: list[str],
+        clock: Clock | None = None,
     ) -> None:
+        self.clock = clock
         self.args = [
-            PY,
-            "-m",
-            "gatehouse_edge",
             *("--server", server_url, "--site", str(site), "--db", str(db)),
             *("--host", "127.0.0.1", "--port", "0"),
             *extra,
@@ -207,8 +119,13 @@ class EdgeProcess:
     def start(self) -> float:
         """Start it; the seconds until it answers ``/healthz``."""
         t0 = time.perf_counter()
+        command = (
+            self.clock.command("gatehouse_edge", *self.args)
+            if self.clock is not None
+            else [PY, "-m", "gatehouse_edge", *self.args]
+        )
         self.process = subprocess.Popen(
-            self.args,
+            command,
             cwd=ROOT,
             env=self.env,
             stdout=subprocess.DEVNULL,
@@ -287,8 +204,14 @@ class Device:
                 time.sleep(0.05)
 
 
-def read(card: str, nonce: str, lane: str = "east/walk-in", at: datetime | None = None) -> bytes:
-    body: dict[str, Any] = {"lane": lane, "credential": {"kind": "card", "value": card}}
+def read(
+    card: str,
+    nonce: str,
+    lane: str = "east/walk-in",
+    at: datetime | None = None,
+    kind: str = "card",
+) -> bytes:
+    body: dict[str, Any] = {"lane": lane, "credential": {"kind": kind, "value": card}}
     body["nonce"] = nonce
     if at is not None:
         body["at"] = at.isoformat()
@@ -359,6 +282,21 @@ def setup(database_url: str, people: int, tmp: Path) -> dict[str, Any]:
         ],
         batch_size=5000,
     )
+    # a guard the site flagged 断网时始终放行: still admitted at the edge once its snapshot has
+    # expired, with a staff badge of their own (the reads above never name it)
+    guard = Person.objects.create(
+        site=site, name="保安队长", kind="guard", edge_always_admitted=True
+    )
+    badge = next(
+        n for n in (f"{rng.getrandbits(32):08X}" for _ in iter(int, 1)) if n not in numbers
+    )
+    Credential.objects.create(
+        site=site,
+        kind="staff_badge",
+        number=badge,
+        person=guard,
+        valid_from=now - timedelta(days=30),
+    )
     edge = DeviceRow.objects.create(site=site, name="东门边缘网关", kind="edge")
     turnstile = DeviceRow.objects.create(site=site, name="东门人行闸机", kind="turnstile")
     seeded = {
@@ -367,6 +305,7 @@ def setup(database_url: str, people: int, tmp: Path) -> dict[str, Any]:
         "turnstile": turnstile.pk,
         "turnstile_key": device_issue_key(device=turnstile, actor=None, now=now),
         "cards": cards,
+        "guard_badge": badge,
         "public": signed.public_key_b64(signed.private_key(settings.GATEHOUSE_EDGE_SIGNING_KEY)),
     }
     say(f"seeded {people:,} people with a card each in {time.perf_counter() - t0:.1f} s; {load()}")
@@ -379,15 +318,33 @@ def server_env() -> dict[str, str]:
 
 # -- 1. offline for 72 h ---------------------------------------------------------------------------
 
+LEAD = timedelta(minutes=10)  # how far the clocks start behind the machine's, beyond the TTL
+STALE, ALWAYS = "edge.snapshot_invalid", "edge.always_admitted"
+MS = timedelta(milliseconds=1)
+
 
 def offline(args: argparse.Namespace, seeded: dict[str, Any], tmp: Path) -> None:
-    from gatehouse.access.models import AccessEvent, DeviceRequest
+    from django.conf import settings
 
+    from gatehouse.access.models import AccessEvent, DeviceRequest
+    from gatehouse.edge.models import EdgeAlarm
+
+    # The clocks (see the module's docstring): the edge and, while it hands out the snapshot, the
+    # server start the TTL plus LEAD behind the machine; the edge's clock then runs through the
+    # outage; the server comes back on the machine's own clock.
+    ttl = timedelta(seconds=settings.GATEHOUSE_EDGE_SNAPSHOT_TTL)
+    clock = Clock(tmp / "clock", offset=-(ttl + LEAD).total_seconds())
     server = Server(server_env(), free_port(), tmp / "server.log")
-    server.start()
+    server.start(clock)
     db = tmp / "edge.sqlite3"
     edge = EdgeProcess(
-        server.url, seeded["edge_key"], seeded["site"], seeded["public"], db, args.edge_args
+        server.url,
+        seeded["edge_key"],
+        seeded["site"],
+        seeded["public"],
+        db,
+        args.edge_args,
+        clock=clock,
     )
     edge.start()
     t0 = time.perf_counter()
@@ -395,21 +352,24 @@ def offline(args: argparse.Namespace, seeded: dict[str, Any], tmp: Path) -> None
     say(f"edge online with its full snapshot in {time.perf_counter() - t0:.1f} s; {load()}")
 
     server.stop()
-    edge.wait(lambda s: not s["online"], "the outage")
-    say(f"server stopped, edge offline; {load()}")
+    status = edge.wait(lambda s: not s["online"], "the outage")
+    issued = datetime.fromisoformat(status["snapshot_issued_at"])
+    expires = datetime.fromisoformat(status["snapshot_expires_at"])
+    offline_at = clock.now()
+    say(
+        f"server stopped, edge offline at {shown(offline_at)} on its clock (the machine's: "
+        f"{shown(datetime.now(UTC))}); its last snapshot issued {shown(issued)} by the server's "
+        f"clock, expires {shown(expires)} (TTL {ttl}); {load()}"
+    )
 
     n, cards = args.reads, seeded["cards"]
-    start_wall = datetime.now(UTC)
-    first = start_wall - timedelta(hours=args.hours)
-    step = timedelta(hours=args.hours) / n
+    first = clock.now()
+    last = expires - timedelta(seconds=60)  # the last read a minute inside the TTL
+    span = min(timedelta(hours=args.hours), last - first)
     rng = random.Random(72)
+    # no read carries its own time: the edge decides each at its own clock
     bodies = [
-        read(
-            rng.choice(cards),
-            f"off-{i}",
-            "east/walk-in" if i % 2 == 0 else "east/walk-out",
-            first + step * i,
-        )
+        read(rng.choice(cards), f"off-{i}", "east/walk-in" if i % 2 == 0 else "east/walk-out")
         for i in range(n)
     ]
     told: dict[str, dict[str, Any]] = {}
@@ -417,6 +377,13 @@ def offline(args: argparse.Namespace, seeded: dict[str, Any], tmp: Path) -> None
     next_i = iter(range(n))
     retries = Counter[str]()
     latencies: list[float] = []
+    driven = threading.Event()
+
+    def drive() -> None:
+        """The edge's clock follows the answers: ``first`` + ``span`` × the share answered."""
+        while not driven.is_set():
+            clock.advance_to(first + span * (len(told) / n))
+            driven.wait(0.01)
 
     def device_loop(worker: int) -> None:
         dev = Device(edge.port, seeded["turnstile_key"])
@@ -439,6 +406,8 @@ def offline(args: argparse.Namespace, seeded: dict[str, Any], tmp: Path) -> None
             latencies.extend(mine)
 
     t_reads = time.perf_counter()
+    driver = threading.Thread(target=drive)
+    driver.start()
     threads = [threading.Thread(target=device_loop, args=(w,)) for w in range(args.devices)]
     for t in threads:
         t.start()
@@ -447,9 +416,14 @@ def offline(args: argparse.Namespace, seeded: dict[str, Any], tmp: Path) -> None
     at_kill = len(told)
     edge.kill()
     back = edge.start()
-    say(f"SIGKILL during offline work after {at_kill:,} answers; back in {back:.1f} s; {load()}")
+    say(
+        f"SIGKILL during offline work after {at_kill:,} answers (the edge's clock "
+        f"{shown(clock.now())}); back in {back:.1f} s; {load()}"
+    )
     for t in threads:
         t.join()
+    driven.set()
+    driver.join()
     reads_s = time.perf_counter() - t_reads
     say(
         f"{n:,} reads answered offline in {reads_s:.1f} s ({n / reads_s:,.0f}/s, "
@@ -457,14 +431,57 @@ def offline(args: argparse.Namespace, seeded: dict[str, Any], tmp: Path) -> None
         f"p99 {pct(latencies, 99) * 1000:.2f} ms; retried after the kill: {dict(retries)}; "
         f"{load()}"
     )
+    times = sorted(datetime.fromisoformat(a["at"]) for a in told.values())
+    say(
+        f"decided at the edge's clock (the answers' `at`): {shown(times[0])} → "
+        f"{shown(times[-1])}, {times[-1] - times[0]} apart (the outage began "
+        f"{shown(offline_at)}; the snapshot expires {shown(expires)})"
+    )
+    assert offline_at - timedelta(seconds=1) <= times[0] and times[-1] < expires, (
+        offline_at,
+        times[0],
+        times[-1],
+        expires,
+    )
     edge_at = [a for a in told.values() if a.get("decided_at_edge")]
-    pending = edge.wait(lambda s: True, "its status")["pending_uploads"]
     say(
         f"told: {len(told):,} answers ({len(edge_at):,} decided at the edge), "
-        f"reasons {dict(Counter(a['reason'] for a in told.values()))}; journal pending {pending:,}"
+        f"reasons {dict(Counter(a['reason'] for a in told.values()))}"
     )
 
-    server.start()
+    # past the TTL: everyone refused as the snapshot is stale, but the always-admitted guard
+    clock.advance_to(expires + timedelta(seconds=30))
+    stale = edge.wait(lambda s: not s["snapshot_usable"], "its snapshot stale")
+    dev = Device(edge.port, seeded["turnstile_key"])
+    past: Counter[str] = Counter()
+    for k in range(args.stale_reads):
+        lane = "east/walk-in" if k % 2 == 0 else "east/walk-out"
+        for nonce, body in (
+            (f"stale-{k}", read(rng.choice(cards), f"stale-{k}", lane)),
+            (f"guard-{k}", read(seeded["guard_badge"], f"guard-{k}", lane, kind="badge")),
+        ):
+            answer = dev.post_until_answered(body)[0]
+            told[nonce] = answer
+            past[f"{nonce.split('-')[0]}: {answer['outcome']} {answer['reason']}"] += 1
+    say(
+        f"the edge's clock at {shown(clock.now())}, past the expiry: snapshot_usable "
+        f"{stale['snapshot_usable']} ({stale['snapshot_problem_code']}: "
+        f"{stale['snapshot_problem']}); {dict(past)}"
+    )
+    assert past == {
+        f"stale: refuse {STALE}": args.stale_reads,
+        f"guard: allow {ALWAYS}": args.stale_reads,
+    }, past
+    pending = edge.wait(lambda s: True, "its status")["pending_uploads"]
+    say(f"journal pending {pending:,} = answers told {len(told):,}")
+
+    clock.catch_up()  # the rest of the outage: the edge's clock back on the machine's
+    server.start()  # on the machine's clock
+    came_back = clock.now()
+    say(
+        f"server back at {shown(came_back)}: the outage lasted {came_back - offline_at} on the "
+        f"edge's clock ({(time.perf_counter() - t_reads) / 60:.1f} min of the machine's)"
+    )
     t_drain = time.perf_counter()
     edge.wait(lambda s: s["pending_uploads"] <= pending // 2, "half the drain", timeout=7200)
     half = time.perf_counter() - t_drain
@@ -476,13 +493,14 @@ def offline(args: argparse.Namespace, seeded: dict[str, Any], tmp: Path) -> None
     )
     back = edge.start()
     say(
-        f"server back; SIGKILL during the upload after {half:.1f} s ({left:,} still pending); "
+        f"SIGKILL during the upload after {half:.1f} s ({left:,} still pending); "
         f"back in {back:.1f} s; {load()}"
     )
     edge.wait(lambda s: s["pending_uploads"] == 0, "the drain", timeout=7200)
     drain = time.perf_counter() - t_drain
     rate = pending / drain
     say(f"journal drained: {pending:,} entries in {drain:.1f} s ({rate:,.0f}/s); {load()}")
+    edge.wait(lambda s: s["pending_alarms"] == 0, "its alarms sent")
     edge.stop()
     server.stop()
 
@@ -518,8 +536,25 @@ def offline(args: argparse.Namespace, seeded: dict[str, Any], tmp: Path) -> None
         f"{len(extra)}, reason changed {dict(changed)}; edge journal {dict(journal)}"
     )
     assert distinct == event_count
-    span = events.order_by("at").values_list("at", flat=True)
-    say(f"events' times from {span.first()} to {span.last()}")
+    moved = [
+        nonce
+        for nonce, (event_id, _reason) in rows.items()
+        if event_id is not None and nonce in told
+    ]
+    at_of = dict(events.values_list("id", "at"))
+    off_times = sorted(at_of[rows[nonce][0]] for nonce in moved if nonce.startswith("off-"))
+    differ = sum(
+        1
+        for nonce in moved
+        if abs(at_of[rows[nonce][0]] - datetime.fromisoformat(told[nonce]["at"])) >= MS
+    )
+    say(
+        f"the offline reads' events from {shown(off_times[0])} to {shown(off_times[-1])} "
+        f"({off_times[-1] - off_times[0]}); events more than 1 ms from the answer's time: "
+        f"{differ}; by reason past the expiry: "
+        f"{dict(Counter(r for _e, r in rows.values() if r in (STALE, ALWAYS)))}; alarms on the "
+        f"server: {dict(Counter(EdgeAlarm.objects.values_list('code', flat=True)))}"
+    )
 
 
 # -- 2. latency ------------------------------------------------------------------------------------
@@ -684,7 +719,18 @@ def main() -> None:
     parser.add_argument("--database-url", required=True, help="PostgreSQL; emptied first")
     parser.add_argument("--people", type=int, default=50000)
     parser.add_argument("--reads", type=int, default=0, help="100000 offline, 3000 latency")
-    parser.add_argument("--hours", type=float, default=72)
+    parser.add_argument(
+        "--hours",
+        type=float,
+        default=72,
+        help="offline: the span of the reads on the edge's clock (at most the TTL less ~1 min)",
+    )
+    parser.add_argument(
+        "--stale-reads",
+        type=int,
+        default=50,
+        help="offline: reads past the expiry, and as many by the guard",
+    )
     parser.add_argument("--devices", type=int, default=4, help="concurrent devices (offline)")
     parser.add_argument("--trials", type=int, default=100)
     parser.add_argument("--poll", type=float, default=0.1)

@@ -1,7 +1,8 @@
 """The edge as the gate box runs it (issue 15 §Tests): ``python -m gatehouse_edge`` as its own
-process, a real server behind a link the test can cut (a small relay), a device posting to the
-edge. Offline decisions are answered, the edge is killed with SIGKILL and started again, the
-link comes back, and the journal drains: every answer the device got is an event, once.
+process, a real server behind a link the test can cut (``bench/relay.py``, shared with the
+benchmark), a device posting to the edge. Offline decisions are answered, the edge is killed
+with SIGKILL and started again, the link comes back, and the journal drains: every answer the
+device got is an event, once.
 
 The edge process keeps its own clock, as a gate box does: the test keeps the machine's clock
 (``real_clock``) so the server and the edge agree on the time."""
@@ -16,13 +17,12 @@ import subprocess
 import sys
 import threading
 import time
-import urllib.error
 import urllib.request
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
+from bench.relay import Relay
 from gatehouse.access.models import AccessEvent
 from tests.conftest import CARD_ZHANG
 from tests.edge.conftest import PUBLIC, read
@@ -30,56 +30,6 @@ from tests.edge.conftest import PUBLIC, read
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.real_clock]
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-class Relay:
-    """The link between the edge and the server: relays HTTP while up; cut, it drops every
-    connection without an answer."""
-
-    def __init__(self, target: str) -> None:
-        relay = self
-        self.cut = False
-
-        class Handler(BaseHTTPRequestHandler):
-            def _relay(self) -> None:
-                if relay.cut:
-                    self.close_connection = True
-                    return
-                length = int(self.headers.get("Content-Length") or 0)
-                body = self.rfile.read(length) if length else None
-                headers = {
-                    k: v
-                    for k, v in self.headers.items()
-                    if k.lower() in ("x-device-key", "content-type", "accept")
-                }
-                request = urllib.request.Request(
-                    target + self.path, data=body, method=self.command, headers=headers
-                )
-                try:
-                    with urllib.request.urlopen(request, timeout=10) as response:
-                        status, data = response.status, response.read()
-                except urllib.error.HTTPError as exc:
-                    status, data = exc.code, exc.read()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-            do_GET = do_POST = _relay
-
-            def log_message(self, *args: object) -> None:
-                pass
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-        self.thread.start()
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
-
-    def stop(self) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
 
 
 def free_port() -> int:
@@ -184,7 +134,7 @@ def stop(process: subprocess.Popen) -> None:
 def test_edge_process_survives_a_kill_offline_and_drains_when_the_link_returns(
     live_server, tmp_path, site_a, edge_device, turnstile_key, card_a
 ):
-    relay = Relay(live_server.url)
+    relay = Relay(live_server.url, timeout=10)
     db, port = tmp_path / "edge.sqlite3", free_port()
     _device, device_key = turnstile_key
     edge = start_edge(relay, edge_device[1], site_a.pk, db, port)

@@ -1,0 +1,1 @@
+"""Benchmarks (run as scripts); the relay is also imported by tests/edge."""
