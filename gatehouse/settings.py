@@ -117,6 +117,7 @@ INSTALLED_APPS = [
     "gatehouse.governance",
     "gatehouse.guard",
     "gatehouse.goods",
+    "gatehouse.notify",
     "gatehouse.demo",
     "gatehouse.console",
 ]
