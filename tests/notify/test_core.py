@@ -35,7 +35,9 @@ def test_a_group_text_has_names_phones_and_id_numbers_masked():
     text = "访客王小明（13912345678，110105199001011232）到访 3-2-1201，张伟确认"
     masked = core.mask_text(text, ["王小明", "张伟"])
     assert masked == "访客王**（139****5678，110105********1232）到访 3-2-1201，张*确认"
-    assert core.mask_text("房号 3-2-1201 金额 12345678901234") == "房号 3-2-1201 金额 12345678901234"
+    assert (
+        core.mask_text("房号 3-2-1201 金额 12345678901234") == "房号 3-2-1201 金额 12345678901234"
+    )
 
 
 def test_dingtalk_signature_matches_the_documented_recipe():
