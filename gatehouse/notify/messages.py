@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 def public_url(path: str) -> str:
     """``path`` as a link a phone can open: ``GATEHOUSE_PUBLIC_URL`` (e.g.
     ``https://gate.example.cn``) in front when it is set."""
-    base = str(getattr(settings, "GATEHOUSE_PUBLIC_URL", "") or "").rstrip("/")
+    base = settings.GATEHOUSE_PUBLIC_URL.rstrip("/")
     return f"{base}{path}"
 
 
