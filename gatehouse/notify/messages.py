@@ -9,10 +9,10 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.urls import reverse
 
 from gatehouse.access.models import NoticeAudience
 from gatehouse.core.masking import mask_name
+from gatehouse.notify.consent import consent_path
 from gatehouse.notify.models import Message, MessageKind
 from gatehouse.notify.services import send
 
@@ -33,12 +33,13 @@ def public_url(path: str) -> str:
 
 def visitor_waiting(*, request: GateRequest, now: datetime) -> list[Message]:
     """VI-01 / P-05: a visitor waits at the gate for the host's consent. The host is told on
-    the console and by SMS, with the link of the page where they answer."""
+    the console and by SMS, with a signed link that answers it (``notify.consent``; the
+    resident's own page ``/my/requests/`` answers it too)."""
     visit = request.visit
     host = request.host
     if visit is None or host is None:
         return []
-    link = public_url(reverse("resident:requests"))
+    link = public_url(consent_path(request))  # answers without a login, once
     who = mask_name(visit.name)
     text = (
         f"访客{who}（{visit.purpose}）在{request.lane.gate.name}等候您同意来访，"

@@ -8,5 +8,6 @@ app_name = "notify"
 
 urlpatterns = [
     path("", views.messages, name="messages"),
+    path("consent/<str:token>/", views.consent, name="consent"),
     path("<int:pk>/retry/", views.messages_action, {"action": "retry"}, name="retry"),
 ]

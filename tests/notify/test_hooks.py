@@ -71,24 +71,23 @@ def _relative(guard, lane):
 
 
 def test_the_host_gets_the_consent_request_on_the_console_and_answers_from_the_link(
-    client, guard_a, walk_in_a, resident_a, resident_user_a
+    client, guard_a, walk_in_a, resident_a
 ):
     # rule P-05 / VI-01: the front desk asks the owner; admit only on consent — the owner is
-    # asked by message, with a link to the page that answers
+    # asked by message, with a signed link that answers it
     _sms(resident_a.site, MessageKind.VISIT_CONSENT, params="name,link")
     flow = _relative(guard_a, walk_in_a)
     assert flow.decision.outcome is Outcome.PENDING and flow.request is not None
-    link = reverse("resident:requests")
-    console, log_or_sms = Message.objects.filter(kind="visit.consent").order_by("pk")
+    console, sms = Message.objects.filter(kind="visit.consent").order_by("pk")
     assert (console.channel_kind, console.person, console.ref) == (
         "console",
         resident_a,
         f"request:{flow.request.pk}",
     )
-    assert link in console.text and "王*" in console.text and "王芳" not in console.text
-    assert log_or_sms.channel_kind == "aliyun_sms"
-    assert log_or_sms.recipient_masked == "张* 138****8000"
-    assert log_or_sms.params["link"].endswith(link)
+    assert "王*" in console.text and "王芳" not in console.text
+    link = sms.params["link"]
+    assert link.startswith("/messages/consent/") and link in console.text
+    assert sms.channel_kind == "aliyun_sms" and sms.recipient_masked == "张* 138****8000"
 
     delivery.deliver_due(now=NOW)
     console.refresh_from_db()
@@ -97,15 +96,41 @@ def test_the_host_gets_the_consent_request_on_the_console_and_answers_from_the_l
     assert notice.audience == "person" and link in notice.message
     assert console.provider_id == f"notice:{notice.pk}"
 
-    client.force_login(resident_user_a)
+    # The host opens the link on their phone, not logged in, and consents.
     page = client.get(link)
     assert page.status_code == 200 and "探亲" in page.content.decode()
-    answered = client.post(
-        reverse("resident:answer", args=[flow.request.pk]), {"answer": "grant", "note": ""}
-    )
-    assert answered.status_code in (200, 302)
+    assert "王芳" not in page.content.decode()
+    answered = client.post(link, {"answer": "grant"})
+    assert answered.status_code == 200
     request = GateRequest.objects.get(pk=flow.request.pk)
+    assert request.status == RequestStatus.GRANTED and request.answered_via == "host"
+    # One answer: the link takes no second one, and changes nothing.
+    again = client.post(link, {"answer": "refuse"})
+    assert again.status_code == 409 and 'data-code="request.answered"' in again.content.decode()
+    request.refresh_from_db()
     assert request.status == RequestStatus.GRANTED
+
+
+def test_a_tampered_or_foreign_consent_link_is_not_found(client, guard_a, walk_in_a, resident_a):
+    # rule VI-01: only the link made for this request and its host answers it
+    flow = _relative(guard_a, walk_in_a)
+    link = Message.objects.get(kind="visit.consent", channel_kind="console").text.split("：")[-1]
+    assert client.get(link).status_code == 200
+    assert client.post(link[:-3] + "xyz/", {"answer": "grant"}).status_code == 404
+    GateRequest.objects.filter(pk=flow.request.pk).update(host=None)
+    assert client.post(link, {"answer": "grant"}).status_code == 404
+    assert GateRequest.objects.get(pk=flow.request.pk).status == RequestStatus.PENDING
+
+
+def test_the_host_may_still_answer_on_their_own_page(
+    client, guard_a, walk_in_a, resident_a, resident_user_a
+):
+    # rule VI-01: the resident's requests page answers as before
+    flow = _relative(guard_a, walk_in_a)
+    client.force_login(resident_user_a)
+    assert client.get(reverse("resident:requests")).status_code == 200
+    client.post(reverse("resident:answer", args=[flow.request.pk]), {"answer": "refuse"})
+    assert GateRequest.objects.get(pk=flow.request.pk).status == RequestStatus.REFUSED
 
 
 def test_a_visitor_without_a_host_to_ask_sends_nothing(guard_a, walk_in_a, site_a):
