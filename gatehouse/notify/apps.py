@@ -12,4 +12,5 @@ class NotifyConfig(AppConfig):
         # through this hook so the gate, which sends alarms, never imports the guard app.
         from gatehouse.notify import leaders, services
 
-        services.LEADER_LOOKUP.append(leaders.on_duty)
+        if leaders.on_duty not in services.LEADER_LOOKUP:
+            services.LEADER_LOOKUP.append(leaders.on_duty)

@@ -22,6 +22,9 @@ from datetime import datetime
 
 from django.db import IntegrityError, transaction
 
+from gatehouse.accounts.actor import Actor
+from gatehouse.audit.services import audit_record
+from gatehouse.core.errors import DomainError
 from gatehouse.core.masking import mask_name, mask_phone
 from gatehouse.core.notify import mask_text
 from gatehouse.notify.models import (
@@ -215,16 +218,25 @@ def _sms_recipients(
     return []
 
 
-def retry(*, message: Message, now: datetime) -> Message:
-    """Put a failed message back in the queue, to be tried at once (the console's retry)."""
-    from gatehouse.core.errors import DomainError
-
+@transaction.atomic
+def retry(*, message: Message, actor: Actor, now: datetime) -> Message:
+    """Put a failed message back in the queue, to be tried at once (the console's retry),
+    audited with the error it failed with."""
     updated = Message.objects.filter(pk=message.pk, state=MessageState.FAILED).update(
         state=MessageState.QUEUED, next_attempt_at=now, attempts=0
     )
     if not updated:
         raise DomainError("notify.not_failed", "只有发送失败的消息可以重发")
+    failed_with = message.last_error
     message.refresh_from_db()
+    audit_record(
+        action="notify.message.retry",
+        obj=message,
+        actor=actor,
+        before={"state": "failed", "last_error": failed_with},
+        after={"state": message.state},
+        at=now,
+    )
     return message
 
 
@@ -255,8 +267,6 @@ def channel_secrets_set(*, channel: Channel, token: str | None, secret: str | No
 def send_test(*, channel: Channel, now: datetime, person: Person | None = None) -> Message:
     """A test message through ``channel`` alone (an SMS channel sends it to ``person``, the
     manager's own mobile). Queued like any other; the admin delivers it at once."""
-    from gatehouse.core.errors import DomainError
-
     text = f"【{channel.site.name}】门岗系统测试消息：渠道“{channel.name}”已接通。"
     recipient, masked = "", channel.name
     if channel.kind in SMS_KINDS:

@@ -68,7 +68,7 @@ MESSAGES = RecordPage(
         "retry": Action(
             RetryForm,
             "retry_form",
-            lambda s: services.retry(message=s.item, now=s.now),
+            lambda s: services.retry(message=s.item, actor=s.actor, now=s.now),
             _("消息已重新排队发送"),
             item=item_of(_site, selectors.message_at),
         ),

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from gatehouse.audit.models import AuditEntry
 from gatehouse.notify import delivery, services
 from gatehouse.notify.models import Channel, ChannelKind, Message, MessageKind
 from tests.conftest import NOW
@@ -67,6 +68,8 @@ def test_a_failed_message_is_queued_again_by_the_retry_action(client, manager_a,
     assert response.status_code == 302
     failed.refresh_from_db()
     assert (failed.state, failed.attempts) == ("queued", 0)
+    entry = AuditEntry.objects.get(action="notify.message.retry")
+    assert entry.actor == manager_a and entry.before["last_error"] == "40008 invalid message type"
     # only a failed message: a second retry is refused and changes nothing
     again = client.post(reverse("notify:retry", args=[failed.pk]))
     assert again.status_code == 422
