@@ -9,6 +9,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from django.conf import settings
+from django.utils import timezone
 
 from gatehouse.access.models import NoticeAudience
 from gatehouse.core.masking import mask_name
@@ -43,7 +44,7 @@ def visitor_waiting(*, request: GateRequest, now: datetime) -> list[Message]:
     who = mask_name(visit.name)
     text = (
         f"访客{who}（{visit.purpose}）在{request.lane.gate.name}等候您同意来访，"
-        f"请在{request.deadline:%H:%M}前答复：{link}"
+        f"请在{timezone.localtime(request.deadline):%H:%M}前答复： {link}"
     )
     return send(
         site=request.site,

@@ -85,6 +85,7 @@ def test_the_host_gets_the_consent_request_on_the_console_and_answers_from_the_l
         f"request:{flow.request.pk}",
     )
     assert "王*" in console.text and "王芳" not in console.text
+    assert "请在09:40前答复" in console.text  # the deadline in Shanghai time (NOW + 10 min)
     link = sms.params["link"]
     assert link.startswith("/messages/consent/") and link in console.text
     assert sms.channel_kind == "aliyun_sms" and sms.recipient_masked == "张* 138****8000"
@@ -114,7 +115,7 @@ def test_the_host_gets_the_consent_request_on_the_console_and_answers_from_the_l
 def test_a_tampered_or_foreign_consent_link_is_not_found(client, guard_a, walk_in_a, resident_a):
     # rule VI-01: only the link made for this request and its host answers it
     flow = _relative(guard_a, walk_in_a)
-    link = Message.objects.get(kind="visit.consent", channel_kind="console").text.split("：")[-1]
+    link = Message.objects.get(kind="visit.consent", channel_kind="console").text.split()[-1]
     assert client.get(link).status_code == 200
     assert client.post(link[:-3] + "xyz/", {"answer": "grant"}).status_code == 404
     GateRequest.objects.filter(pk=flow.request.pk).update(host=None)
