@@ -55,6 +55,8 @@ def visitor_waiting(*, request: GateRequest, now: datetime) -> list[Message]:
         person=host,
         private=(visit.name,),
         params={"name": who, "purpose": visit.purpose[:20], "link": link},
+        # The link answers for the host: never in a group or the log.
+        group_text=f"访客{who}（{visit.purpose}）在{request.lane.gate.name}等候被访人同意来访",
     )
 
 

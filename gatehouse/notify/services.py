@@ -116,14 +116,17 @@ def send(
     notice_kind: str = "",
     private: Iterable[str] = (),
     params: Mapping[str, str] | None = None,
+    group_text: str | None = None,
 ) -> list[Message]:
     """Queue ``text`` about ``kind`` for everyone it concerns at ``site`` (see the module).
     ``ref`` names the record it is about (``visit:12``); ``person`` the one it is for, else
     ``audience`` (a ``NoticeAudience``); ``private`` the names a group may not read;
-    ``params`` the SMS template's values (``text`` is always among them)."""
+    ``params`` the SMS template's values (``text`` is always among them); ``group_text`` what
+    staff groups and the log get instead of ``text`` (masked all the same), e.g. without a
+    link that answers on the person's behalf."""
     channels = [c for c in Channel.objects.filter(site=site, enabled=True) if c.carries(kind)]
     sms_params = {"text": text, **dict(params or {})}
-    group_text = mask_text(text, private)
+    group_text = mask_text(text if group_text is None else group_text, private)
     made: list[Message] = []
 
     def add(message: Message | None) -> None:

@@ -250,3 +250,16 @@ def test_a_message_is_queued_once_for_the_same_record(site_a):
     assert len(alarm(site_a)) == 2
     assert alarm(site_a) == []
     assert Message.objects.count() == 2
+
+
+@pytest.mark.parametrize("kind", [ChannelKind.ALIYUN_SMS, ChannelKind.TENCENT_SMS])
+def test_an_sms_signed_with_a_wrong_secret_is_refused_and_fails(resident_a, kind):
+    with Running() as sim:
+        made = _sms_channel(resident_a.site, kind, sim.base)
+        services.channel_secrets_set(channel=made, token=None, secret="not-the-secret")
+        _mail_for(resident_a)
+        delivery.deliver_due(now=NOW)
+    assert sim.seen[0].signed is False
+    message = only(kind)
+    assert message.state == "failed"
+    assert "Signature" in message.last_error

@@ -112,6 +112,20 @@ def test_the_host_gets_the_consent_request_on_the_console_and_answers_from_the_l
     assert request.status == RequestStatus.GRANTED
 
 
+def test_the_consent_link_never_reaches_a_group_or_the_log(guard_a, walk_in_a, resident_a):
+    # rule VI-01: only the host answers; a staff group carrying the kind gets no link
+    Channel.objects.create(
+        site=resident_a.site,
+        kind=ChannelKind.WECOM,
+        name="前台群",
+        message_kinds=[MessageKind.VISIT_CONSENT],
+    )
+    _relative(guard_a, walk_in_a)
+    group = Message.objects.get(kind="visit.consent", channel_kind="wecom")
+    assert "/messages/consent/" not in group.text and "王*" in group.text
+    assert "王芳" not in group.text
+
+
 def test_a_tampered_or_foreign_consent_link_is_not_found(client, guard_a, walk_in_a, resident_a):
     # rule VI-01: only the link made for this request and its host answers it
     flow = _relative(guard_a, walk_in_a)
