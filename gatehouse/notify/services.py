@@ -37,7 +37,7 @@ from gatehouse.notify.models import (
     MessageState,
 )
 from gatehouse.people.models import Person
-from gatehouse.privacy import seal, unseal
+from gatehouse.privacy import lookup_hash, seal, unseal
 from gatehouse.sites.models import Site
 
 #: Kinds addressed to staff: their SMS goes to the leaders on duty.
@@ -192,7 +192,7 @@ def send(
                         text=text if who is not None else group_text,
                         ref=ref,
                         now=now,
-                        key=_digest(phone),
+                        key=lookup_hash("notify", phone)[:24],  # keyed: no phone in clear
                         person=who,
                         recipient=phone,
                         recipient_masked=f"{name} {mask_phone(phone)}",
