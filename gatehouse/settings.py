@@ -117,6 +117,7 @@ INSTALLED_APPS = [
     "gatehouse.governance",
     "gatehouse.guard",
     "gatehouse.goods",
+    "gatehouse.notify",
     "gatehouse.demo",
     "gatehouse.console",
 ]
@@ -245,6 +246,8 @@ if GATEHOUSE_CAMERA_VOICE not in {"board", "camera", "both"}:
     )
 # Full ID numbers and phones one user may reveal per hour (counted in the audit trail).
 GATEHOUSE_REVEALS_PER_HOUR = _count("GATEHOUSE_REVEALS_PER_HOUR", 20)
+# The address people open the console at, put in front of links sent by SMS (issue 16 §4).
+GATEHOUSE_PUBLIC_URL = os.environ.get("GATEHOUSE_PUBLIC_URL", "").strip().rstrip("/")
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "console:home"

@@ -27,5 +27,6 @@ urlpatterns = [
     path("guard/", include("gatehouse.guard.urls", namespace="guard")),
     path("goods/", include("gatehouse.goods.urls", namespace="goods")),
     path("devices/", include("gatehouse.devices.urls", namespace="devices")),
+    path("messages/", include("gatehouse.notify.urls", namespace="notify")),
     path("", include("gatehouse.console.urls", namespace="console")),
 ]

@@ -48,6 +48,7 @@ from gatehouse.core.errors import DomainError, InvalidInput
 from gatehouse.core.ids import parse_mobile, parse_uscc
 from gatehouse.core.masking import mask_phone
 from gatehouse.core.text import require_text as _text
+from gatehouse.notify import messages as notify_messages
 from gatehouse.people.models import Enterprise
 from gatehouse.privacy import seal
 from gatehouse.sites.models import Site, Zone
@@ -931,6 +932,8 @@ def land_deadlines_raise(*, site: Site, now: datetime, actor: Actor = None) -> i
                 )
             )
     LandAlert.objects.bulk_create(fresh)
+    for alert in fresh:
+        notify_messages.land_deadline(alert=alert, now=now)  # to the committee's group
     if fresh:
         audit_record(
             action="land.alerts.raise",

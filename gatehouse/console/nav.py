@@ -248,6 +248,12 @@ _FEATURES = [
         "guard:spot_checks",
     ),
     Feature(
+        "messages",
+        _("通知消息"),
+        _("短信、群机器人和系统内通知的发送状态，失败的可重新发送。"),
+        "notify:messages",
+    ),
+    Feature(
         "admin", _("后台管理"), _("维护场所、人员、凭证、设备等基础资料。"), external="/admin/"
     ),
     # 业主/住户
@@ -372,6 +378,7 @@ ROLE_NAV: dict[str, tuple[str, ...]] = {
         "devices",
         "people",
         "import",
+        "messages",
         "admin",
     ),
     Role.RESIDENT: ("invite", "my-requests", "my-visitors", "my-credentials", "my-slips"),
@@ -482,7 +489,7 @@ GROUPS: tuple[NavGroup, ...] = (
     NavGroup("mine", _("我的"), ("invite", "my-requests", "my-visitors", "my-credentials")),
     NavGroup("park", _("园区管理"), ("admission", "land", "enterprises")),
     NavGroup("association", _("行业监管"), ("rating", "credit", "rectification")),
-    NavGroup("system", _("系统"), ("admin",)),
+    NavGroup("system", _("系统"), ("messages", "admin")),
 )
 GROUP_OF: dict[str, NavGroup] = {slug: g for g in GROUPS for slug in g.features}
 

@@ -26,6 +26,7 @@ from gatehouse.core.access import MINUTES_MAX
 from gatehouse.core.errors import InvalidInput
 from gatehouse.devices.models import Device
 from gatehouse.devices.selectors import heard_at, offline_for
+from gatehouse.notify import messages as notify_messages
 from gatehouse.sites.models import Site
 
 KIND = "device.offline"
@@ -93,6 +94,7 @@ def _raise(device: Device, silent: timedelta, now: datetime) -> bool:
         object_ref=ref,
         created_at=now,
     )
+    notify_messages.device_offline(device=device, text=notice.message, ref=ref, now=now)
     audit_record(
         action="device.offline_alert",
         obj=device,

@@ -19,6 +19,8 @@ from gatehouse.core.access import Decision, Direction, Duty, Obligation, Outcome
 from gatehouse.core.masking import mask_name
 from gatehouse.gate import sql
 from gatehouse.gate.facts import GateInput, Guard, signed_in
+from gatehouse.notify.models import MessageKind
+from gatehouse.notify.services import send as notify_send
 from gatehouse.people.models import Person
 from gatehouse.sites.models import Site
 from gatehouse.visitors.models import Visit, VisitStatus
@@ -85,6 +87,9 @@ class Written:
 
 Writer = Callable[[Written, Obligation], None]
 
+#: Monitoring notices that are alarms, sent on to the leader on duty (issue 16 §4).
+ALARM_REASONS = frozenset({"blacklist.hit"})
+
 
 def _count_forgotten(w: Written, ob: Obligation) -> None:
     if w.person is None:
@@ -107,6 +112,15 @@ def _notify_monitoring(w: Written, ob: Obligation) -> None:
         event=w.event,
         when=w.when,
     )
+    if w.decision.reason in ALARM_REASONS:  # the leader on duty and the staff groups (masked)
+        notify_send(
+            site=w.site,
+            kind=MessageKind.ALARM,
+            text=message,
+            now=w.when,
+            ref=f"event:{w.event.pk}",
+            private=(w.person.name,) if w.person is not None else (),
+        )
 
 
 def _notify_patrol(w: Written, ob: Obligation) -> None:

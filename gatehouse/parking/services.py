@@ -33,6 +33,7 @@ from gatehouse.core.ids import parse_plate
 from gatehouse.core.tariff import TariffTable
 from gatehouse.core.text import clean_text as _clean
 from gatehouse.devices.models import Device
+from gatehouse.notify import messages as notify_messages
 from gatehouse.parking import selectors
 from gatehouse.parking.eligibility import PassApplication, check_application
 from gatehouse.parking.models import (
@@ -50,6 +51,8 @@ from gatehouse.sites.models import Garage, ParkingSpace, Site
 from gatehouse.visitors import tokens
 
 _REF_MAX = 64
+#: How many days before a lease's renewal is due its holder is reminded (PK-05).
+RENEWAL_REMIND_DAYS = 7
 _MEMO_MAX = 200
 
 
@@ -842,7 +845,8 @@ def lease_lapse(*, lease: SpaceLease, actor: Actor, today: date, now: datetime) 
 
 
 def lease_renewals(*, today: date, now: datetime, site: Site | None = None) -> list[SpaceLease]:
-    """The daily job (``manage.py lease_renewals``): lapse every ended, unrenewed lease (PK-05).
+    """The daily job (``manage.py lease_renewals``): lapse every ended, unrenewed lease (PK-05),
+    and remind the holders whose renewal falls due within :data:`RENEWAL_REMIND_DAYS`.
 
     Each lease in its own transaction; a second run the same day changes nothing."""
     candidates = SpaceLease.objects.filter(status=LeaseStatus.ACTIVE, end__lt=today)
@@ -852,4 +856,11 @@ def lease_renewals(*, today: date, now: datetime, site: Site | None = None) -> l
     for lease in candidates.order_by("end", "pk"):
         if lease_lapse(lease=lease, actor=None, today=today, now=now):
             lapsed.append(lease)
+    # PK-05: remind the holders whose renewal is due soon (once per lease and due date).
+    sites = (
+        [site] if site is not None else Site.objects.filter(space_leases__isnull=False).distinct()
+    )
+    for each in sites:
+        for lease in selectors.renewals_due(each, today=today, within_days=RENEWAL_REMIND_DAYS):
+            notify_messages.lease_lapsing(lease=lease, today=today, now=now)
     return lapsed

@@ -13,6 +13,7 @@ from gatehouse.accounts.actor import Actor, actor_or_none
 from gatehouse.audit.services import audit_record, snapshot
 from gatehouse.core.errors import DomainError, InvalidInput
 from gatehouse.core.text import clean_text as _clean
+from gatehouse.notify import messages as notify_messages
 from gatehouse.people.models import Person
 from gatehouse.people.services import clean_name
 from gatehouse.sites.models import Site
@@ -87,6 +88,7 @@ def mail_log(
         )
         item.notified_at = now
         item.save(update_fields=["notified_at"])
+        notify_messages.mail_arrived(item=item, text=f"您有{count}件{label}在门岗，请领取", now=now)
     audit_record(action="mail.log", obj=item, actor=actor, after=snapshot(item), at=now)
     return item
 

@@ -37,6 +37,7 @@ from gatehouse.devices.commands import open_for_request
 from gatehouse.devices.selectors import lane_opens_itself
 from gatehouse.gate.decide import gate_decide
 from gatehouse.gate.facts import GateInput, GateResult
+from gatehouse.notify import messages as notify_messages
 from gatehouse.people.models import HouseMembership, HouseRelation, Person
 from gatehouse.people.services import clean_name
 from gatehouse.privacy import seal
@@ -290,6 +291,8 @@ def visit_register(
             deadline=_deadline(site, now),
             host_home=host_home,
         )
+        if request.kind == Pending.HOST_CONSENT.value:
+            notify_messages.visitor_waiting(request=request, now=now)  # to the host (VI-01)
     audit_record(action="visit.register", obj=visit, actor=actor, after=snapshot(visit), at=now)
     return FlowResult(result.decision, result.event, visit, request)
 

@@ -23,6 +23,7 @@ from gatehouse.guard.models import Anomaly, Dispatch, Emergency, EmergencyAck, E
 from gatehouse.guard.roster.selectors import leaders_now
 from gatehouse.guard.shared import local_time
 from gatehouse.guard.writes import save_photos, write_audit, write_notice
+from gatehouse.notify import messages as notify_messages
 from gatehouse.sites.models import Site
 
 
@@ -197,15 +198,14 @@ def anomalies_escalate(*, site: Site, now: datetime) -> int:
         a.escalated_at = now
         a.escalated_to = "、".join(leaders)[:200] or "公司领导及行政人事部"
         a.save(update_fields=["escalated_at", "escalated_to"])
-        write_notice(
-            site,
-            NoticeAudience.MONITORING,
-            "anomaly.escalated",
+        text = (
             f"异常情况超过{policy.minutes(core.Severity(a.severity))}分钟无人确认，已上报"
-            f"{a.escalated_to}：{a.get_kind_display()} {a.place}",
-            f"escalated:{a.pk}",
-            now,
+            f"{a.escalated_to}：{a.get_kind_display()} {a.place}"
         )
+        write_notice(
+            site, NoticeAudience.MONITORING, "anomaly.escalated", text, f"escalated:{a.pk}", now
+        )
+        notify_messages.anomaly_escalated(anomaly=a, text=text, now=now)  # S-05
         audit_record(
             action="guard.anomaly.escalate", obj=a, before=before, after=snapshot(a), at=now
         )

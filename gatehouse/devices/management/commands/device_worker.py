@@ -10,7 +10,7 @@ Every :data:`gatehouse.devices.alarms.CHECK_EVERY` the worker also checks for de
 longer than their site allows and alerts the monitoring centre (once per outage), checks the
 edge agents' health (silent, stale snapshot, journal backlog: :mod:`gatehouse.edge.health`, once
 per episode), and takes the visitors' codes whose window is over off the terminals that hold
-them.
+them. Every round also delivers the notification messages that are due (:func:`gatehouse.notify.delivery.deliver_due`).
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from gatehouse.devices.alarms import CHECK_EVERY, devices_check
 from gatehouse.devices.outbox import deliver_due
 from gatehouse.devices.sync import forget_ended_codes
 from gatehouse.edge.health import edges_check
+from gatehouse.notify.delivery import deliver_due as messages_deliver
 
 
 class Command(BaseCommand):
@@ -59,6 +60,11 @@ class Command(BaseCommand):
                 )
                 for error in done.errors:
                     self.stderr.write(error)
+            sent = messages_deliver(now=timezone.now())  # notices, SMS, group robots
+            if sent.any:
+                self.stdout.write(
+                    f"messages sent {sent.sent}, retrying {sent.retrying}, failed {sent.failed}"
+                )
             now = timezone.now()
             if checked_at is None or now - checked_at >= CHECK_EVERY:
                 checked_at = now
