@@ -10,7 +10,8 @@ Every :data:`gatehouse.devices.alarms.CHECK_EVERY` the worker also checks for de
 longer than their site allows and alerts the monitoring centre (once per outage), checks the
 edge agents' health (silent, stale snapshot, journal backlog: :mod:`gatehouse.edge.health`, once
 per episode), and takes the visitors' codes whose window is over off the terminals that hold
-them. Every round also delivers the notification messages that are due (:func:`gatehouse.notify.delivery.deliver_due`).
+them. Every round also delivers the notification messages that are due
+(:func:`gatehouse.notify.delivery.deliver_due`).
 """
 
 from __future__ import annotations
