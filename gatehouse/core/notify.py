@@ -169,7 +169,9 @@ def _http_fault(status: int, body: bytes) -> Reply | None:
     return None
 
 
-def wecom_parse(status: int, body: bytes) -> Reply:
+def _errcode_reply(status: int, body: bytes, rate_limited: int, busy: int | None) -> Reply:
+    """A robot's ``{"errcode", "errmsg"}`` reply (WeCom, DingTalk): 0 sent, ``rate_limited``
+    and ``busy`` tried again later, any other code failed."""
     fault = _http_fault(status, body)
     if fault:
         return fault
@@ -180,11 +182,15 @@ def wecom_parse(status: int, body: bytes) -> Reply:
     if code == 0:
         return Reply(Outcome.SENT)
     error = f"{code} {data.get('errmsg', '')}".strip()
-    if code == WECOM_RATE_LIMITED:
+    if code == rate_limited:
         return Reply(Outcome.RETRY, error=error, rate_limited=True)
-    if code == -1:  # "system busy"
+    if busy is not None and code == busy:
         return Reply(Outcome.RETRY, error=error)
     return Reply(Outcome.FAIL, error=error)
+
+
+def wecom_parse(status: int, body: bytes) -> Reply:
+    return _errcode_reply(status, body, WECOM_RATE_LIMITED, busy=-1)  # -1: "system busy"
 
 
 def dingtalk_sign(secret: str, timestamp_ms: int) -> str:
@@ -207,19 +213,7 @@ def dingtalk_request(
 
 
 def dingtalk_parse(status: int, body: bytes) -> Reply:
-    fault = _http_fault(status, body)
-    if fault:
-        return fault
-    data = _load(body)
-    if not isinstance(data, dict) or "errcode" not in data:
-        return Reply(Outcome.RETRY, error="unreadable reply")
-    code = data.get("errcode")
-    if code == 0:
-        return Reply(Outcome.SENT)
-    error = f"{code} {data.get('errmsg', '')}".strip()
-    if code == DINGTALK_TOO_FAST:
-        return Reply(Outcome.RETRY, error=error, rate_limited=True)
-    return Reply(Outcome.FAIL, error=error)
+    return _errcode_reply(status, body, DINGTALK_TOO_FAST, busy=None)
 
 
 def feishu_sign(secret: str, timestamp_s: int) -> str:

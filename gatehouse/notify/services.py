@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
+from typing import Any
 
 from django.db import IntegrityError, transaction
 
@@ -129,75 +130,52 @@ def send(
     group_text = mask_text(text if group_text is None else group_text, private)
     made: list[Message] = []
 
-    def add(message: Message | None) -> None:
+    def add(**fields: Any) -> None:  # one message of this kind, about ref, at now
+        message = _queue(site=site, kind=kind, ref=ref, now=now, **fields)
         if message is not None:
             made.append(message)
 
     if person is not None or audience:
         add(
-            _queue(
-                site=site,
-                kind=kind,
-                channel_kind=ChannelKind.CONSOLE,
-                channel=None,
-                text=text,
-                ref=ref,
-                now=now,
-                key=f"p{person.pk}" if person is not None else audience,
-                person=person,
-                audience=audience,
-                recipient_masked=_mask_person(person) if person is not None else audience,
-                notice_kind=notice_kind or kind,
-            )
+            channel_kind=ChannelKind.CONSOLE,
+            channel=None,
+            text=text,
+            key=f"p{person.pk}" if person is not None else audience,
+            person=person,
+            audience=audience,
+            recipient_masked=_mask_person(person) if person is not None else audience,
+            notice_kind=notice_kind or kind,
         )
     if not channels:
         add(
-            _queue(
-                site=site,
-                kind=kind,
-                channel_kind=ChannelKind.LOG,
-                channel=None,
-                text=group_text,
-                ref=ref,
-                now=now,
-                key="log",
-                recipient_masked="log",
-            )
+            channel_kind=ChannelKind.LOG,
+            channel=None,
+            text=group_text,
+            key="log",
+            recipient_masked="log",
         )
     for channel in channels:
         if channel.kind in GROUP_KINDS or channel.kind == ChannelKind.LOG:
             add(
-                _queue(
-                    site=site,
-                    kind=kind,
-                    channel_kind=channel.kind,
-                    channel=channel,
-                    text=group_text,
-                    ref=ref,
-                    now=now,
-                    key="group",
-                    recipient_masked=channel.name,
-                )
+                channel_kind=channel.kind,
+                channel=channel,
+                text=group_text,
+                key="group",
+                recipient_masked=channel.name,
             )
         elif channel.kind == ChannelKind.CONSOLE:
             continue  # the console notice is written above for every message with a reader
         elif channel.kind in SMS_KINDS:
             for name, phone, who in _sms_recipients(site, kind, person, now):
                 add(
-                    _queue(
-                        site=site,
-                        kind=kind,
-                        channel_kind=channel.kind,
-                        channel=channel,
-                        text=text if who is not None else group_text,
-                        ref=ref,
-                        now=now,
-                        key=lookup_hash("notify", phone)[:24],  # keyed: no phone in clear
-                        person=who,
-                        recipient=phone,
-                        recipient_masked=f"{name} {mask_phone(phone)}",
-                        params=sms_params if who else {**sms_params, "text": group_text},
-                    )
+                    channel_kind=channel.kind,
+                    channel=channel,
+                    text=text if who is not None else group_text,
+                    key=lookup_hash("notify", phone)[:24],  # keyed: no phone in clear
+                    person=who,
+                    recipient=phone,
+                    recipient_masked=f"{name} {mask_phone(phone)}",
+                    params=sms_params if who else {**sms_params, "text": group_text},
                 )
     return made
 
