@@ -333,3 +333,17 @@ def test_the_event_log_declares_its_source():
     assert jobs.source("registers:events") is not None
     assert jobs.source("registers:visits") is not None
     assert jobs.source("registers:nope") is None
+
+
+@pytest.mark.django_db
+def test_the_export_worker_runs_the_queued_jobs_once(site_a, manager_a, watched, now):
+    from django.core.management import call_command
+
+    watched(3)
+    job = export_start(
+        site=site_a, actor=manager_a, key="tests:watched", fmt="xlsx", query={}, now=now
+    )
+    out = io.StringIO()
+    call_command("export_worker", "--once", stdout=out)
+    job.refresh_from_db()
+    assert job.state == ExportState.DONE and "exports done 1, failed 0" in out.getvalue()
