@@ -53,6 +53,30 @@ class RegisterSheet(XlsxSheet):
         self._append([title, *beside], Font(bold=True, size=13))
 
 
+def register_sheet(
+    title: Any,
+    site: Any,
+    period: str,
+    labels: Sequence[Any],
+    rows: Iterable[Iterable[Any]],
+    now: datetime,
+    *,
+    widths: Sequence[int] = (),
+) -> RegisterSheet:
+    """A register written into a streaming sheet (see the module): a title row with the site,
+    the period, the header row and every row of ``rows``; ``sheet.book.save(file)`` writes it."""
+    sheet = RegisterSheet(str(title), list(widths) or [XLSX_WIDTH] * len(labels))
+    sheet.title_row(
+        f"{site.name} · {title}",
+        _t("期间：%(period)s") % {"period": period},
+        _t("导出时间：%(at)s") % {"at": f"{now.astimezone(SHANGHAI):%Y-%m-%d %H:%M}"},
+    )
+    sheet.header(labels)
+    for row in rows:
+        sheet.row(row)
+    return sheet
+
+
 def register_workbook(
     title: Any,
     site: Any,
@@ -63,15 +87,6 @@ def register_workbook(
     *,
     widths: Sequence[int] = (),
 ) -> FileResponse:
-    """A register as an xlsx download (see the module): a title row with the site, the period,
-    the header row and every row of ``rows``."""
-    sheet = RegisterSheet(str(title), list(widths) or [XLSX_WIDTH] * len(labels))
-    sheet.title_row(
-        f"{site.name} · {title}",
-        _t("期间：%(period)s") % {"period": period},
-        _t("导出时间：%(at)s") % {"at": f"{now.astimezone(SHANGHAI):%Y-%m-%d %H:%M}"},
-    )
-    sheet.header(labels)
-    for row in rows:
-        sheet.row(row)
+    """A register as an xlsx download (see :func:`register_sheet`)."""
+    sheet = register_sheet(title, site, period, labels, rows, now, widths=widths)
     return sheet.response(filename(title, now, "xlsx"))

@@ -10,17 +10,21 @@ orientation, the sign-off lines, the relative widths of the columns, a line unde
 register without an entry prints with :data:`DEFAULT` (landscape when it has more than six
 columns).
 
-The PDF of a long register is refused (``paper.too_long``, 422) rather than cut: the page says to
-narrow the days or to export the spreadsheet, which has every row.
+While the page waits, a PDF holds at most :data:`MAX_ROWS` rows; a longer one is never cut: the
+register's page starts a background export (:mod:`gatehouse.registers.jobs`), which lays the
+rows out in parts (:func:`render_long_pdf`) and numbers the pages across them. Where no
+background export is possible the page refuses it (``paper.too_long``, 422).
 """
 
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable, Sequence
+import tempfile
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from pathlib import Path
+from typing import Any, BinaryIO
 
 from django.http import FileResponse
 from django.template.loader import render_to_string
@@ -35,6 +39,8 @@ type Label = str | Promise
 
 #: Rows one PDF holds at most (some 40 pages, about 40 s to make); more is refused, not cut.
 MAX_ROWS = 2000
+#: Rows laid out at a time when a long register is made in the background.
+PART_ROWS = 1000
 PORTRAIT_COLUMNS = 6  # more columns than this print landscape unless the paper says otherwise
 PDF_TYPE = "application/pdf"
 
@@ -147,8 +153,28 @@ def render_pdf(
         body.append(row)
         if len(body) > MAX_ROWS:
             raise TooLong
-    wide = paper.wide(len(labels))
-    html = render_to_string(
+    html = _html(paper, title, site, period, labels, body, now, count=len(body))
+    return bytes(HTML(string=html).write_pdf())
+
+
+def _html(
+    paper: Paper,
+    title: Any,
+    site: Any,
+    period: str,
+    labels: Sequence[Any],
+    rows: Sequence[Sequence[Any]],
+    now: datetime,
+    *,
+    count: int,
+    first: bool = True,
+    last: bool = True,
+    numbers: bool = True,
+) -> str:
+    """The paper's HTML: the whole register, or one part of a long one (``first``: the title
+    and the period above the rows; ``last``: the sign-off lines under them; ``numbers``: the
+    page numbers at the foot, which a long register's parts get afterwards)."""
+    return render_to_string(
         "registers/paper.html",
         {
             "paper": paper,
@@ -157,20 +183,26 @@ def render_pdf(
             "period": period,
             "labels": labels,
             "widths": paper.percents(len(labels)),
-            "rows": body,
-            "blank_rows": range(paper.blank_rows),
-            "page_numbers": _css_string(
-                _t("第 %(page)s 页 共 %(pages)s 页"),
-                page='" counter(page) "',
-                pages='" counter(pages) "',
-            ),
+            "rows": rows,
+            "count": count,
+            "first": first,
+            "last": last,
+            "blank_rows": range(paper.blank_rows if last else 0),
+            "running_site": css_text(str(site.name)),
+            "running_title": css_text(str(title)),
+            "page_numbers": _page_numbers() if numbers else "",
             "printed": _css_string(
                 _t("打印时间 %(at)s"), at=f"{now.astimezone(SHANGHAI):%Y-%m-%d %H:%M}"
             ),
-            "wide": wide,
+            "wide": paper.wide(len(labels)),
         },
     )
-    return bytes(HTML(string=html).write_pdf())
+
+
+def _page_numbers() -> str:
+    return _css_string(
+        _t("第 %(page)s 页 共 %(pages)s 页"), page='" counter(page) "', pages='" counter(pages) "'
+    )
 
 
 def _css_string(text: str, **parts: str) -> str:
@@ -178,6 +210,102 @@ def _css_string(text: str, **parts: str) -> str:
     ``parts`` put in as they are (``" counter(page) "``)."""
     clean = text.replace('"', "").replace("\\", "")
     return '"' + clean % parts + '"'
+
+
+def css_text(text: str) -> str:
+    """``text`` as a CSS string for ``content:``, every character that could end the string,
+    the rule or the style element (quotes, backslashes, angle brackets, controls) escaped."""
+    out = []
+    for char in text:
+        if char in "\\\"'<>&{}();" or ord(char) < 0x20 or ord(char) == 0x7F:
+            out.append(f"\\{ord(char):06x}")
+        else:
+            out.append(char)
+    return '"' + "".join(out) + '"'
+
+
+def render_long_pdf(
+    paper: Paper,
+    title: Any,
+    site: Any,
+    period: str,
+    labels: Sequence[Any],
+    rows: Iterable[Sequence[Any]],
+    now: datetime,
+    out: BinaryIO,
+    *,
+    count: int,
+    progress: Callable[[int], None] | None = None,
+    part_rows: int = PART_ROWS,
+) -> int:
+    """A register of any length as one A4 PDF written to ``out``; answers its page count.
+
+    The rows are laid out in parts of ``part_rows`` (memory stays bounded: one part is in
+    memory at a time, each written to a temporary file); the first part has the title and the
+    period (``count`` rows in all), the last the sign-off lines, every page the header row.
+    Each part starts on a new page. The parts are then put together (pypdf) and every page gets
+    ``第 N 页 共 M 页`` counted across the parts, from one document of footers alone laid out
+    with the same page box. ``progress(rows)`` is told the rows laid out after each part."""
+    from pypdf import PdfReader, PdfWriter
+    from weasyprint import HTML
+
+    with tempfile.TemporaryDirectory(prefix="gatehouse-pdf-") as tmp:
+        parts: list[Path] = []
+        pages = done = 0
+
+        def lay_out(batch: list[Sequence[Any]], *, last: bool) -> None:
+            nonlocal pages, done
+            html = _html(
+                paper,
+                title,
+                site,
+                period,
+                labels,
+                batch,
+                now,
+                count=count,
+                first=not parts,
+                last=last,
+                numbers=False,
+            )
+            document = HTML(string=html).render()
+            pages += len(document.pages)
+            path = Path(tmp) / f"part-{len(parts):05d}.pdf"
+            document.write_pdf(path)
+            del document
+            parts.append(path)
+            done += len(batch)
+            if progress is not None:
+                progress(done)
+
+        batch: list[Sequence[Any]] = []
+        for row in rows:
+            if len(batch) >= part_rows:
+                lay_out(batch, last=False)
+                batch = []
+            batch.append(row)
+        lay_out(batch, last=True)
+
+        footers = Path(tmp) / "footers.pdf"
+        HTML(
+            string=render_to_string(
+                "registers/paper_numbers.html",
+                {
+                    "pages": range(pages),
+                    "wide": paper.wide(len(labels)),
+                    "page_numbers": _page_numbers(),
+                },
+            )
+        ).write_pdf(footers)
+        numbers = PdfReader(footers)
+        writer = PdfWriter()
+        at = 0
+        for path in parts:
+            for page in PdfReader(path).pages:
+                writer.add_page(page).merge_page(numbers.pages[at])
+                at += 1
+        writer.write(out)
+    return pages
 
 
 def pdf_response(

@@ -3,11 +3,22 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import Any
+
+from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext_lazy as _
 
 from gatehouse.registers import selectors
-from gatehouse.registers.engine import Index, Register, Tile, columns, declare
-from gatehouse.registers.forms import MailFilterForm, StaffExitFilterForm, VisitFilterForm
+from gatehouse.registers.engine import REGISTER_ROLES, Index, Register, Tile, columns, declare
+from gatehouse.registers.forms import (
+    EventFilterForm,
+    MailFilterForm,
+    StaffExitFilterForm,
+    VisitFilterForm,
+)
+from gatehouse.registers.jobs import Found, Source, declare_source, filters_refused
+from gatehouse.registers.paper import paper_for
 
 HOME = ("registers:index", _("登记表"))
 
@@ -71,6 +82,37 @@ declare(
                 _("通行事件记录"),
                 _("每一次放行、拒绝和待确认的判定及其原因，实时滚动显示。"),
             ),
+            Tile(
+                "registers:exports",
+                _("我的导出"),
+                _("记录较多时在后台生成的 Excel 和 PDF 文件：进度和下载。"),
+            ),
         ),
     ),
 )
+
+
+EVENTS = "registers:events"
+EVENTS_TITLE = _("通行事件记录")
+
+
+def events_found(site: Any, now: datetime, data: MultiValueDict[str, Any]) -> Found:
+    """Every event the event log's filters find (not a page of them), for an export."""
+    form = EventFilterForm(data, gates=selectors.gate_choices(site))
+    if not form.is_valid():
+        raise filters_refused(form)
+    filters = {k: v for k, v in form.cleaned_data.items() if k != "before"}
+    return Found(
+        EVENTS_TITLE,
+        selectors.EVENT_COLUMNS,
+        paper_for(EVENTS),
+        filters,
+        lambda: selectors.event_query(site, **filters).count(),
+        lambda: (
+            selectors.event_row(e).cells
+            for e in selectors.event_query(site, **filters).iterator(chunk_size=2000)
+        ),
+    )
+
+
+declare_source(EVENTS, Source(events_found, REGISTER_ROLES))

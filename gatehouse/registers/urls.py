@@ -15,4 +15,8 @@ urlpatterns = [
     path("events/", views.events, name="events"),
     path("on-site/", views.on_site, name="on_site"),
     path("notices/<int:pk>/ack/", views.ack_notice, name="ack_notice"),
+    path("exports/", views.exports, name="exports"),
+    path("exports/new/", views.export_new, name="export_new"),
+    path("exports/<int:pk>/", views.export, name="export"),
+    path("exports/<int:pk>/file/", views.export_file, name="export_file"),
 ]

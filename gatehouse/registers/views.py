@@ -11,7 +11,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
 from django.utils import timezone
@@ -19,14 +19,18 @@ from django.utils.translation import gettext as _t
 from django.views.decorators.http import require_GET, require_POST
 
 from gatehouse.access.services import notice_acknowledge
+from gatehouse.accounts.selectors import STAFF_ROLES
 from gatehouse.console.context import site_with
-from gatehouse.console.http import is_partial, render_partial
+from gatehouse.console.http import XLSX_TYPE, is_partial, render_partial
 from gatehouse.core.errors import DomainError
-from gatehouse.registers import engine, selectors, services
-from gatehouse.registers.downloads import download, paper_pdf, wanted
+from gatehouse.registers import engine, jobs, selectors, services
+from gatehouse.registers.downloads import background, download, paper_pdf, refused, wanted
 from gatehouse.registers.engine import REGISTER_ROLES, table
 from gatehouse.registers.export import period_text, register_workbook
 from gatehouse.registers.forms import EventFilterForm
+from gatehouse.registers.models import ExportFormat, ExportState
+from gatehouse.registers.paper import PDF_TYPE
+from gatehouse.registers.registers import EVENTS, EVENTS_TITLE
 
 
 def register_path(route: str, key: str) -> URLPattern:
@@ -64,9 +68,13 @@ def register(request: HttpRequest, key: str) -> HttpResponse:
     now = timezone.now()
     found = spec.find(site, now, filters)
     if spec.export and request.GET.get("export") == "xlsx" and usable:
+        if jobs.too_long(ExportFormat.XLSX, jobs.size(found)):
+            return background(request, site, key, ExportFormat.XLSX)
         period = period_text(filters)
         return register_workbook(spec.title, site, period, spec.labels, spec.every(found), now)
     if spec.printable and request.GET.get("print") == "pdf" and usable:
+        if jobs.too_long(ExportFormat.PDF, jobs.size(found)):
+            return background(request, site, key, ExportFormat.PDF)
         period = period_text(filters)
         return paper_pdf(
             request, spec.paper, spec.title, site, period, spec.labels, spec.every(found), now
@@ -123,16 +131,14 @@ def events(request: HttpRequest) -> HttpResponse:
     )
 
 
-EVENTS = "registers:events"
-
-
 def _events_out(request: HttpRequest, site: Any, data: dict[str, Any]) -> HttpResponse | None:
-    """Every event the filters find (not a page of them) as xlsx or as the A4 PDF."""
+    """Every event the filters find (not a page of them) as xlsx or as the A4 PDF (too many:
+    in the background)."""
     filters = {k: v for k, v in data.items() if k != "before"}
     return download(
         request,
         EVENTS,
-        _t("通行事件记录"),
+        EVENTS_TITLE,
         site,
         filters,
         selectors.EVENT_COLUMNS,
@@ -140,6 +146,7 @@ def _events_out(request: HttpRequest, site: Any, data: dict[str, Any]) -> HttpRe
             selectors.event_row(e).cells
             for e in selectors.event_query(site, **filters).iterator(chunk_size=2000)
         ),
+        count=lambda: selectors.event_query(site, **filters).count(),
     )
 
 
@@ -190,3 +197,72 @@ def ack_notice(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _t("提醒已标记为已处理。"))
     return redirect("registers:on_site")
+
+
+# == Background exports (issue 16 §1) ============================================================
+
+
+@login_required
+@require_GET
+def exports(request: HttpRequest) -> HttpResponse:
+    """我的导出: the user's background exports at this site, newest first (kept 7 days)."""
+    site = site_with(request, STAFF_ROLES)
+    found = jobs.jobs_of(site, request.user)
+    running = found.filter(state__in=(ExportState.QUEUED, ExportState.RUNNING)).exists()
+    context = {"jobs": found[:100], "running": running, "keep_days": jobs.KEEP.days}
+    return render_partial(request, "registers/exports.html", "registers/_exports.html", context)
+
+
+@login_required
+@require_GET
+def export(request: HttpRequest, pk: int) -> HttpResponse:
+    """One background export: its progress (the page asks again every 2 s until it is over),
+    then the download or the reason it failed. Only the user's own, at this site."""
+    site = site_with(request, STAFF_ROLES)
+    job = jobs.job_of(site, request.user, pk)
+    if job is None:
+        raise Http404
+    context = {"job": job, "keep_days": jobs.KEEP.days}
+    return render_partial(request, "registers/export.html", "registers/_export.html", context)
+
+
+@login_required
+@require_GET
+def export_file(request: HttpRequest, pk: int) -> HttpResponse:
+    """The file of a finished background export (the user's own, at this site)."""
+    site = site_with(request, STAFF_ROLES)
+    job = jobs.job_of(site, request.user, pk)
+    if job is None or job.state != ExportState.DONE or not job.file:
+        raise Http404
+    pdf = job.format == ExportFormat.PDF
+    return FileResponse(
+        job.file.open("rb"),
+        as_attachment=not pdf,
+        filename=job.filename,
+        content_type=PDF_TYPE if pdf else XLSX_TYPE,
+    )
+
+
+@login_required
+@require_POST
+def export_new(request: HttpRequest) -> HttpResponse:
+    """Start a background export: ``key`` (the register), ``format`` (xlsx, pdf) and the
+    register's filters. Refused (400, nothing recorded): ``export.register``, ``export.format``,
+    ``export.filters``."""
+    key = request.POST.get("key", "")
+    found_in = jobs.source(key)
+    if found_in is None:
+        return refused(request, DomainError("export.register", _t("没有这个登记表，无法导出。")))
+    site = site_with(request, found_in.roles)
+    try:
+        job = jobs.export_start(
+            site=site,
+            actor=request.user,
+            key=key,
+            fmt=request.POST.get("format", ""),
+            query=request.POST,
+            now=timezone.now(),
+        )
+    except DomainError as error:
+        return refused(request, error)
+    return redirect("registers:export", pk=job.pk)
