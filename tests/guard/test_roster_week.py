@@ -110,3 +110,21 @@ def test_the_week_grid_in_english(client, settings, manager_a, rostered):
     assert "Roster for the week 2026-11-23 (Monday) to 2026-11-29 (Sunday)" in html
     assert "Unstaffed 00:00–24:00" in html and "1 short 08:00–24:00" in html
     assert "next day 08:00" in html
+
+
+def test_a_shift_added_from_another_week_goes_back_to_it(client, manager_a, guard_a, gate_post):
+    client.force_login(manager_a)
+    response = client.post(
+        reverse("guard:roster") + "?week=2026-12-02",
+        {
+            "action": "shift",
+            "post": gate_post.pk,
+            "guard": guard_a.pk,
+            "start": "2026-12-02T08:00",
+            "end": "2026-12-02T20:00",
+        },
+    )
+    assert response.status_code == 302
+    assert response["Location"] == reverse("guard:roster") + "?week=2026-11-30"
+    html = client.get(response["Location"]).content.decode()
+    assert "已排班" in html and "08:00–20:00" in html

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -131,10 +132,16 @@ _roster_page = ROSTER.page("shift", "requirement", "leader")
 @login_required
 def roster(request: HttpRequest) -> HttpResponse:
     """The roster (the week grid by default). A ``week`` naming no date shows this week under
-    the reason, answered 400; nothing is written by a GET."""
-    if request.method == "GET" and _week_asked(request)[1]:
+    the reason, answered 400; nothing is written by a GET. A form sent from another week's page
+    goes back to that week."""
+    week, error = _week_asked(request)
+    if request.method == "GET" and error:
         return ROSTER.show(request, ROSTER.load(request), status=400)
-    return _roster_page(request)
+    response = _roster_page(request)
+    back = response.get("Location", "")
+    if week is not None and response.status_code == 302 and "?" not in back:
+        response["Location"] = f"{back}?{urlencode({'week': week.isoformat()})}"  # same week
+    return response
 
 
 roster_action = ROSTER.view()
