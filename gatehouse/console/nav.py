@@ -234,7 +234,7 @@ _FEATURES = [
     Feature("rounds", _("巡更"), _("按巡更路线逐点打卡，漏巡和迟到自动标记。"), "guard:patrol"),
     Feature("report", _("上报情况"), _("现场发现的问题拍照上报监控中心。"), "guard:report"),
     # 安保主管
-    Feature("roster", _("排班"), _("按岗位定员排班，缺岗时段一目了然。"), "guard:roster"),
+    Feature("roster", _("排班"), _("按周查看各岗位的排班，缺岗时段标红。"), "guard:roster"),
     Feature(
         "handover",
         _("交接班"),

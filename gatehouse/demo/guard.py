@@ -1,5 +1,7 @@
 """Guard-operations demo for the community (东湖花园, issue 5): a roster of day and night shifts
-covering every post for a week with one gap tomorrow afternoon, a leader on duty round the clock,
+covering every post from this week's Monday (or yesterday) to six days ahead with one gap
+tomorrow afternoon (yesterday's on a Sunday, so this week's grid always shows it), a leader on
+duty round the clock,
 a night-patrol route whose last night missed one checkpoint, one open anomaly, keys, a cleaning
 rota and an emergency plan.
 
@@ -36,7 +38,7 @@ DONGHU = "donghu"
 ROUTE = "夜间巡更（重点部位）"
 ROUTE_CHECKPOINTS = ("cp01", "cp04", "cp05", "cp06", "cp07", "cp08")
 MISSED = "cp06"  # 燃气调压站, round 2, last night
-ROSTER_DAYS = 8  # yesterday and the next six days
+ROSTER_DAYS = 8  # yesterday and the next six days, and this week's earlier days
 GAP_POST = "西门非机动车道岗"
 NAMES = (
     "陈建华", "刘志强", "张国庆", "李海涛", "王立新", "赵永刚", "孙德明", "周文军", "吴长青",
@@ -84,6 +86,19 @@ class _Demo:
             hours=hour, minutes=minute
         )
 
+    def roster_days(self) -> range:
+        """Day offsets rostered: this week's Monday (or yesterday, if earlier) to six days on."""
+        return range(min(-1, -self.today.weekday()), ROSTER_DAYS - 1)
+
+    def night_days(self) -> range:
+        """Nights rostered: from the one before the first day, which covers its early hours."""
+        days = self.roster_days()
+        return range(days.start - 1, days.stop)
+
+    def gap_day(self) -> int:
+        """Tomorrow, unless tomorrow is next week (today a Sunday): then yesterday."""
+        return 1 if self.today.weekday() < 6 else -1
+
     def build(self) -> int:
         self.roster()
         self.leaders()
@@ -122,19 +137,20 @@ class _Demo:
                         index += 1
         self._put_logins(day_team, night_team)
         shifts = []
-        for offset in range(-1, ROSTER_DAYS - 1):
+        for offset in self.roster_days():
             for post, guard in day_team:
                 start, end = self.at(offset, 8), self.at(offset, 20)
                 if not post.round_the_clock:
                     start = self.at(offset, post.staffed_from.hour)
                     end = self.at(offset, post.staffed_until.hour)
                 if (
-                    offset == 1
+                    offset == self.gap_day()
                     and post.name == GAP_POST
                     and guard == day_team_first(day_team, GAP_POST)
                 ):
-                    end = self.at(offset, 14)  # the gap tomorrow: 西门 short 14:00–20:00
+                    end = self.at(offset, 14)  # the gap: 西门 short 14:00–20:00
                 shifts.append(Shift(site=self.site, post=post, guard=guard, start=start, end=end))
+        for offset in self.night_days():
             for post, guard in night_team:
                 shifts.append(
                     Shift(
@@ -176,7 +192,7 @@ class _Demo:
                 start=self.at(offset, 8),
                 end=self.at(offset + 1, 8),
             )
-            for i, offset in enumerate(range(-1, ROSTER_DAYS - 1))
+            for i, offset in enumerate(self.night_days())
         ]
         LeaderDuty.objects.bulk_create(duties)
         self.count += len(duties)

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.contrib.auth import get_user_model
 
 from gatehouse.accounts.models import Role
 from gatehouse.core import guard as core
+from gatehouse.core import roster as week_core
 from gatehouse.guard.models import LeaderDuty, Shift, StaffingRequirement
 from gatehouse.guard.shared import guard_name
 from gatehouse.sites.models import Post, Site
@@ -116,6 +117,33 @@ def roster_view(site: Site, start: datetime, end: datetime) -> RosterView:
         StaffingRequirement.objects.filter(site=site).select_related("post").order_by("post__name")
     )
     return RosterView(start, end, shifts, gaps, conflicts, leader_gaps, leaders, requirements)
+
+
+@dataclass
+class WeekGridView:
+    grid: week_core.WeekGrid
+    rows: list[tuple[Post, week_core.WeekRow]]
+
+
+def week_grid(site: Site, week: date | None, now: datetime) -> WeekGridView:
+    """S-01: the site's roster as a week grid (posts by days) of the week of ``week`` (``None``:
+    this week), with the gaps against each post's requirements (``core_requirements``)."""
+    reqs, posts = core_requirements(site)
+    monday = week_core.week_monday(week) if week is not None else week_core.this_week(now)
+    start = datetime.combine(monday, time(0), tzinfo=core.SHANGHAI)
+    end = start + timedelta(days=week_core.WEEK)
+    shifts = [
+        week_core.WeekShift(
+            str(s.pk), str(s.post_id), str(s.guard_id), guard_name(s.guard), s.start, s.end
+        )
+        for s in Shift.objects.filter(site=site, end__gt=start, start__lt=end)
+        .select_related("guard")
+        .order_by("start", "pk")
+    ]
+    grid = week_core.roster_week(
+        posts=list(posts), requirements=reqs, shifts=shifts, now=now, week=monday
+    )
+    return WeekGridView(grid, [(posts[r.post], r) for r in grid.rows])
 
 
 def _gap_message(gap: core.StaffingGap, post: Post) -> str:

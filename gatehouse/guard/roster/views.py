@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
+from urllib.parse import urlencode
 
-from django.http import HttpRequest
-from django.utils import timezone
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _lazy
 
 from gatehouse.console.pages import Action, Submitted, found_or_404
+from gatehouse.core import roster as week_core
+from gatehouse.core.errors import InvalidInput
+from gatehouse.core.guard import SHANGHAI
+from gatehouse.guard.fields import WEEKDAYS
 from gatehouse.guard.roster import forms, selectors, services
 from gatehouse.guard.web import (
     MANAGER,
@@ -22,13 +27,34 @@ from gatehouse.guard.web import (
 )
 
 
+def _week_asked(request: HttpRequest) -> tuple[date | None, str]:
+    """The week the page's ``week`` parameter names (any day of it), or None for this week;
+    with the reason when the parameter names no week."""
+    text = request.GET.get("week", "")
+    if not text:
+        return None, ""
+    try:
+        return week_core.parse_week(text), ""
+    except InvalidInput as exc:
+        return None, exc.message
+
+
 def _roster_context(at: Desk, **bound: Any) -> dict[str, Any]:
+    """S-01: the week grid of the week asked for (this week by default), then the week's gaps,
+    conflicts and leaders, the forms and the week's shifts."""
     site = at.site
-    today = timezone.localtime(at.now).date()
-    start = datetime.combine(today, time.min, tzinfo=timezone.get_current_timezone())
+    week, week_error = _week_asked(at.request)
+    grid = selectors.week_grid(site, week, at.now)
+    start = datetime.combine(grid.grid.monday, time.min, tzinfo=SHANGHAI)
     posts = selectors.post_choices(site)
     return {
-        "view": selectors.roster_view(site, start, start + timedelta(days=7)),
+        "week": grid,
+        "week_days": [
+            (day, name, day == grid.grid.today)
+            for day, (_n, name) in zip(grid.grid.days, WEEKDAYS, strict=True)
+        ],
+        "week_error": week_error,
+        "view": selectors.roster_view(site, start, start + timedelta(days=week_core.WEEK)),
         "shift_form": bound.get("shift_form")
         or forms.ShiftForm(choices={"post": posts, "guard": user_choices(site)}),
         "req_form": bound.get("req_form") or forms.RequirementForm(choices={"post": posts}),
@@ -100,5 +126,22 @@ ROSTER = desk_page(
         ),
     },
 )
-roster = ROSTER.page("shift", "requirement", "leader")
+_roster_page = ROSTER.page("shift", "requirement", "leader")
+
+
+@login_required
+def roster(request: HttpRequest) -> HttpResponse:
+    """The roster (the week grid by default). A ``week`` naming no date shows this week under
+    the reason, answered 400; nothing is written by a GET. A form sent from another week's page
+    goes back to that week."""
+    week, error = _week_asked(request)
+    if request.method == "GET" and error:
+        return ROSTER.show(request, ROSTER.load(request), status=400)
+    response = _roster_page(request)
+    back = response.get("Location", "")
+    if week is not None and response.status_code == 302 and "?" not in back:
+        response["Location"] = f"{back}?{urlencode({'week': week.isoformat()})}"  # same week
+    return response
+
+
 roster_action = ROSTER.view()
