@@ -101,8 +101,7 @@ def test_the_snapshot_stands_beside_the_decision_above_the_fold(
             assert p["x"] >= d["x"] + d["width"] - 1 and abs(p["y"] - d["y"]) < 60
             context.close()
 
-        # The next car: the booth (still open at 1024×768) follows the newest read by itself.
-        page = None
+        # The next car, with no picture: the open booth follows the newest read by itself.
         context = browser.new_context(locale="zh-CN", viewport={"width": 1366, "height": 768})
         page = context.new_page()
         page.goto(f"{base}/accounts/login/")
