@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime
 
 from django.db.models import QuerySet
 
+from gatehouse.access.models import AccessEvent
 from gatehouse.registers.cells import register_rows
-from gatehouse.sites.models import Site
-from gatehouse.vehicles.models import ParkingSession, SessionStatus, VehicleVisit
+from gatehouse.sites.models import Lane, Site
+from gatehouse.vehicles.models import ParkingSession, PlateCapture, SessionStatus, VehicleVisit
 
 
 def vehicle_register(
@@ -61,3 +63,50 @@ def cars_inside_count(site: Site) -> int:
 def session_anomalies(site: Site, limit: int = 10) -> QuerySet[ParkingSession]:
     """The latest stays paired with an anomaly (an exit without entry, a second entry)."""
     return ParkingSession.objects.filter(site=site).exclude(anomaly="").order_by("-pk")[:limit]
+
+
+def lane_latest(site: Site, lane: Lane) -> AccessEvent | None:
+    """The current decision at ``lane``: its newest passage (by when it happened, so a result
+    a camera buffered and sent late does not push aside the car at the barrier now)."""
+    return AccessEvent.objects.filter(site=site, lane=lane).order_by("-at", "-pk").first()
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The camera's capture of one passage, its pictures left unread; ``kept``: its snapshot
+    picture is still stored (not purged, not absent from the push)."""
+
+    capture: PlateCapture
+    kept: bool
+
+    @property
+    def taken_at(self) -> datetime:
+        return self.capture.seen_at or self.capture.received_at
+
+
+def snapshot_of(site: Site, event: AccessEvent) -> Snapshot | None:
+    """The camera's capture of ``event``; None for a decision no camera made."""
+    capture = (
+        PlateCapture.objects.filter(site=site, event=event)
+        .defer("picture", "picture_small")
+        .first()
+    )
+    if capture is None:
+        return None
+    kept = (
+        capture.picture_purged_at is None
+        and PlateCapture.objects.filter(pk=capture.pk).exclude(picture=b"").exists()
+    )
+    return Snapshot(capture, kept)
+
+
+def capture_picture(site: Site, pk: int) -> bytes | None:
+    """The snapshot of ``site``'s capture ``pk``; None when there is none, it was purged or
+    the capture is another site's."""
+    row = (
+        PlateCapture.objects.filter(site=site, pk=pk, picture_purged_at__isnull=True)
+        .values_list("picture", flat=True)
+        .first()
+    )
+    raw = bytes(row) if row is not None else b""
+    return raw or None

@@ -3,6 +3,11 @@ cases a camera cannot know (a delivery, an emergency vehicle, a visitor, a taxi)
 exit and the cars inside now (the register of outside vehicles is declared in
 ``vehicles/registers.py`` and served by the register engine).
 
+Above the fold (issue 16 §2): the lane's current decision (the guard's, or the camera's when a
+plate camera decided the newest pass) beside the camera's snapshot of that pass, refreshed when
+a newer pass is decided at the lane. The snapshot is served only by :func:`capture_picture`, to
+the site's guards and security managers, never as a public static or media URL.
+
 Thin views: ``state_with`` for the site and the role, a form, one service call, a fragment.
 """
 
@@ -11,7 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,7 +25,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from gatehouse.access.views import BOOTH_ROLES, OUTCOME_WORDS, duty_lines
 from gatehouse.console.context import state_with
-from gatehouse.console.http import render_partial
+from gatehouse.console.http import is_partial, render_partial
 from gatehouse.core import access as core_access
 from gatehouse.core import vehicle as core
 from gatehouse.core.errors import DomainError
@@ -35,6 +40,9 @@ from gatehouse.vehicles.forms import (
 )
 from gatehouse.vehicles.models import ParkingSession
 
+#: The booth's result area asks this often whether a newer pass was decided at its lane.
+LANE_REFRESH_SECONDS = 3
+
 
 def _lanes(site: Any) -> list[Lane]:
     return list(
@@ -45,7 +53,35 @@ def _lanes(site: Any) -> list[Lane]:
 
 
 def _page(request: HttpRequest, context: dict[str, Any], status: int = 200) -> HttpResponse:
+    _lane_now(context)
     return render_partial(request, "vehicles/index.html", "vehicles/_result.html", context, status)
+
+
+def _lane_now(context: dict[str, Any]) -> None:
+    """What the result area shows beside the decision: the lane it watches, the pass shown
+    (the guard's decision, else the lane's newest) with the camera's snapshot of it, and the
+    ``shown`` token the refresh sends back (``lane:event``) to learn whether a newer pass came."""
+    if "watch_lane" in context:
+        return
+    result = context.get("result")
+    lane = context.get("pay_lane") or _chosen(context)
+    event = result.event if result is not None else None
+    if event is None and lane is not None:
+        event = selectors.lane_latest(context["site"], lane)
+        if not context.get("error"):
+            context["lane_event"] = event
+    context["watch_lane"] = lane
+    context["shown"] = f"{lane.pk if lane else ''}:{event.pk if event else ''}"
+    if event is not None and not context.get("error"):
+        context["snapshot"] = selectors.snapshot_of(context["site"], event)
+
+
+def _chosen(context: dict[str, Any]) -> Lane | None:
+    """The lane the guard has chosen: the one sent (also with a refused input, so the refusal
+    stays up until a newer pass comes), else the one remembered."""
+    form = context["form"]
+    picked = form.data.get("lane") if form.is_bound else form.initial.get("lane")
+    return next((ln for ln in context["lanes"] if str(ln.pk) == str(picked)), None)
 
 
 def _context(request: HttpRequest, roles: frozenset[Any]) -> dict[str, Any]:
@@ -63,6 +99,7 @@ def _context(request: HttpRequest, roles: frozenset[Any]) -> dict[str, Any]:
         "form": VehicleForm(initial={"lane": _last_lane(request, lanes)}),
         "errands": [c for c in ERRAND_CHOICES if c[0]],
         "services": [c for c in SERVICE_CHOICES if c[0]],
+        "refresh_seconds": LANE_REFRESH_SECONDS,
     }
 
 
@@ -80,7 +117,65 @@ def _last_lane(request: HttpRequest, lanes: list[Lane]) -> int | None:
 @login_required
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
-    return render(request, "vehicles/index.html", _context(request, BOOTH_ROLES))
+    context = _context(request, BOOTH_ROLES)
+    _lane_now(context)
+    return render(request, "vehicles/index.html", context)
+
+
+@login_required
+@require_GET
+def lane_refresh(request: HttpRequest) -> HttpResponse:
+    """The result area refreshed: the lane's newest decision and its snapshot, or 204 (htmx
+    swaps nothing) while the pass shown (``shown``, ``lane:event``) is still the newest, so a
+    decision the guard is answering or a fee being taken stays on the screen."""
+    context = _context(request, BOOTH_ROLES)
+    lanes = context["lanes"]
+    wanted = request.GET.get("lane", "")
+    lane = next((ln for ln in lanes if str(ln.pk) == wanted), None)
+    if lane is None:
+        lane = next((ln for ln in lanes if ln.pk == context["form"].initial.get("lane")), None)
+    event = selectors.lane_latest(context["site"], lane) if lane is not None else None
+    shown = f"{lane.pk if lane else ''}:{event.pk if event else ''}"
+    if request.GET.get("shown") == shown and is_partial(request):
+        return HttpResponse(status=204)
+    context.update(
+        watch_lane=lane,
+        shown=shown,
+        lane_event=event,
+        snapshot=selectors.snapshot_of(context["site"], event) if event is not None else None,
+    )
+    return _page(request, context)
+
+
+#: The snapshot's content type from its first bytes (the cameras send JPEG).
+_PICTURE_TYPES = (
+    (b"\xff\xd8\xff", "image/jpeg"),
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+    (b"GIF87a", "image/gif"),
+    (b"GIF89a", "image/gif"),
+    (b"BM", "image/bmp"),
+)
+
+
+def picture_type(raw: bytes) -> str:
+    """The picture's content type, empty for bytes that are none of these pictures."""
+    return next((kind for magic, kind in _PICTURE_TYPES if raw.startswith(magic)), "")
+
+
+@login_required
+@require_GET
+def capture_picture(request: HttpRequest, pk: int) -> HttpResponse:
+    """The camera's snapshot of one pass, to a guard or security manager of its site: 404 for
+    another site's capture, a purged or absent picture, or bytes that are not a picture.
+    Private to the browser and never stored by it (a booth PC is shared)."""
+    site = state_with(request, BOOTH_ROLES).site
+    raw = selectors.capture_picture(site, pk)
+    kind = picture_type(raw) if raw else ""
+    if raw is None or not kind:
+        raise Http404
+    response = HttpResponse(raw, content_type=kind)
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 def _input(form: VehicleForm, lane: Lane) -> services.VehicleInput:
