@@ -118,6 +118,7 @@ INSTALLED_APPS = [
     "gatehouse.guard",
     "gatehouse.goods",
     "gatehouse.notify",
+    "gatehouse.bulletin",
     "gatehouse.demo",
     "gatehouse.console",
 ]

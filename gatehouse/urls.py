@@ -28,5 +28,6 @@ urlpatterns = [
     path("goods/", include("gatehouse.goods.urls", namespace="goods")),
     path("devices/", include("gatehouse.devices.urls", namespace="devices")),
     path("messages/", include("gatehouse.notify.urls", namespace="notify")),
+    path("", include("gatehouse.bulletin.urls", namespace="bulletin")),
     path("", include("gatehouse.console.urls", namespace="console")),
 ]

@@ -117,6 +117,12 @@ _FEATURES = [
     ),
     Feature("release-slip", _("放行条"), _("开具物品放行条，门岗凭条核实放行。"), "goods:slips"),
     Feature(
+        "bulletin",
+        _("公告栏"),
+        _("发布物业公告、收费标准、活动与整治和疫情防控通知，住户手机查看，打印张贴。"),
+        "bulletin:notices",
+    ),
+    Feature(
         "goods-gate",
         _("物品放行核验"),
         _("扫描放行条逐项核对出区物品；危险物品、装修材料进入登记。"),
@@ -271,6 +277,12 @@ _FEATURES = [
         "resident:visitors",
     ),
     Feature(
+        "my-bulletin",
+        _("公告"),
+        _("物业发布给本楼栋和全体住户的公告、收费标准和通知。"),
+        "bulletin:my_board",
+    ),
+    Feature(
         "my-credentials",
         _("我的凭证"),
         _("本人名下的门禁卡、停车卡、车牌等凭证及其状态。"),
@@ -330,6 +342,7 @@ ROLE_NAV: dict[str, tuple[str, ...]] = {
         "tariffs",
         "income-report",
         "release-slip",
+        "bulletin",
         "registers",
         "goods-register",
         "people",
@@ -360,6 +373,7 @@ ROLE_NAV: dict[str, tuple[str, ...]] = {
         "tariffs",
         "income-report",
         "release-slip",
+        "bulletin",
         "goods-gate",
         "registers",
         "goods-register",
@@ -381,7 +395,14 @@ ROLE_NAV: dict[str, tuple[str, ...]] = {
         "messages",
         "admin",
     ),
-    Role.RESIDENT: ("invite", "my-requests", "my-visitors", "my-credentials", "my-slips"),
+    Role.RESIDENT: (
+        "invite",
+        "my-requests",
+        "my-visitors",
+        "my-credentials",
+        "my-slips",
+        "my-bulletin",
+    ),
     Role.PARK_COMMITTEE: ("admission", "land", "enterprises"),
     Role.INDUSTRY_ASSOCIATION: ("rating", "credit", "rectification"),
 }
@@ -452,7 +473,15 @@ GROUPS: tuple[NavGroup, ...] = (
     NavGroup(
         "desk",
         _("前台服务"),
-        ("pending", "visitor-booking", "passes", "release-slip", "my-slips", "import"),
+        (
+            "pending",
+            "visitor-booking",
+            "passes",
+            "release-slip",
+            "bulletin",
+            "my-slips",
+            "import",
+        ),
     ),
     NavGroup(
         "parking",
@@ -486,7 +515,11 @@ GROUPS: tuple[NavGroup, ...] = (
             "report",
         ),
     ),
-    NavGroup("mine", _("我的"), ("invite", "my-requests", "my-visitors", "my-credentials")),
+    NavGroup(
+        "mine",
+        _("我的"),
+        ("invite", "my-requests", "my-visitors", "my-credentials", "my-bulletin"),
+    ),
     NavGroup("park", _("园区管理"), ("admission", "land", "enterprises")),
     NavGroup("association", _("行业监管"), ("rating", "credit", "rectification")),
     NavGroup("system", _("系统"), ("messages", "admin")),
