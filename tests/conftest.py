@@ -43,6 +43,18 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """A request in English leaves English active in this thread (the locale middleware sets it
+    and nothing resets it); every test starts in the site's default language, as a fresh
+    request does."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _key_failures_forgotten():
     """Failed API keys are counted per address in this process (gatehouse.throttle); every test
     starts with none, as a fresh worker would."""
