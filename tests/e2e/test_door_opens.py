@@ -28,6 +28,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from gatehouse.devices.adapters.hikvision.simulator import Store, Terminal
 from tests.conftest import NOW
@@ -127,8 +128,16 @@ def _register_visitor(guard, base: str) -> None:
     """The guard registers 王五 at 东门 for 3-2-1201; the request waits for an answer."""
     _login(guard, base, "guard_a")
     guard.goto(f"{base}/booth/")
-    guard.locator(".flow-btn", has_text="来客登记").click()
     form = guard.locator("#flow-panel form")
+    # The alert strip loads just after the page and may move the buttons under a click made
+    # at that moment (a busy machine): click again until the form is there.
+    for _attempt in range(3):
+        guard.locator(".flow-btn", has_text="来客登记").click()
+        try:
+            form.wait_for(timeout=10_000)
+            break
+        except PlaywrightTimeout:
+            continue
     form.locator("[name=name]").fill("王五")
     form.locator("[name=id_number]").fill(VISITOR_ID)
     form.locator("[name=purpose]").fill("送文件")
