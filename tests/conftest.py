@@ -274,6 +274,32 @@ def file_database(transactional_db, tmp_path):
         connection.connection = memory
 
 
+@pytest.fixture
+def live_server(request, file_database):
+    """A live server per test, on the file copy of the test database (``file_database``).
+
+    pytest-django's own server lives for the whole session and, on an in-memory SQLite database,
+    hands its request threads the test thread's connection object. A test that reads the
+    database while something outside it (an edge agent's reports, a browser's polling) is being
+    served then shares one connection and one transaction state between two threads: a query
+    of the test thread can land inside the server's transaction and fail with the server's error
+    (seen in CI as a TransactionManagementError in an edge health check). On the file copy each
+    thread opens its own connection, as in production; on PostgreSQL nothing changes."""
+    import os
+
+    from pytest_django.live_server_helper import LiveServer
+
+    addr = (
+        request.config.getvalue("liveserver")
+        or os.getenv("DJANGO_LIVE_TEST_SERVER_ADDRESS")
+        or "localhost"
+    )
+    server = LiveServer(addr)
+    assert not server.thread.connections_override, "the live server must not share connections"
+    yield server
+    server.stop()
+
+
 def _flush_past_the_event_triggers() -> None:
     """Between transactional tests the test database is emptied: PostgreSQL truncates (no row
     trigger fires), SQLite deletes row by row, which the trigger refusing to delete an access

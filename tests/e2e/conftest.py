@@ -25,9 +25,18 @@ def browser(monkeypatch):
     # page with libfaketime preloaded into it). Only LD_PRELOAD goes: libfaketime, already
     # loaded here, re-reads FAKETIME every few seconds and would fall back to the real clock.
     monkeypatch.delenv("LD_PRELOAD", raising=False)
+    from django.db import connections
     from playwright.sync_api import sync_playwright
 
+    # While Playwright's loop runs in this thread, asgiref's Local (which holds Django's
+    # connections) follows the async context: the test would get a second connection of its own,
+    # apart from the one the database fixtures set up (the test's transaction, the file copy of
+    # ``file_database``), and that second connection would outlive the test. The test keeps its
+    # thread's connections instead.
+    own = {alias: connections[alias] for alias in connections}
     with sync_playwright() as p:
+        for alias, wrapper in own.items():
+            connections[alias] = wrapper
         browser = p.chromium.launch(
             executable_path=str(CHROMIUM),
             args=[
@@ -42,3 +51,5 @@ def browser(monkeypatch):
             yield browser
         finally:
             browser.close()
+            for alias in own:
+                del connections[alias]
