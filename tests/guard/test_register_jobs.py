@@ -89,9 +89,7 @@ def test_a_long_anomalies_pdf_runs_as_a_job_the_requester_downloads(
     assert client.get(reverse("registers:export_file", args=[job.pk])).status_code == 404
 
 
-def test_a_long_anomalies_xlsx_runs_as_a_job_with_every_row(
-    client, site_a, monitor_a, monkeypatch
-):
+def test_a_long_anomalies_xlsx_runs_as_a_job_with_every_row(client, site_a, monitor_a, monkeypatch):
     # rule S-05
     monkeypatch.setattr(jobs, "XLSX_IN_PAGE", 4)
     _anomalies(site_a, monitor_a, 5)
@@ -183,9 +181,7 @@ def test_the_cleaning_rota_xlsx_of_a_range_turns_day_by_day(
     assert names[:4] == ["guard_a", "赵六", "guard_a", "赵六"]
 
 
-def test_the_cleaning_rota_page_lists_the_range_asked_a_month_to_a_page(
-    client, manager_a, rota
-):
+def test_the_cleaning_rota_page_lists_the_range_asked_a_month_to_a_page(client, manager_a, rota):
     # rule S-07
     client.force_login(manager_a)
     url = reverse("guard:cleaning")
