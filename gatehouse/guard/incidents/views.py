@@ -265,7 +265,7 @@ def board(request: HttpRequest) -> HttpResponse:
 def board_stats(request: HttpRequest) -> HttpResponse:
     """The board's chart figures as JSON, fetched by the page every few seconds."""
     site, now = state_with(request, MONITORING).site, timezone.now()
-    return chart_response(charts.board_stats(site, now))
+    return chart_response(request, charts.board_stats(site, now), site)
 
 
 @login_required
