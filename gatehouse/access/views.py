@@ -293,6 +293,7 @@ def index(request: HttpRequest) -> HttpResponse:
         "gate_form": gate_form,
         "scan_form": forms.ScanForm(epidemic=booth.epidemic),
         "flows": FLOWS.values(),
+        **_alerts_now(booth),
     }
     return render(request, "access/booth/index.html", context)
 
@@ -740,6 +741,12 @@ def alerts(request: HttpRequest) -> HttpResponse:
 
 
 def _alerts(request: HttpRequest, booth: Booth) -> HttpResponse:
+    return _render(request, "access/booth/_alerts.html", _alerts_now(booth))
+
+
+def _alerts_now(booth: Booth) -> dict[str, Any]:
+    """The alert strip's notices and overdue visitors now (the page renders it with the rest,
+    so it does not arrive after the buttons and move them; htmx refreshes it)."""
     now = timezone.now()
     notices = selectors.open_alerts(booth.site, now, ALERT_HOURS)
     overdue = [
@@ -747,7 +754,7 @@ def _alerts(request: HttpRequest, booth: Booth) -> HttpResponse:
         for v in inside_visits(booth.site)[:200]
         if overdue_reason(v, booth.site, now)
     ][:20]
-    return _render(request, "access/booth/_alerts.html", _alerts_context(booth, notices, overdue))
+    return _alerts_context(booth, notices, overdue)
 
 
 def _alerts_context(booth: Booth, notices: list[Any], overdue: list[Any]) -> dict[str, Any]:

@@ -10,6 +10,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 
 from gatehouse.admission import selectors
 from gatehouse.console import charts as c
@@ -40,6 +41,7 @@ def committee_stats(site: Site, now: datetime) -> dict[str, Any]:
         [label[:12] for label, _n in listed],
         [c.series("项目数", [n for _label, n in listed])],
         horizontal=True,
+        title=_("项目所处环节"),
         columns=["所处环节", "项目数"],
         rows=listed,
     )
@@ -70,6 +72,7 @@ def committee_stats(site: Site, now: datetime) -> dict[str, Any]:
         "bar",
         [f"{m:%Y-%m}" for m in months],
         [c.series("到期事项", [ahead[m] for m in months])],
+        title=_("未来12个月用地监管到期事项"),
         columns=["日期", "项目", "规则", "事项"],
         rows=rows,
     )

@@ -79,7 +79,8 @@ def _project(site: Site, pk: int) -> Project:
 @require_GET
 def committee_charts(request: HttpRequest) -> HttpResponse:
     """Projects by stage and the land deadlines ahead, as chart JSON."""
-    return chart_response(charts.committee_stats(_site(request), timezone.now()))
+    site = _site(request)
+    return chart_response(request, charts.committee_stats(site, timezone.now()), site)
 
 
 @login_required

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db.models import Count
 from django.db.models.functions import TruncDate
+from django.utils.translation import gettext_lazy as _
 
 from gatehouse.access.models import AccessEvent, Notice
 from gatehouse.console import charts as c
@@ -73,6 +74,7 @@ def manager_week(site: Site, now: datetime) -> dict[str, Any]:
             c.series("出", [passages[Direction.OUT][d] for d in days]),
             c.series("拒绝", [refused[d] for d in days]),
         ],
+        title=_("每日进出与拒绝"),
         columns=["日期", "进", "出", "拒绝"],
         rows=[
             [label, passages[Direction.IN][d], passages[Direction.OUT][d], refused[d]]
@@ -101,6 +103,7 @@ def manager_week(site: Site, now: datetime) -> dict[str, Any]:
             c.series("来访", [visits[d] for d in days]),
             c.series("逾时未离", [overstays[d] for d in days]),
         ],
+        title=_("每日来访与逾时未离"),
         columns=["日期", "来访", "逾时未离"],
         rows=[[label, visits[d], overstays[d]] for label, d in zip(labels, days, strict=True)],
     )
@@ -123,6 +126,7 @@ def manager_week(site: Site, now: datetime) -> dict[str, Any]:
         labels,
         [c.series("巡更完成率", rates)],
         percent=True,
+        title=_("每晚巡更完成率"),
         columns=["夜间", "已巡", "应巡", "完成率"],
         rows=[
             [label, done[d], due[d], f"{rate}%" if due[d] else "—"]
@@ -144,6 +148,7 @@ def manager_week(site: Site, now: datetime) -> dict[str, Any]:
         [kind for kind, _n in found],
         [c.series("发现", [n for _kind, n in found])],
         horizontal=True,
+        title=_("抽查发现（按违规类型）"),
         columns=["违规类型", "发现"],
         rows=found,
     )

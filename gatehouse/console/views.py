@@ -56,7 +56,7 @@ def home(request: HttpRequest) -> HttpResponse:
 def week_stats(request: HttpRequest) -> HttpResponse:
     """The manager's week on the home page, as chart JSON (:mod:`gatehouse.console.dashboards`)."""
     state = state_with(request, frozenset({Role.SECURITY_MANAGER}))
-    return charts.response(dashboards.manager_week(state.site, timezone.now()))
+    return charts.response(request, dashboards.manager_week(state.site, timezone.now()), state.site)
 
 
 @login_required

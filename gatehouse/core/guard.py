@@ -838,6 +838,39 @@ def cleaner_on(*, guards: Sequence[str], first_day: date, day: date) -> str:
     return guards[(day - first_day).days % len(guards)]
 
 
+#: The days the cleaning rota shows when no range is asked: a week back, two weeks ahead.
+CLEANING_BEFORE, CLEANING_DAYS = 7, 21
+#: The longest range of days the rota is listed or exported for (ten years).
+CLEANING_MAX_DAYS = 3660
+
+
+def cleaning_span(
+    *, today: date, date_from: date | None = None, date_to: date | None = None
+) -> tuple[date, int]:
+    """S-07: the first day and the number of days of the rota asked for: from ``date_from`` to
+    ``date_to``; one end missing, :data:`CLEANING_DAYS` days from (or up to) the other; neither,
+    from :data:`CLEANING_BEFORE` days ago. ``rota.range`` when the end comes before the start or
+    the range is longer than :data:`CLEANING_MAX_DAYS`."""
+    if date_from is None and date_to is None:
+        start, days = today - CLEANING_BEFORE * ONE_DAY, CLEANING_DAYS
+    elif date_from is None:
+        assert date_to is not None
+        start, days = date_to - (CLEANING_DAYS - 1) * ONE_DAY, CLEANING_DAYS
+    elif date_to is None:
+        start, days = date_from, CLEANING_DAYS
+    else:
+        start, days = date_from, (date_to - date_from).days + 1
+    if days < 1:
+        raise InvalidInput("rota.range", "结束日期不能早于开始日期。", {})
+    if days > CLEANING_MAX_DAYS:
+        raise InvalidInput(
+            "rota.range",
+            f"卫生轮流表一次最多列出 {CLEANING_MAX_DAYS} 天，请缩小日期范围。",
+            {"days": days},
+        )
+    return start, days
+
+
 def cleaning_rota(
     *, guards: Sequence[str], first_day: date, start: date, days: int
 ) -> tuple[tuple[date, str], ...]:

@@ -7,6 +7,8 @@ from collections import Counter
 from datetime import datetime
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+
 from gatehouse.console import charts as c
 from gatehouse.governance.models import Assessment, Band, PropertyProject
 from gatehouse.sites.models import Site
@@ -27,6 +29,7 @@ def rating_stats(site: Site, now: datetime) -> dict[str, Any]:
         "doughnut",
         [label for label, _n in rows],
         [c.series("项目数", [n for _label, n in rows])],
+        title=_("物业项目星级分布（最近一次考核）"),
         columns=["评定结果", "项目数"],
         rows=rows,
     )

@@ -130,7 +130,8 @@ rating_index = RATING.page()
 @require_GET
 def rating_charts(request: HttpRequest) -> HttpResponse:
     """The district's projects by star rating, as chart JSON."""
-    return chart_response(charts.rating_stats(_site(request), timezone.now()))
+    site = _site(request)
+    return chart_response(request, charts.rating_stats(site, timezone.now()), site)
 
 
 def _project_context(project: Any, **extra: Any) -> dict[str, Any]:

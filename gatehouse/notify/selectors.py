@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 
 from gatehouse.notify.models import ChannelKind, Message, MessageKind, MessageState
 from gatehouse.sites.models import Site
 
-PAGE_SIZE = 200
+#: Messages on one page of the messages page.
+PAGE_SIZE = 50
 
 
 def messages_at(
@@ -32,6 +33,6 @@ def message_at(site: Site, pk: int) -> Message | None:
 def counts_at(site: Site) -> dict[str, int]:
     """How many of the site's messages are in each state."""
     counts = dict.fromkeys(MessageState.values, 0)
-    for state in Message.objects.filter(site=site).values_list("state", flat=True):
-        counts[state] += 1
+    for row in Message.objects.filter(site=site).values("state").annotate(n=Count("id")):
+        counts[row["state"]] = row["n"]
     return counts

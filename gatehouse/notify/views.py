@@ -8,6 +8,7 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -44,11 +45,16 @@ def _filters(request: HttpRequest | None) -> dict[str, str]:
 
 
 def _context(site: Site, request: HttpRequest | None = None, **bound: Any) -> dict[str, Any]:
+    """The page of messages the filters find (newest first, :data:`selectors.PAGE_SIZE` to a
+    page; the pager's links keep the filters)."""
     chosen = _filters(request)
-    rows = selectors.messages_at(site, **chosen)[: selectors.PAGE_SIZE]
+    found = selectors.messages_at(site, **chosen)
+    number = request.GET.get("page") if request is not None else None
+    page = Paginator(found, selectors.PAGE_SIZE).get_page(number)
     return {
         "site": site,
-        "rows": list(rows),
+        "rows": list(page.object_list),
+        "page": page,
         "counts": selectors.counts_at(site),
         "chosen": chosen,
         "states": MessageState.choices,
@@ -80,7 +86,7 @@ messages_action = MESSAGES.view()
 @login_required
 @require_GET
 def messages(request: HttpRequest) -> HttpResponse:
-    """The page, narrowed by the filters of the query string (the retry form posts to
+    """The page, narrowed by the filters of the query string and paged (the retry form posts to
     :data:`messages_action`, the console's record-page action)."""
     return render_vary(request, MESSAGES.template, _context(_site(request), request))
 

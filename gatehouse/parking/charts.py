@@ -6,12 +6,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db.models import Case, F, Q, Sum, When
 from django.db.models.functions import TruncDate, TruncMonth
+from django.utils.translation import gettext_lazy as _
 
 from gatehouse.console import charts as c
 from gatehouse.core.ledger import INCOME_ACCOUNTS
@@ -25,6 +27,11 @@ MONTHS = 12
 
 def _yuan(fen: int) -> float:
     return round(fen / 100, 2)
+
+
+def _money(fen: int) -> Decimal:
+    """Yuan to the fen, exact: the numbers table shows ``12.50``, the xlsx the number 12.50."""
+    return Decimal(int(fen)).scaleb(-2)
 
 
 def _income(site: Site, start: datetime, end: datetime, trunc: Any) -> dict[date, int]:
@@ -70,8 +77,9 @@ def parking_stats(site: Site, now: datetime) -> dict[str, Any]:
         "bar",
         [f"{d:%m-%d}" for d in days],
         [c.series("净收入（元）", [_yuan(daily.get(d, 0)) for d in days])],
+        title=_("近30天每日净收入"),
         columns=["日期", "净收入（元）"],
-        rows=[[f"{d:%Y-%m-%d}", f"{daily.get(d, 0) / 100:.2f}"] for d in days],
+        rows=[[f"{d:%Y-%m-%d}", _money(daily.get(d, 0))] for d in days],
     )
 
     months = [_month_start(today, n) for n in range(MONTHS - 1, -1, -1)]
@@ -81,8 +89,9 @@ def parking_stats(site: Site, now: datetime) -> dict[str, Any]:
         "bar",
         [f"{m:%Y-%m}" for m in months],
         [c.series("净收入（元）", [_yuan(monthly.get(m, 0)) for m in months])],
+        title=_("近12个月每月净收入"),
         columns=["月份", "净收入（元）"],
-        rows=[[f"{m:%Y-%m}", f"{monthly.get(m, 0) / 100:.2f}"] for m in months],
+        rows=[[f"{m:%Y-%m}", _money(monthly.get(m, 0))] for m in months],
     )
 
     midnight = datetime.combine(today, time(0), tzinfo=zone)
@@ -104,6 +113,7 @@ def parking_stats(site: Site, now: datetime) -> dict[str, Any]:
         "line",
         [f"{h}时" for h in range(hour + 1)],
         [c.series(name, inside[name]) for name in names],
+        title=_("今日各车库每小时在场车辆"),
         columns=["车库", *[f"{h}时" for h in range(hour + 1)]],
         rows=[[name, *inside[name]] for name in names],
     )

@@ -214,7 +214,7 @@ def _txn_rows(rows: list[Any]) -> list[TxnRow]:
 def income_stats(request: HttpRequest) -> HttpResponse:
     """The income and occupancy charts above the daily report, as chart JSON."""
     site = site_with(request, DESK_ROLES)
-    return chart_response(charts.parking_stats(site, timezone.now()))
+    return chart_response(request, charts.parking_stats(site, timezone.now()), site)
 
 
 @login_required

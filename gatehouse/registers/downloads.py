@@ -1,9 +1,10 @@
 """A register's downloads as a page answers them: ``?export=xlsx`` (every row, the shared
 writer of :mod:`gatehouse.registers.export`) and ``?print=pdf`` (the A4 paper form of
 :mod:`gatehouse.registers.paper`). The engine's registers get them from the engine's view; a
-register page of its own (the event log, the anomalies, the cleaning rota) asks :func:`download`
-first. A download too long to make while the page waits (:func:`gatehouse.registers.jobs.too_long`)
-becomes a background export and the page goes to it (:func:`background`)."""
+register page of its own (the event log; the anomalies and the cleaning rota, through
+:func:`source_download`) asks :func:`download` first. A download too long to make while the
+page waits (:func:`gatehouse.registers.jobs.too_long`) becomes a background export and the page
+goes to it (:func:`background`)."""
 
 from __future__ import annotations
 
@@ -91,3 +92,24 @@ def download(
     if fmt == "xlsx":
         return register_workbook(title, site, period, labels, rows(), now)
     return paper_pdf(request, paper_for(key), title, site, period, labels, rows(), now)
+
+
+def source_download(
+    request: HttpRequest, site: Any, key: str, now: datetime
+) -> HttpResponse | None:
+    """The xlsx or the PDF of register ``key``, found by the source it declared
+    (:func:`gatehouse.registers.jobs.declare_source`) from the request's query string, if the
+    request asks for one — too long to make now: in the background — else None. Bad filters:
+    400 with the code and the reason, nothing made."""
+    if not wanted(request):
+        return None
+    found_in = jobs.source(key)
+    if found_in is None:
+        raise LookupError(key)
+    try:
+        found = found_in.find(site, now, request.GET)
+    except DomainError as error:
+        return refused(request, error)
+    return download(
+        request, key, found.title, site, found.filters, found.labels, found.rows, found.count
+    )

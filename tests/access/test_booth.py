@@ -267,3 +267,18 @@ def test_the_booth_acknowledges_its_own_alerts_and_leaves_the_monitoring_centres
     assert booth.post(reverse("booth:alert_ack", args=[theirs.pk]), **HX).status_code == 404
     theirs.refresh_from_db()
     assert theirs.acknowledged_at is None
+
+
+def test_the_alert_strip_is_drawn_with_the_page_in_its_reserved_place(booth, site_a):
+    # issue 16 §2: the strip does not arrive after the buttons (it would move them); htmx only
+    # refreshes it, and with no alert its place is kept by a quiet line
+    page = booth.get(reverse("booth:index")).content.decode()
+    assert 'id="alerts" class="alert-slot"' in page and 'hx-trigger="every 15s"' in page
+    assert 'data-testid="alerts-none"' in page and "alert-strip" not in page
+    Notice.objects.create(
+        site=site_a, audience="guard", kind="mail.arrived", message="东门：快递待取", created_at=NOW
+    )
+    page = booth.get(reverse("booth:index")).content.decode()
+    strip = page[page.index('id="alerts"') : page.index('class="booth-grid"')]
+    assert '<details class="alert-strip"' in strip and "快递待取" in strip
+    assert 'data-testid="alerts-none"' not in strip

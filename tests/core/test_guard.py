@@ -19,6 +19,7 @@ from gatehouse.core.access import Duty, Register
 from gatehouse.core.errors import InvalidInput
 from gatehouse.core.goods import HandoffStage, ShiftSlips, SlipHandoff
 from gatehouse.core.guard import (
+    CLEANING_MAX_DAYS,
     Absence,
     AnomalyKind,
     CallState,
@@ -57,6 +58,7 @@ from gatehouse.core.guard import (
     check_handover,
     cleaner_on,
     cleaning_rota,
+    cleaning_span,
     days_overdue,
     duty_leader_gaps,
     escalation_due,
@@ -511,6 +513,25 @@ def test_s07_rota_table() -> None:
     )
     with pytest.raises(InvalidInput):
         cleaner_on(guards=(), first_day=DAY0, day=DAY0)
+
+
+def test_s07_rota_span() -> None:
+    # rule S-07: the days the rota is listed for — a week back and two weeks ahead by default,
+    # 21 days from (or up to) a single end, the range asked, at most CLEANING_MAX_DAYS
+    today = DAY0 + timedelta(days=30)
+    assert cleaning_span(today=today) == (today - timedelta(days=7), 21)
+    assert cleaning_span(today=today, date_from=DAY0) == (DAY0, 21)
+    assert cleaning_span(today=today, date_to=DAY0) == (DAY0 - timedelta(days=20), 21)
+    assert cleaning_span(today=today, date_from=DAY0, date_to=DAY0) == (DAY0, 1)
+    last = DAY0 + timedelta(days=CLEANING_MAX_DAYS - 1)
+    assert cleaning_span(today=today, date_from=DAY0, date_to=last) == (DAY0, CLEANING_MAX_DAYS)
+    with pytest.raises(InvalidInput) as too_long:
+        cleaning_span(today=today, date_from=DAY0, date_to=last + timedelta(days=1))
+    assert too_long.value.code == "rota.range"
+    assert too_long.value.details == {"days": CLEANING_MAX_DAYS + 1}
+    with pytest.raises(InvalidInput) as backwards:
+        cleaning_span(today=today, date_from=DAY0, date_to=DAY0 - timedelta(days=1))
+    assert backwards.value.code == "rota.range"
 
 
 # == S-11: hazard inspections ====================================================================

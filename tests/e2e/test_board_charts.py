@@ -3,6 +3,8 @@ in a real browser; the chart library is our own static file."""
 
 from __future__ import annotations
 
+import io
+
 import pytest
 from django.utils import timezone
 
@@ -62,3 +64,15 @@ def test_a_chart_on_the_monitoring_board_updates_after_a_new_event(
     # redrawn in place: the page was not loaded again, and no script came from another host
     assert page.evaluate("performance.getEntriesByType('navigation').length") == loads
     assert all(u.startswith(live_server.url) for u in requests), requests
+
+    # its numbers one click away as xlsx: the same rows as the table beside it
+    with page.expect_download() as waiting:
+        refusals.get_by_role("link", name="下载 xlsx").click()
+    download = waiting.value
+    assert download.suggested_filename.startswith("今日拒绝原因-")
+    from openpyxl import load_workbook
+
+    with open(download.path(), "rb") as got:
+        values = list(load_workbook(io.BytesIO(got.read())).active.values)
+    assert values[2][:2] == ("原因", "次数")
+    assert [row[:2] for row in values[3:]] == [("未登记的卡或凭证", 1)]

@@ -28,7 +28,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from gatehouse.devices.adapters.hikvision.simulator import Store, Terminal
 from tests.conftest import NOW
@@ -124,20 +123,42 @@ def _login(page, base: str, username: str) -> None:
     page.wait_for_url(f"{base}/")
 
 
+def _booth_holds_still(guard, base: str) -> None:
+    """The booth's buttons do not move when the alert strip is refreshed (issue 16 §2): the
+    strip is drawn with the page at its folded height, and an alert arriving later takes the
+    same place. 来客登记 is where it was at first paint, after the page settled, and after the
+    strip refreshed with a new alert."""
+    from gatehouse.access.models import Notice
+    from gatehouse.sites.models import Site
+
+    guard.goto(f"{base}/booth/", wait_until="domcontentloaded")
+    button = guard.locator(".flow-btn", has_text="来客登记")
+    first = button.bounding_box()
+    assert guard.get_by_test_id("alerts-none").is_visible()  # the strip's place, from the start
+    guard.wait_for_load_state("load")
+    assert button.bounding_box() == first
+    Notice.objects.create(
+        site=Site.objects.get(code="donghu"),
+        audience="guard",
+        kind="mail.arrived",
+        message="东门：快递待取",
+        created_at=NOW,
+    )
+    guard.evaluate(
+        "url => htmx.ajax('GET', url, {target: '#alerts', swap: 'innerHTML'})",
+        f"{base}/booth/alerts/",
+    )
+    guard.locator("#alerts .alert-strip").get_by_text("1 条提醒").wait_for()
+    assert button.bounding_box() == first
+
+
 def _register_visitor(guard, base: str) -> None:
     """The guard registers 王五 at 东门 for 3-2-1201; the request waits for an answer."""
     _login(guard, base, "guard_a")
-    guard.goto(f"{base}/booth/")
+    _booth_holds_still(guard, base)
     form = guard.locator("#flow-panel form")
-    # The alert strip loads just after the page and may move the buttons under a click made
-    # at that moment (a busy machine): click again until the form is there.
-    for _attempt in range(3):
-        guard.locator(".flow-btn", has_text="来客登记").click()
-        try:
-            form.wait_for(timeout=10_000)
-            break
-        except PlaywrightTimeout:
-            continue
+    guard.locator(".flow-btn", has_text="来客登记").click()
+    form.wait_for()
     form.locator("[name=name]").fill("王五")
     form.locator("[name=id_number]").fill(VISITOR_ID)
     form.locator("[name=purpose]").fill("送文件")

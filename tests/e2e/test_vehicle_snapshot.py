@@ -1,7 +1,7 @@
 """The camera's snapshot beside the decision at the vehicle booth, in a real browser (issue 16
 §2): a plate camera pushes a read with its picture over HTTP, the guard opens the booth at a
-1366×768 desk screen and on a 1024×768 touch tablet, and the decision and the picture are both
-above the fold; the next read replaces them without a reload."""
+1366×768 desk screen and on a 1024×768 touch tablet, and the decision, the picture and the
+判定 button are all above the fold; the next read replaces them without a reload."""
 
 from __future__ import annotations
 
@@ -93,6 +93,7 @@ def test_the_snapshot_stands_beside_the_decision_above_the_fold(
                 "[data-testid=lane-decision]",
                 "img.snapshot-picture",
                 ".snapshot figcaption",
+                "[data-testid=decide]",  # 判定, beside the plate (a 1024×768 touch screen too)
             ):
                 _above_the_fold(page, selector, height)
             # beside, not under: the picture starts level with the decision

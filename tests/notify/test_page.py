@@ -113,3 +113,50 @@ def test_the_admin_stores_channel_secrets_encrypted_and_never_shows_them(client,
     page = client.get(reverse("admin:notify_channel_change", args=[channel.pk])).content.decode()
     assert "SECsecret-abcdef-1234" not in page and "ding-token-abcdef" not in page
     assert "****1234" in page
+
+
+def test_the_page_is_paged_and_its_links_keep_the_filters(client, manager_a, site_a):
+    from datetime import timedelta
+
+    from gatehouse.notify.selectors import PAGE_SIZE
+
+    def message(i: int, state: str, kind: str) -> Message:
+        return Message(
+            site=site_a,
+            channel_kind=kind,
+            kind=MessageKind.ALARM,
+            text=f"告警{i:03d}",
+            dedupe=f"t:{i}",
+            state=state,
+            created_at=NOW - timedelta(minutes=i),
+        )
+
+    # failed group-robot messages (every third) among sent console ones
+    Message.objects.bulk_create(
+        message(i, *(("failed", "wecom") if i % 3 == 0 else ("sent", "console")))
+        for i in range(3 * PAGE_SIZE + 3)
+    )
+    failed = [i for i in range(3 * PAGE_SIZE + 3) if i % 3 == 0]  # PAGE_SIZE + 1 of them
+    client.force_login(manager_a)
+    url = reverse("notify:messages")
+
+    first = client.get(url).content.decode()
+    assert first.count("data-state=") == PAGE_SIZE and "告警000" in first
+    assert "第 1 / 4 页" in first
+    assert "page=2" in first
+
+    chosen = {"state": "failed", "channel_kind": "wecom"}
+    one = client.get(url, chosen).content.decode()
+    assert one.count('data-state="failed"') == PAGE_SIZE and 'data-state="sent"' not in one
+    assert "第 1 / 2 页" in one
+    # the next page's link keeps both filters
+    assert "state=failed&amp;channel_kind=wecom&amp;page=2" in one
+    two = client.get(url, {**chosen, "page": 2}).content.decode()
+    assert two.count('data-state="failed"') == 1 and 'data-state="sent"' not in two
+    assert f"告警{failed[-1]:03d}" in two and f"告警{failed[0]:03d}" not in two
+    assert "第 2 / 2 页" in two and "state=failed&amp;channel_kind=wecom&amp;page=1" in two
+    # a page past the end shows the last one
+    assert client.get(url, {**chosen, "page": 9}).content.decode().count("data-state=") == 1
+    # the counts are the site's, whatever the page
+    sent = 3 * PAGE_SIZE + 3 - len(failed)
+    assert f"发送失败：{len(failed)}" in two and f"已发送：{sent}" in two

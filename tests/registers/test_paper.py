@@ -28,7 +28,7 @@ def _labels(key: str) -> tuple[str, ...]:
 
         return tuple(str(c) for c in ANOMALY_COLUMNS)
     if key == "guard:cleaning":
-        from gatehouse.guard.duties.views import CLEANING_COLUMNS
+        from gatehouse.guard.duties.selectors import CLEANING_COLUMNS
 
         return tuple(str(c) for c in CLEANING_COLUMNS)
     if key == "registers:events":

@@ -4,13 +4,18 @@ ledger of notices and fines, S-11 hazard inspections, S-12 the 24-hour hotline).
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 
+from gatehouse.core import guard as core
+from gatehouse.core.errors import InvalidInput
 from gatehouse.guard.fields import Sited, day
 from gatehouse.guard.models import KEY_PLACE_CHOICES
+from gatehouse.registers.forms import DateRangeForm
 
 
 class RotaForm(Sited):
@@ -22,6 +27,32 @@ class RotaForm(Sited):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["guards"].choices = self.fields["guards"].choices[1:]
+
+
+class CleaningRangeForm(DateRangeForm):
+    """S-07: the days of the rota listed, printed or exported (none: a week back, two weeks
+    ahead); at most :data:`gatehouse.core.guard.CLEANING_MAX_DAYS` days. ``span`` (the first day
+    and the number of days) once valid."""
+
+    def __init__(self, *args: Any, today: date, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.today = today
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if self.errors:
+            return data
+        try:
+            data["span"] = core.cleaning_span(
+                today=self.today, date_from=data.get("date_from"), date_to=data.get("date_to")
+            )
+        except InvalidInput:
+            self.add_error(
+                "date_to",
+                _t("卫生轮流表一次最多列出 %(n)d 天，请缩小日期范围。")
+                % {"n": core.CLEANING_MAX_DAYS},
+            )
+        return data
 
 
 class HazardForm(Sited):

@@ -10,6 +10,9 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db.models import Sum
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
 
 from gatehouse.access.models import StaffExit
 from gatehouse.core import guard as core
@@ -207,22 +210,46 @@ def ledger_total_fen(site: Site) -> int:
     return int(Penalty.objects.filter(site=site).aggregate(s=Sum("amount_fen"))["s"] or 0)
 
 
+CLEANING_TITLE = _("门卫日常卫生轮流表")
+CLEANING_COLUMNS = (_("日期"), _("值日门卫"), _("完成时间"), _("检查人签字"))
+
+
 def cleaning_days(
-    site: Site, rota: CleaningRota, members: Sequence[Any], today: date
+    site: Site,
+    rota: CleaningRota,
+    members: Sequence[Any],
+    today: date,
+    *,
+    start: date | None = None,
+    days: int = core.CLEANING_DAYS,
 ) -> list[dict[str, Any]]:
-    """S-07: the rota from a week ago for three weeks: whose turn each day is and whether the
+    """S-07: the rota for ``days`` days from ``start`` (by default from a week ago for three
+    weeks, :func:`gatehouse.core.guard.cleaning_span`): whose turn each day is and whether the
     day's cleaning was marked done (the turn is the core's ``cleaning_rota``)."""
     if not members:
         return []
     names = {str(u.pk): u for u in members}
-    since = today - timedelta(days=7)
-    done = {d.day: d for d in CleaningDone.objects.filter(site=site, day__gte=since)}
+    since = start if start is not None else today - timedelta(days=core.CLEANING_BEFORE)
+    until = since + timedelta(days=days - 1)
+    done = {
+        d.day: d for d in CleaningDone.objects.filter(site=site, day__gte=since, day__lte=until)
+    }
     return [
         {"day": day, "guard": names[who], "done": done.get(day), "today": day == today}
         for day, who in core.cleaning_rota(
-            guards=list(names), first_day=rota.first_day, start=since, days=21
+            guards=list(names), first_day=rota.first_day, start=since, days=days
         )
     ]
+
+
+def cleaning_row(d: dict[str, Any]) -> tuple[str, ...]:
+    """A day of the rota as the paper lists it (the signature left blank, to sign by hand)."""
+    return (
+        date_format(d["day"], "Y-m-d D"),
+        guard_name(d["guard"]),
+        f"{timezone.localtime(d['done'].done_at):%H:%M}" if d["done"] else "",
+        "",
+    )
 
 
 def key_locations(site: Site) -> list[KeyLocation]:

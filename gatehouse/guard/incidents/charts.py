@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db.models import Count
 from django.db.models.functions import ExtractHour
+from django.utils.translation import gettext_lazy as _
 
 from gatehouse.access.models import AccessEvent, Presence
 from gatehouse.console import charts as c
@@ -78,6 +79,7 @@ def board_stats(site: Site, now: datetime) -> dict[str, Any]:
             for way, word in (("in", "进"), ("out", "出"))
         ],
         stacked=True,
+        title=_("今日各门岗每小时进出"),
         columns=["门岗", "时段", "进", "出"],
         rows=[
             [gates[pk], f"{h}时", per["in"][h], per["out"][h]]
@@ -102,6 +104,7 @@ def board_stats(site: Site, now: datetime) -> dict[str, Any]:
         [label for label, _n in reasons],
         [c.series("次数", [n for _label, n in reasons])],
         horizontal=True,
+        title=_("今日拒绝原因"),
         columns=["原因", "次数"],
         rows=reasons,
     )
@@ -118,6 +121,7 @@ def board_stats(site: Site, now: datetime) -> dict[str, Any]:
         "bar",
         [label for label, _n in levels],
         [c.series("未结", [n for _label, n in levels])],
+        title=_("未结异常（按级别）"),
         columns=["级别", "未结"],
         rows=levels,
     )
@@ -132,6 +136,7 @@ def board_stats(site: Site, now: datetime) -> dict[str, Any]:
         ],
         horizontal=True,
         stacked=True,
+        title=_("今晚巡更完成情况"),
         columns=["路线", "已巡", "应巡"],
         rows=[[p.route.name, p.done, p.total] for p in routes],
     )

@@ -54,6 +54,7 @@ BOARD_ALERTS = 20
 ALERT_WINDOW = timedelta(hours=24)
 
 
+ANOMALY_TITLE = _("异常情况记录表")
 ANOMALY_COLUMNS: tuple[str | Promise, ...] = (
     _("报告时间"),
     _("类别"),

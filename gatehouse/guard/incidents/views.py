@@ -37,8 +37,7 @@ from gatehouse.guard.web import (
     desk_page,
     row,
 )
-from gatehouse.registers.downloads import download, wanted
-from gatehouse.registers.engine import Register
+from gatehouse.registers.downloads import source_download, wanted
 from gatehouse.registers.forms import DateRangeForm
 
 # == S-05 anomalies =============================================================================
@@ -79,7 +78,7 @@ REPORT = desk_page(
 )
 report = REPORT.page("report")
 
-ANOMALY_REGISTER = _("异常情况记录表")
+ANOMALY_REGISTER = selectors.ANOMALY_TITLE
 
 
 def _register(at: Desk) -> tuple[DateRangeForm, Any]:
@@ -120,19 +119,11 @@ _anomalies_page = ANOMALIES.page("report")
 @require_http_methods(["GET", "POST"])
 def anomalies(request: HttpRequest) -> HttpResponse:
     """The register's page, or (``?export=xlsx``, ``?print=pdf``) every row it finds as a
-    spreadsheet or as the A4 paper form."""
+    spreadsheet or as the A4 paper form — too many to make while the page waits: in the
+    background (issue 16 §1)."""
     if request.method == "GET" and wanted(request):
         at = ANOMALIES.load(request)
-        filters, found = _register(at)
-        out = download(
-            request,
-            "guard:anomalies",
-            ANOMALY_REGISTER,
-            at.site,
-            filters.cleaned_data if filters.is_bound and not filters.errors else {},
-            selectors.ANOMALY_COLUMNS,
-            lambda: (selectors.anomaly_row(a).cells for a in Register.each(found)),
-        )
+        out = source_download(request, at.site, "guard:anomalies", at.now)
         if out is not None:
             return out
     return _anomalies_page(request)
@@ -274,7 +265,7 @@ def board(request: HttpRequest) -> HttpResponse:
 def board_stats(request: HttpRequest) -> HttpResponse:
     """The board's chart figures as JSON, fetched by the page every few seconds."""
     site, now = state_with(request, MONITORING).site, timezone.now()
-    return chart_response(charts.board_stats(site, now))
+    return chart_response(request, charts.board_stats(site, now), site)
 
 
 @login_required

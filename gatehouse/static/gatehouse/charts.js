@@ -2,7 +2,8 @@
    its JSON ({now, charts: {name: {type, labels, series, horizontal, stacked, percent, columns,
    rows}}, kpis: {name: value}}) and draws each <figure data-chart=name> with Chart.js (our own
    static file), fills its numbers table under "查看数据" and each [data-kpi=name]; then fetches
-   again, redrawing in place (no page reload). */
+   again, redrawing in place (no page reload). Each figure's "下载 xlsx" link asks the same URL
+   for that chart's numbers as a spreadsheet (?xlsx=name). */
 (function () {
   "use strict";
   if (typeof window.Chart === "undefined") return;
@@ -54,6 +55,14 @@
     var every = parseInt(root.getAttribute("data-every"), 10) || 0;
     var drawn = {};
     var version = 0;
+
+    root.querySelectorAll("[data-chart]").forEach(function (figure) {
+      var link = figure.querySelector("[data-xlsx]");
+      if (!link) return;
+      var name = figure.getAttribute("data-chart");
+      link.href = url + (url.indexOf("?") < 0 ? "?" : "&") + "xlsx=" + encodeURIComponent(name);
+      link.hidden = false;
+    });
 
     function draw(name, spec) {
       var figure = root.querySelector('[data-chart="' + name + '"]');
