@@ -33,8 +33,8 @@ officer (:func:`five_haves_missing`).
   (集中隔离/转运), *left* (离开本社区) at any time; *other* with a note.
 
 **Health reports** (:func:`judge_report`): a temperature at or above 37.3 °C, fever, cough or
-travel in the last 14 days is abnormal and reaches the grid officer at once ("居民或住户个人如有发热、
-咳嗽等异常症状，或有中高风险地区旅居史……要第一时间向所在社区报告").
+travel in the last 14 days is abnormal and reaches the grid officer at once
+("居民或住户个人如有发热、咳嗽等异常症状，或有中高风险地区旅居史……要第一时间向所在社区报告").
 """
 
 from __future__ import annotations

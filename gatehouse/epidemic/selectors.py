@@ -8,7 +8,13 @@ from django.db.models import Q, QuerySet
 
 from gatehouse.accounts.actor import RequestUser, signed_in
 from gatehouse.accounts.models import Membership, Role
-from gatehouse.epidemic.models import EpidemicAlert, Grid, GridBuilding, ReturneeCase
+from gatehouse.epidemic.models import (
+    EpidemicAlert,
+    Grid,
+    GridBuilding,
+    HealthReport,
+    ReturneeCase,
+)
 from gatehouse.people.models import Person
 from gatehouse.sites.models import Building, House, Site
 
@@ -119,3 +125,7 @@ def open_alerts(site: Site, *, building_ids: list[int] | None = None) -> QuerySe
 
 def alert_at(site: Site, pk: int) -> EpidemicAlert | None:
     return EpidemicAlert.objects.filter(site=site, pk=pk).first()
+
+
+def reports_of(person: Person) -> QuerySet[HealthReport]:
+    return HealthReport.objects.filter(person=person).order_by("-reported_at")

@@ -312,13 +312,43 @@ M02 = [
 # the mode; coming in, and going out once the 14 days are over, are not affected.
 MON_END = NOW + 3 * DAY
 M03 = [
-    case("monitored-exit", F(out=True, monitoring_until=MON_END), no("epidemic.home_monitoring", "M-03")),
-    case("monitored-exit-epidemic", F(mode=EP, out=True, monitoring_until=MON_END), no("epidemic.home_monitoring", "M-03")),
-    case("monitored-elderly-exit", F(Entrant.ELDERLY, out=True, resident=True, monitoring_until=MON_END), no("epidemic.home_monitoring", "M-03")),
-    case("monitored-forgotten-card-exit", F(Entrant.FORGOTTEN_CARD, out=True, identity_matched=True, desk_confirmed=True, monitoring_until=MON_END), no("epidemic.home_monitoring", "M-03")),
+    case(
+        "monitored-exit",
+        F(out=True, monitoring_until=MON_END),
+        no("epidemic.home_monitoring", "M-03"),
+    ),
+    case(
+        "monitored-exit-epidemic",
+        F(mode=EP, out=True, monitoring_until=MON_END),
+        no("epidemic.home_monitoring", "M-03"),
+    ),
+    case(
+        "monitored-elderly-exit",
+        F(Entrant.ELDERLY, out=True, resident=True, monitoring_until=MON_END),
+        no("epidemic.home_monitoring", "M-03"),
+    ),
+    case(
+        "monitored-forgotten-card-exit",
+        F(
+            Entrant.FORGOTTEN_CARD,
+            out=True,
+            identity_matched=True,
+            desk_confirmed=True,
+            monitoring_until=MON_END,
+        ),
+        no("epidemic.home_monitoring", "M-03"),
+    ),
     case("monitored-entry", F(monitoring_until=MON_END), ok("resident.card", "P-03")),
     case("monitoring-over", F(out=True, monitoring_until=NOW), ok("resident.exit", "P-03")),
-    case("lost-card-first", F(out=True, monitoring_until=MON_END, credential=replace(CARD, status=CredentialStatus.LOST)), no("credential.lost", "P-03", (), *MON)),
+    case(
+        "lost-card-first",
+        F(
+            out=True,
+            monitoring_until=MON_END,
+            credential=replace(CARD, status=CredentialStatus.LOST),
+        ),
+        no("credential.lost", "P-03", (), *MON),
+    ),
     case("no-case", F(out=True), ok("resident.exit", "P-03")),
 ]
 TABLES = {
