@@ -277,3 +277,21 @@ def test_the_clock_400_days_ahead_changes_nothing(site_a, resident_a, manager_a,
     with time_machine.travel(NOW + 400 * DAY, tick=False):
         case = open_case(site_a, manager_a)
     assert case.arrived_on == NOW.date()
+
+
+def test_the_check_command_raises_each_episode_once(site_a, resident_a, manager_a, grids_a):
+    # rule M-03: the periodic check run from cron
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from gatehouse.epidemic.models import EpidemicAlert
+
+    open_case(site_a, manager_a, arrived=date(2026, 11, 16), at=NOW - 8 * DAY)
+    out = StringIO()
+    call_command("check_epidemic", stdout=out)
+    assert EpidemicAlert.objects.filter(kind="test_overdue").count() == 1
+    first = EpidemicAlert.objects.count()
+    assert first >= 2 and f"{first} 条新提醒" in out.getvalue()
+    call_command("check_epidemic", stdout=out)
+    assert EpidemicAlert.objects.count() == first
