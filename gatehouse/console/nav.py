@@ -527,7 +527,18 @@ GROUPS: tuple[NavGroup, ...] = (
     NavGroup(
         "monitor",
         _("监控与应急"),
-        ("board", "anomalies", "dispatch", "emergency", "devices", "hotline", "mode"),
+        (
+            "board",
+            "anomalies",
+            "dispatch",
+            "emergency",
+            "devices",
+            "hotline",
+            "mode",
+            # epidemic management beyond the gate (T8), beside the epidemic mode
+            "epidemic-grids",
+            "returnees",
+        ),
     ),
     NavGroup(
         "team",
@@ -549,9 +560,16 @@ GROUPS: tuple[NavGroup, ...] = (
     NavGroup(
         "mine",
         _("我的"),
-        ("invite", "my-requests", "my-visitors", "my-credentials", "my-bulletin", "my-health"),
+        (
+            "invite",
+            "my-requests",
+            "my-visitors",
+            "my-credentials",
+            "my-bulletin",
+            "my-health",
+            "my-grid",
+        ),
     ),
-    NavGroup("epidemic", _("疫情防控"), ("epidemic-grids", "returnees", "my-grid")),
     NavGroup("park", _("园区管理"), ("admission", "land", "enterprises")),
     NavGroup("association", _("行业监管"), ("rating", "credit", "rectification")),
     NavGroup("system", _("系统"), ("messages", "admin")),
