@@ -7,7 +7,6 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 import pytest
-import time_machine
 from django.urls import reverse
 
 from gatehouse.core.errors import DomainError
@@ -270,13 +269,6 @@ def test_resident_self_report_reaches_the_grid_officer(
     assert (report.case, report.abnormal) == (None, "14天内到过西安市雁塔区")
     alert = EpidemicAlert.objects.get()
     assert alert.grid == grids_a["building"] and alert.report == report
-
-
-def test_the_clock_400_days_ahead_changes_nothing(site_a, resident_a, manager_a, grids_a):
-    # the services are handed ``now``; the suite's far clock does not move the rules
-    with time_machine.travel(NOW + 400 * DAY, tick=False):
-        case = open_case(site_a, manager_a)
-    assert case.arrived_on == NOW.date()
 
 
 def test_the_check_command_raises_each_episode_once(site_a, resident_a, manager_a, grids_a):
