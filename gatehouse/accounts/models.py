@@ -16,6 +16,7 @@ class Role(models.TextChoices):
     RESIDENT = "resident", _("业主/住户")
     PARK_COMMITTEE = "park_committee", _("园区管委会")
     INDUSTRY_ASSOCIATION = "industry_association", _("物业行业协会")
+    GRID_OFFICER = "grid_officer", _("网格员")
 
 
 class Membership(models.Model):

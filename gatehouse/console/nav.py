@@ -288,6 +288,31 @@ _FEATURES = [
         _("本人名下的门禁卡、停车卡、车牌等凭证及其状态。"),
         "console:my_credentials",
     ),
+    # 疫情防控 (T8: M-03, M-04)
+    Feature(
+        "epidemic-grids",
+        _("防控网格"),
+        _("街道、社区、楼院三级网格，网格员、志愿者和“五有一网格”落实情况。"),
+        "epidemic:grids",
+    ),
+    Feature(
+        "returnees",
+        _("返乡人员监测"),
+        _("返乡人员核酸检测、14天居家健康监测、每7天检测和每日健康上报，跟踪到结案。"),
+        "epidemic:cases",
+    ),
+    Feature(
+        "my-grid",
+        _("我的网格"),
+        _("我负责的楼栋房屋、居家监测人员和待处理提醒。"),
+        "epidemic:my_grid",
+    ),
+    Feature(
+        "my-health",
+        _("健康上报"),
+        _("发热、咳嗽或14天内旅居史及时上报；居家监测期间每日上报体温。"),
+        "epidemic:my_health",
+    ),
     # 园区管委会
     Feature(
         "admission",
@@ -348,6 +373,8 @@ ROLE_NAV: dict[str, tuple[str, ...]] = {
         "people",
         "import",
         "mode",
+        "epidemic-grids",
+        "returnees",
     ),
     Role.MONITORING: (
         "live-events",
@@ -394,6 +421,8 @@ ROLE_NAV: dict[str, tuple[str, ...]] = {
         "import",
         "messages",
         "admin",
+        "epidemic-grids",
+        "returnees",
     ),
     Role.RESIDENT: (
         "invite",
@@ -402,9 +431,11 @@ ROLE_NAV: dict[str, tuple[str, ...]] = {
         "my-credentials",
         "my-slips",
         "my-bulletin",
+        "my-health",
     ),
     Role.PARK_COMMITTEE: ("admission", "land", "enterprises"),
     Role.INDUSTRY_ASSOCIATION: ("rating", "credit", "rectification"),
+    Role.GRID_OFFICER: ("my-grid", "returnees"),
 }
 # The order in which a user's roles are listed (and their navigation sections shown).
 ROLE_ORDER: tuple[str, ...] = tuple(ROLE_NAV)
@@ -496,7 +527,18 @@ GROUPS: tuple[NavGroup, ...] = (
     NavGroup(
         "monitor",
         _("监控与应急"),
-        ("board", "anomalies", "dispatch", "emergency", "devices", "hotline", "mode"),
+        (
+            "board",
+            "anomalies",
+            "dispatch",
+            "emergency",
+            "devices",
+            "hotline",
+            "mode",
+            # epidemic management beyond the gate (T8), beside the epidemic mode
+            "epidemic-grids",
+            "returnees",
+        ),
     ),
     NavGroup(
         "team",
@@ -518,7 +560,15 @@ GROUPS: tuple[NavGroup, ...] = (
     NavGroup(
         "mine",
         _("我的"),
-        ("invite", "my-requests", "my-visitors", "my-credentials", "my-bulletin"),
+        (
+            "invite",
+            "my-requests",
+            "my-visitors",
+            "my-credentials",
+            "my-bulletin",
+            "my-health",
+            "my-grid",
+        ),
     ),
     NavGroup("park", _("园区管理"), ("admission", "land", "enterprises")),
     NavGroup("association", _("行业监管"), ("rating", "credit", "rectification")),

@@ -11,7 +11,7 @@ reads the clock, the database or the settings.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from enum import StrEnum
@@ -223,6 +223,8 @@ class Facts:
     pass_: PassFacts | None = None
     invitation: InvitationFacts | None = None
     health: HealthFacts | None = None
+    # M-03: the person's home monitoring runs until this moment (an open returnee case), if any
+    monitoring_until: datetime | None = None
     # P-13: the shift-change windows [start, end), wall-clock (see ``shift_change_windows``)
     shift_windows: tuple[tuple[time, time], ...] = ()
 
@@ -470,6 +472,10 @@ REASONS: dict[str, tuple[str, str]] = {
     "epidemic.not_necessary": ("M-02", "疫情封闭：非必要不得进入"),
     "epidemic.fever": ("M-02", "体温异常，不予进入；已登记并通知监控中心"),
     "epidemic.code_abnormal": ("M-02", "健康码异常，不予进入；已登记并通知监控中心"),
+    "epidemic.home_monitoring": (
+        "M-03",
+        "返乡人员居家健康监测期间不得外出，请返回家中；如需就医或检测请联系网格员",
+    ),
 }
 
 
@@ -506,7 +512,15 @@ _NOTIFY_DESK = Obligation(Duty.NOTIFY_DESK)
 
 def decide(facts: Facts, policy: Policy, now: datetime) -> Decision:
     """Allow, refuse or pend one person at one lane. ``now`` must be timezone-aware."""
-    for check in (_lane, _mode, _blacklist, _credential_validity, _antipassback, _epidemic):
+    for check in (
+        _lane,
+        _mode,
+        _blacklist,
+        _credential_validity,
+        _home_monitoring,
+        _antipassback,
+        _epidemic,
+    ):
         decision = check(facts, policy, now)
         if decision is not None:
             return decision
@@ -560,6 +574,18 @@ def _credential_validity(facts: Facts, policy: Policy, now: datetime) -> Decisio
     if not cred.holder_active:
         return _refuse("credential.holder_inactive")
     return None
+
+
+def _home_monitoring(facts: Facts, policy: Policy, now: datetime) -> Decision | None:
+    """M-03: a returnee under home monitoring does not go out until the 14 days are over,
+    whatever the site's mode (the case, not the mode, says so)."""
+    until = facts.monitoring_until
+    if facts.direction is not Direction.OUT or until is None or now >= until:
+        return None
+    decision = _refuse("epidemic.home_monitoring")
+    last = (until - timedelta(seconds=1)).astimezone(SHANGHAI)
+    message = f"{decision.message}（监测至{last.month}月{last.day}日）"
+    return replace(decision, message=message)
 
 
 def _antipassback(facts: Facts, policy: Policy, now: datetime) -> Decision | None:

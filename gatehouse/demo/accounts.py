@@ -117,6 +117,15 @@ DEMO_LOGINS: tuple[DemoLogin, ...] = (
         "My flat 3-2-1201, my cards and car",
     ),
     DemoLogin(
+        "grid",
+        Role.GRID_OFFICER,
+        (DONGHU,),
+        "Grid officer",
+        "我的网格（3–4栋）：居家监测人员与提醒",
+        "My grid (buildings 3–4): home monitoring and alerts",
+        display_name="王芳",
+    ),
+    DemoLogin(
         "park_guard",
         Role.GUARD,
         (WULI,),

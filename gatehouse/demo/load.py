@@ -1,8 +1,8 @@
 """``build_demo``: the whole demo, in order — the sites, people and logins (:mod:`.sites`), then a
 morning at the gates (:mod:`.activity`) and each product app's part (:mod:`.vehicles`,
 :mod:`.admission`, :mod:`.governance`, :mod:`.parking`, :mod:`.guard`, :mod:`.goods`,
-:mod:`.bulletin`). Every part writes through the product's services and adds only what is
-missing, so a re-run changes nothing."""
+:mod:`.bulletin`, :mod:`.epidemic`). Every part writes through the product's services and adds
+only what is missing, so a re-run changes nothing."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from gatehouse.demo.accounts import SharedPassword, ensure_admin, ensure_logins
 from gatehouse.demo.activity import build_activity
 from gatehouse.demo.admission import build_admission_demo
 from gatehouse.demo.bulletin import load_bulletin_demo
+from gatehouse.demo.epidemic import load_epidemic_demo
 from gatehouse.demo.goods import load_goods_demo
 from gatehouse.demo.governance import build_governance_demo
 from gatehouse.demo.guard import load_guard_demo
@@ -90,4 +91,7 @@ def build_demo(*, scale: float = FULL_SCALE, now: datetime | None = None) -> Dem
     bulletin_demo = load_bulletin_demo(now=now)
     for report in reports:
         report.add("公告栏 bulletin", bulletin_demo.get(report.code, 0))
+    epidemic_demo = load_epidemic_demo(now=now)
+    for report in reports:
+        report.add("疫情防控 epidemic", epidemic_demo.get(report.code, 0))
     return DemoReport(reports, users_created + admin_created, clock.perf_counter() - started)

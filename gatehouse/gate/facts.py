@@ -30,6 +30,7 @@ from gatehouse.core.access import (
     is_staff,
 )
 from gatehouse.core.access import gate_policy as core_gate_policy
+from gatehouse.epidemic.models import ReturneeCase
 from gatehouse.gate import rows, sql
 from gatehouse.people.models import Credential, Person
 from gatehouse.sites.models import Lane, Site
@@ -192,9 +193,10 @@ def load_facts(inp: GateInput, site: Site, config: GatePolicy, now: datetime) ->
     visit_hash = (inp.visit.id_number_hash or "") if inp.visit is not None else ""
     id_hash = inp.id_number_hash or visit_hash
     credential = credential_facts(inp.credential) if inp.credential is not None else None
+    direction = inp.direction or config.lane.direction
     return Facts(
         lane=config.lane,
-        direction=inp.direction or config.lane.direction,
+        direction=direction,
         mode=config.mode,
         entrant=inp.entrant,
         credential=credential,
@@ -214,10 +216,28 @@ def load_facts(inp: GateInput, site: Site, config: GatePolicy, now: datetime) ->
         pass_=pass_facts(inp.pass_) if inp.pass_ is not None else None,
         invitation=invitation_facts(inp.invitation) if inp.invitation is not None else None,
         health=inp.health,
+        monitoring_until=(
+            monitoring_until(person.pk, now)
+            if person is not None and direction is Direction.OUT
+            else None
+        ),
         # P-13: only a staff member's read is judged by the shift-change windows.
         shift_windows=(
             config.shift_windows if credential is not None and is_staff(credential) else ()
         ),
+    )
+
+
+def monitoring_until(person_id: int, when: datetime) -> datetime | None:
+    """M-03: the end of the person's home monitoring, if an open returnee case runs at ``when``
+    (asked only on the way out)."""
+    return (
+        ReturneeCase.objects.filter(
+            person_id=person_id, closed_at__isnull=True, monitor_until__gt=when
+        )
+        .order_by("-monitor_until")
+        .values_list("monitor_until", flat=True)
+        .first()
     )
 
 

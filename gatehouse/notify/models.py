@@ -28,6 +28,7 @@ class MessageKind(models.TextChoices):
     ANOMALY_ESCALATED = "anomaly.escalated", _("异常情况上报")
     LEASE_LAPSING = "lease.lapsing", _("车位租约即将到期")
     LAND_DEADLINE = "land.deadline", _("用地期限提醒")
+    EPIDEMIC = "epidemic.alert", _("疫情防控提醒")
     TEST = "test", _("测试消息")
 
 

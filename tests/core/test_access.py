@@ -122,7 +122,8 @@ def check(decision: Decision, exp: E) -> None:
     assert decision.reason == exp.reason
     assert decision.rule == exp.rule
     assert REASONS[exp.reason][0] == exp.rule
-    assert decision.message == REASONS[exp.reason][1]
+    # the sentence of the reason; a rule may add the case's particulars (M-03: until when)
+    assert decision.message.startswith(REASONS[exp.reason][1])
     assert decision.message
     assert decision.pending is exp.pending
     assert decision.registers() == exp.registers
@@ -307,10 +308,53 @@ M02 = [
 ]
 # fmt: on
 
+# M-03: a returnee under home monitoring (until MON_END) is refused on the way out, whatever
+# the mode; coming in, and going out once the 14 days are over, are not affected.
+MON_END = NOW + 3 * DAY
+M03 = [
+    case(
+        "monitored-exit",
+        F(out=True, monitoring_until=MON_END),
+        no("epidemic.home_monitoring", "M-03"),
+    ),
+    case(
+        "monitored-exit-epidemic",
+        F(mode=EP, out=True, monitoring_until=MON_END),
+        no("epidemic.home_monitoring", "M-03"),
+    ),
+    case(
+        "monitored-elderly-exit",
+        F(Entrant.ELDERLY, out=True, resident=True, monitoring_until=MON_END),
+        no("epidemic.home_monitoring", "M-03"),
+    ),
+    case(
+        "monitored-forgotten-card-exit",
+        F(
+            Entrant.FORGOTTEN_CARD,
+            out=True,
+            identity_matched=True,
+            desk_confirmed=True,
+            monitoring_until=MON_END,
+        ),
+        no("epidemic.home_monitoring", "M-03"),
+    ),
+    case("monitored-entry", F(monitoring_until=MON_END), ok("resident.card", "P-03")),
+    case("monitoring-over", F(out=True, monitoring_until=NOW), ok("resident.exit", "P-03")),
+    case(
+        "lost-card-first",
+        F(
+            out=True,
+            monitoring_until=MON_END,
+            credential=replace(CARD, status=CredentialStatus.LOST),
+        ),
+        no("credential.lost", "P-03", (), *MON),
+    ),
+    case("no-case", F(out=True), ok("resident.exit", "P-03")),
+]
 TABLES = {
     "P-01": P01, "P-02": P02, "P-03": P03, "P-04": P04, "P-05": P05, "P-06": P06, "P-07": P07,
     "P-08": P08, "P-09": P09, "P-10": P10, "P-11": P11, "P-12": P12, "P-13": P13,
-    "VI-01": VI01, "VI-02": VI02, "M-01": M01, "M-02": M02,
+    "VI-01": VI01, "VI-02": VI02, "M-01": M01, "M-02": M02, "M-03": M03,
 }  # fmt: skip
 
 
@@ -422,6 +466,25 @@ def test_m01_tightened_mode(facts: Facts, policy: Policy, exp: E) -> None:
 @pytest.mark.parametrize(("facts", "policy", "exp"), M02)
 def test_m02_epidemic_mode(facts: Facts, policy: Policy, exp: E) -> None:
     run(facts, policy, exp)  # rule M-02
+
+
+@pytest.mark.parametrize(("facts", "policy", "exp"), M03)
+def test_m03_home_monitoring_keeps_a_returnee_in(facts: Facts, policy: Policy, exp: E) -> None:
+    run(facts, policy, exp)  # rule M-03
+
+
+def test_m03_refusal_says_until_when() -> None:
+    # rule M-03: the guard's sentence names the last day of the monitoring (Asia/Shanghai)
+    until = datetime(2026, 12, 8, 0, 0, tzinfo=SH)
+    decision = decide(F(out=True, monitoring_until=until), Policy(), NOW)
+    assert (decision.outcome, decision.reason, decision.rule) == (
+        Outcome.REFUSE,
+        "epidemic.home_monitoring",
+        "M-03",
+    )
+    assert decision.message.endswith("（监测至12月7日）")
+    assert "居家健康监测期间不得外出" in decision.message
+    assert decision.registers() == ()
 
 
 def test_tables_cover_every_reason() -> None:

@@ -7,6 +7,9 @@ from pathlib import Path
 
 import pytest
 
+# The epidemic personas (grids of 东湖花园 and their officer), for the returnee walk-through.
+from tests.epidemic.conftest import grids_a, officer_a  # noqa: F401
+
 CHROMIUM = Path("/usr/bin/chromium")
 
 

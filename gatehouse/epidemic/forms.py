@@ -1,0 +1,128 @@
+"""The epidemic pages' forms: they parse the input (dates, choices, the site's buildings and
+officers); the core judges the rules, so its machine codes reach the page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from gatehouse.epidemic.models import (
+    CloseReasonChoice,
+    GridLevelChoice,
+    OriginChoice,
+    TestResultChoice,
+)
+
+DATE_ERRORS = {"invalid": _("日期格式不正确，例如 2026-11-24")}
+_DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def _date(label: Any, *, required: bool = True) -> forms.DateField:
+    return forms.DateField(label=label, required=required, error_messages=DATE_ERRORS, widget=_DATE)
+
+
+def _pk(value: str) -> int | None:
+    return int(value) if value else None
+
+
+class GridForm(forms.Form):
+    level = forms.ChoiceField(label=_("网格级别"), choices=GridLevelChoice.choices)
+    name = forms.CharField(label=_("网格名称"), max_length=200)
+    parent = forms.ChoiceField(label=_("上级网格"), required=False)
+    officer = forms.ChoiceField(label=_("网格员"), required=False)
+    volunteers = forms.CharField(
+        label=_("志愿者"),
+        max_length=1000,
+        required=False,
+        help_text=_("姓名，用顿号分隔"),
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        parents: list[tuple[int, str]],
+        officers: list[tuple[int, str]],
+        editing: bool = False,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["parent"].choices = [("", "—")] + [(str(pk), n) for pk, n in parents]  # type: ignore[attr-defined]
+        self.fields["officer"].choices = [("", _("（暂未指定）"))] + [  # type: ignore[attr-defined]
+            (str(pk), n) for pk, n in officers
+        ]
+        if editing:
+            del self.fields["level"]
+            del self.fields["parent"]
+
+    def service_kwargs(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        out = {
+            "name": data["name"],
+            "officer_id": _pk(data["officer"]),
+            "volunteers": data["volunteers"],
+        }
+        if "level" in data:
+            out["level"] = data["level"]
+            out["parent_id"] = _pk(data["parent"])
+        return out
+
+
+class AssignForm(forms.Form):
+    buildings = forms.MultipleChoiceField(
+        label=_("楼栋"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args: Any, buildings: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["buildings"].choices = [(str(pk), n) for pk, n in buildings]  # type: ignore[attr-defined]
+
+
+class CheckForm(forms.Form):
+    item = forms.CharField(max_length=20)
+    done = forms.BooleanField(required=False)
+    note = forms.CharField(max_length=1000, required=False)
+
+
+class CaseForm(forms.Form):
+    house_number = forms.CharField(label=_("房号"), max_length=40)
+    name = forms.CharField(label=_("姓名"), max_length=50)
+    origin = forms.ChoiceField(
+        label=_("类别"), choices=OriginChoice.choices, widget=forms.RadioSelect
+    )
+    came_from = forms.CharField(label=_("出发地"), max_length=200)
+    arrived_on = _date(_("到达日期"))
+    test_on = _date(_("返乡前核酸检测日期"), required=False)
+    test_result = forms.ChoiceField(
+        label=_("检测结果"),
+        choices=[("", "—"), *TestResultChoice.choices],
+        required=False,
+    )
+    temperature = forms.CharField(label=_("到达体温（℃）"), max_length=10, required=False)
+
+
+class TestForm(forms.Form):
+    taken_on = _date(_("检测日期"))
+    result = forms.ChoiceField(
+        label=_("结果"), choices=TestResultChoice.choices, widget=forms.RadioSelect
+    )
+
+
+class CloseForm(forms.Form):
+    reason = forms.ChoiceField(label=_("结案原因"), choices=CloseReasonChoice.choices)
+    note = forms.CharField(label=_("说明"), max_length=1000, required=False)
+
+
+class ReportForm(forms.Form):
+    temperature = forms.CharField(
+        label=_("体温（℃）"),
+        max_length=10,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+    )
+    fever = forms.BooleanField(label=_("发热"), required=False)
+    cough = forms.BooleanField(label=_("咳嗽"), required=False)
+    other = forms.CharField(label=_("其他症状"), max_length=1000, required=False)
+    travel = forms.BooleanField(label=_("14天内去过外地或中高风险地区"), required=False)
+    travel_place = forms.CharField(label=_("去过的地方"), max_length=1000, required=False)

@@ -1,0 +1,368 @@
+"""Epidemic management beyond the gate (seed T8; SPEC M-03, M-04).
+
+* :class:`Grid` — street → community → building grids (网格), each with its grid officer (a user
+  holding the ``grid_officer`` role) and its volunteers; :class:`GridBuilding` puts a building
+  into one building grid (a building is in at most one, a gap is shown); :class:`GridCheck` is
+  one item of the grid's "五有一网格" checklist with who ticked it and when.
+* :class:`ReturneeCase` — a person arriving from outside or from a risk area: the arrival test,
+  the 14 days of home monitoring, the tests (:class:`CaseTest`) and daily reports, until it is
+  closed with who and why.
+* :class:`HealthReport` — a resident's self-report (fever, cough, travel), or a returnee's daily
+  health report.
+* :class:`EpidemicAlert` — what reached the grid officer: an overdue test, missed reports, an
+  abnormal report, a positive test; one row per case and episode (``ref`` is unique).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from gatehouse.core.epidemic import (
+    AlertKind,
+    CaseFacts,
+    CloseReason,
+    FiveHaves,
+    GridLevel,
+    Origin,
+    TestFacts,
+    TestResult,
+)
+
+
+class GridLevelChoice(models.TextChoices):
+    STREET = GridLevel.STREET.value, _("街道网格")
+    COMMUNITY = GridLevel.COMMUNITY.value, _("社区网格")
+    BUILDING = GridLevel.BUILDING.value, _("楼院网格")
+
+
+class FiveHavesChoice(models.TextChoices):
+    GUIDE = FiveHaves.GUIDE.value, _("有疫情防控指南")
+    RULES = FiveHaves.RULES.value, _("有防控管理制度和责任人")
+    SUPPLIES = FiveHaves.SUPPLIES.value, _("有适量防护物资储备")
+    MEDICAL = FiveHaves.MEDICAL.value, _("有属地医疗卫生力量指导和支持")
+    ISOLATION = FiveHaves.ISOLATION.value, _("有隔离场所和转运安排")
+
+
+class OriginChoice(models.TextChoices):
+    OUTSIDE = Origin.OUTSIDE.value, _("外地返乡")
+    RISK_AREA = Origin.RISK_AREA.value, _("中高风险地区来返")
+
+
+class TestResultChoice(models.TextChoices):
+    NEGATIVE = TestResult.NEGATIVE.value, _("阴性")
+    POSITIVE = TestResult.POSITIVE.value, _("阳性")
+
+
+class CloseReasonChoice(models.TextChoices):
+    COMPLETED = CloseReason.COMPLETED.value, _("监测期满解除")
+    TRANSFERRED = CloseReason.TRANSFERRED.value, _("转运集中隔离/就医")
+    LEFT = CloseReason.LEFT.value, _("离开本社区")
+    OTHER = CloseReason.OTHER.value, _("其他")
+
+
+class AlertKindChoice(models.TextChoices):
+    TEST_OVERDUE = AlertKind.TEST_OVERDUE.value, _("核酸检测逾期")
+    REPORT_MISSED = AlertKind.REPORT_MISSED.value, _("未按时健康上报")
+    ABNORMAL = AlertKind.ABNORMAL.value, _("健康状况异常")
+    POSITIVE = AlertKind.POSITIVE.value, _("核酸检测阳性")
+
+
+class Grid(models.Model):
+    site = models.ForeignKey(
+        "sites.Site", on_delete=models.CASCADE, related_name="+", verbose_name=_("场所")
+    )
+    level = models.CharField(_("网格级别"), max_length=12, choices=GridLevelChoice.choices)
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("上级网格"),
+    )
+    name = models.CharField(_("网格名称"), max_length=60)
+    officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("网格员"),
+    )
+    volunteers = models.CharField(_("志愿者"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("创建时间"))
+
+    class Meta:
+        verbose_name = _("防控网格")
+        verbose_name_plural = _("防控网格")
+        constraints = [
+            models.UniqueConstraint(fields=["site", "name"], name="epidemic_grid_name_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class GridBuilding(models.Model):
+    """A building in a building grid: each building in one grid at most (M-04)."""
+
+    grid = models.ForeignKey(
+        Grid, on_delete=models.CASCADE, related_name="building_links", verbose_name=_("网格")
+    )
+    building = models.OneToOneField(
+        "sites.Building", on_delete=models.CASCADE, related_name="+", verbose_name=_("楼栋")
+    )
+    assigned_at = models.DateTimeField(_("划入时间"))
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("划入人"),
+    )
+
+    class Meta:
+        verbose_name = _("网格楼栋")
+        verbose_name_plural = _("网格楼栋")
+
+    def __str__(self) -> str:
+        return f"{self.grid} · {self.building}"
+
+
+class GridCheck(models.Model):
+    """One item of "五有一网格" for a grid, ticked (or unticked) with who and when."""
+
+    grid = models.ForeignKey(
+        Grid, on_delete=models.CASCADE, related_name="checks", verbose_name=_("网格")
+    )
+    item = models.CharField(_("项目"), max_length=12, choices=FiveHavesChoice.choices)
+    done = models.BooleanField(_("已落实"), default=False)
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+    checked_at = models.DateTimeField(_("记录时间"))
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("记录人"),
+    )
+
+    class Meta:
+        verbose_name = _("五有一网格")
+        verbose_name_plural = _("五有一网格")
+        constraints = [
+            models.UniqueConstraint(fields=["grid", "item"], name="epidemic_check_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.grid} · {self.get_item_display()}"
+
+
+class ReturneeCase(models.Model):
+    site = models.ForeignKey(
+        "sites.Site", on_delete=models.CASCADE, related_name="+", verbose_name=_("场所")
+    )
+    person = models.ForeignKey(
+        "people.Person", on_delete=models.PROTECT, related_name="+", verbose_name=_("返乡人员")
+    )
+    house = models.ForeignKey(
+        "sites.House", on_delete=models.PROTECT, related_name="+", verbose_name=_("居住房屋")
+    )
+    origin = models.CharField(_("类别"), max_length=12, choices=OriginChoice.choices)
+    came_from = models.CharField(_("出发地"), max_length=60)
+    arrived_on = models.DateField(_("到达日期"))
+    arrival_test_on = models.DateField(_("返乡前核酸检测日期"))
+    arrival_test_result = models.CharField(
+        _("返乡前核酸检测结果"), max_length=10, choices=TestResultChoice.choices
+    )
+    arrival_temperature = models.DecimalField(
+        _("到达体温"), max_digits=4, decimal_places=1, null=True, blank=True
+    )
+    monitor_until = models.DateTimeField(_("居家监测至"))
+    opened_at = models.DateTimeField(_("登记时间"))
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("登记人"),
+    )
+    closed_at = models.DateTimeField(_("结案时间"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("结案人"),
+    )
+    close_reason = models.CharField(
+        _("结案原因"), max_length=12, choices=CloseReasonChoice.choices, blank=True
+    )
+    close_note = models.CharField(_("结案说明"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("返乡人员居家监测")
+        verbose_name_plural = _("返乡人员居家监测")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person"], condition=Q(closed_at__isnull=True), name="one_open_case"
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["person", "monitor_until"],
+                condition=Q(closed_at__isnull=True),
+                name="epidemic_case_open_idx",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} {self.arrived_on:%m-%d}"
+
+    def facts(self, tests: list[CaseTest] | None = None, reported: set | None = None) -> CaseFacts:
+        """The core's view of the case; ``tests`` and ``reported`` when the caller has them."""
+        if tests is None:
+            tests = list(self.tests.all())
+        if reported is None:
+            reported = set(
+                HealthReport.objects.filter(case=self).values_list("reported_on", flat=True)
+            )
+        return CaseFacts(
+            arrived_on=self.arrived_on,
+            tests=tuple(TestFacts(t.taken_on, t.result) for t in tests),
+            reported=frozenset(reported),
+            closed=self.closed_at is not None,
+        )
+
+
+class CaseTest(models.Model):
+    """A nucleic-acid test during the monitoring (one every 7 days)."""
+
+    case = models.ForeignKey(
+        ReturneeCase, on_delete=models.CASCADE, related_name="tests", verbose_name=_("案例")
+    )
+    taken_on = models.DateField(_("检测日期"))
+    result = models.CharField(_("结果"), max_length=10, choices=TestResultChoice.choices)
+    recorded_at = models.DateTimeField(_("登记时间"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("登记人"),
+    )
+
+    class Meta:
+        verbose_name = _("核酸检测记录")
+        verbose_name_plural = _("核酸检测记录")
+
+    def __str__(self) -> str:
+        return f"{self.case} {self.taken_on:%m-%d} {self.get_result_display()}"
+
+
+class HealthReport(models.Model):
+    """A health report from a resident's phone: the daily report of a returnee under home
+    monitoring (``case`` set) or anyone's self-report of fever, cough or travel."""
+
+    site = models.ForeignKey(
+        "sites.Site", on_delete=models.CASCADE, related_name="+", verbose_name=_("场所")
+    )
+    person = models.ForeignKey(
+        "people.Person", on_delete=models.CASCADE, related_name="+", verbose_name=_("上报人")
+    )
+    case = models.ForeignKey(
+        ReturneeCase,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="reports",
+        verbose_name=_("监测案例"),
+    )
+    house = models.ForeignKey(
+        "sites.House",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("房屋"),
+    )
+    reported_on = models.DateField(_("上报日期"))
+    reported_at = models.DateTimeField(_("上报时间"))
+    temperature = models.DecimalField(
+        _("体温"), max_digits=4, decimal_places=1, null=True, blank=True
+    )
+    fever = models.BooleanField(_("发热"), default=False)
+    cough = models.BooleanField(_("咳嗽"), default=False)
+    other = models.CharField(_("其他症状"), max_length=200, blank=True)
+    travel = models.BooleanField(_("14天内旅居史"), default=False)
+    travel_place = models.CharField(_("去过的地方"), max_length=200, blank=True)
+    abnormal = models.CharField(_("异常情况"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("健康上报")
+        verbose_name_plural = _("健康上报")
+        indexes = [models.Index(fields=["site", "-reported_at"], name="epidemic_report_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.person} {self.reported_on:%m-%d}"
+
+
+class EpidemicAlert(models.Model):
+    """An alert to the grid officer, once per case (or report) and episode."""
+
+    site = models.ForeignKey(
+        "sites.Site", on_delete=models.CASCADE, related_name="+", verbose_name=_("场所")
+    )
+    grid = models.ForeignKey(
+        Grid,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("网格"),
+    )
+    case = models.ForeignKey(
+        ReturneeCase,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="alerts",
+        verbose_name=_("监测案例"),
+    )
+    report = models.ForeignKey(
+        HealthReport,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("健康上报"),
+    )
+    kind = models.CharField(_("类型"), max_length=16, choices=AlertKindChoice.choices)
+    ref = models.CharField(max_length=80)
+    message = models.CharField(_("内容"), max_length=300)
+    raised_at = models.DateTimeField(_("时间"))
+    handled_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("处理人"),
+    )
+
+    class Meta:
+        verbose_name = _("防控提醒")
+        verbose_name_plural = _("防控提醒")
+        constraints = [models.UniqueConstraint(fields=["site", "ref"], name="epidemic_alert_once")]
+
+    def __str__(self) -> str:
+        return self.message

@@ -1,0 +1,515 @@
+"""Writes of epidemic management (SPEC M-03, M-04): grids and their checklist, returnee cases
+from arrival to closing, health reports, and the alerts that reach the grid officer.
+
+Each write is one transaction with its audit entry; the rules are the core's
+(:mod:`gatehouse.core.epidemic`). An alert is raised once per case and episode
+(:class:`~gatehouse.epidemic.models.EpidemicAlert` ``ref`` is unique) and sent through the
+notification system to the grid officer (their own console notice when they are a registered
+person of the site, else the service centre's)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from gatehouse.access.models import NoticeAudience
+from gatehouse.accounts.actor import Actor
+from gatehouse.accounts.models import Membership, Role
+from gatehouse.audit.services import audit_record, snapshot
+from gatehouse.core import epidemic as core
+from gatehouse.core.errors import DomainError, InvalidInput
+from gatehouse.core.masking import mask_name
+from gatehouse.epidemic.models import (
+    CaseTest,
+    EpidemicAlert,
+    Grid,
+    GridBuilding,
+    GridCheck,
+    HealthReport,
+    ReturneeCase,
+)
+from gatehouse.epidemic.selectors import grid_of_house, open_case_of
+from gatehouse.notify.models import MessageKind
+from gatehouse.notify.services import send
+from gatehouse.people.models import HouseMembership, Person
+from gatehouse.sites.models import Building, House, Site
+
+NAME_MAX = 60
+VOLUNTEERS_MAX = 300
+
+
+# -- grids (M-04) --------------------------------------------------------------------------------
+
+
+def _officer(site: Site, officer_id: int | None) -> Actor:
+    """The grid officer: a user holding the grid officer role at ``site`` (or nobody yet)."""
+    if officer_id is None:
+        return None
+    if not Membership.objects.filter(
+        site=site, user_id=officer_id, role=Role.GRID_OFFICER
+    ).exists():
+        raise InvalidInput(
+            "grid.officer", "网格员须是本场所持有“网格员”角色的用户", {"field": "officer"}
+        )
+    return get_user_model().objects.get(pk=officer_id)
+
+
+def _name(name: str) -> str:
+    text = " ".join((name or "").split())
+    if not text or len(text) > NAME_MAX:
+        raise InvalidInput("grid.name", f"网格名称为1至{NAME_MAX}个字", {"field": "name"})
+    return text
+
+
+def _volunteers(text: str) -> str:
+    value = " ".join((text or "").split())
+    if len(value) > VOLUNTEERS_MAX:
+        raise InvalidInput(
+            "grid.volunteers", f"志愿者不超过{VOLUNTEERS_MAX}字", {"field": "volunteers"}
+        )
+    return value
+
+
+def grid_create(
+    *,
+    site: Site,
+    actor: Actor,
+    now: datetime,
+    level: str,
+    name: str,
+    parent_id: int | None = None,
+    officer_id: int | None = None,
+    volunteers: str = "",
+) -> Grid:
+    """A grid under its parent of the level above (rule M-04)."""
+    parent = Grid.objects.filter(site=site, pk=parent_id).first() if parent_id else None
+    if parent_id and parent is None:
+        raise InvalidInput("grid.parent", "上级网格不属于本场所", {"field": "parent"})
+    core.check_parent(level, parent.level if parent is not None else None)
+    text = _name(name)
+    officer = _officer(site, officer_id)
+    if Grid.objects.filter(site=site, name=text).exists():
+        raise InvalidInput("grid.name_taken", "已有同名网格", {"field": "name"})
+    with transaction.atomic():
+        grid = Grid.objects.create(
+            site=site,
+            level=level,
+            parent=parent,
+            name=text,
+            officer=officer,
+            volunteers=_volunteers(volunteers),
+            created_at=now,
+        )
+        audit_record(
+            action="epidemic.grid_create", obj=grid, actor=actor, after=snapshot(grid), at=now
+        )
+    return grid
+
+
+def grid_update(
+    *, grid: Grid, actor: Actor, now: datetime, name: str, officer_id: int | None, volunteers: str
+) -> Grid:
+    text = _name(name)
+    officer = _officer(grid.site, officer_id)
+    if Grid.objects.filter(site=grid.site, name=text).exclude(pk=grid.pk).exists():
+        raise InvalidInput("grid.name_taken", "已有同名网格", {"field": "name"})
+    with transaction.atomic():
+        before = snapshot(grid)
+        grid.name = text
+        grid.officer = officer
+        grid.volunteers = _volunteers(volunteers)
+        grid.save(update_fields=["name", "officer", "volunteers"])
+        audit_record(
+            action="epidemic.grid_update",
+            obj=grid,
+            actor=actor,
+            before=before,
+            after=snapshot(grid),
+            at=now,
+        )
+    return grid
+
+
+def grid_assign(*, grid: Grid, actor: Actor, now: datetime, building_ids: Iterable[int]) -> Grid:
+    """The buildings of a building grid, exactly these: a building listed is moved here from any
+    other grid (a building is in one grid only), one left out is taken out (rule M-04)."""
+    core.check_assignable(grid.level)
+    wanted = {int(pk) for pk in building_ids}
+    found = {b.pk for b in Building.objects.filter(site=grid.site, pk__in=wanted)}
+    if found != wanted:
+        raise InvalidInput("grid.building_unknown", "所选楼栋不属于本场所", {"field": "buildings"})
+    with transaction.atomic():
+        before = sorted(grid.building_links.values_list("building_id", flat=True))
+        grid.building_links.exclude(building_id__in=wanted).delete()
+        moved = GridBuilding.objects.filter(building_id__in=wanted).exclude(grid=grid)
+        moved.update(grid=grid, assigned_at=now, assigned_by=actor)
+        have = set(grid.building_links.values_list("building_id", flat=True))
+        GridBuilding.objects.bulk_create(
+            GridBuilding(grid=grid, building_id=pk, assigned_at=now, assigned_by=actor)
+            for pk in sorted(wanted - have)
+        )
+        audit_record(
+            action="epidemic.grid_assign",
+            obj=grid,
+            actor=actor,
+            before={"buildings": before},
+            after={"buildings": sorted(wanted)},
+            at=now,
+        )
+    return grid
+
+
+def grid_check(
+    *, grid: Grid, actor: Actor, now: datetime, item: str, done: bool, note: str = ""
+) -> GridCheck:
+    """Tick (or untick) one of the "五有" items, with who and when."""
+    if item not in core.FiveHaves._value2member_map_:
+        raise InvalidInput("grid.check_item", "没有这个检查项目", {"field": "item"})
+    text = " ".join((note or "").split())
+    if len(text) > core.NOTE_MAX:
+        raise InvalidInput("grid.check_note", f"说明不超过{core.NOTE_MAX}字", {"field": "note"})
+    with transaction.atomic():
+        check, _made = GridCheck.objects.select_for_update().get_or_create(
+            grid=grid, item=item, defaults={"checked_at": now}
+        )
+        before = snapshot(check)
+        check.done = done
+        check.note = text
+        check.checked_at = now
+        check.checked_by = actor
+        check.save()
+        audit_record(
+            action="epidemic.grid_check",
+            obj=check,
+            actor=actor,
+            site=grid.site,
+            before=before,
+            after=snapshot(check),
+            at=now,
+        )
+    return check
+
+
+# -- returnee cases (M-03) -----------------------------------------------------------------------
+
+
+def find_house(site: Site, number: str) -> House:
+    text = "".join((number or "").split())
+    house = House.objects.filter(site=site, number=text).select_related("unit__building").first()
+    if house is None:
+        raise InvalidInput(
+            "house.unknown",
+            "本小区没有这个房号，请核对（例如 3-2-1201）",
+            {"field": "house_number"},
+        )
+    return house
+
+
+def find_occupant(house: House, name: str) -> Person:
+    """The person of ``house`` called ``name`` (a returnee is a registered occupant)."""
+    text = "".join((name or "").split())
+    link = (
+        HouseMembership.objects.filter(house=house, person__name=text, person__is_active=True)
+        .select_related("person")
+        .first()
+    )
+    if link is None:
+        raise InvalidInput(
+            "epidemic.person_unknown",
+            "该房屋没有登记此人，请先在人员登记中添加为住户或家庭成员",
+            {"field": "name"},
+        )
+    return link.person
+
+
+def case_open(
+    *,
+    site: Site,
+    actor: Actor,
+    now: datetime,
+    house_number: str,
+    name: str,
+    origin: str,
+    came_from: str,
+    arrived_on: date,
+    test_on: date | None,
+    test_result: str | None,
+    temperature: str = "",
+) -> ReturneeCase:
+    """Register a returnee's arrival (rule M-03): refused, nothing written, without a negative
+    test within 7 days; else the 14 days of home monitoring start."""
+    today = timezone.localdate(now)
+    core.check_arrival(arrived_on=arrived_on, test_on=test_on, test_result=test_result, today=today)
+    assert test_on is not None and test_result is not None  # check_arrival said so
+    if origin not in core.Origin._value2member_map_:
+        raise InvalidInput("epidemic.origin", "请选择返乡类别", {"field": "origin"})
+    place = " ".join((came_from or "").split())
+    if not place or len(place) > NAME_MAX:
+        raise InvalidInput("epidemic.came_from", "请填写出发地", {"field": "came_from"})
+    reading = core.parse_temperature(temperature, required=False)
+    house = find_house(site, house_number)
+    person = find_occupant(house, name)
+    with transaction.atomic():
+        if open_case_of(person) is not None:
+            raise DomainError(
+                "epidemic.case_open", "此人已有未结案的居家监测记录", {"field": "name"}
+            )
+        case = ReturneeCase.objects.create(
+            site=site,
+            person=person,
+            house=house,
+            origin=origin,
+            came_from=place,
+            arrived_on=arrived_on,
+            arrival_test_on=test_on,
+            arrival_test_result=test_result,
+            arrival_temperature=reading,
+            monitor_until=core.monitoring_ends(arrived_on),
+            opened_at=now,
+            opened_by=actor,
+        )
+        audit_record(
+            action="epidemic.case_open", obj=case, actor=actor, after=snapshot(case), at=now
+        )
+        if reading is not None and reading >= core.FEVER:
+            _raise(
+                case.site,
+                core.AlertKind.ABNORMAL,
+                f"case:{case.pk}:arrival",
+                f"到达时体温{reading}℃",
+                now,
+                case=case,
+            )
+    return case
+
+
+def case_test(
+    *, case: ReturneeCase, actor: Actor, now: datetime, taken_on: date, result: str
+) -> CaseTest:
+    """A test during the monitoring; a positive one reaches the grid officer at once."""
+    if case.closed_at is not None:
+        raise DomainError("epidemic.closed", "此案例已结案")
+    core.check_test(
+        arrived_on=case.arrived_on, taken_on=taken_on, result=result, today=timezone.localdate(now)
+    )
+    with transaction.atomic():
+        test = CaseTest.objects.create(
+            case=case, taken_on=taken_on, result=result, recorded_at=now, recorded_by=actor
+        )
+        audit_record(
+            action="epidemic.case_test",
+            obj=test,
+            actor=actor,
+            site=case.site,
+            after=snapshot(test),
+            at=now,
+        )
+        if result == core.TestResult.POSITIVE:
+            _raise(
+                case.site,
+                core.AlertKind.POSITIVE,
+                f"case:{case.pk}:positive:{test.pk}",
+                f"{taken_on:%m-%d}核酸检测阳性，请立即上报并安排转运",
+                now,
+                case=case,
+            )
+    return test
+
+
+def case_close(
+    *, case: ReturneeCase, actor: Actor, now: datetime, reason: str, note: str = ""
+) -> ReturneeCase:
+    """Close a case with who and why (rule M-03); its open alerts are handled with it."""
+    with transaction.atomic():
+        case = ReturneeCase.objects.select_for_update().get(pk=case.pk)
+        why = core.check_close(case=case.facts(), reason=reason, note=note, now=now)
+        before = snapshot(case)
+        case.closed_at = now
+        case.closed_by = actor
+        case.close_reason = why.value
+        case.close_note = " ".join(note.split())
+        case.save(update_fields=["closed_at", "closed_by", "close_reason", "close_note"])
+        case.alerts.filter(handled_at__isnull=True).update(handled_at=now, handled_by=actor)
+        audit_record(
+            action="epidemic.case_close",
+            obj=case,
+            actor=actor,
+            before=before,
+            after=snapshot(case),
+            at=now,
+        )
+    return case
+
+
+# -- health reports ------------------------------------------------------------------------------
+
+
+def report_submit(
+    *,
+    person: Person,
+    actor: Actor,
+    now: datetime,
+    temperature: str,
+    fever: bool = False,
+    cough: bool = False,
+    other: str = "",
+    travel: bool = False,
+    travel_place: str = "",
+) -> HealthReport:
+    """A resident's health report from their phone. Under home monitoring it is the day's
+    report (temperature required); anything abnormal reaches the grid officer at once."""
+    case = open_case_of(person)
+    reading = core.parse_temperature(temperature, required=case is not None)
+    facts = core.ReportFacts(
+        temperature=reading,
+        fever=fever,
+        cough=cough,
+        other=" ".join((other or "").split()),
+        travel=travel,
+        travel_place=" ".join((travel_place or "").split()) if travel else "",
+    )
+    found = core.judge_report(facts)
+    if case is None and not found and reading is None:
+        raise InvalidInput(
+            "report.empty", "请填写体温，或勾选症状、旅居史后再提交", {"field": "temperature"}
+        )
+    house = case.house if case is not None else _house_of(person)
+    with transaction.atomic():
+        report = HealthReport.objects.create(
+            site_id=person.site_id,
+            person=person,
+            case=case,
+            house=house,
+            reported_on=timezone.localdate(now),
+            reported_at=now,
+            temperature=reading,
+            fever=facts.fever,
+            cough=facts.cough,
+            other=facts.other,
+            travel=facts.travel,
+            travel_place=facts.travel_place,
+            abnormal="、".join(found)[:300],
+        )
+        audit_record(
+            action="epidemic.report", obj=report, actor=actor, after=snapshot(report), at=now
+        )
+        if found:
+            _raise(
+                person.site,
+                core.AlertKind.ABNORMAL,
+                f"report:{report.pk}",
+                f"健康上报异常：{'、'.join(found)}",
+                now,
+                case=case,
+                report=report,
+            )
+    return report
+
+
+def _house_of(person: Person) -> House | None:
+    link = (
+        HouseMembership.objects.filter(person=person)
+        .select_related("house__unit")
+        .order_by("pk")
+        .first()
+    )
+    return link.house if link is not None else None
+
+
+# -- alerts --------------------------------------------------------------------------------------
+
+
+def _raise(
+    site: Site,
+    kind: core.AlertKind,
+    ref: str,
+    text: str,
+    now: datetime,
+    *,
+    case: ReturneeCase | None = None,
+    report: HealthReport | None = None,
+) -> EpidemicAlert | None:
+    """One alert for ``ref``, ever, and its message to the grid officer."""
+    if EpidemicAlert.objects.filter(site=site, ref=ref).exists():
+        return None
+    person = case.person if case is not None else report.person if report is not None else None
+    house = case.house if case is not None else report.house if report is not None else None
+    grid = grid_of_house(house) if house is not None else None
+    who = f"{house.number} {mask_name(person.name)}" if house and person else ""
+    message = f"{who}：{text}".strip("：")[:300]
+    try:
+        with transaction.atomic():
+            alert = EpidemicAlert.objects.create(
+                site=site,
+                grid=grid,
+                case=case,
+                report=report,
+                kind=kind.value,
+                ref=ref[:80],
+                message=message,
+                raised_at=now,
+            )
+    except IntegrityError:  # the same alert raised at the same moment by another run
+        return None
+    officer = grid.officer if grid is not None else None
+    officer_person = (
+        Person.objects.filter(site=site, user=officer).first() if officer is not None else None
+    )
+    send(
+        site=site,
+        kind=MessageKind.EPIDEMIC,
+        text=f"【疫情防控】{message}",
+        now=now,
+        ref=f"epidemic:{alert.pk}",
+        person=officer_person,
+        audience="" if officer_person is not None else NoticeAudience.DESK,
+        notice_kind="epidemic.alert",
+        private=(person.name,) if person is not None else (),
+    )
+    return alert
+
+
+def alerts_scan(*, site: Site, now: datetime) -> list[EpidemicAlert]:
+    """Rule M-03: overdue tests and missed daily reports of every open case at ``site``, each
+    episode raised once (a second run the same day raises nothing)."""
+    today = timezone.localdate(now)
+    open_cases = list(
+        ReturneeCase.objects.filter(site=site, closed_at__isnull=True)
+        .select_related("person", "house__unit")
+        .prefetch_related("tests")
+    )
+    reported: dict[int, set[date]] = {c.pk: set() for c in open_cases}
+    for case_id, day in HealthReport.objects.filter(case__in=open_cases).values_list(
+        "case_id", "reported_on"
+    ):
+        reported[case_id].add(day)
+    raised = []
+    for case in open_cases:
+        facts = case.facts(list(case.tests.all()), reported[case.pk])
+        for alert in core.due_alerts(facts, today):
+            made = _raise(
+                site, alert.kind, f"case:{case.pk}:{alert.key}", alert.message, now, case=case
+            )
+            if made is not None:
+                raised.append(made)
+    return raised
+
+
+def alert_handle(*, alert: EpidemicAlert, actor: Actor, now: datetime) -> EpidemicAlert:
+    if alert.handled_at is not None:
+        raise DomainError("epidemic.alert_handled", "此提醒已处理")
+    with transaction.atomic():
+        alert.handled_at = now
+        alert.handled_by = actor
+        alert.save(update_fields=["handled_at", "handled_by"])
+        audit_record(action="epidemic.alert_handle", obj=alert, actor=actor, at=now)
+    return alert
+
+
+def temperature_text(value: Decimal | None) -> str:
+    return f"{value}℃" if value is not None else ""

@@ -1,0 +1,25 @@
+"""Epidemic management (namespace ``epidemic``): the staff's pages under /epidemic/, the grid
+officer's and the residents' phone pages under /my/."""
+
+from django.urls import path
+
+from gatehouse.epidemic import views
+
+app_name = "epidemic"
+
+urlpatterns = [
+    path("epidemic/grids/", views.grid_list, name="grids"),
+    path("epidemic/grids/new/", views.grid_new, name="grid_new"),
+    path("epidemic/grids/<int:pk>/", views.grid_detail, name="grid"),
+    path("epidemic/grids/<int:pk>/edit/", views.grid_edit, name="grid_edit"),
+    path("epidemic/grids/<int:pk>/buildings/", views.grid_assign, name="grid_assign"),
+    path("epidemic/grids/<int:pk>/check/", views.grid_check, name="grid_check"),
+    path("epidemic/cases/", views.case_list, name="cases"),
+    path("epidemic/cases/new/", views.case_new, name="case_new"),
+    path("epidemic/cases/<int:pk>/", views.case_detail, name="case"),
+    path("epidemic/cases/<int:pk>/test/", views.case_test, name="case_test"),
+    path("epidemic/cases/<int:pk>/close/", views.case_close, name="case_close"),
+    path("epidemic/alerts/<int:pk>/handle/", views.alert_handle, name="alert_handle"),
+    path("my/grid/", views.my_grid, name="my_grid"),
+    path("my/health/", views.my_health, name="my_health"),
+]
