@@ -119,6 +119,7 @@ INSTALLED_APPS = [
     "gatehouse.goods",
     "gatehouse.notify",
     "gatehouse.bulletin",
+    "gatehouse.traffic",
     "gatehouse.demo",
     "gatehouse.console",
 ]

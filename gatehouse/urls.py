@@ -29,5 +29,6 @@ urlpatterns = [
     path("devices/", include("gatehouse.devices.urls", namespace="devices")),
     path("messages/", include("gatehouse.notify.urls", namespace="notify")),
     path("", include("gatehouse.bulletin.urls", namespace="bulletin")),
+    path("traffic/", include("gatehouse.traffic.urls", namespace="traffic")),
     path("", include("gatehouse.console.urls", namespace="console")),
 ]

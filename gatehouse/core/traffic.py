@@ -67,7 +67,7 @@ ARTICLE: dict[Kind, str] = {
 }
 
 #: The step a kind calls for on its own: a blocked fire lane and damage are serious (情节较重).
-BASE_STEP: dict[Kind, Step] = {kind: Step.WARNING for kind in Kind} | {
+BASE_STEP: dict[Kind, Step] = dict.fromkeys(Kind, Step.WARNING) | {
     Kind.FIRE_LANE: Step.EMPLOYER,
     Kind.DAMAGE: Step.EMPLOYER,
 }
@@ -171,9 +171,7 @@ def escalation(kind: Kind, *, count: int, policy: Policy) -> Escalation:
         "violation.warning": Step.WARNING,
     }[reason]
     rule, template = REASONS[reason]
-    return Escalation(
-        step, reason, rule, template.format(n=count, days=policy.window_days), count
-    )
+    return Escalation(step, reason, rule, template.format(n=count, days=policy.window_days), count)
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,7 +183,9 @@ class StepDone:
     outcome: str = ""
 
 
-def check_step(step: Step, done: Iterable[StepDone], *, at: datetime, reported_at: datetime) -> None:
+def check_step(
+    step: Step, done: Iterable[StepDone], *, at: datetime, reported_at: datetime
+) -> None:
     """May ``step`` be recorded at ``at`` on a violation reported at ``reported_at`` with the
     steps ``done``? Each step once, not before the violation was reported."""
     _aware(at, "at")
@@ -217,7 +217,4 @@ def check_outcome(done: Iterable[StepDone], outcome: str) -> None:
 def handled(required: Step, done: Iterable[StepDone]) -> bool:
     """Whether the steps ``done`` answer ``required``: a step at least as high is recorded
     (and a police step has its outcome)."""
-    for d in done:
-        if d.step >= required and (d.step is not Step.POLICE or d.outcome):
-            return True
-    return False
+    return any(d.step >= required and (d.step is not Step.POLICE or d.outcome) for d in done)

@@ -47,7 +47,9 @@ POLICY = Policy()
         (Kind.DAMAGE, 7, Step.POLICE, "violation.police_repeat"),
     ],
 )
-def test_t7_14_the_step_a_violation_calls_for(kind: Kind, count: int, step: Step, reason: str) -> None:
+def test_t7_14_the_step_a_violation_calls_for(
+    kind: Kind, count: int, step: Step, reason: str
+) -> None:
     found = escalation(kind, count=count, policy=POLICY)  # rule T7-14
     assert found.step is step
     assert found.reason == reason
@@ -67,7 +69,9 @@ def test_t7_14_a_site_may_set_its_own_thresholds() -> None:
     assert escalation(Kind.HORN, count=2, policy=strict).step is Step.POLICE
     lenient = Policy(employer_at=3, police_at=5)
     assert escalation(Kind.HORN, count=2, policy=lenient).step is Step.WARNING
-    assert escalation(Kind.FIRE_LANE, count=2, policy=lenient).reason == "violation.employer_serious"
+    assert (
+        escalation(Kind.FIRE_LANE, count=2, policy=lenient).reason == "violation.employer_serious"
+    )
 
 
 def test_t7_14_repeats_are_counted_within_the_window_only() -> None:
@@ -87,8 +91,13 @@ def test_every_kind_names_its_article_of_t7() -> None:
 
 @pytest.mark.parametrize(
     "changes",
-    [{"window_days": 0}, {"employer_at": 0}, {"police_at": True}, {"window_days": 731},
-     {"employer_at": 3, "police_at": 2}],
+    [
+        {"window_days": 0},
+        {"employer_at": 0},
+        {"police_at": True},
+        {"window_days": 731},
+        {"employer_at": 3, "police_at": 2},
+    ],
 )
 def test_a_policy_that_cannot_be_read_is_refused(changes: dict[str, object]) -> None:
     with pytest.raises(InvalidInput) as caught:
