@@ -40,8 +40,8 @@ from gatehouse.goods.models import (
     GoodsSettings,
     HoldState,
     ReleaseSlip,
-    SlipHandoff,
     SlipForm,
+    SlipHandoff,
     SlipItem,
     SlipState,
 )

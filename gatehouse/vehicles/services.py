@@ -46,11 +46,11 @@ from gatehouse.core.masking import mask_card
 from gatehouse.devices import outbox
 from gatehouse.devices.models import CommandKind, Device, DeviceKind
 from gatehouse.gate import chain, rows
-from gatehouse.goods import services as goods_services
 from gatehouse.gate.decide import new_event
 from gatehouse.gate.duties import notice
 from gatehouse.gate.facts import Guard, signed_in
 from gatehouse.gate.reads import barrier_card
+from gatehouse.goods import services as goods_services
 from gatehouse.people.models import PersonKind
 from gatehouse.sites.models import Lane, Site
 from gatehouse.vehicles.lookups import PlateLookup, plate_lookup
