@@ -835,6 +835,15 @@ def dwell_scan(*, site: Site, now: datetime) -> list[Notice]:
     return raised
 
 
+def dwell_scan_all(*, now: datetime) -> int:
+    """:func:`dwell_scan` for every active site; the number of new alerts (the device worker's
+    periodic round and ``manage.py vehicle_alerts``)."""
+    return sum(
+        len(dwell_scan(site=site, now=now))
+        for site in Site.objects.filter(is_active=True).order_by("pk")
+    )
+
+
 def occupancy(site: Site) -> list[dict[str, Any]]:
     """Cars inside now, per garage (and on the ground), with the spaces each garage has."""
     from django.db.models import Count

@@ -96,6 +96,7 @@ def _context(request: HttpRequest, roles: frozenset[Any]) -> dict[str, Any]:
         "occupancy": services.occupancy(site),
         "inside": selectors.cars_inside(site),
         "anomalies": selectors.session_anomalies(site),
+        "dwelling": selectors.dwell_alerts(site),
         "form": VehicleForm(initial={"lane": _last_lane(request, lanes)}),
         "errands": [c for c in ERRAND_CHOICES if c[0]],
         "services": [c for c in SERVICE_CHOICES if c[0]],
