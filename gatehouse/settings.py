@@ -120,6 +120,7 @@ INSTALLED_APPS = [
     "gatehouse.notify",
     "gatehouse.bulletin",
     "gatehouse.epidemic",
+    "gatehouse.traffic",
     "gatehouse.demo",
     "gatehouse.console",
 ]

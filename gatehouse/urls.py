@@ -30,5 +30,6 @@ urlpatterns = [
     path("messages/", include("gatehouse.notify.urls", namespace="notify")),
     path("", include("gatehouse.bulletin.urls", namespace="bulletin")),
     path("", include("gatehouse.epidemic.urls", namespace="epidemic")),
+    path("traffic/", include("gatehouse.traffic.urls", namespace="traffic")),
     path("", include("gatehouse.console.urls", namespace="console")),
 ]

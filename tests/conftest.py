@@ -33,6 +33,16 @@ def _suite_clock(request):
         yield
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _media_in_a_temporary_folder(tmp_path_factory):
+    """Files a test uploads — or the demo, which files pass copies and violation photos — go to a
+    temporary folder, never to the checkout's ``var/media``."""
+    from django.test import override_settings
+
+    with override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media")):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     """Personas log in a lot; a fast hasher keeps the suite quick (tests only)."""

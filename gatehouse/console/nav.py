@@ -70,6 +70,18 @@ _FEATURES = [
         "vehicles:register",
     ),
     Feature(
+        "violation-report",
+        _("登记车辆违规"),
+        _("手机登记违规停放、超速、鸣笛、损坏设施等，拍照留证，系统给出处理意见。"),
+        "traffic:violation_new",
+    ),
+    Feature(
+        "violations",
+        _("车辆违规登记表"),
+        _("园区内车辆违规及劝阻、通报所在单位、报警的处理记录，累计违规自动升级。"),
+        "traffic:violations",
+    ),
+    Feature(
         "mail", _("邮件报刊登记"), _("登记外来信件、报刊和包裹，通知收件人领取。"), "booth:mail"
     ),
     Feature(
@@ -348,8 +360,10 @@ ROLE_NAV: dict[str, tuple[str, ...]] = {
         "mail",
         "staff-out",
         "goods-gate",
+        "violation-report",
         "registers",
         "goods-register",
+        "violations",
         "people",
         "mode",
         "handover",
@@ -370,6 +384,7 @@ ROLE_NAV: dict[str, tuple[str, ...]] = {
         "bulletin",
         "registers",
         "goods-register",
+        "violations",
         "people",
         "import",
         "mode",
@@ -380,6 +395,7 @@ ROLE_NAV: dict[str, tuple[str, ...]] = {
         "live-events",
         "on-site",
         "vehicle-register",
+        "violations",
         "anomalies",
         "dispatch",
         "registers",
@@ -390,7 +406,7 @@ ROLE_NAV: dict[str, tuple[str, ...]] = {
         "hotline",
         "devices",
     ),
-    Role.PATROL: ("rounds", "report"),
+    Role.PATROL: ("rounds", "report", "violation-report"),
     Role.SECURITY_MANAGER: (
         "mode",
         "pending",
@@ -404,6 +420,7 @@ ROLE_NAV: dict[str, tuple[str, ...]] = {
         "goods-gate",
         "registers",
         "goods-register",
+        "violations",
         "roster",
         "handover",
         "spot-check",
@@ -517,7 +534,15 @@ GROUPS: tuple[NavGroup, ...] = (
     NavGroup(
         "parking",
         _("车辆与停车"),
-        ("vehicle-register", "parking-passes", "leases", "tariffs", "income-report"),
+        (
+            "vehicle-register",
+            "violation-report",
+            "violations",
+            "parking-passes",
+            "leases",
+            "tariffs",
+            "income-report",
+        ),
     ),
     NavGroup(
         "registers",

@@ -39,7 +39,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 
 from gatehouse.core.access import (
@@ -224,6 +224,26 @@ class SessionFacts:
     plate: str = ""
 
 
+class FormStatus(StrEnum):
+    """A large-item exit form's state (V-12): issued by the desk, used once at the exit."""
+
+    ISSUED = "issued"
+    USED = "used"
+    REVOKED = "revoked"
+
+
+@dataclass(frozen=True, slots=True)
+class ExitForm:
+    """The 《大件物品出入单》 shown at the exit (V-12): its number, state, day, the plate it was
+    issued for (normalised; None: any vehicle) and its items as one line for the guard."""
+
+    number: str
+    status: FormStatus
+    valid_on: date
+    plate: str | None = None
+    items: str = ""
+
+
 @dataclass(frozen=True, slots=True)
 class VehicleFacts:
     lane: LaneFacts
@@ -246,7 +266,8 @@ class VehicleFacts:
     session: SessionFacts | None = None  # the open parking session, for the exit
     paid_fen: int = 0  # paid so far towards this stay's fee
     large_items: bool = False  # V-12: leaving with large items
-    exit_slip_ok: bool | None = None  # V-12: slip matches; False: mismatch; None: none shown
+    exit_slip_ok: bool | None = None  # V-12: the guard's check: items match; False: they do not
+    exit_form: ExitForm | None = None  # V-12: the large-item exit form shown, if any
 
     def __post_init__(self) -> None:
         if (
@@ -513,9 +534,20 @@ REASONS: dict[str, tuple[str, str]] = {
         "送货车辆：已登记，已通知接货部门主管，请指引货车到送货位置",
     ),
     "vehicle.goods_left": ("V-08", "送货车辆出门前已例行检查，放行"),
+    "vehicle.goods_no_form": (
+        "V-12",
+        "携带大件物品出门须出示《大件物品出入单》，请到物业服务中心办理后再出场",
+    ),
+    "vehicle.goods_form_used": ("V-12", "该《大件物品出入单》已使用过，不能再次放行"),
+    "vehicle.goods_form_revoked": ("V-12", "该《大件物品出入单》已作废，不予放行"),
+    "vehicle.goods_form_wrong_day": ("V-12", "该《大件物品出入单》不是今天的，不能使用"),
+    "vehicle.goods_form_check": (
+        "V-12",
+        "《大件物品出入单》有效：请逐项核对车上物品与出入单是否相符",
+    ),
     "vehicle.goods_await_office": (
         "V-12",
-        "携带大件物品：未出示《大件物品出入单》或物品不符，由物业管理处判断处置",
+        "携带大件物品：所载物品或车辆与《大件物品出入单》不符，由物业管理处判断处置",
     ),
     "vehicle.goods_refused": ("V-12", "物业管理处不同意带出所载物品，不予放行"),
     "vehicle.taxi": ("V-11", "出租车：乘客下车后须立即离开"),
@@ -934,30 +966,45 @@ def charged_class(facts: VehicleFacts) -> VehicleClass | None:
     }.get(kind)
 
 
-def _goods(facts: VehicleFacts) -> Decision | Obligation | None:
-    """V-12: large items leave with a matching large-item slip, else the property office decides."""
+def _goods(facts: VehicleFacts, now: datetime) -> Decision | tuple[Obligation, ...]:
+    """V-12: large items leave with a valid 《大件物品出入单》 the guard checked against the load;
+    a mismatch (of the items or of the vehicle) is decided by the property office."""
     if not facts.large_items:
-        return None
-    inspect = Obligation(Duty.INSPECT_ON_EXIT, note="核对《大件物品出入单》与所载物品")
-    if facts.exit_slip_ok or facts.approval:
-        return inspect
-    if facts.approval is None:
+        return ()
+    form = facts.exit_form
+    if form is None:
+        return _refuse("vehicle.goods_no_form")
+    if form.status is FormStatus.REVOKED:
+        return _refuse("vehicle.goods_form_revoked")
+    if form.status is FormStatus.USED:
+        return _refuse("vehicle.goods_form_used")
+    if form.valid_on != _aware(now, "now").astimezone(SHANGHAI).date():
+        return _refuse("vehicle.goods_form_wrong_day")
+    listed = f"：{form.items}" if form.items else ""
+    inspect = Obligation(Duty.INSPECT_ON_EXIT, note=f"核对《大件物品出入单》{form.number}{listed}")
+    passed = (inspect, Obligation(Duty.COLLECT_SLIP, note=form.number))
+    if facts.approval is True:
+        return passed
+    if facts.approval is False:
+        return _refuse("vehicle.goods_refused")
+    other_car = form.plate is not None and facts.plate is not None and form.plate != facts.plate
+    if facts.exit_slip_ok is False or other_car:
         return _pending(
             Pending.APPROVAL,
             "vehicle.goods_await_office",
             inspect,
             Obligation(Duty.NOTIFY_DESK, note="由物业管理处判断处置"),
         )
-    return _refuse("vehicle.goods_refused")
+    if facts.exit_slip_ok is None:
+        return _pending(Pending.VERIFY, "vehicle.goods_form_check", inspect)
+    return passed
 
 
 def _exit(facts: VehicleFacts, policy: VehiclePolicy, now: datetime) -> Decision:
-    extra: list[Obligation] = []
-    goods = _goods(facts)
+    goods = _goods(facts, now)
     if isinstance(goods, Decision):
         return goods
-    if goods is not None:
-        extra.append(goods)
+    extra: list[Obligation] = list(goods)
     if facts.mode is Mode.EPIDEMIC and facts.kind in OWN_KINDS:  # rule V-13
         extra.append(_OCCUPANTS_ROW)
     registered = facts.kind in (VehicleKind.DELIVERY, VehicleKind.VISITOR)

@@ -33,6 +33,7 @@ from gatehouse.demo.sites import (
     ensure_layout,
     ensure_site,
 )
+from gatehouse.demo.traffic import load_traffic_demo
 from gatehouse.demo.vehicles import build_vehicle_demo
 
 
@@ -94,4 +95,7 @@ def build_demo(*, scale: float = FULL_SCALE, now: datetime | None = None) -> Dem
     epidemic_demo = load_epidemic_demo(now=now)
     for report in reports:
         report.add("疫情防控 epidemic", epidemic_demo.get(report.code, 0))
+    traffic_demo = load_traffic_demo(now=now)
+    for report in reports:
+        report.add("车辆违规与大件物品 traffic", traffic_demo.get(report.code, 0))
     return DemoReport(reports, users_created + admin_created, clock.perf_counter() - started)

@@ -22,6 +22,7 @@ from gatehouse.accounts.actor import Actor
 from gatehouse.core.lease import DevicePrice
 from gatehouse.core.ledger import SHANGHAI, PaymentMethod
 from gatehouse.core.tariff import VehicleClass, exit_payment_postings, fee_for_class
+from gatehouse.demo.traffic import paper_copy
 from gatehouse.parking import selectors, services
 from gatehouse.parking.models import TariffPlan, VehiclePass
 from gatehouse.people.models import PersonKind, Vehicle
@@ -51,6 +52,8 @@ DEMO_TABLE: dict[str, object] = {
 }
 DEMO_PASS_PRICE = DevicePrice(deposit=20000, card_fee=2000, reissue_fee=3000)
 PASSES = 6
+#: The copies each pass application files (V-10, T7 第一条 提供复印件备案).
+COPIES = ("id_card", "driving_licence", "vehicle_licence", "insurance")
 DAYS_OF_TRAFFIC = 4
 
 
@@ -65,8 +68,10 @@ def _at(day: Any, hour: int, minute: int = 0) -> datetime:
 def load_parking_demo(*, now: datetime) -> dict[str, int]:
     """Load the parking demo at 东湖花园: ``{site code: records made}``, empty when nothing was
     (the site is missing or already has its tariff)."""
+    if TariffPlan.objects.filter(site__code=DEMO_SITE).exists():  # a second run: one query
+        return {}
     site = Site.objects.filter(code=DEMO_SITE).first()
-    if site is None or TariffPlan.objects.filter(site=site).exists():
+    if site is None:
         return {}
     with transaction.atomic():
         return {site.code: _load(site, now)}
@@ -127,6 +132,7 @@ def _load(site: Site, now: datetime) -> int:
                 insurance_checked=True,
                 insurance_valid_until=today + timedelta(days=200 + 30 * len(passes)),
                 environmental_label=True,
+                documents={kind: paper_copy(kind) for kind in COPIES},
                 now=_at(issued_on, 9, 15 + 5 * len(passes)),
             )
         )

@@ -23,6 +23,7 @@ from gatehouse.goods.models import (
     HAZARD_CHOICES,
     EntryKind,
     HoldState,
+    SlipForm,
 )
 from gatehouse.registers.forms import ALL, RegisterFilterForm
 
@@ -158,6 +159,7 @@ class DeskSlipForm(_SlipFields):
 
     field_order = (
         "applicant_kind",
+        "form",
         "applicant_name",
         "house_number",
         "enterprise",
@@ -168,6 +170,13 @@ class DeskSlipForm(_SlipFields):
 
     applicant_kind = forms.ChoiceField(
         label=_("申请人类别"), choices=APPLICANT_CHOICES, widget=forms.RadioSelect
+    )
+    form = forms.ChoiceField(
+        label=_("单据类型"),
+        choices=SlipForm.choices,
+        initial=SlipForm.SLIP,
+        required=False,
+        help_text=_("车辆运送大件物品出门开具《大件物品出入单》，须填写车牌号"),
     )
     applicant_name = forms.CharField(label=_("申请人姓名"), max_length=50)
     house_number = forms.CharField(
@@ -183,6 +192,9 @@ class DeskSlipForm(_SlipFields):
     def __init__(self, *args: Any, enterprises: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["enterprise"].choices = [("", _("—")), *enterprises]
+
+    def clean_form(self) -> str:
+        return self.cleaned_data["form"] or SlipForm.SLIP
 
 
 class ReasonForm(forms.Form):

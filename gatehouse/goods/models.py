@@ -106,12 +106,25 @@ class SlipState(models.TextChoices):
     DECLINED = "declined", _("不予开具")
 
 
+class SlipForm(models.TextChoices):
+    """Which paper a slip is: the goods release slip of the gates (G-01), or T7's large-item
+    exit form (《大件物品出入单》, V-12) that a vehicle leaving with large items shows at the
+    vehicle exit — the same record (items, plate, day, the desk that issued it, a signed QR)."""
+
+    SLIP = "slip", _("物品放行条")
+    LARGE_ITEMS = "large_items", _("大件物品出入单")
+
+
 class ReleaseSlip(models.Model):
     """A release slip (放行条, G-01): applied for by a resident, tenant or enterprise, issued by
-    the service centre with a signed QR, valid on one day, used once at the gate."""
+    the service centre with a signed QR, valid on one day, used once at the gate. A slip of the
+    form :attr:`SlipForm.LARGE_ITEMS` is a 《大件物品出入单》 for a vehicle (V-12)."""
 
     site = _site()
     number = models.CharField(_("放行条号"), max_length=20)
+    form = models.CharField(
+        _("单据类型"), max_length=12, choices=SlipForm.choices, default=SlipForm.SLIP
+    )
     token = models.CharField(max_length=32, unique=True, editable=False)
     status = models.CharField(
         _("状态"), max_length=10, choices=SlipState.choices, default=SlipState.APPLIED

@@ -40,6 +40,7 @@ from gatehouse.goods.models import (
     GoodsSettings,
     HoldState,
     ReleaseSlip,
+    SlipForm,
     SlipHandoff,
     SlipItem,
     SlipState,
@@ -57,6 +58,7 @@ from gatehouse.sites.models import Gate, House, Site
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 SLIP_PREFIX = "FX"
+FORM_PREFIX = "DJ"  # 大件物品出入单 (V-12)
 MAX_ITEMS = 30
 MAX_DAYS_AHEAD = 30  # how far ahead a slip may be applied for
 QR_GRACE_DAYS = 7  # a slip's QR still reads this long after its day, so the core can say why not
@@ -221,8 +223,9 @@ def settings_update(
 # == release slips (G-01) =======================================================================
 
 
-def _next_number(site: Site, year: int) -> str:
-    prefix = f"{SLIP_PREFIX}-{year}-"
+def _next_number(site: Site, year: int, form: str = SlipForm.SLIP) -> str:
+    head = FORM_PREFIX if form == SlipForm.LARGE_ITEMS else SLIP_PREFIX
+    prefix = f"{head}-{year}-"
     taken = ReleaseSlip.objects.filter(site=site, number__startswith=prefix).values_list(
         "number", flat=True
     )
@@ -270,10 +273,14 @@ def slip_apply(
     plate: str = "",
     reason: str = "",
     issue: bool = False,
+    form: str = SlipForm.SLIP,
 ) -> ReleaseSlip:
     """Apply for a release slip (a resident on the phone, or the desk for a tenant or company).
 
-    ``issue`` (the front desk filling it in) issues it at once; otherwise it waits for the desk."""
+    ``issue`` (the front desk filling it in) issues it at once; otherwise it waits for the desk.
+    ``form`` ``large_items`` makes it a 《大件物品出入单》 (V-12), which names its vehicle."""
+    if form not in SlipForm.values:
+        raise InvalidInput("slip.form", "请选择单据类型", {"field": "form"})
     try:
         kind = core.ApplicantKind(applicant_kind)
     except ValueError:
@@ -297,6 +304,11 @@ def slip_apply(
             {"field": "valid_on"},
         )
     canonical_plate = _plate(plate)
+    if form == SlipForm.LARGE_ITEMS and not canonical_plate:
+        # rule V-12: the form is for a vehicle leaving with large items
+        raise InvalidInput(
+            "slip.plate_required", "《大件物品出入单》须填写运载车辆的车牌号", {"field": "plate"}
+        )
     core.ReleaseSlip(
         number="", items=tuple(items), valid_on=valid_on, applicant=kind
     )  # raises goods.slip_empty
@@ -315,6 +327,7 @@ def slip_apply(
         raise InvalidInput("slip.applicant_kind", "申请人类别与房屋登记不符", {"field": "house"})
     slip = ReleaseSlip(
         site=site,
+        form=form,
         token=tokens.new_token(),
         status=SlipState.ISSUED if issue else SlipState.APPLIED,
         applicant_kind=kind.value,
@@ -332,7 +345,7 @@ def slip_apply(
         issued_by=actor_or_none(actor) if issue else None,
     )
     for attempt in (1, 2):
-        slip.number = _next_number(site, _local(now).year)
+        slip.number = _next_number(site, _local(now).year, form)
         try:
             with transaction.atomic():  # a savepoint: a lost race rolls back only the insert
                 slip.save(force_insert=True)
@@ -347,6 +360,51 @@ def slip_apply(
     )
     _audit("goods.slip.issue" if issue else "goods.slip.apply", slip, actor, now)
     return slip
+
+
+# == the large-item exit form at the vehicle exit (V-12) =========================================
+
+_FORM_STATUS = {
+    SlipState.ISSUED: "issued",
+    SlipState.USED: "used",
+    SlipState.REVOKED: "revoked",
+}
+
+
+def find_exit_form(site: Site, raw: str, *, now: datetime) -> ReleaseSlip:
+    """The 《大件物品出入单》 the vehicle booth scanned or typed, at this site, issued (V-12).
+    A goods release slip is not one (``slip.not_exit_form``)."""
+    slip = find_slip(site, raw, now=now)
+    if slip.form != SlipForm.LARGE_ITEMS:
+        raise DomainError(
+            "slip.not_exit_form",
+            f"{slip.number}是物品放行条，车辆带大件物品出门须出示《大件物品出入单》",
+            {"field": "large_item_form"},
+        )
+    return slip
+
+
+def exit_form_facts(slip: ReleaseSlip) -> dict[str, Any]:
+    """The form as the vehicle core reads it (``gatehouse.core.vehicle.ExitForm``'s fields)."""
+    items = "、".join(
+        f"{i.name}{_qty(i.quantity)}{i.unit}" for i in slip.items.order_by("position")
+    )
+    return {
+        "number": slip.number,
+        "status": _FORM_STATUS[SlipState(slip.status)],
+        "valid_on": slip.valid_on,
+        "plate": slip.plate or None,
+        "items": items[:200],
+    }
+
+
+def exit_form_use(*, slip: ReleaseSlip, guard: Any, now: datetime) -> None:
+    """The vehicle left with the items on ``slip``: it is used up, once (V-12), in the caller's
+    transaction (a form used meanwhile at another lane rolls the exit back)."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("exit_form_use runs inside the exit's transaction")
+    _use_slip(slip, guard, now)
+    _audit("goods.exit_form.use", slip, guard, now)
 
 
 def _locked(slip: ReleaseSlip) -> ReleaseSlip:

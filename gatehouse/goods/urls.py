@@ -16,6 +16,7 @@ urlpatterns = [
     path("slips/<int:pk>/decline/", views.slip_decline, name="slip_decline"),
     path("slips/<int:pk>/revoke/", views.slip_revoke, name="slip_revoke"),
     path("slips/<int:pk>/print/", views.slip_print, name="slip_print"),
+    path("slips/<int:pk>/pdf/", views.slip_pdf, name="slip_pdf"),
     path("holds/", views.holds, name="holds"),
     path("holds/<int:pk>/resolve/", views.holds_action, {"action": "resolve"}, name="hold_resolve"),
     path(

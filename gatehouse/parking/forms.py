@@ -15,7 +15,13 @@ from gatehouse.core.errors import DomainError, InvalidInput
 from gatehouse.core.ledger import format_fen, parse_amount
 from gatehouse.core.tariff import CapMode, FreeMode, Tariff, VehicleClass, delivery_tariff
 from gatehouse.core.text import clean_text
-from gatehouse.parking.models import LeaseStatus, PassKind, PassStatus, PaymentMethod
+from gatehouse.parking.models import (
+    LeaseStatus,
+    PassDocumentKind,
+    PassKind,
+    PassStatus,
+    PaymentMethod,
+)
 
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
 DATE_INVALID = _("日期格式不正确，例如 2026-11-24")
@@ -307,6 +313,14 @@ class PersonSearchForm(forms.Form):
         return clean_text(self.cleaned_data["q"])
 
 
+def _copy(label: Any) -> forms.FileField:
+    return forms.FileField(
+        label=label,
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png,image/*"}),
+    )
+
+
 class PassIssueForm(forms.Form):
     holder = forms.IntegerField(widget=forms.HiddenInput)
     plate = forms.CharField(label=_("车牌号"), max_length=12)
@@ -322,10 +336,40 @@ class PassIssueForm(forms.Form):
     method = forms.ChoiceField(
         label=_("付款方式"), choices=METHOD_CHOICES, widget=forms.RadioSelect
     )
+    # V-10 (T7 第一条): the copies filed with the application; the service says which are due
+    copy_driving_licence = _copy(_("驾驶证复印件"))
+    copy_vehicle_licence = _copy(_("机动车行驶证复印件"))
+    copy_insurance = _copy(_("车辆保险单复印件"))
+    copy_id_card = _copy(_("身份证复印件（可选）"))
+    copy_other = _copy(_("其他材料（租赁合同、工作证明等，可选）"))
 
     def __init__(self, *args: Any, spaces: Sequence[tuple[str, str]] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["space"].choices = [("", _("不指定车位")), *spaces]
+
+    def documents(self) -> dict[str, Any]:
+        """The uploaded copies by kind (``driving_licence`` …)."""
+        return {
+            name.removeprefix("copy_"): self.cleaned_data.get(name)
+            for name in COPY_FIELDS
+            if self.cleaned_data.get(name)
+        }
+
+
+COPY_FIELDS = (
+    "copy_driving_licence",
+    "copy_vehicle_licence",
+    "copy_insurance",
+    "copy_id_card",
+    "copy_other",
+)
+
+
+class PassDocumentForm(forms.Form):
+    """One more copy filed with a pass."""
+
+    kind = forms.ChoiceField(label=_("证件"), choices=PassDocumentKind.choices)
+    file = _copy(_("复印件"))
 
 
 class PassFilterForm(forms.Form):

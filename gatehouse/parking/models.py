@@ -6,7 +6,8 @@
 * :class:`TariffPlan`: the posted tariff of a site or one of its garages (PK-01, PK-02), the core
   :class:`~gatehouse.core.tariff.TariffTable` as JSON, plus the site's pass deposit and fees
   (PK-06). A new plan with a later ``effective_from`` replaces the old one; plans are never edited.
-* :class:`VehiclePass`: the 《车辆出入证》 of T7 (V-10, PK-06).
+* :class:`VehiclePass`: the 《车辆出入证》 of T7 (V-10, PK-06), with the copies of the papers
+  filed with its application (:class:`PassDocument`).
 * :class:`SpaceLease`: a parking-space lease (PK-03 … PK-05).
 
 Money is integer fen (``BigIntegerField``, suffix ``_fen``); the rules live in the core and the
@@ -19,6 +20,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from gatehouse.admission.uploads import document_path
 
 
 class Side(models.TextChoices):
@@ -277,6 +280,45 @@ class VehiclePass(models.Model):
     def ref(self) -> str:
         """The ledger reference of this pass's money."""
         return f"vehicle_pass:{self.pk}"
+
+
+class PassDocumentKind(models.TextChoices):
+    """The papers T7 第一条 asks of an applicant, filed as copies (提供复印件备案)."""
+
+    ID_CARD = "id_card", _("身份证")
+    VEHICLE_LICENCE = "vehicle_licence", _("机动车行驶证")
+    DRIVING_LICENCE = "driving_licence", _("驾驶证")
+    INSURANCE = "insurance", _("车辆保险单")
+    OTHER = "other", _("其他（租赁合同、工作证明等）")
+
+
+class PassDocument(models.Model):
+    """A copy of a paper filed with a vehicle pass application (V-10). Stored under MEDIA_ROOT
+    with a random name; served only to the front desk and the security manager of its site,
+    private and never stored by the browser."""
+
+    vehicle_pass = models.ForeignKey(
+        VehiclePass, on_delete=models.CASCADE, related_name="documents", verbose_name=_("出入证")
+    )
+    kind = models.CharField(_("证件"), max_length=20, choices=PassDocumentKind.choices)
+    file = models.FileField(_("复印件"), upload_to=document_path, max_length=200)
+    name = models.CharField(_("原文件名"), max_length=200)
+    uploaded_at = models.DateTimeField(_("上传时间"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("上传人"),
+    )
+
+    class Meta:
+        verbose_name = _("出入证申请材料")
+        verbose_name_plural = _("出入证申请材料")
+
+    def __str__(self) -> str:
+        return f"{self.vehicle_pass_id} {self.get_kind_display()}"
 
 
 class LeaseStatus(models.TextChoices):

@@ -9,7 +9,7 @@ from typing import Any
 
 import segno
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.safestring import mark_safe
@@ -17,11 +17,19 @@ from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
+from gatehouse.admission.uploads import content_type_of
 from gatehouse.console.context import site_with
 from gatehouse.console.http import renamed
 from gatehouse.console.pages import Action, RecordPage, of_site
 from gatehouse.parking import selectors, services
-from gatehouse.parking.forms import PassIssueForm, PassReissueForm, PassReturnForm, PassRevokeForm
+from gatehouse.parking.forms import (
+    COPY_FIELDS,
+    PassDocumentForm,
+    PassIssueForm,
+    PassReissueForm,
+    PassReturnForm,
+    PassRevokeForm,
+)
 from gatehouse.parking.models import PassStatus, VehiclePass
 from gatehouse.parking.views import DESK_ROLES, for_holder, space_choices
 from gatehouse.sites.models import Site
@@ -62,6 +70,9 @@ def _issue(request: HttpRequest, site: Site, holder: Any, data: dict[str, Any]) 
         insurance_valid_until=data["insurance_valid_until"],
         environmental_label=data["environmental_label"],
         valid_until=data["valid_until"],
+        documents={
+            name.removeprefix("copy_"): data[name] for name in COPY_FIELDS if data.get(name)
+        },
         now=timezone.now(),
     )
 
@@ -79,13 +90,20 @@ def pass_issue(request: HttpRequest) -> HttpResponse:
         done=lambda issued: _t("车辆出入证 %(number)s 已办理") % {"number": issued.number},
         detail="parking:pass_detail",
         extra=lambda site: {"price": selectors.pass_price(site, timezone.now())},
-        field_of=renamed({"documents": "id_checked"}),
+        field_of=_issue_field,
     )
+
+
+def _issue_field(exc: Any) -> str | None:
+    """The field a refusal lands on: the checks' box for the papers, else the one named."""
+    return renamed({"documents": "id_checked"})(exc)
 
 
 def _detail_context(p: VehiclePass, **forms: Any) -> dict[str, Any]:
     return {
         "pass": p,
+        "documents": selectors.pass_documents(p),
+        "document_form": forms.get("document_form") or PassDocumentForm(),
         "revoke_form": forms.get("revoke_form") or PassRevokeForm(),
         "reissue_form": forms.get("reissue_form") or PassReissueForm(initial={"method": "cash"}),
         "return_form": forms.get("return_form") or PassReturnForm(initial={"method": "cash"}),
@@ -118,6 +136,13 @@ PASS = RecordPage(
             lambda new: _t("已补办新证 %(number)s") % {"number": new.number},
             goes_to=lambda new: ("parking:pass_detail", {"pk": new.pk}),
         ),
+        # V-10: a copy filed with the pass afterwards (a renewed insurance, a copy brought later)
+        "document": Action(
+            PassDocumentForm,
+            "document_form",
+            lambda s: s.into(services.pass_document_add, vehicle_pass=s.record),
+            _lazy("复印件已归档。"),
+        ),
         # PK-06: the pass handed back, the deposit refunded.
         "return": Action(
             PassReturnForm,
@@ -129,6 +154,22 @@ PASS = RecordPage(
 )
 pass_detail = PASS.page()
 pass_action = PASS.view()
+
+
+@login_required
+@require_GET
+def pass_document(request: HttpRequest, pk: int, doc: int) -> FileResponse:
+    """A copy filed with a pass application, to the front desk and the security manager of its
+    site only (the approver reads it beside the pass), private and never stored by the browser."""
+    found = _pass_of(request, pk)
+    document = selectors.pass_document_at(found, doc)
+    if document is None:
+        raise Http404
+    kind = content_type_of(document.name)
+    response = FileResponse(document.file.open("rb"), content_type=kind)
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @login_required

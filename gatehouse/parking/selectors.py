@@ -26,6 +26,7 @@ from gatehouse.parking.models import (
     LeaseStatus,
     LedgerEntry,
     LedgerTransaction,
+    PassDocument,
     PassStatus,
     SpaceLease,
     TariffPlan,
@@ -362,3 +363,12 @@ def lease_terms(lease: SpaceLease) -> core_lease.SpaceLease:
 
 def lease_schedule(lease: SpaceLease) -> tuple[core_lease.MonthCharge, ...]:
     return core_lease.schedule(lease_terms(lease))
+
+
+def pass_documents(vehicle_pass: VehiclePass) -> list[PassDocument]:
+    """The copies filed with a pass application, in the order filed."""
+    return list(vehicle_pass.documents.select_related("uploaded_by").order_by("uploaded_at", "pk"))
+
+
+def pass_document_at(vehicle_pass: VehiclePass, pk: int) -> PassDocument | None:
+    return vehicle_pass.documents.filter(pk=pk).first()

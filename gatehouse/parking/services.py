@@ -25,6 +25,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from gatehouse.accounts.actor import Actor, actor_or_none
+from gatehouse.admission.uploads import check_upload, extension
 from gatehouse.audit.services import audit_record, snapshot
 from gatehouse.core import lease as core_lease
 from gatehouse.core import ledger as core_ledger
@@ -40,6 +41,8 @@ from gatehouse.parking.models import (
     LeaseStatus,
     LedgerEntry,
     LedgerTransaction,
+    PassDocument,
+    PassDocumentKind,
     PassKind,
     PassStatus,
     SpaceLease,
@@ -278,8 +281,14 @@ def pass_issue(
     environmental_label: bool = False,
     valid_from: datetime | None = None,
     valid_until: datetime | None = None,
+    documents: Mapping[str, Any] | None = None,
 ) -> VehiclePass:
     """Issue a 《车辆出入证》 (V-10) and take its deposit and card fee (PK-06).
+
+    ``documents`` are the copies filed with the application, by kind (``driving_licence``,
+    ``vehicle_licence``, ``insurance``, ``id_card``, ``other``): uploaded files, each a PDF,
+    JPG or PNG checked by its first bytes; the first three are required (T7 第一条
+    "提供复印件备案", ``pass.copies_missing``).
 
     Refused (DomainError, nothing written) without the documents, without valid insurance or
     without an environmental label (:func:`~gatehouse.parking.eligibility.check_application`),
@@ -304,9 +313,11 @@ def pass_issue(
             insurance=insurance_checked,
             insurance_valid_until=insurance_valid_until,
             environmental_label=environmental_label,
+            copies=frozenset(kind for kind, f in (documents or {}).items() if f),
         ),
         today=today,
     )
+    files = _checked_documents(documents or {})
     starts = now if valid_from is None else valid_from
     if valid_until is not None and valid_until <= starts:
         raise InvalidInput("pass.window", "失效时间必须晚于生效时间。", {"field": "valid_until"})
@@ -342,8 +353,61 @@ def pass_issue(
         core_lease.Device.PASS, price, party=person_party(holder), method=paid_by, at=now
     )
     _post(site, txn, actor, p.ref)
+    for kind, (upload, name) in files.items():
+        _file_document(p, kind, upload, name, actor, now)
     audit_record(action="vehicle_pass.issue", obj=p, actor=actor, after=snapshot(p), at=now)
     return p
+
+
+#: The copies a pass application files: PDF, JPG or PNG (a scan or a phone photo).
+DOCUMENT_TYPES = (".pdf", ".jpg", ".jpeg", ".png")
+
+
+def _checked_documents(documents: Mapping[str, Any]) -> dict[str, tuple[Any, str]]:
+    """Each uploaded copy checked (kind known, type by name and first bytes, size): by kind,
+    the upload and its cleaned original name. Raises ``InvalidInput`` naming the field."""
+    out: dict[str, tuple[Any, str]] = {}
+    for kind, upload in documents.items():
+        if not upload:
+            continue
+        field = f"copy_{kind}"
+        if kind not in PassDocumentKind.values:
+            raise InvalidInput("pass.document_kind", "未知的证件类别。", {"field": field})
+        name = check_upload(upload, field=field)
+        if extension(name) not in DOCUMENT_TYPES:
+            raise InvalidInput(
+                "pass.document_type", "复印件请上传 PDF、JPG 或 PNG 文件。", {"field": field}
+            )
+        out[kind] = (upload, name)
+    return out
+
+
+def _file_document(
+    p: VehiclePass, kind: str, upload: Any, name: str, actor: Actor, now: datetime
+) -> PassDocument:
+    doc = PassDocument.objects.create(
+        vehicle_pass=p,
+        kind=kind,
+        file=upload,
+        name=name,
+        uploaded_at=now,
+        uploaded_by=actor_or_none(actor),
+    )
+    filed = {"vehicle_pass": p.pk, "kind": kind, "name": name}  # the file itself stays out
+    audit_record(action="vehicle_pass.document", obj=doc, actor=actor, after=filed, at=now)
+    return doc
+
+
+@transaction.atomic
+def pass_document_add(
+    *, vehicle_pass: VehiclePass, actor: Actor, now: datetime, kind: str, file: Any
+) -> PassDocument:
+    """File one more copy with a pass (a renewed insurance, a copy brought later)."""
+    if not file:
+        raise InvalidInput("pass.document_file", "请选择要上传的复印件。", {"field": "file"})
+    checked = _checked_documents({kind: file})
+    (upload, name) = checked[kind]
+    return _file_document(vehicle_pass, kind, upload, name, actor, now)
 
 
 def _locked_active(vehicle_pass: VehiclePass) -> VehiclePass:

@@ -29,6 +29,13 @@ urlpatterns = [
         "passes/<int:pk>/return/", pass_views.pass_action, {"action": "return"}, name="pass_return"
     ),
     path("passes/<int:pk>/print/", pass_views.pass_print, name="pass_print"),
+    path(
+        "passes/<int:pk>/documents/",
+        pass_views.pass_action,
+        {"action": "document"},
+        name="pass_document_add",
+    ),
+    path("passes/<int:pk>/documents/<int:doc>/", pass_views.pass_document, name="pass_document"),
     register_path("leases/", "parking:leases"),
     path("leases/new/", lease_views.lease_create, name="lease_create"),
     path("leases/<int:pk>/", lease_views.lease_detail, name="lease_detail"),

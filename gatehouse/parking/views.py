@@ -108,6 +108,8 @@ def for_holder(
         context["form"] = form(site, holder, None)
         return render(request, template, context)
     bound = form(site, holder, request.POST)
+    if request.FILES:  # a form with file inputs (the pass's copies)
+        bound.files = request.FILES
     made = run_form(bound, lambda data: make(request, site, holder, data), field_of=field_of)
     if made is None:
         context["form"] = bound

@@ -322,3 +322,39 @@ def pdf_response(
     return FileResponse(
         io.BytesIO(data), filename=filename(title, now, "pdf"), content_type=PDF_TYPE
     )
+
+
+# -- one document on A4 (a form, a notice): the same WeasyPrint path as the registers -----------
+
+
+def render_document(template: str, context: dict[str, Any]) -> bytes:
+    """A one-record document (a numbered form, a notice) as A4 PDF bytes: ``template`` extends
+    ``registers/document.html`` (the page, the fonts, the running site and title, the print
+    time), rendered and laid out by WeasyPrint as the registers are."""
+    from weasyprint import HTML
+
+    html = render_to_string(template, context)
+    return bytes(HTML(string=html).write_pdf())
+
+
+def document_response(
+    template: str, context: dict[str, Any], *, title: Any, site: Any, now: datetime
+) -> FileResponse:
+    """The document as a PDF shown in the browser, named by its title and the time; never
+    stored by the browser (it may carry personal data)."""
+    context = {
+        **context,
+        "site": site,
+        "title": title,
+        "running_site": css_text(str(site.name)),
+        "running_title": css_text(str(title)),
+        "printed": _css_string(
+            _t("打印时间 %(at)s"), at=f"{now.astimezone(SHANGHAI):%Y-%m-%d %H:%M}"
+        ),
+    }
+    data = render_document(template, context)
+    response = FileResponse(
+        io.BytesIO(data), filename=filename(title, now, "pdf"), content_type=PDF_TYPE
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response

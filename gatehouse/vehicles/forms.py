@@ -73,9 +73,12 @@ class VehicleForm(forms.Form):
     faulty = forms.BooleanField(label=_("明显故障"), required=False)
     leaking = forms.BooleanField(label=_("漏油"), required=False)
     large_items = forms.BooleanField(label=_("携带大件物品出门"), required=False)
+    large_item_form = forms.CharField(
+        label=_("大件物品出入单号（扫码或输入）"), max_length=400, required=False
+    )
     exit_slip = forms.ChoiceField(
-        label=_("大件物品出入单"),
-        choices=[("", _("未出示")), ("ok", _("物品相符")), ("mismatch", _("物品不符"))],
+        label=_("物品与出入单核对"),
+        choices=[("", _("未核对")), ("yes", _("物品相符")), ("no", _("物品不符"))],
         required=False,
     )
     driver = forms.CharField(label=_("驾驶人"), max_length=50, required=False)

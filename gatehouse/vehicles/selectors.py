@@ -7,7 +7,7 @@ from datetime import date, datetime
 
 from django.db.models import QuerySet
 
-from gatehouse.access.models import AccessEvent
+from gatehouse.access.models import AccessEvent, Notice
 from gatehouse.registers.cells import register_rows
 from gatehouse.sites.models import Lane, Site
 from gatehouse.vehicles.models import ParkingSession, PlateCapture, SessionStatus, VehicleVisit
@@ -58,6 +58,29 @@ def cars_inside(site: Site, limit: int = INSIDE_PAGE) -> QuerySet[ParkingSession
 def cars_inside_count(site: Site) -> int:
     """How many cars are inside ``site`` now (its open stays, garages and ground)."""
     return ParkingSession.objects.filter(site=site, status=SessionStatus.OPEN).count()
+
+
+#: The dwell alerts the booth lists (V-03, V-11): a taxi not gone, a delivery over its hour, a
+#: visitor vehicle still inside at the leave-by time (过夜).
+DWELL_KINDS = ("dwell.visitor_overnight", "dwell.taxi", "dwell.delivery")
+
+
+def dwell_alerts(site: Site, limit: int = 10) -> list[Notice]:
+    """The dwell alerts not yet handled whose vehicle is still inside, newest first (the
+    booth's side panel); an alert ends with the stay it was raised for."""
+    notices = list(
+        Notice.objects.filter(site=site, kind__in=DWELL_KINDS, acknowledged_at__isnull=True)
+        .exclude(object_ref="")
+        .order_by("-created_at", "-pk")[:100]
+    )
+    refs = {n.object_ref.partition(":")[2] for n in notices}
+    inside = set(
+        ParkingSession.objects.filter(
+            site=site, status=SessionStatus.OPEN, pk__in=[int(r) for r in refs if r.isdigit()]
+        ).values_list("pk", flat=True)
+    )
+    kept = [n for n in notices if n.object_ref.partition(":")[2] in {str(i) for i in inside}]
+    return kept[:limit]
 
 
 def session_anomalies(site: Site, limit: int = 10) -> QuerySet[ParkingSession]:

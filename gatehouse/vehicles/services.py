@@ -50,6 +50,7 @@ from gatehouse.gate.decide import new_event
 from gatehouse.gate.duties import notice
 from gatehouse.gate.facts import Guard, signed_in
 from gatehouse.gate.reads import barrier_card
+from gatehouse.goods import services as goods_services
 from gatehouse.people.models import PersonKind
 from gatehouse.sites.models import Lane, Site
 from gatehouse.vehicles.lookups import PlateLookup, plate_lookup
@@ -103,6 +104,8 @@ class VehicleInput:
     environmental_label: bool | None = None
     large_items: bool = False
     exit_slip_ok: bool | None = None
+    # V-12: the 《大件物品出入单》 scanned (its QR) or typed (its number) at the exit
+    large_item_form: str = ""
     register: dict[str, str] = field(default_factory=dict)  # driver, phone, purpose, …
     note: str = ""
     # 无牌车: no plate, or one the camera could not read (V-09); ``description`` is what the
@@ -289,6 +292,7 @@ def vehicle_facts(
     plate: str,
     config: core.VehicleGatePolicy,
     found: PlateLookup,
+    exit_form: core.ExitForm | None = None,
 ) -> tuple[core.VehicleFacts, ParkingSession | None]:
     """The facts of the vehicle at the lane: its plate, card, pass and open stay, from what
     :func:`gatehouse.vehicles.lookups.plate_lookup` found (and the card, when one was read)."""
@@ -365,6 +369,7 @@ def vehicle_facts(
         paid_fen=session.paid_fen if session is not None else 0,
         large_items=inp.large_items,
         exit_slip_ok=inp.exit_slip_ok,
+        exit_form=exit_form,
     )
     return facts, session
 
@@ -412,6 +417,10 @@ def vehicle_decide(
         description = description or "未能识别车牌"
         inp = replace(inp, description=description)
         note = f"无牌车：{description} {note}".strip()
+    form_slip = _exit_form(inp, site, now) if inp.large_items else None
+    exit_form = _exit_form_facts(form_slip) if form_slip is not None else None
+    if form_slip is not None:
+        note = f"大件物品出入单{form_slip.number} {note}".strip()
     found = plate_lookup(site_id=site.pk, plate=plate, at=when, garage_id=lane.garage_id)
     conf = found.settings or VehicleSettings(site=site)
     config = gate_policy_with(lane, conf, found.tariff)
@@ -423,7 +432,7 @@ def vehicle_decide(
         facts = None
         note = f"{note} 配置问题：{config.describe()}".strip()
     else:
-        facts, session = vehicle_facts(inp, site, plate, config, found)
+        facts, session = vehicle_facts(inp, site, plate, config, found, exit_form)
         judged = _judged_at(session, facts, config.exit_grace_minutes, when)
         decision = core.decide_vehicle(facts, config.policy, judged)
         direction, kind = facts.direction, facts.kind
@@ -455,9 +464,26 @@ def vehicle_decide(
         if facts is not None:
             session = _pair(decision, event, facts, session, site, lane, plate, when)
             visit = _register(decision, event, inp, facts, shown, when, actor, found.inside)
+        if form_slip is not None and decision.outcome is Outcome.ALLOW:
+            # rule V-12: the form leaves with the vehicle, used up, once
+            goods_services.exit_form_use(slip=form_slip, guard=actor, now=now)
         label = f"{NO_PLATE}（{description}）" if no_plate and description else shown
         _notify(decision, event, site, lane, label, inp, when)
     return VehicleResult(decision, event, shown, session, visit)
+
+
+def _exit_form(inp: VehicleInput, site: Site, now: datetime) -> Any:
+    """The 《大件物品出入单》 shown (V-12), or None when none was scanned or typed; an unknown
+    number, another site's, one not issued or a goods slip is refused (422, nothing written)."""
+    code = inp.large_item_form.strip()
+    if not code:
+        return None
+    return goods_services.find_exit_form(site, code, now=now)
+
+
+def _exit_form_facts(slip: Any) -> core.ExitForm:
+    facts = goods_services.exit_form_facts(slip)
+    return core.ExitForm(**(facts | {"status": core.FormStatus(facts["status"])}))
 
 
 def _judged_at(
@@ -807,6 +833,15 @@ def dwell_scan(*, site: Site, now: datetime) -> list[Notice]:
                 )
             )
     return raised
+
+
+def dwell_scan_all(*, now: datetime) -> int:
+    """:func:`dwell_scan` for every active site; the number of new alerts (the device worker's
+    periodic round and ``manage.py vehicle_alerts``)."""
+    return sum(
+        len(dwell_scan(site=site, now=now))
+        for site in Site.objects.filter(is_active=True).order_by("pk")
+    )
 
 
 def occupancy(site: Site) -> list[dict[str, Any]]:

@@ -96,6 +96,7 @@ def _context(request: HttpRequest, roles: frozenset[Any]) -> dict[str, Any]:
         "occupancy": services.occupancy(site),
         "inside": selectors.cars_inside(site),
         "anomalies": selectors.session_anomalies(site),
+        "dwelling": selectors.dwell_alerts(site),
         "form": VehicleForm(initial={"lane": _last_lane(request, lanes)}),
         "errands": [c for c in ERRAND_CHOICES if c[0]],
         "services": [c for c in SERVICE_CHOICES if c[0]],
@@ -180,7 +181,6 @@ def capture_picture(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _input(form: VehicleForm, lane: Lane) -> services.VehicleInput:
     data = form.cleaned_data
-    exit_slip = {"ok": True, "mismatch": False}.get(data["exit_slip"])
     return services.VehicleInput(
         lane=lane,
         plate=data["plate"],
@@ -197,7 +197,8 @@ def _input(form: VehicleForm, lane: Lane) -> services.VehicleInput:
         faulty=data["faulty"],
         leaking=data["leaking"],
         large_items=data["large_items"],
-        exit_slip_ok=exit_slip,
+        exit_slip_ok=tristate(data["exit_slip"]),
+        large_item_form=data["large_item_form"],
         register={k: data[k] for k in ("driver", "company", "purpose", "destination", "occupants")},
         no_plate=data["no_plate"],
         description=data["description"],
@@ -241,10 +242,19 @@ _ANSWER_FIELDS = {
 }
 
 
+#: A pending decision answered by another field than its kind's (V-12: the guard's check of
+#: the load against the large-item exit form).
+_REASON_ANSWERS = {
+    "vehicle.goods_form_check": ("exit_slip", _lazy("物品相符，放行"), _lazy("物品不符")),
+}
+
+
 def _answers(decision: Any, form: VehicleForm) -> dict[str, Any] | None:
     """The guard's one-touch answer to a pending decision: the same input sent again with the
     awaited confirmation set (yes or no), so a guided case ends in one more touch."""
-    found = _ANSWER_FIELDS.get(decision.pending) if decision.pending else None
+    found = _REASON_ANSWERS.get(decision.reason) or (
+        _ANSWER_FIELDS.get(decision.pending) if decision.pending else None
+    )
     if found is None:
         return None
     field, yes, no = found

@@ -10,7 +10,7 @@ from entry; delivery vehicles one free hour deducted). Property-based tests live
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -44,6 +44,8 @@ from gatehouse.core.vehicle import (
     CardFacts,
     Dwell,
     Errand,
+    ExitForm,
+    FormStatus,
     Observation,
     Pairing,
     PublicService,
@@ -355,18 +357,47 @@ V11 = [
     case("taxi", F(TX), ok("vehicle.taxi", "V-11", (), Duty.DWELL_ALERT)),
     case("taxi-leaves", F(TX, out=True, session=stay(5, TX)), ok("vehicle.taxi_left", "V-11")),
 ]
-SLIP = {"out": True, "large_items": True}
+FORM = ExitForm("DJ-2026-0001", FormStatus.ISSUED, NOW.date(), "苏E12345", "沙发1件")
+SLIP = {"out": True, "large_items": True, "plate": "苏E12345", "exit_form": FORM}
+NO_FORM = {"out": True, "large_items": True, "plate": "苏E12345"}
+COLLECT = Duty.COLLECT_SLIP
 V12 = [
-    case("no-slip", F(**SLIP), wait(Pending.APPROVAL, "vehicle.goods_await_office", "V-12", (), Duty.INSPECT_ON_EXIT, Duty.NOTIFY_DESK)),
-    case("slip-mismatch", F(**SLIP, exit_slip_ok=False), wait(Pending.APPROVAL, "vehicle.goods_await_office", "V-12", (), Duty.NOTIFY_DESK)),
-    case("slip-ok", F(**SLIP, exit_slip_ok=True), ok("vehicle.exit", "V-01", (), Duty.INSPECT_ON_EXIT)),
-    case("office-allows", F(**SLIP, exit_slip_ok=False, approval=True), ok("vehicle.exit", "V-01", (), Duty.INSPECT_ON_EXIT)),
-    case("office-refuses", F(**SLIP, approval=False), no("vehicle.goods_refused", "V-12")),
-    case("goods-before-fee", F(T, garage=True, card=TEMP, session=stay(130), **SLIP), wait(Pending.APPROVAL, "vehicle.goods_await_office", "V-12")),
-    case("slip-ok-then-fee", F(T, garage=True, card=TEMP, session=stay(130), **SLIP, exit_slip_ok=True), pay("vehicle.fee_due", "V-07", 1500, Duty.INSPECT_ON_EXIT)),
-    case("visitor-slip-ok", F(VI, session=stay(20, VI), **SLIP, exit_slip_ok=True), ok("vehicle.visitor_left", "V-11", (), Duty.INSPECT_ON_EXIT, CLOSE)),
-    case("small-items-no-slip", F(out=True, large_items=False), ok("vehicle.exit", "V-01")),
+    # rule V-12: no form, no large items out (T7 第五条: 请客户出示《大件物品出入单》)
+    case("no-form", F(**NO_FORM), no("vehicle.goods_no_form", "V-12")),
+    case("no-form-guard-says-match", F(**NO_FORM, exit_slip_ok=True), no("vehicle.goods_no_form", "V-12")),
+    case("form-used", F(**(SLIP | {"exit_form": replace(FORM, status=FormStatus.USED)})), no("vehicle.goods_form_used", "V-12")),
+    case("form-revoked", F(**(SLIP | {"exit_form": replace(FORM, status=FormStatus.REVOKED)})), no("vehicle.goods_form_revoked", "V-12")),
+    case("form-yesterday", F(**(SLIP | {"exit_form": replace(FORM, valid_on=(NOW - DAY).date())})), no("vehicle.goods_form_wrong_day", "V-12")),
+    case("form-unchecked", F(**SLIP), wait(Pending.VERIFY, "vehicle.goods_form_check", "V-12", (), Duty.INSPECT_ON_EXIT)),
+    case("form-mismatch", F(**SLIP, exit_slip_ok=False), wait(Pending.APPROVAL, "vehicle.goods_await_office", "V-12", (), Duty.NOTIFY_DESK)),
+    case("form-other-car", F(**(SLIP | {"plate": "苏E99999"}), exit_slip_ok=True), wait(Pending.APPROVAL, "vehicle.goods_await_office", "V-12", (), Duty.NOTIFY_DESK)),
+    case("form-any-car", F(**(SLIP | {"exit_form": replace(FORM, plate=None), "plate": "苏E99999"}), exit_slip_ok=True), ok("vehicle.exit", "V-01", (), Duty.INSPECT_ON_EXIT, COLLECT)),
+    case("form-ok", F(**SLIP, exit_slip_ok=True), ok("vehicle.exit", "V-01", (), Duty.INSPECT_ON_EXIT, COLLECT)),
+    case("office-allows", F(**SLIP, exit_slip_ok=False, approval=True), ok("vehicle.exit", "V-01", (), Duty.INSPECT_ON_EXIT, COLLECT)),
+    case("office-refuses", F(**SLIP, exit_slip_ok=False, approval=False), no("vehicle.goods_refused", "V-12")),
+    case("goods-before-fee", F(T, garage=True, card=TEMP, session=stay(130), **SLIP), wait(Pending.VERIFY, "vehicle.goods_form_check", "V-12")),
+    case("form-ok-then-fee", F(T, garage=True, card=TEMP, session=stay(130), **SLIP, exit_slip_ok=True), pay("vehicle.fee_due", "V-07", 1500, Duty.INSPECT_ON_EXIT)),
+    case("visitor-form-ok", F(VI, session=stay(20, VI), **SLIP, exit_slip_ok=True), ok("vehicle.visitor_left", "V-11", (), Duty.INSPECT_ON_EXIT, CLOSE)),
+    case("small-items-no-form", F(out=True, large_items=False), ok("vehicle.exit", "V-01")),
 ]
+
+
+def test_v12_the_form_s_number_and_items_are_on_the_guard_s_duty() -> None:
+    # rule V-12: the exit event records which form was checked against what
+    decision = decide_vehicle(F(**SLIP, exit_slip_ok=True), VehiclePolicy(), NOW)
+    notes = [o.note for o in decision.obligations]
+    assert "核对《大件物品出入单》DJ-2026-0001：沙发1件" in notes
+    assert "DJ-2026-0001" in notes  # collected for the shift's hand-in
+
+
+def test_v12_the_form_s_day_is_judged_in_shanghai() -> None:
+    # rule V-12: at 00:30 Shanghai (16:30 UTC the day before) yesterday's form is no longer valid
+    late = datetime(2026, 11, 25, 0, 30, tzinfo=SH)
+    decision = decide_vehicle(F(**SLIP, exit_slip_ok=True), VehiclePolicy(), late)
+    assert decision.reason == "vehicle.goods_form_wrong_day"
+    assert decision.outcome is Outcome.REFUSE
+
+
 EP = {"mode": Mode.EPIDEMIC, "lane": DESIGNATED}
 EPIDEMIC_PASS = pass_(VehiclePassKind.EPIDEMIC)
 V13 = [

@@ -59,9 +59,31 @@ def tenant2_a(site_a, manager_a):
     return _person(site_a, manager_a, "赵敏", "tenant", ID_ZHAO)
 
 
+PDF = b"%PDF-1.4\n% copy of a paper\n%%EOF\n"
+JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01" + b"\x00" * 64
+
+
+def copies(*kinds: str) -> dict:
+    """Uploaded copies of the papers (V-10, T7 第一条 提供复印件备案), by kind."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    kinds = kinds or ("driving_licence", "vehicle_licence", "insurance")
+    return {
+        kind: SimpleUploadedFile(f"{kind}.pdf", PDF, content_type="application/pdf")
+        for kind in kinds
+    }
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
 @pytest.fixture
 def papers():
-    """Every document of V-10 checked, insurance valid for a year, environmental label."""
+    """Every document of V-10 checked and its copy filed, insurance valid for a year,
+    environmental label."""
     return {
         "id_checked": True,
         "vehicle_licence_checked": True,
@@ -69,4 +91,5 @@ def papers():
         "insurance_checked": True,
         "insurance_valid_until": date(2027, 11, 23),
         "environmental_label": True,
+        "documents": copies(),
     }

@@ -26,6 +26,7 @@ from gatehouse.parking.services import (
     tariff_plan_create,
 )
 from tests.conftest import NOW
+from tests.parking.conftest import copies
 
 pytestmark = pytest.mark.django_db
 
@@ -393,19 +394,23 @@ def test_the_pass_register_links_each_pass_and_exports_and_prints(client, issued
 
 
 def _issue_form(holder, space, **changes):
-    return {
-        "holder": holder.pk,
-        "plate": "鄂A12345",
-        "kind": "owner",
-        "space": space.pk,
-        "id_checked": "on",
-        "vehicle_licence_checked": "on",
-        "driving_licence_checked": "on",
-        "insurance_checked": "on",
-        "insurance_valid_until": "2030-01-01",
-        "environmental_label": "on",
-        "method": "qr",
-    } | changes
+    return (
+        {
+            "holder": holder.pk,
+            "plate": "鄂A12345",
+            "kind": "owner",
+            "space": space.pk,
+            "id_checked": "on",
+            "vehicle_licence_checked": "on",
+            "driving_licence_checked": "on",
+            "insurance_checked": "on",
+            "insurance_valid_until": "2030-01-01",
+            "environmental_label": "on",
+            "method": "qr",
+        }
+        | {f"copy_{kind}": f for kind, f in copies().items()}
+        | changes
+    )
 
 
 def test_the_desk_finds_the_holder_and_issues_a_pass(client, desk_a, resident_a, house_a, spaces_a):

@@ -9,8 +9,10 @@ is harmless (commands are claimed with a lease) but gains nothing.
 Every :data:`gatehouse.devices.alarms.CHECK_EVERY` the worker also checks for devices offline
 longer than their site allows and alerts the monitoring centre (once per outage), checks the
 edge agents' health (silent, stale snapshot, journal backlog: :mod:`gatehouse.edge.health`, once
-per episode), and takes the visitors' codes whose window is over off the terminals that hold
-them. Every round also delivers the notification messages that are due
+per episode), takes the visitors' codes whose window is over off the terminals that hold
+them, and raises the vehicles' dwell alerts (a taxi not gone, a delivery over its hour, a
+visitor vehicle still inside at the site's leave-by time: V-03, V-11; once per stay).
+Every round also delivers the notification messages that are due
 (:func:`gatehouse.notify.delivery.deliver_due`).
 """
 
@@ -29,6 +31,7 @@ from gatehouse.devices.outbox import deliver_due
 from gatehouse.devices.sync import forget_ended_codes
 from gatehouse.edge.health import edges_check
 from gatehouse.notify.delivery import deliver_due as messages_deliver
+from gatehouse.vehicles.services import dwell_scan_all
 
 
 class Command(BaseCommand):
@@ -82,6 +85,9 @@ class Command(BaseCommand):
                 forgotten = forget_ended_codes(now)
                 if forgotten.deleted:
                     self.stdout.write(f"ended visitor codes deleted: {forgotten.deleted}")
+                dwelling = dwell_scan_all(now=now)  # taxis, deliveries, visitors overnight
+                if dwelling:
+                    self.stdout.write(f"vehicle dwell alerts: {dwelling}")
             if opts["once"]:
                 break
             if not done.more:  # a device with more due than a round sends: at once

@@ -1,6 +1,7 @@
 """Raise dwell alerts (V-03, V-11) for every site: taxis not gone, deliveries over their hour,
-visitor vehicles still in after the leave-by time. Run it every few minutes from cron; a stay
-already alerted is not alerted again."""
+visitor vehicles still in after the leave-by time. The device worker runs the same scan on its
+periodic round; this command runs it once (cron, tests). A stay already alerted is not alerted
+again."""
 
 from __future__ import annotations
 
@@ -9,16 +10,12 @@ from typing import Any
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from gatehouse.sites.models import Site
-from gatehouse.vehicles.services import dwell_scan
+from gatehouse.vehicles.services import dwell_scan_all
 
 
 class Command(BaseCommand):
     help = "车辆滞留提醒：出租车未及时离开、送货车辆超时、访客车辆过夜"
 
     def handle(self, *args: Any, **opts: Any) -> None:
-        now = timezone.now()
-        total = 0
-        for site in Site.objects.filter(is_active=True).order_by("pk"):
-            total += len(dwell_scan(site=site, now=now))
+        total = dwell_scan_all(now=timezone.now())
         self.stdout.write(f"{total} 条新提醒")
