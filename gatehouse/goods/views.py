@@ -37,6 +37,7 @@ from gatehouse.goods.models import (
     SlipState,
 )
 from gatehouse.people.models import Enterprise
+from gatehouse.registers.paper import document_response
 from gatehouse.sites.models import Site
 
 DESK_ROLES = frozenset({Role.FRONT_DESK, Role.SECURITY_MANAGER})
@@ -44,6 +45,7 @@ HANDOFF_ROLES = frozenset({Role.GUARD, Role.FRONT_DESK, Role.SECURITY_MANAGER})
 FOLLOW_UP_ROLES = frozenset({Role.PATROL, Role.FRONT_DESK, Role.SECURITY_MANAGER})
 MANAGER_ROLES = frozenset({Role.SECURITY_MANAGER})
 PER_PAGE = 30
+SLIP_SIGNOFFS = (_lazy("服务中心（签章）"), _lazy("门岗核验（签字）"), _lazy("日期"))
 
 
 def qr_svg(payload: str, title: str) -> str:
@@ -216,6 +218,15 @@ def slip_print(request: HttpRequest, pk: int) -> HttpResponse:
         "items": list(slip.items.order_by("position")),
         "qr_svg": qr_svg(services.slip_qr(slip), slip.number),
     }
+    if request.GET.get("print") == "pdf":
+        return document_response(
+            "goods/slips/paper.html",
+            {**context, "signoffs": SLIP_SIGNOFFS},
+            title=_("物品放行条"),
+            site=state.site,
+            now=timezone.now(),
+            name=slip.number,
+        )
     response = render(request, "goods/slips/print.html", context)
     response["Cache-Control"] = "no-store"
     return response
