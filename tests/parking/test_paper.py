@@ -54,7 +54,7 @@ def test_the_income_report_prints_with_the_screens_totals(client, desk_a, issued
     assert f"当日收款（元）：{format_fen(summary.payments_received)}" in flat
     for line in screen.context["income_lines"]:
         assert f"{_flat(str(line.label))}{format_fen(line.fen)}" in flat, line
-    (*methods, total) = screen.context["method_lines"]
+    (*_methods, total) = screen.context["method_lines"]
     assert (
         f"合计{format_fen(total.received)}{format_fen(total.paid_out)}{format_fen(total.net)}"
         in flat
