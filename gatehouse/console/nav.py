@@ -311,6 +311,12 @@ _FEATURES = [
         _("整改通知、期限和复查结果。"),
         "governance:rectification",
     ),
+    Feature(
+        "rectify-notices",
+        _("限期整改通知书"),
+        _("下达、送达和复查限期整改通知书，逾期未整改的标红，打印A4通知书。"),
+        "governance:notices",
+    ),
 ]
 FEATURES: dict[str, Feature] = {f.slug: f for f in _FEATURES}
 
@@ -389,6 +395,7 @@ ROLE_NAV: dict[str, tuple[str, ...]] = {
         "hazards",
         "hotline",
         "ledger",
+        "rectify-notices",
         "devices",
         "people",
         "import",
@@ -403,8 +410,8 @@ ROLE_NAV: dict[str, tuple[str, ...]] = {
         "my-slips",
         "my-bulletin",
     ),
-    Role.PARK_COMMITTEE: ("admission", "land", "enterprises"),
-    Role.INDUSTRY_ASSOCIATION: ("rating", "credit", "rectification"),
+    Role.PARK_COMMITTEE: ("admission", "land", "enterprises", "rectify-notices"),
+    Role.INDUSTRY_ASSOCIATION: ("rating", "credit", "rectification", "rectify-notices"),
 }
 # The order in which a user's roles are listed (and their navigation sections shown).
 ROLE_ORDER: tuple[str, ...] = tuple(ROLE_NAV)
@@ -491,7 +498,7 @@ GROUPS: tuple[NavGroup, ...] = (
     NavGroup(
         "registers",
         _("登记与报表"),
-        ("registers", "goods-register", "live-events", "patrol-register"),
+        ("registers", "goods-register", "live-events", "patrol-register", "rectify-notices"),
     ),
     NavGroup(
         "monitor",

@@ -140,6 +140,12 @@ PAPERS: dict[str, Paper] = {
         landscape=True,
         widths=(8, 6, 4, 8, 18, 6, 8, 6, 8, 14),
     ),
+    # 限期整改通知书登记
+    "governance:notices": Paper(
+        (_("经办人（签字）"), _("负责人（签字）"), DATE_LINE),
+        landscape=True,
+        widths=(11, 14, 24, 8, 8, 15, 10, 10),
+    ),
     # 通行事件记录
     "registers:events": Paper(
         (_("值班人员（签字）"), _("审核人（签字）"), DATE_LINE),
