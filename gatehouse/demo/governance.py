@@ -295,7 +295,7 @@ class _Community:
     def _notices(self, done: Any, late: Any, open_item: Any) -> None:
         """限期整改通知书 at each stage: rectified, not rectified, being rectified, overdue
         unchecked, and one just issued to an owner, not yet delivered."""
-        company = {"kind": "company", "issuer": "区物业行业协会"}
+        company: dict[str, Any] = {"kind": "company", "issuer": "区物业行业协会"}
         fire = "《中华人民共和国消防法》第二十八条；《物业管理条例》第四十六条"
         self._notice(
             55,
@@ -335,7 +335,7 @@ class _Community:
         houses = list(House.objects.filter(site=self.site).order_by("number")[:2])
         if len(houses) < 2:
             return
-        owner = {"kind": "house", "issuer": f"{self.site.name}物业服务中心"}
+        owner: dict[str, Any] = {"kind": "house", "issuer": f"{self.site.name}物业服务中心"}
         self._notice(
             20,
             self.ago(2),
