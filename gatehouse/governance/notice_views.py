@@ -74,8 +74,9 @@ def notice_new(request: HttpRequest) -> HttpResponse:
     state = _state(request)
     raw = request.GET.get("item") or request.POST.get("item") or ""
     item = None
-    if raw:
-        item = found_or_404(selectors.item_at(state.site, int(raw)) if raw.isdigit() else None)
+    if raw:  # an inspection's finding: the association's (its campaign pages are)
+        mine = raw.isdigit() and state.has_any({str(Role.INDUSTRY_ASSOCIATION)})
+        item = found_or_404(selectors.item_at(state.site, int(raw)) if mine else None)
     if request.method == "POST":
         form = _form(state, request.POST)
         made = run_form(

@@ -387,3 +387,9 @@ def test_an_items_page_leads_to_its_notice(client, association_a, campaign_item)
     form = client.get(reverse("governance:notice_new"), {"item": campaign_item.pk})
     html = form.content.decode()
     assert form.status_code == 200 and "消防通道堆放杂物" in html and "2026-12-10" in html
+
+
+def test_only_the_association_issues_for_an_inspections_item(client, manager_a, campaign_item):
+    client.force_login(manager_a)
+    response = client.get(reverse("governance:notice_new"), {"item": campaign_item.pk})
+    assert response.status_code == 404
