@@ -85,7 +85,6 @@ class Sheet:
 
 
 A4 = Sheet()
-A4_LANDSCAPE = Sheet(landscape=True)
 
 DEFAULT = Paper()
 GUARD_SIGNS = _("值班门卫（签字）")
