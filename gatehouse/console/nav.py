@@ -348,6 +348,12 @@ _FEATURES = [
         _("整改通知、期限和复查结果。"),
         "governance:rectification",
     ),
+    Feature(
+        "rectify-notices",
+        _("限期整改通知书"),
+        _("下达、送达和复查限期整改通知书，逾期未整改的标红，打印A4通知书。"),
+        "governance:notices",
+    ),
 ]
 FEATURES: dict[str, Feature] = {f.slug: f for f in _FEATURES}
 
@@ -433,6 +439,7 @@ ROLE_NAV: dict[str, tuple[str, ...]] = {
         "hazards",
         "hotline",
         "ledger",
+        "rectify-notices",
         "devices",
         "people",
         "import",
@@ -450,8 +457,8 @@ ROLE_NAV: dict[str, tuple[str, ...]] = {
         "my-bulletin",
         "my-health",
     ),
-    Role.PARK_COMMITTEE: ("admission", "land", "enterprises"),
-    Role.INDUSTRY_ASSOCIATION: ("rating", "credit", "rectification"),
+    Role.PARK_COMMITTEE: ("admission", "land", "enterprises", "rectify-notices"),
+    Role.INDUSTRY_ASSOCIATION: ("rating", "credit", "rectification", "rectify-notices"),
     Role.GRID_OFFICER: ("my-grid", "returnees"),
 }
 # The order in which a user's roles are listed (and their navigation sections shown).
@@ -547,7 +554,7 @@ GROUPS: tuple[NavGroup, ...] = (
     NavGroup(
         "registers",
         _("登记与报表"),
-        ("registers", "goods-register", "live-events", "patrol-register"),
+        ("registers", "goods-register", "live-events", "patrol-register", "rectify-notices"),
     ),
     NavGroup(
         "monitor",

@@ -4,7 +4,9 @@ The community's property company (the site's operator) and its project; last yea
 assessment scored on the checklist, signed by the four parties and final (two stars), and
 this year's scored today and awaiting their opinions; this year's rectification campaign with
 one item rectified in time, one overdue (and the warning that bars the company from tenders
-while it lasts) and one still open with its daily follow-ups; the 2019 tender that chose the
+while it lasts) and one still open with its daily follow-ups, and the rectification notices
+(限期整改通知书) at each stage — rectified, not rectified, being rectified, overdue, just issued
+to an owner; the 2019 tender that chose the
 company, with a rival since entered in the credit file for dishonesty; and two owners'
 arrears, one confirmed by a judgment (on the personal credit record). Dates count back from
 the load day.
@@ -16,13 +18,14 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
 from gatehouse.accounts.actor import Actor
-from gatehouse.governance import services
+from gatehouse.governance import notices, services
 from gatehouse.governance.models import Party, PropertyCompany, PropertyProject
 from gatehouse.sites.models import House, Site
 
@@ -243,6 +246,116 @@ class _Community:
                 item=open_item, actor=self.actor, now=self.now, on=self.ago(days), note=note
             )
         self.count += 10
+        self._notices(done, late, open_item)
+
+    def at(self, days: int, hour: int = 10) -> datetime:
+        """``days`` before the load day at ``hour`` o'clock (Asia/Shanghai)."""
+        day = self.ago(days)
+        return timezone.make_aware(datetime(day.year, day.month, day.day, hour))
+
+    def _notice(
+        self,
+        issued: int,
+        deadline: date,
+        *,
+        delivered: int | None = None,
+        to: str = "",
+        checked: tuple[int, str, str] | None = None,
+        **content: Any,
+    ) -> None:
+        """One notice issued ``issued`` days ago, delivered ``delivered`` days ago to ``to``,
+        checked ``checked`` = (days ago, result, note), each as of its own day."""
+        issued_at = min(self.at(issued, 9), self.now)
+        notice = notices.notice_issue(
+            site=self.site, actor=self.actor, now=issued_at, deadline=deadline, **content
+        )
+        self.count += 1
+        if delivered is None:
+            return
+        delivered_at = max(min(self.at(delivered, 15), self.now), issued_at)
+        notice = notices.notice_deliver(
+            notice=notice,
+            actor=self.actor,
+            now=delivered_at,
+            delivered_at=delivered_at,
+            receiver=to,
+            method="in_person",
+        )
+        if checked is not None:
+            days, result, note = checked
+            notices.notice_close(
+                notice=notice,
+                actor=self.actor,
+                now=max(min(self.at(days, 16), self.now), delivered_at),
+                checked_on=self.ago(days),
+                result=result,
+                note=note,
+            )
+
+    def _notices(self, done: Any, late: Any, open_item: Any) -> None:
+        """限期整改通知书 at each stage: rectified, not rectified, being rectified, overdue
+        unchecked, and one just issued to an owner, not yet delivered."""
+        company: dict[str, Any] = {"kind": "company", "issuer": "区物业行业协会"}
+        fire = "《中华人民共和国消防法》第二十八条；《物业管理条例》第四十六条"
+        self._notice(
+            55,
+            done.deadline,
+            delivered=55,
+            to="楚天物业项目经理 李军",
+            checked=(45, "rectified", "小广告已清理，墙面已粉刷"),
+            item=done,
+            finding=done.finding,
+            items="清理5栋北侧墙面小广告\n墙面重新粉刷",
+            basis="《城市市容和环境卫生管理条例》第十七条；考核清单“环境卫生”",
+            **company,
+        )
+        self._notice(
+            55,
+            late.deadline,
+            delivered=54,
+            to="楚天物业项目经理 李军",
+            checked=(24, "not_rectified", "消防通道仍有车辆停放，记录档案并予以警示"),
+            item=late,
+            finding=late.finding,
+            items="清理占用消防通道的车辆\n施划消防通道禁停标线\n安排秩序维护员巡查劝导",
+            basis=fire,
+            **company,
+        )
+        self._notice(
+            5,
+            open_item.deadline,
+            delivered=4,
+            to="楚天物业客服主管 周敏",
+            item=open_item,
+            finding=open_item.finding,
+            items="更新公共信息服务栏创建宣传内容\n公示物业收费项目和标准",
+            basis="考核清单“公共信息服务栏”；专项整治实施方案",
+            **company,
+        )
+        houses = list(House.objects.filter(site=self.site).order_by("number")[:2])
+        if len(houses) < 2:
+            return
+        owner: dict[str, Any] = {"kind": "house", "issuer": f"{self.site.name}物业服务中心"}
+        self._notice(
+            20,
+            self.ago(2),
+            delivered=19,
+            to="业主 本人",
+            house_number=houses[0].number,
+            finding="楼道内堆放纸箱、旧家具，占用疏散通道",
+            items="清理楼道内堆放物品",
+            basis="《管理规约》第六条；《中华人民共和国消防法》第二十八条",
+            **owner,
+        )
+        self._notice(
+            1,
+            self.today + timedelta(days=14),
+            house_number=houses[1].number,
+            finding="毁坏公共绿地种植蔬菜",
+            items="清除种植物\n恢复绿地原状",
+            basis="《管理规约》第八条；《物业管理条例》第五十条",
+            **owner,
+        )
 
     def _arrears(self) -> None:
         houses = list(House.objects.filter(site=self.site).order_by("number")[:2])

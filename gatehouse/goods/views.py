@@ -46,6 +46,7 @@ HANDOFF_ROLES = frozenset({Role.GUARD, Role.FRONT_DESK, Role.SECURITY_MANAGER})
 FOLLOW_UP_ROLES = frozenset({Role.PATROL, Role.FRONT_DESK, Role.SECURITY_MANAGER})
 MANAGER_ROLES = frozenset({Role.SECURITY_MANAGER})
 PER_PAGE = 30
+SLIP_SIGNOFFS = (_lazy("服务中心（签章）"), _lazy("门岗核验（签字）"), _lazy("日期"))
 
 
 def qr_svg(payload: str, title: str) -> str:
@@ -216,13 +217,9 @@ def slip_print(request: HttpRequest, pk: int) -> HttpResponse:
     state, slip = _slip_here(request, pk)
     if slip.status in (SlipState.APPLIED, SlipState.DECLINED):
         raise Http404
-    context = {
-        "slip": slip,
-        "site": state.site,
-        "place": services.slip_place(slip),
-        "items": list(slip.items.order_by("position")),
-        "qr_svg": qr_svg(services.slip_qr(slip), slip.number),
-    }
+    context = _slip_paper_context(state.site, slip)
+    if request.GET.get("print") == "pdf":
+        return _slip_paper(state.site, slip, context)
     response = render(request, "goods/slips/print.html", context)
     response["Cache-Control"] = "no-store"
     return response
@@ -231,21 +228,32 @@ def slip_print(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def slip_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    """The slip — a 《大件物品出入单》 or a 物品放行条 — as an A4 PDF through the registers'
-    paper machinery (WeasyPrint), with its signed QR for the gate to scan."""
+    """The slip — a 《大件物品出入单》 or a 物品放行条 — as an A4 PDF; the same paper as the print
+    page's 打印 (``?print=pdf``), with its signed QR for the gate to scan."""
     state, slip = _slip_here(request, pk)
     if slip.status in (SlipState.APPLIED, SlipState.DECLINED):
         raise Http404
-    context = {
+    return _slip_paper(state.site, slip, _slip_paper_context(state.site, slip))
+
+
+def _slip_paper_context(site: Site, slip: ReleaseSlip) -> dict[str, Any]:
+    return {
         "slip": slip,
+        "site": site,
         "place": services.slip_place(slip),
         "items": list(slip.items.order_by("position")),
-        "approver": actor_name(slip.issued_by, ""),
         "qr_svg": qr_svg(services.slip_qr(slip), slip.number),
     }
-    title = slip.get_form_display()
+
+
+def _slip_paper(site: Site, slip: ReleaseSlip, context: dict[str, Any]) -> HttpResponse:
     return document_response(
-        "goods/slips/paper.html", context, title=title, site=state.site, now=timezone.now()
+        "goods/slips/paper.html",
+        {**context, "signoffs": SLIP_SIGNOFFS, "approver": actor_name(slip.issued_by, "")},
+        title=slip.get_form_display(),
+        site=site,
+        now=timezone.now(),
+        name=slip.number,
     )
 
 

@@ -471,3 +471,116 @@ class Warning(models.Model):
 
     def __str__(self) -> str:
         return f"{self.company} {self.start}–{self.end}"
+
+
+class NoticeRecipient(models.TextChoices):
+    """Values are ``core.rectification.Recipient``."""
+
+    COMPANY = "company", _("物业服务企业")
+    HOUSE = "house", _("房屋（业主、住户）")
+    ENTERPRISE = "enterprise", _("入园企业")
+
+
+class DeliveryMethod(models.TextChoices):
+    """Values are ``core.rectification.Delivery``."""
+
+    IN_PERSON = "in_person", _("直接送达")
+    LEFT = "left", _("留置送达")
+    POST = "post", _("邮寄送达")
+
+
+class NoticeResult(models.TextChoices):
+    """Values are ``core.rectification.Result``."""
+
+    RECTIFIED = "rectified", _("整改到位")
+    NOT_RECTIFIED = "not_rectified", _("整改不到位")
+
+
+class RectificationNotice(models.Model):
+    """A rectification notice (限期整改通知书, GV-04) issued at a site to a property company, a
+    house or an enterprise, for a finding (an inspection's item, when it came from one); then
+    delivered against a signed receipt, and checked at the deadline. The rules are
+    ``core.rectification``'s; the number is ``整改-<year>-<NNNN>`` per site."""
+
+    site = models.ForeignKey(
+        "sites.Site", on_delete=models.PROTECT, related_name="+", verbose_name=_("场所")
+    )
+    number = models.CharField(_("通知书编号"), max_length=30)
+    recipient_kind = models.CharField(
+        _("受文对象类型"), max_length=20, choices=NoticeRecipient.choices
+    )
+    company = models.ForeignKey(
+        PropertyCompany,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="notices",
+        verbose_name=_("物业服务企业"),
+    )
+    house = models.ForeignKey(
+        "sites.House",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("房屋"),
+    )
+    enterprise = models.ForeignKey(
+        "people.Enterprise",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("入园企业"),
+    )
+    recipient = models.CharField(_("受文对象"), max_length=200)
+    item = models.ForeignKey(
+        RectificationItem,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="notices",
+        verbose_name=_("整改事项"),
+    )
+    finding = models.CharField(_("存在问题"), max_length=500)
+    items = models.TextField(_("整改要求"))
+    basis = models.CharField(_("整改依据"), max_length=500)
+    deadline = models.DateField(_("整改期限"))
+    issuer = models.CharField(_("发出单位"), max_length=200)
+    issued_at = models.DateTimeField(_("下达时间"))
+    issued_by = _user_fk(_("下达人"))
+    delivered_at = models.DateTimeField(_("送达时间"), null=True, blank=True)
+    delivered_to = models.CharField(_("签收人"), max_length=50, blank=True)
+    delivery_method = models.CharField(
+        _("送达方式"), max_length=20, choices=DeliveryMethod.choices, blank=True
+    )
+    delivery_by = _user_fk(_("送达登记人"))
+    checked_on = models.DateField(_("复查日期"), null=True, blank=True)
+    result = models.CharField(
+        _("复查结果"), max_length=20, choices=NoticeResult.choices, blank=True
+    )
+    check_note = models.CharField(_("复查情况"), max_length=300, blank=True)
+    checked_by = _user_fk(_("复查人"))
+    closed_at = models.DateTimeField(_("结案登记时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("限期整改通知书")
+        verbose_name_plural = _("限期整改通知书")
+        constraints = [
+            models.UniqueConstraint(fields=["site", "number"], name="rectification_notice_number"),
+            models.CheckConstraint(
+                condition=(
+                    Q(recipient_kind="company", company__isnull=False)
+                    | Q(recipient_kind="house", house__isnull=False)
+                    | Q(recipient_kind="enterprise", enterprise__isnull=False)
+                ),
+                name="rectification_notice_recipient",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def item_lines(self) -> list[str]:
+        return [line for line in self.items.splitlines() if line.strip()]

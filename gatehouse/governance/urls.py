@@ -2,7 +2,8 @@
 
 from django.urls import path
 
-from gatehouse.governance import views
+from gatehouse.governance import notice_views, views
+from gatehouse.registers.views import register_path
 
 app_name = "governance"
 
@@ -77,6 +78,21 @@ urlpatterns = [
         name="warning_add",
     ),
     path("rectification/items/<int:pk>/", views.item, name="item"),
+    register_path("notices/", "governance:notices"),
+    path("notices/new/", notice_views.notice_new, name="notice_new"),
+    path("notices/<int:pk>/", notice_views.notice, name="notice"),
+    path(
+        "notices/<int:pk>/deliver/",
+        notice_views.notice_action,
+        {"action": "deliver"},
+        name="notice_deliver",
+    ),
+    path(
+        "notices/<int:pk>/close/",
+        notice_views.notice_action,
+        {"action": "close"},
+        name="notice_close",
+    ),
     path(
         "rectification/items/<int:pk>/follow-up/",
         views.item_action,

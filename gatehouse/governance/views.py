@@ -45,9 +45,16 @@ from gatehouse.governance.forms import (
     WarningForm,
 )
 from gatehouse.governance.models import Party
+from gatehouse.registers.paper import document_response
 from gatehouse.sites.models import Site
 
 ASSOCIATION = frozenset({Role.INDUSTRY_ASSOCIATION})
+CREDIT_SIGNOFFS = (
+    _lazy("经办人（签字）"),
+    _lazy("审核人（签字）"),
+    _lazy("物业行业协会（盖章）"),
+    _lazy("日期"),
+)
 
 
 def _site(request: HttpRequest) -> Any:
@@ -436,10 +443,20 @@ def company(request: HttpRequest, pk: int) -> HttpResponse:
         "eligibility": rating.may_tender(facts, today),
         "facts": facts,
         "records": selectors.credit_records(found),
-        "warnings": list(found.warnings.order_by("-start")),
+        "warnings": list(found.warnings.select_related("campaign").order_by("-start")),
         "projects": list(found.projects.filter(site=site).order_by("-since")),
         "today": today,
     }
+    if request.GET.get("print") == "pdf":
+        title = _t("诚信档案")
+        return document_response(
+            "governance/paper/credit.html",
+            {**context, "signoffs": CREDIT_SIGNOFFS},
+            title=title,
+            site=site,
+            now=timezone.now(),
+            name=f"{title}-{found.name}-{today:%Y%m%d}",
+        )
     return render(request, "governance/company.html", context)
 
 

@@ -32,6 +32,7 @@ from gatehouse.parking.forms import (
 )
 from gatehouse.parking.models import PassStatus, VehiclePass
 from gatehouse.parking.views import DESK_ROLES, for_holder, space_choices
+from gatehouse.registers.paper import document_response
 from gatehouse.sites.models import Site
 
 
@@ -183,6 +184,15 @@ def pass_print(request: HttpRequest, pk: int) -> HttpResponse:
         "site": found.site,
         "qr_svg": mark_safe(svg),  # noqa: S308 -- segno renders our own signed payload
     }
+    if request.GET.get("print") == "pdf":
+        return document_response(
+            "parking/paper/pass.html",
+            context,
+            title=_t("车辆出入证"),
+            site=found.site,
+            now=timezone.now(),
+            name=found.number,
+        )
     response = render(request, "parking/pass_print.html", context)
     response["Cache-Control"] = "no-store"
     return response

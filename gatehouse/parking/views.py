@@ -44,6 +44,7 @@ from gatehouse.parking.forms import (
 )
 from gatehouse.parking.models import EntryKind, PaymentMethod
 from gatehouse.people.selectors import search_people
+from gatehouse.registers.paper import document_response
 from gatehouse.sites.models import Garage, Site
 
 DESK_ROLES = frozenset(str(role) for role in (Role.FRONT_DESK, Role.SECURITY_MANAGER))
@@ -235,6 +236,8 @@ def income(request: HttpRequest) -> HttpResponse:
         rows = _txn_rows(list(selectors.transactions(site, day=day)))
         if request.GET.get("export") == "xlsx":
             return _income_xlsx(site, summary, rows)
+        if request.GET.get("print") == "pdf":
+            return _income_pdf(site, summary, rows)
         context |= {
             "summary": summary,
             "income_lines": _income_lines(summary),
@@ -246,6 +249,30 @@ def income(request: HttpRequest) -> HttpResponse:
     status = 200 if not form.is_bound or form.is_valid() else 422
     return render_partial(
         request, "parking/income.html", "parking/_income_results.html", context, status
+    )
+
+
+INCOME_SIGNOFFS = (_("收费员（签字）"), _("复核人（签字）"), _("日期"))
+
+
+def _income_pdf(site: Site, s: core_ledger.DailySummary, rows: list[TxnRow]) -> FileResponse:
+    """The day's report on A4 (registers/paper): the same lines and totals as the screen."""
+    title = _t("日收入报表")
+    context = {
+        "summary": s,
+        "income_lines": _income_lines(s),
+        "method_lines": _method_lines(s),
+        "rows": rows,
+        "rows_total": sum(r.money for r in rows),
+        "signoffs": INCOME_SIGNOFFS,
+    }
+    return document_response(
+        "parking/paper/income.html",
+        context,
+        title=title,
+        site=site,
+        now=timezone.now(),
+        name=f"{title}-{s.day:%Y%m%d}",
     )
 
 

@@ -14,6 +14,12 @@ While the page waits, a PDF holds at most :data:`MAX_ROWS` rows; a longer one is
 register's page starts a background export (:mod:`gatehouse.registers.jobs`), which lays the
 rows out in parts (:func:`render_long_pdf`) and numbers the pages across them. Where no
 background export is possible the page refuses it (``paper.too_long``, 422).
+
+A document that is not one table — the daily income report, a company's credit file, a pass,
+a release slip, a rectification notice — is printed the same way by :func:`render_document`:
+its template extends ``registers/paper_base.html`` (the fonts, the page box of its
+:class:`Sheet`, the running site and title, the page numbers, the print time, the sign-off
+lines of ``registers/_signoffs.html``) and fills in only its own content.
 """
 
 from __future__ import annotations
@@ -65,6 +71,20 @@ class Paper:
         total = sum(self.widths)
         return [f"{100 * w / total:.2f}%" for w in self.widths]
 
+
+@dataclass(frozen=True)
+class Sheet:
+    """The page box of a paper: the size (A4, A5, A6), which way up, the margins."""
+
+    size: str = "A4"
+    landscape: bool = False
+    margin: str = "14mm 10mm 16mm 10mm"
+
+    def css(self) -> str:
+        return f"{self.size} {'landscape' if self.landscape else 'portrait'}"
+
+
+A4 = Sheet()
 
 DEFAULT = Paper()
 GUARD_SIGNS = _("值班门卫（签字）")
@@ -118,6 +138,12 @@ PAPERS: dict[str, Paper] = {
         (_("记录人（签字）"), _("行政人事部（签字）"), _("公司领导（签字）"), DATE_LINE),
         landscape=True,
         widths=(8, 6, 4, 8, 18, 6, 8, 6, 8, 14),
+    ),
+    # 限期整改通知书登记
+    "governance:notices": Paper(
+        (_("经办人（签字）"), _("负责人（签字）"), DATE_LINE),
+        landscape=True,
+        widths=(11, 14, 24, 8, 8, 15, 10, 10),
     ),
     # 通行事件记录
     "registers:events": Paper(
@@ -174,12 +200,11 @@ def _html(
     """The paper's HTML: the whole register, or one part of a long one (``first``: the title
     and the period above the rows; ``last``: the sign-off lines under them; ``numbers``: the
     page numbers at the foot, which a long register's parts get afterwards)."""
+    sheet = Sheet(landscape=paper.wide(len(labels)))
     return render_to_string(
         "registers/paper.html",
         {
             "paper": paper,
-            "title": title,
-            "site": site,
             "period": period,
             "labels": labels,
             "widths": paper.percents(len(labels)),
@@ -188,15 +213,29 @@ def _html(
             "first": first,
             "last": last,
             "blank_rows": range(paper.blank_rows if last else 0),
-            "running_site": css_text(str(site.name)),
-            "running_title": css_text(str(title)),
-            "page_numbers": _page_numbers() if numbers else "",
-            "printed": _css_string(
-                _t("打印时间 %(at)s"), at=f"{now.astimezone(SHANGHAI):%Y-%m-%d %H:%M}"
-            ),
-            "wide": paper.wide(len(labels)),
+            **furniture(sheet, title, site, now, numbers=numbers),
         },
     )
+
+
+def furniture(
+    sheet: Sheet, title: Any, site: Any, now: datetime, *, numbers: bool = True
+) -> dict[str, Any]:
+    """What every paper has around its content (``registers/paper_base.html``): the page box,
+    the site and the title running at the top, ``第 N 页 共 M 页`` (unless ``numbers`` is off:
+    a long register's parts get them afterwards) and when it was printed."""
+    return {
+        "title": title,
+        "site": site,
+        "page_size": sheet.css(),
+        "page_margin": sheet.margin,
+        "running_site": css_text(str(site.name)),
+        "running_title": css_text(str(title)),
+        "page_numbers": _page_numbers() if numbers else "",
+        "printed": _css_string(
+            _t("打印时间 %(at)s"), at=f"{now.astimezone(SHANGHAI):%Y-%m-%d %H:%M}"
+        ),
+    }
 
 
 def _page_numbers() -> str:
@@ -292,7 +331,8 @@ def render_long_pdf(
                 "registers/paper_numbers.html",
                 {
                     "pages": range(pages),
-                    "wide": paper.wide(len(labels)),
+                    "page_size": Sheet(landscape=paper.wide(len(labels))).css(),
+                    "page_margin": A4.margin,
                     "page_numbers": _page_numbers(),
                 },
             )
@@ -324,37 +364,41 @@ def pdf_response(
     )
 
 
-# -- one document on A4 (a form, a notice): the same WeasyPrint path as the registers -----------
-
-
-def render_document(template: str, context: dict[str, Any]) -> bytes:
-    """A one-record document (a numbered form, a notice) as A4 PDF bytes: ``template`` extends
-    ``registers/document.html`` (the page, the fonts, the running site and title, the print
-    time), rendered and laid out by WeasyPrint as the registers are."""
+def render_document(
+    template: str,
+    context: dict[str, Any],
+    *,
+    title: Any,
+    site: Any,
+    now: datetime,
+    sheet: Sheet = A4,
+) -> bytes:
+    """A document that is not a register's table (a report, a slip, a pass, a notice) as PDF
+    bytes: ``template`` extends ``registers/paper_base.html`` and so has the same fonts, page
+    box, running site and title, page numbers and print time as every register's paper."""
     from weasyprint import HTML
 
-    html = render_to_string(template, context)
+    html = render_to_string(template, {**context, **furniture(sheet, title, site, now)})
     return bytes(HTML(string=html).write_pdf())
 
 
 def document_response(
-    template: str, context: dict[str, Any], *, title: Any, site: Any, now: datetime
+    template: str,
+    context: dict[str, Any],
+    *,
+    title: Any,
+    site: Any,
+    now: datetime,
+    sheet: Sheet = A4,
+    name: str = "",
 ) -> FileResponse:
-    """The document as a PDF shown in the browser, named by its title and the time; never
-    stored by the browser (it may carry personal data)."""
-    context = {
-        **context,
-        "site": site,
-        "title": title,
-        "running_site": css_text(str(site.name)),
-        "running_title": css_text(str(title)),
-        "printed": _css_string(
-            _t("打印时间 %(at)s"), at=f"{now.astimezone(SHANGHAI):%Y-%m-%d %H:%M}"
-        ),
-    }
-    data = render_document(template, context)
+    """:func:`render_document` shown in the browser (inline), named ``<name>.pdf`` (by default
+    the title and the day); never cached (a pass or a slip carries its signed code)."""
+    data = render_document(template, context, title=title, site=site, now=now, sheet=sheet)
     response = FileResponse(
-        io.BytesIO(data), filename=filename(title, now, "pdf"), content_type=PDF_TYPE
+        io.BytesIO(data),
+        filename=f"{name}.pdf" if name else filename(title, now, "pdf"),
+        content_type=PDF_TYPE,
     )
-    response["Cache-Control"] = "private, no-store"
+    response["Cache-Control"] = "no-store"
     return response

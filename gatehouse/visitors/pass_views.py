@@ -23,6 +23,7 @@ from gatehouse.accounts.models import Role
 from gatehouse.console.context import site_with
 from gatehouse.console.http import render_partial, run_form
 from gatehouse.console.pages import Action, RecordPage
+from gatehouse.registers.paper import document_response
 from gatehouse.sites.models import Site
 from gatehouse.visitors import passes
 from gatehouse.visitors.models import Pass
@@ -153,6 +154,15 @@ def pass_print(request: HttpRequest, pk: int) -> HttpResponse:
             segno.make(found.terminal_code, error="m").svg_inline(scale=4, border=2)
         ),
     }
+    if request.GET.get("print") == "pdf":
+        return document_response(
+            "visitors/passes/paper.html",
+            context,
+            title=found.get_kind_display(),
+            site=site,
+            now=timezone.now(),
+            name=found.number,
+        )
     response = render(request, "visitors/passes/print.html", context)
     response["Cache-Control"] = "no-store"
     return response

@@ -463,3 +463,22 @@ def test_the_vehicle_gate_has_a_believable_morning(loaded, db):
     wuli = Site.objects.get(code="wuli")
     truck = VehicleVisit.objects.get(site=wuli)
     assert (truck.errand, truck.destination, truck.status) == ("goods", "仓储部", "inside")
+
+
+def test_the_rectification_notices_stand_at_each_stage(loaded, db):
+    # issue 17 §3: a few notices at different stages, numbered per site and year
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from gatehouse.governance import notice_selectors
+    from gatehouse.governance.models import RectificationNotice
+
+    found = list(RectificationNotice.objects.filter(site__code="donghu"))
+    # the load day (the module's demo is loaded outside the suite's clock): the newest notice
+    # was issued the day before it
+    load_day = timezone.localdate(max(n.issued_at for n in found)) + timedelta(days=1)
+    stages = {notice_selectors.stage(n, load_day) for n in found}
+    assert stages == {"rectified", "not_rectified", "delivered", "overdue", "issued"}
+    assert all(n.number.startswith("整改-") for n in found)
+    assert {n.recipient_kind for n in found} == {"company", "house"}
