@@ -400,5 +400,5 @@ def document_response(
         filename=f"{name}.pdf" if name else filename(title, now, "pdf"),
         content_type=PDF_TYPE,
     )
-    response["Cache-Control"] = "no-store"
+    response["Cache-Control"] = "private, no-store"
     return response

@@ -18,7 +18,7 @@ def test_the_release_slip_prints_with_its_number_items_and_qr(client, desk_a, sl
     assert f'href="{url}?print=pdf"' in page and "window.print()" not in page
     response = client.get(url, {"print": "pdf"})
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
-    assert response["Cache-Control"] == "no-store"
+    assert response["Cache-Control"] == "private, no-store"
     assert "FX-2026-0001.pdf" in response["Content-Disposition"]
     data = b"".join(response.streaming_content)
     reader, text = _read(data)

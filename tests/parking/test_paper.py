@@ -91,7 +91,7 @@ def test_the_vehicle_pass_prints_as_an_a6_card_on_a4(client, desk_a, issued, man
     page = client.get(url).content.decode()
     assert f'href="{url}?print=pdf"' in page and "window.print()" not in page
     response = client.get(url, {"print": "pdf"})
-    assert response["Cache-Control"] == "no-store"
+    assert response["Cache-Control"] == "private, no-store"
     assert "CL-2026-0001.pdf" in response["Content-Disposition"]
     reader, text = _pdf(response)
     flat = _flat(text)

@@ -22,7 +22,7 @@ def test_the_pass_prints_as_a_card_with_both_codes(client, site_a, house_a, desk
     assert f'href="{url}?print=pdf"' in page and "window.print()" not in page
     response = client.get(url, {"print": "pdf"})
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
-    assert response["Cache-Control"] == "no-store"
+    assert response["Cache-Control"] == "private, no-store"
     reader, text = _read(b"".join(response.streaming_content))
     flat = _flat(text)
     assert "装修出入证" in flat and "东湖花园" in flat and f"证号：{p.number}" in flat
