@@ -295,10 +295,29 @@ _FEATURES = [
         "bulletin:my_board",
     ),
     Feature(
+        "my-repairs",
+        _("报修"),
+        _("手机报修水电、门锁和公共区域问题，拍照上传，跟踪维修进度并确认。"),
+        "repairs:my_orders",
+    ),
+    Feature(
         "my-credentials",
         _("我的凭证"),
         _("本人名下的门禁卡、停车卡、车牌等凭证及其状态。"),
         "console:my_credentials",
+    ),
+    # 报修 (issue 17 §4; GV-05)
+    Feature(
+        "repairs",
+        _("报修工单"),
+        _("住户报修的派单、超时提醒和回访；水电小修不过夜，报修登记表可导出。"),
+        "repairs:orders",
+    ),
+    Feature(
+        "repair-work",
+        _("我的维修工单"),
+        _("派给我的维修工单，开始维修、完工拍照。"),
+        "repairs:work",
     ),
     # 疫情防控 (T8: M-03, M-04)
     Feature(
@@ -388,6 +407,7 @@ ROLE_NAV: dict[str, tuple[str, ...]] = {
         "income-report",
         "release-slip",
         "bulletin",
+        "repairs",
         "registers",
         "goods-register",
         "violations",
@@ -423,6 +443,7 @@ ROLE_NAV: dict[str, tuple[str, ...]] = {
         "income-report",
         "release-slip",
         "bulletin",
+        "repairs",
         "goods-gate",
         "registers",
         "goods-register",
@@ -455,11 +476,13 @@ ROLE_NAV: dict[str, tuple[str, ...]] = {
         "my-credentials",
         "my-slips",
         "my-bulletin",
+        "my-repairs",
         "my-health",
     ),
     Role.PARK_COMMITTEE: ("admission", "land", "enterprises", "rectify-notices"),
     Role.INDUSTRY_ASSOCIATION: ("rating", "credit", "rectification", "rectify-notices"),
     Role.GRID_OFFICER: ("my-grid", "returnees"),
+    Role.MAINTENANCE: ("repair-work",),
 }
 # The order in which a user's roles are listed (and their navigation sections shown).
 ROLE_ORDER: tuple[str, ...] = tuple(ROLE_NAV)
@@ -534,6 +557,7 @@ GROUPS: tuple[NavGroup, ...] = (
             "passes",
             "release-slip",
             "bulletin",
+            "repairs",
             "my-slips",
             "import",
         ),
@@ -598,8 +622,10 @@ GROUPS: tuple[NavGroup, ...] = (
             "my-visitors",
             "my-credentials",
             "my-bulletin",
+            "my-repairs",
             "my-health",
             "my-grid",
+            "repair-work",
         ),
     ),
     NavGroup("park", _("园区管理"), ("admission", "land", "enterprises")),
