@@ -68,7 +68,7 @@ def _orders(site: Site, now: datetime, me: Person, others: list[Person], u: dict
         photos = [_photo(f"报修 {text[:12]}", place)] if pic else []
         return services.repair_file(
             resident=who,
-            actor=resident if who == me else None,
+            actor=resident if who == me else desk,  # the others rang the desk
             now=now - ago,
             house=house,
             category=category,
@@ -93,7 +93,7 @@ def _orders(site: Site, now: datetime, me: Person, others: list[Person], u: dict
 
     def confirm(order: Any, who: Person, after: timedelta) -> Any:
         return services.repair_confirm(
-            order=order, resident=who, actor=None, now=order.filed_at + after
+            order=order, resident=who, actor=desk, now=order.filed_at + after
         )
 
     h = timedelta(hours=1)
@@ -115,7 +115,7 @@ def _orders(site: Site, now: datetime, me: Person, others: list[Person], u: dict
     o = filed(others[3], 74 * h, "electric", "客厅顶灯一开就跳闸", "客厅", True)
     o = finish(start(dispatch(o, h / 2), h), 2 * h, "更换灯具镇流器")
     services.repair_reopen(
-        order=o, resident=others[3], actor=None, now=o.filed_at + 20 * h, reason="晚上又跳闸了"
+        order=o, resident=others[3], actor=desk, now=o.filed_at + 20 * h, reason="晚上又跳闸了"
     )
     o = finish(start(o, 21 * h), 22 * h, "线路老化短路，更换灯具线路，已通电试验")
     confirm(o, others[3], 24 * h)

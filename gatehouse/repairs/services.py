@@ -278,7 +278,6 @@ def overdue_scan(*, site: Site, now: datetime) -> list[RepairOrder]:
                 notice_kind="repair.overdue",
                 private=(order.resident.name,) if order.resident is not None else (),
             )
-            write_audit("repairs.overdue", order, None, now)
         alerted.append(order)
     return alerted
 
