@@ -247,6 +247,12 @@ _FEATURES = [
         _("24小时热线：来电和投诉登记为工单，答复、跟进和回访。"),
         "guard:hotline",
     ),
+    Feature(
+        "guard-settings",
+        _("安保参数"),
+        _("接班提前到岗、异常确认时限、热线答复与回访时限、重复违规罚款等本场所设定。"),
+        "guard:settings",
+    ),
     Feature("ledger", _("违规台账"), _("每名门卫的通报和罚款记录。"), "guard:ledger"),
     # 巡逻
     Feature("rounds", _("巡更"), _("按巡更路线逐点打卡，漏巡和迟到自动标记。"), "guard:patrol"),
@@ -460,6 +466,7 @@ ROLE_NAV: dict[str, tuple[str, ...]] = {
         "hazards",
         "hotline",
         "ledger",
+        "guard-settings",
         "rectify-notices",
         "devices",
         "people",
@@ -609,6 +616,7 @@ GROUPS: tuple[NavGroup, ...] = (
             "patrol-routes",
             "hazards",
             "ledger",
+            "guard-settings",
             "rounds",
             "report",
         ),
