@@ -4,10 +4,8 @@ per repair order, late ones (past due, or finished after it) in red."""
 from __future__ import annotations
 
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from gatehouse.core.repairs import late
 from gatehouse.registers.cells import display, stamp, user_name
 from gatehouse.registers.engine import Column, Register, declare
 from gatehouse.repairs import selectors
@@ -17,7 +15,8 @@ from gatehouse.repairs.roles import DESK_ROLES
 
 
 def _late(row: RepairOrder) -> bool:
-    return late(row.due_at, row.finished_at, timezone.now())
+    """Late at the time the register was read (the selector's annotation, core.late's rule)."""
+    return bool(getattr(row, "late", False))
 
 
 def _visit(row: RepairOrder) -> str:

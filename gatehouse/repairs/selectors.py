@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import BooleanField, Case, F, Q, QuerySet, Value, When
 
 from gatehouse.people.models import Person
 from gatehouse.registers.cells import register_rows
@@ -39,9 +39,15 @@ def register(
         where={"category": category, "state": state, "assignee__first_name__icontains": worker},
         related=RELATED,
     )
+    # late at the ``now`` the page was read (the red rows), judged once by the database
+    rows = rows.annotate(
+        late=Case(
+            When(late_q(now), then=Value(True)), default=Value(False), output_field=BooleanField()
+        )
+    )
     if overdue:
-        rows = rows.filter(late_q(now))
-    return rows.prefetch_related("photos")
+        rows = rows.filter(late=True)
+    return rows
 
 
 def late_q(now: datetime) -> Q:
