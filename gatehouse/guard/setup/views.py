@@ -19,10 +19,10 @@ from django.views.decorators.http import require_http_methods
 from gatehouse.console.context import state_with
 from gatehouse.console.http import render_vary, run_form
 from gatehouse.console.pages import found_or_404
-from gatehouse.core.guard_setup import SETTING_BOUNDS, StepSpec, chain_text
-from gatehouse.guard.models import EmergencyPlan, GuardSettings, PatrolRoute
+from gatehouse.core.guard_setup import SETTING_BOUNDS, chain_text
+from gatehouse.guard.models import PatrolRoute
 from gatehouse.guard.patrol import selectors as patrol_selectors
-from gatehouse.guard.setup import services
+from gatehouse.guard.setup import selectors, services
 from gatehouse.guard.setup.forms import PlanForm, RouteForm, SettingsForm
 from gatehouse.guard.web import MANAGER
 
@@ -37,8 +37,8 @@ def _route_initial(route: PatrolRoute) -> dict[str, Any]:
         "grace_minutes": route.grace_minutes,
         "is_active": route.is_active,
     }
-    for place, stop in enumerate(route.stops.order_by("order"), start=1):
-        initial[f"cp_{stop.checkpoint_id}"] = place
+    for checkpoint, place in selectors.stop_places(route).items():
+        initial[f"cp_{checkpoint}"] = place
     return initial
 
 
@@ -46,7 +46,7 @@ def _route_initial(route: PatrolRoute) -> dict[str, Any]:
 @require_http_methods(["GET", "POST"])
 def route_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     site = state_with(request, MANAGER).site
-    route = found_or_404(PatrolRoute.objects.filter(site=site, pk=pk).first()) if pk else None
+    route = found_or_404(selectors.route_of(site, pk)) if pk else None
     checkpoints = list(patrol_selectors.checkpoints(site))
     if request.method != "POST":
         initial = (
@@ -75,12 +75,12 @@ def route_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def plan_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     site = state_with(request, MANAGER).site
-    plan = found_or_404(EmergencyPlan.objects.filter(site=site, pk=pk).first()) if pk else None
+    plan = found_or_404(selectors.plan_of(site, pk)) if pk else None
     if request.method != "POST":
         initial: dict[str, Any] = {"is_active": True}
         if plan is not None:
-            steps = [StepSpec(s.who, s.minutes, s.phone) for s in plan.steps.order_by("order")]
-            initial = {"name": plan.name, "chain": chain_text(steps), "is_active": plan.is_active}
+            chain = chain_text(selectors.chain_of(plan))
+            initial = {"name": plan.name, "chain": chain, "is_active": plan.is_active}
         form = PlanForm(initial=initial)
         return render_vary(request, "guard/plan_form.html", {"form": form, "plan": plan})
     form = PlanForm(request.POST)
@@ -103,7 +103,7 @@ def plan_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 def settings_edit(request: HttpRequest) -> HttpResponse:
     site = state_with(request, MANAGER).site
     if request.method != "POST":
-        conf = GuardSettings.objects.filter(site=site).first() or GuardSettings(site=site)
+        conf = selectors.settings_of(site)
         form = SettingsForm(initial={f: getattr(conf, f) for f in SETTING_BOUNDS})
         return render_vary(request, "guard/settings_form.html", {"form": form})
     form = SettingsForm(request.POST)
