@@ -31,5 +31,6 @@ urlpatterns = [
     path("", include("gatehouse.bulletin.urls", namespace="bulletin")),
     path("", include("gatehouse.epidemic.urls", namespace="epidemic")),
     path("traffic/", include("gatehouse.traffic.urls", namespace="traffic")),
+    path("", include("gatehouse.repairs.urls", namespace="repairs")),
     path("", include("gatehouse.console.urls", namespace="console")),
 ]

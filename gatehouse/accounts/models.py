@@ -17,6 +17,7 @@ class Role(models.TextChoices):
     PARK_COMMITTEE = "park_committee", _("园区管委会")
     INDUSTRY_ASSOCIATION = "industry_association", _("物业行业协会")
     GRID_OFFICER = "grid_officer", _("网格员")
+    MAINTENANCE = "maintenance", _("维修工")
 
 
 class Membership(models.Model):

@@ -247,6 +247,12 @@ _FEATURES = [
         _("24小时热线：来电和投诉登记为工单，答复、跟进和回访。"),
         "guard:hotline",
     ),
+    Feature(
+        "guard-settings",
+        _("安保参数"),
+        _("接班提前到岗、异常确认时限、热线答复与回访时限、重复违规罚款等本场所设定。"),
+        "guard:settings",
+    ),
     Feature("ledger", _("违规台账"), _("每名门卫的通报和罚款记录。"), "guard:ledger"),
     # 巡逻
     Feature("rounds", _("巡更"), _("按巡更路线逐点打卡，漏巡和迟到自动标记。"), "guard:patrol"),
@@ -295,10 +301,29 @@ _FEATURES = [
         "bulletin:my_board",
     ),
     Feature(
+        "my-repairs",
+        _("报修"),
+        _("手机报修水电、门锁和公共区域问题，拍照上传，跟踪维修进度并确认。"),
+        "repairs:my_orders",
+    ),
+    Feature(
         "my-credentials",
         _("我的凭证"),
         _("本人名下的门禁卡、停车卡、车牌等凭证及其状态。"),
         "console:my_credentials",
+    ),
+    # 报修 (issue 17 §4; GV-05)
+    Feature(
+        "repairs",
+        _("报修工单"),
+        _("住户报修的派单、超时提醒和回访；水电小修不过夜，报修登记表可导出。"),
+        "repairs:orders",
+    ),
+    Feature(
+        "repair-work",
+        _("我的维修工单"),
+        _("派给我的维修工单，开始维修、完工拍照。"),
+        "repairs:work",
     ),
     # 疫情防控 (T8: M-03, M-04)
     Feature(
@@ -388,6 +413,7 @@ ROLE_NAV: dict[str, tuple[str, ...]] = {
         "income-report",
         "release-slip",
         "bulletin",
+        "repairs",
         "registers",
         "goods-register",
         "violations",
@@ -423,6 +449,7 @@ ROLE_NAV: dict[str, tuple[str, ...]] = {
         "income-report",
         "release-slip",
         "bulletin",
+        "repairs",
         "goods-gate",
         "registers",
         "goods-register",
@@ -439,6 +466,7 @@ ROLE_NAV: dict[str, tuple[str, ...]] = {
         "hazards",
         "hotline",
         "ledger",
+        "guard-settings",
         "rectify-notices",
         "devices",
         "people",
@@ -455,11 +483,13 @@ ROLE_NAV: dict[str, tuple[str, ...]] = {
         "my-credentials",
         "my-slips",
         "my-bulletin",
+        "my-repairs",
         "my-health",
     ),
     Role.PARK_COMMITTEE: ("admission", "land", "enterprises", "rectify-notices"),
     Role.INDUSTRY_ASSOCIATION: ("rating", "credit", "rectification", "rectify-notices"),
     Role.GRID_OFFICER: ("my-grid", "returnees"),
+    Role.MAINTENANCE: ("repair-work",),
 }
 # The order in which a user's roles are listed (and their navigation sections shown).
 ROLE_ORDER: tuple[str, ...] = tuple(ROLE_NAV)
@@ -534,6 +564,7 @@ GROUPS: tuple[NavGroup, ...] = (
             "passes",
             "release-slip",
             "bulletin",
+            "repairs",
             "my-slips",
             "import",
         ),
@@ -585,6 +616,7 @@ GROUPS: tuple[NavGroup, ...] = (
             "patrol-routes",
             "hazards",
             "ledger",
+            "guard-settings",
             "rounds",
             "report",
         ),
@@ -598,8 +630,10 @@ GROUPS: tuple[NavGroup, ...] = (
             "my-visitors",
             "my-credentials",
             "my-bulletin",
+            "my-repairs",
             "my-health",
             "my-grid",
+            "repair-work",
         ),
     ),
     NavGroup("park", _("园区管理"), ("admission", "land", "enterprises")),

@@ -126,6 +126,15 @@ DEMO_LOGINS: tuple[DemoLogin, ...] = (
         display_name="王芳",
     ),
     DemoLogin(
+        "repairman",
+        Role.MAINTENANCE,
+        (DONGHU,),
+        "Maintenance worker",
+        "我的维修工单：开始维修、完工拍照",
+        "My repair orders: start, finish with photos",
+        display_name="刘建军",
+    ),
+    DemoLogin(
         "park_guard",
         Role.GUARD,
         (WULI,),

@@ -1,8 +1,9 @@
 """``build_demo``: the whole demo, in order — the sites, people and logins (:mod:`.sites`), then a
 morning at the gates (:mod:`.activity`) and each product app's part (:mod:`.vehicles`,
 :mod:`.admission`, :mod:`.governance`, :mod:`.parking`, :mod:`.guard`, :mod:`.goods`,
-:mod:`.bulletin`, :mod:`.epidemic`). Every part writes through the product's services and adds
-only what is missing, so a re-run changes nothing."""
+:mod:`.bulletin`, :mod:`.epidemic`, :mod:`.traffic`, :mod:`.park`, :mod:`.repairs`). Every
+part writes through the product's services and adds only what is missing, so a re-run changes
+nothing."""
 
 from __future__ import annotations
 
@@ -22,8 +23,10 @@ from gatehouse.demo.epidemic import load_epidemic_demo
 from gatehouse.demo.goods import load_goods_demo
 from gatehouse.demo.governance import build_governance_demo
 from gatehouse.demo.guard import load_guard_demo
+from gatehouse.demo.park import load_park_demo
 from gatehouse.demo.parking import load_parking_demo
 from gatehouse.demo.people import ensure_blacklist, ensure_enterprises, ensure_people
+from gatehouse.demo.repairs import load_repairs_demo
 from gatehouse.demo.sites import (
     FULL_SCALE,
     DemoReport,
@@ -98,4 +101,10 @@ def build_demo(*, scale: float = FULL_SCALE, now: datetime | None = None) -> Dem
     traffic_demo = load_traffic_demo(now=now)
     for report in reports:
         report.add("车辆违规与大件物品 traffic", traffic_demo.get(report.code, 0))
+    park_demo = load_park_demo(now=now)
+    for report in reports:
+        report.add("园区安保设置 park", park_demo.get(report.code, 0))
+    repairs_demo = load_repairs_demo(now=now)
+    for report in reports:
+        report.add("报修工单 repairs", repairs_demo.get(report.code, 0))
     return DemoReport(reports, users_created + admin_created, clock.perf_counter() - started)

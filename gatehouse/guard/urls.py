@@ -10,6 +10,7 @@ from gatehouse.guard.incidents import views as incidents
 from gatehouse.guard.keys import views as keys
 from gatehouse.guard.patrol import views as patrol
 from gatehouse.guard.roster import views as roster
+from gatehouse.guard.setup import views as setup
 from gatehouse.registers.views import register_path
 
 app_name = "guard"
@@ -38,6 +39,11 @@ urlpatterns = [
     path("patrol/status/", patrol.patrol_status, name="patrol_status"),
     register_path("patrol/register/", "guard:patrol_register"),
     path("patrol/routes/", patrol.routes, name="routes"),
+    path("patrol/routes/new/", setup.route_edit, name="route_new"),
+    path("patrol/routes/<int:pk>/edit/", setup.route_edit, name="route_edit"),
+    path("emergency/plans/new/", setup.plan_edit, name="plan_new"),
+    path("emergency/plans/<int:pk>/edit/", setup.plan_edit, name="plan_edit"),
+    path("settings/", setup.settings_edit, name="settings"),
     path("patrol/tags/", patrol.tags, name="tags"),
     path("photos/<int:pk>/", web.photo, name="photo"),
     path("report/", incidents.report, name="report"),

@@ -29,6 +29,7 @@ class MessageKind(models.TextChoices):
     LEASE_LAPSING = "lease.lapsing", _("车位租约即将到期")
     LAND_DEADLINE = "land.deadline", _("用地期限提醒")
     EPIDEMIC = "epidemic.alert", _("疫情防控提醒")
+    REPAIR_OVERDUE = "repair.overdue", _("报修超时提醒")
     TEST = "test", _("测试消息")
 
 

@@ -20,7 +20,7 @@ def view_modules() -> list[Path]:
 
 def test_every_area_has_its_views_module():
     areas = {p.parent.name for p in view_modules() if p.name == "views.py"}
-    expected = {"roster", "handover", "patrol", "incidents", "keys", "absence", "duties"}
+    expected = {"roster", "handover", "patrol", "incidents", "keys", "absence", "duties", "setup"}
     assert areas == expected
 
 

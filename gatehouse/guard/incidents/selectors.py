@@ -7,14 +7,21 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from gatehouse.access.models import AccessEvent, Notice, NoticeAudience
 from gatehouse.core import guard as core
 from gatehouse.devices import selectors as device_selectors
-from gatehouse.guard.models import Anomaly, Dispatch, Emergency, EmergencyPlan, Photo
+from gatehouse.guard.models import (
+    Anomaly,
+    Dispatch,
+    Emergency,
+    EmergencyPlan,
+    EmergencyStep,
+    Photo,
+)
 from gatehouse.guard.patrol.selectors import patrols_live
 from gatehouse.guard.shared import guard_name, settings_for
 from gatehouse.registers.cells import register_rows, stamp
@@ -246,6 +253,12 @@ def monitoring_notice(site: Site, pk: Any) -> Notice | None:
 
 def active_plans(site: Site) -> list[EmergencyPlan]:
     return list(EmergencyPlan.objects.filter(site=site, is_active=True).order_by("name"))
+
+
+def all_plans(site: Site) -> list[EmergencyPlan]:
+    """Every plan of the site with its chain in order (the manager's list, issue 17 §6)."""
+    steps = Prefetch("steps", EmergencyStep.objects.order_by("order"))
+    return list(EmergencyPlan.objects.filter(site=site).prefetch_related(steps).order_by("name"))
 
 
 def active_plan(site: Site, pk: Any) -> EmergencyPlan:

@@ -318,6 +318,8 @@ def _emergency_context(at: Desk, **bound: Any) -> dict[str, Any]:
         "row_form": bound.get("row_form"),
         "items": selectors.emergency_items(at.site, at.now, open_only=False),
         "plans": selectors.active_plans(at.site),
+        "manager": at.manager,
+        "all_plans": selectors.all_plans(at.site) if at.manager else [],
     }
 
 
