@@ -121,6 +121,7 @@ INSTALLED_APPS = [
     "gatehouse.bulletin",
     "gatehouse.epidemic",
     "gatehouse.traffic",
+    "gatehouse.campus",
     "gatehouse.demo",
     "gatehouse.console",
 ]

@@ -17,6 +17,8 @@ class Role(models.TextChoices):
     PARK_COMMITTEE = "park_committee", _("园区管委会")
     INDUSTRY_ASSOCIATION = "industry_association", _("物业行业协会")
     GRID_OFFICER = "grid_officer", _("网格员")
+    TEACHER = "teacher", _("教师")
+    PARENT = "parent", _("家长")
 
 
 class Membership(models.Model):
