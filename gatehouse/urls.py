@@ -31,5 +31,6 @@ urlpatterns = [
     path("", include("gatehouse.bulletin.urls", namespace="bulletin")),
     path("", include("gatehouse.epidemic.urls", namespace="epidemic")),
     path("traffic/", include("gatehouse.traffic.urls", namespace="traffic")),
+    path("campus/", include("gatehouse.campus.urls", namespace="campus")),
     path("", include("gatehouse.console.urls", namespace="console")),
 ]

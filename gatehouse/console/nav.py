@@ -38,6 +38,19 @@ class Feature:
 
 
 _FEATURES = [
+    # 校园 (T3)
+    Feature(
+        "my-pickups",
+        _("预约接送"),
+        _("家长预约接孩子或来校，经班主任确认后凭证件入校；无预约不得入校。"),
+        "campus:parent",
+    ),
+    Feature(
+        "class-desk",
+        _("班级接送与请假"),
+        _("班主任确认家长预约、开具学生请假条；在校时间学生凭请假条离校。"),
+        "campus:teacher",
+    ),
     # 门岗
     Feature(
         "pass",
@@ -460,6 +473,8 @@ ROLE_NAV: dict[str, tuple[str, ...]] = {
     Role.PARK_COMMITTEE: ("admission", "land", "enterprises", "rectify-notices"),
     Role.INDUSTRY_ASSOCIATION: ("rating", "credit", "rectification", "rectify-notices"),
     Role.GRID_OFFICER: ("my-grid", "returnees"),
+    Role.TEACHER: ("class-desk",),
+    Role.PARENT: ("my-pickups",),
 }
 # The order in which a user's roles are listed (and their navigation sections shown).
 ROLE_ORDER: tuple[str, ...] = tuple(ROLE_NAV)
@@ -600,6 +615,8 @@ GROUPS: tuple[NavGroup, ...] = (
             "my-bulletin",
             "my-health",
             "my-grid",
+            "my-pickups",
+            "class-desk",
         ),
     ),
     NavGroup("park", _("园区管理"), ("admission", "land", "enterprises")),

@@ -25,10 +25,10 @@ from gatehouse.core.access import (
     HealthFacts,
     HolderKind,
     InvitationFacts,
+    LeavePassFacts,
     PassFacts,
     PassKind,
     PolicyInvalid,
-    LeavePassFacts,
     is_staff,
 )
 from gatehouse.core.access import gate_policy as core_gate_policy

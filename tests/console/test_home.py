@@ -106,6 +106,8 @@ NAV_TITLES = {
     "park_committee": ["入园申请", "项目监管", "企业名录", "限期整改通知书"],
     "industry_association": ["项目评级", "信用档案", "整改", "限期整改通知书"],
     "grid_officer": ["我的网格", "返乡人员监测"],
+    "teacher": ["班级接送与请假"],
+    "parent": ["预约接送"],
 }
 ROLE_LABELS = {
     "guard": "门岗",
@@ -117,6 +119,8 @@ ROLE_LABELS = {
     "park_committee": "园区管委会",
     "industry_association": "物业行业协会",
     "grid_officer": "网格员",
+    "teacher": "教师",
+    "parent": "家长",
 }
 
 
