@@ -1,0 +1,108 @@
+"""The campus part of the demo (called by :func:`gatehouse.demo.load.build_demo`): at 东湖中学
+(seed template T3) every student's parent is linked as their guardian, and the day has a
+parent's pick-up the class teacher has confirmed, another parent's booking still waiting for the
+teacher, and a leave pass the class teacher issued for a student's hospital visit — each through
+the real services, so each is audited as the system would.
+
+Deterministic for a given ``now`` and idempotent: guardianships are added only where missing,
+and a campus that already has a booking or a leave pass keeps them.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from gatehouse.campus import selectors, services
+from gatehouse.campus.models import LeavePass
+from gatehouse.demo.sites import CAMPUS
+from gatehouse.people.models import Guardianship, Person, PersonKind
+from gatehouse.privacy import lookup_hash
+from gatehouse.sites.models import Site
+from gatehouse.visitors.invitations import invitation_confirm
+from gatehouse.visitors.models import Invitation
+
+
+def _guardians(site: Site, scale_plans: list[tuple[str, str]]) -> int:
+    have = set(
+        Guardianship.objects.filter(parent__site=site).values_list(
+            "parent__id_number_hash", "student__id_number_hash"
+        )
+    )
+    wanted = [
+        (lookup_hash("id", parent), lookup_hash("id", student)) for parent, student in scale_plans
+    ]
+    missing = [pair for pair in wanted if pair not in have]
+    if not missing:
+        return 0
+    people = {
+        p.id_number_hash: p
+        for p in Person.objects.filter(site=site, kind__in=[PersonKind.PARENT, PersonKind.STUDENT])
+    }
+    links = [
+        Guardianship(parent=people[a], student=people[b])
+        for a, b in missing
+        if a in people and b in people
+    ]
+    Guardianship.objects.bulk_create(links)
+    return len(links)
+
+
+@transaction.atomic
+def load_campus_demo(*, now: datetime, guardians: list[tuple[str, str]]) -> dict[str, int]:
+    """``guardians``: the campus plan's (parent, student) ID numbers."""
+    site = Site.objects.filter(code=CAMPUS).first()
+    if site is None:
+        return {}
+    made = _guardians(site, guardians)
+    if (
+        Invitation.objects.filter(site=site, booked_by__isnull=False).exists()
+        or LeavePass.objects.filter(site=site).exists()
+    ):
+        return {CAMPUS: made}
+    users = get_user_model().objects.in_bulk(["teacher", "parent"], field_name="username")
+    parent = Person.objects.filter(site=site, user=users.get("parent")).first()
+    teacher = Person.objects.filter(site=site, user=users.get("teacher")).first()
+    if parent is None or teacher is None:
+        return {CAMPUS: made}
+    child = selectors.children_of(parent)[0]
+    start = now.replace(second=0, microsecond=0)
+    booking = services.pickup_book(
+        parent=parent,
+        student=child,
+        actor=users["parent"],
+        window_start=start,
+        window_end=start + timedelta(hours=3),
+        purpose=f"接孩子（{child.name}）看牙医",
+        now=now,
+    )
+    invitation_confirm(invitation=booking, host=teacher, actor=users["teacher"], now=now)
+    classmates = [
+        s for s in selectors.students_of(selectors.classes_of_teacher(teacher)) if s != child
+    ]
+    if classmates:
+        other = classmates[0]
+        other_parent = Person.objects.filter(children_links__student=other).first()
+        if other_parent is not None:
+            services.pickup_book(
+                parent=other_parent,
+                student=other,
+                actor=None,
+                window_start=start + timedelta(hours=1),
+                window_end=start + timedelta(hours=2),
+                purpose="送换季衣物",
+                now=now,
+            )
+        services.leave_pass_issue(
+            teacher=teacher,
+            student=other,
+            actor=users["teacher"],
+            reason="发烧，家长接去医院就诊",
+            picked_up_by="家长",
+            window_start=start,
+            window_end=start + timedelta(hours=2),
+            now=now,
+        )
+    return {CAMPUS: made + 3}
