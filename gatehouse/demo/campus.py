@@ -1,8 +1,8 @@
 """The campus part of the demo (called by :func:`gatehouse.demo.load.build_demo`): at 东湖中学
 (seed template T3) every student's parent is linked as their guardian, and the day has a
-parent's pick-up the class teacher has confirmed, another parent's booking still waiting for the
-teacher, and a leave pass the class teacher issued for a student's hospital visit — each through
-the real services, so each is audited as the system would.
+parent's pick-up the class teacher has confirmed, the same parent's visit tomorrow still
+waiting for the teacher, and a leave pass the class teacher issued for a student's hospital
+visit — each through the real services, so each is audited as the system would.
 
 Deterministic for a given ``now`` and idempotent: guardianships are added only where missing,
 and a campus that already has a booking or a leave pass keeps them.
@@ -82,19 +82,18 @@ def load_campus_demo(*, now: datetime, guardians: list[tuple[str, str]]) -> dict
     classmates = [
         s for s in selectors.students_of(selectors.classes_of_teacher(teacher)) if s != child
     ]
+    # tomorrow's visit, still waiting for the class teacher
+    services.pickup_book(
+        parent=parent,
+        student=child,
+        actor=users["parent"],
+        window_start=start + timedelta(days=1),
+        window_end=start + timedelta(days=1, hours=1),
+        purpose="送换季衣物",
+        now=now,
+    )
     if classmates:
         other = classmates[0]
-        other_parent = Person.objects.filter(children_links__student=other).first()
-        if other_parent is not None:
-            services.pickup_book(
-                parent=other_parent,
-                student=other,
-                actor=None,
-                window_start=start + timedelta(hours=1),
-                window_end=start + timedelta(hours=2),
-                purpose="送换季衣物",
-                now=now,
-            )
         services.leave_pass_issue(
             teacher=teacher,
             student=other,

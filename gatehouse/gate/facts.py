@@ -25,13 +25,13 @@ from gatehouse.core.access import (
     HealthFacts,
     HolderKind,
     InvitationFacts,
-    LeavePassFacts,
     PassFacts,
     PassKind,
     PolicyInvalid,
     is_staff,
 )
 from gatehouse.core.access import gate_policy as core_gate_policy
+from gatehouse.core.campus import LeavePassFacts
 from gatehouse.epidemic.models import ReturneeCase
 from gatehouse.gate import rows, sql
 from gatehouse.people.models import Credential, Person

@@ -130,7 +130,9 @@ def _admit(school_lanes, inv):
     from gatehouse.gate.decide import gate_decide
     from gatehouse.gate.facts import code_input
 
-    return gate_decide(code_input(school_lanes["in"], inv, "manual"), now=NOW + timedelta(minutes=10))
+    return gate_decide(
+        code_input(school_lanes["in"], inv, "manual"), now=NOW + timedelta(minutes=10)
+    )
 
 
 def test_a_booking_admits_only_once_the_class_teacher_confirms(school_lanes, people):
@@ -144,7 +146,9 @@ def test_a_booking_admits_only_once_the_class_teacher_confirms(school_lanes, peo
     refused = _admit(school_lanes, inv)
     assert refused.decision.reason == "invitation.unconfirmed"
     assert refused.decision.rule == "T3-02" and "老师确认" in refused.decision.message
-    invitation_confirm(invitation=inv, host=people["teacher"], actor=people["teacher"].user, now=NOW)
+    invitation_confirm(
+        invitation=inv, host=people["teacher"], actor=people["teacher"].user, now=NOW
+    )
     inv.refresh_from_db()
     admitted = _admit(school_lanes, inv)
     assert admitted.decision.allowed and admitted.decision.reason == "invitation.valid"

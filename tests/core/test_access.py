@@ -29,7 +29,6 @@ from gatehouse.core.access import (
     HealthFacts,
     HolderKind,
     InvitationFacts,
-    LeavePassFacts,
     LaneFacts,
     LaneKind,
     Mode,
@@ -44,6 +43,7 @@ from gatehouse.core.access import (
     overstay,
     shift_change_windows,
 )
+from gatehouse.core.campus import LeavePassFacts
 
 SH = ZoneInfo("Asia/Shanghai")
 NOW = datetime(2026, 11, 24, 9, 30, tzinfo=SH)
@@ -393,8 +393,11 @@ T3 = [
         student_out(school_hours=(time(7, 40), time(9, 0))),
         ok("resident.exit", "P-03"),
     ),
-    case("student-enters", F(credential=STUDENT, campus=True, school_hours=SCHOOL),
-         ok("staff.badge", "P-10")),
+    case(
+        "student-enters",
+        F(credential=STUDENT, campus=True, school_hours=SCHOOL),
+        ok("staff.badge", "P-10"),
+    ),
     case(
         "teacher-leaves",
         F(out=True, credential=TEACHER, campus=True, school_hours=SCHOOL),
