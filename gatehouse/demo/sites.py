@@ -1249,8 +1249,9 @@ _CAMPUS_CLASSES = [
     ("9", "1", "初三（1）班"),
     ("9", "2", "初三（2）班"),
 ]
-#: Students per class at full scale (a demo, not a whole school); at least two at any scale.
+#: Students per class at full scale (a demo, not a whole school); the first two at any scale.
 _CAMPUS_CLASS_SIZE = 30
+_CAMPUS_KEPT = 2
 
 
 def _campus_structure(plan: SitePlan) -> None:
@@ -1306,7 +1307,6 @@ def plan_campus(scale: float = FULL_SCALE) -> SitePlan:
         desk_closes=time(17, 30),
     )
     _campus_structure(plan)
-    size = max(2, round(_CAMPUS_CLASS_SIZE * scale))
     for i, (grade, number, _label) in enumerate(_CAMPUS_CLASSES):
         house = f"{grade}-{number}"
         teacher = _person(
@@ -1326,7 +1326,8 @@ def plan_campus(scale: float = FULL_SCALE) -> SitePlan:
         if i == 2:
             plan.logins["teacher"] = teacher.id_number
         born_year = 2012 - int(grade) + 7  # 初一 born 2012, 初三 2010
-        for k in range(size):
+        for k in range(_CAMPUS_CLASS_SIZE):  # made at full size, kept at ``scale``
+            kept = k < _CAMPUS_KEPT or _selected(k, scale)
             male = f.chance(0.52)
             surname = f.surname()
             student = _person(
@@ -1343,10 +1344,7 @@ def plan_campus(scale: float = FULL_SCALE) -> SitePlan:
                 room = ("101", "102") if male else ("201", "202")
                 boarding = (f"SS-1-{room[k % 2]}", str(HouseRelation.BOARDER))
                 student = replace(student, houses=(*student.houses, boarding))
-            plan.people.append(student)
-            plan.credentials.append(
-                CredentialSpec(CredentialKind.OWNER_CARD, f.card(), person=student.id_number)
-            )
+            card = CredentialSpec(CredentialKind.OWNER_CARD, f.card(), person=student.id_number)
             parent = _person(
                 f,
                 PersonKind.PARENT,
@@ -1355,8 +1353,10 @@ def plan_campus(scale: float = FULL_SCALE) -> SitePlan:
                 region=_wuhan_region(f),
                 surname=surname,
             )
-            plan.people.append(parent)
-            plan.guardians.append((parent.id_number, student.id_number))
+            if kept:
+                plan.people += [student, parent]
+                plan.credentials.append(card)
+                plan.guardians.append((parent.id_number, student.id_number))
             if i == 2 and k == 0:
                 plan.logins["parent"] = parent.id_number
     for note, kind, count in (
