@@ -56,3 +56,23 @@ class LeavePassForm(_Window):
     def __init__(self, *args: Any, students: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["student"].choices = students  # type: ignore[attr-defined]
+
+
+class SampleForm(forms.Form):
+    """A row of the canteen's 留样记录 (T3-03)."""
+
+    meal = forms.ChoiceField(label=_("餐次"), choices=[])
+    dish = forms.CharField(label=_("菜品"), max_length=100)
+    grams = forms.IntegerField(label=_("留样量（克）"), min_value=1, max_value=5000, initial=125)
+    kept_at = forms.DateTimeField(
+        label=_("留样时间"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+    )
+    keeper = forms.CharField(label=_("留样人"), max_length=50)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from gatehouse.campus.models import Meal
+
+        super().__init__(*args, **kwargs)
+        self.fields["meal"].choices = Meal.choices  # type: ignore[attr-defined]

@@ -65,3 +65,46 @@ class LeavePass(models.Model):
 
     def __str__(self) -> str:
         return f"{self.student} {self.window_start:%m-%d %H:%M}"
+
+
+class Meal(models.TextChoices):
+    BREAKFAST = "breakfast", _("早餐")
+    LUNCH = "lunch", _("午餐")
+    DINNER = "dinner", _("晚餐")
+
+
+class FoodSample(models.Model):
+    """One row of the canteen's 留样记录 (T3-03): the dish, when and how much was kept, by whom,
+    and its disposal after 48 hours."""
+
+    site = models.ForeignKey(
+        "sites.Site", on_delete=models.CASCADE, related_name="+", verbose_name=_("场所")
+    )
+    meal = models.CharField(_("餐次"), max_length=10, choices=Meal.choices)
+    dish = models.CharField(_("菜品"), max_length=100)
+    grams = models.PositiveIntegerField(_("留样量（克）"))
+    kept_at = models.DateTimeField(_("留样时间"))
+    keeper = models.CharField(_("留样人"), max_length=50)
+    dispose_due = models.DateTimeField(_("应处理时间"))
+    disposed_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
+    disposed_by = models.CharField(_("处理人"), max_length=50, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("登记账号"),
+    )
+
+    class Meta:
+        verbose_name = _("食品留样")
+        verbose_name_plural = _("食品留样记录")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(dispose_due__gt=F("kept_at")), name="food_sample_due_after_kept"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dish} {self.kept_at:%m-%d %H:%M}"

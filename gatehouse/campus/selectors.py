@@ -8,7 +8,7 @@ from datetime import date, datetime, time
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from gatehouse.campus.models import LeavePass
+from gatehouse.campus.models import FoodSample, LeavePass
 from gatehouse.people.models import Guardianship, HouseMembership, HouseRelation, Person
 from gatehouse.sites.models import House, HouseKind, Site
 from gatehouse.visitors.models import Invitation
@@ -113,3 +113,8 @@ def leave_passes_at(site: Site) -> QuerySet[LeavePass]:
 
 def leave_passes_by(teacher: Person) -> QuerySet[LeavePass]:
     return leave_passes_at(teacher.site).filter(teacher=teacher)
+
+
+def samples_at(site: Site) -> QuerySet[FoodSample]:
+    """The canteen's 留样记录, newest first (T3-03)."""
+    return FoodSample.objects.filter(site=site).order_by("-kept_at", "-pk")

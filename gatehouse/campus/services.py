@@ -12,11 +12,12 @@ from django.db import transaction
 from gatehouse.accounts.actor import Actor, actor_or_none
 from gatehouse.audit.services import audit_record, snapshot
 from gatehouse.campus import selectors
-from gatehouse.campus.models import LeavePass
+from gatehouse.campus.models import FoodSample, LeavePass, Meal
 from gatehouse.core import campus as rules
 from gatehouse.core.errors import DomainError, InvalidInput
 from gatehouse.core.text import clean_text
 from gatehouse.people.models import Guardianship, Person, PersonKind
+from gatehouse.sites.models import Site
 from gatehouse.visitors.invitations import invitation_create
 from gatehouse.visitors.models import Invitation
 
@@ -127,3 +128,63 @@ def leave_pass_revoke(
         action="leave_pass.revoke", obj=lp, actor=actor, before=before, after=snapshot(lp), at=now
     )
     return lp
+
+
+# -- the canteen's 留样 (T3-03) ------------------------------------------------------------------
+
+
+@transaction.atomic
+def sample_record(
+    *,
+    site: Site,
+    actor: Actor,
+    meal: str,
+    dish: str,
+    grams: int,
+    kept_at: datetime,
+    keeper: str,
+    now: datetime,
+) -> FoodSample:
+    """T3-03: record a dish's sample; its disposal falls due 48 hours later."""
+    if meal not in Meal.values:
+        raise InvalidInput("sample.meal", "请选择餐次", {"field": "meal"})
+    name = clean_text(dish, 100)
+    if not name:
+        raise InvalidInput("sample.dish_empty", "请填写菜品", {"field": "dish"})
+    who = clean_text(keeper, 50)
+    if not who:
+        raise InvalidInput("sample.keeper_empty", "请填写留样人", {"field": "keeper"})
+    problem = rules.sample_problem(grams=grams, kept_at=kept_at, now=now)
+    if problem is not None:
+        raise InvalidInput(problem[0], problem[1], {"field": "grams"})
+    sample = FoodSample.objects.create(
+        site=site,
+        meal=meal,
+        dish=name,
+        grams=grams,
+        kept_at=kept_at,
+        keeper=who,
+        dispose_due=rules.sample_dispose_due(kept_at),
+        recorded_by=actor_or_none(actor),
+    )
+    audit_record(action="sample.record", obj=sample, actor=actor, after=snapshot(sample), at=now)
+    return sample
+
+
+@transaction.atomic
+def sample_dispose(*, sample: FoodSample, actor: Actor, by: str, now: datetime) -> FoodSample:
+    """T3-03: dispose of a sample once its 48 hours are over."""
+    row = FoodSample.objects.select_for_update().get(pk=sample.pk)
+    problem = rules.dispose_problem(kept_at=row.kept_at, disposed_at=row.disposed_at, now=now)
+    if problem is not None:
+        raise DomainError(problem[0], problem[1])
+    who = clean_text(by, 50)
+    if not who:
+        raise InvalidInput("sample.disposer_empty", "请填写处理人", {"field": "by"})
+    before = snapshot(row)
+    row.disposed_at, row.disposed_by = now, who
+    row.save(update_fields=["disposed_at", "disposed_by"])
+    audit_record(
+        action="sample.dispose", obj=row, actor=actor, before=before, after=snapshot(row), at=now
+    )
+    return row

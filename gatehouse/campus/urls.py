@@ -12,4 +12,6 @@ urlpatterns = [
     path("class/bookings/<int:pk>/confirm/", views.confirm, name="confirm"),
     path("class/bookings/<int:pk>/decline/", views.decline, name="decline"),
     path("class/leave-passes/<int:pk>/revoke/", views.revoke, name="revoke"),
+    path("samples/", views.samples, name="samples"),
+    path("samples/<int:pk>/dispose/", views.sample_dispose, name="sample_dispose"),
 ]

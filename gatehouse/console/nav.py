@@ -51,6 +51,12 @@ _FEATURES = [
         _("班主任确认家长预约、开具学生请假条；在校时间学生凭请假条离校。"),
         "campus:teacher",
     ),
+    Feature(
+        "food-samples",
+        _("食品留样记录"),
+        _("食堂每餐每个品种留样不少于125克、保存48小时后处理；超时未处理标红提醒，可导出Excel。"),
+        "campus:samples",
+    ),
     # 门岗
     Feature(
         "pass",
@@ -460,6 +466,7 @@ ROLE_NAV: dict[str, tuple[str, ...]] = {
         "admin",
         "epidemic-grids",
         "returnees",
+        "food-samples",
     ),
     Role.RESIDENT: (
         "invite",
@@ -569,7 +576,14 @@ GROUPS: tuple[NavGroup, ...] = (
     NavGroup(
         "registers",
         _("登记与报表"),
-        ("registers", "goods-register", "live-events", "patrol-register", "rectify-notices"),
+        (
+            "registers",
+            "goods-register",
+            "live-events",
+            "patrol-register",
+            "rectify-notices",
+            "food-samples",
+        ),
     ),
     NavGroup(
         "monitor",

@@ -13,6 +13,8 @@ Rule ids (cited by the tests, SPEC has no campus section yet):
   once, on the way out.
 * T3-02 — parents and outsiders enter a campus by a confirmed appointment only; a walk-in is
   refused with the reason, and an appointment the teacher has not confirmed does not admit.
+* T3-03 — the canteen keeps a sample of every dish (at least 125 g) for 48 hours, then
+  disposes of it; a sample still kept after 48 hours is flagged overdue.
 """
 
 from __future__ import annotations
@@ -86,4 +88,42 @@ def leave_pass_problem(
         return ("leave_pass.window_past", "请假时段已经过去，请重新选择时间")
     if window_end - window_start > LEAVE_PASS_MAX:
         return ("leave_pass.window_too_long", "一张请假条最长12小时，跨天请分次开具")
+    return None
+
+
+# -- the canteen's daily sample keeping (留样, T3 "严把食品运输、索证、加工、用餐、留样等关口") --
+
+#: A sample is kept 48 hours, then disposed of (rule T3-03).
+SAMPLE_KEEP = timedelta(hours=48)
+#: Each dish's sample weighs at least this many grams.
+SAMPLE_MIN_GRAMS = 125
+
+
+def sample_dispose_due(kept_at: datetime) -> datetime:
+    """T3-03: when a sample kept at ``kept_at`` is to be disposed of."""
+    return kept_at + SAMPLE_KEEP
+
+
+def sample_overdue(*, kept_at: datetime, disposed_at: datetime | None, now: datetime) -> bool:
+    """T3-03: a sample still kept after its 48 hours is flagged for disposal."""
+    return disposed_at is None and now >= sample_dispose_due(kept_at)
+
+
+def sample_problem(*, grams: int, kept_at: datetime, now: datetime) -> tuple[str, str] | None:
+    """What is wrong with a sample being recorded (code, Chinese message), or None."""
+    if grams < SAMPLE_MIN_GRAMS:
+        return ("sample.too_light", f"每个品种留样不少于{SAMPLE_MIN_GRAMS}克")
+    if kept_at > now:
+        return ("sample.future", "留样时间不能晚于现在")
+    return None
+
+
+def dispose_problem(
+    *, kept_at: datetime, disposed_at: datetime | None, now: datetime
+) -> tuple[str, str] | None:
+    """T3-03: a sample is disposed of once, and not before its 48 hours are over."""
+    if disposed_at is not None:
+        return ("sample.disposed", "该留样已经处理")
+    if now < sample_dispose_due(kept_at):
+        return ("sample.too_early", "留样须保存满48小时后方可处理")
     return None

@@ -62,7 +62,9 @@ def load_campus_demo(*, now: datetime, guardians: list[tuple[str, str]]) -> dict
         or LeavePass.objects.filter(site=site).exists()
     ):
         return {CAMPUS: made}
-    users = get_user_model().objects.in_bulk(["teacher", "parent"], field_name="username")
+    users = get_user_model().objects.in_bulk(
+        ["teacher", "parent", "school_manager"], field_name="username"
+    )
     parent = Person.objects.filter(site=site, user=users.get("parent")).first()
     teacher = Person.objects.filter(site=site, user=users.get("teacher")).first()
     if parent is None or teacher is None:
@@ -104,4 +106,41 @@ def load_campus_demo(*, now: datetime, guardians: list[tuple[str, str]]) -> dict
             window_end=start + timedelta(hours=2),
             now=now,
         )
-    return {CAMPUS: made + 3}
+    return {CAMPUS: made + 4 + _samples(site, users.get("school_manager"), now)}
+
+
+#: The canteen's samples: (days ago, meal, hour, dish, grams, disposed after 48 h).
+_SAMPLES = (
+    (3, "lunch", 11, "红烧鸡块", 150, True),
+    (3, "lunch", 11, "清炒小白菜", 130, False),  # left: overdue, flagged on the register
+    (1, "breakfast", 7, "鸡蛋灌饼", 140, False),
+    (1, "lunch", 11, "番茄炒蛋", 160, False),
+    (1, "lunch", 11, "米饭", 200, False),
+)
+
+
+def _samples(site: Site, manager: object, now: datetime) -> int:
+    """留样 (T3-03): three days of the canteen's samples, one disposed on time, one overdue."""
+    from django.utils import timezone
+
+    today = timezone.localtime(now).replace(minute=30, second=0, microsecond=0)
+    for days, meal, hour, dish, grams, disposed in _SAMPLES:
+        kept = today.replace(hour=hour) - timedelta(days=days)
+        sample = services.sample_record(
+            site=site,
+            actor=manager,  # type: ignore[arg-type]
+            meal=meal,
+            dish=dish,
+            grams=grams,
+            kept_at=kept,
+            keeper="食堂留样员 李红",
+            now=now,
+        )
+        if disposed:
+            services.sample_dispose(
+                sample=sample,
+                actor=manager,
+                by="食堂主管 王强",
+                now=kept + timedelta(hours=49),  # type: ignore[arg-type]
+            )
+    return len(_SAMPLES)
