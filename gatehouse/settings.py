@@ -122,6 +122,7 @@ INSTALLED_APPS = [
     "gatehouse.epidemic",
     "gatehouse.traffic",
     "gatehouse.repairs",
+    "gatehouse.campus",
     "gatehouse.demo",
     "gatehouse.console",
 ]

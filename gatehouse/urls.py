@@ -32,5 +32,6 @@ urlpatterns = [
     path("", include("gatehouse.epidemic.urls", namespace="epidemic")),
     path("traffic/", include("gatehouse.traffic.urls", namespace="traffic")),
     path("", include("gatehouse.repairs.urls", namespace="repairs")),
+    path("campus/", include("gatehouse.campus.urls", namespace="campus")),
     path("", include("gatehouse.console.urls", namespace="console")),
 ]

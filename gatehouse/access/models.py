@@ -50,6 +50,7 @@ ENTRANT_CHOICES = [
     (Entrant.STAFF_NO_BADGE.value, _("员工未带工牌")),
     (Entrant.STAFF_MIDSHIFT.value, _("员工中途外出")),
     (Entrant.TEMPORARY_PASS.value, _("临时出入证")),
+    (Entrant.PARENT.value, _("家长")),
 ]
 # The event log holds people and vehicles: a vehicle's event may wait for the fee (V-07).
 EVENT_ENTRANT_CHOICES = [*ENTRANT_CHOICES, (VEHICLE_ENTRANT, _("车辆"))]

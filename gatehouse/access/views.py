@@ -27,6 +27,7 @@ from gatehouse.access import forms, selectors
 from gatehouse.access.models import EventSource
 from gatehouse.access.services import notice_acknowledge
 from gatehouse.accounts.models import Role
+from gatehouse.campus import selectors as campus_selectors
 from gatehouse.console.context import SiteState, state_with
 from gatehouse.console.http import render_partial
 from gatehouse.console.pages import found_or_404
@@ -37,9 +38,9 @@ from gatehouse.devices import selectors as device_selectors
 from gatehouse.people.models import Person, PersonKind
 from gatehouse.people.selectors import search_people
 from gatehouse.registers.selectors import inside_visits, overdue_reason
-from gatehouse.sites.models import Gate, Lane, Site, SiteMode
+from gatehouse.sites.models import Gate, Lane, Site, SiteKind, SiteMode
+from gatehouse.visitors import invitations, services
 from gatehouse.visitors import mail as mail_services
-from gatehouse.visitors import services
 from gatehouse.visitors.forms import AnswerForm
 from gatehouse.visitors.models import AnsweredVia, GateRequest, Pass
 
@@ -168,8 +169,20 @@ FLOWS: dict[str, Flow] = {
             pick="resident",
         ),
         Flow("staff-badge", gettext_lazy("员工未带工牌"), "P-10", pick="staff"),
+        Flow(
+            "parent",
+            gettext_lazy("家长来校"),
+            "T3-02",
+            Entrant.PARENT,
+            (*_ID, "purpose", "host_text"),
+            "接孩子",
+        ),
     )
 }
+
+
+#: Flows of a campus gate only (T3).
+CAMPUS_FLOWS = frozenset({"parent"})
 
 
 # -- the booth's place: site, gate, direction ----------------------------------------------------
@@ -186,6 +199,10 @@ class Booth:
     @property
     def epidemic(self) -> bool:
         return self.site.mode == SiteMode.EPIDEMIC
+
+    @property
+    def campus(self) -> bool:
+        return self.site.kind == SiteKind.CAMPUS
 
     def lane(self, direction: str | None = None) -> Lane:
         if self.gate is None:
@@ -292,7 +309,7 @@ def index(request: HttpRequest) -> HttpResponse:
         "openable": device_selectors.openable_lanes(booth.site, booth.gate) if booth.gate else [],
         "gate_form": gate_form,
         "scan_form": forms.ScanForm(epidemic=booth.epidemic),
-        "flows": FLOWS.values(),
+        "flows": [f for f in FLOWS.values() if f.slug not in CAMPUS_FLOWS or booth.campus],
         **_alerts_now(booth),
     }
     return render(request, "access/booth/index.html", context)
@@ -581,6 +598,66 @@ def resolve(request: HttpRequest, pk: int) -> HttpResponse:
         return _error(request, exc)
     context = _decision_context(result.decision, result.event, request=result.request)
     return _render(request, "access/booth/_decision.html", context)
+
+
+# -- today's appointments (VI-02; a campus's confirmed pick-ups and visits, T3-02) ---------------
+
+
+def _appointments_context(booth: Booth, **extra: Any) -> dict[str, Any]:
+    now = timezone.now()
+    rows = invitations.with_status(
+        list(campus_selectors.appointments_on(booth.site, timezone.localdate(now))), now
+    )
+    return {"booth": booth, "rows": rows, **extra}
+
+
+@login_required
+@require_GET
+def appointments(request: HttpRequest) -> HttpResponse:
+    booth = _booth(request)
+    return _render(
+        request,
+        "access/booth/_appointments.html",
+        _appointments_context(booth),
+        title=_("今日预约"),
+    )
+
+
+@login_required
+@require_POST
+def appointment_admit(request: HttpRequest, pk: int) -> HttpResponse:
+    """The guard admits a booked visitor (a parent picking up a child) after checking their
+    identity: the gate judges the appointment as it judges its QR (VI-02, T3-02)."""
+    from gatehouse.gate.decide import gate_decide
+    from gatehouse.gate.facts import code_input
+
+    booth = _booth(request)
+    inv = found_or_404(
+        campus_selectors.appointments_on(booth.site, timezone.localdate()).filter(pk=pk).first()
+    )
+    try:
+        result = gate_decide(
+            code_input(booth.lane("in"), inv, "manual", mask_name(inv.visitor_name)),
+            now=timezone.now(),
+            guard=request.user,
+            source=EventSource.CONSOLE,
+        )
+    except DomainError as exc:
+        return _render(
+            request,
+            "access/booth/_appointments.html",
+            _appointments_context(booth, error=exc),
+            status=422,
+        )
+    decided = _decision_context(result.decision, result.event)
+    status = 200 if result.decision.allowed else 422
+    return _render(
+        request,
+        "access/booth/_appointments.html",
+        _appointments_context(booth, result=decided),
+        status=status,
+        title=_("今日预约"),
+    )
 
 
 # -- leaving (离开登记) --------------------------------------------------------------------------

@@ -18,6 +18,8 @@ class Role(models.TextChoices):
     INDUSTRY_ASSOCIATION = "industry_association", _("物业行业协会")
     GRID_OFFICER = "grid_officer", _("网格员")
     MAINTENANCE = "maintenance", _("维修工")
+    TEACHER = "teacher", _("教师")
+    PARENT = "parent", _("家长")
 
 
 class Membership(models.Model):

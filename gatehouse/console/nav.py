@@ -38,6 +38,25 @@ class Feature:
 
 
 _FEATURES = [
+    # 校园 (T3)
+    Feature(
+        "my-pickups",
+        _("预约接送"),
+        _("家长预约接孩子或来校，经班主任确认后凭证件入校；无预约不得入校。"),
+        "campus:parent",
+    ),
+    Feature(
+        "class-desk",
+        _("班级接送与请假"),
+        _("班主任确认家长预约、开具学生请假条；在校时间学生凭请假条离校。"),
+        "campus:teacher",
+    ),
+    Feature(
+        "food-samples",
+        _("食品留样记录"),
+        _("食堂每餐每个品种留样不少于125克、保存48小时后处理；超时未处理标红提醒，可导出Excel。"),
+        "campus:samples",
+    ),
     # 门岗
     Feature(
         "pass",
@@ -475,6 +494,7 @@ ROLE_NAV: dict[str, tuple[str, ...]] = {
         "admin",
         "epidemic-grids",
         "returnees",
+        "food-samples",
     ),
     Role.RESIDENT: (
         "invite",
@@ -490,6 +510,8 @@ ROLE_NAV: dict[str, tuple[str, ...]] = {
     Role.INDUSTRY_ASSOCIATION: ("rating", "credit", "rectification", "rectify-notices"),
     Role.GRID_OFFICER: ("my-grid", "returnees"),
     Role.MAINTENANCE: ("repair-work",),
+    Role.TEACHER: ("class-desk",),
+    Role.PARENT: ("my-pickups",),
 }
 # The order in which a user's roles are listed (and their navigation sections shown).
 ROLE_ORDER: tuple[str, ...] = tuple(ROLE_NAV)
@@ -585,7 +607,14 @@ GROUPS: tuple[NavGroup, ...] = (
     NavGroup(
         "registers",
         _("登记与报表"),
-        ("registers", "goods-register", "live-events", "patrol-register", "rectify-notices"),
+        (
+            "registers",
+            "goods-register",
+            "live-events",
+            "patrol-register",
+            "rectify-notices",
+            "food-samples",
+        ),
     ),
     NavGroup(
         "monitor",
@@ -634,6 +663,8 @@ GROUPS: tuple[NavGroup, ...] = (
             "my-health",
             "my-grid",
             "repair-work",
+            "my-pickups",
+            "class-desk",
         ),
     ),
     NavGroup("park", _("园区管理"), ("admission", "land", "enterprises")),

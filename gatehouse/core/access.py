@@ -17,6 +17,9 @@ from decimal import Decimal
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
+from gatehouse.core import campus
+from gatehouse.core.campus import LeavePassFacts
+
 
 class Outcome(StrEnum):
     ALLOW = "allow"
@@ -71,11 +74,23 @@ class HolderKind(StrEnum):
     EMPLOYEE = "employee"
     PROPERTY_STAFF = "property_staff"
     GUARD = "guard"
+    STUDENT = "student"  # campus (T3)
+    TEACHER = "teacher"
+    SCHOOL_STAFF = "school_staff"
+    PARENT = "parent"
     OTHER = "other"
 
 
 RESIDENT_KINDS = frozenset({HolderKind.OWNER, HolderKind.FAMILY, HolderKind.TENANT})
-STAFF_KINDS = frozenset({HolderKind.EMPLOYEE, HolderKind.PROPERTY_STAFF, HolderKind.GUARD})
+STAFF_KINDS = frozenset(
+    {
+        HolderKind.EMPLOYEE,
+        HolderKind.PROPERTY_STAFF,
+        HolderKind.GUARD,
+        HolderKind.TEACHER,
+        HolderKind.SCHOOL_STAFF,
+    }
+)
 
 
 class Entrant(StrEnum):
@@ -94,6 +109,7 @@ class Entrant(StrEnum):
     STAFF_NO_BADGE = "staff_no_badge"  # company staff without their badge (P-10)
     STAFF_MIDSHIFT = "staff_midshift"  # employee leaving/returning in working hours (P-12)
     TEMPORARY_PASS = "temporary_pass"  # holder of a temporary pass
+    PARENT = "parent"  # a parent at a campus gate without an appointment (T3-02)
 
 
 class PassKind(StrEnum):
@@ -151,6 +167,7 @@ class Duty(StrEnum):
     PAY_AT_EXIT = "pay_at_exit"  # collect the parking fee before the barrier opens (V-07)
     GUIDE_OUTSIDE = "guide_outside"  # turn the vehicle away, guide it to park outside (V-06)
     DWELL_ALERT = "dwell_alert"  # alert if the vehicle is still inside after ``minutes`` (V-11)
+    USE_LEAVE_PASS = "use_leave_pass"  # mark the student's leave pass used (T3-01)
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,6 +209,7 @@ class InvitationFacts:
     window_start: datetime
     window_end: datetime
     uses_left: int | None  # None: multi-use without a limit
+    confirmed: bool = True  # T3-02: a parent's booking waits for the teacher's confirmation
 
 
 @dataclass(frozen=True, slots=True)
@@ -227,6 +245,11 @@ class Facts:
     monitoring_until: datetime | None = None
     # P-13: the shift-change windows [start, end), wall-clock (see ``shift_change_windows``)
     shift_windows: tuple[tuple[time, time], ...] = ()
+    campus: bool = False  # the site is a campus (T3): closed to walk-ins
+    # T3: the campus's school hours [start, end), wall-clock, when the site is a campus
+    school_hours: tuple[time, time] | None = None
+    # T3-01: the student's current leave pass, if any (asked only on the way out)
+    leave_pass: LeavePassFacts | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -439,6 +462,19 @@ REASONS: dict[str, tuple[str, str]] = {
     "invitation.expired": ("VI-02", "邀请已过期"),
     "invitation.used": ("VI-02", "邀请码已使用，不能再次进入"),
     "invitation.valid": ("VI-02", "预约访客：核对身份证件后放行"),
+    "invitation.unconfirmed": ("T3-02", "预约尚未经老师确认，不能入校；请联系老师确认"),
+    "campus.no_appointment": (
+        "T3-02",
+        "校园封闭管理：家长和校外人员须提前预约并经老师确认，无预约不得入校",
+    ),
+    "campus.no_leave_pass": (
+        "T3-01",
+        "在校时间学生不得离校：没有班主任开具的请假条，不予放行；请联系班主任",
+    ),
+    "campus.leave_pass_used": ("T3-01", "请假条已经使用过，不能再次出校"),
+    "campus.leave_pass_revoked": ("T3-01", "请假条已被班主任撤销，不予放行"),
+    "campus.leave_pass_window": ("T3-01", "不在请假条的离校时段内，不予放行"),
+    "campus.leave_pass": ("T3-01", "持班主任请假条离校，放行；请假条已核销"),
     "tour.need_letter": ("P-06", "参观来访：请出示介绍信/联系函，或由负责人来电确认"),
     "tour.letter": ("P-06", "介绍信有效，放行并通知接待部门"),
     "tour.manager_called": ("P-06", "负责人已确认，放行并通知接待部门"),
@@ -518,6 +554,8 @@ def decide(facts: Facts, policy: Policy, now: datetime) -> Decision:
         _blacklist,
         _credential_validity,
         _home_monitoring,
+        _student_leave,
+        _campus_walk_in,
         _antipassback,
         _epidemic,
     ):
@@ -586,6 +624,29 @@ def _home_monitoring(facts: Facts, policy: Policy, now: datetime) -> Decision | 
     last = (until - timedelta(seconds=1)).astimezone(SHANGHAI)
     message = f"{decision.message}（监测至{last.month}月{last.day}日）"
     return replace(decision, message=message)
+
+
+def _student_leave(facts: Facts, policy: Policy, now: datetime) -> Decision | None:
+    """T3-01: a student leaving a campus during school hours shows the class teacher's leave
+    pass (judged by :func:`gatehouse.core.campus.student_exit`); the pass is then used."""
+    cred = facts.credential
+    if (
+        facts.direction is not Direction.OUT
+        or cred is None
+        or cred.holder_kind is not HolderKind.STUDENT
+    ):
+        return None
+    reason = campus.student_exit(
+        now=now, school_hours=facts.school_hours, leave_pass=facts.leave_pass
+    )
+    if reason is None:
+        return None
+    if reason == "campus.leave_pass":
+        return _allow(reason, _USE_LEAVE_PASS)
+    return _refuse(reason)
+
+
+_USE_LEAVE_PASS = Obligation(Duty.USE_LEAVE_PASS)
 
 
 def _antipassback(facts: Facts, policy: Policy, now: datetime) -> Decision | None:
@@ -755,6 +816,8 @@ def _invited(facts: Facts, policy: Policy, now: datetime) -> Decision:  # rule V
         return _refuse("invitation.expired")
     if inv.uses_left is not None and inv.uses_left <= 0:
         return _refuse("invitation.used")
+    if not inv.confirmed:  # rule T3-02
+        return _refuse("invitation.unconfirmed")
     return _allow(
         "invitation.valid",
         _VISITOR_ROW,
@@ -884,6 +947,26 @@ def _staff_midshift(facts: Facts, policy: Policy, now: datetime) -> Decision:  #
     return _allow("midshift.out", _register(Register.STAFF_MIDSHIFT))
 
 
+def _parent(facts: Facts, policy: Policy, now: datetime) -> Decision:  # rule T3-02
+    # at a campus ``_campus_walk_in`` has refused the way in already; elsewhere a parent is
+    # any visitor (VI-01)
+    return _visitor(facts, policy, now)
+
+
+#: Who walks up to a gate without a card or an appointment (T3-02 closes a campus to them).
+WALK_INS = frozenset(
+    {Entrant.PARENT, Entrant.VISITOR, Entrant.RELATIVE, Entrant.SALESPERSON, Entrant.TOUR}
+)
+
+
+def _campus_walk_in(facts: Facts, policy: Policy, now: datetime) -> Decision | None:
+    """T3-02: parents and outsiders come onto a campus by a confirmed appointment only."""
+    if facts.entrant not in WALK_INS:
+        return None
+    reason = campus.walk_in(campus=facts.campus, entering=facts.direction is Direction.IN)
+    return _refuse(reason, _VISITOR_ROW) if reason is not None else None
+
+
 def _temporary_pass(facts: Facts, policy: Policy, now: datetime) -> Decision:
     left = _visitor_exit(facts)
     if left:
@@ -909,6 +992,7 @@ _ENTRANTS = {
     Entrant.STAFF_NO_BADGE: _staff_no_badge,
     Entrant.STAFF_MIDSHIFT: _staff_midshift,
     Entrant.TEMPORARY_PASS: _temporary_pass,
+    Entrant.PARENT: _parent,
 }
 
 

@@ -15,7 +15,7 @@ from django.contrib.auth.hashers import make_password
 from gatehouse.accounts.actor import Actor
 from gatehouse.accounts.models import Membership, Role
 from gatehouse.audit.services import audited_update
-from gatehouse.demo.sites import DONGHU, WULI, SitePlan
+from gatehouse.demo.sites import CAMPUS, DONGHU, WULI, SitePlan
 from gatehouse.people.models import Person
 from gatehouse.privacy import lookup_hash
 from gatehouse.sites.models import Site
@@ -170,6 +170,39 @@ DEMO_LOGINS: tuple[DemoLogin, ...] = (
         "Overview of both sites",
         display_name="郑丽华",
     ),
+    DemoLogin(
+        "school_guard",
+        Role.GUARD,
+        (CAMPUS,),
+        "Campus gate guard",
+        "东湖中学南校门：今日预约接送、学生凭请假条离校",
+        "东湖中学 south gate: today's pick-ups, students leaving with a pass",
+    ),
+    DemoLogin(
+        "school_manager",
+        Role.SECURITY_MANAGER,
+        (CAMPUS,),
+        "Campus security manager",
+        "东湖中学：师生、班级与宿舍、门岗记录",
+        "东湖中学: staff, students, classes, dormitories, gate records",
+        staff=True,
+    ),
+    DemoLogin(
+        "teacher",
+        Role.TEACHER,
+        (CAMPUS,),
+        "Class teacher",
+        "初二（1）班班主任：确认家长预约、开具请假条",
+        "Class teacher of 初二(1): confirm parents' bookings, issue leave passes",
+    ),
+    DemoLogin(
+        "parent",
+        Role.PARENT,
+        (CAMPUS,),
+        "Parent",
+        "预约接孩子（初二（1）班），经班主任确认后入校",
+        "Book a pick-up (初二(1)), admitted once the teacher confirms",
+    ),
 )
 
 
@@ -202,7 +235,7 @@ def ensure_logins(
     plans: Iterable[SitePlan], password: SharedPassword, actor: Actor, now: datetime
 ) -> int:
     user_model = get_user_model()
-    sites = {s.code: s for s in Site.objects.filter(code__in=[DONGHU, WULI])}
+    sites = {s.code: s for s in Site.objects.filter(code__in=[DONGHU, WULI, CAMPUS])}
     people: dict[str, Person] = {}
     for plan in plans:
         for username, id_number in plan.logins.items():

@@ -19,6 +19,7 @@ from gatehouse.demo.accounts import SharedPassword, ensure_admin, ensure_logins
 from gatehouse.demo.activity import build_activity
 from gatehouse.demo.admission import build_admission_demo
 from gatehouse.demo.bulletin import load_bulletin_demo
+from gatehouse.demo.campus import load_campus_demo
 from gatehouse.demo.epidemic import load_epidemic_demo
 from gatehouse.demo.goods import load_goods_demo
 from gatehouse.demo.governance import build_governance_demo
@@ -28,6 +29,7 @@ from gatehouse.demo.parking import load_parking_demo
 from gatehouse.demo.people import ensure_blacklist, ensure_enterprises, ensure_people
 from gatehouse.demo.repairs import load_repairs_demo
 from gatehouse.demo.sites import (
+    CAMPUS,
     FULL_SCALE,
     DemoReport,
     SitePlan,
@@ -107,4 +109,8 @@ def build_demo(*, scale: float = FULL_SCALE, now: datetime | None = None) -> Dem
     repairs_demo = load_repairs_demo(now=now)
     for report in reports:
         report.add("报修工单 repairs", repairs_demo.get(report.code, 0))
+    campus_plan = next(p for p in plans if p.code == CAMPUS)
+    campus_demo = load_campus_demo(now=now, guardians=campus_plan.guardians)
+    for report in reports:
+        report.add("校园 campus", campus_demo.get(report.code, 0))
     return DemoReport(reports, users_created + admin_created, clock.perf_counter() - started)

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -37,6 +37,7 @@ from stdnum.cn import uscc
 from gatehouse.people.models import (
     CredentialKind,
     CredentialStatus,
+    HouseRelation,
     PersonKind,
 )
 from gatehouse.sites.models import (
@@ -63,6 +64,7 @@ from gatehouse.sites.models import Checkpoint as CheckpointModel
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 DONGHU = "donghu"
 WULI = "wuli"
+CAMPUS = "donghu-school"
 # Ages are reckoned at this day; every birth date lies before it, so every ID number stays valid.
 AGE_DAY = date(2024, 12, 31)
 FULL_SCALE = 1.0
@@ -111,7 +113,9 @@ class HouseSpec:
     building: str
     unit: str
     room: str
-    area_m2: Decimal
+    area_m2: Decimal | None
+    kind: str = "home"  # a campus's class or dormitory room (HouseKind)
+    label: str = ""
 
 
 @dataclass(frozen=True)
@@ -214,6 +218,7 @@ class SitePlan:
     credentials: list[CredentialSpec] = field(default_factory=list)
     blacklist: list[BlacklistSpec] = field(default_factory=list)
     logins: dict[str, str] = field(default_factory=dict)  # username -> ID number of the person
+    guardians: list[tuple[str, str]] = field(default_factory=list)  # (parent, student) ID numbers
 
     def residents(self) -> list[PersonSpec]:
         return [p for p in self.people if p.houses]
@@ -1235,8 +1240,154 @@ def plan_wuli(scale: float = FULL_SCALE) -> SitePlan:
     return plan
 
 
+#: 东湖中学's classes: (grade unit, class number, label); a class is a house of kind "class".
+_CAMPUS_CLASSES = [
+    ("7", "1", "初一（1）班"),
+    ("7", "2", "初一（2）班"),
+    ("8", "1", "初二（1）班"),
+    ("8", "2", "初二（2）班"),
+    ("9", "1", "初三（1）班"),
+    ("9", "2", "初三（2）班"),
+]
+#: Students per class at full scale (a demo, not a whole school); the first two at any scale.
+_CAMPUS_CLASS_SIZE = 30
+_CAMPUS_KEPT = 2
+
+
+def _campus_structure(plan: SitePlan) -> None:
+    non_motor, motor = LaneKind.NON_MOTOR, LaneKind.MOTOR
+    plan.gates += [
+        GateSpec(
+            "south",
+            "南校门",
+            (
+                LaneSpec("walk-in", "人行入口", non_motor, Direction.IN),
+                LaneSpec("walk-out", "人行出口", non_motor, Direction.OUT),
+                LaneSpec("car-in", "车辆入口", motor, Direction.IN),
+                LaneSpec("car-out", "车辆出口", motor, Direction.OUT),
+            ),
+            open_when_tightened=True,
+        ),
+        GateSpec(
+            "north",
+            "北门（食堂送货）",
+            (
+                LaneSpec("car-in", "送货车辆入口", motor, Direction.IN),
+                LaneSpec("car-out", "送货车辆出口", motor, Direction.OUT),
+            ),
+        ),
+    ]
+    for grade, number, label in _CAMPUS_CLASSES:
+        plan.houses.append(
+            HouseSpec(f"{grade}-{number}", "JX", grade, number, None, "class", label)
+        )
+    for room in ("101", "102", "201", "202"):
+        plan.houses.append(
+            HouseSpec(f"SS-1-{room}", "SS", "1", room, None, "dormitory", f"学生宿舍{room}室")
+        )
+    plan.key_locations += [
+        KeyLocationSpec("学生宿舍楼", KeyLocationKind.DORMITORY, "住宿生宿舍，消防通道保持畅通"),
+        KeyLocationSpec("学生食堂", KeyLocationKind.CANTEEN, "食堂燃气与食品安全、每日留样"),
+        KeyLocationSpec("教学楼走廊与天台", KeyLocationKind.OTHER, "防坠落重点部位"),
+    ]
+    plan.posts.append(PostSpec("南校门岗", PostKind.GATE, 2, gate="south"))
+
+
+def plan_campus(scale: float = FULL_SCALE) -> SitePlan:
+    """东湖中学 in 武汉市洪山区 (seed template T3): a campus under closed management, 2 gates,
+    6 classes with their class teachers, students and parents, 4 dormitory rooms."""
+    f = _Factory("gatehouse-demo:campus")
+    plan = SitePlan(
+        code=CAMPUS,
+        name="东湖中学",
+        kind=SiteKind.CAMPUS,
+        address="湖北省武汉市洪山区东湖路200号",
+        operator="武汉市洪山区东湖中学",
+        desk_opens=time(7, 30),
+        desk_closes=time(17, 30),
+    )
+    _campus_structure(plan)
+    for i, (grade, number, _label) in enumerate(_CAMPUS_CLASSES):
+        house = f"{grade}-{number}"
+        teacher = _person(
+            f,
+            PersonKind.TEACHER,
+            born=f.birth(1970, 1996),
+            male=f.chance(0.35),
+            region=_wuhan_region(f),
+            house=house,
+            relation=str(HouseRelation.CLASS_TEACHER),
+            note="班主任",
+        )
+        plan.people.append(teacher)
+        plan.credentials.append(
+            CredentialSpec(CredentialKind.STAFF_BADGE, f.card(), person=teacher.id_number)
+        )
+        if i == 2:
+            plan.logins["teacher"] = teacher.id_number
+        born_year = 2012 - int(grade) + 7  # 初一 born 2012, 初三 2010
+        for k in range(_CAMPUS_CLASS_SIZE):  # made at full size, kept at ``scale``
+            kept = k < _CAMPUS_KEPT or _selected(k, scale)
+            male = f.chance(0.52)
+            surname = f.surname()
+            student = _person(
+                f,
+                PersonKind.STUDENT,
+                born=f.birth(born_year, born_year),
+                male=male,
+                region=_wuhan_region(f),
+                surname=surname,
+                house=house,
+                relation=str(HouseRelation.STUDENT),
+            )
+            if k % 5 == 0:  # a boarder also lives in a dormitory room
+                room = ("101", "102") if male else ("201", "202")
+                boarding = (f"SS-1-{room[k % 2]}", str(HouseRelation.BOARDER))
+                student = replace(student, houses=(*student.houses, boarding))
+            card = CredentialSpec(CredentialKind.OWNER_CARD, f.card(), person=student.id_number)
+            parent = _person(
+                f,
+                PersonKind.PARENT,
+                born=f.birth(1978, 1988),
+                male=f.chance(0.4),
+                region=_wuhan_region(f),
+                surname=surname,
+            )
+            if kept:
+                plan.people += [student, parent]
+                plan.credentials.append(card)
+                plan.guardians.append((parent.id_number, student.id_number))
+            if i == 2 and k == 0:
+                plan.logins["parent"] = parent.id_number
+    for note, kind, count in (
+        ("校长（校级领导带班）", PersonKind.SCHOOL_STAFF, 1),
+        ("校医", PersonKind.SCHOOL_STAFF, 1),
+        ("食堂员工", PersonKind.SCHOOL_STAFF, 3),
+        ("保洁", PersonKind.SCHOOL_STAFF, 2),
+        ("驻校保安（南校门）", PersonKind.GUARD, 3),
+    ):
+        for n in range(count):
+            person = _person(
+                f,
+                kind,
+                born=f.birth(1965, 1995),
+                male=f.chance(0.5),
+                region=_wuhan_region(f),
+                note=note,
+            )
+            plan.people.append(person)
+            plan.credentials.append(
+                CredentialSpec(CredentialKind.STAFF_BADGE, f.card(), person=person.id_number)
+            )
+            if n == 0 and kind == PersonKind.GUARD:
+                plan.logins["school_guard"] = person.id_number
+            if n == 0 and note.startswith("校长"):
+                plan.logins["school_manager"] = person.id_number
+    return plan
+
+
 def demo_plans(scale: float = FULL_SCALE) -> list[SitePlan]:
-    return [plan_donghu(scale), plan_wuli(scale)]
+    return [plan_donghu(scale), plan_wuli(scale), plan_campus(scale)]
 
 
 # =============================================================================================
@@ -1363,6 +1514,8 @@ def ensure_layout(site: Site, plan: SitePlan, report: SiteReport) -> None:
                     number=house_spec.number,
                     room=house_spec.room,
                     area_m2=house_spec.area_m2,
+                    kind=house_spec.kind,
+                    label=house_spec.label,
                 )
             )
     House.objects.bulk_create(houses, batch_size=500)

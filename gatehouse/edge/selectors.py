@@ -127,7 +127,9 @@ def site_records(site: Site, *, now: datetime) -> Records:
             "window_end": _iso(inv.window_end),
             "max_uses": inv.max_uses,
             "uses": inv.uses,
-            "revoked": inv.revoked_at is not None,
+            # a parent's booking the teacher has not confirmed admits no one offline (T3-02)
+            "revoked": inv.revoked_at is not None
+            or (inv.needs_confirmation and inv.confirmed_at is None),
         }
     for p in Pass.objects.filter(site=site, valid_until__gt=now):
         records[("pass", str(p.pk))] = {

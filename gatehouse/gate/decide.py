@@ -14,9 +14,11 @@ from django.db import transaction
 from django.db.models import F
 
 from gatehouse.access.models import AccessEvent, EventSource
+from gatehouse.campus.models import LeavePass
 from gatehouse.core.access import (
     Decision,
     Direction,
+    Duty,
     Facts,
     HealthFacts,
     Obligation,
@@ -37,6 +39,7 @@ from gatehouse.gate.facts import (
     Guard,
     gate_policy_of,
     invitation_facts,
+    leave_pass_to_use,
     load_facts,
     signed_in,
 )
@@ -115,6 +118,11 @@ def gate_decide(
             and not consume_invitation(inp.invitation, now)
         ):
             decision = decide(replace_invitation(facts, inp.invitation), policy, when)
+        used_pass = None
+        if decision.has(Duty.USE_LEAVE_PASS):  # T3-01: the pass is used once, by one lane
+            used_pass = consume_leave_pass(inp.subject(), when, now)
+            if used_pass is None:
+                decision = decide(replace_leave_pass(facts), policy, when)
         person = inp.subject()
         visit = visit_for(inp, decision, site, guard, when)
         event = new_event(
@@ -142,6 +150,8 @@ def gate_decide(
             return GateResult(decision, event, None, presence)
         chain.insert(event)  # sealed into the site's chain (gatehouse.gate.chain)
         write_outcome(Written(decision, event, inp, person, visit, site, when, guard))
+        if used_pass is not None:
+            LeavePass.objects.filter(pk=used_pass.pk).update(used_event=event)
     return GateResult(decision, event, visit)
 
 
@@ -290,6 +300,24 @@ def visit_for(
         registered_at=when,
         registered_by=guard if getattr(guard, "is_authenticated", False) else None,
     )
+
+
+def replace_leave_pass(facts: Facts) -> Facts:
+    """The facts once another lane has used the student's pass first (T3-01)."""
+    taken = replace(facts.leave_pass, used=True) if facts.leave_pass is not None else None
+    return replace(facts, leave_pass=taken)
+
+
+def consume_leave_pass(person: Person | None, when: datetime, now: datetime) -> LeavePass | None:
+    """Mark the student's valid leave pass used with a conditional UPDATE; None when there is
+    none left (another lane took it at the same moment)."""
+    if person is None:
+        return None
+    found = leave_pass_to_use(person.pk, when)
+    if found is None:
+        return None
+    taken = LeavePass.objects.filter(pk=found.pk, used_at__isnull=True).update(used_at=when)
+    return found if taken else None
 
 
 def consume_invitation(inv: Invitation, now: datetime) -> bool:

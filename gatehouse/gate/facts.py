@@ -6,12 +6,13 @@ where the holder is (anti-passback)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, time, timedelta
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 
 from gatehouse.access.models import AccessEvent, Presence
+from gatehouse.campus.models import LeavePass
 from gatehouse.core.access import (
     CredentialFacts,
     CredentialKind,
@@ -30,6 +31,7 @@ from gatehouse.core.access import (
     is_staff,
 )
 from gatehouse.core.access import gate_policy as core_gate_policy
+from gatehouse.core.campus import LeavePassFacts
 from gatehouse.epidemic.models import ReturneeCase
 from gatehouse.gate import rows, sql
 from gatehouse.people.models import Credential, Person
@@ -156,6 +158,7 @@ def invitation_facts(inv: Invitation) -> InvitationFacts:
         window_start=inv.window_start,
         window_end=inv.window_end,
         uses_left=left,
+        confirmed=not inv.needs_confirmation or inv.confirmed_at is not None,
     )
 
 
@@ -194,6 +197,10 @@ def load_facts(inp: GateInput, site: Site, config: GatePolicy, now: datetime) ->
     id_hash = inp.id_number_hash or visit_hash
     credential = credential_facts(inp.credential) if inp.credential is not None else None
     direction = inp.direction or config.lane.direction
+    campus = site.kind == "campus"
+    student_out = (
+        campus and direction is Direction.OUT and person is not None and person.kind == "student"
+    )
     return Facts(
         lane=config.lane,
         direction=direction,
@@ -225,6 +232,54 @@ def load_facts(inp: GateInput, site: Site, config: GatePolicy, now: datetime) ->
         shift_windows=(
             config.shift_windows if credential is not None and is_staff(credential) else ()
         ),
+        campus=campus,
+        school_hours=school_hours(site) if campus else None,
+        leave_pass=current_leave_pass(person.pk, now) if student_out and person else None,
+    )
+
+
+def school_hours(site: Site) -> tuple[time, time] | None:
+    """T3-01: a campus's school hours, when both are readable times."""
+    start, end = site.school_starts, site.school_ends
+    if isinstance(start, time) and isinstance(end, time):
+        return (start, end)
+    return None
+
+
+def current_leave_pass(person_id: int, when: datetime) -> LeavePassFacts | None:
+    """T3-01: the student's leave pass that bears on leaving at ``when``: the one whose window
+    holds ``when`` if any (used or not), else the next one today (too early), else None."""
+    passes = LeavePass.objects.filter(
+        student_id=person_id, window_end__gt=when, window_start__lte=when + timedelta(hours=12)
+    ).order_by("window_start")
+    chosen = None
+    for p in passes:
+        if p.window_start <= when and p.revoked_at is None and p.used_at is None:
+            chosen = p
+            break
+        chosen = chosen or p
+    if chosen is None:
+        return None
+    return LeavePassFacts(
+        window_start=chosen.window_start,
+        window_end=chosen.window_end,
+        used=chosen.used_at is not None,
+        revoked=chosen.revoked_at is not None,
+    )
+
+
+def leave_pass_to_use(person_id: int, when: datetime) -> LeavePass | None:
+    """The valid leave pass a student leaving at ``when`` uses (T3-01)."""
+    return (
+        LeavePass.objects.filter(
+            student_id=person_id,
+            window_start__lte=when,
+            window_end__gt=when,
+            revoked_at__isnull=True,
+            used_at__isnull=True,
+        )
+        .order_by("window_start")
+        .first()
     )
 
 

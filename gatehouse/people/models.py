@@ -52,6 +52,10 @@ class PersonKind(models.TextChoices):
     EMPLOYEE = "employee", _("企业员工")
     PROPERTY_STAFF = "property_staff", _("物业员工")
     GUARD = "guard", _("保安")
+    STUDENT = "student", _("学生")
+    TEACHER = "teacher", _("教师")
+    SCHOOL_STAFF = "school_staff", _("教职工")
+    PARENT = "parent", _("家长")
     OTHER = "other", _("其他")
 
 
@@ -118,6 +122,9 @@ class HouseRelation(models.TextChoices):
     OWNER = "owner", _("业主")
     FAMILY = "family", _("家属")
     TENANT = "tenant", _("租户")
+    STUDENT = "student", _("学生")  # a pupil of a class (T3)
+    CLASS_TEACHER = "class_teacher", _("班主任")
+    BOARDER = "boarder", _("住宿生")  # a dormitory room's student
 
 
 # The relation to a house that follows from the kind of person registered there.
@@ -125,6 +132,7 @@ RELATION_OF_KIND: dict[str, HouseRelation] = {
     PersonKind.OWNER: HouseRelation.OWNER,
     PersonKind.FAMILY: HouseRelation.FAMILY,
     PersonKind.TENANT: HouseRelation.TENANT,
+    PersonKind.STUDENT: HouseRelation.STUDENT,
 }
 
 
@@ -148,6 +156,28 @@ class HouseMembership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.house} {self.person} ({self.get_relation_display()})"
+
+
+class Guardianship(models.Model):
+    """A parent (监护人) of a student at a campus (T3): whose child a pick-up is for."""
+
+    parent = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="children_links", verbose_name=_("家长")
+    )
+    student = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="guardian_links", verbose_name=_("学生")
+    )
+    relation = models.CharField(_("关系"), max_length=10, default="家长")
+
+    class Meta:
+        verbose_name = _("监护关系")
+        verbose_name_plural = _("监护关系")
+        constraints = [
+            models.UniqueConstraint(fields=["parent", "student"], name="guardianship_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.student} ← {self.parent}"
 
 
 class Vehicle(models.Model):

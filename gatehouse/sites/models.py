@@ -141,6 +141,11 @@ class Site(models.Model):
         default=5,
         help_text=_("设备超过这么多分钟没有通信即判为离线，并向监控中心告警一次"),
     )
+    # A campus's school hours (T3-01): a student leaving between them needs a leave pass.
+    school_starts = StoredTimeField(
+        _("在校时间开始"), default=time(7, 40), help_text=_("校园：此时段内学生凭请假条离校")
+    )
+    school_ends = StoredTimeField(_("在校时间结束"), default=time(16, 30))
     is_active = models.BooleanField(_("启用"), default=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
@@ -359,8 +364,17 @@ class Unit(models.Model):
         return f"{self.building.name}{self.code}单元"
 
 
+class HouseKind(models.TextChoices):
+    """What a house is: a flat or premises, or on a campus a class or a dormitory room (T3)."""
+
+    HOME = "home", _("房屋")
+    CLASS = "class", _("班级")
+    DORMITORY = "dormitory", _("宿舍")
+
+
 class House(models.Model):
-    """A flat or premises; ``number`` is what a guard asks for (楼栋-单元-房号, ``3-2-1201``)."""
+    """A flat or premises; ``number`` is what a guard asks for (楼栋-单元-房号, ``3-2-1201``).
+    On a campus a house is a class (``初二-3班``) or a dormitory room, told by ``kind``."""
 
     site = models.ForeignKey(
         Site, on_delete=models.CASCADE, related_name="houses", verbose_name=_("场所")
@@ -373,6 +387,10 @@ class House(models.Model):
     area_m2 = models.DecimalField(
         _("建筑面积(㎡)"), max_digits=8, decimal_places=2, null=True, blank=True
     )
+    kind = models.CharField(
+        _("用途"), max_length=12, choices=HouseKind.choices, default=HouseKind.HOME
+    )
+    label = models.CharField(_("名称"), max_length=40, blank=True, help_text=_("如：初二（3）班"))
 
     class Meta:
         verbose_name = _("房屋")

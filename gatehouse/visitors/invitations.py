@@ -42,6 +42,7 @@ STATUS_LABELS = {
     "used": _("已用完"),
     "expired": _("已过期"),
     "revoked": _("已撤销"),
+    "unconfirmed": _("待老师确认"),
 }
 
 
@@ -71,9 +72,12 @@ def invitation_create(
     max_uses: int | None,
     now: datetime,
     house: House | None = None,
+    booked_by: Person | None = None,
+    pupil: Person | None = None,
 ) -> Invitation:
     """Book an invitation for ``host``'s visitor. ``max_uses`` 1 is single use; None is any
-    number of entries within the window."""
+    number of entries within the window. ``booked_by``: a parent booking a pick-up or visit at
+    a campus (T3-02): the invitation then waits for ``host`` (the teacher) to confirm it."""
     if not host.is_active:
         raise DomainError("invitation.host_inactive", "该住户档案已停用，不能预约访客")
     name = clean_name(visitor_name)
@@ -111,13 +115,46 @@ def invitation_create(
         window_end=window_end,
         max_uses=max_uses,
         created_at=now,
+        booked_by=booked_by,
+        pupil=pupil,
+        needs_confirmation=booked_by is not None,
     )
     if phone:
         inv.visitor_phone_cipher = seal("phone", phone).cipher
         inv.visitor_phone_masked = mask_phone(phone)
     inv.save()
     audit_record(action="invitation.create", obj=inv, actor=actor, after=_audit_view(inv), at=now)
-    sync_code(inv, now, reason="访客邀请")
+    if not inv.needs_confirmation:
+        sync_code(inv, now, reason="访客邀请")
+    return inv
+
+
+@transaction.atomic
+def invitation_confirm(
+    *, invitation: Invitation, host: Person, actor: Actor, now: datetime
+) -> Invitation:
+    """T3-02: the host (the teacher) confirms a parent's booking; only then does it admit."""
+    inv = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if inv.host_id != host.pk:
+        raise DomainError("invitation.not_host", "只有被预约的老师可以确认")
+    if inv.revoked_at is not None:
+        raise DomainError("invitation.revoked", "该预约已经撤销")
+    if not inv.needs_confirmation or inv.confirmed_at is not None:
+        raise DomainError("invitation.confirmed", "该预约已经确认")
+    if inv.window_end <= now:
+        raise DomainError("invitation.window_past", "预约时段已经过去，不能再确认")
+    before = _audit_view(inv)
+    inv.confirmed_at = now
+    inv.save(update_fields=["confirmed_at"])
+    audit_record(
+        action="invitation.confirm",
+        obj=inv,
+        actor=actor,
+        before=before,
+        after=_audit_view(inv),
+        at=now,
+    )
+    sync_code(inv, now, reason="老师确认家长预约")
     return inv
 
 
@@ -180,6 +217,8 @@ def invitation_status(inv: Invitation, now: datetime) -> str:
     """``upcoming`` / ``valid`` / ``used`` / ``expired`` / ``revoked`` (see STATUS_LABELS)."""
     if inv.revoked_at is not None:
         return "revoked"
+    if inv.needs_confirmation and inv.confirmed_at is None and now < inv.window_end:
+        return "unconfirmed"
     if inv.max_uses is not None and inv.uses >= inv.max_uses:
         return "used"
     if now >= inv.window_end:

@@ -264,6 +264,25 @@ class Invitation(models.Model):
     uses = models.PositiveSmallIntegerField(_("已用次数"), default=0)
     revoked_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
     created_at = models.DateTimeField(_("创建时间"))
+    # T3-02: a parent's booking (pick-up or visit) waits for the host teacher's confirmation.
+    booked_by = models.ForeignKey(
+        "people.Person",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="bookings",
+        verbose_name=_("预约人"),
+    )
+    pupil = models.ForeignKey(
+        "people.Person",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="pickups",
+        verbose_name=_("接送学生"),
+    )
+    needs_confirmation = models.BooleanField(_("需老师确认"), default=False)
+    confirmed_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("访客预约")

@@ -62,6 +62,7 @@ VISIT_KINDS = frozenset(
         Entrant.SALESPERSON,
         Entrant.DECORATION_WORKER,
         Entrant.ONE_TIME_WORKER,
+        Entrant.PARENT,
     }
 )
 

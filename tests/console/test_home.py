@@ -104,6 +104,7 @@ NAV_TITLES = {
         "后台管理",
         "防控网格",
         "返乡人员监测",
+        "食品留样记录",
     ],
     "resident": [
         "邀请访客",
@@ -119,6 +120,8 @@ NAV_TITLES = {
     "industry_association": ["项目评级", "信用档案", "整改", "限期整改通知书"],
     "grid_officer": ["我的网格", "返乡人员监测"],
     "maintenance": ["我的维修工单"],
+    "teacher": ["班级接送与请假"],
+    "parent": ["预约接送"],
 }
 ROLE_LABELS = {
     "guard": "门岗",
@@ -131,6 +134,8 @@ ROLE_LABELS = {
     "industry_association": "物业行业协会",
     "grid_officer": "网格员",
     "maintenance": "维修工",
+    "teacher": "教师",
+    "parent": "家长",
 }
 
 

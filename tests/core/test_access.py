@@ -43,6 +43,7 @@ from gatehouse.core.access import (
     overstay,
     shift_change_windows,
 )
+from gatehouse.core.campus import LeavePassFacts
 
 SH = ZoneInfo("Asia/Shanghai")
 NOW = datetime(2026, 11, 24, 9, 30, tzinfo=SH)
@@ -351,7 +352,95 @@ M03 = [
     ),
     case("no-case", F(out=True), ok("resident.exit", "P-03")),
 ]
+# T3 (校园全封闭管理, template 篇三 "校园实施全封闭管理"). NOW is 09:30, inside school hours.
+# rule T3-01: during school hours a student leaves only with the class teacher's leave pass.
+# rule T3-02: parents and outsiders enter a campus by a confirmed appointment only.
+SCHOOL = (time(7, 40), time(16, 30))
+STUDENT = replace(CARD, kind=CredentialKind.STAFF_BADGE, holder_kind=HolderKind.STUDENT)
+TEACHER = replace(CARD, kind=CredentialKind.STAFF_BADGE, holder_kind=HolderKind.TEACHER)
+LEAVE = LeavePassFacts(NOW - timedelta(minutes=30), NOW + timedelta(hours=2))
+
+
+def student_out(**kw: Any) -> Facts:
+    kw.setdefault("school_hours", SCHOOL)
+    return F(out=True, credential=STUDENT, campus=True, **kw)
+
+
+T3 = [
+    case("student-no-pass", student_out(), no("campus.no_leave_pass", "T3-01")),
+    case(
+        "student-pass",
+        student_out(leave_pass=LEAVE),
+        ok("campus.leave_pass", "T3-01", (), Duty.USE_LEAVE_PASS),
+    ),
+    case(
+        "student-pass-used",
+        student_out(leave_pass=replace(LEAVE, used=True)),
+        no("campus.leave_pass_used", "T3-01"),
+    ),
+    case(
+        "student-pass-revoked",
+        student_out(leave_pass=replace(LEAVE, revoked=True)),
+        no("campus.leave_pass_revoked", "T3-01"),
+    ),
+    case(
+        "student-pass-later",
+        student_out(leave_pass=replace(LEAVE, window_start=NOW + timedelta(hours=1))),
+        no("campus.leave_pass_window", "T3-01"),
+    ),
+    case(
+        "student-after-school",
+        student_out(school_hours=(time(7, 40), time(9, 0))),
+        ok("resident.exit", "P-03"),
+    ),
+    case(
+        "student-enters",
+        F(credential=STUDENT, campus=True, school_hours=SCHOOL),
+        ok("staff.badge", "P-10"),
+    ),
+    case(
+        "teacher-leaves",
+        F(out=True, credential=TEACHER, campus=True, school_hours=SCHOOL),
+        ok("resident.exit", "P-03"),
+    ),
+    case(
+        "monitored-student-first",
+        student_out(leave_pass=LEAVE, monitoring_until=NOW + DAY),
+        no("epidemic.home_monitoring", "M-03"),
+    ),
+    case(
+        "parent-walk-in",
+        F(Entrant.PARENT, campus=True, school_hours=SCHOOL),
+        no("campus.no_appointment", "T3-02", V),
+    ),
+    case(
+        "visitor-walk-in",
+        F(Entrant.VISITOR, campus=True, school_hours=SCHOOL),
+        no("campus.no_appointment", "T3-02", V),
+    ),
+    case(
+        "parent-not-campus",
+        F(Entrant.PARENT),
+        wait(Pending.HOST_CONSENT, "visitor.await_consent", "VI-01", V, Duty.NOTIFY_DESK),
+    ),
+    case(
+        "parent-leaves",
+        F(Entrant.PARENT, out=True, campus=True, school_hours=SCHOOL),
+        ok("visitor.left", "VI-01"),
+    ),
+    case(
+        "booking-unconfirmed",
+        F(Entrant.INVITED, invitation=replace(inv(), confirmed=False), campus=True),
+        no("invitation.unconfirmed", "T3-02"),
+    ),
+    case(
+        "booking-confirmed",
+        F(Entrant.INVITED, invitation=inv(), campus=True, school_hours=SCHOOL),
+        ok("invitation.valid", "VI-02", V, Duty.CHECK_IDENTITY, Duty.NOTIFY_HOST),
+    ),
+]
 TABLES = {
+    "T3": T3,
     "P-01": P01, "P-02": P02, "P-03": P03, "P-04": P04, "P-05": P05, "P-06": P06, "P-07": P07,
     "P-08": P08, "P-09": P09, "P-10": P10, "P-11": P11, "P-12": P12, "P-13": P13,
     "VI-01": VI01, "VI-02": VI02, "M-01": M01, "M-02": M02, "M-03": M03,
@@ -471,6 +560,11 @@ def test_m02_epidemic_mode(facts: Facts, policy: Policy, exp: E) -> None:
 @pytest.mark.parametrize(("facts", "policy", "exp"), M03)
 def test_m03_home_monitoring_keeps_a_returnee_in(facts: Facts, policy: Policy, exp: E) -> None:
     run(facts, policy, exp)  # rule M-03
+
+
+@pytest.mark.parametrize(("facts", "policy", "exp"), T3)
+def test_t3_campus_leave_passes_and_appointments(facts: Facts, policy: Policy, exp: E) -> None:
+    run(facts, policy, exp)  # rule T3-01, rule T3-02
 
 
 def test_m03_refusal_says_until_when() -> None:

@@ -7,6 +7,9 @@ from pathlib import Path
 
 import pytest
 
+# 东湖中学's people (a class, its teacher, a student and the parent), for the pick-up walk-through.
+from tests.campus.conftest import people, school, school_guard, school_lanes, school_manager  # noqa: F401
+
 # The epidemic personas (grids of 东湖花园 and their officer), for the returnee walk-through.
 from tests.epidemic.conftest import grids_a, officer_a  # noqa: F401
 

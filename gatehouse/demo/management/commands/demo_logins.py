@@ -10,9 +10,13 @@ from django.core.management.base import BaseCommand
 from django.db import DatabaseError
 
 from gatehouse.demo.accounts import DEMO_LOGINS, DEMO_PASSWORD, DEMO_URL
-from gatehouse.demo.sites import DONGHU, WULI
+from gatehouse.demo.sites import CAMPUS, DONGHU, WULI
 
-_SITES = {DONGHU: ("东湖花园", "Donghu Garden"), WULI: ("五里工业园区", "Wuli Industrial Park")}
+_SITES = {
+    DONGHU: ("东湖花园", "Donghu Garden"),
+    WULI: ("五里工业园区", "Wuli Industrial Park"),
+    CAMPUS: ("东湖中学", "Donghu Middle School"),
+}
 _HEADERS = (
     ("用户名", "Username"),
     ("密码", "Password"),
