@@ -500,6 +500,15 @@ def alerts_scan(*, site: Site, now: datetime) -> list[EpidemicAlert]:
     return raised
 
 
+def alerts_scan_all(*, now: datetime) -> int:
+    """:func:`alerts_scan` for every active site; the number of new alerts (the device worker's
+    periodic round and ``manage.py check_epidemic``)."""
+    return sum(
+        len(alerts_scan(site=site, now=now))
+        for site in Site.objects.filter(is_active=True).order_by("pk")
+    )
+
+
 def alert_handle(*, alert: EpidemicAlert, actor: Actor, now: datetime) -> EpidemicAlert:
     if alert.handled_at is not None:
         raise DomainError("epidemic.alert_handled", "此提醒已处理")
