@@ -57,12 +57,15 @@ def test_an_abnormal_visit_needs_a_follow_up_and_alerts_the_grid(
         grids_a["building"],
     )
     assert alert.message.startswith("3-2-1201：入户排查发现异常")
-    # the follow-up, recorded once with who and when
+    # still to follow up, on the officer's phone; then recorded once with who and when
+    visit_url = reverse("epidemic:screening", args=[visit.pk])
+    assert visit_url in client.get(reverse("epidemic:my_grid")).content.decode()
     later = NOW + timedelta(hours=2)
     url = reverse("epidemic:screening", args=[visit.pk])
     assert (
         _post(client, url, {"result": "已联系社区卫生服务中心上门采样"}, later).status_code == 302
     )
+    assert visit_url not in client.get(reverse("epidemic:my_grid")).content.decode()
     visit.refresh_from_db()
     assert (visit.follow_up, visit.followed_up_by, visit.followed_up_at) == (
         "done",
