@@ -254,15 +254,13 @@ def household_outings(
     site: Site, person_id: int, when: datetime
 ) -> tuple[OutingLimit | None, tuple[datetime, ...]]:
     """M-02 in epidemic mode: the site's outing limit and the allowed exits, in its window, of
-    everyone in the person's household (those registered in the same house). No limit set, or a
-    person of no house (an employee, a visitor): no limit."""
+    everyone in the person's household (those registered in the same house): two queries. A
+    person of no house (an employee) has no household exits, so never reaches the limit."""
     rule = OutingRule.objects.filter(site=site).values_list("persons", "days").first()
     if rule is None:
         return None, ()
     houses = HouseMembership.objects.filter(person_id=person_id).values("house_id")
     members = HouseMembership.objects.filter(house_id__in=houses).values("person_id")
-    if not HouseMembership.objects.filter(person_id=person_id).exists():
-        return None, ()
     limit = OutingLimit(*rule)
     exits = AccessEvent.objects.filter(
         site=site,

@@ -197,3 +197,27 @@ def test_the_device_api_takes_the_travel_code(epidemic, card_a):
         }
     )
     assert body.travel_code == "starred"
+
+
+def test_a_person_of_no_house_is_not_counted(epidemic, site_a, manager_a, walk_out_a):
+    # rule M-02: the limit is per household; staff registered in no house are not limited
+    from gatehouse.people import services as people
+
+    staff = people.person_create(
+        site=site_a, actor=manager_a, name="陈刚", kind="property_staff", now=NOW
+    )
+    people.credential_issue(
+        site=site_a,
+        person=staff,
+        kind="owner_card",
+        number="0C3D4E5F",
+        valid_from=NOW - timedelta(days=30),
+        actor=manager_a,
+        now=NOW,
+    )
+    from gatehouse.epidemic import services
+
+    services.outing_set(site=site_a, actor=manager_a, now=NOW, persons=1, days=2)
+    assert _out(walk_out_a, "0C3D4E5F", NOW).decision.allowed
+    second = _out(walk_out_a, "0C3D4E5F", NOW + timedelta(hours=1))
+    assert (second.decision.outcome, second.decision.reason) == ("allow", "resident.exit")
