@@ -86,8 +86,16 @@ def gate_decision_fast(device: Device, body: bytes) -> bytes | None:
 
 def _decide(device: Device, payload: GateDecisionIn) -> nonce.DeviceAnswer:
     health = None
-    if payload.temperature is not None or payload.health_code is not None:
-        health = health_facts(temperature=payload.temperature, code=payload.health_code or "")
+    if (
+        payload.temperature is not None
+        or payload.health_code is not None
+        or payload.travel_code is not None
+    ):
+        health = health_facts(
+            temperature=payload.temperature,
+            code=payload.health_code or "",
+            travel=payload.travel_code or "",
+        )
     return decide.device_decide(
         device=device,
         nonce=payload.nonce,

@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from gatehouse.visitors.models import HealthCodeColor, MailKind
+from gatehouse.visitors.models import HealthCodeColor, MailKind, TravelCodeColor
 
 YES_NO = [("yes", _("是")), ("no", _("否"))]
 DIRECTIONS = [("in", _("入")), ("out", _("出"))]
@@ -35,6 +35,9 @@ class HealthMixin:
         fields["health_code"] = forms.ChoiceField(
             label=_("健康码"), choices=HealthCodeColor.choices, widget=forms.RadioSelect
         )
+        fields["travel_code"] = forms.ChoiceField(
+            label=_("行程卡"), choices=TravelCodeColor.choices, widget=forms.RadioSelect
+        )
         if necessity:
             fields["necessary"] = forms.BooleanField(label=_("确属必要"), required=True)
 
@@ -45,6 +48,7 @@ class HealthMixin:
         return {
             "temperature": data.get("temperature", ""),
             "code": data.get("health_code", ""),
+            "travel": data.get("travel_code", ""),
             "necessary": bool(data.get("necessary", False)),
         }
 
@@ -71,6 +75,7 @@ class ScanForm(HealthMixin, forms.Form):
         if epidemic:  # residents scan too: temperature and code, but never "necessary"
             self.fields["temperature"].required = False
             self.fields["health_code"].required = False
+            self.fields["travel_code"].required = False
 
 
 class ForgottenCardForm(forms.Form):

@@ -69,6 +69,11 @@ class GateDecisionIn(Schema):
     health_code: Literal["green", "yellow", "red"] | None = Field(
         None, description="健康码颜色：green 绿码；yellow 黄码；red 红码"
     )
+    travel_code: Literal["green", "starred", "yellow", "red"] | None = Field(
+        None,
+        description="行程卡：green 绿色；starred 带星号（14 天内到过中高风险地区所在城市）；"
+        "yellow 黄色；red 红色。疫情封闭模式下非绿色不予进入",
+    )
     nonce: str = Field(
         min_length=1,
         max_length=64,

@@ -348,7 +348,9 @@ def scan(request: HttpRequest) -> HttpResponse:
     try:
         health_kwargs = form.health_kwargs()
         health = None
-        if health_kwargs and (health_kwargs["temperature"] or health_kwargs["code"]):
+        if health_kwargs and (
+            health_kwargs["temperature"] or health_kwargs["code"] or health_kwargs["travel"]
+        ):
             health = services.health_facts(**health_kwargs)
         result = gate_read(
             lane=booth.lane(),

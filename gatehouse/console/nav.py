@@ -358,6 +358,18 @@ _FEATURES = [
         "epidemic:cases",
     ),
     Feature(
+        "epidemic-ledgers",
+        _("防控台账"),
+        _("入户排查登记，消毒、防护物资发放、医废垃圾收集运输台账，可导出和打印。"),
+        "epidemic:ledgers",
+    ),
+    Feature(
+        "epidemic-outings",
+        _("居民出行限额"),
+        _("疫情封闭期间每户每几天可外出几人次，在出口按户计数并告知下次可外出时间。"),
+        "epidemic:outings",
+    ),
+    Feature(
         "my-grid",
         _("我的网格"),
         _("我负责的楼栋房屋、居家监测人员和待处理提醒。"),
@@ -441,6 +453,8 @@ ROLE_NAV: dict[str, tuple[str, ...]] = {
         "mode",
         "epidemic-grids",
         "returnees",
+        "epidemic-ledgers",
+        "epidemic-outings",
     ),
     Role.MONITORING: (
         "live-events",
@@ -495,6 +509,8 @@ ROLE_NAV: dict[str, tuple[str, ...]] = {
         "epidemic-grids",
         "returnees",
         "food-samples",
+        "epidemic-ledgers",
+        "epidemic-outings",
     ),
     Role.RESIDENT: (
         "invite",
@@ -630,6 +646,8 @@ GROUPS: tuple[NavGroup, ...] = (
             # epidemic management beyond the gate (T8), beside the epidemic mode
             "epidemic-grids",
             "returnees",
+            "epidemic-ledgers",
+            "epidemic-outings",
         ),
     ),
     NavGroup(

@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 
 from gatehouse.core import campus
 from gatehouse.core.campus import LeavePassFacts
+from gatehouse.core.epidemic import OutingLimit, counted_outings, next_outing
 
 
 class Outcome(StrEnum):
@@ -124,6 +125,15 @@ class HealthCode(StrEnum):
     RED = "red"
 
 
+class TravelCode(StrEnum):
+    """The travel code (通信大数据行程卡, M-02): green, or a stay in a risk-area city (带星号)."""
+
+    GREEN = "green"
+    STARRED = "starred"  # 带星号
+    YELLOW = "yellow"
+    RED = "red"
+
+
 class Register(StrEnum):
     """The registers (SPEC §11) a decision writes a row of."""
 
@@ -220,6 +230,7 @@ class HealthFacts:
     real_name: bool = False  # name and a valid ID number registered
     temperature: Decimal | None = None  # °C, as read
     code: HealthCode | None = None
+    travel: TravelCode | None = None  # 行程卡, beside the health code
 
 
 @dataclass(frozen=True, slots=True)
@@ -243,6 +254,10 @@ class Facts:
     health: HealthFacts | None = None
     # M-03: the person's home monitoring runs until this moment (an open returnee case), if any
     monitoring_until: datetime | None = None
+    # M-02: the site's outing limit in epidemic mode (a resident with a house, going out) and the
+    # household's allowed exits in its window
+    outing_limit: OutingLimit | None = None
+    household_outings: tuple[datetime, ...] = ()
     # P-13: the shift-change windows [start, end), wall-clock (see ``shift_change_windows``)
     shift_windows: tuple[tuple[time, time], ...] = ()
     campus: bool = False  # the site is a campus (T3): closed to walk-ins
@@ -508,6 +523,11 @@ REASONS: dict[str, tuple[str, str]] = {
     "epidemic.not_necessary": ("M-02", "疫情封闭：非必要不得进入"),
     "epidemic.fever": ("M-02", "体温异常，不予进入；已登记并通知监控中心"),
     "epidemic.code_abnormal": ("M-02", "健康码异常，不予进入；已登记并通知监控中心"),
+    "epidemic.travel_abnormal": (
+        "M-02",
+        "行程卡异常（带星号或非绿色），不予进入；已登记并通知监控中心",
+    ),
+    "epidemic.outing_limit": ("M-02", "疫情封闭期间本户外出已达限额，暂不能外出"),
     "epidemic.home_monitoring": (
         "M-03",
         "返乡人员居家健康监测期间不得外出，请返回家中；如需就医或检测请联系网格员",
@@ -556,6 +576,7 @@ def decide(facts: Facts, policy: Policy, now: datetime) -> Decision:
         _home_monitoring,
         _student_leave,
         _campus_walk_in,
+        _outing,
         _antipassback,
         _epidemic,
     ):
@@ -649,6 +670,27 @@ def _student_leave(facts: Facts, policy: Policy, now: datetime) -> Decision | No
 _USE_LEAVE_PASS = Obligation(Duty.USE_LEAVE_PASS)
 
 
+def _outing(facts: Facts, policy: Policy, now: datetime) -> Decision | None:
+    """M-02: in epidemic mode a household goes out at most ``persons`` times in ``days`` days;
+    the refusal says how many went out and when the household may go out next."""
+    limit = facts.outing_limit
+    if facts.mode is not Mode.EPIDEMIC or facts.direction is not Direction.OUT or limit is None:
+        return None
+    if not facts.resident:
+        return None
+    then = next_outing(limit, facts.household_outings, now)
+    if then is None:
+        return None
+    decision = _refuse("epidemic.outing_limit")
+    count = counted_outings(limit, facts.household_outings, now)
+    local = then.astimezone(SHANGHAI)
+    message = (
+        f"{decision.message}（本户{limit.days}天内限{limit.persons}人次，已外出{count}人次；"
+        f"{local.month}月{local.day}日{local:%H:%M}后可再外出）"
+    )
+    return replace(decision, message=message)
+
+
 def _antipassback(facts: Facts, policy: Policy, now: datetime) -> Decision | None:
     if not policy.anti_passback or facts.credential is None or facts.inside is None:
         return None
@@ -670,6 +712,8 @@ def _epidemic(facts: Facts, policy: Policy, now: datetime) -> Decision | None:
             return _refuse("epidemic.fever", abnormal)
         if health.code is not None and health.code is not HealthCode.GREEN:
             return _refuse("epidemic.code_abnormal", abnormal)
+        if health.travel is not None and health.travel is not TravelCode.GREEN:
+            return _refuse("epidemic.travel_abnormal", abnormal)
     # an employee back from a mid-shift exit is checked like a resident (fever/code still refuse)
     if facts.resident or facts.entrant is Entrant.STAFF_MIDSHIFT:
         if health is None or health.temperature is None:

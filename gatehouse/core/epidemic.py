@@ -35,6 +35,20 @@ officer (:func:`five_haves_missing`).
 **Health reports** (:func:`judge_report`): a temperature at or above 37.3 °C, fever, cough or
 travel in the last 14 days is abnormal and reaches the grid officer at once
 ("居民或住户个人如有发热、咳嗽等异常症状，或有中高风险地区旅居史……要第一时间向所在社区报告").
+
+**Residents' outings (M-02)** — "居民出行实行…每户每2天可指派1名家庭成员外出采购生活物资": in
+epidemic mode a site may limit its households to *persons* outings every *days* days
+(:class:`OutingLimit`, :func:`outing_limit`). The gate counts the household's allowed exits in
+the last *days* × 24 hours (a rolling window) and refuses one more, saying when the household
+may go out next (:func:`next_outing`: the moment the oldest counted exit leaves the window).
+
+**Travel code (行程卡, M-02)**: beside the health code at the designated entrance; green passes,
+a stay in a risk-area city (带星号) or a yellow/red card is abnormal and refused
+(``TravelCode`` and the rule in :mod:`gatehouse.core.access`).
+
+**Door-to-door screening (入户排查)** (:func:`judge_visit`): a household visited by the grid
+officer, who was met, their temperature and travel; abnormal findings need a follow-up, which is
+recorded with its result (:func:`check_follow_up`).
 """
 
 from __future__ import annotations
@@ -390,6 +404,219 @@ def check_close(*, case: CaseFacts, reason: str, note: str, now: datetime) -> Cl
                     {"field": "reason"},
                 )
     return why
+
+
+# -- residents' outings and the travel code (M-02) ---------------------------------------------
+
+
+OUTING_PERSONS_MAX = 20
+OUTING_DAYS_MAX = 14
+
+
+@dataclass(frozen=True, slots=True)
+class OutingLimit:
+    """At most ``persons`` outings per household in any ``days`` days (epidemic mode)."""
+
+    persons: int
+    days: int
+
+
+def outing_limit(persons: object, days: object) -> OutingLimit:
+    """A site's outing limit as entered (whole numbers in range), else ``InvalidInput``."""
+    try:
+        p, d = int(str(persons).strip()), int(str(days).strip())
+    except ValueError as exc:
+        raise InvalidInput(
+            "outing.not_a_number", "外出人次和天数须为整数", {"field": "persons"}
+        ) from exc
+    if not 1 <= p <= OUTING_PERSONS_MAX:
+        raise InvalidInput(
+            "outing.persons",
+            f"每户外出人次须在 1 至 {OUTING_PERSONS_MAX} 之间",
+            {"field": "persons"},
+        )
+    if not 1 <= d <= OUTING_DAYS_MAX:
+        raise InvalidInput(
+            "outing.days", f"天数须在 1 至 {OUTING_DAYS_MAX} 之间", {"field": "days"}
+        )
+    return OutingLimit(p, d)
+
+
+def outing_window_start(limit: OutingLimit, now: datetime) -> datetime:
+    """The start of the rolling window the household's exits are counted in (exclusive)."""
+    return now - timedelta(days=limit.days)
+
+
+def next_outing(limit: OutingLimit, outings: Iterable[datetime], now: datetime) -> datetime | None:
+    """Rule M-02: None when the household may go out at ``now``; else the moment it may go out
+    next — when the oldest exit that fills the limit leaves the window. ``outings``: the
+    household's allowed exits (any window; those outside it are ignored)."""
+    start = outing_window_start(limit, now)
+    recent = sorted(t for t in outings if start < t <= now)
+    if len(recent) < limit.persons:
+        return None
+    return recent[len(recent) - limit.persons] + timedelta(days=limit.days)
+
+
+def counted_outings(limit: OutingLimit, outings: Iterable[datetime], now: datetime) -> int:
+    start = outing_window_start(limit, now)
+    return sum(1 for t in outings if start < t <= now)
+
+
+# -- door-to-door screening (入户排查) -----------------------------------------------------------
+
+
+class Met(StrEnum):
+    MET = "met"  # 见到住户
+    NOBODY = "nobody"  # 无人在家
+    VACANT = "vacant"  # 空置房
+
+
+class FollowUp(StrEnum):
+    NONE = "none"  # 无需跟进
+    PENDING = "pending"  # 待跟进
+    DONE = "done"  # 已跟进
+
+
+@dataclass(frozen=True)
+class VisitFacts:
+    met: str
+    persons_met: int
+    temperature: Decimal | None
+    travel: bool
+    travel_place: str
+    symptoms: str
+
+
+def judge_visit(visit: VisitFacts) -> tuple[list[str], bool]:
+    """A door-to-door visit: what is abnormal, in words, and whether a follow-up is needed
+    (abnormal findings, or nobody at home to be visited again)."""
+    if visit.met not in Met._value2member_map_:
+        raise InvalidInput("screening.met", "请选择入户情况", {"field": "met"})
+    met = Met(visit.met)
+    if met is Met.MET and visit.persons_met < 1:
+        raise InvalidInput(
+            "screening.persons", "见到住户时请填写见到的人数", {"field": "persons_met"}
+        )
+    if met is not Met.MET and (visit.temperature is not None or visit.travel):
+        raise InvalidInput(
+            "screening.nobody_met",
+            "未见到住户时不能登记体温和旅居史",
+            {"field": "met"},
+        )
+    if met is Met.VACANT:
+        return [], False
+    if met is Met.NOBODY:
+        return [], True
+    if met is Met.MET and visit.temperature is None:
+        raise InvalidInput("report.temperature_missing", "请填写体温", {"field": "temperature"})
+    found = judge_report(
+        ReportFacts(
+            temperature=visit.temperature,
+            other=visit.symptoms,
+            travel=visit.travel,
+            travel_place=visit.travel_place,
+        )
+    )
+    return found, bool(found)
+
+
+def check_follow_up(*, needed: bool, done: bool, result: str) -> None:
+    """A follow-up is recorded once, on a visit that needs one, with what was done."""
+    if not needed:
+        raise DomainError("screening.no_follow_up", "此次排查无需跟进")
+    if done:
+        raise DomainError("screening.followed_up", "此次排查已记录跟进")
+    if not result.strip():
+        raise InvalidInput("screening.result", "请填写跟进情况", {"field": "result"})
+    if len(result.strip()) > NOTE_MAX:
+        raise InvalidInput("screening.result", f"跟进情况不超过{NOTE_MAX}字", {"field": "result"})
+
+
+# -- ledgers: disinfection, protective equipment, medical waste ---------------------------------
+
+QUANTITY_MAX = 100_000
+WEIGHT_MAX = Decimal("10000.00")  # kg in one collection
+BAGS_MAX = 1000
+TEXT_MAX = 100
+
+
+def _text(value: str, field: str, label: str, *, required: bool = True) -> str:
+    text = " ".join((value or "").split())
+    if required and not text:
+        raise InvalidInput("ledger.required", f"请填写{label}", {"field": field})
+    if len(text) > TEXT_MAX:
+        raise InvalidInput("ledger.too_long", f"{label}不超过{TEXT_MAX}字", {"field": field})
+    return text
+
+
+def check_not_future(moment: datetime, now: datetime, field: str) -> None:
+    if moment > now:
+        raise InvalidInput("ledger.future", "时间不能晚于现在", {"field": field})
+
+
+@dataclass(frozen=True)
+class Disinfection:
+    place: str
+    agent: str
+    done_by: str
+
+
+def check_disinfection(
+    *, target: str, place: str, agent: str, done_by: str, done_at: datetime, now: datetime
+) -> Disinfection:
+    """A row of the disinfection ledger (公共场所、车辆消毒台账): where, with what, when, who."""
+    if target not in ("place", "vehicle"):
+        raise InvalidInput("ledger.target", "请选择消毒对象类别", {"field": "target"})
+    check_not_future(done_at, now, "done_at")
+    return Disinfection(
+        _text(place, "place", "消毒场所或车辆"),
+        _text(agent, "agent", "消毒剂"),
+        _text(done_by, "done_by", "消毒人员"),
+    )
+
+
+def check_issue(*, item: str, quantity: int, issued_to: str) -> tuple[str, str]:
+    """A row of the protective-equipment ledger (防护物资发放台账): item, quantity, to whom."""
+    if not 1 <= quantity <= QUANTITY_MAX:
+        raise InvalidInput(
+            "ledger.quantity", f"数量须在 1 至 {QUANTITY_MAX} 之间", {"field": "quantity"}
+        )
+    return _text(item, "item", "物资名称"), _text(issued_to, "issued_to", "领用人")
+
+
+@dataclass(frozen=True)
+class WasteHandover:
+    collector: str
+    transporter: str
+    signed_by: str
+
+
+def check_waste(
+    *,
+    weight: Decimal,
+    bags: int,
+    collector: str,
+    transporter: str,
+    signed_by: str,
+    collected_on: date,
+    today: date,
+) -> WasteHandover:
+    """A row of the medical-waste ledger (医废垃圾收集、运输台账): a weighed collection handed over
+    to the transporter with a signature."""
+    if collected_on > today:
+        raise InvalidInput("ledger.future", "收集日期不能晚于今天", {"field": "collected_on"})
+    if not weight.is_finite() or not Decimal("0.01") <= weight <= WEIGHT_MAX:
+        raise InvalidInput(
+            "ledger.weight", f"重量须在 0.01 至 {WEIGHT_MAX} 千克之间", {"field": "weight"}
+        )
+    if not 1 <= bags <= BAGS_MAX:
+        raise InvalidInput("ledger.bags", f"袋数须在 1 至 {BAGS_MAX} 之间", {"field": "bags"})
+    return WasteHandover(
+        _text(collector, "collector", "收集人"),
+        _text(transporter, "transporter", "运输单位/人"),
+        _text(signed_by, "signed_by", "交接签字人"),
+    )
 
 
 # -- health reports ------------------------------------------------------------------------------

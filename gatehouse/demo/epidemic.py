@@ -4,13 +4,19 @@ the grids 东湖街道 → 东湖社区 → three building grids (1–2栋, 3–
 and returnees at different stages: just arrived, in the second week with a missed report, a
 first test overdue, one transferred, one completed; and a resident's self-report of a cough.
 Everything goes through the real services (audited as the system would), then the alert scan.
+Then the rest of T8: the outing limit (one person per household every two days, in force when
+the site is switched to epidemic mode), 王芳's door-to-door screening of 3栋 and 4栋 (a house
+nobody answered, one with a fever followed up), and a week of the disinfection, protective
+equipment and medical-waste ledgers.
 
-Deterministic for a given ``now`` and idempotent: a site that already has a grid is left alone.
+Deterministic for a given ``now`` and idempotent: a site that already has its outing limit is
+left alone (one query); one with grids but not the rest gets the rest.
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -19,7 +25,7 @@ from django.db import transaction
 
 from gatehouse.accounts.models import Membership, Role
 from gatehouse.epidemic import services
-from gatehouse.epidemic.models import Grid
+from gatehouse.epidemic.models import Grid, OutingRule
 from gatehouse.people.models import HouseMembership
 from gatehouse.sites.models import Building, Site
 
@@ -61,7 +67,7 @@ def _officer(site: Site, username: str, name: str) -> Any:
 def load_epidemic_demo(*, now: datetime) -> dict[str, int]:
     """Load the grids and cases at 东湖花园: ``{site code: records made}``, empty when nothing was
     (the site is missing or already has grids)."""
-    if Grid.objects.filter(site__code=DEMO_SITE).exists():  # a second run: one query
+    if OutingRule.objects.filter(site__code=DEMO_SITE).exists():  # a second run: one query
         return {}
     site = Site.objects.filter(code=DEMO_SITE).first()
     if site is None:
@@ -71,47 +77,56 @@ def load_epidemic_demo(*, now: datetime) -> dict[str, int]:
     actor: Any = users.filter(username="desk").first() or users.filter(is_superuser=True).first()
     made = 0
     with transaction.atomic():
-        street = services.grid_create(
-            site=site, actor=actor, now=now, level="street", name="东湖街道"
-        )
-        community = services.grid_create(
+        if not Grid.objects.filter(site=site).exists():
+            made += _grids_and_cases(site, actor, now)
+        made += _screenings(site, now)
+        made += _ledgers(site, actor, now)
+        services.outing_set(site=site, actor=actor, now=now, persons=1, days=2)
+        made += 1
+    return {site.code: made}
+
+
+def _grids_and_cases(site: Site, actor: Any, now: datetime) -> int:
+    made = 0
+    street = services.grid_create(site=site, actor=actor, now=now, level="street", name="东湖街道")
+    community = services.grid_create(
+        site=site,
+        actor=actor,
+        now=now,
+        level="community",
+        name="东湖社区",
+        parent_id=street.pk,
+        volunteers="社区党员志愿服务队",
+    )
+    made += 2
+    codes = dict(Building.objects.filter(site=site).values_list("code", "pk"))
+    for name, buildings, username, officer_name, volunteers, missing in BUILDING_GRIDS:
+        officer = _officer(site, username, officer_name)
+        grid = services.grid_create(
             site=site,
             actor=actor,
             now=now,
-            level="community",
-            name="东湖社区",
-            parent_id=street.pk,
-            volunteers="社区党员志愿服务队",
+            level="building",
+            name=name,
+            parent_id=community.pk,
+            officer_id=officer.pk,
+            volunteers=volunteers,
         )
-        made += 2
-        codes = dict(Building.objects.filter(site=site).values_list("code", "pk"))
-        for name, buildings, username, officer_name, volunteers, missing in BUILDING_GRIDS:
-            officer = _officer(site, username, officer_name)
-            grid = services.grid_create(
-                site=site,
-                actor=actor,
-                now=now,
-                level="building",
-                name=name,
-                parent_id=community.pk,
-                officer_id=officer.pk,
-                volunteers=volunteers,
-            )
-            services.grid_assign(
-                grid=grid,
-                actor=actor,
-                now=now,
-                building_ids=[codes[c] for c in buildings if c in codes],
-            )
-            for item, note in NOTES.items():
-                if item not in missing:
-                    services.grid_check(
-                        grid=grid, actor=actor, now=now, item=item, done=True, note=note
-                    )
-            made += 1
-        made += _cases(site, actor, now)
-        made += len(services.alerts_scan(site=site, now=now))
-    return {site.code: made}
+        services.grid_assign(
+            grid=grid,
+            actor=actor,
+            now=now,
+            building_ids=[codes[c] for c in buildings if c in codes],
+        )
+        for item, note in NOTES.items():
+            if item not in missing:
+                services.grid_check(
+                    grid=grid, actor=actor, now=now, item=item, done=True, note=note
+                )
+        made += 1
+    made += _cases(site, actor, now)
+    made += len(services.alerts_scan(site=site, now=now))
+    return made
 
 
 def _cases(site: Site, actor: Any, now: datetime) -> int:
@@ -189,6 +204,121 @@ def _cases(site: Site, actor: Any, now: datetime) -> int:
             now=now - timedelta(hours=2),
             temperature="36.9",
             cough=True,
+        )
+        count += 1
+    return count
+
+
+#: 王芳's visits: (house index among 3栋/4栋's houses, days ago, hour, met, persons, temperature,
+#: travel place, follow-up result)
+VISITS = (
+    (0, 3, 9, "met", 3, "36.5", "", ""),
+    (1, 3, 10, "nobody", 0, None, "", "次日上午再次入户，住户在家，体温正常"),
+    (2, 2, 9, "met", 2, "37.6", "", "已通知社区卫生服务中心上门核酸采样，结果阴性"),
+    (3, 2, 10, "met", 1, "36.3", "湖北省武汉市", ""),
+    (4, 1, 9, "vacant", 0, None, "", ""),
+    (5, 0, 9, "nobody", 0, None, "", ""),
+)
+
+
+def _screenings(site: Site, now: datetime) -> int:
+    grid = Grid.objects.filter(site=site, name="3-4栋网格").select_related("officer").first()
+    if grid is None or grid.officer is None:
+        return 0
+    houses = list(
+        HouseMembership.objects.filter(house__site=site, house__unit__building__code__in=("3", "4"))
+        .exclude(house__number=LOGIN_HOUSE)
+        .values_list("house__number", "person__name")
+        .order_by("house__number", "person_id")
+    )
+    firsts: dict[str, str] = {}
+    for number, name in houses:
+        firsts.setdefault(number, name)
+    numbers = list(firsts)
+    today = now.astimezone(SHANGHAI).date()
+    count = 0
+    for index, days, hour, met, persons, temperature, travel, result in VISITS:
+        if index >= len(numbers):
+            break
+        at = _at(today - timedelta(days=days), hour)
+        if at > now:
+            continue
+        visit = services.screening_record(
+            site=site,
+            actor=grid.officer,
+            now=at,
+            house_number=numbers[index],
+            met=met,
+            persons_met=persons,
+            met_names=firsts[numbers[index]] if persons else "",
+            temperature=temperature,
+            travel=bool(travel),
+            travel_place=travel,
+        )
+        count += 1
+        if result:
+            services.screening_follow_up(
+                visit=visit, actor=grid.officer, now=at + timedelta(hours=20), result=result
+            )
+    return count
+
+
+def _ledgers(site: Site, actor: Any, now: datetime) -> int:
+    """A week of the ledgers, the days before ``now``."""
+    today = now.astimezone(SHANGHAI).date()
+    places = ("各单元电梯轿厢及按钮", "东门岗亭及闸机", "垃圾分类投放点", "物业服务中心大厅")
+    count = 0
+    for back in range(7, 0, -1):
+        day = today - timedelta(days=back)
+        for n, place in enumerate(places[: 2 + back % 3]):
+            services.disinfection_record(
+                site=site,
+                actor=actor,
+                now=_at(day, 18),
+                target="place",
+                place=place,
+                agent="含氯消毒液 500mg/L" if n % 2 == 0 else "75%酒精擦拭",
+                done_by="保洁组 刘强" if n % 2 == 0 else "保洁组 马丽",
+                done_at=_at(day, 8 + n),
+            )
+            count += 1
+        services.disinfection_record(
+            site=site,
+            actor=actor,
+            now=_at(day, 18),
+            target="vehicle",
+            place="物业巡逻电瓶车、快递集中投放车辆",
+            agent="含氯消毒液 500mg/L",
+            done_by="保安 陈刚",
+            done_at=_at(day, 14),
+        )
+        services.waste_record(
+            site=site,
+            actor=actor,
+            now=_at(day, 17),
+            collected_on=day,
+            weight=Decimal(f"{3 + back % 4}.{(back * 37) % 100:02d}"),
+            bags=2 + back % 3,
+            collector="保洁组 刘强",
+            transporter="区医疗废物集中处置中心 王师傅",
+            signed_by="王建军",
+        )
+        count += 2
+    for back, item, quantity, to in (
+        (7, "医用外科口罩", 500, "东门岗、西门岗"),
+        (7, "一次性手套", 200, "保洁组"),
+        (5, "医用外科口罩", 300, "3-4栋网格志愿者"),
+        (3, "防护面屏", 20, "东门岗"),
+        (1, "84消毒液（500ml）", 40, "保洁组"),
+    ):
+        services.supply_issue(
+            site=site,
+            actor=actor,
+            now=_at(today - timedelta(days=back), 9),
+            item=item,
+            quantity=quantity,
+            issued_to=to,
+            issued_on=today - timedelta(days=back),
         )
         count += 1
     return count

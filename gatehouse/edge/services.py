@@ -251,8 +251,16 @@ def _upload_one(edge: Device, entry: dict[str, Any], now: datetime) -> UploadRes
         if at.tzinfo is None or at > now + MAX_CLOCK_SKEW:
             raise InvalidInput("at.invalid", "离线记录的时间无效或晚于服务器时间", {"field": "at"})
         health = None
-        if request.temperature is not None or request.health_code is not None:
-            health = health_facts(temperature=request.temperature, code=request.health_code or "")
+        if (
+            request.temperature is not None
+            or request.health_code is not None
+            or request.travel_code is not None
+        ):
+            health = health_facts(
+                temperature=request.temperature,
+                code=request.health_code or "",
+                travel=request.travel_code or "",
+            )
 
         def prepare() -> GateInput:
             lane = device_lane(device=device, lane_ref=request.lane)

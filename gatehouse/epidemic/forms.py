@@ -10,7 +10,10 @@ from django.utils.translation import gettext_lazy as _
 
 from gatehouse.epidemic.models import (
     CloseReasonChoice,
+    DisinfectionTarget,
+    FollowUpChoice,
     GridLevelChoice,
+    MetChoice,
     OriginChoice,
     TestResultChoice,
 )
@@ -126,3 +129,95 @@ class ReportForm(forms.Form):
     other = forms.CharField(label=_("其他症状"), max_length=1000, required=False)
     travel = forms.BooleanField(label=_("14天内去过外地或中高风险地区"), required=False)
     travel_place = forms.CharField(label=_("去过的地方"), max_length=1000, required=False)
+
+
+# -- residents' outings (M-02), door-to-door screening, ledgers ------------------------------------
+
+_DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+class OutingForm(forms.Form):
+    """The site's outing limit; the core checks the numbers (their codes reach the page)."""
+
+    persons = forms.CharField(
+        label=_("每户外出人次"),
+        max_length=10,
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+    )
+    days = forms.CharField(
+        label=_("每几天"), max_length=10, widget=forms.TextInput(attrs={"inputmode": "numeric"})
+    )
+
+
+class ScreeningForm(forms.Form):
+    house_number = forms.CharField(label=_("房号"), max_length=40)
+    met = forms.ChoiceField(
+        label=_("入户情况"), choices=MetChoice.choices, widget=forms.RadioSelect
+    )
+    persons_met = forms.IntegerField(
+        label=_("见到人数"), min_value=0, max_value=50, required=False, initial=0
+    )
+    met_names = forms.CharField(label=_("见到的人员"), max_length=1000, required=False)
+    temperature = forms.CharField(
+        label=_("体温（℃）"),
+        max_length=10,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+    )
+    travel = forms.BooleanField(label=_("14天内去过外地或中高风险地区"), required=False)
+    travel_place = forms.CharField(label=_("去过的地方"), max_length=1000, required=False)
+    symptoms = forms.CharField(label=_("其他异常（咳嗽等）"), max_length=1000, required=False)
+
+    def service_kwargs(self) -> dict[str, Any]:
+        data = dict(self.cleaned_data)
+        data["persons_met"] = data.get("persons_met") or 0
+        return data
+
+
+class FollowUpForm(forms.Form):
+    result = forms.CharField(
+        label=_("跟进情况"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class DisinfectionForm(forms.Form):
+    target = forms.ChoiceField(
+        label=_("消毒对象"), choices=DisinfectionTarget.choices, widget=forms.RadioSelect
+    )
+    place = forms.CharField(label=_("场所/车辆"), max_length=1000)
+    agent = forms.CharField(label=_("消毒剂及浓度"), max_length=1000)
+    done_at = forms.DateTimeField(
+        label=_("消毒时间"),
+        widget=_DATETIME,
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        error_messages={"invalid": _("时间格式不正确，例如 2026-11-24 09:30")},
+    )
+    done_by = forms.CharField(label=_("消毒人员"), max_length=1000)
+
+
+class SupplyForm(forms.Form):
+    item = forms.CharField(label=_("物资名称"), max_length=1000)
+    quantity = forms.IntegerField(label=_("数量"), min_value=-(10**9), max_value=10**9)
+    issued_to = forms.CharField(label=_("领用人"), max_length=1000)
+    issued_on = _date(_("发放日期"))
+
+
+class WasteForm(forms.Form):
+    collected_on = _date(_("收集日期"))
+    weight = forms.DecimalField(label=_("重量（千克）"), max_digits=12, decimal_places=2)
+    bags = forms.IntegerField(label=_("袋数"), min_value=-(10**9), max_value=10**9)
+    collector = forms.CharField(label=_("收集人"), max_length=1000)
+    transporter = forms.CharField(label=_("运输单位/人"), max_length=1000)
+    signed_by = forms.CharField(label=_("交接签字"), max_length=1000)
+
+
+class LedgerFilterForm(forms.Form):
+    q = forms.CharField(label=_("关键字"), max_length=50, required=False)
+    date_from = _date(_("日期自"), required=False)
+    date_to = _date(_("至"), required=False)
+
+
+class ScreeningFilterForm(LedgerFilterForm):
+    follow_up = forms.ChoiceField(
+        label=_("跟进"), choices=[("", _("全部")), *FollowUpChoice.choices], required=False
+    )

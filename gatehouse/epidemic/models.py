@@ -25,7 +25,9 @@ from gatehouse.core.epidemic import (
     CaseFacts,
     CloseReason,
     FiveHaves,
+    FollowUp,
     GridLevel,
+    Met,
     Origin,
     TestFacts,
     TestResult,
@@ -68,6 +70,23 @@ class AlertKindChoice(models.TextChoices):
     REPORT_MISSED = AlertKind.REPORT_MISSED.value, _("未按时健康上报")
     ABNORMAL = AlertKind.ABNORMAL.value, _("健康状况异常")
     POSITIVE = AlertKind.POSITIVE.value, _("核酸检测阳性")
+
+
+class MetChoice(models.TextChoices):
+    MET = Met.MET.value, _("见到住户")
+    NOBODY = Met.NOBODY.value, _("无人在家")
+    VACANT = Met.VACANT.value, _("空置房")
+
+
+class FollowUpChoice(models.TextChoices):
+    NONE = FollowUp.NONE.value, _("无需跟进")
+    PENDING = FollowUp.PENDING.value, _("待跟进")
+    DONE = FollowUp.DONE.value, _("已跟进")
+
+
+class DisinfectionTarget(models.TextChoices):
+    PLACE = "place", _("公共场所")
+    VEHICLE = "vehicle", _("车辆")
 
 
 class Grid(models.Model):
@@ -366,3 +385,163 @@ class EpidemicAlert(models.Model):
 
     def __str__(self) -> str:
         return self.message
+
+
+class OutingRule(models.Model):
+    """A site's limit on residents' outings in epidemic mode (M-02): at most ``persons``
+    outings per household in any ``days`` days, counted at the gate on the way out."""
+
+    site = models.OneToOneField(
+        "sites.Site", on_delete=models.CASCADE, related_name="+", verbose_name=_("场所")
+    )
+    persons = models.PositiveSmallIntegerField(_("每户外出人次"))
+    days = models.PositiveSmallIntegerField(_("天数"))
+    updated_at = models.DateTimeField(_("设置时间"))
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("设置人"),
+    )
+
+    class Meta:
+        verbose_name = _("居民出行限额")
+        verbose_name_plural = _("居民出行限额")
+
+    def __str__(self) -> str:
+        return f"{self.persons}/{self.days}"
+
+
+class ScreeningVisit(models.Model):
+    """A door-to-door screening visit (入户排查) to one house by the grid officer: who was met,
+    temperature, travel, what was abnormal, and the follow-up with its result."""
+
+    site = models.ForeignKey(
+        "sites.Site", on_delete=models.CASCADE, related_name="+", verbose_name=_("场所")
+    )
+    house = models.ForeignKey(
+        "sites.House", on_delete=models.PROTECT, related_name="+", verbose_name=_("房屋")
+    )
+    grid = models.ForeignKey(
+        Grid,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("网格"),
+    )
+    visited_at = models.DateTimeField(_("排查时间"))
+    officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("排查人"),
+    )
+    met = models.CharField(_("入户情况"), max_length=10, choices=MetChoice.choices)
+    persons_met = models.PositiveSmallIntegerField(_("见到人数"), default=0)
+    met_names = models.CharField(_("见到的人员"), max_length=100, blank=True)
+    temperature = models.DecimalField(
+        _("体温"), max_digits=4, decimal_places=1, null=True, blank=True
+    )
+    travel = models.BooleanField(_("14天内旅居史"), default=False)
+    travel_place = models.CharField(_("去过的地方"), max_length=200, blank=True)
+    symptoms = models.CharField(_("其他异常"), max_length=200, blank=True)
+    abnormal = models.CharField(_("异常情况"), max_length=300, blank=True)
+    follow_up = models.CharField(
+        _("跟进"), max_length=10, choices=FollowUpChoice.choices, default=FollowUp.NONE.value
+    )
+    follow_up_result = models.CharField(_("跟进情况"), max_length=200, blank=True)
+    followed_up_at = models.DateTimeField(_("跟进时间"), null=True, blank=True)
+    followed_up_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("跟进人"),
+    )
+
+    class Meta:
+        verbose_name = _("入户排查")
+        verbose_name_plural = _("入户排查")
+        indexes = [models.Index(fields=["site", "-visited_at"], name="epidemic_screening_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.house} {self.visited_at:%Y-%m-%d}"
+
+
+class _LedgerRow(models.Model):
+    site = models.ForeignKey(
+        "sites.Site", on_delete=models.CASCADE, related_name="+", verbose_name=_("场所")
+    )
+    recorded_at = models.DateTimeField(_("登记时间"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("登记人"),
+    )
+
+    class Meta:
+        abstract = True
+
+
+class Disinfection(_LedgerRow):
+    """A row of the disinfection ledger: a public place or a vehicle disinfected."""
+
+    target = models.CharField(_("消毒对象"), max_length=10, choices=DisinfectionTarget.choices)
+    place = models.CharField(_("场所/车辆"), max_length=100)
+    agent = models.CharField(_("消毒剂"), max_length=100)
+    done_at = models.DateTimeField(_("消毒时间"))
+    done_by = models.CharField(_("消毒人员"), max_length=100)
+
+    class Meta:
+        verbose_name = _("消毒记录")
+        verbose_name_plural = _("消毒记录")
+        indexes = [models.Index(fields=["site", "-done_at"], name="epidemic_disinfect_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.place} {self.done_at:%Y-%m-%d %H:%M}"
+
+
+class SupplyIssue(_LedgerRow):
+    """A row of the protective-equipment ledger: an item issued, how many, to whom."""
+
+    item = models.CharField(_("物资名称"), max_length=100)
+    quantity = models.PositiveIntegerField(_("数量"))
+    issued_to = models.CharField(_("领用人"), max_length=100)
+    issued_on = models.DateField(_("发放日期"))
+
+    class Meta:
+        verbose_name = _("防护物资发放")
+        verbose_name_plural = _("防护物资发放")
+        indexes = [models.Index(fields=["site", "-issued_on"], name="epidemic_supply_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.item} ×{self.quantity}"
+
+
+class WasteCollection(_LedgerRow):
+    """A row of the medical-waste ledger (废弃口罩、医废垃圾收集、运输): weighed, bagged and handed
+    over to the transporter with a signature."""
+
+    collected_on = models.DateField(_("收集日期"))
+    weight = models.DecimalField(_("重量（千克）"), max_digits=7, decimal_places=2)
+    bags = models.PositiveSmallIntegerField(_("袋数"))
+    collector = models.CharField(_("收集人"), max_length=100)
+    transporter = models.CharField(_("运输单位/人"), max_length=100)
+    signed_by = models.CharField(_("交接签字"), max_length=100)
+
+    class Meta:
+        verbose_name = _("医废垃圾收集运输")
+        verbose_name_plural = _("医废垃圾收集运输")
+        indexes = [models.Index(fields=["site", "-collected_on"], name="epidemic_waste_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.collected_on:%Y-%m-%d} {self.weight}kg"

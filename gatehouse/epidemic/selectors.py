@@ -14,6 +14,7 @@ from gatehouse.epidemic.models import (
     GridBuilding,
     HealthReport,
     ReturneeCase,
+    ScreeningVisit,
 )
 from gatehouse.people.models import Person
 from gatehouse.sites.models import Building, House, Site
@@ -129,3 +130,14 @@ def alert_at(site: Site, pk: int) -> EpidemicAlert | None:
 
 def reports_of(person: Person) -> QuerySet[HealthReport]:
     return HealthReport.objects.filter(person=person).order_by("-reported_at")
+
+
+def screenings_to_follow(site: Site, building_ids: list[int]) -> QuerySet[ScreeningVisit]:
+    """The door-to-door visits of these buildings still waiting for their follow-up."""
+    return (
+        ScreeningVisit.objects.filter(
+            site=site, follow_up="pending", house__unit__building_id__in=building_ids
+        )
+        .select_related("house")
+        .order_by("visited_at")
+    )

@@ -26,12 +26,17 @@ from gatehouse.core.errors import DomainError, InvalidInput
 from gatehouse.core.masking import mask_name
 from gatehouse.epidemic.models import (
     CaseTest,
+    Disinfection,
     EpidemicAlert,
     Grid,
     GridBuilding,
     GridCheck,
     HealthReport,
+    OutingRule,
     ReturneeCase,
+    ScreeningVisit,
+    SupplyIssue,
+    WasteCollection,
 )
 from gatehouse.epidemic.selectors import grid_of_house, open_case_of
 from gatehouse.notify.models import MessageKind
@@ -433,14 +438,21 @@ def _raise(
     *,
     case: ReturneeCase | None = None,
     report: HealthReport | None = None,
+    house: House | None = None,
 ) -> EpidemicAlert | None:
-    """One alert for ``ref``, ever, and its message to the grid officer."""
+    """One alert for ``ref``, ever, and its message to the grid officer (``house``: a house
+    screened door to door, when there is no case or report)."""
     if EpidemicAlert.objects.filter(site=site, ref=ref).exists():
         return None
     person = case.person if case is not None else report.person if report is not None else None
-    house = case.house if case is not None else report.house if report is not None else None
+    if case is not None:
+        house = case.house
+    elif report is not None:
+        house = report.house
     grid = grid_of_house(house) if house is not None else None
     who = f"{house.number} {mask_name(person.name)}" if house and person else ""
+    if house is not None and person is None:
+        who = house.number
     message = f"{who}：{text}".strip("：")[:300]
     try:
         with transaction.atomic():
@@ -500,6 +512,15 @@ def alerts_scan(*, site: Site, now: datetime) -> list[EpidemicAlert]:
     return raised
 
 
+def alerts_scan_all(*, now: datetime) -> int:
+    """:func:`alerts_scan` for every active site; the number of new alerts (the device worker's
+    periodic round and ``manage.py check_epidemic``)."""
+    return sum(
+        len(alerts_scan(site=site, now=now))
+        for site in Site.objects.filter(is_active=True).order_by("pk")
+    )
+
+
 def alert_handle(*, alert: EpidemicAlert, actor: Actor, now: datetime) -> EpidemicAlert:
     if alert.handled_at is not None:
         raise DomainError("epidemic.alert_handled", "此提醒已处理")
@@ -513,3 +534,229 @@ def alert_handle(*, alert: EpidemicAlert, actor: Actor, now: datetime) -> Epidem
 
 def temperature_text(value: Decimal | None) -> str:
     return f"{value}℃" if value is not None else ""
+
+
+# -- residents' outings in epidemic mode (M-02) ----------------------------------------------------
+
+
+def outing_set(
+    *, site: Site, actor: Actor, now: datetime, persons: object, days: object
+) -> OutingRule:
+    """Set the site's outing limit (M-02): at most ``persons`` outings per household every
+    ``days`` days while the site is in epidemic mode."""
+    limit = core.outing_limit(persons, days)
+    with transaction.atomic():
+        rule = OutingRule.objects.select_for_update().filter(site=site).first()
+        before = snapshot(rule) if rule is not None else None
+        if rule is None:
+            rule = OutingRule(site=site)
+        rule.persons, rule.days = limit.persons, limit.days
+        rule.updated_at, rule.updated_by = now, actor
+        rule.save()
+        audit_record(
+            action="epidemic.outing_set",
+            obj=rule,
+            actor=actor,
+            before=before,
+            after=snapshot(rule),
+            at=now,
+        )
+    return rule
+
+
+def outing_clear(*, site: Site, actor: Actor, now: datetime) -> None:
+    rule = OutingRule.objects.filter(site=site).first()
+    if rule is None:
+        raise DomainError("outing.not_set", "本场所未设置出行限额")
+    with transaction.atomic():
+        audit_record(
+            action="epidemic.outing_clear", obj=rule, actor=actor, before=snapshot(rule), at=now
+        )
+        rule.delete()
+
+
+# -- door-to-door screening (入户排查) -----------------------------------------------------------
+
+
+def screening_record(
+    *,
+    site: Site,
+    actor: Actor,
+    now: datetime,
+    house_number: str,
+    met: str,
+    persons_met: int = 0,
+    met_names: str = "",
+    temperature: object = None,
+    travel: bool = False,
+    travel_place: str = "",
+    symptoms: str = "",
+    building_ids: list[int] | None = None,
+) -> ScreeningVisit:
+    """A door-to-door visit to one house: abnormal findings (or nobody at home) need a
+    follow-up, and an abnormal finding reaches the grid officer's alerts at once. A grid officer
+    (``building_ids``: their buildings) records only houses of their grids."""
+    house = find_house(site, house_number)
+    if building_ids is not None and house.unit.building_id not in building_ids:
+        raise InvalidInput(
+            "screening.not_your_grid", "此房屋不在您负责的网格内", {"field": "house_number"}
+        )
+    value = core.parse_temperature(temperature, required=False)
+    names = " ".join((met_names or "").split())
+    if len(names) > core.TEXT_MAX:
+        raise InvalidInput("ledger.too_long", "见到的人员不超过100字", {"field": "met_names"})
+    found, follow = core.judge_visit(
+        core.VisitFacts(
+            met=met,
+            persons_met=persons_met,
+            temperature=value,
+            travel=travel,
+            travel_place=travel_place or "",
+            symptoms=(symptoms or "").strip(),
+        )
+    )
+    grid = grid_of_house(house)
+    with transaction.atomic():
+        visit = ScreeningVisit.objects.create(
+            site=site,
+            house=house,
+            grid=grid,
+            visited_at=now,
+            officer=actor,
+            met=met,
+            persons_met=persons_met if met == core.Met.MET else 0,
+            met_names=names,
+            temperature=value,
+            travel=travel,
+            travel_place=(travel_place or "").strip() if travel else "",
+            symptoms=(symptoms or "").strip(),
+            abnormal="；".join(found)[:300],
+            follow_up=(core.FollowUp.PENDING if follow else core.FollowUp.NONE).value,
+        )
+        audit_record(action="epidemic.screening", obj=visit, actor=actor, at=now)
+        if found:
+            _raise(
+                site,
+                core.AlertKind.ABNORMAL,
+                f"screening:{visit.pk}",
+                f"入户排查发现异常：{'；'.join(found)}",
+                now,
+                house=house,
+            )
+    return visit
+
+
+def screening_follow_up(
+    *, visit: ScreeningVisit, actor: Actor, now: datetime, result: str
+) -> ScreeningVisit:
+    """Record the follow-up of a visit that needed one, with what was done (once)."""
+    core.check_follow_up(
+        needed=visit.follow_up != core.FollowUp.NONE,
+        done=visit.follow_up == core.FollowUp.DONE,
+        result=result,
+    )
+    with transaction.atomic():
+        visit.follow_up = core.FollowUp.DONE.value
+        visit.follow_up_result = result.strip()
+        visit.followed_up_at, visit.followed_up_by = now, actor
+        visit.save(
+            update_fields=["follow_up", "follow_up_result", "followed_up_at", "followed_up_by"]
+        )
+        audit_record(action="epidemic.screening_follow_up", obj=visit, actor=actor, at=now)
+    return visit
+
+
+# -- ledgers: disinfection, protective equipment, medical waste -----------------------------------
+
+
+def disinfection_record(
+    *,
+    site: Site,
+    actor: Actor,
+    now: datetime,
+    target: str,
+    place: str,
+    agent: str,
+    done_by: str,
+    done_at: datetime,
+) -> Disinfection:
+    row = core.check_disinfection(
+        target=target, place=place, agent=agent, done_by=done_by, done_at=done_at, now=now
+    )
+    with transaction.atomic():
+        record = Disinfection.objects.create(
+            site=site,
+            target=target,
+            place=row.place,
+            agent=row.agent,
+            done_by=row.done_by,
+            done_at=done_at,
+            recorded_at=now,
+            recorded_by=actor,
+        )
+        audit_record(action="epidemic.disinfection", obj=record, actor=actor, at=now)
+    return record
+
+
+def supply_issue(
+    *,
+    site: Site,
+    actor: Actor,
+    now: datetime,
+    item: str,
+    quantity: int,
+    issued_to: str,
+    issued_on: date,
+) -> SupplyIssue:
+    name, to = core.check_issue(item=item, quantity=quantity, issued_to=issued_to)
+    if issued_on > timezone.localdate(now):
+        raise InvalidInput("ledger.future", "发放日期不能晚于今天", {"field": "issued_on"})
+    with transaction.atomic():
+        record = SupplyIssue.objects.create(
+            site=site,
+            item=name,
+            quantity=quantity,
+            issued_to=to,
+            issued_on=issued_on,
+            recorded_at=now,
+            recorded_by=actor,
+        )
+        audit_record(action="epidemic.supply_issue", obj=record, actor=actor, at=now)
+    return record
+
+
+def waste_record(
+    *,
+    site: Site,
+    actor: Actor,
+    now: datetime,
+    collected_on: date,
+    weight: Decimal,
+    bags: int,
+    collector: str,
+    transporter: str,
+    signed_by: str,
+) -> WasteCollection:
+    handover = core.check_waste(
+        weight=weight,
+        bags=bags,
+        collector=collector,
+        transporter=transporter,
+        signed_by=signed_by,
+        collected_on=collected_on,
+        today=timezone.localdate(now),
+    )
+    with transaction.atomic():
+        record = WasteCollection.objects.create(
+            site=site,
+            collected_on=collected_on,
+            weight=weight,
+            bags=bags,
+            collector=handover.collector,
+            transporter=handover.transporter,
+            signed_by=handover.signed_by,
+            recorded_at=now,
+            recorded_by=actor,
+        )
+        audit_record(action="epidemic.waste", obj=record, actor=actor, at=now)
+    return record

@@ -3,7 +3,8 @@ officer's and the residents' phone pages under /my/."""
 
 from django.urls import path
 
-from gatehouse.epidemic import views
+from gatehouse.epidemic import ledger_views, views
+from gatehouse.registers.views import index_path, register_path
 
 app_name = "epidemic"
 
@@ -20,6 +21,32 @@ urlpatterns = [
     path("epidemic/cases/<int:pk>/test/", views.case_test, name="case_test"),
     path("epidemic/cases/<int:pk>/close/", views.case_close, name="case_close"),
     path("epidemic/alerts/<int:pk>/handle/", views.alert_handle, name="alert_handle"),
+    path("epidemic/outings/", ledger_views.outings, name="outings"),
+    index_path("epidemic/ledgers/", "epidemic:ledgers"),
+    register_path("epidemic/screenings/", "epidemic:screenings"),
+    path("epidemic/screenings/new/", ledger_views.screening_new, name="screening_new"),
+    path("epidemic/screenings/<int:pk>/", ledger_views.screening, name="screening"),
+    register_path("epidemic/disinfections/", "epidemic:disinfections"),
+    register_path("epidemic/supplies/", "epidemic:supplies"),
+    register_path("epidemic/waste/", "epidemic:waste"),
+    path(
+        "epidemic/ledgers/disinfection/new/",
+        ledger_views.ledger_new,
+        {"kind": "disinfection"},
+        name="ledger_disinfection",
+    ),
+    path(
+        "epidemic/ledgers/supplies/new/",
+        ledger_views.ledger_new,
+        {"kind": "supplies"},
+        name="ledger_supplies",
+    ),
+    path(
+        "epidemic/ledgers/waste/new/",
+        ledger_views.ledger_new,
+        {"kind": "waste"},
+        name="ledger_waste",
+    ),
     path("my/grid/", views.my_grid, name="my_grid"),
     path("my/health/", views.my_health, name="my_health"),
 ]

@@ -499,6 +499,7 @@ def my_grid(request: HttpRequest) -> HttpResponse:
         "cases": cases,
         "houses": houses,
         "alerts": selectors.open_alerts(state.site, building_ids=building_ids),
+        "screenings": selectors.screenings_to_follow(state.site, building_ids),
     }
     return render(request, "epidemic/my_grid.html", context)
 

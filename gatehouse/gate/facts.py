@@ -25,6 +25,8 @@ from gatehouse.core.access import (
     HealthFacts,
     HolderKind,
     InvitationFacts,
+    Mode,
+    Outcome,
     PassFacts,
     PassKind,
     PolicyInvalid,
@@ -32,9 +34,10 @@ from gatehouse.core.access import (
 )
 from gatehouse.core.access import gate_policy as core_gate_policy
 from gatehouse.core.campus import LeavePassFacts
-from gatehouse.epidemic.models import ReturneeCase
+from gatehouse.core.epidemic import OutingLimit, outing_window_start
+from gatehouse.epidemic.models import OutingRule, ReturneeCase
 from gatehouse.gate import rows, sql
-from gatehouse.people.models import Credential, Person
+from gatehouse.people.models import Credential, HouseMembership, Person
 from gatehouse.sites.models import Lane, Site
 from gatehouse.visitors.models import Invitation, Pass, Visit
 
@@ -201,6 +204,10 @@ def load_facts(inp: GateInput, site: Site, config: GatePolicy, now: datetime) ->
     student_out = (
         campus and direction is Direction.OUT and person is not None and person.kind == "student"
     )
+    limit: OutingLimit | None = None
+    outings: tuple[datetime, ...] = ()
+    if config.mode is Mode.EPIDEMIC and direction is Direction.OUT and person is not None:
+        limit, outings = household_outings(site, person.pk, now)
     return Facts(
         lane=config.lane,
         direction=direction,
@@ -228,6 +235,8 @@ def load_facts(inp: GateInput, site: Site, config: GatePolicy, now: datetime) ->
             if person is not None and direction is Direction.OUT
             else None
         ),
+        outing_limit=limit,
+        household_outings=outings,
         # P-13: only a staff member's read is judged by the shift-change windows.
         shift_windows=(
             config.shift_windows if credential is not None and is_staff(credential) else ()
@@ -294,6 +303,29 @@ def monitoring_until(person_id: int, when: datetime) -> datetime | None:
         .values_list("monitor_until", flat=True)
         .first()
     )
+
+
+def household_outings(
+    site: Site, person_id: int, when: datetime
+) -> tuple[OutingLimit | None, tuple[datetime, ...]]:
+    """M-02 in epidemic mode: the site's outing limit and the allowed exits, in its window, of
+    everyone in the person's household (those registered in the same house): two queries. A
+    person of no house (an employee) has no household exits, so never reaches the limit."""
+    rule = OutingRule.objects.filter(site=site).values_list("persons", "days").first()
+    if rule is None:
+        return None, ()
+    houses = HouseMembership.objects.filter(person_id=person_id).values("house_id")
+    members = HouseMembership.objects.filter(house_id__in=houses).values("person_id")
+    limit = OutingLimit(*rule)
+    exits = AccessEvent.objects.filter(
+        site=site,
+        person_id__in=members,
+        direction=Direction.OUT.value,
+        outcome=Outcome.ALLOW.value,
+        at__gt=outing_window_start(limit, when),
+        at__lte=when,
+    ).values_list("at", flat=True)
+    return limit, tuple(exits)
 
 
 def signed_in(guard: Guard) -> AbstractBaseUser | None:

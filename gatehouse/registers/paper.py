@@ -145,6 +145,23 @@ PAPERS: dict[str, Paper] = {
         landscape=True,
         widths=(11, 14, 24, 8, 8, 15, 10, 10),
     ),
+    # 入户排查登记 (T8)
+    "epidemic:screenings": Paper(
+        (_("网格员（签字）"), _("社区负责人（签字）"), DATE_LINE),
+        landscape=True,
+        widths=(10, 8, 8, 8, 8, 6, 10, 14, 14, 6),
+    ),
+    # 公共场所、车辆消毒台账 (T8)
+    "epidemic:disinfections": Paper(
+        (_("消毒人员（签字）"), _("检查人（签字）"), DATE_LINE), landscape=False
+    ),
+    # 防护物资发放台账 (T8)
+    "epidemic:supplies": Paper((_("发放人（签字）"), _("审核人（签字）"), DATE_LINE)),
+    # 医废垃圾收集、运输台账 (T8)
+    "epidemic:waste": Paper(
+        (_("收集人（签字）"), _("运输人（签字）"), _("负责人（签字）"), DATE_LINE),
+        landscape=True,
+    ),
     # 通行事件记录
     "registers:events": Paper(
         (_("值班人员（签字）"), _("审核人（签字）"), DATE_LINE),

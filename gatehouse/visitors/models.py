@@ -29,6 +29,13 @@ class HealthCodeColor(models.TextChoices):
     RED = "red", _("红码")
 
 
+class TravelCodeColor(models.TextChoices):
+    GREEN = "green", _("绿色")
+    STARRED = "starred", _("带星号")
+    YELLOW = "yellow", _("黄色")
+    RED = "red", _("红色")
+
+
 class Visit(models.Model):
     """One row of 来客进出登记表: who came, to see whom, why, when in and when out."""
 
@@ -86,6 +93,9 @@ class Visit(models.Model):
     )
     health_code = models.CharField(
         _("健康码"), max_length=10, blank=True, choices=HealthCodeColor.choices
+    )
+    travel_code = models.CharField(
+        _("行程卡"), max_length=10, blank=True, default="", choices=TravelCodeColor.choices
     )
     status = models.CharField(
         _("状态"), max_length=10, choices=VisitStatus.choices, default=VisitStatus.WAITING

@@ -28,6 +28,7 @@ from gatehouse.core.access import (
     HealthFacts,
     Outcome,
     Pending,
+    TravelCode,
 )
 from gatehouse.core.errors import DomainError, InvalidInput
 from gatehouse.core.ids import parse_id_number, parse_mobile
@@ -100,6 +101,7 @@ def health_facts(
     real_name: bool = False,
     temperature: Any = None,
     code: str = "",
+    travel: str = "",
 ) -> HealthFacts:
     try:
         color = HealthCode(code) if code else None
@@ -107,11 +109,20 @@ def health_facts(
         raise InvalidInput(
             "health_code.invalid", "健康码只能是绿码、黄码或红码", {"field": "health_code"}
         ) from exc
+    try:
+        trip = TravelCode(travel) if travel else None
+    except ValueError as exc:
+        raise InvalidInput(
+            "travel_code.invalid",
+            "行程卡只能是绿色、带星号、黄色或红色",
+            {"field": "travel_code"},
+        ) from exc
     return HealthFacts(
         necessary=necessary,
         real_name=real_name,
         temperature=parse_temperature(temperature),
         code=color,
+        travel=trip,
     )
 
 
@@ -242,6 +253,7 @@ def visit_register(
         pass_ref=pass_,
         temperature=health.temperature if health else None,
         health_code=health.code.value if health and health.code else "",
+        travel_code=health.travel.value if health and health.travel else "",
         registered_at=now,
         registered_by=actor_or_none(actor),
         note=note[:200],
@@ -662,13 +674,16 @@ def _resolve(
 
 
 def _visit_health(visit: Visit | None) -> HealthFacts | None:
-    if visit is None or (visit.temperature is None and not visit.health_code):
+    if visit is None or (
+        visit.temperature is None and not visit.health_code and not visit.travel_code
+    ):
         return None
     return HealthFacts(
         necessary=True,
         real_name=bool(visit.id_number_hash),
         temperature=visit.temperature,
         code=HealthCode(visit.health_code) if visit.health_code else None,
+        travel=TravelCode(visit.travel_code) if visit.travel_code else None,
     )
 
 
@@ -681,6 +696,7 @@ def _health_details(health: HealthFacts | None) -> dict[str, Any]:
             "real_name": health.real_name,
             "temperature": str(health.temperature) if health.temperature is not None else "",
             "code": health.code.value if health.code else "",
+            "travel": health.travel.value if health.travel else "",
         }
     }
 
@@ -694,6 +710,7 @@ def _details_health(details: dict[str, Any]) -> HealthFacts | None:
         real_name=bool(data.get("real_name")),
         temperature=Decimal(data["temperature"]) if data.get("temperature") else None,
         code=HealthCode(data["code"]) if data.get("code") else None,
+        travel=TravelCode(data["travel"]) if data.get("travel") else None,
     )
 
 

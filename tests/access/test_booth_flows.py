@@ -564,6 +564,7 @@ def test_epidemic_fever_is_refused_and_monitoring_told(booth, epidemic, resident
             "house_number": "3-2-1201",
             "temperature": "38.1",
             "health_code": "green",
+            "travel_code": "green",
             "necessary": "on",
         },
     ).content.decode()
@@ -587,6 +588,7 @@ def test_epidemic_normal_checks_lead_to_host_consent(booth, epidemic, resident_a
             "house_number": "3-2-1201",
             "temperature": "36.5",
             "health_code": "green",
+            "travel_code": "green",
             "necessary": "on",
         },
     )

@@ -39,15 +39,18 @@ from gatehouse.core.access import (
     Pending,
     Policy,
     Register,
+    TravelCode,
     decide,
     overstay,
     shift_change_windows,
 )
 from gatehouse.core.campus import LeavePassFacts
+from gatehouse.core.epidemic import OutingLimit
 
 SH = ZoneInfo("Asia/Shanghai")
 NOW = datetime(2026, 11, 24, 9, 30, tzinfo=SH)
 DAY = timedelta(days=1)
+HOUR = timedelta(hours=1)
 IN_LANE = LaneFacts(LaneKind.NON_MOTOR, Direction.IN)
 OUT_LANE = LaneFacts(LaneKind.NON_MOTOR, Direction.OUT)
 DESIGNATED = LaneFacts(LaneKind.NON_MOTOR, Direction.IN, open_when_tightened=True)
@@ -306,6 +309,17 @@ M02 = [
     case("visitor-checked", F(Entrant.VISITOR, **VIS, health=WELL), ok("visitor.consented", "VI-01", V)),
     case("midshift-back-fever", F(Entrant.STAFF_MIDSHIFT, **RES, health=health("38.0")), no("epidemic.fever", "M-02", (), *MON)),
     case("midshift-back-well", F(Entrant.STAFF_MIDSHIFT, **RES, health=health("36.5")), ok("midshift.back", "P-12")),
+    # the travel code (行程卡) beside the health code: anything but green is refused
+    case("resident-travel-starred", F(**RES, health=health("36.5", HealthCode.GREEN, travel=TravelCode.STARRED)), no("epidemic.travel_abnormal", "M-02", (), *MON)),
+    case("visitor-travel-red", F(Entrant.VISITOR, **VIS, health=replace(WELL, travel=TravelCode.RED)), no("epidemic.travel_abnormal", "M-02", (), *MON)),
+    case("visitor-travel-green", F(Entrant.VISITOR, **VIS, health=replace(WELL, travel=TravelCode.GREEN)), ok("visitor.consented", "VI-01", V)),
+    case("fever-before-travel", F(**RES, health=health("38.0", HealthCode.GREEN, travel=TravelCode.RED)), no("epidemic.fever", "M-02", (), *MON)),
+    # residents' outings: at most ``persons`` exits per household in ``days`` days
+    case("outing-limit-reached", F(mode=EP, out=True, resident=True, outing_limit=OutingLimit(1, 2), household_outings=(NOW - DAY,)), no("epidemic.outing_limit", "M-02")),
+    case("outing-window-over", F(mode=EP, out=True, resident=True, outing_limit=OutingLimit(1, 2), household_outings=(NOW - 2 * DAY,)), ok("resident.exit", "P-03")),
+    case("outing-under-limit", F(mode=EP, out=True, resident=True, outing_limit=OutingLimit(2, 2), household_outings=(NOW - DAY,)), ok("resident.exit", "P-03")),
+    case("outing-normal-mode", F(out=True, resident=True, outing_limit=OutingLimit(1, 2), household_outings=(NOW - DAY,)), ok("resident.exit", "P-03")),
+    case("outing-entry-free", F(**RES, health=health("36.5"), outing_limit=OutingLimit(1, 2), household_outings=(NOW - DAY,)), ok("resident.card", "P-03")),
 ]
 # fmt: on
 
@@ -579,6 +593,24 @@ def test_m03_refusal_says_until_when() -> None:
     assert decision.message.endswith("（监测至12月7日）")
     assert "居家健康监测期间不得外出" in decision.message
     assert decision.registers() == ()
+
+
+def test_m02_outing_refusal_says_when_next() -> None:
+    # rule M-02: the household's count and the moment it may go out next (Asia/Shanghai)
+    exits = (NOW - 40 * HOUR, NOW - 30 * HOUR, NOW - 3 * DAY)
+    facts = F(
+        mode=EP, out=True, resident=True, outing_limit=OutingLimit(2, 2), household_outings=exits
+    )
+    decision = decide(facts, Policy(), NOW)
+    assert (decision.outcome, decision.reason, decision.rule) == (
+        Outcome.REFUSE,
+        "epidemic.outing_limit",
+        "M-02",
+    )
+    then = (NOW - 40 * HOUR + 2 * DAY).astimezone(SH)
+    assert decision.message.endswith(
+        f"（本户2天内限2人次，已外出2人次；{then.month}月{then.day}日{then:%H:%M}后可再外出）"
+    )
 
 
 def test_tables_cover_every_reason() -> None:

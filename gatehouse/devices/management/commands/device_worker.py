@@ -11,7 +11,9 @@ longer than their site allows and alerts the monitoring centre (once per outage)
 edge agents' health (silent, stale snapshot, journal backlog: :mod:`gatehouse.edge.health`, once
 per episode), takes the visitors' codes whose window is over off the terminals that hold
 them, and raises the vehicles' dwell alerts (a taxi not gone, a delivery over its hour, a
-visitor vehicle still inside at the site's leave-by time: V-03, V-11; once per stay).
+visitor vehicle still inside at the site's leave-by time: V-03, V-11; once per stay), and the
+returnees' alerts to the grid officers (overdue tests, missed daily reports: M-03, once per
+episode; :func:`gatehouse.epidemic.services.alerts_scan_all`), so they run without cron.
 Every round also delivers the notification messages that are due
 (:func:`gatehouse.notify.delivery.deliver_due`).
 """
@@ -30,6 +32,7 @@ from gatehouse.devices.alarms import CHECK_EVERY, devices_check
 from gatehouse.devices.outbox import deliver_due
 from gatehouse.devices.sync import forget_ended_codes
 from gatehouse.edge.health import edges_check
+from gatehouse.epidemic.services import alerts_scan_all
 from gatehouse.notify.delivery import deliver_due as messages_deliver
 from gatehouse.vehicles.services import dwell_scan_all
 
@@ -88,6 +91,9 @@ class Command(BaseCommand):
                 dwelling = dwell_scan_all(now=now)  # taxis, deliveries, visitors overnight
                 if dwelling:
                     self.stdout.write(f"vehicle dwell alerts: {dwelling}")
+                epidemic = alerts_scan_all(now=now)  # M-03: overdue tests, missed reports
+                if epidemic:
+                    self.stdout.write(f"epidemic alerts: {epidemic}")
             if opts["once"]:
                 break
             if not done.more:  # a device with more due than a round sends: at once
