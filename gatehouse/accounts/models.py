@@ -17,6 +17,8 @@ class Role(models.TextChoices):
     PARK_COMMITTEE = "park_committee", _("园区管委会")
     INDUSTRY_ASSOCIATION = "industry_association", _("物业行业协会")
     GRID_OFFICER = "grid_officer", _("网格员")
+    RESIDENTS_COMMITTEE = "residents_committee", _("社区居委会")
+    OWNERS_COMMITTEE = "owners_committee", _("业主委员会")
 
 
 class Membership(models.Model):
