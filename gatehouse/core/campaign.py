@@ -86,13 +86,9 @@ class Slot:
 def check_task(*, phase: int | None, days: int | None) -> None:
     """A task's phase and duration, or :class:`InvalidInput` naming the field."""
     if phase is None or not 1 <= phase <= MAX_PHASE:
-        raise InvalidInput(
-            "plan.phase", f"阶段须为1至{MAX_PHASE}之间的整数", {"field": "phase"}
-        )
+        raise InvalidInput("plan.phase", f"阶段须为1至{MAX_PHASE}之间的整数", {"field": "phase"})
     if days is None or not 1 <= days <= MAX_TASK_DAYS:
-        raise InvalidInput(
-            "plan.days", f"工期须为1至{MAX_TASK_DAYS}天", {"field": "days"}
-        )
+        raise InvalidInput("plan.days", f"工期须为1至{MAX_TASK_DAYS}天", {"field": "days"})
 
 
 def schedule_backwards(tasks: Sequence[TaskSpec], deadline: date) -> dict[str, Slot]:
@@ -136,7 +132,10 @@ def check_progress(
 ) -> None:
     """A task's start and finish days: not in the future, not before the plan's campaign
     started, a finish not without or before a start."""
-    for field, day, label in (("started_on", started_on, "开始"), ("finished_on", finished_on, "完成")):
+    for field, day, label in (
+        ("started_on", started_on, "开始"),
+        ("finished_on", finished_on, "完成"),
+    ):
         if day is None:
             continue
         if day > today:

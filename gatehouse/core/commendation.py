@@ -65,9 +65,7 @@ def _verdict(s: Standing) -> Verdict:
     if s.score < FLAG_MIN:
         return Verdict(s.key, False, False, "low_score", f"考核得分{s.score}分，低于{FLAG_MIN}分")
     if s.score < CIVILISED_MIN:
-        return Verdict(
-            s.key, False, True, "flag_only", f"考核得分{s.score}分，可参评流动红旗"
-        )
+        return Verdict(s.key, False, True, "flag_only", f"考核得分{s.score}分，可参评流动红旗")
     return Verdict(s.key, True, True, "civilised", f"考核得分{s.score}分，无警示、无逾期整改")
 
 
@@ -75,7 +73,9 @@ def check_period(start: date | None, end: date | None) -> None:
     if start is None or end is None:
         raise InvalidInput("award.period_empty", "请填写评比期间", {"field": "period_start"})
     if end < start:
-        raise InvalidInput("award.period_order", "评比期间结束日期不能早于开始日期", {"field": "period_end"})
+        raise InvalidInput(
+            "award.period_order", "评比期间结束日期不能早于开始日期", {"field": "period_end"}
+        )
 
 
 def award(standings: Sequence[Standing], *, holder: int | None = None) -> Award:

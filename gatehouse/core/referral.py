@@ -88,9 +88,7 @@ def overdue(referral: ReferralFacts, today: date) -> str:
         return ""
     if today > referral.referred_on + timedelta(days=HANDLE_DAYS):
         return "not_handled"
-    if referral.received_on is None and today > referral.referred_on + timedelta(
-        days=RECEIVE_DAYS
-    ):
+    if referral.received_on is None and today > referral.referred_on + timedelta(days=RECEIVE_DAYS):
         return "not_received"
     return ""
 
@@ -124,12 +122,16 @@ def check_step(referral: ReferralFacts, step: Stage, *, on: date | None, today: 
         if referral.received_on is not None:
             raise DomainError("referral.already_received", "已登记受理", {})
         if on < referral.referred_on:
-            raise InvalidInput("referral.received_early", "受理日期不能早于移交日期", {"field": "on"})
+            raise InvalidInput(
+                "referral.received_early", "受理日期不能早于移交日期", {"field": "on"}
+            )
         return on
     if step is Stage.HANDLED:
         if referral.received_on is None:
             raise DomainError("referral.not_received", "请先登记部门受理", {})
         if on < referral.received_on:
-            raise InvalidInput("referral.handled_early", "处理日期不能早于受理日期", {"field": "on"})
+            raise InvalidInput(
+                "referral.handled_early", "处理日期不能早于受理日期", {"field": "on"}
+            )
         return on
     raise InvalidInput("referral.step", "无效的处理步骤", {"field": "step"})

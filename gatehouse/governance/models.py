@@ -586,7 +586,7 @@ class RectificationNotice(models.Model):
         return [line for line in self.items.splitlines() if line.strip()]
 
 
-# -- the company's plan in a campaign (T6: 自查、分类、倒排进度表、报区住建委) ------------------------
+# -- the company's plan in a campaign (T6: 自查、分类、倒排进度表、报区住建委) --
 
 
 class RectificationPlan(models.Model):
@@ -717,7 +717,7 @@ class PlanComment(models.Model):
         return f"{self.plan} {self.created_at:%Y-%m-%d}"
 
 
-# -- violations referred to city management or the police (T6 移交市容、公安) -----------------------
+# -- violations referred to city management or the police (T6 移交市容、公安) --
 
 
 class ReferralKind(models.TextChoices):
@@ -763,7 +763,7 @@ class Referral(models.Model):
         return f"{self.get_kind_display()} {self.referred_on}"
 
 
-# -- 文明物业小区 and the rotating red flag (流动红旗) ------------------------------------------------
+# -- 文明物业小区 and the rotating red flag (流动红旗) --
 
 
 class AwardRound(models.Model):
@@ -811,9 +811,7 @@ class AwardEntry(models.Model):
     class Meta:
         verbose_name = _("评比结果")
         verbose_name_plural = _("评比结果")
-        constraints = [
-            models.UniqueConstraint(fields=["round", "site"], name="award_entry_once")
-        ]
+        constraints = [models.UniqueConstraint(fields=["round", "site"], name="award_entry_once")]
 
     def __str__(self) -> str:
         return f"{self.round} {self.site}"
