@@ -19,6 +19,7 @@ from gatehouse.core.errors import DomainError, InvalidInput
 from gatehouse.governance import plans, services
 from gatehouse.governance.models import PlanComment, PlanProblem, PlanTask, RectificationPlan
 from tests.conftest import NOW, _user
+from tests.registers.test_paper import _assert_clean, _flat, _read
 
 pytestmark = pytest.mark.django_db
 
@@ -251,5 +252,8 @@ def test_the_report_prints_on_a4(client, plan_a, manager_a):
     client.force_login(manager_a)
     response = client.get(reverse("governance:plan", args=[plan_a.pk]) + "?print=pdf")
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
-    data = b"".join(response.streaming_content)
-    assert data.startswith(b"%PDF")
+    reader, text = _read(b"".join(response.streaming_content))
+    _assert_clean(reader, text)
+    flat = _flat(text)
+    assert "区住房和城乡建设委员会" in flat and "整治工作倒排进度表" in flat
+    assert "5栋北侧“牛皮癣”" in flat and "2026-12-21" in flat
