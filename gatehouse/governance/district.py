@@ -241,7 +241,10 @@ def award_round(
         obj=found,
         actor=actor,
         site=found.winner,
-        after=snapshot(found) | {"civilised": [v.key for v in result.verdicts if v.civilised]},
+        after={
+            **(snapshot(found) or {}),
+            "civilised": [v.key for v in result.verdicts if v.civilised],
+        },
         at=now,
     )
     return found
