@@ -94,6 +94,8 @@ NAV_TITLES = {
         "服务热线",
         "违规台账",
         "限期整改通知书",
+        "整治工作方案",
+        "违法行为移交",
         "设备状态",
         "人员查询",
         "批量导入",
@@ -104,8 +106,18 @@ NAV_TITLES = {
     ],
     "resident": ["邀请访客", "待我确认", "我的访客", "我的凭证", "放行条申请", "公告", "健康上报"],
     "park_committee": ["入园申请", "项目监管", "企业名录", "限期整改通知书"],
-    "industry_association": ["项目评级", "信用档案", "整改", "限期整改通知书"],
+    "industry_association": [
+        "全区概览",
+        "项目评级",
+        "信用档案",
+        "整改",
+        "限期整改通知书",
+        "整治工作方案",
+        "违法行为移交",
+    ],
     "grid_officer": ["我的网格", "返乡人员监测"],
+    "residents_committee": ["整治工作方案"],
+    "owners_committee": ["整治工作方案"],
 }
 ROLE_LABELS = {
     "guard": "门岗",
@@ -117,6 +129,8 @@ ROLE_LABELS = {
     "park_committee": "园区管委会",
     "industry_association": "物业行业协会",
     "grid_officer": "网格员",
+    "residents_committee": "社区居委会",
+    "owners_committee": "业主委员会",
 }
 
 
