@@ -178,3 +178,37 @@ def progress(states: Sequence[TaskState]) -> tuple[int, int]:
     """(tasks done, tasks) — the campaign progress shown side by side."""
     done = sum(1 for s in states if s in (TaskState.DONE, TaskState.DONE_LATE))
     return done, len(states)
+
+
+# -- "一栏四牌" publicity (T6 一栏四牌 and 流动红旗) --
+
+
+class Board(StrEnum):
+    """The column and the four boards a community puts up during a campaign."""
+
+    INFO = "info"  # 一栏：公共信息服务栏，有创建整治宣传内容
+    COMPANY = "company"  # 物业服务企业和项目负责人
+    FEES = "fees"  # 收费项目和标准
+    RATING = "rating"  # 服务等级（年度考核星级）
+    PROGRESS = "progress"  # 整治工作倒排进度和流动红旗
+
+
+@dataclass(frozen=True)
+class PublicityFacts:
+    campaign_notices: int  # campaign notices on the site's board now
+    fee_notices: int  # fee notices on the board now
+    company: bool  # a property company manages the site
+    rated: bool  # a final annual assessment exists
+    plan_reported: bool  # the campaign plan was reported to the housing bureau
+
+
+def publicity_gaps(facts: PublicityFacts) -> tuple[Board, ...]:
+    """Rule GV-05 (T6 "一栏四牌"; 公示收费项目、服务标准): the boards with nothing to show yet."""
+    have = {
+        Board.INFO: facts.campaign_notices > 0,
+        Board.COMPANY: facts.company,
+        Board.FEES: facts.fee_notices > 0,
+        Board.RATING: facts.rated,
+        Board.PROGRESS: facts.plan_reported,
+    }
+    return tuple(board for board, ok in have.items() if not ok)

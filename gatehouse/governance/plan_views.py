@@ -45,6 +45,7 @@ from gatehouse.governance.plan_forms import (
     SelfInspectionForm,
     TaskForm,
 )
+from gatehouse.governance.publicity import boards as publicity_boards
 from gatehouse.registers.paper import document_response
 
 ASSOCIATION = str(Role.INDUSTRY_ASSOCIATION)
@@ -369,3 +370,39 @@ def district_view(request: HttpRequest) -> HttpResponse:
         },
         status=422 if form.is_bound else 200,
     )
+
+
+# == "一栏四牌" =================================================================================
+
+BOARD_LABELS = {
+    "info": _lazy("公共信息服务栏（创建整治宣传）"),
+    "company": _lazy("物业服务企业及负责人牌"),
+    "fees": _lazy("收费项目和标准牌"),
+    "rating": _lazy("服务等级牌"),
+    "progress": _lazy("整治进度和流动红旗牌"),
+}
+
+
+@login_required
+@require_http_methods(["GET"])
+def publicity(request: HttpRequest) -> HttpResponse:
+    """The community's "一栏四牌" as they stand, the missing boards flagged; ``?print=pdf``: the
+    boards as an A4 poster to put up."""
+    state = _state(request, PLAN_VIEW)
+    now = timezone.now()
+    context = {
+        **publicity_boards(state.site, now),
+        "board_labels": BOARD_LABELS,
+        "state_labels": TASK_STATE_LABELS,
+        "today": timezone.localdate(now),
+    }
+    context["missing"] = [BOARD_LABELS[g] for g in context["gaps"]]
+    if request.GET.get("print") == "pdf":
+        return document_response(
+            "governance/publicity_paper.html",
+            context,
+            title=_t("一栏四牌"),
+            site=state.site,
+            now=now,
+        )
+    return render(request, "governance/publicity.html", context)

@@ -135,4 +135,5 @@ urlpatterns = [
         for step in ("received", "handled")
     ),
     path("district/", plan_views.district_view, name="district"),
+    path("publicity/", plan_views.publicity, name="publicity"),
 ]

@@ -257,3 +257,43 @@ def test_the_report_prints_on_a4(client, plan_a, manager_a):
     flat = _flat(text)
     assert "区住房和城乡建设委员会" in flat and "整治工作倒排进度表" in flat
     assert "5栋北侧“牛皮癣”" in flat and "2026-12-21" in flat
+
+
+# -- "一栏四牌" -----------------------------------------------------------------------------------
+
+
+def test_publicity_gaps_name_the_missing_boards():
+    # rule GV-05 (T6 一栏四牌; published fees and service level)
+    facts = rules.PublicityFacts(
+        campaign_notices=0, fee_notices=2, company=True, rated=False, plan_reported=True
+    )
+    assert rules.publicity_gaps(facts) == (rules.Board.INFO, rules.Board.RATING)
+    full = rules.PublicityFacts(
+        campaign_notices=1, fee_notices=1, company=True, rated=True, plan_reported=True
+    )
+    assert rules.publicity_gaps(full) == ()
+
+
+def test_the_publicity_page_and_poster(client, site_a, plan_a, manager_a, yeweihui):
+    from gatehouse.bulletin import services as bulletin
+
+    _fill(plan_a, manager_a)
+    plans.plan_report(plan=plan_a, actor=manager_a, now=NOW)
+    bulletin.notice_create(
+        site=site_a,
+        actor=manager_a,
+        now=NOW,
+        category="campaign",
+        title="整治环境卫生，创造美好家园",
+        body="请广大居民积极参与环境综合整治。",
+        publish_from=NOW - timedelta(hours=1),
+    )
+    client.force_login(yeweihui)
+    html = client.get(reverse("governance:publicity")).content.decode()
+    assert "整治环境卫生，创造美好家园" in html and "武汉楚天物业服务有限公司" in html
+    assert "data-missing" in html and "收费项目和标准牌" in html and "服务等级牌" in html
+    assert "公共信息服务栏（创建整治宣传）" not in html.split("data-missing")[1].split("</p>")[0]
+    poster = client.get(reverse("governance:publicity"), {"print": "pdf"})
+    reader, text = _read(b"".join(poster.streaming_content))
+    _assert_clean(reader, text)
+    assert "一栏四牌" in _flat(text) and "已完成0/2项任务" in _flat(text)
