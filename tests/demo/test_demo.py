@@ -504,9 +504,7 @@ def test_the_campaign_plan_referrals_and_red_flag_are_in_the_demo(loaded, db):
         "owners_committee",
     }
     flagged = [
-        r
-        for r in Referral.objects.all()
-        if referral_rules.overdue(referrals.facts(r), load_day)
+        r for r in Referral.objects.all() if referral_rules.overdue(referrals.facts(r), load_day)
     ]
     assert Referral.objects.count() == 4 and len(flagged) == 2
     codes = list(AwardRound.objects.order_by("period_start").values_list("code", flat=True))

@@ -141,7 +141,7 @@ def test_the_plan_is_filled_and_reported_to_the_bureau(site_a, plan_a, manager_a
         plans.plan_report(plan=plan_a, actor=manager_a, now=NOW)
     assert err.value.code == "plan.no_inspection"
     assert RectificationPlan.objects.get(pk=plan_a.pk).reported_at is None
-    first, last = _fill(plan_a, manager_a)
+    _fill(plan_a, manager_a)
     assert PlanProblem.objects.get(plan=plan_a).category == "sanitation"
     reported = plans.plan_report(plan=plan_a, actor=manager_a, now=NOW)
     assert reported.reported_at == NOW and reported.reported_by == manager_a
@@ -200,7 +200,9 @@ def test_the_committees_see_the_plan_and_comment(client, plan_a, manager_a, juwe
         index = client.get(reverse("governance:plans")).content.decode()
         assert "2026年封闭式小区环境综合整治" in index and url in index
         page = client.get(url).content.decode()
-        assert "清理小广告" in page and "2026-12-21" in page  # 墙面粉刷 starts 12-22; 清理 ends 12-21
+        assert (
+            "清理小广告" in page and "2026-12-21" in page
+        )  # 墙面粉刷 starts 12-22; 清理 ends 12-21
         response = client.post(
             reverse("governance:plan_comment", args=[plan_a.pk]), {"body": f"{role} 的意见"}
         )
