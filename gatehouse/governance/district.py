@@ -130,7 +130,6 @@ class CommunityRow:
 
 
 def community_rows(sites: Any, today: date) -> list[CommunityRow]:
-    holder = current_holder(today)
     rows = []
     for site in sites:
         project = selectors.projects_at(site).filter(until__isnull=True).first()
@@ -159,16 +158,21 @@ def community_rows(sites: Any, today: date) -> list[CommunityRow]:
                 tasks=total,
                 tasks_late=late,
                 referrals_open=Referral.objects.filter(site=site, handled_on__isnull=True).count(),
-                holds_flag=holder is not None and holder.winner_id == site.pk,
+                holds_flag=_holds(site, today),
             )
         )
     return rows
 
 
-def current_holder(today: date) -> AwardRound | None:
-    """The latest round whose period began on or before today."""
+def _holds(site: Site, today: date) -> bool:
+    latest = current_holder(site, today)
+    return latest is not None and latest.winner_id == site.pk
+
+
+def current_holder(site: Site, today: date) -> AwardRound | None:
+    """The latest round ``site`` took part in whose period began on or before today."""
     return (
-        AwardRound.objects.filter(period_start__lte=today)
+        AwardRound.objects.filter(period_start__lte=today, entries__site=site)
         .select_related("winner")
         .order_by("-period_end", "-pk")
         .first()
@@ -208,7 +212,8 @@ def award_round(
         raise DomainError("award.no_communities", "没有可参评的小区", {})
     standings = [standing(s, period_start, period_end, today) for s in communities]
     before = (
-        AwardRound.objects.filter(period_end__lt=period_start)
+        AwardRound.objects.filter(period_end__lt=period_start, entries__site__in=communities)
+        .distinct()
         .order_by("-period_end", "-pk")
         .first()
     )

@@ -183,7 +183,11 @@ def test_the_district_view_shows_every_community_side_by_side(
     assert site_a.name in html and site_b.name in html
     assert "武汉楚天物业服务有限公司" in html and "武汉江城佳园物业管理有限公司" in html
     assert "95.00" in html and "92.00" in html and "流动红旗" in html
-    assert f'data-site="{site_b.code}"' in html
+    rows = {
+        code: html.split(f'data-site="{code}"')[1].split("</tr>")[0]
+        for code in (site_a.code, site_b.code)
+    }
+    assert "🚩" in rows[site_b.code] and "🚩" not in rows[site_a.code]  # October's holder
     bad = client.post(url, {"period_start": "2026-10-31", "period_end": "2026-10-01"})
     assert bad.status_code == 422 and AwardRound.objects.count() == 1
 
