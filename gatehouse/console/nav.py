@@ -593,6 +593,7 @@ GROUPS: tuple[NavGroup, ...] = (
             "patrol-register",
             "rectify-notices",
             "referrals",
+            "campaign-plans",
         ),
     ),
     NavGroup(
@@ -645,7 +646,7 @@ GROUPS: tuple[NavGroup, ...] = (
     NavGroup(
         "association",
         _("行业监管"),
-        ("district", "rating", "credit", "rectification", "campaign-plans"),
+        ("district", "rating", "credit", "rectification"),
     ),
     NavGroup("system", _("系统"), ("messages", "admin")),
 )

@@ -59,7 +59,6 @@ def test_a_short_list_stays_flat_and_a_long_one_is_grouped():
         "登记与报表",
         "监控与应急",
         "值勤与队伍",
-        "行业监管",
         "系统",
     ]
     for menu in manager.menus:
