@@ -13,6 +13,15 @@ from gatehouse.accounts.services import api_token_issue, api_token_revoke
 from gatehouse.admin_base import SiteScopedAdmin, admin_site_ids
 
 User = get_user_model()
+
+SUPERUSER_GRANTS = frozenset(
+    {
+        Role.PARK_COMMITTEE,
+        Role.INDUSTRY_ASSOCIATION,
+        Role.RESIDENTS_COMMITTEE,
+        Role.OWNERS_COMMITTEE,
+    }
+)
 admin.site.unregister(User)
 admin.site.unregister(Group)
 
@@ -50,12 +59,9 @@ class MembershipAdmin(SiteScopedAdmin):
 
     def formfield_for_choice_field(self, db_field, request, **kwargs):
         if db_field.name == "role" and not request.user.is_superuser:
-            # Committee and association roles are granted by a superuser only.
-            kwargs["choices"] = [
-                (r.value, r.label)
-                for r in Role
-                if r not in {Role.PARK_COMMITTEE, Role.INDUSTRY_ASSOCIATION}
-            ]
+            # Committee and association roles are granted by a superuser only (the residents'
+            # and owners' committees supervise the property company, so not by its staff).
+            kwargs["choices"] = [(r.value, r.label) for r in Role if r not in SUPERUSER_GRANTS]
         return super().formfield_for_choice_field(db_field, request, **kwargs)
 
 

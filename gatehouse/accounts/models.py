@@ -20,6 +20,8 @@ class Role(models.TextChoices):
     MAINTENANCE = "maintenance", _("维修工")
     TEACHER = "teacher", _("教师")
     PARENT = "parent", _("家长")
+    RESIDENTS_COMMITTEE = "residents_committee", _("社区居委会")
+    OWNERS_COMMITTEE = "owners_committee", _("业主委员会")
 
 
 class Membership(models.Model):

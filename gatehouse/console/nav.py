@@ -410,6 +410,26 @@ _FEATURES = [
         _("下达、送达和复查限期整改通知书，逾期未整改的标红，打印A4通知书。"),
         "governance:notices",
     ),
+    Feature(
+        "campaign-plans",
+        _("整治工作方案"),
+        _(
+            "各物业企业的自查、问题分类、整治工作倒排进度表和上报住建委；居委会、业委会查看并提出意见。"
+        ),
+        "governance:plans",
+    ),
+    Feature(
+        "referrals",
+        _("违法行为移交"),
+        _("毁绿、养禽、养犬、乱停车等物业无法解决的违法行为移交城管或公安，跟踪受理和处理结果。"),
+        "governance:referrals",
+    ),
+    Feature(
+        "district",
+        _("全区概览"),
+        _("各小区评级、警示、整改通知和整治进度并列对比；文明物业小区评选和流动红旗。"),
+        "governance:district",
+    ),
 ]
 FEATURES: dict[str, Feature] = {f.slug: f for f in _FEATURES}
 
@@ -501,6 +521,8 @@ ROLE_NAV: dict[str, tuple[str, ...]] = {
         "ledger",
         "guard-settings",
         "rectify-notices",
+        "campaign-plans",
+        "referrals",
         "devices",
         "people",
         "import",
@@ -523,11 +545,21 @@ ROLE_NAV: dict[str, tuple[str, ...]] = {
         "my-health",
     ),
     Role.PARK_COMMITTEE: ("admission", "land", "enterprises", "rectify-notices"),
-    Role.INDUSTRY_ASSOCIATION: ("rating", "credit", "rectification", "rectify-notices"),
+    Role.INDUSTRY_ASSOCIATION: (
+        "district",
+        "rating",
+        "credit",
+        "rectification",
+        "rectify-notices",
+        "campaign-plans",
+        "referrals",
+    ),
     Role.GRID_OFFICER: ("my-grid", "returnees"),
     Role.MAINTENANCE: ("repair-work",),
     Role.TEACHER: ("class-desk",),
     Role.PARENT: ("my-pickups",),
+    Role.RESIDENTS_COMMITTEE: ("campaign-plans",),
+    Role.OWNERS_COMMITTEE: ("campaign-plans",),
 }
 # The order in which a user's roles are listed (and their navigation sections shown).
 ROLE_ORDER: tuple[str, ...] = tuple(ROLE_NAV)
@@ -630,6 +662,8 @@ GROUPS: tuple[NavGroup, ...] = (
             "patrol-register",
             "rectify-notices",
             "food-samples",
+            "referrals",
+            "campaign-plans",
         ),
     ),
     NavGroup(
@@ -686,7 +720,11 @@ GROUPS: tuple[NavGroup, ...] = (
         ),
     ),
     NavGroup("park", _("园区管理"), ("admission", "land", "enterprises")),
-    NavGroup("association", _("行业监管"), ("rating", "credit", "rectification")),
+    NavGroup(
+        "association",
+        _("行业监管"),
+        ("district", "rating", "credit", "rectification"),
+    ),
     NavGroup("system", _("系统"), ("messages", "admin")),
 )
 GROUP_OF: dict[str, NavGroup] = {slug: g for g in GROUPS for slug in g.features}

@@ -25,8 +25,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from gatehouse.accounts.actor import Actor
-from gatehouse.governance import notices, services
-from gatehouse.governance.models import Party, PropertyCompany, PropertyProject
+from gatehouse.governance import district, notices, plans, referrals, services
+from gatehouse.governance.models import (
+    Campaign,
+    Party,
+    PropertyCompany,
+    PropertyProject,
+    RectificationPlan,
+)
 from gatehouse.sites.models import House, Site
 
 DONGHU = "donghu"
@@ -55,13 +61,20 @@ _OPINIONS = {
 
 
 def build_governance_demo(*, now: datetime) -> dict[str, int]:
-    """Load the community's governance demo; returns ``{"donghu": rows}`` when it wrote."""
+    """Load the community's governance demo; returns ``{"donghu": rows}`` when it wrote. The
+    campaign plan, the referrals and the red-flag rounds (issue 17 §3) come in a second part,
+    so a demo loaded before them gets them on its next run."""
+    if RectificationPlan.objects.filter(campaign__site__code=DONGHU).exists():
+        return {}
     site = Site.objects.filter(code=DONGHU).first()
-    if site is None or PropertyProject.objects.filter(site=site).exists():
+    if site is None:
         return {}
     actor = get_user_model().objects.filter(username="admin").first()
+    count = 0
     with transaction.atomic():
-        count = _Community(site, actor, now).build()
+        if not PropertyProject.objects.filter(site=site).exists():
+            count += _Community(site, actor, now).build()
+        count += _PlanDemo(site, actor, now).build()
     return {DONGHU: count}
 
 
@@ -380,3 +393,186 @@ class _Community:
             arrears_fen=129_600,
         )
         self.count += 2
+
+
+class _PlanDemo:
+    """The company's plan in this year's campaign (自查、分类、倒排进度表, reported to 住建委) with
+    one task done, one overdue and one not started in time; the committees' comments; violations
+    referred to 城管 and the police at every step (two overdue); and the red-flag rounds of the
+    last three months: awarded, kept, then withheld while the company is under a warning."""
+
+    def __init__(self, site: Site, actor: Actor, now: datetime) -> None:
+        self.site = site
+        self.actor = actor
+        self.now = now
+        self.today = timezone.localdate(now)
+        self.count = 0
+
+    def ago(self, days: int) -> date:
+        return self.today - timedelta(days=days)
+
+    def at(self, days: int, hour: int = 10) -> datetime:
+        day = self.ago(days)
+        return min(timezone.make_aware(datetime(day.year, day.month, day.day, hour)), self.now)
+
+    def build(self) -> int:
+        campaign = Campaign.objects.filter(site=self.site).order_by("-starts_on").first()
+        project = PropertyProject.objects.filter(site=self.site, until__isnull=True).first()
+        if campaign is not None and project is not None:
+            self._plan(campaign, project)
+        self._referrals()
+        self._rounds()
+        return self.count
+
+    def _plan(self, campaign: Campaign, project: PropertyProject) -> None:
+        plan = plans.plan_create(
+            campaign=campaign, project=project, actor=self.actor, now=self.at(56)
+        )
+        plans.self_inspection_record(
+            plan=plan,
+            actor=self.actor,
+            now=self.at(55),
+            on=max(self.ago(55), campaign.starts_on),
+            summary="对照整治指标逐项自查：环境卫生、车辆停放、公示栏、绿化和收费公示存在问题",
+        )
+        for category, severity, text in (
+            ("sanitation", "major", "5栋、6栋北侧墙面“牛皮癣”小广告"),
+            ("duty", "serious", "地面车辆乱停，占用5栋—6栋消防通道"),
+            ("info_board", "minor", "公共信息服务栏内容过期，未张贴整治宣传"),
+            ("greenery", "minor", "中心花园绿化带缺株、被踩踏"),
+            ("fees", "minor", "收费项目和标准公示未更新"),
+        ):
+            plans.problem_add(
+                plan=plan,
+                actor=self.actor,
+                now=self.at(55),
+                category=category,
+                severity=severity,
+                description=text,
+            )
+        tasks = {}
+        for key, phase, title, days, owner in (
+            ("ads", 1, "清理墙面小广告", 10, "保洁主管 刘红"),
+            ("ledger", 1, "建立问题台账、分解任务到人", 7, "项目经理 李军"),
+            ("lines", 2, "施划消防通道禁停标线、张贴告示", 20, "秩序维护主管 王勇"),
+            ("green", 3, "补植中心花园绿化带", 25, "绿化班长 赵四"),
+            ("board", 4, "更新公共信息服务栏和收费公示", 15, "客服主管 周敏"),
+            ("accept", 5, "组织验收，书面报告区住建委", 5, "项目经理 李军"),
+        ):
+            tasks[key] = plans.task_add(
+                plan=plan,
+                actor=self.actor,
+                now=self.at(54),
+                phase=phase,
+                title=title,
+                days=days,
+                owner=owner,
+            )
+        self.count += 13
+        plans.plan_report(plan=plan, actor=self.actor, now=self.at(50))
+        start = max(self.ago(20), campaign.starts_on)
+        plans.task_progress(
+            task=tasks["ads"],
+            actor=self.actor,
+            now=self.now,
+            started_on=start,
+            finished_on=min(start + timedelta(days=8), self.today),
+        )
+        plans.task_progress(
+            task=tasks["ledger"],
+            actor=self.actor,
+            now=self.now,
+            started_on=max(self.ago(15), campaign.starts_on),
+            finished_on=None,
+        )
+        users = {
+            u.username: u
+            for u in get_user_model().objects.filter(username__in=["juweihui", "yeweihui"])
+        }
+        for username, role, days, body in (
+            (
+                "juweihui",
+                "residents_committee",
+                48,
+                "建议消防通道施划标线前先张贴告示，居委会可协助入户宣传。",
+            ),
+            (
+                "yeweihui",
+                "owners_committee",
+                3,
+                "业委会每周跟踪倒排进度表：禁停标线至今未开工，请物业说明原因并尽快开工。",
+            ),
+        ):
+            user = users.get(username)
+            if user is not None:
+                plans.comment_add(
+                    plan=plan, actor=user, role=role, now=self.at(days, 16), body=body
+                )
+                self.count += 1
+
+    def _referrals(self) -> None:
+        for kind, place, text, days, received, handled in (
+            (
+                "dogs",
+                "3栋楼下",
+                "业主遛大型犬不拴绳，多次劝阻无效",
+                30,
+                (29, "关山派出所 王强"),
+                (20, "民警上门教育，业主办理犬证并承诺拴绳"),
+            ),
+            ("poultry", "6栋后院", "在公共绿地圈养鸡鸭，气味扰民", 6, None, None),
+            ("greenery", "中心花园", "毁坏绿地种植蔬菜", 3, (2, "东湖城管中队 刘洋"), None),
+            (
+                "parking",
+                "5栋—6栋消防通道",
+                "外来车辆长期占用消防通道，物业劝离无效",
+                20,
+                (19, "交警大队 李明"),
+                None,
+            ),
+        ):
+            row = referrals.referral_create(
+                site=self.site,
+                actor=self.actor,
+                now=self.at(days),
+                kind=kind,
+                place=place,
+                description=text,
+                referred_on=self.ago(days),
+                attempts="物业上门劝导并书面告知",
+            )
+            if received is not None:
+                row = referrals.referral_step(
+                    referral=row,
+                    actor=self.actor,
+                    now=self.at(received[0]),
+                    step="received",
+                    on=self.ago(received[0]),
+                    name=received[1],
+                )
+            if handled is not None:
+                referrals.referral_step(
+                    referral=row,
+                    actor=self.actor,
+                    now=self.at(handled[0]),
+                    step="handled",
+                    on=self.ago(handled[0]),
+                    result=handled[1],
+                )
+            self.count += 1
+
+    def _rounds(self) -> None:
+        """Three monthly rounds among the communities the association rates."""
+        association = get_user_model().objects.filter(username="association").first()
+        if association is None:
+            return
+        sites = district.district_sites(association)
+        for start, end in ((90, 61), (60, 31), (30, 1)):
+            district.award_round(
+                sites=sites,
+                actor=association,
+                now=self.at(end - 1, 9) if end > 1 else self.now,
+                period_start=self.ago(start),
+                period_end=self.ago(end),
+            )
+            self.count += 1

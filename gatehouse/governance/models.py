@@ -584,3 +584,234 @@ class RectificationNotice(models.Model):
     @property
     def item_lines(self) -> list[str]:
         return [line for line in self.items.splitlines() if line.strip()]
+
+
+# -- the company's plan in a campaign (T6: 自查、分类、倒排进度表、报区住建委) --
+
+
+class RectificationPlan(models.Model):
+    """A property company's plan for its project in a campaign: the self-inspection, the
+    classified problems, the tasks scheduled backwards from the deadline (``core.campaign``),
+    its report to the housing bureau (住建委), and the committees' comments."""
+
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.CASCADE, related_name="plans", verbose_name=_("专项整治")
+    )
+    project = models.ForeignKey(
+        PropertyProject,
+        on_delete=models.PROTECT,
+        related_name="plans",
+        verbose_name=_("物业服务项目"),
+    )
+    deadline = models.DateField(_("整治完成期限"))
+    self_inspected_on = models.DateField(_("自查日期"), null=True, blank=True)
+    self_inspection = models.CharField(_("自查情况"), max_length=500, blank=True)
+    reported_at = models.DateTimeField(_("上报住建委时间"), null=True, blank=True)
+    reported_by = _user_fk(_("上报人"))
+    created_at = models.DateTimeField(_("登记时间"))
+    created_by = _user_fk(_("登记人"))
+
+    class Meta:
+        verbose_name = _("整治工作方案")
+        verbose_name_plural = _("整治工作方案")
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "project"], name="plan_once_per_project")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign} {self.project}"
+
+
+class ProblemCategory(models.TextChoices):
+    """Values are ``core.campaign.Category``."""
+
+    MECHANISM = "mechanism", _("服务机制与投诉回访")
+    CONDUCT = "conduct", _("人员着装、持证与文明用语")
+    FEES = "fees", _("收费公示")
+    DUTY = "duty", _("值班巡查、车辆停放、报修不过夜")
+    SANITATION = "sanitation", _("环境卫生")
+    GREENERY = "greenery", _("绿化养护")
+    INFO_BOARD = "info_board", _("公共信息服务栏")
+    VIOLATIONS = "violations", _("毁绿、养禽、养犬、乱停车等违法行为")
+
+
+class ProblemSeverity(models.TextChoices):
+    MINOR = "minor", _("一般")
+    MAJOR = "major", _("较大")
+    SERIOUS = "serious", _("严重")
+
+
+class PlanProblem(models.Model):
+    plan = models.ForeignKey(
+        RectificationPlan,
+        on_delete=models.CASCADE,
+        related_name="problems",
+        verbose_name=_("整治工作方案"),
+    )
+    category = models.CharField(_("问题类别"), max_length=20, choices=ProblemCategory.choices)
+    severity = models.CharField(_("程度"), max_length=10, choices=ProblemSeverity.choices)
+    description = models.CharField(_("问题描述"), max_length=300)
+    recorded_at = models.DateTimeField(_("登记时间"))
+    recorded_by = _user_fk(_("登记人"))
+
+    class Meta:
+        verbose_name = _("自查问题")
+        verbose_name_plural = _("自查问题")
+
+    def __str__(self) -> str:
+        return self.description
+
+
+class PlanTask(models.Model):
+    """A line of the 整治工作倒排进度表: its phase and days (the core computes its latest start
+    and finish back from the plan's deadline), who does it, and when it started and finished."""
+
+    plan = models.ForeignKey(
+        RectificationPlan,
+        on_delete=models.CASCADE,
+        related_name="tasks",
+        verbose_name=_("整治工作方案"),
+    )
+    phase = models.PositiveSmallIntegerField(_("阶段"))
+    title = models.CharField(_("整治任务"), max_length=200)
+    days = models.PositiveSmallIntegerField(_("工期（天）"))
+    owner = models.CharField(_("责任人"), max_length=50)
+    started_on = models.DateField(_("开始日期"), null=True, blank=True)
+    finished_on = models.DateField(_("完成日期"), null=True, blank=True)
+    recorded_at = models.DateTimeField(_("登记时间"))
+    recorded_by = _user_fk(_("登记人"))
+
+    class Meta:
+        verbose_name = _("整治任务")
+        verbose_name_plural = _("整治任务")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class PlanComment(models.Model):
+    """An opinion on a plan by the residents' committee (居委会 guidance), the owners' committee
+    (业委会 supervision) or the association; who, as which role, and when."""
+
+    plan = models.ForeignKey(
+        RectificationPlan,
+        on_delete=models.CASCADE,
+        related_name="comments",
+        verbose_name=_("整治工作方案"),
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("意见人"),
+    )
+    role = models.CharField(_("身份"), max_length=30)
+    body = models.CharField(_("意见"), max_length=500)
+    created_at = models.DateTimeField(_("提出时间"))
+
+    class Meta:
+        verbose_name = _("整治方案意见")
+        verbose_name_plural = _("整治方案意见")
+
+    def __str__(self) -> str:
+        return f"{self.plan} {self.created_at:%Y-%m-%d}"
+
+
+# -- violations referred to city management or the police (T6 移交市容、公安) --
+
+
+class ReferralKind(models.TextChoices):
+    """Values are ``core.referral.Kind``."""
+
+    GREENERY = "greenery", _("毁坏绿化")
+    POULTRY = "poultry", _("饲养家禽")
+    DOGS = "dogs", _("违规养犬")
+    PARKING = "parking", _("乱停乱放")
+    BUILDING = "building", _("违法搭建")
+    OTHER = "other", _("其他")
+
+
+class ReferralAgency(models.TextChoices):
+    """Values are ``core.referral.Agency``."""
+
+    CITY = "city", _("市容（城管）")
+    POLICE = "police", _("公安（派出所）")
+
+
+class Referral(models.Model):
+    site = models.ForeignKey(
+        "sites.Site", on_delete=models.PROTECT, related_name="+", verbose_name=_("小区")
+    )
+    kind = models.CharField(_("违法行为"), max_length=20, choices=ReferralKind.choices)
+    agency = models.CharField(_("移交部门"), max_length=20, choices=ReferralAgency.choices)
+    place = models.CharField(_("地点"), max_length=100)
+    description = models.CharField(_("情况"), max_length=500)
+    attempts = models.CharField(_("物业已采取的措施"), max_length=300, blank=True)
+    referred_on = models.DateField(_("移交日期"))
+    referred_by = _user_fk(_("移交人"))
+    received_on = models.DateField(_("受理日期"), null=True, blank=True)
+    receiver = models.CharField(_("受理人"), max_length=50, blank=True)
+    handled_on = models.DateField(_("处理日期"), null=True, blank=True)
+    result = models.CharField(_("处理结果"), max_length=300, blank=True)
+    recorded_at = models.DateTimeField(_("登记时间"))
+
+    class Meta:
+        verbose_name = _("违法行为移交")
+        verbose_name_plural = _("违法行为移交")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.referred_on}"
+
+
+# -- 文明物业小区 and the rotating red flag (流动红旗) --
+
+
+class AwardRound(models.Model):
+    """One period's selection: who holds the red flag (none: withheld) and why."""
+
+    period_start = models.DateField(_("评比开始"))
+    period_end = models.DateField(_("评比结束"))
+    winner = models.ForeignKey(
+        "sites.Site",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("流动红旗"),
+    )
+    code = models.CharField(_("结论代码"), max_length=20)
+    message = models.CharField(_("结论"), max_length=300)
+    awarded_at = models.DateTimeField(_("评定时间"))
+    awarded_by = _user_fk(_("评定人"))
+
+    class Meta:
+        verbose_name = _("流动红旗评比")
+        verbose_name_plural = _("流动红旗评比")
+
+    def __str__(self) -> str:
+        return f"{self.period_start}–{self.period_end}"
+
+
+class AwardEntry(models.Model):
+    """A community's standing in a round, as the core judged it."""
+
+    round = models.ForeignKey(
+        AwardRound, on_delete=models.CASCADE, related_name="entries", verbose_name=_("评比")
+    )
+    site = models.ForeignKey(
+        "sites.Site", on_delete=models.PROTECT, related_name="+", verbose_name=_("小区")
+    )
+    score = models.DecimalField(_("考核得分"), max_digits=6, decimal_places=2, null=True)
+    warned = models.BooleanField(_("警示期"))
+    overdue = models.PositiveSmallIntegerField(_("逾期未整改"))
+    civilised = models.BooleanField(_("文明物业小区"))
+    code = models.CharField(_("结论代码"), max_length=20)
+    message = models.CharField(_("结论"), max_length=300)
+
+    class Meta:
+        verbose_name = _("评比结果")
+        verbose_name_plural = _("评比结果")
+        constraints = [models.UniqueConstraint(fields=["round", "site"], name="award_entry_once")]
+
+    def __str__(self) -> str:
+        return f"{self.round} {self.site}"

@@ -12,11 +12,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from gatehouse.core import rectification
-from gatehouse.governance import notice_selectors
-from gatehouse.governance.models import RectificationNotice
+from gatehouse.core import rectification, referral
+from gatehouse.governance import notice_selectors, plan_selectors, referrals
+from gatehouse.governance.models import RectificationNotice, Referral
 from gatehouse.governance.notice_forms import STAGE_LABELS, NoticeFilterForm
 from gatehouse.governance.notice_views import NOTICE_ROLES
+from gatehouse.governance.plan_forms import REFERRAL_STAGE_LABELS, ReferralFilterForm
+from gatehouse.governance.plan_views import REFERRAL_ROLES
 from gatehouse.registers.cells import display
 from gatehouse.registers.engine import Column, Register, Row, declare
 
@@ -83,6 +85,67 @@ declare(
         row=lambda n: _row_at(timezone.now())(n),  # judged as of the moment it is read
         roles=NOTICE_ROLES,
         actions=(("governance:notice_new", _("下达限期整改通知书")),),
+        takes_now=True,
+        per_page=30,
+    ),
+)
+
+
+# -- 违法行为移交登记 (T6: 移交市容、公安) --------------------------------------------------------
+
+REFERRAL_LABELS = (
+    _("移交日期"),
+    _("违法行为"),
+    _("地点"),
+    _("情况"),
+    _("移交部门"),
+    _("受理"),
+    _("处理结果"),
+    _("状态"),
+)
+
+
+def _referral_row_at(now: datetime) -> Any:
+    today = timezone.localdate(now)
+
+    def row(r: Referral) -> Row:
+        facts = referrals.facts(r)
+        flag = referral.overdue(facts, today)
+        stage = str(REFERRAL_STAGE_LABELS[str(referral.stage(facts))])
+        received = f"{r.received_on:%Y-%m-%d} {r.receiver}" if r.received_on else "—"
+        handled = f"{r.handled_on:%Y-%m-%d} {r.result}" if r.handled_on else "—"
+        return Row(
+            (
+                f"{r.referred_on:%Y-%m-%d}",
+                display(r, "kind"),
+                r.place,
+                r.description,
+                display(r, "agency"),
+                received,
+                handled,
+                f"{stage}（{referral.OVERDUE_LABELS[flag]}）" if flag else stage,
+            ),
+            "row-refused" if flag else "",
+            r,
+        )
+
+    return row
+
+
+declare(
+    Register(
+        "governance:referrals",
+        _("违法行为移交登记"),
+        (
+            Column(REFERRAL_LABELS[0], link=lambda r: reverse("governance:referral", args=[r.pk])),
+            *(Column(label) for label in REFERRAL_LABELS[1:]),
+        ),
+        ReferralFilterForm,
+        plan_selectors.search_referrals,
+        _("没有符合条件的移交记录。"),
+        row=lambda r: _referral_row_at(timezone.now())(r),
+        roles=REFERRAL_ROLES,
+        actions=(("governance:referral_new", _("移交违法行为")),),
         takes_now=True,
         per_page=30,
     ),

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from gatehouse.governance import notice_views, views
+from gatehouse.governance import notice_views, plan_views, views
 from gatehouse.registers.views import register_path
 
 app_name = "governance"
@@ -105,4 +105,35 @@ urlpatterns = [
         {"action": "item_done"},
         name="item_done",
     ),
+    path("plans/", plan_views.plan_index, name="plans"),
+    path("plans/<int:pk>/", plan_views.plan, name="plan"),
+    *(
+        path(
+            f"plans/<int:pk>/{action}/",
+            plan_views.plan_action,
+            {"action": action},
+            name=f"plan_{action}",
+        )
+        for action in ("inspect", "problem", "task", "report", "comment")
+    ),
+    path(
+        "plans/tasks/<int:pk>/progress/",
+        plan_views.plan_action,
+        {"action": "progress"},
+        name="plan_progress",
+    ),
+    register_path("referrals/", "governance:referrals"),
+    path("referrals/new/", plan_views.referral_new, name="referral_new"),
+    path("referrals/<int:pk>/", plan_views.referral, name="referral"),
+    *(
+        path(
+            f"referrals/<int:pk>/{step}/",
+            plan_views.referral_action,
+            {"action": step},
+            name=f"referral_{step}",
+        )
+        for step in ("received", "handled")
+    ),
+    path("district/", plan_views.district_view, name="district"),
+    path("publicity/", plan_views.publicity, name="publicity"),
 ]

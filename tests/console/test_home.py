@@ -99,6 +99,8 @@ NAV_TITLES = {
         "违规台账",
         "安保参数",
         "限期整改通知书",
+        "整治工作方案",
+        "违法行为移交",
         "设备状态",
         "人员查询",
         "批量导入",
@@ -121,11 +123,21 @@ NAV_TITLES = {
         "健康上报",
     ],
     "park_committee": ["入园申请", "项目监管", "企业名录", "限期整改通知书"],
-    "industry_association": ["项目评级", "信用档案", "整改", "限期整改通知书"],
+    "industry_association": [
+        "全区概览",
+        "项目评级",
+        "信用档案",
+        "整改",
+        "限期整改通知书",
+        "整治工作方案",
+        "违法行为移交",
+    ],
     "grid_officer": ["我的网格", "返乡人员监测"],
     "maintenance": ["我的维修工单"],
     "teacher": ["班级接送与请假"],
     "parent": ["预约接送"],
+    "residents_committee": ["整治工作方案"],
+    "owners_committee": ["整治工作方案"],
 }
 ROLE_LABELS = {
     "guard": "门岗",
@@ -140,6 +152,8 @@ ROLE_LABELS = {
     "maintenance": "维修工",
     "teacher": "教师",
     "parent": "家长",
+    "residents_committee": "社区居委会",
+    "owners_committee": "业主委员会",
 }
 
 

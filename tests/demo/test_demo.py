@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 import json
 from collections import Counter
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -368,10 +368,11 @@ def test_no_full_id_number_or_phone_reaches_the_audit_trail(loaded, plans, db):
     assert not [s for s in secrets if s in text]
     # The demo's morning at the gates is made by the demo's own guard, desk and resident logins
     # (the parking violations also by the patrol and the security manager, the repairs by the
-    # maintenance worker, the door-to-door screening by the grid officer, 东湖中学's by its own).
+    # maintenance worker, the door-to-door screening by the grid officer, 东湖中学's by its own,
+    # the campaign plan's comments by the two committees, the red-flag rounds by the association).
     actors = set(AuditEntry.objects.values_list("actor__username", flat=True).distinct())
     allowed = {"admin", "guard_east", "desk", "resident", "park_guard", "patrol", "manager"}
-    allowed |= {"repairman", "grid"}
+    allowed |= {"repairman", "grid", "juweihui", "yeweihui", "association"}
     allowed |= {"teacher", "parent", "school_manager"}  # 东湖中学 (issue 17 §2)
     assert actors <= allowed
     assert AuditEntry.objects.filter(action="demo.load").count() == 3
@@ -487,3 +488,28 @@ def test_the_rectification_notices_stand_at_each_stage(loaded, db):
     assert stages == {"rectified", "not_rectified", "delivered", "overdue", "issued"}
     assert all(n.number.startswith("整改-") for n in found)
     assert {n.recipient_kind for n in found} == {"company", "house"}
+
+
+def test_the_campaign_plan_referrals_and_red_flag_are_in_the_demo(loaded, db):
+    from gatehouse.core import referral as referral_rules
+    from gatehouse.governance import district, referrals
+    from gatehouse.governance.models import AwardRound, PlanComment, RectificationPlan, Referral
+
+    plan = RectificationPlan.objects.get(campaign__site__code="donghu")
+    assert plan.reported_at is not None and plan.problems.count() == 5
+    load_day = plan.campaign.ends_on - timedelta(days=60)  # the demo's campaign ends in 60 days
+    progress = district.plan_progress(plan, load_day)
+    states = {r["task"].title: r["state"] for r in progress["rows"]}
+    assert states["清理墙面小广告"] == "done"
+    assert states["建立问题台账、分解任务到人"] == "overdue"
+    assert states["施划消防通道禁停标线、张贴告示"] == "late_start"
+    assert set(PlanComment.objects.values_list("role", flat=True)) == {
+        "residents_committee",
+        "owners_committee",
+    }
+    flagged = [
+        r for r in Referral.objects.all() if referral_rules.overdue(referrals.facts(r), load_day)
+    ]
+    assert Referral.objects.count() == 4 and len(flagged) == 2
+    codes = list(AwardRound.objects.order_by("period_start").values_list("code", flat=True))
+    assert codes == ["first", "kept", "withheld"]
