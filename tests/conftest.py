@@ -11,6 +11,15 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
+
+# Property tests judge the rules, not the machine's speed: CI shares two cores between the suite
+# and everything else, where a slow example is no defect (no deadline, no too-slow health check).
+hypothesis_settings.register_profile(
+    "gatehouse", deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+hypothesis_settings.load_profile("gatehouse")
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 NOW = datetime(2026, 11, 24, 9, 30, tzinfo=SHANGHAI)
