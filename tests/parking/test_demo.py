@@ -35,8 +35,11 @@ def test_the_community_gets_a_tariff_passes_leases_and_money(loaded):
     site = Site.objects.get(code="donghu")
     donghu = next(r for r in loaded.sites if r.code == "donghu")
     assert donghu.created["停车收费 parking"] > 10
-    assert selectors.tariff_table(site, at=NOW).to_dict() == TariffPlan.objects.get().table
-    assert TariffPlan.objects.get().table["default"]["price"] == DEMO_TABLE["default"]["price"]
+    assert selectors.tariff_table(site, at=NOW).to_dict() == TariffPlan.objects.get(site=site).table
+    assert (
+        TariffPlan.objects.get(site=site).table["default"]["price"]
+        == DEMO_TABLE["default"]["price"]
+    )
     statuses = sorted(VehiclePass.objects.filter(site=site).values_list("status", flat=True))
     assert statuses.count("active") >= 4 and "lost" in statuses and "returned" in statuses
     assert all(p.space is not None for p in VehiclePass.objects.filter(site=site))
