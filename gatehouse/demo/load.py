@@ -1,13 +1,14 @@
 """``build_demo``: the whole demo, in order — the sites, people and logins (:mod:`.sites`), then a
 morning at the gates (:mod:`.activity`) and each product app's part (:mod:`.vehicles`,
 :mod:`.admission`, :mod:`.governance`, :mod:`.parking`, :mod:`.guard`, :mod:`.goods`,
-:mod:`.bulletin`, :mod:`.epidemic`, :mod:`.traffic`, :mod:`.park`, :mod:`.repairs`). Every
-part writes through the product's services and adds only what is missing, so a re-run changes
-nothing."""
+:mod:`.bulletin`, :mod:`.epidemic`, :mod:`.traffic`, :mod:`.park`, :mod:`.repairs`,
+:mod:`.campus`). Every part writes through the product's services and adds only what is missing,
+so a re-run changes nothing."""
 
 from __future__ import annotations
 
 import time as clock
+from collections.abc import Callable, Mapping
 from datetime import datetime
 
 from django.db import transaction
@@ -79,38 +80,24 @@ def build_demo(*, scale: float = FULL_SCALE, now: datetime | None = None) -> Dem
         for report in reports:
             if report.code == code:
                 report.add("vehicle_activity", n)
-    for what, made in (
-        ("入园与用地 admission", build_admission_demo(now=now)),
-        ("物业监管 governance", build_governance_demo(now=now)),
-    ):
+    campus_plan = next(p for p in plans if p.code == CAMPUS)
+    # The site-spanning parts, in order (a later part may build on an earlier one's rows); each
+    # answers what it made per site code.
+    parts: tuple[tuple[str, Callable[[], Mapping[str, int]]], ...] = (
+        ("入园与用地 admission", lambda: build_admission_demo(now=now)),
+        ("物业监管 governance", lambda: build_governance_demo(now=now)),
+        ("停车收费 parking", lambda: load_parking_demo(now=now)),
+        ("安保值勤 guard", lambda: load_guard_demo(now=now)),
+        ("物品出入 goods", lambda: load_goods_demo(now=now)),
+        ("公告栏 bulletin", lambda: load_bulletin_demo(now=now)),
+        ("疫情防控 epidemic", lambda: load_epidemic_demo(now=now)),
+        ("车辆违规与大件物品 traffic", lambda: load_traffic_demo(now=now)),
+        ("园区安保设置 park", lambda: load_park_demo(now=now)),
+        ("报修工单 repairs", lambda: load_repairs_demo(now=now)),
+        ("校园 campus", lambda: load_campus_demo(now=now, guardians=campus_plan.guardians)),
+    )
+    for what, load in parts:
+        made = load()
         for report in reports:
             report.add(what, made.get(report.code, 0))
-    parking = load_parking_demo(now=now)
-    for report in reports:
-        report.add("停车收费 parking", parking.get(report.code, 0))
-    guard_demo = load_guard_demo(now=now)
-    for report in reports:
-        report.add("安保值勤 guard", guard_demo.get(report.code, 0))
-    goods_demo = load_goods_demo(now=now)
-    for report in reports:
-        report.add("物品出入 goods", goods_demo.get(report.code, 0))
-    bulletin_demo = load_bulletin_demo(now=now)
-    for report in reports:
-        report.add("公告栏 bulletin", bulletin_demo.get(report.code, 0))
-    epidemic_demo = load_epidemic_demo(now=now)
-    for report in reports:
-        report.add("疫情防控 epidemic", epidemic_demo.get(report.code, 0))
-    traffic_demo = load_traffic_demo(now=now)
-    for report in reports:
-        report.add("车辆违规与大件物品 traffic", traffic_demo.get(report.code, 0))
-    park_demo = load_park_demo(now=now)
-    for report in reports:
-        report.add("园区安保设置 park", park_demo.get(report.code, 0))
-    repairs_demo = load_repairs_demo(now=now)
-    for report in reports:
-        report.add("报修工单 repairs", repairs_demo.get(report.code, 0))
-    campus_plan = next(p for p in plans if p.code == CAMPUS)
-    campus_demo = load_campus_demo(now=now, guardians=campus_plan.guardians)
-    for report in reports:
-        report.add("校园 campus", campus_demo.get(report.code, 0))
     return DemoReport(reports, users_created + admin_created, clock.perf_counter() - started)
