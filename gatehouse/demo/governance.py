@@ -145,7 +145,9 @@ class _Community:
 
     def _assessment(self, project: PropertyProject) -> None:
         year = self.today.year - 1
-        assessed = min(date(year + 1, 1, 20), self.today)
+        # scored in January, or early enough before an early-year load that the red-flag rounds
+        # of the last three months (``_PlanDemo._rounds``) have a finalised score to judge
+        assessed = min(date(year + 1, 1, 20), self.today - timedelta(days=91))
         assessment = services.assessment_score(
             project=project,
             actor=self.actor,
