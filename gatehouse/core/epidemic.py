@@ -555,6 +555,12 @@ def check_not_future(moment: datetime, now: datetime, field: str) -> None:
         raise InvalidInput("ledger.future", "时间不能晚于现在", {"field": field})
 
 
+def check_day_not_future(day: date, today: date, field: str, label: str) -> None:
+    """A ledger's date (发放日期, 收集日期) is today or earlier."""
+    if day > today:
+        raise InvalidInput("ledger.future", f"{label}不能晚于今天", {"field": field})
+
+
 @dataclass(frozen=True)
 class Disinfection:
     place: str
@@ -576,8 +582,11 @@ def check_disinfection(
     )
 
 
-def check_issue(*, item: str, quantity: int, issued_to: str) -> tuple[str, str]:
-    """A row of the protective-equipment ledger (防护物资发放台账): item, quantity, to whom."""
+def check_issue(
+    *, item: str, quantity: int, issued_to: str, issued_on: date, today: date
+) -> tuple[str, str]:
+    """A row of the protective-equipment ledger (防护物资发放台账): item, count, to whom, when."""
+    check_day_not_future(issued_on, today, "issued_on", "发放日期")
     if not 1 <= quantity <= QUANTITY_MAX:
         raise InvalidInput(
             "ledger.quantity", f"数量须在 1 至 {QUANTITY_MAX} 之间", {"field": "quantity"}
@@ -604,8 +613,7 @@ def check_waste(
 ) -> WasteHandover:
     """A row of the medical-waste ledger (医废垃圾收集、运输台账): a weighed collection handed over
     to the transporter with a signature."""
-    if collected_on > today:
-        raise InvalidInput("ledger.future", "收集日期不能晚于今天", {"field": "collected_on"})
+    check_day_not_future(collected_on, today, "collected_on", "收集日期")
     if not weight.is_finite() or not Decimal("0.01") <= weight <= WEIGHT_MAX:
         raise InvalidInput(
             "ledger.weight", f"重量须在 0.01 至 {WEIGHT_MAX} 千克之间", {"field": "weight"}

@@ -708,9 +708,13 @@ def supply_issue(
     issued_to: str,
     issued_on: date,
 ) -> SupplyIssue:
-    name, to = core.check_issue(item=item, quantity=quantity, issued_to=issued_to)
-    if issued_on > timezone.localdate(now):
-        raise InvalidInput("ledger.future", "发放日期不能晚于今天", {"field": "issued_on"})
+    name, to = core.check_issue(
+        item=item,
+        quantity=quantity,
+        issued_to=issued_to,
+        issued_on=issued_on,
+        today=timezone.localdate(now),
+    )
     with transaction.atomic():
         record = SupplyIssue.objects.create(
             site=site,

@@ -214,12 +214,9 @@ def slip_revoke(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def slip_print(request: HttpRequest, pk: int) -> HttpResponse:
-    state, slip = _slip_here(request, pk)
-    if slip.status in (SlipState.APPLIED, SlipState.DECLINED):
-        raise Http404
-    context = _slip_paper_context(state.site, slip)
     if request.GET.get("print") == "pdf":
-        return _slip_paper(state.site, slip, context)
+        return slip_pdf(request, pk)
+    _site, _slip, context = _printable(request, pk)
     response = render(request, "goods/slips/print.html", context)
     response["Cache-Control"] = "no-store"
     return response
@@ -230,10 +227,17 @@ def slip_print(request: HttpRequest, pk: int) -> HttpResponse:
 def slip_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """The slip — a 《大件物品出入单》 or a 物品放行条 — as an A4 PDF; the same paper as the print
     page's 打印 (``?print=pdf``), with its signed QR for the gate to scan."""
+    site, slip, context = _printable(request, pk)
+    return _slip_paper(site, slip, context)
+
+
+def _printable(request: HttpRequest, pk: int) -> tuple[Site, ReleaseSlip, dict[str, Any]]:
+    """The desk's slip of this site once it is approved (an application or a declined slip is
+    not paper), with what its paper shows."""
     state, slip = _slip_here(request, pk)
     if slip.status in (SlipState.APPLIED, SlipState.DECLINED):
         raise Http404
-    return _slip_paper(state.site, slip, _slip_paper_context(state.site, slip))
+    return state.site, slip, _slip_paper_context(state.site, slip)
 
 
 def _slip_paper_context(site: Site, slip: ReleaseSlip) -> dict[str, Any]:

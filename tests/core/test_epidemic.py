@@ -205,3 +205,29 @@ def test_temperature_refused(raw):
     with pytest.raises(InvalidInput) as info:
         e.parse_temperature("", required=True)
     assert info.value.code == "report.temperature_missing"
+
+
+@pytest.mark.parametrize("days, refused", [(0, False), (-3, False), (1, True)])
+def test_ledger_dates_are_today_or_earlier(days, refused):
+    today = date(2026, 11, 24)
+    day = today + timedelta(days=days)
+    issue = {"item": "医用口罩", "quantity": 20, "issued_to": "志愿者", "issued_on": day}
+    waste = {
+        "weight": Decimal("3.5"),
+        "bags": 2,
+        "collector": "王师傅",
+        "transporter": "赵师傅",
+        "signed_by": "赵建国",
+        "collected_on": day,
+    }
+    for check, args, field in (
+        (e.check_issue, issue, "issued_on"),
+        (e.check_waste, waste, "collected_on"),
+    ):
+        if refused:
+            with pytest.raises(InvalidInput) as caught:
+                check(**args, today=today)
+            assert (caught.value.code, caught.value.details["field"]) == ("ledger.future", field)
+            assert "不能晚于今天" in caught.value.message
+        else:
+            check(**args, today=today)

@@ -109,6 +109,16 @@ def test_bad_ledger_rows_are_refused_with_their_codes(desk, site_a):
             "ledger.quantity",
         ),
         (
+            "epidemic:ledger_supplies",
+            {
+                "item": "医用口罩",
+                "quantity": "20",
+                "issued_to": "3栋志愿者",
+                "issued_on": "2026-11-25",
+            },
+            "ledger.future",
+        ),
+        (
             "epidemic:ledger_disinfection",
             {
                 "target": "place",
