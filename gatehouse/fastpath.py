@@ -131,9 +131,9 @@ class DeviceFastPath:
         return None
 
     def _answer(self, environ: dict[str, Any], call: Callable[[], bytes | None]) -> bytes | None:
-        from gatehouse.throttle import key_throttle
+        from gatehouse.throttle import address_of, key_throttle
 
-        if key_throttle.retry_after(environ.get("REMOTE_ADDR")) is not None:
+        if key_throttle.retry_after(address_of(environ)) is not None:
             return None  # an address cooling off after failed keys: the full stack says 429
         signals.request_started.send(sender=self.__class__, environ=environ)
         try:

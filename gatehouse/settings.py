@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 from datetime import timedelta
+from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
 
 import dj_database_url
@@ -90,6 +91,26 @@ ALLOWED_HOSTS = os.environ.get("GATEHOUSE_ALLOWED_HOSTS", "127.0.0.1,localhost,t
 CSRF_TRUSTED_ORIGINS = [
     o for o in os.environ.get("GATEHOUSE_CSRF_ORIGINS", "http://127.0.0.1:8000").split(",") if o
 ]
+
+
+def _networks(name: str) -> list[IPv4Network | IPv6Network]:
+    """Comma-separated addresses or networks (``10.0.0.5``, ``172.16.0.0/12``); a typo stops the
+    start with the variable's name rather than trusting nobody — or everybody — by accident."""
+    found = []
+    for item in os.environ.get(name, "").split(","):
+        if item.strip():
+            try:
+                found.append(ip_network(item.strip(), strict=False))
+            except ValueError:
+                raise ImproperlyConfigured(f"{name}: {item.strip()!r} is not an address") from None
+    return found
+
+
+# The reverse proxies (nginx) in front of the server. A request from one of them is taken to come
+# from the address it names in X-Forwarded-For (the nearest address it did not add itself); a
+# request from anywhere else is its own REMOTE_ADDR and its X-Forwarded-For is ignored. Empty (the
+# default): no proxy is trusted. Logins, key throttling and device address lists all use it.
+GATEHOUSE_TRUSTED_PROXIES = _networks("GATEHOUSE_TRUSTED_PROXIES")
 
 INSTALLED_APPS = [
     "unfold",

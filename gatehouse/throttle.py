@@ -22,7 +22,9 @@ import logging
 import math
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from ipaddress import IPv4Network, IPv6Network, ip_address
+from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
@@ -143,8 +145,38 @@ class KeyThrottle:
 
 
 def client_address(request: HttpRequest) -> str:
-    """The address a request came from: ``REMOTE_ADDR`` (no proxy header is trusted)."""
-    return str(request.META.get("REMOTE_ADDR") or "")
+    """The address a request came from (see :func:`address_of`)."""
+    return address_of(request.META)
+
+
+def address_of(meta: Mapping[str, Any]) -> str:
+    """The client's address: ``REMOTE_ADDR``, unless that is one of the trusted proxies
+    (``GATEHOUSE_TRUSTED_PROXIES``); then the nearest address in ``X-Forwarded-For`` that is not a
+    trusted proxy itself. A client can write anything at the left of the header, so it is read
+    from the right and only as far as the trusted hops go; a malformed entry ends the walk at the
+    last address a trusted hop vouched for."""
+    remote = str(meta.get("REMOTE_ADDR") or "")
+    proxies = settings.GATEHOUSE_TRUSTED_PROXIES
+    if not proxies or not _trusted(remote, proxies):
+        return remote
+    address = remote
+    for hop in reversed(str(meta.get("HTTP_X_FORWARDED_FOR") or "").split(",")):
+        try:
+            ip = ip_address(hop.strip())
+        except ValueError:
+            break
+        address = str(ip)
+        if not any(ip in net for net in proxies):
+            break
+    return address
+
+
+def _trusted(remote: str, proxies: list[IPv4Network | IPv6Network]) -> bool:
+    try:
+        ip = ip_address(remote)
+    except ValueError:
+        return False
+    return any(ip in net for net in proxies)
 
 
 key_throttle = KeyThrottle()
