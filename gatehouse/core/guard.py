@@ -1022,6 +1022,55 @@ def ticket_alerts(
     return tuple(alerts)
 
 
+#: Who calls the hotline (T3·16), and whom a site of each kind hears most.
+CALLER_TYPES = ("teacher", "student", "parent", "resident", "employee", "other")
+_DEFAULT_CALLER = {
+    "campus": "parent",
+    "residential": "resident",
+    "industrial_park": "employee",
+    "company": "employee",
+}
+
+
+def default_caller_type(site_kind: str) -> str:
+    """The caller type a new ticket starts from at a site of ``site_kind``."""
+    return _DEFAULT_CALLER.get(site_kind, "other")
+
+
+def escalation_problem(
+    *,
+    received_at: datetime,
+    escalated_at: datetime | None,
+    at: datetime,
+    who: str,
+    now: datetime,
+) -> tuple[str, str, str] | None:
+    """T3·16: a ticket is reported to the education bureau (教育局) once, by a named person, at
+    a time between its receipt and now (code, Chinese message, field), or None."""
+    if escalated_at is not None:
+        return ("ticket.escalated", "该工单已经上报教育局", "at")
+    if not who:
+        return ("ticket.escalated_by", "请填写上报人", "who")
+    if at > now:
+        return ("ticket.escalation_future", "上报时间不能晚于现在", "at")
+    if at < received_at:
+        return ("ticket.escalation_early", "上报时间不能早于来电时间", "at")
+    return None
+
+
+def bureau_reply_problem(
+    *, escalated_at: datetime | None, replied_at: datetime | None, reply: str
+) -> tuple[str, str, str] | None:
+    """T3·16: the bureau's reply is recorded once, on a ticket that was reported to it."""
+    if escalated_at is None:
+        return ("ticket.not_escalated", "该工单尚未上报教育局", "reply")
+    if replied_at is not None:
+        return ("ticket.bureau_replied", "教育局答复已经记录", "reply")
+    if not reply:
+        return ("ticket.bureau_reply", "请填写教育局的答复", "reply")
+    return None
+
+
 # == S-10: weekly spot checks and the penalty ladder =============================================
 
 

@@ -597,11 +597,27 @@ class TicketKind(models.TextChoices):
     COMPLAINT = "complaint", _("投诉")
 
 
+class CallerType(models.TextChoices):
+    """Who is calling the 24-hour hotline (T3·16: a campus hears teachers, students, parents and
+    neighbours)."""
+
+    TEACHER = "teacher", _("教师")
+    STUDENT = "student", _("学生")
+    PARENT = "parent", _("家长")
+    RESIDENT = "resident", _("居民")
+    EMPLOYEE = "employee", _("员工")
+    OTHER = "other", _("其他")
+
+
 class Ticket(models.Model):
-    """A hotline call or complaint: answered, followed up, closed and visited back (S-12)."""
+    """A hotline call or complaint: answered, followed up, closed and visited back (S-12); on a
+    campus possibly escalated to the education bureau (教育局), whose reply is kept (T3·16)."""
 
     site = _site()
     kind = models.CharField(_("类型"), max_length=10, choices=TicketKind.choices)
+    caller_type = models.CharField(
+        _("来电人类别"), max_length=10, choices=CallerType.choices, default=CallerType.OTHER
+    )
     caller = models.CharField(_("来电人"), max_length=50)
     phone_masked = models.CharField(_("电话"), max_length=20, blank=True)
     subject = models.CharField(_("事项"), max_length=300)
@@ -614,6 +630,11 @@ class Ticket(models.Model):
     closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
     visited_back_at = models.DateTimeField(_("回访时间"), null=True, blank=True)
     visit_back = models.CharField(_("回访情况"), max_length=300, blank=True)
+    escalated_at = models.DateTimeField(_("上报教育局时间"), null=True, blank=True)
+    escalated_by = models.CharField(_("上报人"), max_length=50, blank=True)
+    escalation_ref = models.CharField(_("上报文号/编号"), max_length=60, blank=True)
+    bureau_reply = models.CharField(_("教育局答复"), max_length=300, blank=True)
+    bureau_replied_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("热线工单")

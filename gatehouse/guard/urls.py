@@ -80,6 +80,18 @@ urlpatterns = [
     path("hazards/<int:pk>/fix/", duties.hazards_action, {"action": "fix"}, name="hazard_fix"),
     path("hotline/", duties.hotline, name="hotline"),
     path("hotline/<int:pk>/step/", duties.hotline_action, {"action": "step"}, name="ticket_step"),
+    path(
+        "hotline/<int:pk>/escalate/",
+        duties.hotline_action,
+        {"action": "escalate"},
+        name="ticket_escalate",
+    ),
+    path(
+        "hotline/<int:pk>/bureau-reply/",
+        duties.hotline_action,
+        {"action": "bureau_reply"},
+        name="ticket_bureau_reply",
+    ),
     path("spot-checks/", duties.spot_checks, name="spot_checks"),
     path(
         "spot-checks/<int:pk>/",

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from gatehouse.core import guard as core
 from gatehouse.core.errors import InvalidInput
 from gatehouse.guard.fields import Sited, day
-from gatehouse.guard.models import KEY_PLACE_CHOICES
+from gatehouse.guard.models import KEY_PLACE_CHOICES, CallerType
 from gatehouse.registers.forms import DateRangeForm
 
 
@@ -73,6 +73,11 @@ class TicketForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("类型"), choices=[("call", _("来电")), ("complaint", _("投诉"))]
     )
+    caller_type = forms.ChoiceField(
+        label=_("来电人类别"),
+        required=False,  # left open: the one the site's kind hears most
+        choices=[("", _("按场所默认")), *CallerType.choices],
+    )
     caller = forms.CharField(label=_("来电人"), max_length=50)
     phone = forms.CharField(label=_("电话"), max_length=20, required=False)
     subject = forms.CharField(label=_("事项"), max_length=300)
@@ -88,6 +93,37 @@ class TicketStepForm(forms.Form):
         ]
     )
     text = forms.CharField(label=_("内容"), max_length=300, required=False)
+
+
+class TicketFilterForm(forms.Form):
+    """T3·16: the ticket list by caller type and by escalation to the education bureau."""
+
+    caller_type = forms.ChoiceField(
+        label=_("来电人类别"), required=False, choices=[("", _("全部")), *CallerType.choices]
+    )
+    escalated = forms.ChoiceField(
+        label=_("上报教育局"),
+        required=False,
+        choices=[("", _("全部")), ("yes", _("已上报")), ("no", _("未上报"))],
+    )
+
+
+class TicketEscalateForm(forms.Form):
+    """T3·16: the ticket reported to the education bureau (教育局)."""
+
+    who = forms.CharField(label=_("上报人"), max_length=50)
+    reference = forms.CharField(label=_("上报文号/编号"), max_length=60, required=False)
+    at = forms.DateTimeField(
+        label=_("上报时间"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        help_text=_("留空为现在"),
+    )
+
+
+class TicketReplyForm(forms.Form):
+    reply = forms.CharField(label=_("教育局答复"), max_length=300)
 
 
 class DecideForm(forms.Form):

@@ -284,12 +284,21 @@ def hazard_of(site: Site, pk: Any) -> HazardFinding | None:
     return HazardFinding.objects.filter(site=site, pk=pk).first()
 
 
-def ticket_rows(site: Site, now: datetime) -> list[dict[str, Any]]:
-    """S-12: the tickets (not visited back first, newest first) with the core's alerts."""
+def ticket_rows(
+    site: Site, now: datetime, *, caller_type: str = "", escalated: str = ""
+) -> list[dict[str, Any]]:
+    """S-12: the tickets (not visited back first, newest first) with the core's alerts; only
+    one caller type's, or only those reported to the education bureau (``escalated="yes"``) or
+    not (``"no"``), when asked (T3·16)."""
     policy = ticket_policy(site)
+    found = Ticket.objects.filter(site=site)
+    if caller_type:
+        found = found.filter(caller_type=caller_type)
+    if escalated:
+        found = found.filter(escalated_at__isnull=escalated != "yes")
     return [
         {"t": t, "alerts": core.ticket_alerts(core_ticket(t), policy=policy, now=now)}
-        for t in Ticket.objects.filter(site=site).order_by("visited_back_at", "-received_at")[:100]
+        for t in found.order_by("visited_back_at", "-received_at")[:100]
     ]
 
 

@@ -143,18 +143,31 @@ def hazard_fix(
 
 @transaction.atomic
 def ticket_open(
-    *, site: Site, actor: Actor, kind: str, caller: str, phone: str, subject: str, now: datetime
+    *,
+    site: Site,
+    actor: Actor,
+    kind: str,
+    caller: str,
+    phone: str,
+    subject: str,
+    now: datetime,
+    caller_type: str = "",
 ) -> Ticket:
-    """S-12: a hotline call or complaint becomes a ticket. The phone is kept masked only."""
+    """S-12: a hotline call or complaint becomes a ticket. The phone is kept masked only. The
+    caller's type (T3·16) defaults to the one the site's kind hears most."""
     caller, subject = clean_text(caller, 50), clean_text(subject, 300)
     if kind not in ("call", "complaint"):
         raise InvalidInput("ticket.kind", "请选择类型", {"field": "kind"})
+    caller_type = caller_type or core.default_caller_type(site.kind)
+    if caller_type not in core.CALLER_TYPES:
+        raise InvalidInput("ticket.caller_type", "请选择来电人类别", {"field": "caller_type"})
     if not caller or not subject:
         raise InvalidInput("ticket.text", "请填写来电人和事项", {"field": "subject"})
     masked = mask_phone(parse_mobile(phone)) if phone.strip() else ""
     t = Ticket.objects.create(
         site=site,
         kind=kind,
+        caller_type=caller_type,
         caller=caller,
         phone_masked=masked,
         subject=subject,
@@ -302,3 +315,47 @@ def finding_dismiss(*, finding: SpotFinding, actor: Actor, now: datetime) -> Spo
     f.save(update_fields=["status", "decided_at", "decided_by"])
     write_audit("guard.finding.dismiss", f, actor, now, before)
     return f
+
+
+@transaction.atomic
+def ticket_escalate(
+    *,
+    ticket: Ticket,
+    actor: Actor,
+    who: str,
+    reference: str,
+    now: datetime,
+    at: datetime | None = None,
+) -> Ticket:
+    """T3·16: the ticket is reported to the education bureau (教育局): who reported it, when
+    (``at``, by default now) and the reference of the report."""
+    t = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    who, reference = clean_text(who, 50), clean_text(reference, 60)
+    when = at or now
+    problem = core.escalation_problem(
+        received_at=t.received_at, escalated_at=t.escalated_at, at=when, who=who, now=now
+    )
+    if problem is not None:
+        raise DomainError(problem[0], problem[1], {"field": problem[2]})
+    before = snapshot(t)
+    t.escalated_at, t.escalated_by, t.escalation_ref = when, who, reference
+    t.save(update_fields=["escalated_at", "escalated_by", "escalation_ref"])
+    write_audit("guard.ticket.escalate", t, actor, now, before)
+    return t
+
+
+@transaction.atomic
+def ticket_bureau_reply(*, ticket: Ticket, actor: Actor, reply: str, now: datetime) -> Ticket:
+    """T3·16: the education bureau's reply to a ticket reported to it, recorded once."""
+    t = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    text = clean_text(reply, 300)
+    problem = core.bureau_reply_problem(
+        escalated_at=t.escalated_at, replied_at=t.bureau_replied_at, reply=text
+    )
+    if problem is not None:
+        raise DomainError(problem[0], problem[1], {"field": problem[2]})
+    before = snapshot(t)
+    t.bureau_reply, t.bureau_replied_at = text, now
+    t.save(update_fields=["bureau_reply", "bureau_replied_at"])
+    write_audit("guard.ticket.bureau_reply", t, actor, now, before)
+    return t

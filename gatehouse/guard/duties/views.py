@@ -177,11 +177,21 @@ hazards_action = HAZARDS.view()
 
 
 def _hotline_context(at: Desk, **bound: Any) -> dict[str, Any]:
-    """S-12: the 24-hour hotline: tickets answered, followed up, closed and visited back."""
+    """S-12: the 24-hour hotline: tickets answered, followed up, closed and visited back; the
+    caller's type, the escalation to the education bureau and its reply, filterable (T3·16)."""
+    filters = forms.TicketFilterForm(at.request.GET or None)
+    chosen = filters.cleaned_data if filters.is_bound and filters.is_valid() else {}
+    initial = {"caller_type": core.default_caller_type(at.site.kind)}
     return {
-        "form": bound.get("form") or forms.TicketForm(),
+        "form": bound.get("form") or forms.TicketForm(initial=initial),
         "row_form": bound.get("row_form"),
-        "rows": selectors.ticket_rows(at.site, at.now),
+        "filters": filters,
+        "rows": selectors.ticket_rows(
+            at.site,
+            at.now,
+            caller_type=chosen.get("caller_type", ""),
+            escalated=chosen.get("escalated", ""),
+        ),
     }
 
 
@@ -201,6 +211,20 @@ HOTLINE_PAGE = desk_page(
             "row_form",
             lambda s: s.into(services.ticket_step, ticket=s.item),
             _lazy("已记录。"),
+            item=row(HOTLINE, lambda at, pk: selectors.ticket_of(at.site, pk)),
+        ),
+        "escalate": Action(
+            forms.TicketEscalateForm,
+            "row_form",
+            lambda s: s.into(services.ticket_escalate, ticket=s.item),
+            _lazy("已记录上报教育局。"),
+            item=row(HOTLINE, lambda at, pk: selectors.ticket_of(at.site, pk)),
+        ),
+        "bureau_reply": Action(
+            forms.TicketReplyForm,
+            "row_form",
+            lambda s: s.into(services.ticket_bureau_reply, ticket=s.item),
+            _lazy("已记录教育局答复。"),
             item=row(HOTLINE, lambda at, pk: selectors.ticket_of(at.site, pk)),
         ),
     },
