@@ -3,12 +3,24 @@ and leave passes."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime, time
+from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from gatehouse.campus.models import FoodSample, LeavePass
+from gatehouse.campus.models import (
+    Delivery,
+    FoodSample,
+    GuardCheck,
+    GuardLodging,
+    GuardMeal,
+    LeavePass,
+    Supplier,
+    SupplierCertificate,
+)
+from gatehouse.core import campus as rules
 from gatehouse.people.models import Guardianship, HouseMembership, HouseRelation, Person
 from gatehouse.sites.models import House, HouseKind, Site
 from gatehouse.visitors.models import Invitation
@@ -118,3 +130,130 @@ def leave_passes_by(teacher: Person) -> QuerySet[LeavePass]:
 def samples_at(site: Site) -> QuerySet[FoodSample]:
     """The canteen's 留样记录, newest first (T3-03)."""
     return FoodSample.objects.filter(site=site).order_by("-kept_at", "-pk")
+
+
+# -- 索证索票 (T3-04) -----------------------------------------------------------------------------
+
+
+def core_certificate(c: SupplierCertificate) -> rules.Certificate:
+    return rules.Certificate(c.kind, c.number, c.valid_until, c.supplier_id, c.pk)
+
+
+def suppliers_at(site: Site) -> QuerySet[Supplier]:
+    return Supplier.objects.filter(site=site).order_by("name", "pk")
+
+
+def supplier_at(site: Site, pk: Any) -> Supplier | None:
+    return Supplier.objects.filter(site=site, pk=pk).first()
+
+
+def certificates_of(supplier: Supplier) -> list[SupplierCertificate]:
+    return list(supplier.certificates.order_by("kind", "-valid_until", "pk"))
+
+
+def certificate_at(site: Site, pk: Any) -> SupplierCertificate | None:
+    return (
+        SupplierCertificate.objects.filter(supplier__site=site, pk=pk)
+        .select_related("supplier")
+        .first()
+    )
+
+
+def certificates_at(site: Site) -> QuerySet[SupplierCertificate]:
+    return (
+        SupplierCertificate.objects.filter(supplier__site=site)
+        .select_related("supplier")
+        .order_by("supplier__name", "kind", "pk")
+    )
+
+
+@dataclass(frozen=True)
+class CertRow:
+    cert: SupplierCertificate
+    state: str  # rules.VALID, EXPIRING or EXPIRED
+
+
+@dataclass(frozen=True)
+class SupplierRow:
+    """A supplier on the canteen's list: its certificates judged today, and whether a delivery
+    may be accepted from it today (the refusal's message if not)."""
+
+    supplier: Supplier
+    certificates: list[CertRow]
+    refusal: str
+
+    @property
+    def expiring(self) -> int:
+        return sum(1 for c in self.certificates if c.state == rules.EXPIRING)
+
+
+def supplier_rows(site: Site, now: datetime) -> list[SupplierRow]:
+    """T3-04: every supplier with its certificates judged on today's date."""
+    today = rules.local_day(now)
+    by_supplier: dict[int, list[SupplierCertificate]] = {}
+    for c in SupplierCertificate.objects.filter(supplier__site=site).order_by(
+        "kind", "-valid_until", "pk"
+    ):
+        by_supplier.setdefault(c.supplier_id, []).append(c)
+    out = []
+    for supplier in suppliers_at(site):
+        certs = by_supplier.get(supplier.pk, [])
+        judged = [CertRow(c, rules.cert_state(core_certificate(c), today=today)) for c in certs]
+        refusal = rules.supplier_refusal([core_certificate(c) for c in certs], day=today)
+        out.append(SupplierRow(supplier, judged, refusal[1] if refusal else ""))
+    return out
+
+
+def certificate_choices(site: Site) -> list[tuple[int, str]]:
+    """Every certificate of the site's suppliers, named for the delivery form's check boxes."""
+    return [
+        (
+            c.pk,
+            f"{c.supplier.name} · {c.get_kind_display()} {c.number}"
+            + (f"（{c.holder}）" if c.holder else "")
+            + (f" · {c.valid_until:%Y-%m-%d}" if c.valid_until else ""),
+        )
+        for c in certificates_at(site)
+    ]
+
+
+def deliveries_at(site: Site) -> QuerySet[Delivery]:
+    return (
+        Delivery.objects.filter(site=site)
+        .select_related("supplier", "recorded_by")
+        .prefetch_related("certificates")
+        .order_by("-delivered_on", "-pk")
+    )
+
+
+# -- guards living on campus (T3·9) ----------------------------------------------------------------
+
+
+def lodgings_at(site: Site) -> QuerySet[GuardLodging]:
+    return GuardLodging.objects.filter(site=site).order_by("-start", "-pk")
+
+
+def bed_stays(site: Site, room: str, bed: str) -> list[tuple[date, date | None]]:
+    return list(
+        GuardLodging.objects.filter(site=site, room=room, bed=bed).values_list("start", "end")
+    )
+
+
+def lodging_at(site: Site, pk: Any) -> GuardLodging | None:
+    return GuardLodging.objects.filter(site=site, pk=pk).first()
+
+
+def meals_at(site: Site) -> QuerySet[GuardMeal]:
+    return GuardMeal.objects.filter(site=site).order_by("-day", "-pk")
+
+
+def meal_exists(site: Site, day: date, meal: str) -> bool:
+    return GuardMeal.objects.filter(site=site, day=day, meal=meal).exists()
+
+
+def checks_at(site: Site) -> QuerySet[GuardCheck]:
+    return GuardCheck.objects.filter(site=site).order_by("-checked_on", "-pk")
+
+
+def check_at(site: Site, pk: Any) -> GuardCheck | None:
+    return GuardCheck.objects.filter(site=site, pk=pk).first()

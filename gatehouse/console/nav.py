@@ -57,6 +57,18 @@ _FEATURES = [
         _("食堂每餐每个品种留样不少于125克、保存48小时后处理；超时未处理标红提醒，可导出Excel。"),
         "campus:samples",
     ),
+    Feature(
+        "supply-certificates",
+        _("索证索票"),
+        _("食堂供应商的证照和每批进货的查验、票据；证照缺失或过期不得验收，30天内到期提醒。"),
+        "campus:supply",
+    ),
+    Feature(
+        "campus-guards",
+        _("驻校保安食宿"),
+        _("保安公司派驻人员的住宿、就餐登记和学校的监督检查、整改销号。"),
+        "campus:guards",
+    ),
     # 门岗
     Feature(
         "pass",
@@ -531,6 +543,8 @@ ROLE_NAV: dict[str, tuple[str, ...]] = {
         "epidemic-grids",
         "returnees",
         "food-samples",
+        "supply-certificates",
+        "campus-guards",
         "epidemic-ledgers",
         "epidemic-outings",
     ),
@@ -662,6 +676,8 @@ GROUPS: tuple[NavGroup, ...] = (
             "patrol-register",
             "rectify-notices",
             "food-samples",
+            "supply-certificates",
+            "campus-guards",
             "referrals",
             "campaign-plans",
         ),

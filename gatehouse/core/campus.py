@@ -15,12 +15,17 @@ Rule ids (cited by the tests, SPEC has no campus section yet):
   refused with the reason, and an appointment the teacher has not confirmed does not admit.
 * T3-03 — the canteen keeps a sample of every dish (at least 125 g) for 48 hours, then
   disposes of it; a sample still kept after 48 hours is flagged overdue.
+* T3-04 — 索证索票: the canteen accepts a delivery only from a supplier whose business licence
+  and food production/trade licence are on file and valid on the delivery day, and every
+  certificate checked for it belongs to that supplier and is valid that day; a certificate
+  ending within 30 days is flagged.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -127,3 +132,163 @@ def dispose_problem(
     if now < sample_dispose_due(kept_at):
         return ("sample.too_early", "留样须保存满48小时后方可处理")
     return None
+
+
+# -- the canteen's supplier certificates and delivery receipts (索证索票, T3-04) ---------------
+
+#: A certificate ending within this many days is flagged on the register.
+CERT_WARN_DAYS = 30
+
+BUSINESS_LICENCE = "business_licence"
+FOOD_LICENCE = "food_licence"
+INSPECTION = "inspection"
+HEALTH = "health"
+OTHER_CERT = "other"
+
+#: The kinds of certificate, as the register names them.
+CERT_KINDS: dict[str, str] = {
+    BUSINESS_LICENCE: "营业执照",
+    FOOD_LICENCE: "食品经营/生产许可证",
+    INSPECTION: "检验检疫合格证明",
+    HEALTH: "送货人员健康证",
+    OTHER_CERT: "其他证明",
+}
+#: What every supplier must hold, valid on the day it delivers (T3-04).
+REQUIRED_CERTS = (BUSINESS_LICENCE, FOOD_LICENCE)
+#: Only a business licence may be issued without an end date (长期).
+OPEN_ENDED_KINDS = frozenset({BUSINESS_LICENCE})
+
+VALID = "valid"
+EXPIRING = "expiring"
+EXPIRED = "expired"
+
+
+@dataclass(frozen=True, slots=True)
+class Certificate:
+    """A supplier's certificate as the rule reads it; ``valid_until`` None is 长期."""
+
+    kind: str
+    number: str
+    valid_until: date | None
+    supplier: int = 0
+    ref: int = 0
+
+
+def local_day(now: datetime) -> date:
+    return now.astimezone(SHANGHAI).date()
+
+
+def cert_valid_on(cert: Certificate, day: date) -> bool:
+    """A certificate is valid through its last day (inclusive)."""
+    return cert.valid_until is None or day <= cert.valid_until
+
+
+def cert_state(cert: Certificate, *, today: date) -> str:
+    """T3-04: expired, expiring (ends within :data:`CERT_WARN_DAYS`) or valid."""
+    if not cert_valid_on(cert, today):
+        return EXPIRED
+    if cert.valid_until is not None and cert.valid_until - today <= timedelta(days=CERT_WARN_DAYS):
+        return EXPIRING
+    return VALID
+
+
+def _named(cert: Certificate) -> str:
+    return f"{CERT_KINDS.get(cert.kind, cert.kind)}（{cert.number}）"
+
+
+def supplier_refusal(certificates: Sequence[Certificate], *, day: date) -> tuple[str, str] | None:
+    """T3-04: why no delivery may be accepted from a supplier holding ``certificates`` on
+    ``day`` (code, Chinese message), or None. A required kind missing altogether is
+    ``supply.certificate_missing``; held, but none valid that day,
+    ``supply.certificate_expired``."""
+    for kind in REQUIRED_CERTS:
+        held = [c for c in certificates if c.kind == kind]
+        label = CERT_KINDS[kind]
+        if not held:
+            return ("supply.certificate_missing", f"供应商没有登记{label}，不得验收")
+        if not any(cert_valid_on(c, day) for c in held):
+            last = max(held, key=lambda c: c.valid_until or date.max)
+            return (
+                "supply.certificate_expired",
+                f"供应商的{_named(last)}已于{last.valid_until:%Y-%m-%d}到期，不得验收",
+            )
+    return None
+
+
+def delivery_refusal(
+    *,
+    supplier: int,
+    certificates: Sequence[Certificate],
+    checked: Sequence[Certificate],
+    delivered_on: date,
+    now: datetime,
+) -> tuple[str, str, str] | None:
+    """T3-04: why a delivery from ``supplier`` on ``delivered_on`` may not be accepted (code,
+    Chinese message, the form field it concerns), or None: the day is not in the future, the
+    supplier holds its required certificates valid that day, at least one certificate was
+    checked, and each one checked is the supplier's own and valid that day."""
+    if delivered_on > local_day(now):
+        return ("supply.delivery_future", "送货日期不能晚于今天", "delivered_on")
+    refusal = supplier_refusal(certificates, day=delivered_on)
+    if refusal is not None:
+        return (*refusal, "supplier")
+    if not checked:
+        return ("supply.nothing_checked", "请勾选本次查验的证照", "certificates")
+    for cert in checked:
+        if cert.supplier != supplier:
+            return ("supply.not_suppliers", "所选证照不属于该供应商", "certificates")
+        if not cert_valid_on(cert, delivered_on):
+            return (
+                "supply.checked_expired",
+                f"查验的{_named(cert)}已于{cert.valid_until:%Y-%m-%d}到期，不得验收",
+                "certificates",
+            )
+    return None
+
+
+def certificate_problem(
+    *, kind: str, number: str, valid_until: date | None
+) -> tuple[str, str, str] | None:
+    """What is wrong with a certificate being filed (code, Chinese message, field), or None."""
+    if kind not in CERT_KINDS:
+        return ("supply.certificate_kind", "请选择证照类别", "kind")
+    if not number:
+        return ("supply.certificate_number", "请填写证照编号", "number")
+    if valid_until is None and kind not in OPEN_ENDED_KINDS:
+        return ("supply.valid_until", "请填写有效期（只有营业执照可为长期）", "valid_until")
+    return None
+
+
+# -- guards living on campus (T3·9): lodging, meals and the school's supervision ----------------
+
+
+def lodging_problem(
+    *, start: date, end: date | None, taken: Sequence[tuple[date, date | None]]
+) -> tuple[str, str, str] | None:
+    """What is wrong with a guard's stay in a bed from ``start`` to ``end`` (None: still
+    there), given the bed's other stays ``taken``: the end before the start, or an overlap."""
+    if end is not None and end < start:
+        return ("lodging.order", "退宿日期不能早于入住日期", "end")
+    for other_start, other_end in taken:
+        if (end is None or other_start <= end) and (other_end is None or start <= other_end):
+            return ("lodging.bed_taken", "该床位在这段时间已有人住宿", "bed")
+    return None
+
+
+def check_problem(
+    *, checked_on: date, has_findings: bool, deadline: date | None, now: datetime
+) -> tuple[str, str, str] | None:
+    """A supervision check of the guards: not in the future; a finding needs a rectification
+    deadline on or after the check."""
+    if checked_on > local_day(now):
+        return ("guard_check.future", "检查日期不能晚于今天", "checked_on")
+    if has_findings and deadline is None:
+        return ("guard_check.deadline", "发现问题须填写整改期限", "deadline")
+    if deadline is not None and deadline < checked_on:
+        return ("guard_check.deadline_order", "整改期限不能早于检查日期", "deadline")
+    return None
+
+
+def check_overdue(*, deadline: date | None, closed_on: date | None, today: date) -> bool:
+    """A check's rectification not closed after its deadline is flagged."""
+    return deadline is not None and closed_on is None and today > deadline

@@ -162,6 +162,25 @@ PAPERS: dict[str, Paper] = {
         (_("收集人（签字）"), _("运输人（签字）"), _("负责人（签字）"), DATE_LINE),
         landscape=True,
     ),
+    # 索证索票登记 (T3-04)
+    "campus:deliveries": Paper(
+        (_("验收人（签字）"), _("食堂负责人（签字）"), DATE_LINE),
+        landscape=True,
+        widths=(8, 14, 10, 9, 7, 9, 22, 7, 7),
+    ),
+    # 供应商证照登记 (T3-04)
+    "campus:certificates": Paper(
+        (_("登记人（签字）"), _("食堂负责人（签字）"), DATE_LINE), landscape=True
+    ),
+    # 驻校保安住宿登记、就餐记录、监督检查 (T3·9)
+    "campus:guard_lodgings": Paper(
+        (_("宿舍管理员（签字）"), _("保安公司负责人（签字）"), DATE_LINE)
+    ),
+    "campus:guard_meals": Paper((_("供餐人（签字）"), _("食堂负责人（签字）"), DATE_LINE)),
+    "campus:guard_checks": Paper(
+        (_("检查人（签字）"), _("保安公司负责人（签字）"), _("学校负责人（签字）"), DATE_LINE),
+        landscape=True,
+    ),
     # 通行事件记录
     "registers:events": Paper(
         (_("值班人员（签字）"), _("审核人（签字）"), DATE_LINE),

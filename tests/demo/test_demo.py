@@ -400,8 +400,9 @@ def test_a_second_run_changes_nothing_and_is_fast(loaded, db, django_assert_max_
     before = counts()
     # one query a part to see it is loaded already; the epidemic part (issue 17 §1) made it 81,
     # +1 the repairs, +1 the park's guard demo (issue 17 §4, §6), and the third site 东湖中学
-    # (issue 17 §2: its layout, people and logins, 26; its campus part, 4): 113
-    with django_assert_max_num_queries(113):
+    # (issue 17 §2: its layout, people and logins, 26; its campus part, 4): 113; +2 the
+    # canteen's suppliers and the guards living on campus (T3-04, T3·9): 115
+    with django_assert_max_num_queries(115):
         report = build_demo(scale=SCALE)
     assert not report.changed
     assert counts() == before
@@ -513,3 +514,30 @@ def test_the_campaign_plan_referrals_and_red_flag_are_in_the_demo(loaded, db):
     assert Referral.objects.count() == 4 and len(flagged) == 2
     codes = list(AwardRound.objects.order_by("period_start").values_list("code", flat=True))
     assert codes == ["first", "kept", "withheld"]
+
+
+def test_the_campus_canteen_suppliers_and_guards_are_in_the_demo(loaded, db):
+    # rule T3-04
+    from gatehouse.campus.models import Delivery, GuardCheck, GuardLodging, GuardMeal
+    from gatehouse.campus.selectors import supplier_rows
+    from gatehouse.core import campus as rules
+
+    site = Site.objects.get(code=demo.CAMPUS)
+    now = AuditEntry.objects.filter(action="supply.delivery").latest("at").at
+    rows = {r.supplier.name: r for r in supplier_rows(site, now)}
+    rice = rows["湖北楚粮米业有限公司"]
+    assert "已于" in rice.refusal and "不得验收" in rice.refusal
+    assert [c.state for r in rows.values() for c in r.certificates].count(rules.EXPIRING) == 1
+    assert not rows["武汉东湖绿源蔬菜配送有限公司"].refusal
+    # the rice mill's delivery before its licence expired is on the register, today's is not
+    rice_days = list(Delivery.objects.filter(supplier=rice.supplier).values_list("delivered_on"))
+    assert len(rice_days) == 1 and Delivery.objects.filter(site=site).count() == 4
+    assert GuardLodging.objects.filter(site=site, end__isnull=True).count() == 2
+    assert GuardMeal.objects.filter(site=site).exists()
+    today = rules.local_day(now)
+    overdue = [
+        c
+        for c in GuardCheck.objects.filter(site=site)
+        if rules.check_overdue(deadline=c.deadline, closed_on=c.closed_on, today=today)
+    ]
+    assert len(overdue) == 1
