@@ -187,21 +187,26 @@ class SupplierRow:
         return sum(1 for c in self.certificates if c.state == rules.EXPIRING)
 
 
+def _judged(supplier: Supplier, certs: list[SupplierCertificate], now: datetime) -> SupplierRow:
+    today = rules.local_day(now)
+    judged = [CertRow(c, rules.cert_state(core_certificate(c), today=today)) for c in certs]
+    refusal = rules.supplier_refusal([core_certificate(c) for c in certs], day=today)
+    return SupplierRow(supplier, judged, refusal[1] if refusal else "")
+
+
 def supplier_rows(site: Site, now: datetime) -> list[SupplierRow]:
     """T3-04: every supplier with its certificates judged on today's date."""
-    today = rules.local_day(now)
     by_supplier: dict[int, list[SupplierCertificate]] = {}
     for c in SupplierCertificate.objects.filter(supplier__site=site).order_by(
         "kind", "-valid_until", "pk"
     ):
         by_supplier.setdefault(c.supplier_id, []).append(c)
-    out = []
-    for supplier in suppliers_at(site):
-        certs = by_supplier.get(supplier.pk, [])
-        judged = [CertRow(c, rules.cert_state(core_certificate(c), today=today)) for c in certs]
-        refusal = rules.supplier_refusal([core_certificate(c) for c in certs], day=today)
-        out.append(SupplierRow(supplier, judged, refusal[1] if refusal else ""))
-    return out
+    return [_judged(s, by_supplier.get(s.pk, []), now) for s in suppliers_at(site)]
+
+
+def supplier_row(supplier: Supplier, now: datetime) -> SupplierRow:
+    """T3-04: one supplier with its certificates judged on today's date."""
+    return _judged(supplier, certificates_of(supplier), now)
 
 
 def certificate_choices(site: Site) -> list[tuple[int, str]]:

@@ -106,8 +106,7 @@ def supplier(request: HttpRequest, pk: int) -> HttpResponse:
         if made is not None:
             messages.success(request, _("已登记证照。"))
             return redirect("campus:supplier", pk=found.pk)
-    now = timezone.now()
-    row = next(r for r in selectors.supplier_rows(state.site, now) if r.supplier.pk == found.pk)
+    row = selectors.supplier_row(found, timezone.now())
     context = {"row": row, "form": form, "error_code": code}
     return render(request, "campus/supplier.html", context, status=422 if code else 200)
 

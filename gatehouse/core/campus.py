@@ -15,10 +15,10 @@ Rule ids (cited by the tests, SPEC has no campus section yet):
   refused with the reason, and an appointment the teacher has not confirmed does not admit.
 * T3-03 — the canteen keeps a sample of every dish (at least 125 g) for 48 hours, then
   disposes of it; a sample still kept after 48 hours is flagged overdue.
-* T3-04 — 索证索票: the canteen accepts a delivery only from a supplier whose business licence
-  and food production/trade licence are on file and valid on the delivery day, and every
-  certificate checked for it belongs to that supplier and is valid that day; a certificate
-  ending within 30 days is flagged.
+
+The canteen's 索证索票 (supplier certificates and delivery receipts) and the guards living on
+campus (T3·9) follow below; the rule of the former is stated in the README's campus section and
+cited by its tests.
 """
 
 from __future__ import annotations
