@@ -24,6 +24,12 @@ card: nobody is re-decided here.
   takes it off all of them) or ended (:func:`forget_ended_codes`, run by the device worker), it
   is deleted.
 
+- **Exit lanes** (:func:`gatehouse.core.terminal.exit_window`): a returnee under home
+  monitoring (M-03) is held only from the end of the monitoring, so the terminal keeps them in
+  and lets them out after by itself (a case opened or closed re-sends the person); a campus's
+  student (T3-01) is not held at all: school hours every day and a leave pass used once do not
+  fit one validity window with the all-day plan.
+
 Anti-passback is not a list matter (it depends on where the person is now) and is left to the
 gate's online decisions.
 

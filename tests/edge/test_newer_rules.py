@@ -420,3 +420,55 @@ def test_a_journal_written_before_issue_17_is_upgraded_in_place(tmp_path, site_a
     assert store.leave_passes_used_here([7, 8]) == {7}
     assert store.pending()[1].upload_json()["leave_pass_id"] == 7
     store.close()
+
+
+# -- M-02: a household's outing limit is judged on upload ----------------------------------------
+
+
+def test_an_outing_over_the_households_limit_is_caught_on_upload(
+    syncer, edge, server, exit_key, card_a, resident_a, house_a, manager_a, walk_out_a
+):
+    # rule M-02: the edge cannot count the household's exits at other gates; the server does
+    # when the journal arrives, and records the overrun as a conflict the centre hears of
+    from gatehouse.access import modes
+    from gatehouse.epidemic import services as epidemic
+    from gatehouse.gate.decide import gate_read
+    from gatehouse.people import services as people
+    from tests.conftest import ID_LI
+
+    site = resident_a.site
+    modes.mode_switch(site=site, actor=manager_a, to_mode="epidemic", reason="疫情防控", now=NOW)
+    epidemic.outing_set(site=site, actor=manager_a, now=NOW, persons="1", days="2")
+    spouse = people.person_create(
+        site=site, actor=manager_a, name="李娜", kind="family", id_number=ID_LI, now=NOW
+    )
+    people.house_link(person=spouse, house=house_a, relation="family", actor=manager_a)
+    people.credential_issue(
+        site=site,
+        person=spouse,
+        kind="owner_card",
+        number="0B2C3D4E",
+        valid_from=NOW - timedelta(days=30),
+        actor=manager_a,
+        now=NOW,
+    )
+    syncer.pull()
+    server.down = True
+    # the spouse went out through a gate the server decides, an hour before
+    assert gate_read(
+        lane=walk_out_a, kind="card", value="0B2C3D4E", now=NOW - 2 * H
+    ).decision.allowed
+    told = edge.answer(exit_key, read("card", CARD_ZHANG, "o-2", lane="east/walk-out"), NOW - H)
+    assert told.body["outcome"] == "allow"  # the edge did not know
+    server.down = False
+    [result] = upload(syncer)
+    assert (result["status"], result["conflict"]) == ("recorded", "edge.passed_against_rule")
+    event = AccessEvent.objects.get(pk=result["event_id"])
+    assert (event.outcome, event.reason, event.rule) == (
+        "allow",
+        "edge.passed_against_rule",
+        "P-11",
+    )
+    assert "外出已达限额" in event.message
+    [alarm] = Notice.objects.filter(event=event, audience="monitoring")
+    assert "epidemic.outing_limit" in alarm.message
