@@ -25,6 +25,7 @@ from gatehouse.core.access import (
     CredentialKind,
     Decision,
     Direction,
+    Duty,
     Entrant,
     Facts,
     HealthFacts,
@@ -48,11 +49,14 @@ from gatehouse.core.edge import (
     gate_policy_of,
     health_facts,
     invitation_facts,
+    leave_pass_at_exit,
     lookup_digest,
+    monitoring_until,
     pass_facts,
     pend_unsupported_read,
     pick_credential,
     refuse_without_snapshot,
+    school_hours_of,
     when,
 )
 from gatehouse.core.errors import DomainError, InvalidInput
@@ -231,7 +235,7 @@ class Edge:
             return self._journal(device, req, moment, fired, None)
         health = health_facts(req.temperature, req.health_code)
         fresh = self.store.freshness(now)
-        invitation_key = None
+        invitation_key, leave_pass_id = None, None
         if not fresh.usable:
             decision = _without_snapshot(index, req, moment, fresh.problem, lane.get("kind"))
         else:
@@ -255,6 +259,7 @@ class Edge:
                             else ()
                         ),
                     )
+                    facts = self._newer_rules(index, site, read.person, facts, moment)
                     decision = decide(facts, config.policy, moment)
                     if (
                         decision.outcome is Outcome.ALLOW
@@ -262,7 +267,35 @@ class Edge:
                         and facts.direction is Direction.IN
                     ):
                         invitation_key = read.invitation_key
-        return self._journal(device, req, moment, decision, invitation_key)
+                    if decision.has(Duty.USE_LEAVE_PASS) and facts.leave_pass is not None:
+                        leave_pass_id = facts.leave_pass.id
+        return self._journal(device, req, moment, decision, invitation_key, leave_pass_id)
+
+    def _newer_rules(
+        self,
+        index: Index,
+        site: Record,
+        person: Record | None,
+        facts: Facts,
+        moment: datetime,
+    ) -> Facts:
+        """The facts of the rules a snapshot of schema 2 carries, looked up as the server's
+        :func:`gatehouse.gate.facts.load_facts` looks them up: a returnee's home monitoring on
+        the way out (M-03), a campus's school hours and a student's leave pass on the way out
+        (T3-01; a pass this edge has let the student out on already counts as used). A snapshot
+        of schema 1 carries none of them: the facts stay as they are (no returnee, no campus)."""
+        hours = school_hours_of(site)
+        facts = replace(facts, campus=site.get("kind") == "campus", school_hours=hours)
+        if person is None or facts.direction is not Direction.OUT:
+            return facts
+        pid = int(person["id"])
+        until = monitoring_until(index.returnees_by_person.get(pid, ()), moment)
+        facts = replace(facts, monitoring_until=until)
+        if not facts.campus or person.get("kind") != "student":
+            return facts
+        passes = index.leave_passes_by_student.get(pid, [])
+        used = self.store.leave_passes_used_here([int(p["id"]) for p in passes])
+        return replace(facts, leave_pass=leave_pass_at_exit(passes, moment, used_here=used))
 
     def _journal(
         self,
@@ -271,6 +304,7 @@ class Edge:
         moment: datetime,
         decision: Decision,
         invitation_key: str | None,
+        leave_pass_id: int | None = None,
     ) -> Reply:
         answer = {**decision_json(decision), "at": answer_time(moment), "decided_at_edge": True}
         seq = self.store.journal(
@@ -282,6 +316,7 @@ class Edge:
             decision=decision_json(decision),
             answer=answer,
             invitation_key=invitation_key,
+            leave_pass_id=leave_pass_id,
         )
         return Reply(200, {"event_id": -seq, **answer, "replayed": False})
 
@@ -374,6 +409,7 @@ class Read:
 
     facts: Facts
     invitation_key: str | None = None
+    person: Record | None = None  # the holder or the face terminal's person, if known
 
 
 #: Replaced by the lane's own configuration before the core decides (``Edge._decide``).
@@ -438,7 +474,7 @@ def _read(
             moment,
             health=health,
         )
-        return Read(facts)
+        return Read(facts, person=person)
     return pend_unsupported_read()  # an ID card
 
 
@@ -449,7 +485,7 @@ def _by_credential(
         return Read(_facts(health=health))
     holder = index.get("person", cred["person_id"]) if cred.get("person_id") else None
     facts = _person_facts(index, holder, credential_facts(cred, holder), moment, health=health)
-    return Read(facts)
+    return Read(facts, person=holder)
 
 
 def _person_card(

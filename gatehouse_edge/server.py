@@ -167,6 +167,7 @@ class EdgeApp:
             "last_sync": _iso(syncer.last_sync if syncer else None),
             "last_error": syncer.last_error if syncer else "",
             "cursor": store.cursor,
+            "snapshot_schema": store.schema,  # 2: carries M-03 and T3-01 (issue 17)
             "snapshot_issued_at": store.meta.get("issued_at"),
             "snapshot_expires_at": store.meta.get("expires_at"),
             "snapshot_age_seconds": (

@@ -47,6 +47,7 @@ CREATE TABLE IF NOT EXISTS journal (
     decision TEXT NOT NULL,
     answer TEXT NOT NULL,
     invitation_key TEXT,
+    leave_pass_id INTEGER,
     uploaded_at TEXT,
     upload_status TEXT,
     upload_event_id INTEGER,
@@ -100,6 +101,9 @@ class Index:
         self.credentials_by_number: dict[str, list[dict[str, Any]]] = defaultdict(list)
         self.credentials_by_person: dict[int, list[dict[str, Any]]] = defaultdict(list)
         self.by_token: dict[tuple[str, str], tuple[str, dict[str, Any]]] = {}
+        # schema 2: open home-monitoring cases by person (M-03), leave passes by student (T3-01)
+        self.returnees_by_person: dict[int, list[dict[str, Any]]] = defaultdict(list)
+        self.leave_passes_by_student: dict[int, list[dict[str, Any]]] = defaultdict(list)
 
     def get(self, kind: str, key: object) -> dict[str, Any] | None:
         return self.records.get(kind, {}).get(str(key))
@@ -124,6 +128,10 @@ class Index:
                 self.credentials_by_person[int(data["person_id"])].append(data)
         elif kind in ("invitation", "pass"):
             self.by_token[(kind, data["token_hash"])] = (key, data)
+        elif kind == "returnee" and data.get("person_id") is not None:
+            self.returnees_by_person[int(data["person_id"])].append(data)
+        elif kind == "leave_pass" and data.get("student_id") is not None:
+            self.leave_passes_by_student[int(data["student_id"])].append(data)
 
     def _unindex(self, kind: str, old: dict[str, Any]) -> None:
         if kind == "device":
@@ -136,6 +144,10 @@ class Index:
                 _drop(self.credentials_by_person, int(old["person_id"]), old)
         elif kind in ("invitation", "pass"):
             self.by_token.pop((kind, old["token_hash"]), None)
+        elif kind == "returnee" and old.get("person_id") is not None:
+            _drop(self.returnees_by_person, int(old["person_id"]), old)
+        elif kind == "leave_pass" and old.get("student_id") is not None:
+            _drop(self.leave_passes_by_student, int(old["student_id"]), old)
 
 
 def _drop[K](lists: dict[K, list[dict[str, Any]]], key: K, old: dict[str, Any]) -> None:
@@ -174,15 +186,19 @@ class JournalEntry:
     request: dict[str, Any]
     at: str
     decision: dict[str, Any]
+    leave_pass_id: int | None = None
 
     def upload_json(self) -> dict[str, Any]:
-        return {
+        entry = {
             "seq": self.seq,
             "device_id": self.device_id,
             "request": self.request,
             "at": self.at,
             "decision": self.decision,
         }
+        if self.leave_pass_id is not None:  # T3-01: the server marks this pass used
+            entry["leave_pass_id"] = self.leave_pass_id
+        return entry
 
 
 class Store:
@@ -204,6 +220,13 @@ class Store:
         self.db.execute("PRAGMA synchronous=FULL")
         self.db.execute("PRAGMA busy_timeout=5000")
         self.db.executescript(SCHEMA)
+        columns = {row[1] for row in self.db.execute("PRAGMA table_info(journal)")}
+        if "leave_pass_id" not in columns:  # a file written by an agent before issue 17
+            self.db.execute("ALTER TABLE journal ADD COLUMN leave_pass_id INTEGER")
+        self.db.execute(
+            "CREATE INDEX IF NOT EXISTS journal_leave_pass ON journal (leave_pass_id) "
+            "WHERE leave_pass_id IS NOT NULL"
+        )
         self.meta = dict(self.db.execute("SELECT name, value FROM meta").fetchall())
         self.index = Index()
         for kind, key, data in self.db.execute("SELECT kind, key, data FROM record"):
@@ -219,6 +242,15 @@ class Store:
     def cursor(self) -> int | None:
         value = self.meta.get("cursor")
         return int(value) if value is not None else None
+
+    @property
+    def schema(self) -> int | None:
+        """The schema of the snapshot held (:data:`gatehouse.core.edge.SNAPSHOT_SCHEMA`; 1 for
+        a snapshot of a server before issue 17); None without one."""
+        if self.cursor is None:
+            return None
+        value = self.meta.get("schema", "1")
+        return int(value) if value.isdigit() else 1
 
     def freshness(self, now: datetime) -> Freshness:
         """Whether the edge may decide from its snapshot at ``now``: not when it has none, when
@@ -375,11 +407,13 @@ class Store:
     def _keep(
         self, kind: str, records: list[dict[str, Any]], payload: dict[str, Any], cursor: int
     ) -> None:
+        schema = payload.get("schema")  # absent: a server before issue 17 (schema 1)
         meta = {
             "cursor": str(cursor),
             "issued_at": str(payload["issued_at"]),
             "expires_at": str(payload["expires_at"]),
             "site_code": str(payload["site"].get("code", "")),
+            "schema": str(schema) if isinstance(schema, int) else "1",
             "refused_code": "",
             "refused_message": "",
         }
@@ -430,6 +464,7 @@ class Store:
         decision: dict[str, Any],
         answer: dict[str, Any],
         invitation_key: str | None = None,
+        leave_pass_id: int | None = None,
     ) -> int:
         """Write one offline decision durably (committed and synced to disk when this returns)
         and give its journal number; the device's answer names it as ``event_id`` -number (no
@@ -437,7 +472,7 @@ class Store:
         with self.lock:
             cur = self.db.execute(  # one statement: its own transaction, fsync'ed (FULL)
                 "INSERT INTO journal (device_id, nonce, body_digest, request, at, decision, "
-                "answer, invitation_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                "answer, invitation_key, leave_pass_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     device_id,
                     nonce,
@@ -447,9 +482,24 @@ class Store:
                     json.dumps(decision, ensure_ascii=False),
                     json.dumps(answer, ensure_ascii=False),
                     invitation_key,
+                    leave_pass_id,
                 ),
             )
             return int(cur.lastrowid or 0)
+
+    def leave_passes_used_here(self, ids: Sequence[int]) -> set[int]:
+        """Of the leave passes ``ids``, those this edge let a student out on, uploaded or not
+        (T3-01: a pass is used once; the snapshot says so only after the upload and the next
+        delta)."""
+        used = set()
+        with self.lock:
+            for pass_id in ids:
+                row = self.db.execute(
+                    "SELECT 1 FROM journal WHERE leave_pass_id = ? LIMIT 1", (pass_id,)
+                ).fetchone()
+                if row is not None:
+                    used.add(pass_id)
+        return used
 
     def used_here(self, invitation_key: str) -> int:
         """How many entries this edge admitted on an invitation and has not uploaded yet (an
@@ -466,13 +516,13 @@ class Store:
         """The entries not uploaded yet, oldest first."""
         with self.lock:
             rows = self.db.execute(
-                "SELECT seq, device_id, nonce, request, at, decision FROM journal "
+                "SELECT seq, device_id, nonce, request, at, decision, leave_pass_id FROM journal "
                 "WHERE uploaded_at IS NULL ORDER BY seq LIMIT ?",
                 (limit,),
             ).fetchall()
         return [
-            JournalEntry(seq, device_id, nonce, json.loads(req), at, json.loads(dec))
-            for seq, device_id, nonce, req, at, dec in rows
+            JournalEntry(seq, device_id, nonce, json.loads(req), at, json.loads(dec), pass_id)
+            for seq, device_id, nonce, req, at, dec, pass_id in rows
         ]
 
     def pending_count(self) -> int:

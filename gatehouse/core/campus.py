@@ -23,7 +23,7 @@ cited by its tests.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -42,6 +42,42 @@ class LeavePassFacts:
     window_end: datetime
     used: bool = False
     revoked: bool = False
+    id: int | None = None  # the pass's number, for marking it used (not judged)
+
+
+def school_hours(start: object, end: object) -> tuple[time, time] | None:
+    """T3-01: a campus's school hours from its two columns, when both are readable times (a
+    ``time`` or ``HH:MM[:SS]`` text); None otherwise (the rule then has nothing to say)."""
+    hours = []
+    for value in (start, end):
+        if isinstance(value, str):
+            try:
+                value = time.fromisoformat(value)
+            except ValueError:
+                return None
+        if not isinstance(value, time):
+            return None
+        hours.append(value)
+    return (hours[0], hours[1])
+
+
+#: How far ahead a pass not open yet still bears on a student leaving (one school day).
+PASS_LOOKAHEAD = timedelta(hours=12)
+
+
+def pass_at_exit(passes: Iterable[LeavePassFacts], when: datetime) -> LeavePassFacts | None:
+    """T3-01: of a student's leave passes, the one that bears on leaving at ``when``: the first
+    (by window start) valid one whose window holds ``when``; else the first one not over yet
+    that opens within :data:`PASS_LOOKAHEAD` (used, revoked or too early: the refusal names
+    it); else None. The server and an offline edge both choose by this."""
+    near = sorted(
+        (p for p in passes if p.window_end > when and p.window_start <= when + PASS_LOOKAHEAD),
+        key=lambda p: p.window_start,
+    )
+    for p in near:
+        if p.window_start <= when and not p.revoked and not p.used:
+            return p
+    return near[0] if near else None
 
 
 def in_school_hours(now: datetime, hours: tuple[time, time] | None) -> bool:

@@ -21,6 +21,7 @@ from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Any
 
+from gatehouse.core import campus, epidemic
 from gatehouse.core.access import REASONS as GATE_REASONS
 from gatehouse.core.access import (
     CredentialFacts,
@@ -55,7 +56,20 @@ RECORD_KINDS = (
     "blacklist",
     "invitation",
     "pass",
+    "returnee",  # schema 2: an open home-monitoring case (M-03)
+    "leave_pass",  # schema 2: a student's leave pass not over yet (T3-01)
 )
+
+#: The version of what the records say (the payload's ``schema``; absent: 1). An agent keeps
+#: records of kinds it does not know and ignores payload fields it does not read, so an older
+#: agent works with a newer server (it just does not apply the newer rules) and a newer agent
+#: with an older snapshot (it knows the snapshot cannot tell it those rules' facts).
+#:
+#: * 1 — issue 15: site policy, lanes, devices, people, credentials, blacklist, invitations,
+#:   passes.
+#: * 2 — issue 17: the site's kind and school hours (T3-01), open returnee cases (``returnee``:
+#:   person and end of monitoring, M-03), students' leave passes (``leave_pass``, T3-01).
+SNAPSHOT_SCHEMA = 2
 
 type Record = Mapping[str, Any]
 
@@ -177,6 +191,47 @@ def pass_facts(p: Record) -> PassFacts:
     )
 
 
+def monitoring_until(cases: Iterable[Record], at: datetime) -> datetime | None:
+    """M-03: the end of the home monitoring running at ``at`` from a person's ``returnee``
+    records (open cases: ``until``), as the server asks it
+    (:func:`gatehouse.core.epidemic.monitoring_until`)."""
+    ends = [(end, False) for end in (when(c.get("until")) for c in cases) if end is not None]
+    return epidemic.monitoring_until(ends, at)
+
+
+def school_hours_of(site: Record) -> tuple[time, time] | None:
+    """T3-01: the school hours of a campus site record (None: not a campus, or not readable),
+    as the server reads its columns (:func:`gatehouse.core.campus.school_hours`)."""
+    if site.get("kind") != "campus":
+        return None
+    return campus.school_hours(site.get("school_starts"), site.get("school_ends"))
+
+
+def leave_pass_at_exit(
+    passes: Iterable[Record], at: datetime, *, used_here: Iterable[int] = ()
+) -> campus.LeavePassFacts | None:
+    """T3-01: the leave pass that bears on a student leaving at ``at``, chosen from their
+    ``leave_pass`` records as the server chooses (:func:`gatehouse.core.campus.pass_at_exit`);
+    ``used_here``: the passes this edge itself let a student out on (used once, so used)."""
+    used = set(used_here)
+    facts = []
+    for p in passes:
+        start, end = when(p.get("window_start")), when(p.get("window_end"))
+        if start is None or end is None:
+            continue
+        pid = int(p.get("id", 0))
+        facts.append(
+            campus.LeavePassFacts(
+                window_start=start,
+                window_end=end,
+                used=bool(p.get("used")) or pid in used,
+                revoked=bool(p.get("revoked")),
+                id=pid,
+            )
+        )
+    return campus.pass_at_exit(facts, at)
+
+
 def health_facts(temperature: object, code: object) -> HealthFacts | None:
     """What a device measured (M-02), read as the server reads it; None when nothing was sent.
     Raises :class:`InvalidInput` (``temperature.invalid`` / ``temperature.out_of_range`` /
@@ -238,11 +293,16 @@ EDGE_REASONS: dict[str, tuple[str, str]] = {
         "P-02",
         "断网时边缘网关已放行，但与其他出入口的通行记录冲突（防潜回），已通知监控中心",
     ),
+    "edge.leave_pass_reused": (
+        "T3-01",
+        "断网时同一张请假条在多处出口被使用（只能使用一次），已通知监控中心",
+    ),
 }
 
 #: Refusals a change on the server causes at a known moment: a conflict only if the change
-#: came before the offline use (a card revoked after it was used is no conflict).
-CHANGED_AT = frozenset({"credential.revoked", "credential.lost"})
+#: came before the offline use (a card revoked after it was used is no conflict, nor a leave
+#: pass the teacher revoked after the student had left on it).
+CHANGED_AT = frozenset({"credential.revoked", "credential.lost", "campus.leave_pass_revoked"})
 
 
 def refuse_without_snapshot(problem: str) -> Decision:
@@ -376,6 +436,7 @@ def uploaded_decision(
     invitation_taken: bool | None,
     passback: Passback | None = None,
     at: datetime | None = None,
+    leave_pass_taken: bool | None = None,
 ) -> Decision:
     """The decision the server records for an entry an edge decided offline: the edge's own,
     unless it admitted someone the server, at that same moment, refused (``server``, judged at
@@ -386,13 +447,19 @@ def uploaded_decision(
 
     ``known_before_use``: the server's refusal rests on a change made before the offline use
     (see :data:`CHANGED_AT`). The server's own anti-passback refusal is not used: it reads the
-    presence now, which may be newer than the passage."""
+    presence now, which may be newer than the passage.
+
+    ``leave_pass_taken`` (T3-01): False when the student's leave pass the edge let them out on
+    had already been used (at another gate, offline or online): the pass is used once, so the
+    second use is the conflict ``edge.leave_pass_reused``."""
     if edge.outcome is not Outcome.ALLOW:
         return edge
     if edge.reason == "edge.fire_evacuation":
         return edge  # S-13: an evacuation opens exits to anyone; the centre was told already
     if invitation_taken is False:
         return _conflict("edge.invitation_reused", edge, edge.message, "invitation.used")
+    if leave_pass_taken is False:
+        return _conflict("edge.leave_pass_reused", edge, edge.message, "campus.leave_pass_used")
     if (
         server.outcome is Outcome.REFUSE
         and known_before_use

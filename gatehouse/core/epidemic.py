@@ -229,6 +229,14 @@ def monitoring_ends(arrived_on: date) -> datetime:
     return day_start(arrived_on + timedelta(days=MONITOR_DAYS))
 
 
+def monitoring_until(cases: Iterable[tuple[datetime, bool]], when: datetime) -> datetime | None:
+    """M-03: the end of a person's home monitoring running at ``when``, from their cases as
+    (monitor_until, closed): the latest end of an open case not over yet, or None. The server
+    and an offline edge both ask this."""
+    ends = [until for until, closed in cases if not closed and until > when]
+    return max(ends) if ends else None
+
+
 def last_day(arrived_on: date) -> date:
     return arrived_on + timedelta(days=MONITOR_DAYS - 1)
 

@@ -16,6 +16,8 @@ Pure: no clock, no database."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from gatehouse.core.access import Decision, Duty, Obligation, Outcome
 
 # reason code -> (SPEC rule id, Chinese sentence for the guard's screen)
@@ -47,3 +49,35 @@ def terminal_decision(passed: bool, ours: Decision) -> Decision:
         )
     rule, message = TERMINAL_REASONS["terminal.refused"]
     return Decision(Outcome.REFUSE, "terminal.refused", message, rule)
+
+
+# -- what a terminal's list can say of the newer rules (issue 17) ------------------------------
+
+
+def exit_window(
+    *,
+    exit_lane: bool,
+    begin: datetime,
+    end: datetime | None,
+    monitoring_until: datetime | None,
+    student_at_campus: bool,
+) -> tuple[datetime, datetime | None] | None:
+    """The validity window (``Valid``) a terminal holds a person in, given the window of their
+    admitted cards [``begin``, ``end``), or None: not held at all.
+
+    * M-03: at an exit lane a returnee under home monitoring is held only from the end of the
+      monitoring (``monitoring_until``): the terminal itself keeps them in for the 14 days and
+      lets them out after, with no second sync (None when the cards end before).
+    * T3-01: at a campus's exit lane a student is not held. A terminal's list holds one
+      validity window and the all-day plan: it cannot say "outside school hours, every day",
+      nor "once, with the class teacher's pass". The student's card there is refused by the
+      terminal, and students leave through a lane the gate (or an edge) decides."""
+    if not exit_lane:
+        return (begin, end)
+    if student_at_campus:
+        return None
+    if monitoring_until is not None and monitoring_until > begin:
+        begin = monitoring_until
+    if end is not None and end <= begin:
+        return None
+    return (begin, end)

@@ -24,6 +24,12 @@ card: nobody is re-decided here.
   takes it off all of them) or ended (:func:`forget_ended_codes`, run by the device worker), it
   is deleted.
 
+- **Exit lanes** (:func:`gatehouse.core.terminal.exit_window`): a returnee under home
+  monitoring (M-03) is held only from the end of the monitoring, so the terminal keeps them in
+  and lets them out after by itself (a case opened or closed re-sends the person); a campus's
+  student (T3-01) is not held at all: school hours every day and a leave pass used once do not
+  fit one validity window with the all-day plan.
+
 Anti-passback is not a list matter (it depends on where the person is now) and is left to the
 gate's online decisions.
 
@@ -52,8 +58,10 @@ from typing import Any
 from django.db import transaction
 from django.db.models import F, Q
 
+from gatehouse.core import epidemic
 from gatehouse.core.access import GatePolicy, decide
 from gatehouse.core.masking import mask_name
+from gatehouse.core.terminal import exit_window
 from gatehouse.devices import outbox
 from gatehouse.devices.adapters.hikvision import isapi
 from gatehouse.devices.models import (
@@ -64,6 +72,7 @@ from gatehouse.devices.models import (
     FaceEnrolment,
     TerminalEntry,
 )
+from gatehouse.epidemic.models import ReturneeCase
 from gatehouse.gate.facts import (
     GateInput,
     blacklisted_people,
@@ -176,10 +185,13 @@ def admitted_cards(
     cards: Iterable[Credential],
     now: datetime,
     blacklisted: bool | None = None,
+    held_from: datetime | None = None,
 ) -> list[Credential]:
     """The cards of ``person`` the gate would admit at ``device``'s lane, each judged at
     ``now`` or, for a card not valid yet, at its first valid moment. ``blacklisted``: P-11
-    already looked up for the whole site (:func:`gatehouse.gate.facts.blacklisted_people`)."""
+    already looked up for the whole site (:func:`gatehouse.gate.facts.blacklisted_people`).
+    ``held_from``: the person is held only from then on (M-03: a returnee's home monitoring
+    ends then, :func:`gatehouse.core.terminal.exit_window`), so each card is judged then."""
     lane = device.lane
     if config is None or lane is None:
         return []
@@ -198,7 +210,10 @@ def admitted_cards(
     for card in candidates:
         card.person = person
         inp = GateInput(lane=lane, credential=card, blacklisted=blacklisted, presented_kind="card")
-        if _admits(device, config, inp, max(now, card.valid_from)):
+        moment = max(now, card.valid_from, held_from or now)
+        if card.valid_until is not None and card.valid_until <= moment:
+            continue
+        if _admits(device, config, inp, moment):
             out.append(card)
     return out
 
@@ -211,14 +226,33 @@ def wanted(
     face: FaceEnrolment | None,
     now: datetime,
     blacklisted: bool | None = None,
+    monitored: dict[int, datetime] | None = None,
 ) -> isapi.Person | None:
-    """The whole state ``device`` should hold of ``person``, or None: not on the terminal."""
-    admitted = admitted_cards(device, config, person, cards, now, blacklisted)
+    """The whole state ``device`` should hold of ``person``, or None: not on the terminal.
+    At an exit lane, a returnee under home monitoring is held only from its end (M-03) and a
+    campus's student not at all (T3-01), as :func:`gatehouse.core.terminal.exit_window` says;
+    ``monitored``: the site's monitored people looked up once (:func:`monitored_people`)."""
+    exit_lane = device.lane is not None and device.lane.direction == "out"
+    barred = None
+    if exit_lane:
+        ends = monitored if monitored is not None else monitored_people(person.site_id, now)
+        barred = ends.get(person.pk)
+    admitted = admitted_cards(device, config, person, cards, now, blacklisted, barred)
     if not admitted:
         return None
     begin = min(c.valid_from for c in admitted)
-    ends = [c.valid_until for c in admitted]
-    end = None if any(e is None for e in ends) else max(e for e in ends if e is not None)
+    ends_at = [c.valid_until for c in admitted]
+    end = None if any(e is None for e in ends_at) else max(e for e in ends_at if e is not None)
+    window = exit_window(
+        exit_lane=exit_lane,
+        begin=begin,
+        end=end,
+        monitoring_until=barred,
+        student_at_campus=device.site.kind == "campus" and person.kind == "student",
+    )
+    if window is None:
+        return None
+    begin, end = window
     picture = face.picture if face is not None and face.consented else b""
     return isapi.Person(
         employee_no=employee_no(person.pk),
@@ -229,6 +263,23 @@ def wanted(
         face=base64.b64encode(bytes(picture)).decode("ascii") if picture else "",
         face_digest=face.picture_sha256 if picture and face is not None else "",
     )
+
+
+def monitored_people(
+    site_id: int, now: datetime, person_id: int | None = None
+) -> dict[int, datetime]:
+    """M-03: the people of a site under home monitoring at ``now`` and when it ends, as the gate
+    asks it (:func:`gatehouse.core.epidemic.monitoring_until`)."""
+    rows = ReturneeCase.objects.filter(
+        site_id=site_id, closed_at__isnull=True, monitor_until__gt=now
+    )
+    if person_id is not None:
+        rows = rows.filter(person_id=person_id)
+    cases: dict[int, list[tuple[datetime, bool]]] = defaultdict(list)
+    for pid, until in rows.values_list("person_id", "monitor_until"):
+        cases[pid].append((until, False))
+    found = {pid: epidemic.monitoring_until(c, now) for pid, c in cases.items()}
+    return {pid: until for pid, until in found.items() if until is not None}
 
 
 def wanted_code(
@@ -312,8 +363,9 @@ def sync_person(person_id: int, now: datetime, *, reason: str = "", force: bool 
     face = FaceEnrolment.objects.filter(person=person).first()
     who = person_subject(person.pk)
     entries = {e.device_id: e for e in _entries(keys=[who.key])}
+    monitored = monitored_people(person.site_id, now, person.pk)
     for device in devices:
-        state = wanted(device, list_policy(device), person, cards, face, now)
+        state = wanted(device, list_policy(device), person, cards, face, now, monitored=monitored)
         told = _told(device, [who.key])
         entry = entries.get(device.pk)
         result.add(_queue(device, who, state, entry, told, now, reason, force=force))
@@ -469,6 +521,7 @@ def _wanted_states(
     faces = {f.person_id: f for f in FaceEnrolment.objects.filter(person__in=people)}
     if black is None:
         black = blacklisted_people(site=device.site, now=now)
+    monitored = monitored_people(device.site_id, now)
     cache: Judged = judged if judged is not None else {}
     for person in people:
         who = person_subject(person.pk)
@@ -482,6 +535,7 @@ def _wanted_states(
                 faces.get(person.pk),
                 now,
                 person.pk in black,
+                monitored,
             )
         yield who, cache[key]
     for code in _code_candidates(device, now):

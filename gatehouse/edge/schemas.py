@@ -24,7 +24,8 @@ class JournalIn(Schema):
     entries: list[dict[str, Any]] = Field(
         max_length=500,
         description="离线判定记录，按发生顺序：seq（网关本地序号）、device_id（提交读取的设备）、"
-        "request（设备原始请求，含 nonce）、at（网关判定时间，带时区）、decision（判定结果）",
+        "request（设备原始请求，含 nonce）、at（网关判定时间，带时区）、decision（判定结果）；"
+        "学生凭请假条离校时另有 leave_pass_id（所用请假条，服务器据此核销）",
     )
 
 
@@ -40,7 +41,7 @@ class JournalResultOut(Schema):
         "",
         description="冲突：edge.passed_against_rule 断网放行但服务器当时应拒绝；"
         "edge.invitation_reused 邀请码超出可用次数；edge.passback_conflict 与其他出入口的"
-        "通行记录冲突（防潜回）。已记录并通知监控中心",
+        "通行记录冲突（防潜回）；edge.leave_pass_reused 同一请假条被多处使用。已记录并通知监控中心",
     )
 
 

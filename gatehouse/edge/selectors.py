@@ -11,9 +11,11 @@ from typing import Any
 
 from django.db.models import Q
 
+from gatehouse.campus.models import LeavePass
 from gatehouse.core.access import CredentialKind
 from gatehouse.core.edge import lookup_digest
 from gatehouse.devices.models import Device
+from gatehouse.epidemic.models import ReturneeCase
 from gatehouse.people.models import BlacklistEntry, BlacklistKind, Credential, Person
 from gatehouse.sites.models import Lane, Site
 from gatehouse.visitors.models import Invitation, Pass
@@ -55,6 +57,11 @@ def site_records(site: Site, *, now: datetime) -> Records:
             "work_starts": _raw(site.work_starts),
             "work_ends": _raw(site.work_ends),
             "commute_minutes": site.commute_minutes,
+            # schema 2 (T3-01): a campus's school hours, read by the core as the server reads
+            # its columns (:func:`gatehouse.core.campus.school_hours`)
+            "kind": site.kind,
+            "school_starts": _raw(site.school_starts),
+            "school_ends": _raw(site.school_ends),
         }
     }
     for lane in Lane.objects.filter(gate__site=site).select_related("gate"):
@@ -141,4 +148,30 @@ def site_records(site: Site, *, now: datetime) -> Records:
             "valid_until": _iso(p.valid_until),
             "revoked": p.revoked_at is not None,
         }
+    # schema 2, M-03: open home-monitoring cases not over yet (a closed or ended case leaves
+    # as a tombstone); only the person and the end travel, nothing of the case itself.
+    cases = ReturneeCase.objects.filter(
+        site=site, closed_at__isnull=True, monitor_until__gt=now
+    ).values_list("pk", "person_id", "monitor_until")
+    for pk, person_id, until in cases:
+        records[("returnee", str(pk))] = {
+            "id": pk,
+            "person_id": person_id,
+            "until": _iso(until),
+        }
+    # schema 2, T3-01: students' leave passes not over yet, used or revoked ones included so
+    # the edge refuses with the server's own reason; the reason and who picks up stay here.
+    if site.kind == "campus":
+        passes = LeavePass.objects.filter(site=site, window_end__gt=now).values_list(
+            "pk", "student_id", "window_start", "window_end", "used_at", "revoked_at"
+        )
+        for pk, student_id, start, end, used_at, revoked_at in passes:
+            records[("leave_pass", str(pk))] = {
+                "id": pk,
+                "student_id": student_id,
+                "window_start": _iso(start),
+                "window_end": _iso(end),
+                "used": used_at is not None,
+                "revoked": revoked_at is not None,
+            }
     return records

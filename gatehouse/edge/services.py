@@ -24,6 +24,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from pydantic import ValidationError
 
 from gatehouse.access.models import EventSource, Notice, NoticeAudience, Presence
@@ -32,11 +33,13 @@ from gatehouse.accounts.actor import Actor, actor_or_none
 from gatehouse.accounts.models import Role
 from gatehouse.accounts.selectors import roles_at
 from gatehouse.audit.services import audit_record, snapshot
+from gatehouse.campus.models import LeavePass
 from gatehouse.core import signed
-from gatehouse.core.access import Decision, Direction, PolicyInvalid
+from gatehouse.core.access import Decision, Direction, Duty, PolicyInvalid
 from gatehouse.core.edge import (
     CHANGED_AT,
     RECORD_KINDS,
+    SNAPSHOT_SCHEMA,
     Passback,
     decision_from_json,
     uploaded_decision,
@@ -180,6 +183,7 @@ def edge_snapshot(*, edge: Device, since: int | None, now: datetime) -> dict[str
     payload = {
         "site": {"id": site.pk, "code": site.code},
         "kind": "full" if since is None else "delta",
+        "schema": SNAPSHOT_SCHEMA,
         "since": since,
         "cursor": cursor,
         "issued_at": now.isoformat(),
@@ -275,7 +279,7 @@ def _upload_one(edge: Device, entry: dict[str, Any], now: datetime) -> UploadRes
             return inp
 
         def record(inp: GateInput) -> Decided:
-            recorded = _reconcile(inp, decision, at, now)
+            recorded, used_pass = _reconcile(inp, decision, at, now, entry.get("leave_pass_id"))
             # The visitor-register row of an invitation or a pass, as the online path writes it.
             visit = visit_for(inp, recorded, inp.lane.gate.site, None, at)
             result = gate_record(
@@ -287,6 +291,10 @@ def _upload_one(edge: Device, entry: dict[str, Any], now: datetime) -> UploadRes
                 source=str(EventSource.DEVICE),
                 visit=visit,
             )
+            if used_pass is not None:  # T3-01: the pass keeps the passage that used it
+                LeavePass.objects.filter(pk=used_pass, used_event__isnull=True).update(
+                    used_event=result.event
+                )
             return Decided(decision_json(recorded, result.event), result.event)
 
         answer = answer_once(
@@ -307,14 +315,23 @@ def _upload_one(edge: Device, entry: dict[str, Any], now: datetime) -> UploadRes
 
 
 CONFLICTS = frozenset(
-    {"edge.passed_against_rule", "edge.invitation_reused", "edge.passback_conflict"}
+    {
+        "edge.passed_against_rule",
+        "edge.invitation_reused",
+        "edge.passback_conflict",
+        "edge.leave_pass_reused",
+    }
 )
 
 
-def _reconcile(inp: GateInput, decision: Decision, at: datetime, now: datetime) -> Decision:
+def _reconcile(
+    inp: GateInput, decision: Decision, at: datetime, now: datetime, pass_ref: object = None
+) -> tuple[Decision, int | None]:
     """The edge's decision as the server records it: beside what the server, knowing what it
     knew at ``at``, would have decided (:func:`gatehouse.core.edge.uploaded_decision`). An
-    invitation the edge admitted on takes its use here, as an online read would."""
+    invitation the edge admitted on takes its use here, as an online read would; so does a
+    student's leave pass the edge let them out on (T3-01: marked used at the edge's time; the
+    pass's id, or None)."""
     server = gate_judge(inp, at=at)
     cred = inp.credential
     changed_after = (
@@ -323,6 +340,19 @@ def _reconcile(inp: GateInput, decision: Decision, at: datetime, now: datetime) 
         and cred.status_changed_at is not None
         and cred.status_changed_at > at
     )
+    pass_taken, used_pass = None, None
+    # an older edge does not know T3-01: a student it let out while a pass was valid used it too
+    if decision.allowed and (decision.has(Duty.USE_LEAVE_PASS) or server.has(Duty.USE_LEAVE_PASS)):
+        found = _leave_pass_of(inp, pass_ref, at)
+        if found is not None:
+            if server.reason == "campus.leave_pass_revoked" and (
+                found.revoked_at is not None and found.revoked_at > at
+            ):
+                changed_after = True  # revoked after the student had left on it
+            pass_taken = bool(
+                LeavePass.objects.filter(pk=found.pk, used_at__isnull=True).update(used_at=at)
+            )
+            used_pass = found.pk if pass_taken else None
     taken = None
     if (
         decision.allowed
@@ -330,13 +360,34 @@ def _reconcile(inp: GateInput, decision: Decision, at: datetime, now: datetime) 
         and (inp.direction or Direction(inp.lane.direction)) is Direction.IN
     ):
         taken = consume_invitation(inp.invitation, now)
-    return uploaded_decision(
+    recorded = uploaded_decision(
         decision,
         server,
         known_before_use=not changed_after,
         invitation_taken=taken,
         passback=_passback(inp),
         at=at,
+        leave_pass_taken=pass_taken,
+    )
+    return recorded, used_pass
+
+
+def _leave_pass_of(inp: GateInput, ref: object, at: datetime) -> LeavePass | None:
+    """The leave pass an edge let a student out on (T3-01): the one it names
+    (``leave_pass_id``) if it is the student's, else the student's pass whose window holds
+    ``at`` (an older edge names none), not revoked first and unused first."""
+    person = inp.subject()
+    if person is None:
+        return None
+    passes = LeavePass.objects.filter(student=person)
+    if isinstance(ref, int) and not isinstance(ref, bool):
+        named = passes.filter(pk=ref).first()
+        if named is not None:
+            return named
+    return (
+        passes.filter(window_start__lte=at, window_end__gt=at)
+        .order_by(F("revoked_at").desc(nulls_first=True), F("used_at").desc(nulls_first=True))
+        .first()
     )
 
 

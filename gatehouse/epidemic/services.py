@@ -24,6 +24,7 @@ from gatehouse.audit.services import audit_record, snapshot
 from gatehouse.core import epidemic as core
 from gatehouse.core.errors import DomainError, InvalidInput
 from gatehouse.core.masking import mask_name
+from gatehouse.devices.sync import sync_person
 from gatehouse.epidemic.models import (
     CaseTest,
     Disinfection,
@@ -281,6 +282,8 @@ def case_open(
         audit_record(
             action="epidemic.case_open", obj=case, actor=actor, after=snapshot(case), at=now
         )
+        # M-03: the exit terminals hold the returnee only from the end of the monitoring
+        sync_person(person.pk, now, reason="居家健康监测开始")
         if reading is not None and reading >= core.FEVER:
             _raise(
                 case.site,
@@ -348,6 +351,7 @@ def case_close(
             after=snapshot(case),
             at=now,
         )
+        sync_person(case.person_id, now, reason="居家健康监测结案")  # M-03: exits open again
     return case
 
 

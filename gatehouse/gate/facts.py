@@ -6,13 +6,15 @@ where the holder is (anti-passback)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta
+from datetime import datetime, time
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 
 from gatehouse.access.models import AccessEvent, Presence
 from gatehouse.campus.models import LeavePass
+from gatehouse.core import campus as campus_rules
+from gatehouse.core import epidemic as epidemic_rules
 from gatehouse.core.access import (
     CredentialFacts,
     CredentialKind,
@@ -249,31 +251,29 @@ def load_facts(inp: GateInput, site: Site, config: GatePolicy, now: datetime) ->
 
 def school_hours(site: Site) -> tuple[time, time] | None:
     """T3-01: a campus's school hours, when both are readable times."""
-    start, end = site.school_starts, site.school_ends
-    if isinstance(start, time) and isinstance(end, time):
-        return (start, end)
-    return None
+    return campus_rules.school_hours(site.school_starts, site.school_ends)
 
 
 def current_leave_pass(person_id: int, when: datetime) -> LeavePassFacts | None:
     """T3-01: the student's leave pass that bears on leaving at ``when``: the one whose window
     holds ``when`` if any (used or not), else the next one today (too early), else None."""
     passes = LeavePass.objects.filter(
-        student_id=person_id, window_end__gt=when, window_start__lte=when + timedelta(hours=12)
-    ).order_by("window_start")
-    chosen = None
-    for p in passes:
-        if p.window_start <= when and p.revoked_at is None and p.used_at is None:
-            chosen = p
-            break
-        chosen = chosen or p
-    if chosen is None:
-        return None
-    return LeavePassFacts(
-        window_start=chosen.window_start,
-        window_end=chosen.window_end,
-        used=chosen.used_at is not None,
-        revoked=chosen.revoked_at is not None,
+        student_id=person_id,
+        window_end__gt=when,
+        window_start__lte=when + campus_rules.PASS_LOOKAHEAD,
+    )
+    return campus_rules.pass_at_exit(
+        (
+            LeavePassFacts(
+                window_start=p.window_start,
+                window_end=p.window_end,
+                used=p.used_at is not None,
+                revoked=p.revoked_at is not None,
+                id=p.pk,
+            )
+            for p in passes
+        ),
+        when,
     )
 
 
@@ -295,14 +295,10 @@ def leave_pass_to_use(person_id: int, when: datetime) -> LeavePass | None:
 def monitoring_until(person_id: int, when: datetime) -> datetime | None:
     """M-03: the end of the person's home monitoring, if an open returnee case runs at ``when``
     (asked only on the way out)."""
-    return (
-        ReturneeCase.objects.filter(
-            person_id=person_id, closed_at__isnull=True, monitor_until__gt=when
-        )
-        .order_by("-monitor_until")
-        .values_list("monitor_until", flat=True)
-        .first()
-    )
+    ends = ReturneeCase.objects.filter(
+        person_id=person_id, closed_at__isnull=True, monitor_until__gt=when
+    ).values_list("monitor_until", flat=True)
+    return epidemic_rules.monitoring_until(((until, False) for until in ends), when)
 
 
 def household_outings(

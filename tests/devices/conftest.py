@@ -7,7 +7,14 @@ import pytest
 
 from gatehouse.devices.models import Device
 from gatehouse.devices.services import device_issue_key
+from tests.campus.conftest import (  # noqa: F401 (the campus fixtures, T3 tests here)
+    people,
+    school,
+    school_lanes,
+    school_manager,
+)
 from tests.conftest import NOW, _user
+from tests.epidemic.conftest import grids_a, officer_a  # noqa: F401 (the grids, M-03 here)
 
 
 @pytest.fixture

@@ -19,7 +19,14 @@ from gatehouse_edge.client import Client, ServerReply, ServerUnreachable
 from gatehouse_edge.offline import Edge
 from gatehouse_edge.store import Store
 from gatehouse_edge.sync import Syncer
+from tests.campus.conftest import (  # noqa: F401 (the campus fixtures, T3 tests here)
+    people,
+    school,
+    school_lanes,
+    school_manager,
+)
 from tests.conftest import NOW
+from tests.epidemic.conftest import grids_a, officer_a  # noqa: F401 (the grids, M-03 here)
 
 #: A fixed test seed (never a real key): the server's snapshot key in these tests.
 SEED = base64.b64encode(bytes(range(32))).decode()

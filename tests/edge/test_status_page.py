@@ -75,6 +75,7 @@ def test_healthz_reports_what_the_guard_needs(
     assert health["online"] is False and health["last_reached"] == NOW.isoformat()
     assert health["snapshot_usable"] is False
     assert health["snapshot_problem_code"] == "snapshot.expired"
+    assert health["snapshot_schema"] == 2  # the server's snapshot carries issue 17's rules
     assert "过期" in health["snapshot_problem"]
     assert health["snapshot_age_seconds"] >= settings.GATEHOUSE_EDGE_SNAPSHOT_TTL
     assert health["pending_uploads"] == 1
