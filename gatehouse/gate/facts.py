@@ -5,7 +5,7 @@ where the holder is (anti-passback)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, time, timedelta
 
 from django.contrib.auth.base_user import AbstractBaseUser
@@ -37,6 +37,7 @@ from gatehouse.core.campus import LeavePassFacts
 from gatehouse.core.epidemic import OutingLimit, outing_window_start
 from gatehouse.epidemic.models import OutingRule, ReturneeCase
 from gatehouse.gate import rows, sql
+from gatehouse.gate.merger import merger_facts
 from gatehouse.people.models import Credential, HouseMembership, Person
 from gatehouse.sites.models import Lane, Site
 from gatehouse.visitors.models import Invitation, Pass, Visit
@@ -119,7 +120,7 @@ def gate_policy_of(lane: Lane) -> GatePolicy | PolicyInvalid:
     are: a row that cannot be read (a constraint bypassed, a broken import) comes back as
     :class:`PolicyInvalid`, and the gate refuses instead of answering 500."""
     site = lane.gate.site
-    return core_gate_policy(
+    config = core_gate_policy(
         mode=site.mode,
         anti_passback=site.anti_passback,
         fever_threshold=site.fever_threshold,
@@ -131,6 +132,9 @@ def gate_policy_of(lane: Lane) -> GatePolicy | PolicyInvalid:
         lane_direction=lane.direction,
         open_when_tightened=lane.gate.open_when_tightened,
     )
+    if isinstance(config, GatePolicy) and site.unified_entrance_id is not None:
+        config = replace(config, merger=merger_facts(lane))  # M-05
+    return config
 
 
 def credential_facts(cred: Credential) -> CredentialFacts:
@@ -244,6 +248,11 @@ def load_facts(inp: GateInput, site: Site, config: GatePolicy, now: datetime) ->
         campus=campus,
         school_hours=school_hours(site) if campus else None,
         leave_pass=current_leave_pass(person.pk, now) if student_out and person else None,
+        merger=config.merger,
+        # M-05: a member of another compound, read at a unified entrance (gate.reads)
+        member_elsewhere=(
+            config.merger is not None and person is not None and person.site_id != site.pk
+        ),
     )
 
 
