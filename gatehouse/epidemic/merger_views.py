@@ -45,7 +45,10 @@ def _merger_form(request: HttpRequest, state: SiteState, data: Any = None) -> Me
         data,
         sites=[(s.pk, s.name) for s in sites],
         gates=[(g.pk, f"{g.site.name}·{g.name}") for g in selectors.gates_of(sites)],
-        initial={"members": [str(state.site.pk)], "valid_from": now.replace(second=0)},
+        initial={
+            "members": [str(state.site.pk)],
+            "valid_from": now.replace(second=0, microsecond=0),
+        },
     )
 
 

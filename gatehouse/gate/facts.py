@@ -212,17 +212,22 @@ def load_facts(inp: GateInput, site: Site, config: GatePolicy, now: datetime) ->
     outings: tuple[datetime, ...] = ()
     if config.mode is Mode.EPIDEMIC and direction is Direction.OUT and person is not None:
         limit, outings = household_outings(site, person.pk, now)
+    # M-05: a member of another compound at a unified entrance (looked up by gate.reads)
+    elsewhere = config.merger is not None and person is not None and person.site_id != site.pk
+    blacklisted = (
+        inp.blacklisted
+        if inp.blacklisted is not None
+        else is_blacklisted(site=site, person=person, id_number_hash=id_hash, now=now)
+    )
+    if elsewhere and not blacklisted:  # P-11 of the gate's site too, not only of their own
+        blacklisted = is_blacklisted(site=site, person=person, id_number_hash=id_hash, now=now)
     return Facts(
         lane=config.lane,
         direction=direction,
         mode=config.mode,
         entrant=inp.entrant,
         credential=credential,
-        blacklisted=(
-            inp.blacklisted
-            if inp.blacklisted is not None
-            else is_blacklisted(site=site, person=person, id_number_hash=id_hash, now=now)
-        ),
+        blacklisted=blacklisted,
         resident=person is not None and person.is_active and inp.entrant is not Entrant.VISITOR,
         inside=inside,
         identity_matched=inp.identity_matched,
@@ -249,10 +254,7 @@ def load_facts(inp: GateInput, site: Site, config: GatePolicy, now: datetime) ->
         school_hours=school_hours(site) if campus else None,
         leave_pass=current_leave_pass(person.pk, now) if student_out and person else None,
         merger=config.merger,
-        # M-05: a member of another compound, read at a unified entrance (gate.reads)
-        member_elsewhere=(
-            config.merger is not None and person is not None and person.site_id != site.pk
-        ),
+        member_elsewhere=elsewhere,
     )
 
 

@@ -261,3 +261,26 @@ def test_the_gate_pays_no_extra_query_once_the_merger_is_cached(
     first = queries()
     assert queries() == plain
     assert first <= plain + 3
+
+
+def test_the_gate_sites_blacklist_holds_for_other_members_too(
+    boss, site_a, site_b, lanes_a, card_b, resident_b
+):
+    # rule M-05 with P-11: B's employee, blacklisted at A by ID number, is refused at A's unified
+    # entrance (and the monitoring centre told); nothing is written at home
+    from tests.conftest import ID_LI
+
+    people.blacklist_add(
+        site=site_a,
+        actor=boss,
+        reason="曾在本小区滋事",
+        name="李娜",
+        id_number=ID_LI,
+        starts_at=NOW - timedelta(days=1),
+        now=NOW - timedelta(days=1),
+    )
+    set_up(boss, site_a, site_b, lanes_a)
+    result = gate_read(lane=lane(lanes_a, "east/walk-in"), kind="card", value=CARD_LI, now=NOW)
+    assert (result.decision.reason, result.event.rule) == ("blacklist.hit", "P-11")
+    assert result.event.person == resident_b
+    assert not MergedPassage.objects.exists()
