@@ -284,3 +284,26 @@ def test_the_gate_sites_blacklist_holds_for_other_members_too(
     assert (result.decision.reason, result.event.rule) == ("blacklist.hit", "P-11")
     assert result.event.person == resident_b
     assert not MergedPassage.objects.exists()
+
+
+def test_the_booth_decides_by_the_merger_too(
+    client, guard_a, boss, site_a, site_b, lanes_a, card_a, card_b, resident_b
+):
+    # rule M-05 at the guard's booth: B's employee admitted at 东门; 张伟 refused at 西门 with
+    # the unified entrance named
+    import time_machine
+    from django.urls import reverse
+
+    set_up(boss, site_a, site_b, lanes_a)
+    client.force_login(guard_a)
+    hx = {"HTTP_HX_REQUEST": "true"}
+    with time_machine.travel(NOW, tick=False):
+        client.post(reverse("booth:set_gate"), {"gate": "east", "direction": "in"})
+        east = client.post(reverse("booth:scan"), {"value": CARD_LI}, **hx).content.decode()
+        assert "decision-allow" in east and "李*" in east
+        client.post(reverse("booth:set_gate"), {"gate": "west", "direction": "in"})
+        west = client.post(reverse("booth:scan"), {"value": CARD_ZHANG}, **hx).content.decode()
+        assert "decision-refuse" in west and "已合并出入口，请走统一出入口：东门" in west
+    assert MergedPassage.objects.get().person == resident_b
+    reasons = list(AccessEvent.objects.order_by("pk").values_list("reason", "source"))
+    assert reasons == [("staff.badge", "console"), ("merger.entrance_closed", "console")]
