@@ -178,6 +178,9 @@ class Duty(StrEnum):
     GUIDE_OUTSIDE = "guide_outside"  # turn the vehicle away, guide it to park outside (V-06)
     DWELL_ALERT = "dwell_alert"  # alert if the vehicle is still inside after ``minutes`` (V-11)
     USE_LEAVE_PASS = "use_leave_pass"  # mark the student's leave pass used (T3-01)
+    # M-05: a member of another compound passed a unified entrance: the passage is written into
+    # the register of the person's own site too (合并出入口通行记录)
+    RECORD_AT_HOME = "record_at_home"
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,6 +196,21 @@ class LaneFacts:
     kind: LaneKind
     direction: Direction
     open_when_tightened: bool = False  # the designated entrance in tightened/epidemic mode
+
+
+@dataclass(frozen=True, slots=True)
+class MergerFacts:
+    """M-05 (T8·2): the unified entrances (合并出入口) the lane's site is merged behind with other
+    compounds for a while: outside its window, or once ended, the site's own rules stand."""
+
+    name: str
+    entrances: tuple[str, ...]  # the designated entrances' names, for the refusal's sentence
+    valid_from: datetime
+    valid_until: datetime | None = None  # None: until it is ended
+    designated: bool = False  # the lane's gate is one of the unified entrances
+
+    def active(self, now: datetime) -> bool:
+        return self.valid_from <= now and (self.valid_until is None or now < self.valid_until)
 
 
 @dataclass(frozen=True, slots=True)
@@ -265,6 +283,10 @@ class Facts:
     school_hours: tuple[time, time] | None = None
     # T3-01: the student's current leave pass, if any (asked only on the way out)
     leave_pass: LeavePassFacts | None = None
+    # M-05: the unified entrances the site is merged behind, and whether the person belongs to
+    # another member compound (a resident or employee of another site of the merger)
+    merger: MergerFacts | None = None
+    member_elsewhere: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -302,6 +324,8 @@ class GatePolicy:
     lane: LaneFacts
     # P-13's shift-change windows, wall-clock (the site's working hours ± its commute minutes).
     shift_windows: tuple[tuple[time, time], ...] = ()
+    # M-05: the unified entrances the site is merged behind, if it is (active or not yet/no more)
+    merger: MergerFacts | None = None
 
 
 class PolicyReader:
@@ -441,6 +465,8 @@ REASONS: dict[str, tuple[str, str]] = {
     "lane.one_way": ("P-02", "出入分道：此通道方向不符，请走对应方向的通道"),
     "mode.entrance_closed": ("M-01", "加强管控期间此出入口不开放，请走指定出入口"),
     "mode.epidemic_entrance_closed": ("M-02", "疫情封闭期间只开放指定出入口，请走指定出入口"),
+    "merger.entrance_closed": ("M-05", "已合并出入口，请走统一出入口"),
+    "merger.not_member": ("M-05", "非本场所人员，且此处不是合并出入口，不能通行"),
     "blacklist.hit": ("P-11", "黑名单人员，禁止入内；已通知监控中心"),
     "credential.unknown": ("P-11", "未登记的卡或凭证，陌生人不得入内"),
     "credential.lost": ("P-03", "此卡已挂失，不能通行；请核实持卡人身份"),
@@ -568,8 +594,21 @@ _NOTIFY_DESK = Obligation(Duty.NOTIFY_DESK)
 
 def decide(facts: Facts, policy: Policy, now: datetime) -> Decision:
     """Allow, refuse or pend one person at one lane. ``now`` must be timezone-aware."""
+    decision = _decide(facts, policy, now)
+    if decision.outcome is Outcome.REFUSE or not facts.member_elsewhere:
+        return decision
+    # M-05: a member of another compound passing a unified entrance is written into the
+    # register of their own site too.
+    return replace(decision, obligations=(*decision.obligations, _RECORD_AT_HOME))
+
+
+_RECORD_AT_HOME = Obligation(Duty.RECORD_AT_HOME, note="写入本人所属场所的合并出入口通行记录")
+
+
+def _decide(facts: Facts, policy: Policy, now: datetime) -> Decision:
     for check in (
         _lane,
+        _merger,
         _mode,
         _blacklist,
         _credential_validity,
@@ -597,8 +636,33 @@ def _lane(facts: Facts, policy: Policy, now: datetime) -> Decision | None:
     return None
 
 
+def merged_entrance(facts: Facts, now: datetime) -> bool:
+    """M-05: the lane is one of the unified entrances of a merger running at ``now``."""
+    m = facts.merger
+    return m is not None and m.designated and m.active(now)
+
+
+def _merger(facts: Facts, policy: Policy, now: datetime) -> Decision | None:
+    """M-05: while compounds are merged behind unified entrances, a member's other gates admit
+    nobody and name the entrances to use; the unified entrances admit the residents and employees
+    of every member compound. Going out is not refused (as M-01/M-02 leave exits open)."""
+    m = facts.merger
+    running = m is not None and m.active(now)
+    if facts.member_elsewhere and not (running and merged_entrance(facts, now)):
+        return _refuse("merger.not_member", _MONITOR)
+    if m is None or not running or m.designated or facts.direction is Direction.OUT:
+        return None
+    decision = _refuse("merger.entrance_closed")
+    entrances = "、".join(m.entrances)
+    return replace(decision, message=f"{decision.message}：{entrances}（{m.name}）")
+
+
 def _mode(facts: Facts, policy: Policy, now: datetime) -> Decision | None:
-    if facts.direction is Direction.OUT or facts.lane.open_when_tightened:
+    if (
+        facts.direction is Direction.OUT
+        or facts.lane.open_when_tightened
+        or merged_entrance(facts, now)
+    ):
         return None
     if facts.mode is Mode.EPIDEMIC:
         return _refuse("mode.epidemic_entrance_closed")

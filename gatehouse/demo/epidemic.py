@@ -7,7 +7,10 @@ Everything goes through the real services (audited as the system would), then th
 Then the rest of T8: the outing limit (one person per household every two days, in force when
 the site is switched to epidemic mode), 王芳's door-to-door screening of 3栋 and 4栋 (a house
 nobody answered, one with a fever followed up), and a week of the disinfection, protective
-equipment and medical-waste ledgers.
+equipment and medical-waste ledgers. Then T8·2 and T8·11: a merger of the site's two halves
+behind the east gate (M-05), held from 40 to 20 days ago and ended (its record on
+/epidemic/mergers/; nothing of it is active, so every gate keeps its own rules), and the property
+company's signed commitment (承诺书) covering the load day, with a scan.
 
 Deterministic for a given ``now`` and idempotent: a site that already has its outing limit is
 left alone (one query); one with grids but not the rest gets the rest.
@@ -21,13 +24,16 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
+from django.utils import timezone
 
 from gatehouse.accounts.models import Membership, Role
 from gatehouse.epidemic import services
+from gatehouse.epidemic.forms import DEFAULT_COMMITMENTS
 from gatehouse.epidemic.models import Grid, OutingRule
 from gatehouse.people.models import HouseMembership
-from gatehouse.sites.models import Building, Site
+from gatehouse.sites.models import Building, Gate, Site
 
 DEMO_SITE = "donghu"
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -83,7 +89,54 @@ def load_epidemic_demo(*, now: datetime) -> dict[str, int]:
         made += _ledgers(site, actor, now)
         services.outing_set(site=site, actor=actor, now=now, persons=1, days=2)
         made += 1
+        made += _merger_and_commitment(site, now)
     return {site.code: made}
+
+
+#: A one-page PDF standing for the scan of the signed, stamped commitment.
+SCAN = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\n"
+    b"trailer<</Root 1 0 R>>\n%%EOF\n"
+)
+
+
+def _merger_and_commitment(site: Site, now: datetime) -> int:
+    """T8·2: the two halves of the site merged behind 东门 for a while, ended 20 days ago (M-05);
+    T8·11: the property company's commitment for the epidemic period, signed 10 days ago."""
+    manager = get_user_model().objects.filter(username="manager").first()
+    east = Gate.objects.filter(site=site, code="east").first()
+    if manager is None or east is None:
+        return 0
+    merger = services.merger_set_up(
+        site=site,
+        actor=manager,
+        name="南北两区合并出入口",
+        member_ids=[site.pk],
+        gate_ids=[east.pk],
+        valid_from=now - timedelta(days=40),
+        valid_until=None,
+        reason="疫情期间南北两区合并使用东门，西门只出不进",
+        now=now - timedelta(days=40),
+    )
+    services.merger_end(
+        merger=merger, actor=manager, reason="疫情缓解，恢复西门进出", now=now - timedelta(days=20)
+    )
+    today = timezone.localdate(now)
+    services.commitment_record(
+        site=site,
+        actor=manager,
+        company="东湖物业服务有限公司",
+        items="\n".join(DEFAULT_COMMITMENTS),
+        signatory="赵建国",
+        signed_on=today - timedelta(days=10),
+        valid_from=today - timedelta(days=10),
+        valid_until=today + timedelta(days=80),
+        scan=SimpleUploadedFile("东湖花园疫情防控承诺书.pdf", SCAN, content_type="application/pdf"),
+        now=now - timedelta(days=10),
+    )
+    return 2
 
 
 def _grids_and_cases(site: Site, actor: Any, now: datetime) -> int:

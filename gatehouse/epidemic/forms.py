@@ -221,3 +221,88 @@ class ScreeningFilterForm(LedgerFilterForm):
     follow_up = forms.ChoiceField(
         label=_("跟进"), choices=[("", _("全部")), *FollowUpChoice.choices], required=False
     )
+
+
+# -- unified entrances (M-05) and the property company's commitment (T8·11) ---------------------
+
+_DATETIME_ERRORS = {"invalid": _("时间格式不正确，例如 2026-11-24 08:00")}
+
+
+class MergerForm(forms.Form):
+    """A merger of compounds behind unified entrances: the sites the manager manages, their
+    gates, the window and why (the service checks the rest, its codes reach the page)."""
+
+    name = forms.CharField(label=_("名称"), max_length=200, help_text=_("例如：东片区合并出入口"))
+    members = forms.MultipleChoiceField(
+        label=_("合并的小区"), widget=forms.CheckboxSelectMultiple, required=False
+    )
+    gates = forms.MultipleChoiceField(
+        label=_("统一出入口"),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("合并期间只有这些出入口可以进入，其他出入口只出不进"),
+    )
+    valid_from = forms.DateTimeField(
+        label=_("开始时间"), widget=_DATETIME, error_messages=_DATETIME_ERRORS
+    )
+    valid_until = forms.DateTimeField(
+        label=_("结束时间"),
+        widget=_DATETIME,
+        required=False,
+        error_messages=_DATETIME_ERRORS,
+        help_text=_("留空表示直到解除"),
+    )
+    reason = forms.CharField(label=_("原因"), max_length=1000)
+
+    def __init__(
+        self,
+        *args: Any,
+        sites: list[tuple[int, str]],
+        gates: list[tuple[int, str]],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["members"].choices = [(str(pk), n) for pk, n in sites]  # type: ignore[attr-defined]
+        self.fields["gates"].choices = [(str(pk), n) for pk, n in gates]  # type: ignore[attr-defined]
+
+    def service_kwargs(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            "name": data["name"],
+            "member_ids": [int(v) for v in data["members"]],
+            "gate_ids": [int(v) for v in data["gates"]],
+            "valid_from": data["valid_from"],
+            "valid_until": data["valid_until"],
+            "reason": data["reason"],
+        }
+
+
+class MergerEndForm(forms.Form):
+    end_reason = forms.CharField(label=_("解除原因"), max_length=1000)
+
+
+#: The commitments a property company usually signs for an epidemic period (editable).
+DEFAULT_COMMITMENTS = (
+    "落实小区封闭管理，只开放指定出入口，24小时值守",
+    "对进入人员逐一测温、查验健康码和行程卡，外来人员实名登记",
+    "每日对公共区域、电梯、垃圾收集点等消毒并登记台账",
+    "配合街道、社区开展入户排查，发现异常立即报告",
+    "为员工配备防护物资，做好员工健康监测",
+    "废弃口罩等医废垃圾专桶收集、专人运输并登记",
+)
+
+
+class CommitmentForm(forms.Form):
+    company = forms.CharField(label=_("物业服务企业"), max_length=200)
+    items = forms.CharField(
+        label=_("承诺事项"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 7}),
+        help_text=_("每行一项"),
+        initial="\n".join(DEFAULT_COMMITMENTS),
+    )
+    signatory = forms.CharField(label=_("签字人"), max_length=100)
+    signed_on = _date(_("签署日期"))
+    valid_from = _date(_("有效期自"))
+    valid_until = _date(_("有效期至"))
+    scan = forms.FileField(label=_("签字盖章扫描件"), required=False)

@@ -15,6 +15,10 @@
 
 from __future__ import annotations
 
+import uuid
+from pathlib import PurePath
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -545,3 +549,135 @@ class WasteCollection(_LedgerRow):
 
     def __str__(self) -> str:
         return f"{self.collected_on:%Y-%m-%d} {self.weight}kg"
+
+
+class UnifiedEntrance(models.Model):
+    """M-05 (T8·2): compounds — sites, or scattered 小区 of one site — merged behind one set of
+    entrances (合并出入口) from ``valid_from`` until ``valid_until`` (or until it is ended). Set
+    up and ended by a security manager of every member, with who and why, like the mode switch
+    (M-01). While it runs, each member's other gates refuse entry and name the unified entrances,
+    and the unified entrances admit the residents and employees of every member.
+
+    A member site points at the merger it is in (``Site.unified_entrance``), so the gate learns
+    of it from the site row it loads anyway; the merger itself never changes once set up (ending
+    it clears the members' pointers), which lets the gate cache it by its id."""
+
+    site = models.ForeignKey(
+        "sites.Site", on_delete=models.PROTECT, related_name="+", verbose_name=_("设立场所")
+    )
+    name = models.CharField(_("名称"), max_length=60)
+    members = models.ManyToManyField("sites.Site", related_name="+", verbose_name=_("合并的小区"))
+    gates = models.ManyToManyField("sites.Gate", related_name="+", verbose_name=_("统一出入口"))
+    valid_from = models.DateTimeField(_("开始时间"))
+    valid_until = models.DateTimeField(_("结束时间"), null=True, blank=True)
+    reason = models.CharField(_("原因"), max_length=200)
+    created_at = models.DateTimeField(_("设立时间"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("设立人"),
+    )
+    ended_at = models.DateTimeField(_("解除时间"), null=True, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("解除人"),
+    )
+    end_reason = models.CharField(_("解除原因"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("合并出入口")
+        verbose_name_plural = _("合并出入口")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_until__isnull=True) | Q(valid_until__gt=models.F("valid_from")),
+                name="unified_entrance_window",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class MergedPassage(models.Model):
+    """M-05: a passage of a member of one compound through a unified entrance of another, in the
+    register of the person's own site (合并出入口通行记录); the gate's site has the event."""
+
+    site = models.ForeignKey(
+        "sites.Site", on_delete=models.PROTECT, related_name="+", verbose_name=_("本人所属场所")
+    )
+    merger = models.ForeignKey(
+        UnifiedEntrance, on_delete=models.PROTECT, related_name="+", verbose_name=_("合并出入口")
+    )
+    event = models.OneToOneField(
+        "access.AccessEvent", on_delete=models.PROTECT, related_name="+", verbose_name=_("通行事件")
+    )
+    person = models.ForeignKey(
+        "people.Person", on_delete=models.PROTECT, related_name="+", verbose_name=_("人员")
+    )
+    gate_site = models.ForeignKey(
+        "sites.Site", on_delete=models.PROTECT, related_name="+", verbose_name=_("通行场所")
+    )
+    at = models.DateTimeField(_("时间"))
+
+    class Meta:
+        verbose_name = _("合并出入口通行记录")
+        verbose_name_plural = _("合并出入口通行记录")
+        indexes = [models.Index(fields=["site", "-at"], name="merged_passage_site_at")]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} @ {self.at:%Y-%m-%d %H:%M}"
+
+
+def scan_path(instance: Any, filename: str) -> str:
+    """``epidemic/<yyyy>/<mm>/<random>.<ext>``: no personal data in a stored file name (as
+    :func:`gatehouse.admission.uploads.document_path`, which the gate's imports must not reach)."""
+    now = instance.created_at
+    return f"epidemic/{now:%Y}/{now:%m}/{uuid.uuid4().hex}{PurePath(filename).suffix.lower()}"
+
+
+class Commitment(models.Model):
+    """T8·11: the property company's written commitment (承诺书) for an epidemic period at one
+    site: what it commits to, who signed and when, the signed scan, and the days it covers."""
+
+    site = models.ForeignKey(
+        "sites.Site", on_delete=models.CASCADE, related_name="+", verbose_name=_("场所")
+    )
+    company = models.CharField(_("物业服务企业"), max_length=100)
+    items = models.TextField(_("承诺事项"), max_length=2000)
+    signatory = models.CharField(_("签字人"), max_length=40)
+    signed_on = models.DateField(_("签署日期"))
+    valid_from = models.DateField(_("有效期自"))
+    valid_until = models.DateField(_("有效期至"))
+    scan = models.FileField(_("签字扫描件"), upload_to=scan_path, max_length=200)
+    scan_name = models.CharField(_("文件名"), max_length=200)
+    created_at = models.DateTimeField(_("登记时间"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("登记人"),
+    )
+
+    class Meta:
+        verbose_name = _("物业承诺书")
+        verbose_name_plural = _("物业承诺书")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_until__gte=models.F("valid_from")), name="commitment_window"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.company} {self.valid_from}–{self.valid_until}"
+
+    def item_list(self) -> list[str]:
+        return [line.strip() for line in self.items.splitlines() if line.strip()]

@@ -14,7 +14,14 @@ from django.utils.translation import gettext_lazy as _
 
 from gatehouse.core.masking import mask_name
 from gatehouse.epidemic.forms import LedgerFilterForm, ScreeningFilterForm
-from gatehouse.epidemic.models import Disinfection, ScreeningVisit, SupplyIssue, WasteCollection
+from gatehouse.epidemic.models import (
+    Disinfection,
+    MergedPassage,
+    ScreeningVisit,
+    SupplyIssue,
+    WasteCollection,
+)
+from gatehouse.epidemic.selectors import merged_passages
 from gatehouse.epidemic.views import STAFF_ROLES
 from gatehouse.registers.cells import display
 from gatehouse.registers.engine import Column, Index, Register, Tile, declare
@@ -72,6 +79,10 @@ def _who(user: Any) -> str:
 
 def _local(moment: Any) -> str:
     return f"{timezone.localtime(moment):%Y-%m-%d %H:%M}" if moment else ""
+
+
+def _direction(r: MergedPassage) -> str:
+    return str(_("进") if r.event.direction == "in" else _("出"))
 
 
 def _met(v: ScreeningVisit) -> str:
@@ -169,6 +180,23 @@ declare(
         parent=HOME,
         actions=(("epidemic:ledger_waste", _("登记收集运输")),),
     ),
+    Register(
+        "epidemic:merged_passages",
+        _("合并出入口通行记录"),
+        (
+            Column(_("时间"), lambda r: _local(r.at)),
+            Column(_("人员"), lambda r: mask_name(r.person.name)),
+            Column(_("方向"), _direction),
+            Column(_("通行场所"), lambda r: r.gate_site.name),
+            Column(_("出入口"), lambda r: f"{r.event.lane.gate.name}·{r.event.lane.name}"),
+            Column(_("合并出入口"), lambda r: r.merger.name),
+        ),
+        LedgerFilterForm,
+        merged_passages,
+        _("没有本场所人员经其他小区统一出入口通行的记录。"),
+        roles=frozenset(str(r) for r in STAFF_ROLES),
+        parent=("epidemic:mergers", _("合并出入口")),
+    ),
     Index(
         "epidemic:ledgers",
         _("防控台账"),
@@ -192,6 +220,21 @@ declare(
                 "epidemic:waste",
                 _("医废垃圾收集、运输台账"),
                 _("废弃口罩等医废垃圾的重量、袋数、收集人、运输人和交接签字。"),
+            ),
+            Tile(
+                "epidemic:mergers",
+                _("合并出入口"),
+                _("几个小区合并使用统一出入口：设立、解除，其他出入口只出不进。"),
+            ),
+            Tile(
+                "epidemic:merged_passages",
+                _("合并出入口通行记录"),
+                _("本场所人员经其他小区统一出入口进出的记录。"),
+            ),
+            Tile(
+                "epidemic:commitments",
+                _("物业承诺书"),
+                _("物业服务企业签字盖章的疫情防控承诺书：承诺事项、签字人、有效期和扫描件。"),
             ),
             Tile(
                 "epidemic:outings",

@@ -3,21 +3,28 @@ register, the alerts. No writes here."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.contrib.auth import get_user_model
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 
 from gatehouse.accounts.actor import RequestUser, signed_in
 from gatehouse.accounts.models import Membership, Role
+from gatehouse.accounts.selectors import site_ids_for
 from gatehouse.epidemic.models import (
+    Commitment,
     EpidemicAlert,
     Grid,
     GridBuilding,
     HealthReport,
+    MergedPassage,
     ReturneeCase,
     ScreeningVisit,
+    UnifiedEntrance,
 )
 from gatehouse.people.models import Person
-from gatehouse.sites.models import Building, House, Site
+from gatehouse.registers.cells import register_rows
+from gatehouse.sites.models import Building, Gate, House, Site, SiteMode
 
 
 def grids(site: Site) -> list[Grid]:
@@ -141,3 +148,75 @@ def screenings_to_follow(site: Site, building_ids: list[int]) -> QuerySet[Screen
         .select_related("house")
         .order_by("visited_at")
     )
+
+
+# -- unified entrances (M-05) and the property company's commitment (T8·11) ---------------------
+
+
+def mergers_of(site: Site) -> list[UnifiedEntrance]:
+    """The mergers ``site`` is or was a member of, the running one first, newest first."""
+    return list(
+        UnifiedEntrance.objects.filter(members=site)
+        .select_related("created_by", "ended_by", "site")
+        .prefetch_related("members", "gates__site")
+        .order_by(F("ended_at").desc(nulls_first=True), "-valid_from", "-pk")
+    )
+
+
+def merger_at(site: Site, pk: int) -> UnifiedEntrance | None:
+    """A merger ``site`` is a member of (another site's is not found)."""
+    return UnifiedEntrance.objects.filter(members=site, pk=pk).first()
+
+
+def managed_sites(user: RequestUser) -> list[Site]:
+    """The active sites where ``user`` is a security manager: what a merger may join."""
+    ids = site_ids_for(user, [Role.SECURITY_MANAGER])
+    return list(Site.objects.filter(pk__in=ids, is_active=True).order_by("name"))
+
+
+def gates_of(sites: list[Site]) -> list[Gate]:
+    return list(
+        Gate.objects.filter(site__in=sites).select_related("site").order_by("site__name", "code")
+    )
+
+
+def merged_passages(
+    site: Site, q: str = "", date_from: date | None = None, date_to: date | None = None
+) -> QuerySet[MergedPassage]:
+    """合并出入口通行记录: the site's people passing other members' unified entrances (M-05)."""
+    return register_rows(
+        MergedPassage.objects.filter(site=site),
+        "at",
+        date_from,
+        date_to,
+        q=q,
+        search=("person__name__icontains", "merger__name__icontains"),
+        related=("event__lane__gate", "gate_site", "person", "merger"),
+    )
+
+
+def commitments(site: Site) -> list[Commitment]:
+    return list(
+        Commitment.objects.filter(site=site)
+        .select_related("created_by")
+        .order_by("-valid_until", "-pk")
+    )
+
+
+def commitment_at(site: Site, pk: int) -> Commitment | None:
+    return Commitment.objects.filter(site=site, pk=pk).first()
+
+
+def current_commitment(site: Site, today: date) -> Commitment | None:
+    """The commitment covering ``today``, the one running longest first."""
+    return (
+        Commitment.objects.filter(site=site, valid_from__lte=today, valid_until__gte=today)
+        .order_by("-valid_until", "-pk")
+        .first()
+    )
+
+
+def commitment_missing(site: Site, today: date) -> bool:
+    """T8·11: the site is in epidemic mode without a commitment covering ``today`` (asked only
+    in epidemic mode: the site row says so)."""
+    return site.mode == SiteMode.EPIDEMIC and current_commitment(site, today) is None

@@ -12,21 +12,27 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from gatehouse.access.models import NoticeAudience
-from gatehouse.accounts.actor import Actor
+from gatehouse.access.modes import may_manage
+from gatehouse.accounts.actor import Actor, actor_or_none
 from gatehouse.accounts.models import Membership, Role
+from gatehouse.admission.uploads import check_upload
 from gatehouse.audit.services import audit_record, snapshot
 from gatehouse.core import epidemic as core
 from gatehouse.core.errors import DomainError, InvalidInput
 from gatehouse.core.masking import mask_name
-from gatehouse.devices.sync import sync_person
+from gatehouse.core.text import clean_name, clean_text
+from gatehouse.devices.sync import sync_person, sync_site
 from gatehouse.epidemic.models import (
     CaseTest,
+    Commitment,
     Disinfection,
     EpidemicAlert,
     Grid,
@@ -37,13 +43,14 @@ from gatehouse.epidemic.models import (
     ReturneeCase,
     ScreeningVisit,
     SupplyIssue,
+    UnifiedEntrance,
     WasteCollection,
 )
 from gatehouse.epidemic.selectors import grid_of_house, open_case_of
 from gatehouse.notify.models import MessageKind
 from gatehouse.notify.services import send
 from gatehouse.people.models import HouseMembership, Person
-from gatehouse.sites.models import Building, House, Site
+from gatehouse.sites.models import Building, Gate, House, Site
 
 NAME_MAX = 60
 VOLUNTEERS_MAX = 300
@@ -768,3 +775,206 @@ def waste_record(
         )
         audit_record(action="epidemic.waste", obj=record, actor=actor, at=now)
     return record
+
+
+# -- unified entrances (合并出入口, M-05, T8·2) ------------------------------------------------
+
+
+def _manages_all(actor: Actor, sites: Iterable[Site]) -> None:
+    """A merger is set up and ended by a security manager of every member compound."""
+    others = [s.name for s in sites if not may_manage(actor, s)]
+    if others:
+        names = "、".join(others)
+        raise PermissionDenied(f"只有各合并小区的安保主管可以设立或解除合并出入口：{names}")
+
+
+def _reason(text: str, field: str) -> str:
+    value = clean_text(text or "")
+    if len(value) < 2 or len(value) > 200:
+        raise InvalidInput("merger.reason", "请填写原因（2至200个字）", {"field": field})
+    return value
+
+
+@transaction.atomic
+def merger_set_up(
+    *,
+    site: Site,
+    actor: Actor,
+    name: str,
+    member_ids: Iterable[int],
+    gate_ids: Iterable[int],
+    valid_from: datetime,
+    valid_until: datetime | None,
+    reason: str,
+    now: datetime,
+) -> UnifiedEntrance:
+    """M-05: merge compounds behind unified entrances from ``valid_from`` (until ``valid_until``
+    or until ended): the members' other gates refuse entry, the unified entrances admit the
+    people of every member. Recorded with who, when and why, and audited at each member."""
+    title = clean_text(name or "")
+    if not 1 <= len(title) <= 60:
+        raise InvalidInput("merger.name", "名称为1至60个字", {"field": "name"})
+    why = _reason(reason, "reason")
+    if valid_until is not None and valid_until <= valid_from:
+        raise InvalidInput("merger.window", "结束时间须晚于开始时间", {"field": "valid_until"})
+    if valid_until is not None and valid_until <= now:
+        raise InvalidInput("merger.window", "结束时间已过", {"field": "valid_until"})
+    ids = sorted({int(i) for i in member_ids} | {site.pk})
+    members = list(Site.objects.select_for_update().filter(pk__in=ids, is_active=True))
+    if len(members) != len(ids):
+        raise InvalidInput("merger.members", "合并的小区不存在或已停用", {"field": "members"})
+    _manages_all(actor, members)
+    busy = [m.name for m in members if m.unified_entrance_id is not None]
+    if busy:
+        raise DomainError(
+            "merger.member_busy",
+            f"{'、'.join(busy)}已在另一个合并出入口中，请先解除",
+            {"field": "members"},
+        )
+    gates = list(Gate.objects.filter(pk__in=set(gate_ids)))
+    if not gates or any(g.site_id not in ids for g in gates):
+        raise InvalidInput(
+            "merger.gates", "请选择统一出入口（须是合并小区的出入口）", {"field": "gates"}
+        )
+    merger = UnifiedEntrance.objects.create(
+        site=site,
+        name=title,
+        valid_from=valid_from,
+        valid_until=valid_until,
+        reason=why,
+        created_at=now,
+        created_by=actor_or_none(actor),
+    )
+    merger.members.set(members)
+    merger.gates.set(gates)
+    Site.objects.filter(pk__in=ids).update(unified_entrance=merger)
+    for member in members:
+        audit_record(
+            action="site.merger_set_up",
+            obj=merger,
+            actor=actor,
+            site=member,
+            after={
+                "name": title,
+                "members": ids,
+                "gates": sorted(g.pk for g in gates),
+                "valid_from": valid_from.isoformat(),
+                "valid_until": valid_until.isoformat() if valid_until else None,
+                "reason": why,
+            },
+            at=now,
+        )
+        member.unified_entrance = merger
+        # the other gates close to entry (M-05): the terminals' lists follow
+        sync_site(member, now, reason="合并出入口")
+    return merger
+
+
+@transaction.atomic
+def merger_end(
+    *, merger: UnifiedEntrance, actor: Actor, reason: str, now: datetime
+) -> UnifiedEntrance:
+    """M-05: end a merger; each member's own rules (its mode, its gates) stand again at once."""
+    locked = UnifiedEntrance.objects.select_for_update().get(pk=merger.pk)
+    if locked.ended_at is not None:
+        raise DomainError("merger.ended", "此合并出入口已解除", {"merger": locked.pk})
+    members = list(Site.objects.select_for_update().filter(pk__in=locked.members.values("pk")))
+    _manages_all(actor, members)
+    why = _reason(reason, "end_reason")
+    locked.ended_at, locked.ended_by, locked.end_reason = now, actor_or_none(actor), why
+    locked.save(update_fields=["ended_at", "ended_by", "end_reason"])
+    Site.objects.filter(unified_entrance=locked).update(unified_entrance=None)
+    for member in members:
+        audit_record(
+            action="site.merger_end",
+            obj=locked,
+            actor=actor,
+            site=member,
+            before={"unified_entrance": locked.pk},
+            after={"unified_entrance": None, "reason": why},
+            at=now,
+        )
+        member.unified_entrance = None
+        sync_site(member, now, reason="解除合并出入口")
+    return locked
+
+
+# -- the property company's written commitment (承诺书, T8·11) --------------------------------
+
+
+@transaction.atomic
+def commitment_record(
+    *,
+    site: Site,
+    actor: Actor,
+    company: str,
+    items: str,
+    signatory: str,
+    signed_on: date,
+    valid_from: date,
+    valid_until: date,
+    scan: Any,
+    now: datetime,
+) -> Commitment:
+    """T8·11: the property company's signed commitment for an epidemic period, with its scan."""
+    if not may_manage(actor, site):
+        raise PermissionDenied("只有本场所的安保主管可以登记物业承诺书")
+    company_name = clean_name(
+        company,
+        limit=100,
+        field="company",
+        empty_code="commitment.company",
+        empty_message="请填写物业服务企业名称",
+        long_code="commitment.company",
+    )
+    lines = [clean_text(line) for line in (items or "").splitlines()]
+    lines = [line for line in lines if line]
+    if not lines or sum(len(line) for line in lines) > 1800:
+        raise InvalidInput(
+            "commitment.items", "请逐行填写承诺事项（总计不超过1800字）", {"field": "items"}
+        )
+    person = clean_name(
+        signatory,
+        limit=40,
+        field="signatory",
+        empty_code="commitment.signatory",
+        empty_message="请填写签字人姓名",
+        long_code="commitment.signatory",
+    )
+    today = timezone.localdate(now)
+    if signed_on > today:
+        raise InvalidInput("commitment.signed_on", "签署日期不能晚于今天", {"field": "signed_on"})
+    if valid_until < valid_from:
+        raise InvalidInput(
+            "commitment.window", "有效期结束日期不能早于开始日期", {"field": "valid_until"}
+        )
+    if scan is None:
+        raise InvalidInput("upload.missing", "请上传签字盖章后的扫描件", {"field": "scan"})
+    scan_name = check_upload(scan, field="scan")
+    commitment = Commitment(
+        site=site,
+        company=company_name,
+        items="\n".join(lines),
+        signatory=person,
+        signed_on=signed_on,
+        valid_from=valid_from,
+        valid_until=valid_until,
+        scan_name=scan_name,
+        created_at=now,
+        created_by=actor_or_none(actor),
+    )
+    commitment.scan.save(scan_name, scan, save=False)
+    commitment.save()
+    audit_record(
+        action="epidemic.commitment_record",
+        obj=commitment,
+        actor=actor,
+        after={
+            "company": company_name,
+            "signatory": mask_name(person),
+            "valid_from": valid_from.isoformat(),
+            "valid_until": valid_until.isoformat(),
+        },
+        at=now,
+    )
+    return commitment

@@ -3,7 +3,7 @@ officer's and the residents' phone pages under /my/."""
 
 from django.urls import path
 
-from gatehouse.epidemic import ledger_views, views
+from gatehouse.epidemic import ledger_views, merger_views, views
 from gatehouse.registers.views import index_path, register_path
 
 app_name = "epidemic"
@@ -46,6 +46,18 @@ urlpatterns = [
         ledger_views.ledger_new,
         {"kind": "waste"},
         name="ledger_waste",
+    ),
+    path("epidemic/mergers/", merger_views.mergers, name="mergers"),
+    path("epidemic/mergers/<int:pk>/end/", merger_views.merger_end, name="merger_end"),
+    register_path("epidemic/merged-passages/", "epidemic:merged_passages"),
+    path("epidemic/commitments/", merger_views.commitments, name="commitments"),
+    path(
+        "epidemic/commitments/template.pdf",
+        merger_views.commitment_template,
+        name="commitment_template",
+    ),
+    path(
+        "epidemic/commitments/<int:pk>/scan/", merger_views.commitment_scan, name="commitment_scan"
     ),
     path("my/grid/", views.my_grid, name="my_grid"),
     path("my/health/", views.my_health, name="my_health"),

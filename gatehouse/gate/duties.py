@@ -17,6 +17,7 @@ from django.db.models import F
 from gatehouse.access.models import AccessEvent, Notice, NoticeAudience, StaffExit
 from gatehouse.core.access import Decision, Direction, Duty, Obligation, Outcome, Register
 from gatehouse.core.masking import mask_name
+from gatehouse.epidemic.models import MergedPassage
 from gatehouse.gate import sql
 from gatehouse.gate.facts import GateInput, Guard, signed_in
 from gatehouse.notify.models import MessageKind
@@ -171,7 +172,24 @@ def _staff_comes_back(w: Written, ob: Obligation) -> None:
 
 
 #: The writer of each duty the system fulfils itself; a duty of one register is keyed by both.
+def _record_at_home(w: Written, ob: Obligation) -> None:
+    """M-05: a member of another compound passed a unified entrance: the passage is written into
+    the 合并出入口通行记录 of the person's own site (the gate's site has the event)."""
+    person, merger_id = w.person, w.site.unified_entrance_id
+    if person is None or merger_id is None or person.site_id == w.site.pk:
+        return
+    MergedPassage.objects.create(
+        site_id=person.site_id,
+        merger_id=merger_id,
+        event=w.event,
+        person=person,
+        gate_site=w.site,
+        at=w.when,
+    )
+
+
 WRITERS: dict[Duty | tuple[Duty, Register | None], Writer] = {
+    Duty.RECORD_AT_HOME: _record_at_home,
     Duty.COUNT_FORGOTTEN: _count_forgotten,
     Duty.NOTIFY_MONITORING: _notify_monitoring,
     Duty.NOTIFY_PATROL: _notify_patrol,

@@ -5,8 +5,8 @@ where the holder is (anti-passback)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import datetime, time
+from dataclasses import dataclass, field, replace
+from datetime import datetime, time, timedelta
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
@@ -39,6 +39,7 @@ from gatehouse.core.campus import LeavePassFacts
 from gatehouse.core.epidemic import OutingLimit, outing_window_start
 from gatehouse.epidemic.models import OutingRule, ReturneeCase
 from gatehouse.gate import rows, sql
+from gatehouse.gate.merger import merger_facts
 from gatehouse.people.models import Credential, HouseMembership, Person
 from gatehouse.sites.models import Lane, Site
 from gatehouse.visitors.models import Invitation, Pass, Visit
@@ -121,7 +122,7 @@ def gate_policy_of(lane: Lane) -> GatePolicy | PolicyInvalid:
     are: a row that cannot be read (a constraint bypassed, a broken import) comes back as
     :class:`PolicyInvalid`, and the gate refuses instead of answering 500."""
     site = lane.gate.site
-    return core_gate_policy(
+    config = core_gate_policy(
         mode=site.mode,
         anti_passback=site.anti_passback,
         fever_threshold=site.fever_threshold,
@@ -133,6 +134,9 @@ def gate_policy_of(lane: Lane) -> GatePolicy | PolicyInvalid:
         lane_direction=lane.direction,
         open_when_tightened=lane.gate.open_when_tightened,
     )
+    if isinstance(config, GatePolicy) and site.unified_entrance_id is not None:
+        config = replace(config, merger=merger_facts(lane))  # M-05
+    return config
 
 
 def credential_facts(cred: Credential) -> CredentialFacts:
@@ -210,17 +214,22 @@ def load_facts(inp: GateInput, site: Site, config: GatePolicy, now: datetime) ->
     outings: tuple[datetime, ...] = ()
     if config.mode is Mode.EPIDEMIC and direction is Direction.OUT and person is not None:
         limit, outings = household_outings(site, person.pk, now)
+    # M-05: a member of another compound at a unified entrance (looked up by gate.reads)
+    elsewhere = config.merger is not None and person is not None and person.site_id != site.pk
+    blacklisted = (
+        inp.blacklisted
+        if inp.blacklisted is not None
+        else is_blacklisted(site=site, person=person, id_number_hash=id_hash, now=now)
+    )
+    if elsewhere and not blacklisted:  # P-11 of the gate's site too, not only of their own
+        blacklisted = is_blacklisted(site=site, person=person, id_number_hash=id_hash, now=now)
     return Facts(
         lane=config.lane,
         direction=direction,
         mode=config.mode,
         entrant=inp.entrant,
         credential=credential,
-        blacklisted=(
-            inp.blacklisted
-            if inp.blacklisted is not None
-            else is_blacklisted(site=site, person=person, id_number_hash=id_hash, now=now)
-        ),
+        blacklisted=blacklisted,
         resident=person is not None and person.is_active and inp.entrant is not Entrant.VISITOR,
         inside=inside,
         identity_matched=inp.identity_matched,
@@ -246,6 +255,8 @@ def load_facts(inp: GateInput, site: Site, config: GatePolicy, now: datetime) ->
         campus=campus,
         school_hours=school_hours(site) if campus else None,
         leave_pass=current_leave_pass(person.pk, now) if student_out and person else None,
+        merger=config.merger,
+        member_elsewhere=elsewhere,
     )
 
 

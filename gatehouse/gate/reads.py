@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.utils import timezone
 
@@ -19,6 +20,7 @@ from gatehouse.core.masking import mask_card, mask_id_number
 from gatehouse.devices.models import Device
 from gatehouse.gate import rows, sql
 from gatehouse.gate.facts import PASS_ENTRANTS, GateInput, code_input
+from gatehouse.gate.merger import other_members
 from gatehouse.people.models import Credential, CredentialStatus, Person
 from gatehouse.people.services import normalise_credential_number
 from gatehouse.privacy import lookup_hash
@@ -65,7 +67,7 @@ def _read(*, lane: Lane, kind: str, value: str, when: datetime) -> GateInput:
             if found is not None:
                 return found
         number = parse_card_number(raw)
-        credential, blacklisted = _credential(site, number, CARD_KINDS, when)
+        credential, blacklisted = _credential_here(lane, number, CARD_KINDS, when)
         return GateInput(
             lane=lane,
             credential=credential,
@@ -78,7 +80,7 @@ def _read(*, lane: Lane, kind: str, value: str, when: datetime) -> GateInput:
     if kind == "id_card":
         canonical = parse_id_number(raw, today=timezone.localdate(when))
         digest = lookup_hash("id", canonical)
-        person = Person.objects.filter(site=site, id_number_hash=digest).first()
+        person = _person_here(lane, when, id_number_hash=digest)
         return _person_input(
             lane, person, "id_card", mask_id_number(canonical), when, id_number_hash=digest
         )
@@ -88,7 +90,7 @@ def _read(*, lane: Lane, kind: str, value: str, when: datetime) -> GateInput:
             raise InvalidInput(
                 "face.invalid", "人脸终端返回的人员编号格式不正确", {"field": "credential"}
             )
-        person = Person.objects.filter(site=site, pk=int(ref)).first()
+        person = _person_here(lane, when, pk=int(ref))
         return _person_input(lane, person, "face", f"face:{ref}", when)
     raise InvalidInput(
         "credential.kind",
@@ -97,16 +99,42 @@ def _read(*, lane: Lane, kind: str, value: str, when: datetime) -> GateInput:
     )
 
 
-def _credential(
-    site: Site, number: str, kinds: tuple[str, ...], when: datetime
+def _credential_here(
+    lane: Lane, number: str, kinds: tuple[str, ...], when: datetime
 ) -> tuple[Credential | None, bool | None]:
-    """The credential of ``site`` with ``number``: the active one, else the last one changed, so a
-    lost or revoked card is refused with its own reason rather than as unknown; and whether its
-    holder is blacklisted at ``when`` (P-11). One hand-joined query: every card read pays it."""
+    """The credential with ``number`` of the lane's site; at a unified entrance of a running
+    merger (M-05), else of another member site, asked only when the lane's own site has none."""
+    found = _credential(lane.gate.site_id, number, kinds, when)
+    if found[0] is not None:
+        return found
+    for site_id in other_members(lane, when):
+        elsewhere = _credential(site_id, number, kinds, when)
+        if elsewhere[0] is not None:
+            return elsewhere
+    return found
+
+
+def _person_here(lane: Lane, when: datetime, **lookup: Any) -> Person | None:
+    """A person of the lane's site by ID number or number; at a unified entrance of a running
+    merger (M-05), else one of another member site."""
+    person = Person.objects.filter(site_id=lane.gate.site_id, **lookup).first()
+    others = other_members(lane, when) if person is None else ()
+    if others:
+        person = Person.objects.filter(site_id__in=others, **lookup).order_by("pk").first()
+    return person
+
+
+def _credential(
+    site_id: int, number: str, kinds: tuple[str, ...], when: datetime
+) -> tuple[Credential | None, bool | None]:
+    """The credential of site ``site_id`` with ``number``: the active one, else the last one
+    changed, so a lost or revoked card is refused with its own reason rather than as unknown;
+    and whether its holder is blacklisted at ``when`` (P-11). One hand-joined query: every card
+    read pays it."""
     padded = [*kinds, *[kinds[-1]] * (3 - len(kinds))]
     params = [
-        *sql.blacklist_params(site.pk, when),
-        site.pk,
+        *sql.blacklist_params(site_id, when),
+        site_id,
         number,
         *padded,
         CredentialStatus.ACTIVE,
@@ -171,7 +199,7 @@ def _qr_input(lane: Lane, site: Site, raw: str, when: datetime) -> GateInput:
             return found
     if not tokens.looks_like_qr(raw):
         number = normalise_credential_number(CredentialKind.QR, raw)
-        credential, blacklisted = _credential(site, number, (CredentialKind.QR,), when)
+        credential, blacklisted = _credential_here(lane, number, (CredentialKind.QR,), when)
         return GateInput(
             lane=lane,
             credential=credential,

@@ -103,6 +103,17 @@ class Site(models.Model):
     mode = models.CharField(
         _("管理模式"), max_length=20, choices=SiteMode.choices, default=SiteMode.NORMAL
     )
+    # M-05: the unified entrances (合并出入口) the site is merged behind, set and cleared only by
+    # gatehouse.epidemic.mergers; the gate reads it with the site row it loads anyway.
+    unified_entrance = models.ForeignKey(
+        "epidemic.UnifiedEntrance",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("合并出入口"),
+    )
     service_desk_opens = StoredTimeField(_("服务中心上班时间"), default=time(8, 0))
     service_desk_closes = StoredTimeField(_("服务中心下班时间"), default=time(18, 0))
     # Gate policy: numbers the rules leave open are configuration (SPEC: never literals in code).

@@ -31,6 +31,7 @@ from gatehouse.core.access import (
     InvitationFacts,
     LaneFacts,
     LaneKind,
+    MergerFacts,
     Mode,
     Outcome,
     Overstay,
@@ -453,11 +454,37 @@ T3 = [
         ok("invitation.valid", "VI-02", V, Duty.CHECK_IDENTITY, Duty.NOTIFY_HOST),
     ),
 ]
+# M-05 (T8·2): compounds merged behind unified entrances (合并出入口) while the merger runs
+# (from..until); a member's other gates refuse entry naming the unified entrances; the unified
+# entrances admit the members of every compound, whose passage is also recorded at home.
+MERGED = MergerFacts("东片区合并", ("一区东门", "二区北门"), NOW - DAY, NOW + DAY)
+AT_UNIFIED = replace(MERGED, designated=True)
+LATER = replace(MERGED, valid_from=NOW + HOUR)
+OVER = replace(MERGED, valid_from=NOW - 2 * DAY, valid_until=NOW - DAY)
+HOME = (Duty.RECORD_AT_HOME,)
+M05 = [
+    case("other-gate-refuses", F(merger=MERGED, resident=True), no("merger.entrance_closed", "M-05")),
+    case("other-gate-visitor", F(Entrant.VISITOR, merger=MERGED, host_consent=True), no("merger.entrance_closed", "M-05")),
+    case("other-gate-exit-open", F(out=True, merger=MERGED, resident=True), ok("resident.exit", "P-03")),
+    case("other-gate-open-when-tightened", F(lane=DESIGNATED, mode=EP, merger=MERGED, resident=True, health=health("36.5")), no("merger.entrance_closed", "M-05")),
+    case("unified-own-resident", F(merger=AT_UNIFIED, resident=True), ok("resident.card", "P-03")),
+    case("unified-member-elsewhere", F(merger=AT_UNIFIED, resident=True, member_elsewhere=True), ok("resident.card", "P-03", (), *HOME)),
+    case("unified-member-leaves", F(out=True, merger=AT_UNIFIED, resident=True, member_elsewhere=True), ok("resident.exit", "P-03", (), *HOME)),
+    case("unified-epidemic-not-designated-gate", F(mode=EP, merger=AT_UNIFIED, resident=True, member_elsewhere=True, health=health("36.5")), ok("resident.card", "P-03", (), *HOME)),
+    case("unified-epidemic-fever", F(mode=EP, merger=AT_UNIFIED, resident=True, member_elsewhere=True, health=health("38.0")), no("epidemic.fever", "M-02", (), *MON)),
+    case("unified-blacklisted", F(merger=AT_UNIFIED, resident=True, member_elsewhere=True, blacklisted=True), no("blacklist.hit", "P-11", (), *MON)),
+    case("not-yet-running", F(merger=LATER, resident=True), ok("resident.card", "P-03")),
+    case("ended", F(merger=OVER, resident=True), ok("resident.card", "P-03")),
+    case("ended-epidemic-rules-back", F(mode=EP, merger=replace(OVER, designated=True), resident=True, health=health("36.5")), no("mode.epidemic_entrance_closed", "M-02")),
+    case("member-elsewhere-not-unified", F(merger=MERGED, resident=True, member_elsewhere=True), no("merger.not_member", "M-05", (), *MON)),
+    case("member-elsewhere-ended", F(merger=replace(OVER, designated=True), resident=True, member_elsewhere=True), no("merger.not_member", "M-05", (), *MON)),
+]  # fmt: skip
 TABLES = {
     "T3": T3,
     "P-01": P01, "P-02": P02, "P-03": P03, "P-04": P04, "P-05": P05, "P-06": P06, "P-07": P07,
     "P-08": P08, "P-09": P09, "P-10": P10, "P-11": P11, "P-12": P12, "P-13": P13,
     "VI-01": VI01, "VI-02": VI02, "M-01": M01, "M-02": M02, "M-03": M03,
+    "M-05": M05,
 }  # fmt: skip
 
 
@@ -574,6 +601,25 @@ def test_m02_epidemic_mode(facts: Facts, policy: Policy, exp: E) -> None:
 @pytest.mark.parametrize(("facts", "policy", "exp"), M03)
 def test_m03_home_monitoring_keeps_a_returnee_in(facts: Facts, policy: Policy, exp: E) -> None:
     run(facts, policy, exp)  # rule M-03
+
+
+@pytest.mark.parametrize(("facts", "policy", "exp"), M05)
+def test_m05_unified_entrances(facts: Facts, policy: Policy, exp: E) -> None:
+    run(facts, policy, exp)  # rule M-05
+
+
+def test_m05_refusal_names_the_unified_entrances() -> None:
+    # rule M-05: the sentence names the entrances to use and the merger
+    decision = decide(F(merger=MERGED, resident=True), Policy(), NOW)
+    assert (decision.outcome, decision.reason, decision.rule) == (
+        Outcome.REFUSE,
+        "merger.entrance_closed",
+        "M-05",
+    )
+    assert decision.message == "已合并出入口，请走统一出入口：一区东门、二区北门（东片区合并）"
+    assert decision.obligations == ()
+    # the merger's last moment still holds; its end restores the site's own rules
+    assert not MERGED.active(NOW + DAY) and MERGED.active(NOW + DAY - timedelta(seconds=1))
 
 
 @pytest.mark.parametrize(("facts", "policy", "exp"), T3)

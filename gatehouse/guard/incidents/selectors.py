@@ -8,12 +8,14 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from gatehouse.access.models import AccessEvent, Notice, NoticeAudience
 from gatehouse.core import guard as core
 from gatehouse.devices import selectors as device_selectors
+from gatehouse.epidemic.selectors import commitment_missing
 from gatehouse.guard.models import (
     Anomaly,
     Dispatch,
@@ -194,6 +196,8 @@ def board(site: Site, now: datetime) -> dict[str, Any]:
         "alerts": alerts,
         "emergencies": emergencies,
         "devices": device_selectors.board(site, now),
+        # T8·11: in epidemic mode, the property company's commitment must be current
+        "commitment_missing": commitment_missing(site, timezone.localdate(now)),
         "now": now,
     }
 
