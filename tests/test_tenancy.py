@@ -27,7 +27,7 @@ def test_every_model_is_placed_once():
 def test_a_new_shared_table_must_be_named(monkeypatch):
     """A model with no way to its site and not listed as shared is refused, not guessed."""
     monkeypatch.setattr(tenancy, "REFERENCE", tenancy.REFERENCE - {"governance.Checklist"})
-    with pytest.raises(LookupError, match="governance.Checklist"):
+    with pytest.raises(LookupError, match=r"governance\.Checklist"):
         tenancy.placements()
 
 
