@@ -161,6 +161,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Registers, dashboards and boards read from a replica when there is one (gatehouse.dbrouter).
+    "gatehouse.dbrouter.ReplicaReadsMiddleware",
     # Last, as django-axes asks: turns a locked-out login into the console's lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -212,6 +214,39 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     _pg_options = DATABASES["default"].setdefault("OPTIONS", {})
     _pg_options["server_side_binding"] = True
     _pg_options["prepare_threshold"] = 5 if _flag("GATEHOUSE_PG_PREPARE", default=True) else None
+# PostgreSQL connection pooling in each process (psycopg's pool; Django closes nothing then, so
+# CONN_MAX_AGE is 0): GATEHOUSE_PG_POOL=MIN,MAX (e.g. 2,10). Behind PgBouncer in transaction mode
+# leave it unset and set GATEHOUSE_PG_PREPARE=0 instead.
+_pool = os.environ.get("GATEHOUSE_PG_POOL", "").strip()
+if _pool and DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    try:
+        _min, _max = (int(part) for part in _pool.split(","))
+        if not 0 <= _min <= _max or _max < 1:
+            raise ValueError
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"GATEHOUSE_PG_POOL={_pool!r} is not MIN,MAX (e.g. 2,10, MIN ≤ MAX)."
+        ) from None
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"]["OPTIONS"]["pool"] = {"min_size": _min, "max_size": _max, "timeout": 10}
+
+# A read replica (a streaming standby of the primary): registers, exports, dashboards and boards
+# read from it; the booth, the devices and every write stay on the primary (gatehouse.dbrouter).
+# The replica's connection options are the primary's.
+GATEHOUSE_REPLICA_URL = os.environ.get("GATEHOUSE_REPLICA_URL", "").strip()
+if GATEHOUSE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(GATEHOUSE_REPLICA_URL, conn_max_age=60) | {
+        "OPTIONS": dict(DATABASES["default"].get("OPTIONS", {})),
+        "CONN_MAX_AGE": DATABASES["default"]["CONN_MAX_AGE"],
+        "TEST": {"MIRROR": "default"},
+    }
+# Reads go to the replica only when it is configured (tests switch it on with the mirror alias).
+GATEHOUSE_REPLICA_READS = bool(GATEHOUSE_REPLICA_URL)
+# After a person writes something (any POST), their reads stay on the primary this many seconds,
+# so the page they are sent to shows what they just wrote even if the replica lags behind.
+GATEHOUSE_REPLICA_PIN_SECONDS = _count("GATEHOUSE_REPLICA_PIN_SECONDS", 10, minimum=0)
+DATABASE_ROUTERS = ["gatehouse.dbrouter.ReplicaRouter"]
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

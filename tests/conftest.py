@@ -343,3 +343,18 @@ def _flush_past_the_event_triggers() -> None:
 
 
 _flush_past_the_event_triggers()
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """A ``replica`` alias mirroring the test database, as Django tests a read replica: the
+    router sends reads there only where a test switches ``GATEHOUSE_REPLICA_READS`` on
+    (tests/test_replica.py); everywhere else it is unused."""
+    import copy
+
+    from django.db import connections
+
+    if "replica" not in connections.settings:
+        replica = copy.deepcopy(connections.settings["default"])
+        replica["TEST"] = {**replica.get("TEST", {}), "MIRROR": "default"}
+        connections.settings["replica"] = replica

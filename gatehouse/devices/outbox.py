@@ -266,7 +266,7 @@ def _settle(command: DeviceCommand, state: str, now: datetime, error: str) -> No
 
 
 def _seen(device: Device, now: datetime) -> None:
-    Device.objects.filter(pk=device.pk).update(last_seen_at=now)
+    Device.objects.filter(pk=device.pk, site_id=device.site_id).update(last_seen_at=now)
 
 
 def take(*, device: Device, now: datetime, limit: int = 10) -> list[DeviceCommand]:

@@ -162,7 +162,7 @@ def _seen(
     now = now or timezone.now()
     if device.last_seen_at is None or now - device.last_seen_at >= TOUCH_INTERVAL:
         # Liveness bookkeeping, not a change of state: not audited.
-        Device.objects.filter(pk=device.pk).update(last_seen_at=now)
+        Device.objects.filter(pk=device.pk, site_id=device.site_id).update(last_seen_at=now)
         device.last_seen_at = now
     return device
 

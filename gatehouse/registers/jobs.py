@@ -34,6 +34,7 @@ from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _t
 
 from gatehouse.core.errors import DomainError
+from gatehouse.dbrouter import replica_reads
 from gatehouse.registers import engine
 from gatehouse.registers.export import filename, period_text, register_sheet
 from gatehouse.registers.models import ExportFormat, ExportJob, ExportState
@@ -253,7 +254,7 @@ def _claim(now: datetime, limit: int) -> list[ExportJob]:
 def run_job(job: ExportJob, clock: Clock) -> bool:
     """Make the job's file; True when it is done, False when it failed (its error recorded)."""
     try:
-        with translation.override(job.language or None):
+        with translation.override(job.language or None), replica_reads():
             _make(job, clock)
     except DomainError as exc:
         _fail(job, exc.message, clock())

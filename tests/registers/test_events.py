@@ -126,3 +126,35 @@ def test_the_reason_reads_as_a_sentence_and_the_codes_stand_in_the_rule_column(
     assert "credential.unknown" not in cells["原因"] and "P-11" not in cells["原因"]
     assert cells["规则"] == "P-11 · credential.unknown"
     assert cells["值班人员"] == selectors.user_name(guard_a) != ""
+
+
+def test_a_search_finds_the_same_page_either_way(site_a, guard_a, walk_in_a, monkeypatch):
+    """A text search tries the newest-first walk under a short timeout and, if it is cancelled,
+    finds the page through the search's matches (PostgreSQL's trigram indexes): both ways give
+    the same rows in the same order, and the timeout does not outlive the walk."""
+    from django.db import OperationalError, connection
+
+    for minute in range(5):
+        unknown_card(walk_in_a, guard_a, NOW + timedelta(minutes=minute))
+    walked = [r.obj.pk for r in selectors.events(site_a, q="BEEF", limit=3).rows]
+    assert len(walked) == 3
+    assert walked == sorted(walked, reverse=True)
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW statement_timeout")
+        assert cursor.fetchone()[0] == "0"  # the walk's timeout was put back
+
+    # The walk cancelled by its timeout: the other way round finds the same page.
+    real = selectors.QuerySet.__iter__
+    calls = {"n": 0}
+
+    def cancelled_once(qs):
+        calls["n"] += 1
+        if calls["n"] == 1:
+            raise OperationalError("canceling statement due to statement timeout")
+        return real(qs)
+
+    monkeypatch.setattr(selectors.QuerySet, "__iter__", cancelled_once)
+    matched = [r.obj.pk for r in selectors.events(site_a, q="BEEF", limit=3).rows]
+    assert calls["n"] >= 2 and matched == walked
