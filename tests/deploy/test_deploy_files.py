@@ -23,7 +23,7 @@ UNITS = sorted((ROOT / "deploy/systemd").glob("*.service"))
 
 def _commands() -> list[list[str]]:
     found = []
-    for name, service in COMPOSE["services"].items():
+    for service in COMPOSE["services"].values():
         if "command" in service:
             found.append(service["command"])
     for unit in UNITS:
