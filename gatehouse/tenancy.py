@@ -45,6 +45,12 @@ REFERENCE = frozenset(
 # site): on Citus those rows are written under a reserved site (docs/citus.md, step 2).
 SITE_OR_GLOBAL = frozenset({"audit.AuditEntry"})
 
+# Foreign keys from a reference table into site data. Citus refuses them as constraints: on
+# Citus each stays a plain column (its constraint dropped, docs/citus.md step 4) and the code that
+# writes it keeps it right. A site's merger (M-05) is a site's row that the member sites point
+# at; ending the merger clears the pointers.
+LOOSE_REFERENCES = frozenset({("sites.Site", "unified_entrance")})
+
 # Per person or per request, on the coordinator only.
 COORDINATOR = frozenset(
     {

@@ -140,6 +140,8 @@ def two_nodes(file_database, tmp_path, manager_a):
         "GATEHOUSE_SECURE_COOKIES": "1",
         "GATEHOUSE_TRUSTED_PROXIES": "127.0.0.1",
     }
+    if "postgres" in env["DATABASE_URL"]:
+        env["GATEHOUSE_PG_POOL"] = "1,4"  # each node pools its connections (README "PostgreSQL")
     processes = []
     try:
         for port in nodes:
