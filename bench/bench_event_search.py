@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 SEARCHES = {
-    "rare (a plate, ~1 in 100,000)": "粤B1000",  # 粤B10000…粤B10009 → ten plates
+    "rare (10 plates of 20,000: 1 event in 10,000)": "粤B1000",  # 粤B10000…粤B10009
     "common (a card tail)": "**12",
     "absent (no such plate)": "粤Z99999",
     "short (2 characters)": "张*",
