@@ -6,9 +6,9 @@ with one site and ``--events`` events (5,000,000 by default) spread over a year 
 generate_series: masked names of 2,000 people, 50,000 distinct masked card numbers, a plate on
 every fifth event out of 20,000 plates, and five kinds of message. Then times the register's
 first page (``gatehouse.registers.selectors.events``: 50 rows, newest first, fully evaluated)
-for searches that are rare (one plate: ~50 rows), common (a card tail shared by ~100 rows per
-thousand), absent (a plate no event has) and short (two characters, which no trigram can
-serve), first with the indexes, then after dropping them.
+for searches that are rare (ten plates: about 500 events), common (a card tail), absent (a
+plate no event has) and short (two characters, which no trigram can serve), first with the
+indexes, then after dropping them.
 
     python bench/bench_event_search.py --database-url postgresql://postgres@127.0.0.1:55432/bench
 """
