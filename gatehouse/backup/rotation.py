@@ -157,6 +157,17 @@ def env_file() -> Path:
 _LINE = re.compile(r"^(\s*GATEHOUSE_DATA_KEYS\s*=).*$", re.MULTILINE)
 
 
+def env_keys(path: Path) -> list[str] | None:
+    """The keys the GATEHOUSE_DATA_KEYS line of ``path`` holds; None without such a line."""
+    if not path.is_file():
+        return None
+    match = _LINE.search(path.read_text("utf-8"))
+    if not match:
+        return None
+    value = match.group(0).split("=", 1)[1]
+    return [k.strip() for k in value.split(",") if k.strip()]
+
+
 def write_env_keys(path: Path, keys: list[str]) -> bool:
     """Replace the GATEHOUSE_DATA_KEYS line of ``path``; False when there is no such line."""
     if not path.is_file():

@@ -98,6 +98,15 @@ def test_rotation_moves_every_row_to_the_new_key_and_lookups_still_work(
     assert find_person_by_id_number(site=resident_a.site, id_number=ID_ZHANG) == resident_a
 
 
+def test_keys_set_outside_the_env_file_are_not_edited(db, env_file, resident_a):
+    env_file.write_text("GATEHOUSE_DATA_KEYS=" + rotation.new_key() + "\n", "utf-8")
+    before = env_file.read_text("utf-8")
+    with pytest.raises(CommandError, match="are not those of"):
+        _run("--new-key")
+    assert env_file.read_text("utf-8") == before
+    assert _key_ids_in_use() == {rotation.key_id(settings.GATEHOUSE_DATA_KEYS[0])}
+
+
 def test_an_interrupted_rotation_is_resumed_by_running_it_again(
     db, env_file, resident_a, resident_b
 ):

@@ -9,6 +9,7 @@ refusing while any row is still encrypted under it."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -33,8 +34,8 @@ class Command(BaseCommand):
             return
         keys = list(settings.GATEHOUSE_DATA_KEYS)
         if options["new_key"]:
+            path = self._env_path(keys)
             keys = [rotation.new_key(), *keys]
-            path = rotation.env_file()
             if not rotation.write_env_keys(path, keys):
                 raise CommandError(
                     f"{path} has no GATEHOUSE_DATA_KEYS line: put a new key first in "
@@ -52,6 +53,17 @@ class Command(BaseCommand):
                 f"{done.already} already under {newest}"
             )
         self._report(newest)
+
+    def _env_path(self, keys: list[str]) -> Path:
+        """The .env file to edit — only if the keys in use are the ones it holds (keys set in the
+        real environment win over .env, and editing it would then change nothing)."""
+        path = rotation.env_file()
+        if rotation.env_keys(path) != keys:
+            raise CommandError(
+                f"GATEHOUSE_DATA_KEYS in use are not those of {path}: change them where they are "
+                "set (newest first), restart, then run rotate_keys without --new-key / --retire"
+            )
+        return path
 
     def _report(self, newest: str) -> None:
         used: set[str] = set()
@@ -81,7 +93,7 @@ class Command(BaseCommand):
             detail = ", ".join(f"{f}: {n}" for f, n in sorted(still.items()))
             raise CommandError(f"key {kid} is still used by {detail}; run rotate_keys first")
         remaining = [k for k, i in zip(keys, ids, strict=True) if i != kid]
-        path = rotation.env_file()
+        path = self._env_path(keys)
         if not rotation.write_env_keys(path, remaining):
             raise CommandError(
                 f"{path} has no GATEHOUSE_DATA_KEYS line: remove {kid} where it is set"
