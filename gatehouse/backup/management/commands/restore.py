@@ -28,7 +28,6 @@ class Command(BaseCommand):
         parser.add_argument(
             "--keys", metavar="FILE", help="the backup's keys file, to check its SHA-256"
         )
-        parser.add_argument("--database", default="default")
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
@@ -37,7 +36,7 @@ class Command(BaseCommand):
             raise CommandError(f"RESTORE FAILED: {exc}") from exc
 
     def _restore(self, src: Path, options: dict[str, Any]) -> None:
-        alias, force = options["database"], options["force"]
+        alias, force = "default", options["force"]  # the checks read the default database
         manifest = archive.read_manifest(src)
         archive.check_files(src, manifest, Path(options["keys"]) if options.get("keys") else None)
         self.stdout.write(f"files match the manifest of {manifest['created_at']}")
