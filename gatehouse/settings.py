@@ -145,6 +145,7 @@ INSTALLED_APPS = [
     "gatehouse.repairs",
     "gatehouse.campus",
     "gatehouse.demo",
+    "gatehouse.backup",
     "gatehouse.console",
 ]
 
@@ -328,7 +329,11 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
-MEDIA_ROOT = BASE_DIR / "var" / "media"
+# Uploaded files; GATEHOUSE_MEDIA_ROOT moves them (a data volume, or a restore drill's folder).
+MEDIA_ROOT = Path(os.environ.get("GATEHOUSE_MEDIA_ROOT", "").strip() or BASE_DIR / "var" / "media")
+# Folder holding pg_dump and pg_restore for `manage.py backup` / `restore` on PostgreSQL; when unset
+# they are looked up on PATH, then in /usr/lib/postgresql/<newest>/bin.
+GATEHOUSE_PG_BIN_DIR = os.environ.get("GATEHOUSE_PG_BIN_DIR", "").strip()
 MEDIA_URL = "/media/"
 # A console form's fields (uploaded files not counted: imports and documents have their own limits
 # in their forms). The API's bodies are limited in gatehouse.inputguard (413 request.too_large).
