@@ -271,7 +271,7 @@ def file_database(transactional_db, tmp_path):
     need the real behaviour. On PostgreSQL this does nothing."""
     import sqlite3
 
-    from django.db import connection
+    from django.db import connection, connections
 
     if connection.vendor != "sqlite" or not connection.is_in_memory_db():
         yield
@@ -285,12 +285,23 @@ def file_database(transactional_db, tmp_path):
     name = connection.settings_dict["NAME"]
     connection.connection = None  # keep the in-memory database alive, unused
     connection.settings_dict["NAME"] = str(path)
+    # The replica alias mirrors the test database: it follows to the file (and its in-memory
+    # connection, if it has one, is kept aside the same way).
+    replica = connections["replica"] if "replica" in connections.settings else None
+    if replica is not None:
+        replica_memory = replica.connection
+        replica.connection = None
+        replica.settings_dict["NAME"] = str(path)
     try:
         yield
     finally:
         connection.close()
         connection.settings_dict["NAME"] = name
         connection.connection = memory
+        if replica is not None:
+            replica.close()
+            replica.settings_dict["NAME"] = name
+            replica.connection = replica_memory
 
 
 @pytest.fixture
