@@ -57,6 +57,18 @@ _FEATURES = [
         _("食堂每餐每个品种留样不少于125克、保存48小时后处理；超时未处理标红提醒，可导出Excel。"),
         "campus:samples",
     ),
+    Feature(
+        "screenings",
+        _("排查与跟进"),
+        _("心理健康、矛盾纠纷、重点人员排查及跟进措施；敏感情况仅负责老师可见，查看留痕。"),
+        "screenings:cases",
+    ),
+    Feature(
+        "police-campaigns",
+        _("专项行动"),
+        _("会同派出所收缴管制刀具、防坠楼检查：检查部位、隐患整改期限与进度，打印工作报告。"),
+        "screenings:campaigns",
+    ),
     # 门岗
     Feature(
         "pass",
@@ -531,6 +543,8 @@ ROLE_NAV: dict[str, tuple[str, ...]] = {
         "epidemic-grids",
         "returnees",
         "food-samples",
+        "screenings",
+        "police-campaigns",
         "epidemic-ledgers",
         "epidemic-outings",
     ),
@@ -560,6 +574,8 @@ ROLE_NAV: dict[str, tuple[str, ...]] = {
     Role.PARENT: ("my-pickups",),
     Role.RESIDENTS_COMMITTEE: ("campaign-plans",),
     Role.OWNERS_COMMITTEE: ("campaign-plans",),
+    Role.COUNSELLOR: ("screenings",),
+    Role.SCHOOL_SAFETY: ("screenings", "police-campaigns"),
 }
 # The order in which a user's roles are listed (and their navigation sections shown).
 ROLE_ORDER: tuple[str, ...] = tuple(ROLE_NAV)
@@ -662,6 +678,8 @@ GROUPS: tuple[NavGroup, ...] = (
             "patrol-register",
             "rectify-notices",
             "food-samples",
+            "screenings",
+            "police-campaigns",
             "referrals",
             "campaign-plans",
         ),

@@ -109,6 +109,8 @@ NAV_TITLES = {
         "防控网格",
         "返乡人员监测",
         "食品留样记录",
+        "排查与跟进",
+        "专项行动",
         "防控台账",
         "居民出行限额",
     ],
@@ -138,6 +140,8 @@ NAV_TITLES = {
     "parent": ["预约接送"],
     "residents_committee": ["整治工作方案"],
     "owners_committee": ["整治工作方案"],
+    "counsellor": ["排查与跟进"],
+    "school_safety": ["排查与跟进", "专项行动"],
 }
 ROLE_LABELS = {
     "guard": "门岗",
@@ -154,6 +158,8 @@ ROLE_LABELS = {
     "parent": "家长",
     "residents_committee": "社区居委会",
     "owners_committee": "业主委员会",
+    "counsellor": "心理老师",
+    "school_safety": "德育安保主任",
 }
 
 
