@@ -402,8 +402,8 @@ def test_a_second_run_changes_nothing_and_is_fast(loaded, db, django_assert_max_
     # one query a part to see it is loaded already; the epidemic part (issue 17 §1) made it 81,
     # +1 the repairs, +1 the park's guard demo (issue 17 §4, §6), and the third site 东湖中学
     # (issue 17 §2: its layout, people and logins, 26; its campus part, 4): 113; the school's
-    # counsellor and 德育安保主任 logins, 1 each, and the screenings part, 1: 116
-    with django_assert_max_num_queries(116):
+    # counsellor and 德育安保主任 logins, 1, and the screenings part, 1: 115
+    with django_assert_max_num_queries(115):
         report = build_demo(scale=SCALE)
     assert not report.changed
     assert counts() == before
