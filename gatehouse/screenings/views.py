@@ -15,6 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -109,7 +110,9 @@ def cases(request: HttpRequest) -> HttpResponse:
     subjects = _subjects(state)
     error = ""
     may_open = bool({Role.COUNSELLOR, Role.SCHOOL_SAFETY} & set(state.roles))
-    if request.method == "POST" and may_open:
+    if request.method == "POST" and not may_open:
+        raise PermissionDenied
+    if request.method == "POST":
         form = CaseForm(request.POST, subjects=subjects)
         if form.is_valid():
             data = form.cleaned_data

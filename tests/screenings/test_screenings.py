@@ -223,3 +223,29 @@ def test_another_sites_case_is_not_found(client, school, counsellor, persons):
     other = Site.objects.create(code="other", name="西湖中学", kind="campus")
     client.force_login(_user("c2", site=other, role="counsellor"))
     assert client.get(reverse("screenings:case", args=[case.pk])).status_code == 404
+
+
+def test_a_case_is_opened_from_the_page_by_its_handler_only(
+    client, school, school_manager, counsellor, persons
+):
+    # rule T3-05
+    from gatehouse.audit.models import AuditEntry
+    from gatehouse.screenings.models import ScreeningCase
+
+    data = {
+        "kind": "mental_health",
+        "subject": persons["teacher"].pk,
+        "risk": "medium",
+        "findings": "工作压力大，睡眠差",
+    }
+    client.force_login(school_manager)
+    assert client.post(reverse("screenings:cases"), data).status_code == 403
+    client.force_login(counsellor)
+    response = client.post(reverse("screenings:cases"), {**data, "kind": "dispute"})
+    assert response.status_code == 400 and "负责该类排查" in response.content.decode()
+    assert not ScreeningCase.objects.exists()
+    response = client.post(reverse("screenings:cases"), data)
+    case = ScreeningCase.objects.get()
+    assert response.status_code == 302 and case.subject == persons["teacher"]
+    row = AuditEntry.objects.get(action="screening.open")
+    assert row.after["findings"] == "…" and "睡眠差" not in str(row.after)
