@@ -144,6 +144,7 @@ INSTALLED_APPS = [
     "gatehouse.traffic",
     "gatehouse.repairs",
     "gatehouse.campus",
+    "gatehouse.screenings",
     "gatehouse.demo",
     "gatehouse.backup",
     "gatehouse.console",

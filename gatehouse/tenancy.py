@@ -21,6 +21,7 @@ their site."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.apps import apps
 from django.db import models
@@ -93,10 +94,11 @@ def site_path(model: type[models.Model], _seen: tuple[type, ...] = ()) -> str:
             return field.name
     best = ""
     for field in relations:
-        parent = field.related_model
-        if parent in _seen or parent is model or not isinstance(parent, type):
+        parent: Any = field.related_model
+        if parent in _seen or parent is model:
             continue
-        if parent._meta.label in REFERENCE | COORDINATOR:
+        meta = getattr(parent, "_meta", None)  # a model class (not a lazy "app.Model" string)
+        if meta is None or meta.label in REFERENCE | COORDINATOR:
             continue
         rest = site_path(parent, (*_seen, model))
         if rest and (not best or rest.count("__") + 1 < best.count("__")):

@@ -33,5 +33,6 @@ urlpatterns = [
     path("traffic/", include("gatehouse.traffic.urls", namespace="traffic")),
     path("", include("gatehouse.repairs.urls", namespace="repairs")),
     path("campus/", include("gatehouse.campus.urls", namespace="campus")),
+    path("screenings/", include("gatehouse.screenings.urls", namespace="screenings")),
     path("", include("gatehouse.console.urls", namespace="console")),
 ]

@@ -22,6 +22,8 @@ class Role(models.TextChoices):
     PARENT = "parent", _("家长")
     RESIDENTS_COMMITTEE = "residents_committee", _("社区居委会")
     OWNERS_COMMITTEE = "owners_committee", _("业主委员会")
+    COUNSELLOR = "counsellor", _("心理老师")
+    SCHOOL_SAFETY = "school_safety", _("德育安保主任")
 
 
 class Membership(models.Model):

@@ -69,6 +69,18 @@ _FEATURES = [
         _("保安公司派驻人员的住宿、就餐登记和学校的监督检查、整改销号。"),
         "campus:guards",
     ),
+    Feature(
+        "screenings",
+        _("排查与跟进"),
+        _("心理健康、矛盾纠纷、重点人员排查及跟进措施；敏感情况仅负责老师可见，查看留痕。"),
+        "screenings:cases",
+    ),
+    Feature(
+        "police-campaigns",
+        _("专项行动"),
+        _("会同派出所收缴管制刀具、防坠楼检查：检查部位、隐患整改期限与进度，打印工作报告。"),
+        "screenings:campaigns",
+    ),
     # 门岗
     Feature(
         "pass",
@@ -545,6 +557,8 @@ ROLE_NAV: dict[str, tuple[str, ...]] = {
         "food-samples",
         "supply-certificates",
         "campus-guards",
+        "screenings",
+        "police-campaigns",
         "epidemic-ledgers",
         "epidemic-outings",
     ),
@@ -574,6 +588,8 @@ ROLE_NAV: dict[str, tuple[str, ...]] = {
     Role.PARENT: ("my-pickups",),
     Role.RESIDENTS_COMMITTEE: ("campaign-plans",),
     Role.OWNERS_COMMITTEE: ("campaign-plans",),
+    Role.COUNSELLOR: ("screenings",),
+    Role.SCHOOL_SAFETY: ("screenings", "police-campaigns"),
 }
 # The order in which a user's roles are listed (and their navigation sections shown).
 ROLE_ORDER: tuple[str, ...] = tuple(ROLE_NAV)
@@ -678,6 +694,8 @@ GROUPS: tuple[NavGroup, ...] = (
             "food-samples",
             "supply-certificates",
             "campus-guards",
+            "screenings",
+            "police-campaigns",
             "referrals",
             "campaign-plans",
         ),

@@ -221,6 +221,24 @@ DEMO_LOGINS: tuple[DemoLogin, ...] = (
         "预约接孩子（初二（1）班），经班主任确认后入校",
         "Book a pick-up (初二(1)), admitted once the teacher confirms",
     ),
+    DemoLogin(
+        "counsellor",
+        Role.COUNSELLOR,
+        (CAMPUS,),
+        "School counsellor",
+        "心理健康排查：查看受限情况（留痕）、添加跟进措施",
+        "Mental-health screenings: read restricted notes (audited), add follow-ups",
+        display_name="林静",
+    ),
+    DemoLogin(
+        "deyu",
+        Role.SCHOOL_SAFETY,
+        (CAMPUS,),
+        "Moral-education & safety head",
+        "矛盾纠纷与重点人员排查，会同派出所的专项行动",
+        "Disputes and key personnel, campaigns with the police",
+        display_name="何志强",
+    ),
 )
 
 

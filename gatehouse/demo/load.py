@@ -29,6 +29,7 @@ from gatehouse.demo.park import load_park_demo
 from gatehouse.demo.parking import load_parking_demo
 from gatehouse.demo.people import ensure_blacklist, ensure_enterprises, ensure_people
 from gatehouse.demo.repairs import load_repairs_demo
+from gatehouse.demo.screenings import load_screenings_demo
 from gatehouse.demo.sites import (
     CAMPUS,
     FULL_SCALE,
@@ -95,6 +96,7 @@ def build_demo(*, scale: float = FULL_SCALE, now: datetime | None = None) -> Dem
         ("园区安保设置 park", lambda: load_park_demo(now=now)),
         ("报修工单 repairs", lambda: load_repairs_demo(now=now)),
         ("校园 campus", lambda: load_campus_demo(now=now, guardians=campus_plan.guardians)),
+        ("排查与专项行动 screenings", lambda: load_screenings_demo(now=now)),
     )
     for what, load in parts:
         made = load()

@@ -583,6 +583,14 @@ class HazardFinding(models.Model):
     fixed_on = models.DateField(_("整改完成"), null=True, blank=True)
     fix_note = models.CharField(_("整改情况"), max_length=300, blank=True)
     found_by = _user(_("检查人"))
+    campaign = models.ForeignKey(
+        "screenings.Campaign",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="findings",
+        verbose_name=_("专项行动"),
+    )  # T3-06: a finding of a campaign with the police (收缴管制刀具, 防坠楼)
 
     class Meta:
         verbose_name = _("隐患排查")

@@ -111,6 +111,8 @@ NAV_TITLES = {
         "食品留样记录",
         "索证索票",
         "驻校保安食宿",
+        "排查与跟进",
+        "专项行动",
         "防控台账",
         "居民出行限额",
     ],
@@ -140,6 +142,8 @@ NAV_TITLES = {
     "parent": ["预约接送"],
     "residents_committee": ["整治工作方案"],
     "owners_committee": ["整治工作方案"],
+    "counsellor": ["排查与跟进"],
+    "school_safety": ["排查与跟进", "专项行动"],
 }
 ROLE_LABELS = {
     "guard": "门岗",
@@ -156,6 +160,8 @@ ROLE_LABELS = {
     "parent": "家长",
     "residents_committee": "社区居委会",
     "owners_committee": "业主委员会",
+    "counsellor": "心理老师",
+    "school_safety": "德育安保主任",
 }
 
 
