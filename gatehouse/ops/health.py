@@ -1,6 +1,6 @@
 """The checks behind ``/readyz``: each answers ok or not, with no data beyond its name.
 
-* ``database`` — one ``SELECT 1``.
+* ``database`` — a connection that answers (Django's ``is_usable``: ``SELECT 1``).
 * ``migrations`` — every leaf of the migration graph (read from disk once per process) is
   recorded as applied.
 * ``device_worker`` / ``export_worker`` — the worker's heartbeat is younger than
@@ -30,9 +30,9 @@ def _leaves() -> frozenset[tuple[str, str]]:
 
 
 def database_ok(now: datetime) -> bool:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-        return cursor.fetchone() == (1,)
+    # Django's own probe (``SELECT 1`` on PostgreSQL); hand-written SQL lives in gatehouse/gate.
+    connection.ensure_connection()
+    return connection.is_usable()
 
 
 def migrations_ok(now: datetime) -> bool:

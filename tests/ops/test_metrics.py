@@ -100,3 +100,19 @@ def test_a_job_is_timed_and_its_failure_counted():
         raise ValueError("boom")
     assert value("test_job", "seconds_count") == 2
     assert value("test_job", "failures_total") == 1
+
+
+@pytest.mark.django_db
+def test_in_multiprocess_mode_a_scrape_reads_the_shared_directory(tmp_path, monkeypatch):
+    from prometheus_client import Counter
+    from prometheus_client.values import MultiProcessValue
+
+    monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(tmp_path))
+    # A metric made in this mode writes its value to a file there, as granian's workers do.
+    monkeypatch.setattr("prometheus_client.metrics.values.ValueClass", MultiProcessValue(lambda: 4711))
+    shared = Counter("gatehouse_test_shared", "test", registry=None)
+    shared.inc(3)
+    assert any(tmp_path.iterdir())
+    text = Client().get("/metrics").content.decode()
+    assert "gatehouse_test_shared_total 3.0" in text
+    assert "gatehouse_export_queue_depth" in text  # the database's gauges as well
