@@ -109,7 +109,9 @@ def test_in_multiprocess_mode_a_scrape_reads_the_shared_directory(tmp_path, monk
 
     monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(tmp_path))
     # A metric made in this mode writes its value to a file there, as granian's workers do.
-    monkeypatch.setattr("prometheus_client.metrics.values.ValueClass", MultiProcessValue(lambda: 4711))
+    monkeypatch.setattr(
+        "prometheus_client.metrics.values.ValueClass", MultiProcessValue(lambda: 4711)
+    )
     shared = Counter("gatehouse_test_shared", "test", registry=None)
     shared.inc(3)
     assert any(tmp_path.iterdir())
