@@ -33,6 +33,7 @@ from __future__ import annotations
 import io
 import logging
 import re
+import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -44,6 +45,9 @@ from django.utils import translation
 from django.utils.module_loading import import_string
 
 from gatehouse.inputguard import GATE_READ_MAX_BODY, body_is_hostile, body_limit
+from gatehouse.ops.logs import request_id, request_id_from
+from gatehouse.ops.metrics import API_SECONDS
+from gatehouse.ops.middleware import log_request
 
 logger = logging.getLogger("gatehouse.fastpath")
 
@@ -107,17 +111,22 @@ class DeviceFastPath:
             answer = None  # a NUL or a lone surrogate: the full stack answers 422
         elif push is not None:
             token, pushed = push
-            answer = self._answer(environ, lambda: pushed(token, body))
+            push_endpoint = _push_pattern(path, token)
+            answer = self._answer(environ, lambda: pushed(token, body), push_endpoint)
         elif handler is not None:
             keyed = handler
-            answer = self._answer(environ, lambda: _with_key(keyed, environ, body))
+            answer = self._answer(environ, lambda: _with_key(keyed, environ, body), path[1:])
         else:  # pragma: no cover (a route matched: one of the two is set)
             answer = None
         if answer is None:
             environ["wsgi.input"] = io.BytesIO(body)
             return self.app(environ, start_response)
         content_type = JSON if push is None else PUSH_JSON
-        headers = [*_headers(content_type), ("Content-Length", str(len(answer)))]
+        headers = [
+            *_headers(content_type),
+            ("Content-Length", str(len(answer))),
+            ("X-Request-ID", environ["HTTP_X_REQUEST_ID"]),
+        ]
         start_response("200 OK", headers)
         return [answer]
 
@@ -130,20 +139,38 @@ class DeviceFastPath:
                     return token, handler
         return None
 
-    def _answer(self, environ: dict[str, Any], call: Callable[[], bytes | None]) -> bytes | None:
+    def _answer(
+        self, environ: dict[str, Any], call: Callable[[], bytes | None], endpoint: str
+    ) -> bytes | None:
         from gatehouse.throttle import address_of, key_throttle
 
+        # One request id for the answer here and, handed over, for the full stack's.
+        rid = environ["HTTP_X_REQUEST_ID"] = request_id_from(environ.get("HTTP_X_REQUEST_ID"))
         if key_throttle.retry_after(address_of(environ)) is not None:
             return None  # an address cooling off after failed keys: the full stack says 429
+        token = request_id.set(rid)
+        start = time.perf_counter()
         signals.request_started.send(sender=self.__class__, environ=environ)
         try:
             translation.activate(settings.LANGUAGE_CODE)
-            return call()
+            answer = call()
+            if answer is not None:
+                elapsed = time.perf_counter() - start
+                API_SECONDS.labels(endpoint, "fast").observe(elapsed)
+                log_request("POST", environ.get("PATH_INFO", ""), 200, elapsed, stack="fast")
+            return answer
         except Exception:
             logger.exception("device fast path failed; handing the request to the full stack")
             return None
         finally:
             signals.request_finished.send(sender=self.__class__)
+            request_id.reset(token)
+
+
+def _push_pattern(path: str, token: str) -> str:
+    """A push address as the latency histogram names it: the token replaced by ``<token>``, as
+    in the URL pattern the full stack reports."""
+    return path[1:].replace(token, "<token>", 1)
 
 
 def _with_key(handler: Handler, environ: dict[str, Any], body: bytes) -> bytes | None:

@@ -148,9 +148,13 @@ INSTALLED_APPS = [
     "gatehouse.demo",
     "gatehouse.backup",
     "gatehouse.console",
+    "gatehouse.ops",
 ]
 
 MIDDLEWARE = [
+    # First: /healthz, /readyz and /metrics answered before anything else; request ids, request
+    # log lines and the API's latency histogram for the rest (gatehouse.ops).
+    "gatehouse.ops.middleware.OpsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -374,15 +378,38 @@ if _log_level not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
         f"GATEHOUSE_LOG_LEVEL={os.environ['GATEHOUSE_LOG_LEVEL']!r} is not a log level: "
         "write DEBUG, INFO, WARNING, ERROR or CRITICAL."
     )
+_log_format = os.environ.get("GATEHOUSE_LOG_FORMAT", "").strip().lower() or "text"
+if _log_format not in {"json", "text"}:
+    raise ImproperlyConfigured(f"GATEHOUSE_LOG_FORMAT={_log_format!r}: write json or text.")
+# One line per record on stderr: JSON objects (GATEHOUSE_LOG_FORMAT=json, for a log shipper) or
+# plain text (the default, `make demo`); both carry the request id (gatehouse.ops.logs).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"one_line_forbidden": {"()": "gatehouse.logfilters.OneLineForbidden"}},
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {
+        "one_line_forbidden": {"()": "gatehouse.logfilters.OneLineForbidden"},
+        "request_id": {"()": "gatehouse.ops.logs.RequestIdFilter"},
+    },
+    "formatters": {
+        "json": {"()": "gatehouse.ops.logs.JsonFormatter"},
+        "text": {"()": "gatehouse.ops.logs.TextFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": _log_format,
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": _log_level},
     # A 403 is one line (path, user id, reason), not a traceback per request.
     "loggers": {"django.request": {"filters": ["one_line_forbidden"]}},
 }
+# /metrics (gatehouse.ops.endpoints): answered to a direct connection from this machine, or to a
+# scraper presenting "Authorization: Bearer <this token>". Empty: local scrapes only.
+GATEHOUSE_METRICS_TOKEN = os.environ.get("GATEHOUSE_METRICS_TOKEN", "").strip()
+# /readyz fails a worker (device_worker, export_worker) whose heartbeat is older than this.
+GATEHOUSE_WORKER_STALE_SECONDS = _count("GATEHOUSE_WORKER_STALE_SECONDS", 60)
 
 UNFOLD = {
     "SITE_TITLE": _("Gatehouse 园区封闭管理"),

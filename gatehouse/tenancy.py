@@ -62,6 +62,8 @@ COORDINATOR = frozenset(
         "axes.AccessFailureLog",
         "axes.AccessLog",
         "accounts.ApiToken",
+        # the workers' heartbeats (/readyz)
+        "ops.Heartbeat",
     }
 )
 

@@ -45,6 +45,7 @@ from gatehouse.gate.facts import (
 )
 from gatehouse.gate.nonce import Decided, DeviceAnswer, answer_once, decision_json, one_statement
 from gatehouse.gate.reads import check_read_time, device_lane, read_input
+from gatehouse.ops.observe import observed_decision
 from gatehouse.people.models import Person
 from gatehouse.sites.models import Lane, Site
 from gatehouse.visitors.models import Invitation, Visit, VisitStatus
@@ -123,6 +124,7 @@ def gate_decide(
             used_pass = consume_leave_pass(inp.subject(), when, now)
             if used_pass is None:
                 decision = decide(replace_leave_pass(facts), policy, when)
+        observed_decision(site.pk, lane.gate_id, source, decision.outcome.value, decision.reason)
         person = inp.subject()
         visit = visit_for(inp, decision, site, guard, when)
         event = new_event(
@@ -182,6 +184,7 @@ def gate_record(
     lane = inp.lane
     site = lane.gate.site
     person = inp.subject()
+    observed_decision(site.pk, lane.gate_id, source, decision.outcome.value, decision.reason)
     with transaction.atomic(savepoint=False):
         event = new_event(
             lane=lane,

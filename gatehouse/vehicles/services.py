@@ -51,6 +51,7 @@ from gatehouse.gate.duties import notice
 from gatehouse.gate.facts import Guard, signed_in
 from gatehouse.gate.reads import barrier_card
 from gatehouse.goods import services as goods_services
+from gatehouse.ops.observe import observed_decision
 from gatehouse.people.models import PersonKind
 from gatehouse.sites.models import Lane, Site
 from gatehouse.vehicles.lookups import PlateLookup, plate_lookup
@@ -436,6 +437,7 @@ def vehicle_decide(
         judged = _judged_at(session, facts, config.exit_grace_minutes, when)
         decision = core.decide_vehicle(facts, config.policy, judged)
         direction, kind = facts.direction, facts.kind
+    observed_decision(site.pk, lane.gate_id, source, decision.outcome.value, decision.reason)
     shown = NO_PLATE if no_plate else plate
     actor = signed_in(guard)
     with transaction.atomic():

@@ -20,6 +20,7 @@ Every round also delivers the notification messages that are due
 
 from __future__ import annotations
 
+import logging
 import signal
 import threading
 from typing import Any
@@ -34,7 +35,12 @@ from gatehouse.devices.sync import forget_ended_codes
 from gatehouse.edge.health import edges_check
 from gatehouse.epidemic.services import alerts_scan_all
 from gatehouse.notify.delivery import deliver_due as messages_deliver
+from gatehouse.ops.heartbeat import beat
+from gatehouse.ops.jobs import failed, job
+from gatehouse.ops.logs import log_event
 from gatehouse.vehicles.services import dwell_scan_all
+
+logger = logging.getLogger("gatehouse.devices")
 
 
 class Command(BaseCommand):
@@ -59,7 +65,9 @@ class Command(BaseCommand):
                 # Drop a connection the database closed or that outlived CONN_MAX_AGE; never
                 # the connection of a transaction the worker runs inside (a test's).
                 close_old_connections()
-            done = deliver_due(now=timezone.now)
+            beat("device_worker", timezone.now())  # /readyz: the worker is alive
+            with job("device_outbox"):
+                done = deliver_due(now=timezone.now)
             if done.delivered or done.failed or done.retrying or done.expired:
                 self.stdout.write(
                     f"delivered {done.delivered}, retrying {done.retrying}, "
@@ -67,7 +75,19 @@ class Command(BaseCommand):
                 )
                 for error in done.errors:
                     self.stderr.write(error)
-            sent = messages_deliver(now=timezone.now())  # notices, SMS, group robots
+                if done.failed or done.retrying:
+                    log_event(
+                        logger,
+                        logging.WARNING,
+                        "device.error",
+                        "device commands not delivered",
+                        failed=done.failed,
+                        retrying=done.retrying,
+                        expired=done.expired,
+                    )
+                failed("device_outbox", done.failed)
+            with job("messages"):
+                sent = messages_deliver(now=timezone.now())  # notices, SMS, group robots
             if sent.any:
                 self.stdout.write(
                     f"messages sent {sent.sent}, retrying {sent.retrying}, failed {sent.failed}"
@@ -75,7 +95,8 @@ class Command(BaseCommand):
             now = timezone.now()
             if checked_at is None or now - checked_at >= CHECK_EVERY:
                 checked_at = now
-                checked = devices_check(now=now)
+                with job("devices_check"):
+                    checked = devices_check(now=now)
                 for name in checked.raised:
                     self.stdout.write(f"offline: {name}")
                 for name in checked.cleared:

@@ -18,6 +18,8 @@ from django.core.management.base import BaseCommand
 from django.db import close_old_connections, connection
 from django.utils import timezone
 
+from gatehouse.ops.heartbeat import beat
+from gatehouse.ops.jobs import failed, job
 from gatehouse.registers.jobs import run_due_jobs
 
 
@@ -39,7 +41,10 @@ class Command(BaseCommand):
         while not stop.is_set():
             if not connection.in_atomic_block:
                 close_old_connections()
-            ran = run_due_jobs(timezone.now)
+            beat("export_worker", timezone.now())  # /readyz: the worker is alive
+            with job("exports"):
+                ran = run_due_jobs(timezone.now)
+            failed("exports", ran.failed)
             if ran.any:
                 self.stdout.write(
                     f"exports done {ran.done}, failed {ran.failed}, deleted {ran.purged}"

@@ -1,0 +1,106 @@
+"""What a scrape of ``/metrics`` returns: the counters and histograms of
+:mod:`gatehouse.ops.metrics` (every worker process's, in multiprocess mode) and the gauges read
+from the database now (:class:`DatabaseCollector`)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import timedelta
+from typing import Any
+
+from prometheus_client import REGISTRY, CollectorRegistry, generate_latest
+from prometheus_client.core import GaugeMetricFamily, Metric
+from prometheus_client.multiprocess import MultiProcessCollector
+
+from gatehouse.ops.metrics import multiprocess
+
+
+class DatabaseCollector:
+    """The gauges read from the database when scraped."""
+
+    def collect(self) -> Iterator[Metric]:
+        from django.db.models import Count, Min
+        from django.utils import timezone
+
+        from gatehouse.devices.models import CommandState, Device, DeviceCommand
+        from gatehouse.notify.models import Message, MessageState
+        from gatehouse.ops.heartbeat import beats
+        from gatehouse.registers.models import ExportJob, ExportState
+
+        now = timezone.now()
+        online = GaugeMetricFamily(
+            "gatehouse_devices_online",
+            "Live devices heard from within their site's limit.",
+            labels=["site"],
+        )
+        total = GaugeMetricFamily(
+            "gatehouse_devices", "Live devices (key issued, not revoked).", labels=["site"]
+        )
+        counts: dict[int, list[int]] = {}
+        rows = (
+            Device.objects.filter(revoked_at__isnull=True)
+            .exclude(key_hash="")
+            .values_list("site_id", "site__device_offline_minutes", "last_seen_at")
+        )
+        for site_id, minutes, seen in rows:
+            count = counts.setdefault(site_id, [0, 0])
+            count[0] += 1
+            if seen is not None and now - seen <= timedelta(minutes=minutes):
+                count[1] += 1
+        for site_id, (all_, up) in sorted(counts.items()):
+            total.add_metric([str(site_id)], all_)
+            online.add_metric([str(site_id)], up)
+        yield total
+        yield online
+
+        queued = DeviceCommand.objects.filter(state=CommandState.QUEUED).aggregate(
+            n=Count("pk"), oldest=Min("created_at")
+        )
+        yield _gauge(
+            "gatehouse_device_commands_queued",
+            "Device commands waiting to be delivered.",
+            queued["n"],
+        )
+        lag = (now - queued["oldest"]).total_seconds() if queued["oldest"] else 0.0
+        yield _gauge(
+            "gatehouse_device_sync_lag_seconds",
+            "Age of the oldest device command still waiting (0: none waiting).",
+            max(lag, 0.0),
+        )
+        exports = ExportJob.objects.filter(
+            state__in=[ExportState.QUEUED, ExportState.RUNNING]
+        ).count()
+        yield _gauge("gatehouse_export_queue_depth", "Exports queued or running.", exports)
+        messages = Message.objects.filter(
+            state__in=[MessageState.QUEUED, MessageState.SENDING]
+        ).count()
+        yield _gauge(
+            "gatehouse_message_queue_depth", "Messages (SMS, notices) waiting to be sent.", messages
+        )
+        ages = GaugeMetricFamily(
+            "gatehouse_worker_heartbeat_age_seconds",
+            "Seconds since a worker's last heartbeat.",
+            labels=["worker"],
+        )
+        for name, at in sorted(beats().items()):
+            ages.add_metric([name], max((now - at).total_seconds(), 0.0))
+        yield ages
+
+
+def _gauge(name: str, doc: str, value: Any) -> GaugeMetricFamily:
+    return GaugeMetricFamily(name, doc, value=float(value))
+
+
+_database = CollectorRegistry(auto_describe=False)
+_database.register(DatabaseCollector())
+
+
+def exposition() -> bytes:
+    """The text a scrape gets: this process's (or, in multiprocess mode, every process's)
+    counters and histograms, then the database's gauges."""
+    if multiprocess():
+        registry = CollectorRegistry()
+        MultiProcessCollector(registry)
+    else:
+        registry = REGISTRY
+    return generate_latest(registry) + generate_latest(_database)
