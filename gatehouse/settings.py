@@ -146,6 +146,7 @@ INSTALLED_APPS = [
     "gatehouse.campus",
     "gatehouse.demo",
     "gatehouse.console",
+    "gatehouse.jobs",
 ]
 
 MIDDLEWARE = [
@@ -283,6 +284,9 @@ LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
+
+# Periodic jobs run as django.tasks tasks stored in the database (gatehouse.jobs): no broker.
+TASKS = {"default": {"BACKEND": "gatehouse.jobs.backend.DatabaseBackend"}}
 USE_I18N = True
 USE_TZ = True
 

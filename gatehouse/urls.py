@@ -33,5 +33,6 @@ urlpatterns = [
     path("traffic/", include("gatehouse.traffic.urls", namespace="traffic")),
     path("", include("gatehouse.repairs.urls", namespace="repairs")),
     path("campus/", include("gatehouse.campus.urls", namespace="campus")),
+    path("console/jobs/", include("gatehouse.jobs.urls", namespace="jobs")),
     path("", include("gatehouse.console.urls", namespace="console")),
 ]
