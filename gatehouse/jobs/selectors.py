@@ -20,10 +20,11 @@ class JobRow:
 
 def _cadence(job: Job) -> str:
     seconds = int(job.every.total_seconds())
-    if seconds % 604800 == 0:
-        return f"每周 {seconds // 604800}"
-    if seconds % 86400 == 0:
-        return f"每天 {job.offset.seconds // 3600:02d}:{job.offset.seconds % 3600 // 60:02d}"
+    clock = f"{job.offset.seconds // 3600:02d}:{job.offset.seconds % 3600 // 60:02d}"
+    if seconds == 604800:  # counted from a Monday
+        return f"每周{'一二三四五六日'[job.offset.days % 7]} {clock}"
+    if seconds == 86400:
+        return f"每天 {clock}"
     if seconds % 3600 == 0:
         return f"每 {seconds // 3600} 小时"
     if seconds % 60 == 0:
