@@ -115,3 +115,9 @@ def purge_device_requests(now: datetime) -> str:
     from gatehouse.jobs.purge import device_requests_purge
 
     return f"deleted {device_requests_purge(now=now)}"
+
+
+def purge_job_runs(now: datetime) -> str:
+    from gatehouse.jobs.purge import job_runs_purge
+
+    return f"deleted {job_runs_purge(now=now)}"

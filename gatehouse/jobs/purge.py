@@ -29,3 +29,31 @@ def device_requests_purge(*, now: datetime, batch: int = BATCH) -> int:
             return deleted
         count, _ = DeviceRequest.objects.filter(pk__in=pks).delete()
         deleted += count
+
+
+RUNS_KEPT_FOR = timedelta(days=14)
+
+
+def job_runs_purge(*, now: datetime, batch: int = BATCH) -> int:
+    """The scheduler's own rows: finished runs and tasks older than ``RUNS_KEPT_FOR`` (the
+    minute jobs alone leave some 5,000 a day). The latest run of each job stays whatever its age,
+    so the jobs page always shows it. Batched like the nonces."""
+    from django.db.models import Max
+
+    from gatehouse.jobs.models import JobRun, TaskRecord
+
+    cutoff = now - RUNS_KEPT_FOR
+    latest = set(JobRun.objects.values("job").annotate(m=Max("pk")).values_list("m", flat=True))
+    deleted = 0
+    for model, finished in ((JobRun, "finished_at"), (TaskRecord, "finished_at")):
+        while True:
+            pks = list(
+                model.objects.filter(**{f"{finished}__lt": cutoff})
+                .exclude(pk__in=latest if model is JobRun else [])
+                .order_by("pk")
+                .values_list("pk", flat=True)[:batch]
+            )
+            if not pks:
+                break
+            deleted += model.objects.filter(pk__in=pks).delete()[0]
+    return deleted

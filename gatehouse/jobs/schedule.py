@@ -72,6 +72,13 @@ SCHEDULE: tuple[Job, ...] = (
         "purge_device_requests",
         timedelta(hours=3, minutes=20),
     ),
+    Job(
+        "purge_job_runs",
+        _("清除过期的定时任务记录"),
+        DAY,
+        "purge_job_runs",
+        timedelta(hours=3, minutes=30),
+    ),
     Job("spot_check", _("每周登记抽查"), WEEK, "spot_check", timedelta(hours=6)),
 )
 

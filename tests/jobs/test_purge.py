@@ -51,3 +51,19 @@ def test_a_replay_after_the_purge_is_refused_by_its_time(turnstile, card_a, monk
     assert again.status_code == 422
     assert again.json()["code"] == "at.invalid"
     assert not DeviceRequest.objects.filter(nonce="n-purge").exists()  # nothing written
+
+
+def test_old_job_runs_are_purged_but_each_job_keeps_its_latest():
+    from gatehouse.jobs.models import JobRun
+    from gatehouse.jobs.purge import RUNS_KEPT_FOR, job_runs_purge
+
+    old = NOW - RUNS_KEPT_FOR - timedelta(hours=1)
+    for n in range(3):
+        at = old - timedelta(minutes=n)
+        JobRun.objects.create(job="a", due_at=at, enqueued_at=at, finished_at=at)
+    JobRun.objects.create(job="b", due_at=old, enqueued_at=old, finished_at=old)
+    fresh = JobRun.objects.create(job="b", due_at=NOW, enqueued_at=NOW, finished_at=NOW)
+    assert job_runs_purge(now=NOW, batch=1) == 3  # two of a's, b's old one
+    left = JobRun.objects.order_by("job", "pk")
+    assert [(r.job, r.due_at) for r in left] == [("a", old - timedelta(minutes=2)), ("b", NOW)]
+    assert fresh in left
