@@ -43,10 +43,12 @@ demo: install env messages
 	$(PY) manage.py load_demo
 	$(PY) manage.py collectstatic --noinput -v 0
 	@$(PY) manage.py demo_logins
-	@echo "Serving Gatehouse on http://$(HOST):$(PORT)/ with the device and export workers (Ctrl-C stops all)"
+	@echo "Serving Gatehouse on http://$(HOST):$(PORT)/ with the device and export workers, the scheduler and the task worker (Ctrl-C stops all)"
 	@$(PY) manage.py device_worker & worker=$$!; \
 	$(PY) manage.py export_worker & exports=$$!; \
-	trap 'kill $$worker $$exports 2>/dev/null; wait $$worker $$exports 2>/dev/null' EXIT; \
+	$(PY) manage.py run_scheduler & scheduler=$$!; \
+	$(PY) manage.py run_tasks & tasks=$$!; \
+	trap 'kill $$worker $$exports $$scheduler $$tasks 2>/dev/null; wait $$worker $$exports $$scheduler $$tasks 2>/dev/null' EXIT; \
 	$(VENV)/bin/granian --interface wsgi --host $(HOST) --port $(PORT) --workers 2 --blocking-threads 2 --log-level warning gatehouse.wsgi:application
 
 test: install-dev env messages

@@ -1,5 +1,5 @@
 """The event register's text search (``/registers/events/?q=…``) on PostgreSQL with millions of
-events, with and without the trigram indexes of access/0007 (issue 18 §4).
+events, with and without the trigram indexes of access/0008 (issue 18 §4).
 
 Seeds a fresh PostgreSQL database (``--database-url``, required: the indexes are PostgreSQL's)
 with one site and ``--events`` events (5,000,000 by default) spread over a year by

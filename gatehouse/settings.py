@@ -149,6 +149,7 @@ INSTALLED_APPS = [
     "gatehouse.backup",
     "gatehouse.console",
     "gatehouse.ops",
+    "gatehouse.jobs",
 ]
 
 MIDDLEWARE = [
@@ -324,6 +325,9 @@ LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
+
+# Periodic jobs run as django.tasks tasks stored in the database (gatehouse.jobs): no broker.
+TASKS = {"default": {"BACKEND": "gatehouse.jobs.backend.DatabaseBackend"}}
 USE_I18N = True
 USE_TZ = True
 

@@ -62,8 +62,10 @@ COORDINATOR = frozenset(
         "axes.AccessFailureLog",
         "axes.AccessLog",
         "accounts.ApiToken",
-        # the workers' heartbeats (/readyz)
+        # the workers' heartbeats (/readyz), the task queue and the scheduler's runs
         "ops.Heartbeat",
+        "jobs.TaskRecord",
+        "jobs.JobRun",
     }
 )
 

@@ -34,5 +34,6 @@ urlpatterns = [
     path("", include("gatehouse.repairs.urls", namespace="repairs")),
     path("campus/", include("gatehouse.campus.urls", namespace="campus")),
     path("screenings/", include("gatehouse.screenings.urls", namespace="screenings")),
+    path("console/jobs/", include("gatehouse.jobs.urls", namespace="jobs")),
     path("", include("gatehouse.console.urls", namespace="console")),
 ]

@@ -3,8 +3,8 @@
 * ``database`` — a connection that answers (Django's ``is_usable``: ``SELECT 1``).
 * ``migrations`` — every leaf of the migration graph (read from disk once per process) is
   recorded as applied.
-* ``device_worker`` / ``export_worker`` — the worker's heartbeat is younger than
-  ``GATEHOUSE_WORKER_STALE_SECONDS``.
+* ``device_worker`` / ``export_worker`` / ``scheduler`` / ``task_worker`` — the process's
+  heartbeat is younger than ``GATEHOUSE_WORKER_STALE_SECONDS``.
 * ``devices`` — no live device is silent longer than its site allows (the condition the
   device worker's offline alarm raises).
 """
@@ -18,7 +18,7 @@ from functools import cache
 from django.conf import settings
 from django.db import connection
 
-WORKERS = ("device_worker", "export_worker")
+WORKERS = ("device_worker", "export_worker", "scheduler", "task_worker")
 
 
 @cache

@@ -356,7 +356,7 @@ def _searched_page(qs: QuerySet[AccessEvent], n: int) -> list[AccessEvent]:
 
 def event_search(q: str) -> Q:
     """The event log's text search; on PostgreSQL each column has a trigram index on exactly
-    this expression (access/0007), so the search is an index lookup, not a scan."""
+    this expression (access/0008), so the search is an index lookup, not a scan."""
     return (
         Q(subject__icontains=q)
         | Q(credential_masked__icontains=q)

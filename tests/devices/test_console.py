@@ -242,15 +242,19 @@ def test_check_devices_command_and_the_worker_round_raise_the_alert(site_a, door
     _silent_for_ten_minutes(door_a)
     call_command("check_devices")
     assert "offline: 东门人脸终端" in capsys.readouterr().out
-    call_command("device_worker", "--once")
+    call_command("run_scheduler", "--once")
+    call_command("run_tasks", "--once")
     call_command("check_devices")
     assert len(_alerts()) == 1
 
 
-def test_the_worker_round_checks_the_devices(site_a, door_a, capsys):
+def test_the_scheduled_job_checks_the_devices(site_a, door_a):
     _silent_for_ten_minutes(door_a)
-    call_command("device_worker", "--once")
-    assert "offline: 东门人脸终端" in capsys.readouterr().out
+    call_command("run_scheduler", "--once")
+    call_command("run_tasks", "--once")
+    from gatehouse.jobs.models import JobRun
+
+    assert JobRun.objects.get(job="check_devices").summary.startswith("offline 1, raised 1")
     assert len(_alerts()) == 1
 
 

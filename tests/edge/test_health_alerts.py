@@ -141,12 +141,12 @@ def test_a_revoked_edge_and_other_devices_are_not_checked(edge, turnstile_key):
     assert not EdgeEpisode.objects.exists()
 
 
-def test_the_device_worker_runs_the_check(edge):
+def test_the_scheduled_job_runs_the_check(edge):
     heard(edge, NOW - timedelta(hours=1))
     out = StringIO()
     with time_machine.travel(NOW, tick=False):
-        call_command("device_worker", "--once", stdout=out)
-    assert "edge trouble: 东门边缘网关: edge.silent" in out.getvalue()
+        call_command("run_scheduler", "--once", stdout=out)
+        call_command("run_tasks", "--once", stdout=out)
     assert len(notices("edge.silent")) == 1
     with time_machine.travel(NOW + MINUTE, tick=False):
         call_command("check_devices", stdout=StringIO())

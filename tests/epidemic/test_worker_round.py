@@ -21,12 +21,18 @@ def test_the_worker_round_raises_the_returnee_alerts_once(
 
     case = open_case(site_a, manager_a, arrived=date(2026, 11, 16), at=NOW - 8 * DAY)
     with time_machine.travel(NOW, tick=False):
-        call_command("device_worker", "--once")
+        call_command("run_scheduler", "--once")
+        call_command("run_tasks", "--once")
     alerts = EpidemicAlert.objects.filter(case=case)
     assert set(alerts.values_list("kind", flat=True)) == {"test_overdue", "report_missed"}
     assert alerts.get(kind="test_overdue").ref == f"case:{case.pk}:test:1"
     assert all(a.grid == grids_a["building"] for a in alerts)
-    assert f"epidemic alerts: {alerts.count()}" in capsys.readouterr().out
+    from gatehouse.jobs.models import JobRun
+
+    run = JobRun.objects.get(job="check_epidemic")  # the scheduler's job, no longer the worker's
+    assert run.status == "succeeded"
+    assert run.summary == f"alerts {alerts.count()}"
     with time_machine.travel(NOW + timedelta(minutes=10), tick=False):
-        call_command("device_worker", "--once")
+        call_command("run_scheduler", "--once")
+        call_command("run_tasks", "--once")
     assert EpidemicAlert.objects.filter(case=case).count() == alerts.count()

@@ -48,6 +48,8 @@ def test_readyz_is_200_when_every_check_passes(at_now):
             "migrations": "ok",
             "device_worker": "ok",
             "export_worker": "ok",
+            "scheduler": "ok",
+            "task_worker": "ok",
             "devices": "ok",
         },
     }
@@ -131,4 +133,6 @@ def test_a_heartbeat_is_written_at_most_every_few_seconds_per_process(at_now):
 def test_the_workers_beat_each_round(at_now):
     call_command("export_worker", "--once", stdout=None)
     call_command("device_worker", "--once", stdout=None)
+    call_command("run_scheduler", "--once", stdout=None)
+    call_command("run_tasks", "--once", stdout=None)
     assert set(Heartbeat.objects.values_list("name", flat=True)) >= set(health.WORKERS)

@@ -6,16 +6,11 @@ due commands in order (:func:`gatehouse.devices.outbox.deliver_due`).
 ``--once`` runs one round and exits (cron, tests). Run one worker per database; a second one
 is harmless (commands are claimed with a lease) but gains nothing.
 
-Every :data:`gatehouse.devices.alarms.CHECK_EVERY` the worker also checks for devices offline
-longer than their site allows and alerts the monitoring centre (once per outage), checks the
-edge agents' health (silent, stale snapshot, journal backlog: :mod:`gatehouse.edge.health`, once
-per episode), takes the visitors' codes whose window is over off the terminals that hold
-them, and raises the vehicles' dwell alerts (a taxi not gone, a delivery over its hour, a
-visitor vehicle still inside at the site's leave-by time: V-03, V-11; once per stay), and the
-returnees' alerts to the grid officers (overdue tests, missed daily reports: M-03, once per
-episode; :func:`gatehouse.epidemic.services.alerts_scan_all`), so they run without cron.
-Every round also delivers the notification messages that are due
-(:func:`gatehouse.notify.delivery.deliver_due`).
+The periodic checks it used to run in its rounds (devices offline, the edge agents' health,
+ended visitor codes, vehicle dwell alerts, the returnees' alerts) are jobs of the scheduler now
+(``manage.py run_scheduler`` and ``run_tasks``, cadence in :mod:`gatehouse.jobs.schedule`), so
+each runs once, not once per worker. Every round still delivers the notification messages
+that are due (:func:`gatehouse.notify.delivery.deliver_due`): they wait seconds, not a minute.
 """
 
 from __future__ import annotations
@@ -29,16 +24,11 @@ from django.core.management.base import BaseCommand
 from django.db import close_old_connections, connection
 from django.utils import timezone
 
-from gatehouse.devices.alarms import CHECK_EVERY, devices_check
 from gatehouse.devices.outbox import deliver_due
-from gatehouse.devices.sync import forget_ended_codes
-from gatehouse.edge.health import edges_check
-from gatehouse.epidemic.services import alerts_scan_all
 from gatehouse.notify.delivery import deliver_due as messages_deliver
 from gatehouse.ops.heartbeat import beat
 from gatehouse.ops.jobs import failed, job
 from gatehouse.ops.logs import log_event
-from gatehouse.vehicles.services import dwell_scan_all
 
 logger = logging.getLogger("gatehouse.devices")
 
@@ -59,7 +49,6 @@ class Command(BaseCommand):
 
         signal.signal(signal.SIGTERM, _stop)
         signal.signal(signal.SIGINT, _stop)
-        checked_at = None
         while not stop:
             if not connection.in_atomic_block:
                 # Drop a connection the database closed or that outlived CONN_MAX_AGE; never
@@ -92,29 +81,6 @@ class Command(BaseCommand):
                 self.stdout.write(
                     f"messages sent {sent.sent}, retrying {sent.retrying}, failed {sent.failed}"
                 )
-            now = timezone.now()
-            if checked_at is None or now - checked_at >= CHECK_EVERY:
-                checked_at = now
-                with job("devices_check"):
-                    checked = devices_check(now=now)
-                for name in checked.raised:
-                    self.stdout.write(f"offline: {name}")
-                for name in checked.cleared:
-                    self.stdout.write(f"online again: {name}")
-                edges = edges_check(now=now)
-                for what in edges.raised:
-                    self.stdout.write(f"edge trouble: {what}")
-                for what in edges.ended:
-                    self.stdout.write(f"edge trouble over: {what}")
-                forgotten = forget_ended_codes(now)
-                if forgotten.deleted:
-                    self.stdout.write(f"ended visitor codes deleted: {forgotten.deleted}")
-                dwelling = dwell_scan_all(now=now)  # taxis, deliveries, visitors overnight
-                if dwelling:
-                    self.stdout.write(f"vehicle dwell alerts: {dwelling}")
-                epidemic = alerts_scan_all(now=now)  # M-03: overdue tests, missed reports
-                if epidemic:
-                    self.stdout.write(f"epidemic alerts: {epidemic}")
             if opts["once"]:
                 break
             if not done.more:  # a device with more due than a round sends: at once

@@ -33,6 +33,6 @@ def backwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("access", "0006_entrant_parent")]
+    dependencies = [("access", "0007_devicerequest_device_no_own_index")]
 
     operations = [migrations.RunPython(forwards, backwards, elidable=False)]

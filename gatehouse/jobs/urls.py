@@ -1,0 +1,10 @@
+from django.urls import path
+
+from gatehouse.jobs import views
+
+app_name = "jobs"
+
+urlpatterns = [
+    path("", views.jobs, name="jobs"),
+    path("<slug:name>/run/", views.run_now, name="run_now"),
+]
