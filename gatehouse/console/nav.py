@@ -245,6 +245,12 @@ _FEATURES = [
         _("各出入口设备的在线状态、最近通信、待下发指令和离线告警设置。"),
         "devices:index",
     ),
+    Feature(
+        "jobs",
+        _("定时任务"),
+        _("各项定时任务（过期处理、告警扫描、清理等）的周期、最近运行结果，可立即运行。"),
+        "jobs:jobs",
+    ),
     # 安保值勤 (issue 5)
     Feature(
         "board",
@@ -548,6 +554,7 @@ ROLE_NAV: dict[str, tuple[str, ...]] = {
         "campaign-plans",
         "referrals",
         "devices",
+        "jobs",
         "people",
         "import",
         "messages",
@@ -709,6 +716,7 @@ GROUPS: tuple[NavGroup, ...] = (
             "dispatch",
             "emergency",
             "devices",
+            "jobs",
             "hotline",
             "mode",
             # epidemic management beyond the gate (T8), beside the epidemic mode

@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.db import OperationalError, connections, transaction
 from django.db.models import DateTimeField, ExpressionWrapper, F, Q, QuerySet, Value
 from django.utils.functional import Promise
 from django.utils.translation import gettext
@@ -25,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from gatehouse.access.models import AccessEvent, Notice, StaffExit
 from gatehouse.core.access import Entrant, Overstay, overstay
 from gatehouse.core.masking import mask_name
+from gatehouse.gate.timeout import within
 from gatehouse.registers.cells import (
     SECONDS,
     SHANGHAI,
@@ -337,19 +337,9 @@ def _searched_page(qs: QuerySet[AccessEvent], n: int) -> list[AccessEvent]:
     not finished by then X is rare, and the page is found through the trigram indexes (the
     order by ``at + 0`` keeps the planner off the index walk). Both give the same rows in the same
     order. Elsewhere (SQLite) the walk is the only plan."""
-    db = connections[qs.db]  # the replica's, when the register reads from one
-    if db.vendor != "postgresql":
-        return list(qs[:n])
-    try:
-        with transaction.atomic(using=qs.db), db.cursor() as cursor:
-            cursor.execute(
-                "SELECT set_config('statement_timeout', %s, true)", [str(SEARCH_WALK_MS)]
-            )
-            found = list(qs[:n])
-            cursor.execute("SELECT set_config('statement_timeout', %s, true)", ["0"])
-            return found
-    except OperationalError:  # cancelled by the timeout: the savepoint undid the setting
-        pass
+    found = within(qs, n, SEARCH_WALK_MS)  # the replica's, when the register reads from one
+    if found is not None:
+        return found
     shifted = ExpressionWrapper(F("at") + Value(timedelta(0)), output_field=DateTimeField())
     return list(qs.order_by(shifted.desc(), "-pk")[:n])
 
