@@ -17,6 +17,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -33,6 +34,11 @@ pytestmark = [
     pytest.mark.real_clock,
     pytest.mark.skipif(not NGINX or not shutil.which("openssl"), reason="nginx/openssl missing"),
 ]
+
+
+# Pauses are an Event's wait, never time.sleep nor a subprocess wait with a timeout (which
+# sleeps): under CI's shifted clock (libfaketime preloaded) time.sleep fails with EINVAL.
+_PAUSE = threading.Event()
 
 
 def _free_port() -> int:
@@ -60,7 +66,7 @@ def _wait_for(port: int, process: subprocess.Popen, what: str, timeout: float = 
             with socket.create_connection(("127.0.0.1", port), timeout=0.5):
                 return
         except OSError:
-            time.sleep(0.2)
+            _PAUSE.wait(0.2)
     raise AssertionError(f"{what} did not listen on {port} within {timeout} s")
 
 
@@ -103,13 +109,15 @@ http {{
 
 
 def _stop(process: subprocess.Popen) -> None:
+    if process.poll() is not None:
+        return
+    process.terminate()
+    deadline = time.monotonic() + 10
+    while process.poll() is None and time.monotonic() < deadline:
+        _PAUSE.wait(0.1)
     if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=5)
+        process.kill()
+        process.wait()
 
 
 @pytest.fixture
@@ -140,6 +148,9 @@ def two_nodes(file_database, tmp_path, manager_a):
         "GATEHOUSE_SECURE_COOKIES": "1",
         "GATEHOUSE_TRUSTED_PROXIES": "127.0.0.1",
     }
+    # The nodes and nginx are servers of their own, on the machine's clock: under CI's shifted
+    # clock libfaketime is not preloaded into them (the test is ``real_clock`` anyway).
+    env.pop("LD_PRELOAD", None)
     if "postgres" in env["DATABASE_URL"]:
         env["GATEHOUSE_PG_POOL"] = "1,4"  # each node pools its connections (README "PostgreSQL")
     processes = []
@@ -161,11 +172,15 @@ def two_nodes(file_database, tmp_path, manager_a):
             )  # fmt: skip
         conf = _render_nginx(tmp_path, http, https, nodes)
         check = subprocess.run(
-            [NGINX, "-t", "-c", str(conf), "-p", str(tmp_path)], capture_output=True, text=True
+            [NGINX, "-t", "-c", str(conf), "-p", str(tmp_path)],
+            env=env,
+            capture_output=True,
+            text=True,
         )
         assert check.returncode == 0, check.stderr
         proxy = subprocess.Popen(
             [NGINX, "-c", str(conf), "-p", str(tmp_path), "-g", "daemon off;"],
+            env=env,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
