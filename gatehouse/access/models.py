@@ -182,6 +182,33 @@ class EventChainHead(models.Model):
         return f"{self.site_id}#{self.seq}"
 
 
+class EventChainAnchor(models.Model):
+    """Where the retention purge took a run of a site's events out of its chain
+    (:mod:`gatehouse.core.retention`): the run's first and last number, the seal before it and
+    the seal of its last event, sealed with the chain's key so that only the purge makes one."""
+
+    site = models.ForeignKey(
+        "sites.Site", on_delete=models.PROTECT, related_name="+", verbose_name=_("场所")
+    )
+    first_seq = models.PositiveBigIntegerField(_("起始链序号"))
+    last_seq = models.PositiveBigIntegerField(_("截止链序号"))
+    before_hash = models.CharField(max_length=64, blank=True)
+    last_hash = models.CharField(max_length=64)
+    cutoff = models.DateTimeField(_("清除截止时间"))
+    purged_at = models.DateTimeField(_("清除时间"))
+    seal = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = _("通行记录清除锚点")
+        verbose_name_plural = _("通行记录清除锚点")
+        constraints = [
+            models.UniqueConstraint(fields=["site", "first_seq"], name="event_anchor_site_first")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.site_id}#{self.first_seq}-{self.last_seq}"
+
+
 class DeviceRequest(models.Model):
     """A device's request, remembered by its nonce: a repeat returns the first answer."""
 
@@ -199,7 +226,12 @@ class DeviceRequest(models.Model):
     status_code = models.PositiveSmallIntegerField(default=200)
     response = models.JSONField(default=dict)
     event = models.ForeignKey(
-        AccessEvent, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        AccessEvent,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_constraint=False,  # the log is partitioned and purged (gate/partitions.py)
     )
     received_at = models.DateTimeField(_("接收时间"))
 
@@ -271,10 +303,20 @@ class StaffExit(models.Model):
     out_at = models.DateTimeField(_("外出时间"))
     back_at = models.DateTimeField(_("返回时间"), null=True, blank=True)
     out_event = models.ForeignKey(
-        AccessEvent, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+        AccessEvent,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        db_constraint=False,  # the log is partitioned and purged (gate/partitions.py)
     )
     back_event = models.ForeignKey(
-        AccessEvent, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+        AccessEvent,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        db_constraint=False,  # the log is partitioned and purged (gate/partitions.py)
     )
     registered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -330,7 +372,12 @@ class Notice(models.Model):
     kind = models.CharField(_("类型"), max_length=40)
     message = models.CharField(_("内容"), max_length=300)
     event = models.ForeignKey(
-        AccessEvent, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        AccessEvent,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_constraint=False,  # the log is partitioned and purged (gate/partitions.py)
     )
     object_ref = models.CharField(max_length=60, blank=True)  # e.g. "visit:12", de-duplicates
     created_at = models.DateTimeField(_("时间"))

@@ -56,6 +56,7 @@ class LeavePass(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("出校记录"),
+        db_constraint=False,  # the log is partitioned and purged (gate/partitions.py)
     )
 
     class Meta:

@@ -97,3 +97,14 @@ def pads(key: bytes) -> tuple[bytes, bytes]:
         key = hashlib.sha256(key).digest()
     key = key.ljust(BLOCK, b"\0")
     return bytes(b ^ 0x36 for b in key), bytes(b ^ 0x5C for b in key)
+
+
+def anchor_seal(
+    key: bytes, site_id: int, first: int, last: int, before: str, last_seal: str, cutoff: str
+) -> str:
+    """The seal of a retention anchor (:mod:`gatehouse.core.retention`): the site's events
+    ``first``..``last`` were removed by the purge with ``cutoff``; the seal before ``first`` was
+    ``before`` and the seal of ``last`` was ``last_seal``. Without the key an anchor cannot be
+    made, so a gap in the chain that no purge left still shows as deleted events."""
+    text = f"anchor|{site_id}|{first}|{last}|{before}|{last_seal}|{cutoff}".encode()
+    return hmac.new(key, text, hashlib.sha256).hexdigest()

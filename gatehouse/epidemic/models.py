@@ -616,7 +616,11 @@ class MergedPassage(models.Model):
         UnifiedEntrance, on_delete=models.PROTECT, related_name="+", verbose_name=_("合并出入口")
     )
     event = models.OneToOneField(
-        "access.AccessEvent", on_delete=models.PROTECT, related_name="+", verbose_name=_("通行事件")
+        "access.AccessEvent",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("通行事件"),
+        db_constraint=False,  # the log is partitioned and purged (gate/partitions.py)
     )
     person = models.ForeignKey(
         "people.Person", on_delete=models.PROTECT, related_name="+", verbose_name=_("人员")

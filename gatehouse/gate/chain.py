@@ -31,7 +31,7 @@ from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from gatehouse.access.models import AccessEvent, EventChainHead
+from gatehouse.access.models import AccessEvent, EventChainAnchor, EventChainHead
 from gatehouse.core import chain
 from gatehouse.gate import rows, sql
 
@@ -137,6 +137,18 @@ def verify(site_id: int) -> Checked:
     head = EventChainHead.objects.filter(site_id=site_id).first()
     top = head.seq if head is not None else 0
     expected, previous, last_id, count = 1, chain.GENESIS, 0, 0
+    anchors = {a.first_seq: a for a in EventChainAnchor.objects.filter(site_id=site_id)}
+
+    def across(upto: int) -> str | None:
+        """The seal after the purged run from ``expected`` to ``upto``, if a genuine anchor
+        (made by the retention purge, :mod:`gatehouse.gate.retention`) covers exactly it."""
+        anchor = anchors.get(expected)
+        if anchor is None or anchor.last_seq != upto or anchor.before_hash != previous:
+            return None
+        from gatehouse.gate.retention import anchor_seal
+
+        return anchor.last_hash if anchor_seal(anchor) == anchor.seal else None
+
     names = ("id", "seq", "chain_hash", *chain.FIELDS)
     stream = iter(_rows(site_id))
     for row in stream:
@@ -153,6 +165,8 @@ def verify(site_id: int) -> Checked:
             return broken("inserted", f"the event is beyond the chain's head (seq {top})")
         if seq < expected:
             return broken("inserted", f"seq {seq} appears twice")
+        if seq > expected and (bridged := across(seq - 1)) is not None:
+            expected, previous = seq, bridged
         if seq > expected:
             missing = f"seq {expected}" if seq == expected + 1 else f"seq {expected}–{seq - 1}"
             return broken("deleted", f"{missing} missing before this event")
@@ -168,6 +182,8 @@ def verify(site_id: int) -> Checked:
                 "edited", "its columns no longer match its seal (rewritten, swapped or forged)"
             )
         expected, previous, last_id = seq + 1, stored, event_id
+    if head is not None and head.seq > expected - 1 and across(head.seq) == head.hash:
+        return Checked(site_id, count, None)  # the newest events are purged too
     if head is not None and (head.seq, head.hash, head.last_id) != (
         expected - 1,
         previous,

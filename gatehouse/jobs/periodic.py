@@ -121,3 +121,21 @@ def purge_job_runs(now: datetime) -> str:
     from gatehouse.jobs.purge import job_runs_purge
 
     return f"deleted {job_runs_purge(now=now)}"
+
+
+def maintain_event_partitions(now: datetime) -> str:
+    from gatehouse.gate import partitions
+
+    if not partitions.is_partitioned():
+        return "not partitioned (SQLite)"
+    created = partitions.ensure(now)
+    return f"created {len(created)}" + (f": {', '.join(created)}" if created else "")
+
+
+def purge_events(now: datetime) -> str:
+    from gatehouse.gate.retention import purge_all
+
+    done = purge_all(now=now)
+    events = sum(p.events for p in done)
+    dropped = [name for p in done for name in p.dropped]
+    return f"sites {len(done)}, deleted {events}, partitions dropped {len(dropped)}"

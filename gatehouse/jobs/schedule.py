@@ -79,6 +79,20 @@ SCHEDULE: tuple[Job, ...] = (
         "purge_job_runs",
         timedelta(hours=3, minutes=30),
     ),
+    Job(
+        "maintain_event_partitions",
+        _("通行记录分区维护"),
+        DAY,
+        "maintain_event_partitions",
+        timedelta(hours=2, minutes=40),
+    ),
+    Job(
+        "purge_events",
+        _("清除超过保存期限的通行记录"),
+        DAY,
+        "purge_events",
+        timedelta(hours=2, minutes=50),
+    ),
     Job("spot_check", _("每周登记抽查"), WEEK, "spot_check", timedelta(hours=6)),
 )
 

@@ -6,15 +6,20 @@ import time
 from datetime import datetime
 from traceback import format_exception_only
 
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from gatehouse.accounts.actor import Actor
+from gatehouse.accounts.models import Role
+from gatehouse.accounts.selectors import roles_at
 from gatehouse.audit.services import audit_record
+from gatehouse.core import retention
 from gatehouse.core.errors import DomainError
 from gatehouse.jobs.models import JobRun, RunStatus
 from gatehouse.jobs.schedule import SCHEDULE, job_named
 from gatehouse.ops.jobs import job as timed
+from gatehouse.sites.models import Site
 
 
 def _enqueue(run: JobRun) -> None:
@@ -84,3 +89,26 @@ def _finish(run: JobRun, began: float) -> None:
     run.finished_at = timezone.now()
     run.duration_ms = round((time.monotonic() - began) * 1000)
     run.save(update_fields=["status", "summary", "error", "finished_at", "duration_ms"])
+
+
+@transaction.atomic
+def event_retention_set(*, site: Site, actor: Actor, days: object, now: datetime) -> Site:
+    """A security manager sets how long the site keeps its access events (``None``: for ever);
+    the daily ``purge_events`` job applies it. Audited with the value before."""
+    if Role.SECURITY_MANAGER not in roles_at(actor, site):
+        raise PermissionDenied("只有本场所的安保主管可以修改通行记录保存期限")
+    value = retention.check_days(days)
+    locked = Site.objects.select_for_update().get(pk=site.pk)
+    before = locked.event_retention_days
+    locked.event_retention_days = value
+    locked.save(update_fields=["event_retention_days"])
+    site.event_retention_days = value
+    audit_record(
+        action="site.event_retention_days",
+        obj=locked,
+        actor=actor,
+        before={"event_retention_days": before},
+        after={"event_retention_days": value},
+        at=now,
+    )
+    return locked

@@ -6,5 +6,6 @@ app_name = "jobs"
 
 urlpatterns = [
     path("", views.jobs, name="jobs"),
+    path("retention/", views.event_retention, name="event_retention"),
     path("<slug:name>/run/", views.run_now, name="run_now"),
 ]

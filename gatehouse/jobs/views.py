@@ -13,9 +13,10 @@ from django.views.decorators.http import require_GET, require_POST
 
 from gatehouse.accounts.models import Role
 from gatehouse.console.context import state_with
+from gatehouse.core import retention
 from gatehouse.core.errors import DomainError
-from gatehouse.jobs.selectors import job_rows
-from gatehouse.jobs.services import job_run_now
+from gatehouse.jobs.selectors import event_storage, job_rows
+from gatehouse.jobs.services import event_retention_set, job_run_now
 
 JOB_ROLES = frozenset({Role.SECURITY_MANAGER})
 
@@ -23,8 +24,36 @@ JOB_ROLES = frozenset({Role.SECURITY_MANAGER})
 @login_required
 @require_GET
 def jobs(request: HttpRequest) -> HttpResponse:
-    state_with(request, JOB_ROLES)
-    return render(request, "jobs/jobs.html", {"rows": job_rows(now=timezone.now())})
+    state = state_with(request, JOB_ROLES)
+    return render(request, "jobs/jobs.html", _context(state.site))
+
+
+def _context(site, error: str = "", status_value: object = None) -> dict:
+    days = site.event_retention_days if status_value is None else status_value
+    return {
+        "rows": job_rows(now=timezone.now()),
+        "site": site,
+        "storage": event_storage(site_id=site.pk),
+        "retention_days": "" if days is None else days,
+        "retention_error": error,
+        "retention_min": retention.MIN_DAYS,
+        "retention_max": retention.MAX_DAYS,
+    }
+
+
+@login_required
+@require_POST
+def event_retention(request: HttpRequest) -> HttpResponse:
+    """The site's retention of its access events (the form on the jobs page)."""
+    state = state_with(request, JOB_ROLES)
+    days = request.POST.get("days", "")
+    try:
+        event_retention_set(site=state.site, actor=request.user, days=days, now=timezone.now())
+    except DomainError as exc:
+        context = _context(state.site, error=exc.message, status_value=days)
+        return render(request, "jobs/jobs.html", context, status=422)
+    messages.success(request, _("通行记录保存期限已保存"))
+    return redirect("jobs:jobs")
 
 
 @login_required

@@ -13,6 +13,8 @@ from django.utils.dateparse import parse_time
 from django.utils.translation import gettext_lazy as _
 
 from gatehouse.core.access import FEVER_MAX, FEVER_MIN, MINUTES_MAX
+from gatehouse.core.retention import MAX_DAYS as RETENTION_MAX
+from gatehouse.core.retention import MIN_DAYS as RETENTION_MIN
 
 
 class ThresholdField(models.DecimalField):  # type: ignore[type-arg]
@@ -152,6 +154,15 @@ class Site(models.Model):
         default=5,
         help_text=_("设备超过这么多分钟没有通信即判为离线，并向监控中心告警一次"),
     )
+    # How long the site keeps its access events (SPEC §12; gatehouse.core.retention): the daily
+    # purge removes older ones, leaving anchors in the hash chain. Empty: kept for ever.
+    event_retention_days = models.PositiveSmallIntegerField(
+        _("通行记录保存期限（天）"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("超过期限的通行记录每日清除；留空表示长期保存"),
+    )
     # A campus's school hours (T3-01): a student leaving between them needs a leave pass.
     school_starts = StoredTimeField(
         _("在校时间开始"), default=time(7, 40), help_text=_("校园：此时段内学生凭请假条离校")
@@ -185,6 +196,13 @@ class Site(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(anti_passback__in=[True, False]), name="site_anti_passback_flag"
+            ),
+            models.CheckConstraint(
+                condition=Q(event_retention_days__isnull=True)
+                | Q(
+                    event_retention_days__gte=RETENTION_MIN, event_retention_days__lte=RETENTION_MAX
+                ),
+                name="site_event_retention_days_range",
             ),
             models.CheckConstraint(
                 condition=Q(device_offline_minutes__gte=1, device_offline_minutes__lte=MINUTES_MAX),

@@ -103,11 +103,21 @@ class ParkingSession(models.Model):
     kind = models.CharField(_("车辆类别"), max_length=20, choices=VEHICLE_KIND_CHOICES)
     entered_at = models.DateTimeField(_("入场时间"), null=True, blank=True)
     entry_event = models.ForeignKey(
-        "access.AccessEvent", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "access.AccessEvent",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_constraint=False,  # the log is partitioned and purged (gate/partitions.py)
     )
     exited_at = models.DateTimeField(_("出场时间"), null=True, blank=True)
     exit_event = models.ForeignKey(
-        "access.AccessEvent", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "access.AccessEvent",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_constraint=False,  # the log is partitioned and purged (gate/partitions.py)
     )
     status = models.CharField(
         _("状态"), max_length=10, choices=SessionStatus.choices, default=SessionStatus.OPEN
@@ -242,6 +252,7 @@ class PlateCapture(models.Model):
         on_delete=models.PROTECT,
         related_name="plate_capture",
         verbose_name=_("通行记录"),
+        db_constraint=False,  # the log is partitioned and purged (gate/partitions.py)
     )
     device = models.ForeignKey(
         "devices.Device",

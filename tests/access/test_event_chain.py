@@ -161,10 +161,11 @@ def test_the_deleted_last_event_is_found_by_the_head(five):
 def test_deleted_events_renumbered_and_resealed_without_the_key_are_caught(five):
     # Delete seq 2 and renumber the rest: the seals no longer fit (the key is not in the DB).
     sql("DELETE FROM access_accessevent WHERE id = %s", [five[1].pk])
-    sql(
-        "UPDATE access_accessevent SET seq = seq - 1 WHERE seq > 2 AND site_id = %s",
-        [five[0].site_id],
-    )
+    for seq in (3, 4, 5):  # one row at a time, upwards: (site, seq) stays unique at each step
+        sql(
+            "UPDATE access_accessevent SET seq = seq - 1 WHERE seq = %s AND site_id = %s",
+            [seq, five[0].site_id],
+        )
     status, _, err = verify()
     assert status == 1 and f"event id {five[2].pk} (seq 2): edited" in err
 

@@ -9,7 +9,7 @@ import threading
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
 from django.utils import timezone
 
 from gatehouse.jobs.services import scheduler_pass
@@ -28,7 +28,10 @@ class Command(BaseCommand):
         signal.signal(signal.SIGTERM, lambda *_: stopped.set())
         signal.signal(signal.SIGINT, lambda *_: stopped.set())
         while not stopped.is_set():
-            close_old_connections()
+            if not connection.in_atomic_block:
+                # A connection the database dropped or that outlived CONN_MAX_AGE; never the
+                # connection of a transaction the scheduler runs inside (a test's).
+                close_old_connections()
             beat("scheduler", timezone.now())  # /readyz: the scheduler is alive
             for run in scheduler_pass(now=timezone.now()):
                 if opts["verbosity"] >= 2:
