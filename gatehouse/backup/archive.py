@@ -220,9 +220,12 @@ def _pg_snapshot(alias: str) -> Iterator[tuple[str, dict[str, int]]]:
             cur.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
             cur.execute("SELECT pg_export_snapshot()")
             snapshot = cur.fetchone()[0]
+            # Tables as Django lists them: a partitioned table counts once, with all its rows,
+            # its partitions not apart (gatehouse/gate/partitions.py).
             cur.execute(
-                "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() "
-                "ORDER BY tablename"
+                "SELECT c.relname FROM pg_class c "
+                "WHERE c.relnamespace = current_schema()::regnamespace "
+                "AND c.relkind IN ('r', 'p') AND NOT c.relispartition ORDER BY c.relname"
             )
             names = [r[0] for r in cur.fetchall()]
             counts = {}
