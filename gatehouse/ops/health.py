@@ -7,6 +7,9 @@
   heartbeat is younger than ``GATEHOUSE_WORKER_STALE_SECONDS``.
 * ``devices`` — no live device is silent longer than its site allows (the condition the
   device worker's offline alarm raises).
+* ``event_partitions`` — PostgreSQL: the event log's partitions for this month and the next
+  exist (the daily ``maintain_event_partitions`` job makes them; without them events still land,
+  in the default partition, but the months' queries lose their pruning). Always ok on SQLite.
 """
 
 from __future__ import annotations
@@ -68,11 +71,18 @@ def devices_ok(now: datetime) -> bool:
     return True
 
 
+def event_partitions_ok(now: datetime) -> bool:
+    from gatehouse.gate import partitions
+
+    return not partitions.missing_ahead(now)
+
+
 CHECKS: dict[str, Callable[[datetime], bool]] = {
     "database": database_ok,
     "migrations": migrations_ok,
     **{name: _worker_ok(name) for name in WORKERS},
     "devices": devices_ok,
+    "event_partitions": event_partitions_ok,
 }
 
 

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.core.management import call_command
+from django.db import connection
 from django.test import Client
 
 from gatehouse.ops import health
@@ -24,8 +25,11 @@ def at_now():
 
 
 def fresh_workers(at: datetime) -> None:
+    from gatehouse.gate import partitions
+
     for name in health.WORKERS:
         beat(name, at, force=True)
+    partitions.ensure(at)  # PostgreSQL: the months the daily job would have made by then
 
 
 def test_healthz_answers_without_the_database_or_a_login():
@@ -51,8 +55,30 @@ def test_readyz_is_200_when_every_check_passes(at_now):
             "scheduler": "ok",
             "task_worker": "ok",
             "devices": "ok",
+            "event_partitions": "ok",
         },
     }
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the log is partitioned on PostgreSQL"
+)
+def test_readyz_fails_when_next_months_event_partition_is_missing(at_now):
+    from gatehouse.gate import partitions
+
+    fresh_workers(at_now)
+    later = at_now + timedelta(days=400)  # no job made those months
+    assert partitions.missing_ahead(later)
+    fresh_workers_only = dict.fromkeys(health.WORKERS, "ok")
+    for name in health.WORKERS:
+        beat(name, later, force=True)
+    with time_machine.travel(later, tick=False):
+        response = Client().get("/readyz")
+    body = response.json()
+    assert response.status_code == 503
+    assert body["checks"]["event_partitions"] == "fail"
+    assert {k: body["checks"][k] for k in health.WORKERS} == fresh_workers_only
 
 
 @pytest.mark.django_db
