@@ -221,6 +221,46 @@ def missing_ahead(now: datetime) -> list[str]:
 # --------------------------------------------------------------------------------------------
 
 
+def _fetch(cursor, sql: str, params: list | None = None) -> list[tuple]:
+    cursor.execute(sql, params or [])
+    return list(cursor.fetchall())
+
+
+def _catalogue(cursor, table: str) -> tuple[list[tuple], list[tuple]]:
+    """``table``'s non-unique index definitions and its foreign keys (name, definition)."""
+    indexes = _fetch(
+        cursor,
+        "SELECT pg_get_indexdef(i.indexrelid) FROM pg_index i "
+        "WHERE i.indrelid = to_regclass(%s) AND NOT i.indisunique",
+        [table],
+    )
+    foreign = _fetch(
+        cursor,
+        "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+        "WHERE conrelid = to_regclass(%s) AND contype = 'f'",
+        [table],
+    )
+    return indexes, foreign
+
+
+def _rebuild(run, indexes: list[tuple], foreign: list[tuple]) -> None:
+    """The old table's indexes and foreign keys on the new ``access_accessevent``, and its
+    two refusing triggers."""
+    for (definition,) in indexes:
+        run(re.sub(rf" ON (ONLY )?(\S+\.)?({OLD}|{PARENT}) ", f" ON {PARENT} ", definition))
+    for name, definition in foreign:
+        run(f"ALTER TABLE {PARENT} ADD CONSTRAINT {name} {definition}")
+    run(
+        "CREATE TRIGGER access_accessevent_append_only BEFORE UPDATE ON access_accessevent "
+        "FOR EACH ROW EXECUTE FUNCTION access_accessevent_refuse_update()"
+    )
+    run(DELETE_GUARD)
+    run(
+        "CREATE TRIGGER access_accessevent_no_delete BEFORE DELETE ON access_accessevent "
+        "FOR EACH ROW EXECUTE FUNCTION access_accessevent_refuse_delete()"
+    )
+
+
 def partition_the_log(schema_editor, now: datetime) -> None:
     """Turn the plain ``access_accessevent`` into the partitioned table: the same columns,
     checks, foreign keys, indexes and triggers; a partition for every month from the oldest
@@ -228,31 +268,17 @@ def partition_the_log(schema_editor, now: datetime) -> None:
     sequence carried on. One transaction (the migration's)."""
     run = schema_editor.execute
     with schema_editor.connection.cursor() as cursor:
-
-        def rows(sql: str, params: list | None = None) -> list[tuple]:
-            cursor.execute(sql, params or [])
-            return list(cursor.fetchall())
-
         run(f"ALTER TABLE {PARENT} RENAME TO {OLD}")
-        indexes = rows(
-            "SELECT pg_get_indexdef(i.indexrelid) FROM pg_index i "
-            "WHERE i.indrelid = to_regclass(%s) AND NOT i.indisunique",
-            [OLD],
-        )
-        foreign = rows(
-            "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
-            "WHERE conrelid = to_regclass(%s) AND contype = 'f'",
-            [OLD],
-        )
-        pointing = rows(
+        indexes, foreign = _catalogue(cursor, OLD)
+        pointing = _fetch(
+            cursor,
             "SELECT conrelid::regclass::text, conname FROM pg_constraint "
             "WHERE confrelid = to_regclass(%s) AND contype = 'f'",
             [OLD],
         )
         if pointing:
             raise RuntimeError(f"foreign keys still point at the event log: {pointing}")
-        (last_id,) = rows(f"SELECT COALESCE(MAX(id), 0) FROM {OLD}")[0]  # noqa: S608 (constant)
-        (oldest,) = rows(f"SELECT MIN(at) FROM {OLD}")[0]  # noqa: S608 (constant)
+        last_id, oldest = _fetch(cursor, f"SELECT COALESCE(MAX(id), 0), MIN(at) FROM {OLD}")[0]  # noqa: S608 (constant)
 
         run(
             f"CREATE TABLE {PARENT} (LIKE {OLD} INCLUDING DEFAULTS INCLUDING CONSTRAINTS) "
@@ -276,24 +302,11 @@ def partition_the_log(schema_editor, now: datetime) -> None:
         run(f"INSERT INTO {PARENT} SELECT * FROM {OLD}")  # noqa: S608 (constants)
         run(f"DROP TABLE {OLD}")  # its identity sequence and triggers go with it
         run(f"ALTER TABLE {PARENT} ADD CONSTRAINT {PARENT}_pkey PRIMARY KEY (id, at)")
-
         run(f"CREATE SEQUENCE {SEQUENCE} OWNED BY {PARENT}.id")
         run(f"ALTER TABLE {PARENT} ALTER COLUMN id SET DEFAULT nextval('{SEQUENCE}')")
         if last_id:
             cursor.execute("SELECT setval(%s, %s)", [SEQUENCE, last_id])
-        for (definition,) in indexes:
-            run(re.sub(rf" ON (ONLY )?(\S+\.)?{OLD} ", f" ON {PARENT} ", definition))
-        for name, definition in foreign:
-            run(f"ALTER TABLE {PARENT} ADD CONSTRAINT {name} {definition}")
-        run(
-            "CREATE TRIGGER access_accessevent_append_only BEFORE UPDATE ON access_accessevent "
-            "FOR EACH ROW EXECUTE FUNCTION access_accessevent_refuse_update()"
-        )
-        run(DELETE_GUARD)
-        run(
-            "CREATE TRIGGER access_accessevent_no_delete BEFORE DELETE ON access_accessevent "
-            "FOR EACH ROW EXECUTE FUNCTION access_accessevent_refuse_delete()"
-        )
+        _rebuild(run, indexes, foreign)
 
 
 def unpartition_the_log(schema_editor) -> None:
@@ -301,22 +314,8 @@ def unpartition_the_log(schema_editor) -> None:
     chain's ``(site_id, seq)`` unique across it."""
     run = schema_editor.execute
     with schema_editor.connection.cursor() as cursor:
-
-        def rows(sql: str, params: list | None = None) -> list[tuple]:
-            cursor.execute(sql, params or [])
-            return list(cursor.fetchall())
-
-        indexes = rows(
-            "SELECT pg_get_indexdef(i.indexrelid) FROM pg_index i "
-            "WHERE i.indrelid = to_regclass(%s) AND NOT i.indisunique",
-            [PARENT],
-        )
-        foreign = rows(
-            "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
-            "WHERE conrelid = to_regclass(%s) AND contype = 'f'",
-            [PARENT],
-        )
-        (last_id,) = rows(f"SELECT COALESCE(MAX(id), 0) FROM {PARENT}")[0]  # noqa: S608 (constant)
+        indexes, foreign = _catalogue(cursor, PARENT)
+        (last_id,) = _fetch(cursor, f"SELECT COALESCE(MAX(id), 0) FROM {PARENT}")[0]  # noqa: S608 (constant)
         run(f"ALTER TABLE {PARENT} RENAME TO {OLD}")
         run(f"CREATE TABLE {PARENT} (LIKE {OLD} INCLUDING DEFAULTS INCLUDING CONSTRAINTS)")
         run(f"ALTER TABLE {PARENT} ALTER COLUMN id DROP DEFAULT")
@@ -330,15 +329,4 @@ def unpartition_the_log(schema_editor) -> None:
                 f"SELECT setval(pg_get_serial_sequence('{PARENT}', 'id'), %s)",
                 [last_id],
             )
-        for (definition,) in indexes:
-            run(re.sub(rf" ON (ONLY )?(\S+\.)?{OLD} ", f" ON {PARENT} ", definition))
-        for name, definition in foreign:
-            run(f"ALTER TABLE {PARENT} ADD CONSTRAINT {name} {definition}")
-        run(
-            "CREATE TRIGGER access_accessevent_append_only BEFORE UPDATE ON access_accessevent "
-            "FOR EACH ROW EXECUTE FUNCTION access_accessevent_refuse_update()"
-        )
-        run(
-            "CREATE TRIGGER access_accessevent_no_delete BEFORE DELETE ON access_accessevent "
-            "FOR EACH ROW EXECUTE FUNCTION access_accessevent_refuse_delete()"
-        )
+        _rebuild(run, indexes, foreign)

@@ -167,5 +167,6 @@ def test_the_jobs_page_sets_the_retention_and_shows_the_anchors(client, site_a, 
     assert site_a.event_retention_days == 200
     retention.purge_site(site_id=site_a.pk, days=200, now=NOW)
     page = client.get("/console/jobs/").content.decode()
+    assert page.count('id="event-retention"') == 1  # once, in the page's content
     assert 'value="200"' in page
     assert "1–2" in page and "4–4" in page
