@@ -20,6 +20,7 @@ import os
 import statistics
 import sys
 import time
+from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -60,6 +61,10 @@ def main() -> None:
         lane = Lane.objects.create(
             gate=gate, code="car-in", name="车辆入口", kind="motor", direction="in"
         )
+    from gatehouse.gate import partitions
+
+    now = timezone.now()  # PostgreSQL: the year of events into its months' partitions
+    partitions.cover(now - timedelta(days=366), now)
     sql = f"""
         INSERT INTO access_accessevent (site_id, lane_id, at, recorded_at, source, direction,
             entrant, credential_kind, credential_masked, subject, outcome, pending, reason,

@@ -96,15 +96,20 @@ def main() -> None:
                 for i, p in enumerate(people)
             ]
         )
+    from gatehouse.gate import partitions
+
+    # PostgreSQL: the year of events goes into its months' partitions, as a year of use would
+    # have (the daily job creates each month ahead), not all into the default partition.
+    partitions.cover(now - timedelta(days=366), now)
     lane_id = lanes[0].pk
     if connection.vendor == "postgresql":
         sql = f"""
             INSERT INTO access_accessevent (site_id, lane_id, at, recorded_at, source, direction,
                 entrant, credential_kind, credential_masked, subject, outcome, pending, reason,
-                rule, message, obligations, note, plate, vehicle_kind)
+                rule, message, obligations, note, plate, vehicle_kind, chain_hash)
             SELECT {site.pk}, {lane_id}, now() - (g % 525600) * interval '1 minute', now(),
                 'device', 'in', 'credential', 'owner_card', '0A1B****', '', 'allow', '',
-                'resident.card', 'P-03', '业主/住户，放行', '[]'::jsonb, '', '', ''
+                'resident.card', 'P-03', '业主/住户，放行', '[]'::jsonb, '', '', '', ''
             FROM generate_series(1, {args.events}) AS g
         """
     else:
@@ -112,10 +117,10 @@ def main() -> None:
             WITH RECURSIVE g(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM g WHERE n < {args.events})
             INSERT INTO access_accessevent (site_id, lane_id, at, recorded_at, source, direction,
                 entrant, credential_kind, credential_masked, subject, outcome, pending, reason,
-                rule, message, obligations, note, plate, vehicle_kind)
+                rule, message, obligations, note, plate, vehicle_kind, chain_hash)
             SELECT {site.pk}, {lane_id}, datetime('now', '-' || (n % 525600) || ' minutes'),
                 datetime('now'), 'device', 'in', 'credential', 'owner_card', '0A1B****', '',
-                'allow', '', 'resident.card', 'P-03', '业主/住户，放行', '[]', '', '', ''
+                'allow', '', 'resident.card', 'P-03', '业主/住户，放行', '[]', '', '', '', ''
             FROM g
         """
     with transaction.atomic(), connection.cursor() as cursor:

@@ -171,6 +171,20 @@ def ensure(now: datetime, ahead: int = AHEAD) -> list[str]:
     return created
 
 
+def cover(first: datetime, last: datetime) -> list[str]:
+    """The partitions of every month from ``first``'s to ``last``'s, created where missing: for
+    loading a history (an import, a benchmark's year of events) into months of its own rather
+    than the default partition. Returns the names created."""
+    if not is_partitioned():
+        return []
+    created, month, end = [], month_of(first), month_of(last)
+    while month <= end:
+        if create_month(month):
+            created.append(name_of(month))
+        month = next_month(month)
+    return created
+
+
 def drop_empty_before(moment: datetime) -> list[str]:
     """Drop the monthly partitions that end at or before ``moment`` and hold no row (the
     retention purge emptied them). Returns their names."""

@@ -117,3 +117,10 @@ def test_the_purge_drops_the_months_it_empties(lanes_a, card_a, site_a):
     names = {p.name for p in partitions.listing()}
     assert "access_accessevent_p202501" not in names and "access_accessevent_p202611" in names
     assert verify()[0] == 0
+
+
+def test_a_history_is_covered_month_by_month(db):
+    first = datetime(2024, 11, 20, 8, 0, tzinfo=SHANGHAI)
+    made = partitions.cover(first, datetime(2025, 2, 3, 8, 0, tzinfo=SHANGHAI))
+    assert made == [f"access_accessevent_p{m}" for m in ("202411", "202412", "202501", "202502")]
+    assert partitions.cover(first, first) == []
