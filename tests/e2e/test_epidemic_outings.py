@@ -57,7 +57,9 @@ def test_the_household_limit_at_the_exit_and_a_screening_visit(
     _login(guard, base, "guard_a")
     guard.goto(f"{base}/booth/")
     assert "行程卡" in guard.locator("#scan-form").inner_text()
-    guard.locator(".toggle-option", has_text="出").click()
+    # The toggle submits the gate form: wait for that page to come back, or the scan races it.
+    with guard.expect_navigation():
+        guard.locator(".toggle-option", has_text="出").click()
     guard.locator(".toggle-option.on", has_text="出").wait_for()
     scan = guard.locator("#scan-form input[name=value]")
     scan.fill(CARD_ZHANG)

@@ -78,7 +78,9 @@ def test_returnee_from_arrival_to_a_closed_case(
     guard = browser.new_context(locale="zh-CN").new_page()
     _login(guard, base, "guard_a")
     guard.goto(f"{base}/booth/")
-    guard.locator(".toggle-option", has_text="出").click()
+    # The toggle submits the gate form: wait for that page to come back, or the scan races it.
+    with guard.expect_navigation():
+        guard.locator(".toggle-option", has_text="出").click()
     guard.locator(".toggle-option.on", has_text="出").wait_for()
     scan = guard.locator("#scan-form input[name=value]")
     scan.fill(CARD_ZHANG)
