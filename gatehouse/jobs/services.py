@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import time
-from datetime import datetime
+from datetime import datetime, timedelta
 from traceback import format_exception_only
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
+from django.tasks.base import TaskResultStatus
 from django.utils import timezone
 
 from gatehouse.accounts.actor import Actor
@@ -16,7 +17,7 @@ from gatehouse.accounts.selectors import roles_at
 from gatehouse.audit.services import audit_record
 from gatehouse.core import retention
 from gatehouse.core.errors import DomainError
-from gatehouse.jobs.models import JobRun, RunStatus
+from gatehouse.jobs.models import JobRun, RunStatus, TaskRecord
 from gatehouse.jobs.schedule import SCHEDULE, job_named
 from gatehouse.ops.jobs import job as timed
 from gatehouse.sites.models import Site
@@ -28,9 +29,39 @@ def _enqueue(run: JobRun) -> None:
     run_job.enqueue(run.pk)
 
 
+# A run still "running" this long after it started lost its worker (killed, the box rebooted):
+# no job of the schedule takes an hour, so three is far past any honest run.
+ABANDONED_AFTER = timedelta(hours=3)
+ABANDONED_ERROR = "运行中断：开始后超过3小时仍未结束，执行它的工作进程已退出（worker lost）"
+
+
+def abandoned_runs_close(*, now: datetime) -> int:
+    """Mark the runs (and their tasks) whose worker died mid-run as failed, so the jobs page
+    and /metrics stop showing them as running for ever. A run that was only slow and finishes
+    later overwrites this with its real outcome."""
+    from gatehouse.jobs.tasks import run_job
+
+    stuck = list(
+        JobRun.objects.filter(
+            status=RunStatus.RUNNING, started_at__lt=now - ABANDONED_AFTER
+        ).values_list("pk", flat=True)
+    )
+    for pk in stuck:
+        with transaction.atomic():
+            JobRun.objects.filter(pk=pk, status=RunStatus.RUNNING).update(
+                status=RunStatus.FAILED, finished_at=now, error=ABANDONED_ERROR
+            )
+            TaskRecord.objects.filter(
+                task_path=run_job.module_path, args=[pk], status=TaskResultStatus.RUNNING
+            ).update(status=TaskResultStatus.FAILED, finished_at=now, error=ABANDONED_ERROR)
+    return len(stuck)
+
+
 def scheduler_pass(*, now: datetime) -> list[JobRun]:
     """Enqueue every job whose latest due time has no run yet. The (job, due_at) uniqueness
-    makes this safe with two schedulers: the second one's insert fails and it skips."""
+    makes this safe with two schedulers: the second one's insert fails and it skips. Runs
+    whose worker died are closed as failed first."""
+    abandoned_runs_close(now=now)
     created: list[JobRun] = []
     for job in SCHEDULE:
         due = job.due_at(now)

@@ -85,6 +85,47 @@ class DatabaseCollector:
         for name, at in sorted(beats().items()):
             ages.add_metric([name], max((now - at).total_seconds(), 0.0))
         yield ages
+        yield from _job_gauges()
+
+
+def _job_gauges() -> Iterator[Metric]:
+    """The periodic jobs as their runs are recorded (:class:`~gatehouse.jobs.models.JobRun`):
+    the runs happen in the task worker, whose own counters no scrape of the web server sees,
+    so what a scraper needs to alert on — a failed or overdue job — is read from the table."""
+    from gatehouse.jobs.models import JobRun, RunStatus
+    from gatehouse.jobs.schedule import SCHEDULE
+
+    seconds = GaugeMetricFamily(
+        "gatehouse_job_last_run_seconds",
+        "Duration of a periodic job's latest finished run.",
+        labels=["job"],
+    )
+    failed = GaugeMetricFamily(
+        "gatehouse_job_last_run_failed",
+        "1 if a periodic job's latest finished run failed, else 0.",
+        labels=["job"],
+    )
+    succeeded = GaugeMetricFamily(
+        "gatehouse_job_last_success_timestamp_seconds",
+        "Unix time at which a periodic job last finished successfully.",
+        labels=["job"],
+    )
+    finished = [RunStatus.SUCCEEDED, RunStatus.FAILED]
+    for job in SCHEDULE:
+        runs = JobRun.objects.filter(job=job.name).order_by("-due_at")
+        last = runs.filter(status__in=finished).values_list("status", "duration_ms").first()
+        if last is not None:
+            status, duration_ms = last
+            seconds.add_metric([job.name], (duration_ms or 0) / 1000)
+            failed.add_metric([job.name], 1.0 if status == RunStatus.FAILED else 0.0)
+        at = runs.filter(status=RunStatus.SUCCEEDED).values_list("finished_at", flat=True).first()
+        if at is not None:
+            succeeded.add_metric([job.name], at.timestamp())
+    running = JobRun.objects.filter(status=RunStatus.RUNNING).count()
+    yield seconds
+    yield failed
+    yield succeeded
+    yield _gauge("gatehouse_jobs_running", "Periodic job runs in progress.", running)
 
 
 def _gauge(name: str, doc: str, value: Any) -> GaugeMetricFamily:

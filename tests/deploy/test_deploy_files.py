@@ -125,3 +125,20 @@ def test_the_target_starts_every_long_running_unit():
     long_running = {u.name for u in UNITS if "Type=oneshot" not in u.read_text(encoding="utf-8")}
     wants = set(re.search(r"^Wants=(.*)$", target, flags=re.MULTILINE).group(1).split())
     assert wants == long_running
+
+
+def test_the_web_servers_workers_add_their_metrics_up_in_a_fresh_private_directory():
+    # granian runs two workers: without the multiprocess directory a scrape sees one of them.
+    web = COMPOSE["services"]["web"]
+    directory = web["environment"]["PROMETHEUS_MULTIPROC_DIR"]
+    assert any(mount.split(":", 1)[0] == directory for mount in web["tmpfs"])  # empty each start
+    assert web["environment"]["DATABASE_URL"] == COMPOSE["x-app"]["environment"]["DATABASE_URL"]
+    others = [s for name, s in COMPOSE["services"].items() if name != "web"]
+    assert all("PROMETHEUS_MULTIPROC_DIR" not in (s.get("environment") or {}) for s in others)
+    unit = (ROOT / "deploy/systemd/gatehouse-web.service").read_text(encoding="utf-8")
+    runtime = re.search(r"^RuntimeDirectory=(\S+)$", unit, flags=re.MULTILINE)
+    assert runtime
+    assert f"Environment=PROMETHEUS_MULTIPROC_DIR=/run/{runtime.group(1)}" in unit
+    for other in UNITS:
+        if other.name != "gatehouse-web.service":
+            assert "PROMETHEUS_MULTIPROC_DIR" not in other.read_text(encoding="utf-8")

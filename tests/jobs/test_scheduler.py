@@ -143,3 +143,26 @@ def test_a_guard_may_not_see_or_run_jobs(client, guard_a):
     assert client.get("/console/jobs/").status_code == 403
     assert client.post("/console/jobs/check_repairs/run/").status_code == 403
     assert not JobRun.objects.exists()
+
+
+def test_a_run_whose_worker_died_is_closed_as_failed_at_the_next_pass():
+    # The worker claimed the partitions job at 02:40 and was killed: three hours on, the next
+    # pass closes the run (and its task) as failed with why; a run started recently is left.
+    scheduler_pass(now=AT)
+    run = JobRun.objects.get(job="maintain_event_partitions")
+    task = TaskRecord.objects.get(args=[run.pk])
+    JobRun.objects.filter(pk=run.pk).update(status="running", started_at=AT)
+    TaskRecord.objects.filter(pk=task.pk).update(status="RUNNING", started_at=AT)
+    fresh = JobRun.objects.get(job="purge_events")
+    JobRun.objects.filter(pk=fresh.pk).update(status="running", started_at=AT + timedelta(hours=2))
+
+    scheduler_pass(now=AT + timedelta(hours=2, minutes=59))
+    assert JobRun.objects.get(pk=run.pk).status == "running"  # not yet three hours
+    later = AT + timedelta(hours=3, minutes=1)
+    scheduler_pass(now=later)
+    run.refresh_from_db()
+    task.refresh_from_db()
+    assert (run.status, run.finished_at) == ("failed", later)
+    assert "工作进程已退出" in run.error
+    assert (task.status, task.finished_at) == ("FAILED", later)
+    assert JobRun.objects.get(pk=fresh.pk).status == "running"

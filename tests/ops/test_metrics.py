@@ -118,3 +118,43 @@ def test_in_multiprocess_mode_a_scrape_reads_the_shared_directory(tmp_path, monk
     text = Client().get("/metrics").content.decode()
     assert "gatehouse_test_shared_total 3.0" in text
     assert "gatehouse_export_queue_depth" in text  # the database's gauges as well
+
+
+@pytest.mark.django_db
+def test_the_jobs_last_runs_are_scraped_from_the_database():
+    # The task worker runs the jobs in its own process: what a scraper alerts on is read from
+    # the recorded runs, so it shows whichever process ran them.
+    from datetime import datetime, timedelta
+
+    from gatehouse.jobs.models import JobRun
+    from gatehouse.jobs.schedule import SHANGHAI
+
+    at = datetime(2026, 12, 1, 3, 20, tzinfo=SHANGHAI)
+    JobRun.objects.create(
+        job="purge_events",
+        due_at=at - timedelta(days=1),
+        enqueued_at=at,
+        status="succeeded",
+        finished_at=at - timedelta(days=1),
+        duration_ms=1500,
+    )
+    JobRun.objects.create(
+        job="purge_events",
+        due_at=at,
+        enqueued_at=at,
+        status="failed",
+        finished_at=at,
+        duration_ms=250,
+        error="OperationalError",
+    )
+    JobRun.objects.create(
+        job="check_devices", due_at=at, enqueued_at=at, status="running", started_at=at
+    )
+    text = Client().get("/metrics").content.decode()
+    assert 'gatehouse_job_last_run_seconds{job="purge_events"} 0.25' in text
+    assert 'gatehouse_job_last_run_failed{job="purge_events"} 1.0' in text
+    success = (at - timedelta(days=1)).timestamp()
+    line = 'gatehouse_job_last_success_timestamp_seconds{job="purge_events"} '
+    assert float(text.split(line, 1)[1].split("\n", 1)[0]) == success
+    assert 'gatehouse_job_last_run_failed{job="check_devices"}' not in text  # none finished yet
+    assert "gatehouse_jobs_running 1.0" in text
