@@ -36,6 +36,7 @@ from gatehouse.core.epidemic import (
     TestFacts,
     TestResult,
 )
+from gatehouse.sites.models import Direction
 
 
 class GridLevelChoice(models.TextChoices):
@@ -627,6 +628,20 @@ class MergedPassage(models.Model):
     )
     gate_site = models.ForeignKey(
         "sites.Site", on_delete=models.PROTECT, related_name="+", verbose_name=_("通行场所")
+    )
+    # The lane and direction are kept here, not read through the event: the gate site's
+    # retention may purge the event while this register (another site's) still keeps the row.
+    # Empty only on a row written before these columns whose event was already gone.
+    lane = models.ForeignKey(
+        "sites.Lane",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("出入口"),
+    )
+    direction = models.CharField(
+        _("方向"), max_length=3, choices=Direction.choices, blank=True, default=""
     )
     at = models.DateTimeField(_("时间"))
 

@@ -82,7 +82,11 @@ def _local(moment: Any) -> str:
 
 
 def _direction(r: MergedPassage) -> str:
-    return str(_("进") if r.event.direction == "in" else _("出"))
+    return {"in": str(_("进")), "out": str(_("出"))}.get(r.direction, "—")
+
+
+def _lane(r: MergedPassage) -> str:
+    return f"{r.lane.gate.name}·{r.lane.name}" if r.lane is not None else "—"
 
 
 def _met(v: ScreeningVisit) -> str:
@@ -188,7 +192,7 @@ declare(
             Column(_("人员"), lambda r: mask_name(r.person.name)),
             Column(_("方向"), _direction),
             Column(_("通行场所"), lambda r: r.gate_site.name),
-            Column(_("出入口"), lambda r: f"{r.event.lane.gate.name}·{r.event.lane.name}"),
+            Column(_("出入口"), _lane),
             Column(_("合并出入口"), lambda r: r.merger.name),
         ),
         LedgerFilterForm,

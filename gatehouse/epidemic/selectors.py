@@ -191,7 +191,7 @@ def merged_passages(
         date_to,
         q=q,
         search=("person__name__icontains", "merger__name__icontains"),
-        related=("event__lane__gate", "gate_site", "person", "merger"),
+        related=("lane__gate", "gate_site", "person", "merger"),
     )
 
 

@@ -184,6 +184,8 @@ def _record_at_home(w: Written, ob: Obligation) -> None:
         event=w.event,
         person=person,
         gate_site=w.site,
+        lane_id=w.event.lane_id,
+        direction=w.event.direction,
         at=w.when,
     )
 

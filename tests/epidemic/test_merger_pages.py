@@ -120,6 +120,15 @@ def test_merged_passages_register_lists_the_sites_people(client, boss, site_a, s
     with time_machine.travel(NOW, tick=False):
         html = client.get(reverse("epidemic:merged_passages")).content.decode()
     assert "李*" in html and "东湖花园" in html and "东片区合并" in html
+    # The gate site's retention purged the event (its id stays, pointing at nothing): the
+    # person's own site still lists the passage, with its gate and direction.
+    from gatehouse.epidemic.models import MergedPassage
+
+    MergedPassage.objects.update(event_id=10**9)
+    with time_machine.travel(NOW, tick=False):
+        html = client.get(reverse("epidemic:merged_passages")).content.decode()
+    gate = lanes_a["east/walk-in"]
+    assert "李*" in html and f"{gate.gate.name}·{gate.name}" in html and ">进<" in html
 
 
 def _commit(site, actor, **kw):

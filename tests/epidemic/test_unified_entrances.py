@@ -120,6 +120,8 @@ def test_unified_entrance_admits_other_member_recorded_at_home(
         event,
         resident_b,
     )
+    # the lane and direction are the row's own: they outlive the gate site's retention
+    assert (row.lane, row.direction) == (lanes_a["east/walk-in"], "in")
 
 
 @pytest.mark.parametrize("full", [False, True], ids=["fast", "full"])
@@ -307,3 +309,25 @@ def test_the_booth_decides_by_the_merger_too(
     assert MergedPassage.objects.get().person == resident_b
     reasons = list(AccessEvent.objects.order_by("pk").values_list("reason", "source"))
     assert reasons == [("staff.badge", "console"), ("merger.entrance_closed", "console")]
+
+
+def test_the_migration_gives_earlier_rows_their_events_lane_and_direction(
+    boss, site_a, site_b, lanes_a, card_b, resident_b
+):
+    # rule M-05: rows written before the register kept its own lane take the event's, once
+    import importlib
+
+    from django.apps import apps
+
+    set_up(boss, site_a, site_b, lanes_a)
+    gate_read(lane=lane(lanes_a, "east/walk-in"), kind="card", value=CARD_LI, now=NOW)
+    gate_read(lane=lane(lanes_a, "east/walk-in"), kind="card", value=CARD_LI, now=NOW)
+    first, purged = MergedPassage.objects.order_by("pk")
+    MergedPassage.objects.update(lane=None, direction="")
+    MergedPassage.objects.filter(pk=purged.pk).update(event_id=10**9)  # its event is gone
+    migration = importlib.import_module("gatehouse.epidemic.migrations.0005_merged_passage_lane")
+    migration.copy_from_the_events(apps, None)
+    first.refresh_from_db()
+    purged.refresh_from_db()
+    assert (first.lane, first.direction) == (lanes_a["east/walk-in"], "in")
+    assert (purged.lane, purged.direction) == (None, "")  # nothing to take: shown as "—"
