@@ -22,6 +22,7 @@ import http.client
 import json
 import os
 import random
+import re
 import shutil
 import socket
 import statistics
@@ -36,6 +37,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import conditions  # noqa: E402 (bench/conditions.py, beside this script)
 import wrk  # noqa: E402 (bench/wrk.py, beside this script)
 
 SEED = r"""
@@ -80,6 +82,25 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+FAST_COUNT = re.compile(
+    r'^gatehouse_api_request_seconds_count\{endpoint="api/v1/gate/decisions",stack="(\w+)"\}'
+    r" ([0-9.e+]+)$",
+    re.MULTILINE,
+)
+
+
+def answered_by_stack(port: int) -> dict[str, int]:
+    """How many decisions each stack has answered so far (the server's /metrics, every worker
+    summed: the server runs with PROMETHEUS_MULTIPROC_DIR, as in production)."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        conn.request("GET", "/metrics")
+        text = conn.getresponse().read().decode()
+    finally:
+        conn.close()
+    return {stack: int(float(n)) for stack, n in FAST_COUNT.findall(text)}
 
 
 def run(cmd: list[str], env: dict[str, str]) -> str:
@@ -218,6 +239,10 @@ def main() -> None:
     env = dict(os.environ)
     env["DJANGO_SETTINGS_MODULE"] = "gatehouse.settings"
     env["GATEHOUSE_DEBUG"] = "0"
+    # As the shipped compose file and unit serve it: granian's workers count into one directory.
+    (Path(tmp) / "metrics").mkdir()
+    env["PROMETHEUS_MULTIPROC_DIR"] = str(Path(tmp) / "metrics")
+    log_level = env.setdefault("GATEHOUSE_LOG_LEVEL", "WARNING")
     if args.database_url:
         env["DATABASE_URL"] = args.database_url
     else:
@@ -250,16 +275,34 @@ def main() -> None:
     try:
         wait_for(port)
         cards = seeded["cards"]
+        # Warm up every worker process and connection, then measure.
         if client == "wrk":
-            # Warm up every worker process and connection, then measure.
             run_wrk(port, devices, cards, 2, args.gates, "warm", args.rate)
-            result = run_wrk(port, devices, cards, args.seconds, args.gates, "run", args.rate)
         else:
             run_python(port, devices, cards, 2, args.gates, worker_base=1000)
+        stacks_before = answered_by_stack(port)
+        before = conditions.snapshot()
+        started = time.monotonic()
+        if client == "wrk":
+            result = run_wrk(port, devices, cards, args.seconds, args.gates, "run", args.rate)
+        else:
             result = run_python(port, devices, cards, args.seconds, args.gates, worker_base=0)
+        wall = time.monotonic() - started
+        after = conditions.snapshot()
+        stacks_after = answered_by_stack(port)
     finally:
         server.terminate()
         server.wait(timeout=30)
+    cpu = conditions.cpu_between(
+        before,
+        after,
+        wall=wall,
+        server_pid=server.pid,
+        database_local=not args.database_url or conditions.database_is_local(args.database_url),
+        client_in_process=client == "python",
+    )
+    stacks = {k: stacks_after.get(k, 0) - stacks_before.get(k, 0) for k in ("fast", "django")}
+    settings_pg = conditions.pg_settings(args.database_url) if args.database_url else {}
     try:
         written = json.loads(run([PY, "manage.py", "shell", "-c", COUNT], env).split("COUNT", 1)[1])
         # The events' hash chain holds after the load (issue 12 §3).
@@ -286,6 +329,33 @@ def main() -> None:
         print("  ", failure)
     print("written (warm-up included):", json.dumps(written, ensure_ascii=False))
     print("verify_events:", chain)
+    # The conditions the figures depend on (issue 18 §5).
+    print("-- conditions --")
+    print(f"machine: {conditions.machine()}")
+    print(
+        f"load average before: {before.load[0]:.2f}  after: {after.load[0]:.2f} "
+        "(1 min; the measured run moves it too)"
+    )
+    answered = stacks["fast"] + stacks["django"]
+    share = stacks["fast"] / answered if answered else 0.0
+    print(
+        f"answered by the fast path: {stacks['fast']:,} of {answered:,} ({share:.1%}); "
+        f"Host header: 127.0.0.1:{port}; log level: {log_level}"
+    )
+    per = 1000 / done if done else 0.0
+    print(
+        f"CPU ms per decision: server {cpu.server * per:.2f}, database {cpu.database * per:.2f}, "
+        f"load generator {cpu.client * per:.2f}, everything else {cpu.others * per:.2f}"
+    )
+    cores = os.cpu_count() or 1
+    print(
+        f"CPU in use during the run: {cpu.machine_busy / wall:.2f} of {cores} cores busy "
+        f"(server {cpu.server / wall:.2f}, database {cpu.database / wall:.2f}, load generator "
+        f"{cpu.client / wall:.2f}, others {cpu.others / wall:.2f}); "
+        f"stolen by the hypervisor: {cpu.steal / wall:.2f}"
+    )
+    if settings_pg:
+        print("PostgreSQL: " + ", ".join(f"{k}={v}" for k, v in settings_pg.items()))
 
 
 COUNT = r"""

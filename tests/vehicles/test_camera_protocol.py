@@ -405,7 +405,7 @@ def test_a_device_that_is_no_camera_takes_nothing_on_the_heartbeat(site_a, manag
 
 @live
 def test_an_empty_heartbeat_is_held_and_a_lift_queued_meanwhile_goes_out_at_once(
-    site_a, manager_a, vlanes, settings
+    site_a, manager_a, vlanes, settings, monkeypatch
 ):
     # A comet camera polls again as soon as it is answered: an empty poll is held (about once a
     # second), and a lift queued during the hold leaves with it.
@@ -414,14 +414,27 @@ def test_an_empty_heartbeat_is_held_and_a_lift_queued_meanwhile_goes_out_at_once
 
     from django.db import connection
 
+    from gatehouse.vehicles import cameras
     from gatehouse.vehicles.cameras import heartbeat_reply
 
     device, _ = _camera(site_a, vlanes["garage/out"], manager_a)
     settings.GATEHOUSE_CAMERA_POLL_HOLD_MS = 3000
+    # The test database is SQLite's shared in-memory cache, whose table locks fail at once
+    # instead of waiting: the hold's look and the payer's write take turns here (a file
+    # database, or PostgreSQL, lets them overlap).
+    turns = threading.Lock()
+    look = cameras._queued
+
+    def queued_in_turn(device):
+        with turns:
+            return look(device)
+
+    monkeypatch.setattr(cameras, "_queued", queued_in_turn)
 
     def pay_meanwhile() -> None:
         threading.Event().wait(0.4)
-        outbox.enqueue(device=device, kind=CommandKind.BARRIER_LIFT, now=NOW)
+        with turns:
+            outbox.enqueue(device=device, kind=CommandKind.BARRIER_LIFT, now=NOW)
         connection.close()
 
     payer = threading.Thread(target=pay_meanwhile)
