@@ -12,7 +12,16 @@ cores from the server) when it is installed, else Python threads (``--client pyt
 spend about a fifth of a core on their own at these rates.
 
     python bench/bench_api.py [--seconds 20] [--gates 8] [--client auto|wrk|python]
+                              [--rate N] [--full-stack] [--neighbours N]
                               [--database-url postgresql://…]
+
+Served as production serves it (the shipped compose file and unit): granian 2 × 2, the
+metrics directory shared by the workers, the log level from ``GATEHOUSE_LOG_LEVEL``. After the
+figures it prints the conditions they depend on (issue 18 §5): the load average before and
+after, how many reads the fast path answered (a cookie, or an HTTPS read while HSTS is on,
+hands a read to Django's full stack), the server's own latency histogram, the CPU per decision
+of the server, the database, the load generator and everything else on the machine, the
+hypervisor's steal, and PostgreSQL's settings that change a commit's cost.
 """
 
 from __future__ import annotations
@@ -84,23 +93,45 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-FAST_COUNT = re.compile(
-    r'^gatehouse_api_request_seconds_count\{endpoint="api/v1/gate/decisions",stack="(\w+)"\}'
-    r" ([0-9.e+]+)$",
+SAMPLE = re.compile(
+    r'^gatehouse_api_request_seconds_(count|bucket)\{endpoint="api/v1/gate/decisions",'
+    r'(?:le="([^"]+)",)?stack="(\w+)"\} ([0-9.e+]+)$',
     re.MULTILINE,
 )
 
 
-def answered_by_stack(port: int) -> dict[str, int]:
-    """How many decisions each stack has answered so far (the server's /metrics, every worker
-    summed: the server runs with PROMETHEUS_MULTIPROC_DIR, as in production)."""
+def server_counts(port: int) -> dict[tuple[str, str], float]:
+    """The decisions each stack has answered so far, and the server's own latency histogram
+    (its time from the request reaching the application to the answer), from /metrics with
+    every worker summed: the server runs with PROMETHEUS_MULTIPROC_DIR, as in production.
+    Keys: ("count", stack) and (bound, stack)."""
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
     try:
         conn.request("GET", "/metrics")
         text = conn.getresponse().read().decode()
     finally:
         conn.close()
-    return {stack: int(float(n)) for stack, n in FAST_COUNT.findall(text)}
+    found: dict[tuple[str, str], float] = {}
+    for kind, bound, stack, n in SAMPLE.findall(text):
+        found[(bound if kind == "bucket" else "count", stack)] = float(n)
+    return found
+
+
+def server_quantile(delta: dict[tuple[str, str], float], q: float) -> str:
+    """The histogram bucket that holds quantile ``q`` of the decisions answered in the run:
+    "≤ N ms" (the buckets are 2, 5, 10, 20, 35, 50, 75, 100 ms …)."""
+    buckets: dict[float, float] = {}
+    for (bound, _stack), n in delta.items():
+        if bound != "count":
+            limit = float("inf") if bound == "+Inf" else float(bound)
+            buckets[limit] = buckets.get(limit, 0.0) + n
+    total = buckets.get(float("inf"), 0.0)
+    if not total:
+        return "?"
+    for limit in sorted(buckets):
+        if buckets[limit] >= q * total:
+            return "> 5 s" if limit == float("inf") else f"≤ {limit * 1000:g} ms"
+    return "?"
 
 
 def run(cmd: list[str], env: dict[str, str]) -> str:
@@ -182,8 +213,9 @@ function make_request(slot, seq)
   local body = string.format(
     '{"lane":"%s","credential":{"kind":"card","value":"%s"},"nonce":"%s-%d-%d"}',
     slot[2], data[math.random(#data)], os.getenv("BENCH_RUN"), id, seq)
-  return "/api/v1/gate/decisions",
-    {["Content-Type"] = "application/json", ["X-Device-Key"] = slot[1]}, body
+  local headers = {["Content-Type"] = "application/json", ["X-Device-Key"] = slot[1]}
+  if os.getenv("BENCH_FULL_STACK") == "1" then headers["Cookie"] = "bench=1" end
+  return "/api/v1/gate/decisions", headers, body
 end
 function good(status, body)
   return status == 200 and body:find('"reason"', 1, true) ~= nil
@@ -223,6 +255,17 @@ def main() -> None:
     parser.add_argument("--database-url", default="")
     parser.add_argument("--client", choices=("auto", "wrk", "python"), default="auto")
     parser.add_argument(
+        "--full-stack",
+        action="store_true",
+        help="send a cookie with every read, so the fast path hands each one to Django",
+    )
+    parser.add_argument(
+        "--neighbours",
+        type=int,
+        default=0,
+        help="start this many processes that spin on the CPU for the run (a busy neighbour)",
+    )
+    parser.add_argument(
         "--rate",
         type=float,
         default=0,
@@ -234,6 +277,9 @@ def main() -> None:
         client = "wrk" if wrk.available() else "python"
     if args.rate and client != "wrk":
         sys.exit("--rate needs wrk (apt-get install wrk)")
+    if args.full_stack and client != "wrk":
+        sys.exit("--full-stack needs wrk (apt-get install wrk)")
+    os.environ["BENCH_FULL_STACK"] = "1" if args.full_stack else "0"
 
     tmp = tempfile.mkdtemp(prefix="gatehouse-bench-")
     env = dict(os.environ)
@@ -280,7 +326,10 @@ def main() -> None:
             run_wrk(port, devices, cards, 2, args.gates, "warm", args.rate)
         else:
             run_python(port, devices, cards, 2, args.gates, worker_base=1000)
-        stacks_before = answered_by_stack(port)
+        counts_before = server_counts(port)
+        neighbours = [
+            subprocess.Popen([PY, "-c", "while True: pass"]) for _ in range(args.neighbours)
+        ]
         before = conditions.snapshot()
         started = time.monotonic()
         if client == "wrk":
@@ -289,7 +338,10 @@ def main() -> None:
             result = run_python(port, devices, cards, args.seconds, args.gates, worker_base=0)
         wall = time.monotonic() - started
         after = conditions.snapshot()
-        stacks_after = answered_by_stack(port)
+        for busy in neighbours:
+            busy.kill()
+            busy.wait()
+        counts_after = server_counts(port)
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -301,7 +353,8 @@ def main() -> None:
         database_local=not args.database_url or conditions.database_is_local(args.database_url),
         client_in_process=client == "python",
     )
-    stacks = {k: stacks_after.get(k, 0) - stacks_before.get(k, 0) for k in ("fast", "django")}
+    delta = {k: v - counts_before.get(k, 0.0) for k, v in counts_after.items()}
+    stacks = {k: int(delta.get(("count", k), 0)) for k in ("fast", "django")}
     settings_pg = conditions.pg_settings(args.database_url) if args.database_url else {}
     try:
         written = json.loads(run([PY, "manage.py", "shell", "-c", COUNT], env).split("COUNT", 1)[1])
@@ -341,7 +394,14 @@ def main() -> None:
     print(
         f"answered by the fast path: {stacks['fast']:,} of {answered:,} ({share:.1%}); "
         f"Host header: 127.0.0.1:{port}; log level: {log_level}"
+        + ("; a cookie sent to force the full stack" if args.full_stack else "")
     )
+    print(
+        f"time inside the server (its own histogram): p50 {server_quantile(delta, 0.5)}, "
+        f"p99 {server_quantile(delta, 0.99)}"
+    )
+    if args.neighbours:
+        print(f"busy neighbours: {args.neighbours} process(es) spinning on the CPU during the run")
     per = 1000 / done if done else 0.0
     print(
         f"CPU ms per decision: server {cpu.server * per:.2f}, database {cpu.database * per:.2f}, "

@@ -1,0 +1,183 @@
+"""What a load test's figures depend on, measured around the run (issue 18 §5): how busy the
+machine was before and after, where the CPU went while it ran — the server, the database, the
+load generator, and everyone else (other processes, and the hypervisor's other guests, which
+Linux reports as "steal") — and the database's settings that change a commit's cost.
+
+Linux only (``/proc``). Nothing here needs privileges: a process's CPU time is readable by
+anyone on a stock kernel.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import resource
+from dataclasses import dataclass, field
+from pathlib import Path
+
+TICK = os.sysconf("SC_CLK_TCK")
+PROC = Path("/proc")
+
+
+def _stat(pid: int) -> tuple[str, int, float] | None:
+    """A process's command name, parent and CPU seconds (user + system), or None if it is gone."""
+    try:
+        text = (PROC / str(pid) / "stat").read_text()
+    except OSError:
+        return None
+    name = text[text.index("(") + 1 : text.rindex(")")]
+    fields = text[text.rindex(")") + 2 :].split()
+    # after the name: state ppid … utime (14th field of the line) stime (15th)
+    return name, int(fields[1]), (int(fields[11]) + int(fields[12])) / TICK
+
+
+def processes() -> dict[int, tuple[str, int, float]]:
+    found = {}
+    for entry in PROC.iterdir():
+        if entry.name.isdigit():
+            stat = _stat(int(entry.name))
+            if stat is not None:
+                found[int(entry.name)] = stat
+    return found
+
+
+def tree(root: int, table: dict[int, tuple[str, int, float]]) -> set[int]:
+    """``root`` and every process descended from it."""
+    members = {root}
+    grew = True
+    while grew:
+        grew = False
+        for pid, (_, parent, _) in table.items():
+            if parent in members and pid not in members:
+                members.add(pid)
+                grew = True
+    return members
+
+
+def machine_ticks() -> dict[str, int]:
+    """The whole machine's CPU time so far, by kind (``/proc/stat``'s first line)."""
+    names = ("user", "nice", "system", "idle", "iowait", "irq", "softirq", "steal")
+    values = (PROC / "stat").read_text().splitlines()[0].split()[1:]
+    return {name: int(v) for name, v in zip(names, values, strict=False)}
+
+
+@dataclass
+class Snapshot:
+    load: tuple[float, float, float]
+    ticks: dict[str, int]
+    table: dict[int, tuple[str, int, float]]
+    children_cpu: float  # CPU seconds of this script's finished (waited-for) children
+    own_cpu: float  # CPU seconds of this script (its threads, when they are the load generator)
+
+
+def snapshot() -> Snapshot:
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    return Snapshot(
+        load=os.getloadavg(),
+        ticks=machine_ticks(),
+        table=processes(),
+        children_cpu=children.ru_utime + children.ru_stime,
+        own_cpu=own.ru_utime + own.ru_stime,
+    )
+
+
+@dataclass
+class CpuSplit:
+    """Where the CPU went between two snapshots, in seconds."""
+
+    wall: float
+    machine_busy: float  # every core's non-idle time
+    steal: float  # time the hypervisor gave to other guests while this one wanted to run
+    server: float
+    database: float
+    client: float
+    others: float = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.others = max(self.machine_busy - self.server - self.database - self.client, 0.0)
+
+
+def cpu_between(
+    before: Snapshot,
+    after: Snapshot,
+    *,
+    wall: float,
+    server_pid: int,
+    database_local: bool,
+    client_in_process: bool = False,
+) -> CpuSplit:
+    """The CPU each party used between the snapshots. The server is ``server_pid`` and its
+    descendants; the database is every process named ``postgres`` (when it runs here); the
+    client is what this script's children that finished in between used (the load generator,
+    run and waited for in the window) or, with ``client_in_process``, this script itself."""
+
+    def used(pids: set[int]) -> float:
+        total = 0.0
+        for pid in pids:
+            end = after.table.get(pid)
+            start = before.table.get(pid)
+            if end is None:
+                continue  # gone before the end: its time is lost to this count
+            total += end[2] - (start[2] if start is not None and start[0] == end[0] else 0.0)
+        return total
+
+    server = used(tree(server_pid, after.table))
+    database = 0.0
+    if database_local:
+        database = used({pid for pid, (name, _, _) in after.table.items() if name == "postgres"})
+    delta = {k: after.ticks[k] - before.ticks.get(k, 0) for k in after.ticks}
+    idle = delta.get("idle", 0) + delta.get("iowait", 0)
+    busy = sum(delta.values()) - idle - delta.get("steal", 0)
+    return CpuSplit(
+        wall=wall,
+        machine_busy=busy / TICK,
+        steal=delta.get("steal", 0) / TICK,
+        server=server,
+        database=database,
+        client=(after.own_cpu - before.own_cpu)
+        if client_in_process
+        else (after.children_cpu - before.children_cpu),
+    )
+
+
+def machine() -> str:
+    model = "?"
+    try:
+        for line in (PROC / "cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return f"{os.cpu_count()} CPU ({model}); Python {platform.python_version()}"
+
+
+# The settings that change what a decision's commit costs, or how many can run at once.
+PG_SETTINGS = (
+    "server_version",
+    "fsync",
+    "synchronous_commit",
+    "wal_sync_method",
+    "full_page_writes",
+    "shared_buffers",
+    "max_connections",
+    "jit",
+)
+
+
+def pg_settings(url: str) -> dict[str, str]:
+    import psycopg
+
+    with psycopg.connect(url, connect_timeout=5) as conn:
+        return {
+            name: conn.execute(f"SHOW {name}").fetchone()[0]  # type: ignore[index]
+            for name in PG_SETTINGS
+        }
+
+
+def database_is_local(url: str) -> bool:
+    from urllib.parse import urlsplit
+
+    host = urlsplit(url).hostname or ""
+    return host in {"", "127.0.0.1", "localhost", "::1"} or host.startswith("/")
