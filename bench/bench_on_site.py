@@ -6,7 +6,11 @@ open, and ``--events`` access events (5,000,000 by default) spread over a year, 
 database itself (a recursive CTE on SQLite, generate_series on PostgreSQL). Then times
 ``gatehouse.registers.selectors.on_site_now`` (fully evaluated) over repeated runs.
 
-    python bench/bench_on_site.py [--events 5000000] [--database-url postgresql://…]
+    python bench/bench_on_site.py [--events 5000000] [--page] [--database-url postgresql://…]
+
+With ``--page`` it also serves the whole page, ``GET /registers/on-site/`` as a security
+manager (Django's test client: the middlewares, the session, the view, the template), and says
+where its time goes: each step the view takes, the SQL inside them, and the rest.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ def main() -> None:
     parser.add_argument("--events", type=int, default=5_000_000)
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--database-url", default="")
+    parser.add_argument("--page", action="store_true", help="also time the whole page")
     args = parser.parse_args()
     tmp = tempfile.mkdtemp(prefix="gatehouse-bench-")
     os.environ["DATABASE_URL"] = args.database_url or f"sqlite:///{Path(tmp) / 'onsite.sqlite3'}"
@@ -146,9 +151,80 @@ def main() -> None:
         f"  max {times[-1]:.1f}"
     )
     print(f"result: {len(result.visitors)} visitors inside, {len(result.staff_out)} staff out")
+    if args.page:
+        page_breakdown(site, args.runs)
     connection.close()
     shutil.rmtree(tmp, ignore_errors=True)
     print("target <= 50 ms:", "met" if times[int(0.95 * len(times)) - 1] <= 50 else "NOT met")
+
+
+def page_breakdown(site, runs: int) -> None:
+    """Time ``GET /registers/on-site/`` and the steps of its view (issue 18 §4: the page took
+    124 ms around a 25 ms query)."""
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from gatehouse.accounts.models import Membership
+    from gatehouse.registers import views
+
+    user = get_user_model().objects.create_user(username="bench-manager", password="x")
+    Membership.objects.create(user=user, site=site, role="security_manager")
+    client = Client()
+    client.force_login(user)
+    steps: dict[str, list[float]] = {}
+
+    def timed(name, function):
+        def wrapper(*a, **kw):
+            t0 = time.perf_counter()
+            try:
+                return function(*a, **kw)
+            finally:
+                steps.setdefault(name, []).append((time.perf_counter() - t0) * 1000)
+
+        return wrapper
+
+    originals = {
+        "flag_overstays": (views.services, "flag_overstays"),
+        "on_site_now": (views.selectors, "on_site_now"),
+        "alerts": (views.selectors, "alerts"),
+        "render": (views, "render_partial"),
+    }
+    kept = {name: getattr(module, attr) for name, (module, attr) in originals.items()}
+    for name, (module, attr) in originals.items():
+        setattr(module, attr, timed(name, kept[name]))
+    totals, sql = [], []
+    try:
+        client.get("/registers/on-site/")  # warm: templates compiled, caches filled
+        steps.clear()
+        for _ in range(runs):
+            with CaptureQueriesContext(connection) as queries:
+                t0 = time.perf_counter()
+                response = client.get("/registers/on-site/")
+                totals.append((time.perf_counter() - t0) * 1000)
+            assert response.status_code == 200, response.status_code
+            sql.append(sum(float(q["time"]) for q in queries.captured_queries) * 1000)
+            count = len(queries.captured_queries)
+    finally:
+        for name, (module, attr) in originals.items():
+            setattr(module, attr, kept[name])
+
+    def med(values: list[float]) -> float:
+        return statistics.median(values)
+
+    print(f"page GET /registers/on-site/ over {runs} runs ({len(response.content):,} bytes)")
+    print(
+        f"  total ms: median {med(totals):.1f}  p95 {sorted(totals)[int(0.95 * runs) - 1]:.1f}"
+        f"  ({count} SQL statements, {med(sql):.1f} ms of SQL)"
+    )
+    for name, values in steps.items():
+        print(f"  {name}: median {med(values):.1f} ms")
+    inside = sum(med(v) for v in steps.values())
+    print(
+        f"  outside the view's steps (middlewares, session, auth, response): "
+        f"{med(totals) - inside:.1f} ms"
+    )
 
 
 if __name__ == "__main__":

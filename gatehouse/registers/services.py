@@ -3,6 +3,7 @@ acknowledging an alert. Keyword-only, given ``now``; they never read the clock."
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
@@ -20,17 +21,20 @@ def overstay_ref(visit_pk: int) -> str:
 
 
 @transaction.atomic
-def flag_overstays(*, site: Site, now: datetime) -> int:
+def flag_overstays(*, site: Site, now: datetime, inside: Iterable[Any] | None = None) -> int:
     """VI-03: one guard notice for every visitor still inside after closing time (or past their
     time limit). Idempotent: a visit already flagged is never flagged again. Returns how many
-    notices were created."""
-    # Serialise concurrent runs for a site (PostgreSQL; SQLite writes are serial anyway).
-    Site.objects.select_for_update().filter(pk=site.pk).first()
+    notices were created. ``inside``: the site's visits inside, when the caller has just read
+    them (the on-site page) — else they are read here."""
     with translation.override("zh-hans"):  # the notice is stored text: the default language
-        overdue = [(v, overdue_reason(v, site, now)) for v in inside_visits(site)]
+        visits = inside_visits(site) if inside is None else inside
+        overdue = [(v, overdue_reason(v, site, now)) for v in visits]
         overdue = [(v, why) for v, why in overdue if why]
         if not overdue:
-            return 0
+            return 0  # the usual case, by day: nothing to write, nothing to lock
+        # Serialise concurrent runs for a site (PostgreSQL; SQLite writes are serial anyway):
+        # the second waits here, then sees the first one's notices below.
+        Site.objects.select_for_update().filter(pk=site.pk).first()
         flagged = set(
             Notice.objects.filter(
                 site=site,

@@ -150,8 +150,8 @@ def _events_out(request: HttpRequest, site: Any, data: dict[str, Any]) -> HttpRe
     )
 
 
-def _board_context(site: Any, now: Any, **extra: Any) -> dict[str, Any]:
-    board = selectors.on_site_now(site, now)
+def _board_context(site: Any, now: Any, board: Any = None, **extra: Any) -> dict[str, Any]:
+    board = board if board is not None else selectors.on_site_now(site, now)
     return {
         "board": board,
         "alerts": selectors.alerts(site, now),
@@ -167,8 +167,11 @@ def on_site(request: HttpRequest) -> HttpResponse:
     """Who is on site now; flags visitors still inside after closing time (VI-03) on load."""
     site = site_with(request, REGISTER_ROLES)
     now = timezone.now()
-    services.flag_overstays(site=site, now=now)
-    context = _board_context(site, now)
+    board = selectors.on_site_now(site, now)
+    # The board has just read who is inside: flagging reuses it (the page read them twice).
+    inside = [item.visit for item in (*board.visitors, *board.workers)]
+    services.flag_overstays(site=site, now=now, inside=inside)
+    context = _board_context(site, now, board)  # the alerts, read after the flagging
     return render_partial(
         request, "registers/on_site.html", "registers/_on_site_board.html", context
     )

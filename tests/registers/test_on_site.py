@@ -192,3 +192,39 @@ def test_a_blacklist_hit_is_listed_as_an_alert(
     with time_machine.travel(NOW + timedelta(days=2), tick=False):
         later = body(client.get(reverse("registers:on_site")))
     assert alert.message not in later  # only the last 24 hours
+
+
+def test_the_page_reads_who_is_inside_once_and_flags_from_it(
+    client, guard_a, visitor_inside, site_a
+):
+    # rule VI-03: the page flags the overstay from the board it has just read (issue 18 §4:
+    # it read the visits inside twice), and writes or locks nothing when nobody is overdue
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils.html import escape
+
+    from gatehouse.visitors.models import Visit
+
+    Visit.objects.filter(pk=visitor_inside.pk).update(host_text="<b>行政部</b>", house=None)
+    table = Visit._meta.db_table
+    client.force_login(guard_a)
+    with (
+        time_machine.travel(NOW + timedelta(hours=1), tick=False),
+        CaptureQueriesContext(connection) as daytime,
+    ):
+        page = body(client.get(reverse("registers:on_site")))
+    reads = [q["sql"] for q in daytime.captured_queries if f'FROM "{table}"' in q["sql"]]
+    assert len(reads) == 1
+    assert not any("FOR UPDATE" in q["sql"] for q in daytime.captured_queries)
+    assert "&lt;b&gt;行政部&lt;/b&gt;" in page and "<b>行政部" not in page  # escaped
+    assert 'data-label="被访人/房号"' in page
+    with (
+        time_machine.travel(AFTER_CLOSING, tick=False),
+        CaptureQueriesContext(connection) as night,
+    ):
+        page = body(client.get(reverse("registers:on_site")))
+    reads = [q["sql"] for q in night.captured_queries if f'FROM "{table}"' in q["sql"]]
+    assert len(reads) == 1
+    notice = Notice.objects.get(kind="visitor.overstay")
+    assert notice.object_ref == f"visit:{visitor_inside.pk}" and escape(notice.message) in page
+    assert '<tr class="row-overdue">' in page
