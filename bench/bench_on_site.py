@@ -35,6 +35,9 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--database-url", default="")
     parser.add_argument("--page", action="store_true", help="also time the whole page")
+    parser.add_argument(
+        "--profile", action="store_true", help="print where on_site_now's own time goes"
+    )
     args = parser.parse_args()
     tmp = tempfile.mkdtemp(prefix="gatehouse-bench-")
     os.environ["DATABASE_URL"] = args.database_url or f"sqlite:///{Path(tmp) / 'onsite.sqlite3'}"
@@ -151,6 +154,13 @@ def main() -> None:
         f"  max {times[-1]:.1f}"
     )
     print(f"result: {len(result.visitors)} visitors inside, {len(result.staff_out)} staff out")
+    if args.profile:
+        import cProfile
+        import pstats
+
+        profiler = cProfile.Profile()
+        profiler.runcall(on_site_now, site, now)
+        pstats.Stats(profiler).sort_stats("cumulative").print_stats(18)
     if args.page:
         page_breakdown(site, args.runs)
     connection.close()

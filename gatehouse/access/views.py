@@ -37,7 +37,7 @@ from gatehouse.core.masking import mask_name
 from gatehouse.devices import selectors as device_selectors
 from gatehouse.people.models import Person, PersonKind
 from gatehouse.people.selectors import search_people
-from gatehouse.registers.selectors import inside_visits, overdue_reason
+from gatehouse.registers.selectors import ON_SITE_FIELDS, inside_visits, overdue_reason
 from gatehouse.sites.models import Gate, Lane, Site, SiteKind, SiteMode
 from gatehouse.visitors import invitations, services
 from gatehouse.visitors import mail as mail_services
@@ -830,7 +830,7 @@ def _alerts_now(booth: Booth) -> dict[str, Any]:
     notices = selectors.open_alerts(booth.site, now, ALERT_HOURS)
     overdue = [
         {"name": mask_name(v.name), "time_in": v.time_in}
-        for v in inside_visits(booth.site)[:200]
+        for v in inside_visits(booth.site).only(*ON_SITE_FIELDS)[:200]
         if overdue_reason(v, booth.site, now)
     ][:20]
     return _alerts_context(booth, notices, overdue)

@@ -224,7 +224,8 @@ def test_the_page_reads_who_is_inside_once_and_flags_from_it(
     ):
         page = body(client.get(reverse("registers:on_site")))
     reads = [q["sql"] for q in night.captured_queries if f'FROM "{table}"' in q["sql"]]
-    assert len(reads) == 1
+    assert len(reads) == 1  # and no field left out of it was fetched afterwards, row by row
+    assert "id_number_cipher" not in reads[0]  # the board reads only the columns it shows
     notice = Notice.objects.get(kind="visitor.overstay")
     assert notice.object_ref == f"visit:{visitor_inside.pk}" and escape(notice.message) in page
     assert '<tr class="row-overdue">' in page
