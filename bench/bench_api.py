@@ -414,6 +414,10 @@ def main() -> None:
         f"{cpu.client / wall:.2f}, others {cpu.others / wall:.2f}); "
         f"stolen by the hypervisor: {cpu.steal / wall:.2f}"
     )
+    print(
+        "server processes (granian's workers), cores each: "
+        + ", ".join(f"{used / wall:.2f}" for used in cpu.server_processes)
+    )
     if settings_pg:
         print("PostgreSQL: " + ", ".join(f"{k}={v}" for k, v in settings_pg.items()))
 

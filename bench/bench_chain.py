@@ -36,6 +36,14 @@ def main() -> None:
     parser.add_argument("--root", default=str(HERE.parent), help="the checkout to measure")
     parser.add_argument("--requests", type=int, default=3000)
     parser.add_argument("--warm", type=int, default=300)
+    parser.add_argument(
+        "--profile",
+        type=int,
+        default=0,
+        metavar="N",
+        help="after the measured run, profile N more decisions (cProfile: the top functions by "
+        "own time and by cumulative time)",
+    )
     args = parser.parse_args()
     root = Path(args.root).resolve()
     os.chdir(root)
@@ -121,6 +129,19 @@ def main() -> None:
         f"p99 {walls[int(0.99 * n)]:.2f}"
     )
     print(f"load average: {os.getloadavg()[0]:.2f}")
+    if args.profile:
+        import cProfile
+        import pstats
+
+        profiler = cProfile.Profile()
+        start = args.warm + args.requests
+        profiler.enable()
+        for i in range(start, start + args.profile):
+            post(i)
+        profiler.disable()
+        stats = pstats.Stats(profiler)
+        stats.sort_stats("tottime").print_stats(25)
+        stats.sort_stats("cumulative").print_stats(40)
 
 
 if __name__ == "__main__":

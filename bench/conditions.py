@@ -92,6 +92,7 @@ class CpuSplit:
     server: float
     database: float
     client: float
+    server_processes: list[float] = field(default_factory=list)  # each busy one, busiest first
     others: float = field(init=False)
 
     def __post_init__(self) -> None:
@@ -112,17 +113,20 @@ def cpu_between(
     client is what this script's children that finished in between used (the load generator,
     run and waited for in the window) or, with ``client_in_process``, this script itself."""
 
-    def used(pids: set[int]) -> float:
-        total = 0.0
-        for pid in pids:
-            end = after.table.get(pid)
-            start = before.table.get(pid)
-            if end is None:
-                continue  # gone before the end: its time is lost to this count
-            total += end[2] - (start[2] if start is not None and start[0] == end[0] else 0.0)
-        return total
+    def one(pid: int) -> float:
+        end = after.table.get(pid)
+        start = before.table.get(pid)
+        if end is None:
+            return 0.0  # gone before the end: its time is lost to this count
+        return end[2] - (start[2] if start is not None and start[0] == end[0] else 0.0)
 
-    server = used(tree(server_pid, after.table))
+    def used(pids: set[int]) -> float:
+        return sum(one(pid) for pid in pids)
+
+    server_pids = tree(server_pid, after.table)
+    server = used(server_pids)
+    # granian's worker processes (and its parent): how evenly the connections' work is spread
+    per_process = sorted((one(pid) for pid in server_pids), reverse=True)
     database = 0.0
     if database_local:
         database = used({pid for pid, (name, _, _) in after.table.items() if name == "postgres"})
@@ -138,6 +142,7 @@ def cpu_between(
         client=(after.own_cpu - before.own_cpu)
         if client_in_process
         else (after.children_cpu - before.children_cpu),
+        server_processes=[cpu for cpu in per_process if cpu >= 0.01 * wall],
     )
 
 
