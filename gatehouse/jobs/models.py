@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 
@@ -72,7 +73,12 @@ class JobRun(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["job", "due_at"], name="job_due_once"),
         ]
-        indexes = [models.Index(fields=["job", "-due_at"], name="job_latest")]
+        indexes = [
+            models.Index(fields=["job", "-due_at"], name="job_latest"),
+            # the scheduler looks for abandoned runs on every pass (every 5 s): the few running
+            # rows, not the history
+            models.Index(fields=["started_at"], condition=Q(status="running"), name="job_running"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.job} @ {self.due_at:%Y-%m-%d %H:%M}"

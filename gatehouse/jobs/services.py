@@ -46,11 +46,13 @@ def abandoned_runs_close(*, now: datetime) -> int:
             status=RunStatus.RUNNING, started_at__lt=now - ABANDONED_AFTER
         ).values_list("pk", flat=True)
     )
-    for pk in stuck:
-        with transaction.atomic():
-            JobRun.objects.filter(pk=pk, status=RunStatus.RUNNING).update(
-                status=RunStatus.FAILED, finished_at=now, error=ABANDONED_ERROR
-            )
+    if not stuck:
+        return 0
+    with transaction.atomic():
+        JobRun.objects.filter(pk__in=stuck, status=RunStatus.RUNNING).update(
+            status=RunStatus.FAILED, finished_at=now, error=ABANDONED_ERROR
+        )
+        for pk in stuck:  # a task names its run in its JSON arguments
             TaskRecord.objects.filter(
                 task_path=run_job.module_path, args=[pk], status=TaskResultStatus.RUNNING
             ).update(status=TaskResultStatus.FAILED, finished_at=now, error=ABANDONED_ERROR)

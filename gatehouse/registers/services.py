@@ -24,8 +24,8 @@ def overstay_ref(visit_pk: int) -> str:
 def flag_overstays(*, site: Site, now: datetime, inside: Iterable[Any] | None = None) -> int:
     """VI-03: one guard notice for every visitor still inside after closing time (or past their
     time limit). Idempotent: a visit already flagged is never flagged again. Returns how many
-    notices were created. ``inside``: the site's visits inside, when the caller has just read
-    them (the on-site page) — else they are read here."""
+    notices were created. ``inside``: visits inside the caller has just read (the on-site page
+    passes those its board found overdue) — else they are all read here."""
     with translation.override("zh-hans"):  # the notice is stored text: the default language
         visits = inside_visits(site) if inside is None else inside
         overdue = [(v, overdue_reason(v, site, now)) for v in visits]

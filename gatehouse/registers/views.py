@@ -168,9 +168,10 @@ def on_site(request: HttpRequest) -> HttpResponse:
     site = site_with(request, REGISTER_ROLES)
     now = timezone.now()
     board = selectors.on_site_now(site, now)
-    # The board has just read who is inside: flagging reuses it (the page read them twice).
-    inside = [item.visit for item in (*board.visitors, *board.workers)]
-    services.flag_overstays(site=site, now=now, inside=inside)
+    # The board has just read who is inside and who of them is overdue: flagging takes those
+    # (by day none: nothing is read, locked or written again).
+    overdue = [item.visit for item in (*board.visitors, *board.workers) if item.overdue]
+    services.flag_overstays(site=site, now=now, inside=overdue)
     context = _board_context(site, now, board)  # the alerts, read after the flagging
     return render_partial(
         request, "registers/on_site.html", "registers/_on_site_board.html", context
