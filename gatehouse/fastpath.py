@@ -53,7 +53,9 @@ logger = logging.getLogger("gatehouse.fastpath")
 
 # PATH_INFO → the dotted path of a handler ``(device, body) -> bytes | None``: the JSON of a
 # 200 answer, or None to hand the request to the full stack. The device presents its key in
-# ``X-Device-Key``.
+# ``X-Device-Key``, and may come from the decision path's memory: a handler here must write
+# only through gatehouse.gate.nonce.answer_once, which checks such a device (or raises
+# StaleDevice having written nothing).
 ROUTES = {
     "/api/v1/gate/decisions": "gatehouse.access.api.gate_decision_fast",
 }
@@ -175,13 +177,22 @@ def _push_pattern(path: str, token: str) -> str:
 
 def _with_key(handler: Handler, environ: dict[str, Any], body: bytes) -> bytes | None:
     """A route whose device presents its key in ``X-Device-Key``; an unknown key: the full
-    stack (which counts the failure)."""
+    stack (which counts the failure). The device may come from memory (a gate decision's write
+    checks it, :mod:`gatehouse.gate.reads`); if the devices' registry changed since, nothing was
+    written, and the device is looked up again and the request decided again."""
     from gatehouse.devices.services import device_authenticate
+    from gatehouse.gate.reads import StaleDevice, forget_devices
 
-    device = device_authenticate(environ.get("HTTP_X_DEVICE_KEY"))
+    key = environ.get("HTTP_X_DEVICE_KEY")
+    device = device_authenticate(key, memory=True)
     if device is None:
         return None
-    return handler(device, body)
+    try:
+        return handler(device, body)
+    except StaleDevice:
+        forget_devices()
+        device = device_authenticate(key, memory=True)
+        return None if device is None else handler(device, body)
 
 
 def _plain(environ: dict[str, Any], limit: int | None) -> bool:

@@ -62,6 +62,17 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def _no_device_kept_in_memory():
+    """The decision path's memory of devices (gatehouse.gate.reads) lives in the process, which
+    every test shares; each test starts with it empty, as a fresh worker does."""
+    from gatehouse.gate.reads import forget_devices
+
+    forget_devices()
+    yield
+    forget_devices()
+
+
+@pytest.fixture(autouse=True)
 def _default_language():
     """A request in English leaves English active in this thread (the locale middleware sets it
     and nothing resets it); every test starts in the site's default language, as a fresh

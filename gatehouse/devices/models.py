@@ -62,6 +62,10 @@ class Device(models.Model):
     last_seen_at = models.DateTimeField(_("最近通信"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
+    # Not a column: the devices' registry version a device kept in memory was read at (None for
+    # one read from the database now); the gate's write checks it (gatehouse.gate.reads).
+    memory_version: int | None = None
+
     class Meta:
         verbose_name = _("设备")
         verbose_name_plural = _("设备")
@@ -72,6 +76,24 @@ class Device(models.Model):
     @property
     def is_active(self) -> bool:
         return bool(self.key_hash) and self.revoked_at is None
+
+
+class DeviceRegistryVersion(models.Model):
+    """One row: a number that PostgreSQL raises, by triggers, in the transaction of every change
+    to what a device's authentication reads — a device (but for its ``last_seen_at``), a site, a
+    gate or a lane. The gate's decision path keeps the devices it has looked up in memory
+    (:mod:`gatehouse.gate.reads`) and writes a decision made with one only while the number is
+    still the one the device was read with, so a revoked key, a deactivated site or a lane
+    bound elsewhere is never decided on from the memory."""
+
+    n = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("设备登记版本")
+        verbose_name_plural = _("设备登记版本")
+
+    def __str__(self) -> str:
+        return str(self.n)
 
 
 class CommandKind(models.TextChoices):

@@ -22,7 +22,7 @@ from gatehouse.devices.models import (
     FaceEnrolment,
 )
 from gatehouse.devices.sync import sync_person
-from gatehouse.gate.reads import device_by_digest, device_by_push_digest
+from gatehouse.gate.reads import device_by_digest, device_by_push_digest, forget_devices
 from gatehouse.keys import key_digest, new_key
 from gatehouse.people.models import Person
 from gatehouse.privacy import seal, unseal
@@ -89,14 +89,20 @@ def device_revoke(*, device: Device, actor: Any, now: datetime | None = None) ->
 
 
 def device_authenticate(
-    key: str | None, *, address: str | None = None, now: datetime | None = None
+    key: str | None,
+    *,
+    address: str | None = None,
+    now: datetime | None = None,
+    memory: bool = False,
 ) -> Device | None:
     """The device holding ``key`` (site, lane and gate loaded), or None.
 
     Only devices with a live key at an active site pass. Looked up by the key's hash; the final
     comparison is constant-time. A key presented from ``address`` that fails is logged and
     counted against the address (:mod:`gatehouse.throttle`); without ``address`` (the fast
-    path, which hands a failure to the full stack) nothing is counted.
+    path, which hands a failure to the full stack) nothing is counted. ``memory``: the device
+    may come from the decision path's memory (:func:`gatehouse.gate.reads.device_by_digest`;
+    only for a gate decision, whose write checks it).
     """
     if not key:
         return None
@@ -104,7 +110,7 @@ def device_authenticate(
         device = None
     else:
         digest = key_digest(key)
-        device = device_by_digest(digest)
+        device = device_by_digest(digest, memory=memory)
         if device is not None and not hmac.compare_digest(device.key_hash, digest):
             device = None
     return _seen(device, address=address, kind="device key", presented=key, now=now)
@@ -164,6 +170,8 @@ def _seen(
         # Liveness bookkeeping, not a change of state: not audited.
         Device.objects.filter(pk=device.pk, site_id=device.site_id).update(last_seen_at=now)
         device.last_seen_at = now
+        if device.memory_version is not None:
+            forget_devices(device.key_hash)  # kept with the old time: read it again next time
     return device
 
 

@@ -59,11 +59,16 @@ def content(event: AccessEvent) -> bytes:
     return chain.content(values)
 
 
-def head_params(event: AccessEvent) -> list[Any]:
-    """The parameters of the chain head's CTE (:mod:`gatehouse.gate.sql`)."""
+def head_params(
+    event: AccessEvent, *, checked: bool = False, version: int | None = None
+) -> list[Any]:
+    """The parameters of the chain head's CTE (:mod:`gatehouse.gate.sql`); ``checked``: of the
+    CTE that advances the head only while the devices' registry version is ``version`` (None:
+    unconditionally)."""
     body = content(event)
     inner, outer = _pads(key())
-    return [event.site_id, outer, inner, body, outer, inner, body]
+    check = [version, version] if checked else []
+    return [event.site_id, outer, inner, body, *check, outer, inner, body]
 
 
 def event_params(event: AccessEvent) -> list[Any]:

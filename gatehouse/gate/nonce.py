@@ -24,6 +24,7 @@ from gatehouse.core.access import Decision
 from gatehouse.core.errors import DomainError
 from gatehouse.devices.models import Device
 from gatehouse.gate import chain, rows, sql
+from gatehouse.gate.reads import StaleDevice
 
 
 @dataclass(frozen=True)
@@ -131,10 +132,10 @@ def answer_once[T](
         prepared = prepare()
         with transaction.atomic():
             decided = decide(prepared)
-            if decided.event.pk is not None and not _claim_nonce(
-                device, nonce, digest, decided.response, decided.event, now
-            ):
-                raise _LostRace
+            if decided.event.pk is not None:
+                _still_current(device)
+                if not _claim_nonce(device, nonce, digest, decided.response, decided.event, now):
+                    raise _LostRace
         if decided.event.pk is None:
             _record_with_nonce(device, nonce, digest, decided, now)
     except (_LostRace, DomainError):
@@ -143,6 +144,22 @@ def answer_once[T](
             raise
         return answer
     return DeviceAnswer({**decided.response, "replayed": False}, False)
+
+
+# PostgreSQL's SQLSTATE for a NULL in a NOT NULL column.
+NOT_NULL_VIOLATION = "23502"
+
+
+def _still_current(device: Device) -> None:
+    """A device kept in memory: :class:`StaleDevice` unless the devices' registry version is
+    still the one it was read at (in the decision's transaction, before its nonce is claimed)."""
+    if device.memory_version is None:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(sql.registry_version())
+        row = cursor.fetchone()
+    if row is None or row[0] != device.memory_version:
+        raise StaleDevice
 
 
 def _claim_nonce(
@@ -192,7 +209,8 @@ def _record_with_nonce(
     statement is its own transaction), then complete the reply with the event's key. Raises
     :class:`_LostRace` when the nonce is taken."""
     event, presence = decided.event, decided.presence
-    params = chain.head_params(event) + chain.event_params(event)
+    version = device.memory_version
+    params = chain.head_params(event, checked=True, version=version) + chain.event_params(event)
     if presence is not None:
         params += [presence[0], presence[1], connection.ops.adapt_datetimefield_value(event.at)]
     params += _reply_params(device, nonce, digest, decided.response, None, now)
@@ -206,6 +224,11 @@ def _record_with_nonce(
         diag = getattr(exc.__cause__, "diag", None)
         if getattr(diag, "constraint_name", None) == "device_nonce_once":  # the nonce is taken
             raise _LostRace from exc
+        if version is not None and (
+            getattr(diag, "sqlstate", None) == NOT_NULL_VIOLATION
+            and getattr(diag, "column_name", None) == "id"
+        ):  # the head was not advanced: the devices' registry moved on (sql._record_text)
+            raise StaleDevice from exc
         raise
     rows.saved(event, event_id)
     decided.response["event_id"] = event_id

@@ -5,10 +5,12 @@ its read time can be taken (:func:`check_read_time`). No writes here."""
 
 from __future__ import annotations
 
+import time
 from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.db import connection
 from django.utils import timezone
 
 from gatehouse.core import vehicle as core_vehicle
@@ -253,11 +255,54 @@ def _health_for(inp: GateInput, health: HealthFacts) -> HealthFacts:
 # --------------------------------------------------------------------------------------------
 
 
-def device_by_digest(digest: str) -> Device | None:
+def device_by_digest(digest: str, *, memory: bool = False) -> Device | None:
     """The live device with this key hash at an active site, with its site, lane and the lane's
     gate attached: one hand-joined query (:mod:`gatehouse.gate.sql`); every device request pays
-    it."""
-    return _device(sql.device_by_key(), digest)
+    it — unless ``memory``: then, on PostgreSQL, the row is kept in this process and the device
+    rebuilt from it (see :data:`MEMORY_SECONDS`), marked with the registry version it was read at
+    (``memory_version``), which the decision's write checks (:class:`StaleDevice`)."""
+    if not memory or connection.vendor != "postgresql":
+        return _device(sql.device_by_key(), digest)
+    now = time.monotonic()
+    kept = _memory.get(digest)
+    if kept is not None and now - kept[1] < MEMORY_SECONDS:
+        return _device_from(kept[0], remembered=True)
+    row = rows.fetch_one(sql.device_by_key(), [digest])
+    if row is None:
+        _memory.pop(digest, None)
+        return None
+    if len(_memory) >= MEMORY_MAX:
+        _memory.clear()  # keys rotated away and never presented again: start over
+    _memory[digest] = (row, now)
+    return _device_from(row, remembered=True)
+
+
+# The devices the decision path keeps in memory (issue 18 §5): a key's hash → the row of
+# sql.device_by_key and when it was read. Every gate decision authenticates its device first,
+# a join of four tables that cost a round trip and a fifth of the decision's CPU. A device kept
+# here is used for at most MEMORY_SECONDS and only to decide: the decision's one write statement
+# runs only while the devices' registry version (raised by triggers with any change to a
+# device, a site, a gate or a lane, in the same transaction) is still the one the row carries;
+# otherwise it writes nothing and raises StaleDevice, and the caller looks the device up again
+# and decides again (gatehouse.fastpath). A revoked key is therefore never decided on from
+# memory, however recently it was kept.
+MEMORY_SECONDS = 60.0
+MEMORY_MAX = 10_000
+_memory: dict[str, tuple[tuple[Any, ...], float]] = {}
+
+
+class StaleDevice(Exception):
+    """The devices' registry changed after a device was kept in memory: the decision made with
+    it wrote nothing; look the device up again and decide again."""
+
+
+def forget_devices(digest: str | None = None) -> None:
+    """Drop the kept device with key hash ``digest`` (after its ``last_seen_at`` was written),
+    or every kept device (after :class:`StaleDevice`)."""
+    if digest is None:
+        _memory.clear()
+    else:
+        _memory.pop(digest, None)
 
 
 def device_by_push_digest(digest: str) -> Device | None:
@@ -268,8 +313,13 @@ def device_by_push_digest(digest: str) -> Device | None:
 
 def _device(statement: str, digest: str) -> Device | None:
     row = rows.fetch_one(statement, [digest])
-    if row is None:
-        return None
+    return None if row is None else _device_from(row, remembered=False)
+
+
+def _device_from(row: tuple[Any, ...], *, remembered: bool) -> Device:
+    """The device, its site, lane and gate from a row of ``sql._device_joined``; a
+    ``remembered`` one carries the registry version it was read at (``memory_version``), which
+    the decision's write checks; another carries None (nothing to check)."""
     at = 0
     device: Device = rows.build(Device, row, at)
     at += rows.width(Device)
@@ -284,6 +334,7 @@ def _device(statement: str, digest: str) -> Device | None:
         lane.gate = gate
         if gate.site_id == site.pk:
             gate.site = site
+    device.memory_version = row[-1] if remembered else None
     return device
 
 

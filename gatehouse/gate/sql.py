@@ -18,7 +18,7 @@ from typing import Any
 from django.db import connection
 
 from gatehouse.access.models import AccessEvent, DeviceRequest, EventChainHead, Presence
-from gatehouse.devices.models import Device
+from gatehouse.devices.models import Device, DeviceRegistryVersion
 from gatehouse.gate import rows
 from gatehouse.people.models import BlacklistEntry, BlacklistKind, Credential, Person
 from gatehouse.sites.models import Gate, Lane, Site
@@ -50,10 +50,12 @@ SQLITE_ONLY = frozenset(
 
 def _device_joined(condition: str) -> str:
     """The live device matching ``condition`` at an active site, its site, lane and the lane's
-    gate."""
+    gate, and last the devices' registry version the row was read at (``DeviceRegistryVersion``,
+    see :mod:`gatehouse.gate.reads`)."""
     return (
         f"SELECT {rows.columns(Device, 'd')}, {rows.columns(Site, 's')}, "  # noqa: S608 (names from model metadata, values bound)
-        f"{rows.columns(Lane, 'l')}, {rows.columns(Gate, 'g')} "
+        f"{rows.columns(Lane, 'l')}, {rows.columns(Gate, 'g')}, "
+        f"({registry_version()}) "
         f"FROM {rows.table(Device)} d JOIN {rows.table(Site)} s ON s.id = d.site_id "
         f"LEFT JOIN {rows.table(Lane)} l ON l.id = d.lane_id "
         f"LEFT JOIN {rows.table(Gate)} g ON g.id = l.gate_id "
@@ -65,6 +67,12 @@ def _device_joined(condition: str) -> str:
 def device_by_key() -> str:
     """The live device with a key hash at an active site, its site, lane and the lane's gate."""
     return _device_joined("d.key_hash = %s")
+
+
+@rows.statement
+def registry_version() -> str:
+    """The devices' registry version (see :mod:`gatehouse.gate.reads`)."""
+    return f"SELECT n FROM {rows.table(DeviceRegistryVersion)} WHERE id = 1"  # noqa: S608 (names from model metadata)
 
 
 @rows.statement
@@ -182,15 +190,24 @@ def _seal(seq: str, event_id: str, previous: str) -> str:
     )
 
 
-def _head_cte() -> str:
+def _head_cte(checked: bool = False) -> str:
     """PostgreSQL: the CTE ``h`` advancing an event's site's chain head, returning the event's
-    ``seq``, key (``last_id``) and seal (``hash``); parameters from ``chain.head_params``."""
+    ``seq``, key (``last_id``) and seal (``hash``); parameters from ``chain.head_params``.
+    ``checked``: only while the devices' registry version is the one bound first (two more
+    parameters, the version twice: NULL writes unconditionally); else ``h`` is empty."""
     head = rows.table(EventChainHead)
     events = AccessEvent._meta.db_table
+    version = rows.table(DeviceRegistryVersion)
+    check = (
+        f"WHERE %s::bigint IS NULL OR %s::bigint = (SELECT n FROM {version} WHERE id = 1) "  # noqa: S608 (names from model metadata, values bound)
+        if checked
+        else ""
+    )
     return (
         f"h AS (INSERT INTO {head} (site_id, seq, last_id, hash) "  # noqa: S608 (names from model metadata, values bound)
         f"SELECT %s::bigint, 1, n.id, {_seal('1', 'n.id', "''")} "
         f"FROM (SELECT nextval(pg_get_serial_sequence('{events}', 'id')) AS id) n "
+        f"{check}"
         "ON CONFLICT (site_id) DO UPDATE SET seq = "
         f"{head}.seq + 1, last_id = excluded.last_id, "
         f"hash = {_seal(f'{head}.seq + 1', 'excluded.last_id', f'{head}.hash')} "
@@ -200,7 +217,8 @@ def _head_cte() -> str:
 
 def _sealed_event_insert() -> str:
     """PostgreSQL: the insert of an event sealed by the CTE ``h`` (to be completed with a
-    ``RETURNING``); parameters from ``chain.event_params``."""
+    ``RETURNING``); parameters from ``chain.event_params``. An empty ``h`` leaves the key NULL,
+    which the primary key refuses: the statement fails whole."""
     marks = ", ".join(["%s"] * len(event_fields()))
     return (
         f"INSERT INTO {rows.table(AccessEvent)} ({_event_columns()}, id, seq, chain_hash) "  # noqa: S608 (names from model metadata, values bound)
@@ -255,8 +273,13 @@ def _record_text(with_presence: bool) -> str:
     """The event sealed into its site's chain (the chain's head advanced), the presence (the
     upsert that keeps a newer passage) and the nonce with its reply, in one statement; the
     reply's ``event_id`` is the new event's key. The nonce is inserted plainly, so a taken one
-    fails the whole statement (and the chain's head is not advanced)."""
-    ctes = [_head_cte(), f"e AS ({_sealed_event_insert()} RETURNING id)"]
+    fails the whole statement (and the chain's head is not advanced).
+
+    The head is advanced only while the devices' registry version is the one the device was
+    read with (:func:`_head_cte` ``checked``; NULL: unconditionally). If it has moved on, the
+    event's key is NULL and the whole statement fails on it (``not_null_violation`` on ``id``):
+    a stale device writes nothing."""
+    ctes = [_head_cte(checked=True), f"e AS ({_sealed_event_insert()} RETURNING id)"]
     if with_presence:
         ctes.append(f"p AS ({presence()})")
     return (
@@ -273,7 +296,8 @@ _record_plain = rows.statement(lambda: _record_text(False))
 
 def record_with_nonce(with_presence: bool) -> str:
     """PostgreSQL: event, presence (``with_presence``) and nonce in one statement; parameters:
-    the chain's head and the event's, the presence's, then :data:`REPLY_FIELDS` but the event."""
+    the chain's head with the registry version (``chain.head_params(…, version=…)``), the
+    event's, the presence's, then :data:`REPLY_FIELDS` but the event."""
     return (_record_presence if with_presence else _record_plain)()
 
 
@@ -281,6 +305,7 @@ def record_with_nonce(with_presence: bool) -> str:
 STATEMENTS = {
     "device_by_key": device_by_key,
     "device_by_push_token": device_by_push_token,
+    "registry_version": registry_version,
     "blacklisted": blacklisted,
     "blacklisted_people": blacklisted_people,
     "credential": credential,

@@ -93,6 +93,23 @@ def test_the_device_is_read_by_its_key_with_site_lane_and_gate(site_a, walk_in_a
     assert reads.device_by_digest(key_digest(key + "x")) is None
 
 
+@executes("registry_version")
+def test_the_registry_version_is_one_number(site_a, walk_in_a, manager_a):
+    # Raised by PostgreSQL's triggers (tests/gate/test_device_memory.py); one row on both.
+    with connection.cursor() as cursor:
+        cursor.execute(sql.registry_version())
+        (before,) = cursor.fetchall()
+    device = Device.objects.create(site=site_a, lane=walk_in_a, name="闸机", kind="turnstile")
+    key = device_issue_key(device=device, actor=manager_a, now=NOW)
+    found = reads.device_by_digest(key_digest(key), memory=True)
+    with connection.cursor() as cursor:
+        cursor.execute(sql.registry_version())
+        (after,) = cursor.fetchall()
+    assert isinstance(before[0], int) and after[0] >= before[0]
+    expected = after[0] if connection.vendor == "postgresql" else None
+    assert found.memory_version == expected
+
+
 @executes("device_by_push_token")
 def test_a_camera_is_read_by_its_push_token_while_its_key_lives(site_a, manager_a):
     from gatehouse.sites.models import Gate, Lane
@@ -244,3 +261,43 @@ def test_event_presence_and_nonce_in_one_statement(with_presence, site_a, walk_i
         decided = nonce.Decided({}, again.event, presence)
         nonce._record_with_nonce(device, "n-2", "d" * 64, decided, NOW)
     assert AccessEvent.objects.count() == 1
+
+
+def test_an_instance_built_from_a_row_is_the_one_the_orm_loads(
+    site_a, walk_in_a, card_a, manager_a
+):
+    # rows.build skips Model.__init__ for models that have nothing of their own there (issue 18
+    # §5): every attribute, the loaded state and the equality are the ORM's own.
+    from gatehouse.people.models import Credential, Person
+    from gatehouse.sites.models import Gate, Lane, Site
+
+    device = Device.objects.create(site=site_a, lane=walk_in_a, name="闸机", kind="turnstile")
+    for model, pk in (
+        (Device, device.pk),
+        (Site, site_a.pk),
+        (Lane, walk_in_a.pk),
+        (Gate, walk_in_a.gate_id),
+        (Credential, card_a.pk),
+        (Person, card_a.person_id),
+    ):
+        assert rows._is_plain(model), model
+        columns = rows.columns(model, "t")
+        row = rows.fetch_one(f"SELECT {columns} FROM {rows.table(model)} t WHERE t.id = %s", [pk])
+        built = rows.build(model, row, 0)
+        loaded = model.objects.get(pk=pk)
+        assert built == loaded and type(built) is model
+        assert (built._state.adding, built._state.db) == (False, "default")
+        for field in model._meta.concrete_fields:
+            assert getattr(built, field.attname) == getattr(loaded, field.attname), field.name
+            assert type(getattr(built, field.attname)) is type(getattr(loaded, field.attname))
+    # A model with a receiver of post_init is built by the ORM's own from_db.
+    from django.db.models.signals import post_init
+
+    def receiver(**kwargs):
+        pass
+
+    post_init.connect(receiver, sender=Device)
+    try:
+        assert not rows._is_plain(Device)
+    finally:
+        post_init.disconnect(receiver, sender=Device)

@@ -158,3 +158,25 @@ def test_a_search_finds_the_same_page_either_way(site_a, guard_a, walk_in_a, mon
     monkeypatch.setattr(selectors.QuerySet, "__iter__", cancelled_once)
     matched = [r.obj.pk for r in selectors.events(site_a, q="BEEF", limit=3).rows]
     assert calls["n"] >= 2 and matched == walked
+
+
+def test_a_gates_events_are_asked_for_by_its_lanes(site_a, site_b, guard_a, walk_in_a):
+    """The gate filter names the gate's lanes as numbers (issue 18 §4): the planner then knows
+    their share of the log and walks the (site, at) index newest first instead of sorting a
+    whole day of the gate's events for each page (154 ms at 100,000 events a day). Another
+    site's gate of the same code is not among them."""
+    from gatehouse.sites.models import Gate, Lane
+
+    theirs = Gate.objects.create(site=site_b, code="east", name="东门")
+    Lane.objects.create(gate=theirs, code="walk-in", name="人行", kind="non_motor", direction="in")
+    unknown_card(walk_in_a, guard_a, NOW)
+    query = selectors.event_query(site_a, gate="east")
+    where = str(query.query).split(" WHERE ", 1)[1]
+    assert '"sites_gate"."code"' not in where and '"lane_id" IN (' in where
+    lanes = set(
+        Lane.objects.filter(gate__site=site_a, gate__code="east").values_list("pk", flat=True)
+    )
+    others = set(Lane.objects.filter(gate__site=site_b).values_list("pk", flat=True))
+    assert lanes and others and not lanes & others
+    assert {e.lane_id for e in query} == {walk_in_a.pk} <= lanes
+    assert list(selectors.event_query(site_a, gate="north")) == []  # no such gate: nothing
