@@ -163,6 +163,7 @@ def gate_loop(
     outcomes: dict[str, int],
     lock: threading.Lock,
     worker: int,
+    prefix: str = "",
 ) -> None:
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
     rng = random.Random(worker)
@@ -174,7 +175,7 @@ def gate_loop(
             {
                 "lane": lane,
                 "credential": {"kind": "card", "value": rng.choice(cards)},
-                "nonce": f"w{worker}-{seq}",
+                "nonce": f"{prefix}w{worker}-{seq}",
             }
         )
         started = time.perf_counter()
@@ -308,6 +309,9 @@ def main() -> None:
         seed_out = run([PY, "manage.py", "shell", "-c", SEED], env)
         seeded = json.loads(seed_out.split("SEED", 1)[1])
     env["BENCH_AFTER_ID"] = str(seeded.get("last_id", 0))
+    # The nonces of this run are its own: a seeded database keeps the devices (and the nonces
+    # they sent) of every run before, which would be answered as replays.
+    stamp = f"{time.time_ns():x}"
     devices = [(k, lane) for k, lane in seeded["keys"] if lane.endswith("walk-in")]
     port = free_port()
     server = subprocess.Popen(
@@ -335,9 +339,9 @@ def main() -> None:
         cards = seeded["cards"]
         # Warm up every worker process and connection, then measure.
         if client == "wrk":
-            run_wrk(port, devices, cards, 2, args.gates, "warm", args.rate)
+            run_wrk(port, devices, cards, 2, args.gates, f"warm{stamp}", args.rate)
         else:
-            run_python(port, devices, cards, 2, args.gates, worker_base=1000)
+            run_python(port, devices, cards, 2, args.gates, worker_base=1000, prefix=stamp)
         counts_before = server_counts(port)
         neighbours = [
             subprocess.Popen([PY, "-c", "while True: pass"]) for _ in range(args.neighbours)
@@ -345,9 +349,13 @@ def main() -> None:
         before = conditions.snapshot()
         started = time.monotonic()
         if client == "wrk":
-            result = run_wrk(port, devices, cards, args.seconds, args.gates, "run", args.rate)
+            result = run_wrk(
+                port, devices, cards, args.seconds, args.gates, f"run{stamp}", args.rate
+            )
         else:
-            result = run_python(port, devices, cards, args.seconds, args.gates, worker_base=0)
+            result = run_python(
+                port, devices, cards, args.seconds, args.gates, worker_base=0, prefix=stamp
+            )
         wall = time.monotonic() - started
         after = conditions.snapshot()
         for busy in neighbours:
@@ -504,6 +512,7 @@ def run_python(
     seconds: float,
     gates: int,
     worker_base: int,
+    prefix: str = "",
 ) -> dict[str, Any]:
     """Drive the server with Python threads: one thread and one connection per gate."""
     latencies: list[float] = []
@@ -524,6 +533,7 @@ def run_python(
                 outcomes,
                 lock,
                 worker_base + i,
+                prefix,
             ),
         )
         for i in range(gates)

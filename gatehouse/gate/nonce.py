@@ -104,7 +104,7 @@ def one_statement() -> bool:
     """Whether a decision's rows are written in one statement with the nonce (PostgreSQL): on a
     server each statement is a round trip, and the plain read's five (BEGIN, the event, the
     presence, the nonce, COMMIT) cost more CPU than the decision. SQLite runs in process."""
-    return connection.vendor == "postgresql"
+    return rows.current().vendor == "postgresql"
 
 
 def answer_once[T](
@@ -188,8 +188,9 @@ def _reply_params(
 ) -> list[Any]:
     """The values of the ``DeviceRequest`` columns in :data:`gatehouse.gate.sql.REPLY_FIELDS`
     order; without an ``event_id`` when the statement takes it from the event it inserts."""
+    db = rows.current()
     stored = DeviceRequest._meta.get_field("response")
-    reply = stored.get_db_prep_value(response, connection)
+    reply = stored.get_db_prep_value(response, db)
     event = [] if event_id is None else [event_id]
     return [
         device.pk,
@@ -198,7 +199,7 @@ def _reply_params(
         200,
         reply,
         *event,
-        connection.ops.adapt_datetimefield_value(now),
+        db.ops.adapt_datetimefield_value(now),
     ]
 
 
@@ -208,16 +209,17 @@ def _record_with_nonce(
     """Write an unsaved event, its presence and the nonce in one statement (autocommit: the
     statement is its own transaction), then complete the reply with the event's key. Raises
     :class:`_LostRace` when the nonce is taken."""
+    db = rows.current()
     event, presence = decided.event, decided.presence
     version = device.memory_version
     params = chain.head_params(event, checked=True, version=version) + chain.event_params(event)
     if presence is not None:
-        params += [presence[0], presence[1], connection.ops.adapt_datetimefield_value(event.at)]
+        params += [presence[0], presence[1], db.ops.adapt_datetimefield_value(event.at)]
     params += _reply_params(device, nonce, digest, decided.response, None, now)
     # Inside a caller's transaction (tests) a failed statement would poison it: a savepoint.
-    guard = transaction.atomic() if connection.in_atomic_block else contextlib.nullcontext()
+    guard = transaction.atomic() if db.in_atomic_block else contextlib.nullcontext()
     try:
-        with guard, connection.cursor() as cursor:
+        with guard, db.cursor() as cursor:
             cursor.execute(sql.record_with_nonce(presence is not None), params)
             event_id, event.seq, event.chain_hash = cursor.fetchone()
     except IntegrityError as exc:

@@ -14,8 +14,8 @@ import functools
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from django.db import DEFAULT_DB_ALIAS, connection
-from django.db.models import Model
+from django.db import DEFAULT_DB_ALIAS, connection, connections
+from django.db.models import CharField, ForeignKey, Model
 from django.db.models.base import ModelState
 from django.db.models.signals import post_init, pre_init
 
@@ -33,13 +33,20 @@ def columns(model: type[Model], alias: str) -> str:
     return ", ".join(f"{alias}.{quote(f.column)}" for f in model._meta.concrete_fields)
 
 
+def current() -> Any:
+    """The default database's connection itself. ``django.db.connection`` is a proxy that looks
+    the connection up on every attribute; the gate path reads it a few dozen times a decision
+    (issue 18 §5), so each function here looks it up once."""
+    return connections[DEFAULT_DB_ALIAS]
+
+
 def statement(build_sql: Callable[[], str]) -> Callable[[], str]:
     """Memoise a function that writes a statement from model metadata (per database vendor), so
     the text is put together once per process, not on every read."""
     texts: dict[str, str] = {}
 
     def text() -> str:
-        vendor = connection.vendor
+        vendor = current().vendor
         if vendor not in texts:
             texts[vendor] = build_sql()
         return texts[vendor]
@@ -55,13 +62,14 @@ def build(model: type[Model], row: Sequence[Any], start: int) -> Any:
     """The instance of ``model`` from ``row[start:start + width]``; None for an outer join's
     missing side (a NULL primary key)."""
     # (A model class is hashable; mypy without the Django plugin sees it as type[Any].)
-    names, pk_index, converters, plain = _plan(model, connection.vendor)  # type: ignore[arg-type]
+    db = current()
+    names, pk_index, converters, plain = _plan(model, db.vendor)  # type: ignore[arg-type]
     values = list(row[start : start + len(names)])
     if values[pk_index] is None:
         return None
     for i, col, convs in converters:
         for conv in convs:
-            values[i] = conv(values[i], col, connection)
+            values[i] = conv(values[i], col, db)
     if not plain:
         return model.from_db(DEFAULT_DB_ALIAS, names, values)
     # What from_db and __init__ make of a whole row, without their per-field work (a seventh of
@@ -106,7 +114,7 @@ def _plan(
 
 
 def fetch_one(sql: str, params: Sequence[Any]) -> tuple[Any, ...] | None:
-    with connection.cursor() as cursor:
+    with current().cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchone()  # type: ignore[no-any-return]
 
@@ -131,8 +139,36 @@ def column_list(fields: Sequence[Any]) -> str:
 
 def prepared(obj: Model, fields: Sequence[Any]) -> list[Any]:
     """The values of ``fields`` of ``obj`` (a new instance) as an insert binds them, adapted for
-    the database as ``save()`` would."""
-    return [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
+    the database as ``save()`` would. A plain ``CharField`` holding a ``str`` and a plain
+    ``ForeignKey`` holding an ``int`` or None are bound as they are, which is what Django's
+    preparation returns for them (without its three calls a field: issue 18 §5)."""
+    db = current()
+    values = []
+    for f in fields:
+        kind = _plain_kind(f)
+        if kind is not None:
+            value = getattr(obj, f.attname)
+            if type(value) is kind or (kind is int and value is None):
+                values.append(value)
+                continue
+        values.append(f.get_db_prep_save(f.pre_save(obj, True), db))
+    return values
+
+
+@functools.cache
+def _plain_kind(field: Any) -> type | None:
+    """The type of value ``field``'s preparation leaves as it is, if any: ``str`` for a plain
+    CharField (its to_python of a str), ``int`` for a plain ForeignKey to an integer key (or
+    NULL); not their subclasses, which may prepare differently. Pinned by tests/gate/test_sql.py
+    against Django's own preparation."""
+    if type(field) is CharField:
+        return str
+    if type(field) is ForeignKey and field.target_field.get_internal_type() in _INTEGER_KEYS:
+        return int
+    return None
+
+
+_INTEGER_KEYS = frozenset(("AutoField", "BigAutoField", "IntegerField", "BigIntegerField"))
 
 
 def saved(obj: Model, pk: Any) -> None:

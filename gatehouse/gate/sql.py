@@ -15,8 +15,6 @@ import functools
 from datetime import datetime
 from typing import Any
 
-from django.db import connection
-
 from gatehouse.access.models import AccessEvent, DeviceRequest, EventChainHead, Presence
 from gatehouse.devices.models import Device, DeviceRegistryVersion
 from gatehouse.gate import rows
@@ -97,7 +95,7 @@ def _blacklist_exists(person: str, id_hash: str, other_hash: str = "''") -> str:
 
 def blacklist_params(site_id: int, at: datetime) -> list[Any]:
     """The first parameters of a statement with the blacklist's ``EXISTS``."""
-    adapted = connection.ops.adapt_datetimefield_value(at)
+    adapted = rows.current().ops.adapt_datetimefield_value(at)
     return [site_id, BlacklistKind.PERSON, adapted, adapted]
 
 

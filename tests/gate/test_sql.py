@@ -301,3 +301,20 @@ def test_an_instance_built_from_a_row_is_the_one_the_orm_loads(
         assert not rows._is_plain(Device)
     finally:
         post_init.disconnect(receiver, sender=Device)
+
+
+def test_an_events_values_are_bound_as_django_prepares_them(site_a, walk_in_a, card_a):
+    # rows.prepared binds a plain CharField's str and a plain ForeignKey's int as they are
+    # (issue 18 §5): exactly what Django's own preparation gives, on either backend.
+    device = Device.objects.create(site=site_a, lane=walk_in_a, name="闸机", kind="turnstile")
+    event = event_of(walk_in_a)
+    event.device, event.credential, event.person = device, card_a, card_a.person
+    event.subject, event.credential_masked, event.note = "张*", "****BEEF", ""
+    fields = sql.event_fields()
+    ours = rows.prepared(event, fields)
+    django = [f.get_db_prep_save(f.pre_save(event, True), connection) for f in fields]
+    assert ours == django
+    assert [type(v) for v in ours] == [type(v) for v in django]
+    plain = {f.name for f in fields if rows._plain_kind(f) is not None}
+    assert {"subject", "reason", "site", "lane", "device", "person"} <= plain
+    assert "at" not in plain and "obligations" not in plain  # prepared by Django
