@@ -237,6 +237,11 @@ if _pool and DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"]["pool"] = {"min_size": _min, "max_size": _max, "timeout": 10}
 
+# The gate's decision path keeps the devices it has looked up in memory, per process, on
+# PostgreSQL (gatehouse.gate.reads; a registry version checked at the write keeps it exact).
+# GATEHOUSE_DEVICE_MEMORY=0 reads each decision's device again (on Citus, docs/citus.md step 6).
+GATEHOUSE_DEVICE_MEMORY = _flag("GATEHOUSE_DEVICE_MEMORY", default=True)
+
 # A read replica (a streaming standby of the primary): registers, exports, dashboards and boards
 # read from it; the booth, the devices and every write stay on the primary (gatehouse.dbrouter).
 # The replica's connection options are the primary's.

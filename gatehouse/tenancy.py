@@ -39,6 +39,9 @@ REFERENCE = frozenset(
         "governance.ChecklistItem",
         # the district's award rounds (文明物业小区, 流动红旗) compare sites; a handful a year
         "governance.AwardRound",
+        # one row: the devices' registry version the gate path checks (gatehouse.gate.reads);
+        # on Citus it becomes a row per site first (docs/citus.md, step 6)
+        "devices.DeviceRegistryVersion",
     }
 )
 

@@ -10,6 +10,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.utils import timezone
 
 from gatehouse.core import vehicle as core_vehicle
@@ -260,7 +261,7 @@ def device_by_digest(digest: str, *, memory: bool = False) -> Device | None:
     it — unless ``memory``: then, on PostgreSQL, the row is kept in this process and the device
     rebuilt from it (see :data:`MEMORY_SECONDS`), marked with the registry version it was read at
     (``memory_version``), which the decision's write checks (:class:`StaleDevice`)."""
-    if not memory or rows.current().vendor != "postgresql":
+    if not memory or not settings.GATEHOUSE_DEVICE_MEMORY or rows.current().vendor != "postgresql":
         return _device(sql.device_by_key(), digest)
     now = time.monotonic()
     kept = _memory.get(digest)

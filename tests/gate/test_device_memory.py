@@ -131,3 +131,13 @@ def test_a_site_switched_off_after_the_device_was_kept_is_refused(
     answer = gate.post("/gate/decisions", read("card", CARD_ZHANG, "n-2"))
     assert answer.status_code == 401, answer.content
     assert AccessEvent.objects.count() == 1
+
+
+@on_postgresql
+def test_the_memory_can_be_turned_off(site_a, walk_in_a, manager_a, settings):
+    settings.GATEHOUSE_DEVICE_MEMORY = False  # GATEHOUSE_DEVICE_MEMORY=0 (docs/citus.md)
+    _, key = make_device(site_a, manager_a, lane=walk_in_a)
+    reads.device_by_digest(key_digest(key), memory=True)
+    with CaptureQueriesContext(connection) as queries:
+        found = reads.device_by_digest(key_digest(key), memory=True)
+    assert len(queries) == 1 and found.memory_version is None
