@@ -155,9 +155,7 @@ def _still_current(device: Device) -> None:
     still the one it was read at (in the decision's transaction, before its nonce is claimed)."""
     if device.memory_version is None:
         return
-    with connection.cursor() as cursor:
-        cursor.execute(sql.registry_version())
-        row = cursor.fetchone()
+    row = rows.fetch_one(sql.registry_version(), [])
     if row is None or row[0] != device.memory_version:
         raise StaleDevice
 

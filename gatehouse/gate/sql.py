@@ -195,12 +195,7 @@ def _head_cte(checked: bool = False) -> str:
     parameters, the version twice: NULL writes unconditionally); else ``h`` is empty."""
     head = rows.table(EventChainHead)
     events = AccessEvent._meta.db_table
-    version = rows.table(DeviceRegistryVersion)
-    check = (
-        f"WHERE %s::bigint IS NULL OR %s::bigint = (SELECT n FROM {version} WHERE id = 1) "  # noqa: S608 (names from model metadata, values bound)
-        if checked
-        else ""
-    )
+    check = f"WHERE %s::bigint IS NULL OR %s::bigint = ({registry_version()}) " if checked else ""
     return (
         f"h AS (INSERT INTO {head} (site_id, seq, last_id, hash) "  # noqa: S608 (names from model metadata, values bound)
         f"SELECT %s::bigint, 1, n.id, {_seal('1', 'n.id', "''")} "
