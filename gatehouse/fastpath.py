@@ -144,6 +144,7 @@ class DeviceFastPath:
     def _answer(
         self, environ: dict[str, Any], call: Callable[[], bytes | None], endpoint: str
     ) -> bytes | None:
+        from gatehouse.gate.rows import bound
         from gatehouse.throttle import address_of, key_throttle
 
         # One request id for the answer here and, handed over, for the full stack's.
@@ -155,7 +156,8 @@ class DeviceFastPath:
         signals.request_started.send(sender=self.__class__, environ=environ)
         try:
             translation.activate(settings.LANGUAGE_CODE)
-            answer = call()
+            with bound():
+                answer = call()
             if answer is not None:
                 elapsed = time.perf_counter() - start
                 API_SECONDS.labels(endpoint, "fast").observe(elapsed)

@@ -58,7 +58,14 @@ GENESIS = ""  # the "previous seal" of a site's first event
 BLOCK = 64  # SHA-256's block size, in bytes
 
 
+# Values that serialise as they are (exactly these types: a subclass such as an enumeration's
+# member is looked at below). Most of an event's values are, so they are let through first.
+_AS_IS = frozenset((str, int, bool, float, type(None)))
+
+
 def _plain(value: Any) -> Any:
+    if type(value) in _AS_IS:
+        return value
     if isinstance(value, datetime):
         if value.tzinfo is None:
             raise ValueError("an event's times must carry a zone")
@@ -75,7 +82,12 @@ def _plain(value: Any) -> Any:
 def content(values: Mapping[str, Any]) -> bytes:
     """The canonical bytes of an event's :data:`FIELDS` (``values`` maps each name to its
     value; enumerations by their ``value``)."""
-    plain = [_plain(getattr(values[name], "value", values[name])) for name in FIELDS]
+    plain = []
+    for name in FIELDS:
+        value = values[name]
+        if type(value) not in _AS_IS:
+            value = _plain(getattr(value, "value", value))
+        plain.append(value)
     text = json.dumps(plain, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
     return text.encode("utf-8")
 

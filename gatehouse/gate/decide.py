@@ -31,7 +31,7 @@ from gatehouse.core.access import (
 from gatehouse.core.masking import mask_name
 from gatehouse.devices.models import Device
 from gatehouse.devices.sync import sync_code
-from gatehouse.gate import chain
+from gatehouse.gate import chain, rows
 from gatehouse.gate.duties import Written, moves, write_outcome
 from gatehouse.gate.facts import (
     GateInput,
@@ -227,7 +227,8 @@ def new_event(
     """The unsaved event of ``decision`` at ``lane``, as the people and the vehicle gate record
     it: read at ``when``, recorded at ``now``; ``passed``: who or what passed (entrant,
     credential, person, plate …)."""
-    return AccessEvent(
+    return rows.new(
+        AccessEvent,
         site=lane.gate.site,
         lane=lane,
         at=when,

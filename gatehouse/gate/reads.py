@@ -145,7 +145,7 @@ def _credential(
     if row is None:
         return None, None
     credential: Credential = rows.build(Credential, row, 0)
-    credential.person = rows.build(Person, row, rows.width(Credential))
+    rows.attach(credential, "person", rows.build(Person, row, rows.width(Credential)))
     return credential, bool(row[-1])
 
 
@@ -328,12 +328,12 @@ def _device_from(row: tuple[Any, ...], *, remembered: bool) -> Device:
     lane = rows.build(Lane, row, at)
     at += rows.width(Lane)
     gate = rows.build(Gate, row, at)
-    device.site = site
-    device.lane = lane
+    rows.attach(device, "site", site)
+    rows.attach(device, "lane", lane)
     if lane is not None:
-        lane.gate = gate
+        rows.attach(lane, "gate", gate)
         if gate.site_id == site.pk:
-            gate.site = site
+            rows.attach(gate, "site", site)
     device.memory_version = row[-1] if remembered else None
     return device
 

@@ -319,3 +319,79 @@ def test_an_events_values_are_bound_as_django_prepares_them(site_a, walk_in_a, c
     plain = {f.name for f in fields if rows._plain_kind(f) is not None}
     assert {"subject", "reason", "site", "lane", "device", "person"} <= plain
     assert "at" not in plain and "obligations" not in plain  # prepared by Django
+
+
+def _state_of(obj):
+    state = obj._state
+    return state.adding, state.db, dict(state.__dict__.get("fields_cache", {}))
+
+
+def test_a_new_event_is_the_instance_djangos_constructor_makes(site_a, walk_in_a, card_a):
+    # rows.new skips Model.__init__ for a plain model (issue 18 §5): every attribute, the
+    # related objects' cache and the state are what AccessEvent(**values) makes.
+    device = Device.objects.create(site=site_a, lane=walk_in_a, name="闸机", kind="turnstile")
+    values = {
+        "site": site_a,
+        "lane": walk_in_a,
+        "at": NOW,
+        "recorded_at": NOW,
+        "source": "device",
+        "device": device,
+        "guard": None,
+        "direction": "in",
+        "outcome": "allow",
+        "reason": "resident.card",
+        "rule": "P-03",
+        "obligations": [{"kind": "escort"}],
+        "note": "备注",
+        "credential": card_a,
+        "person_id": card_a.person_id,
+        "subject": "张*",
+    }
+    ours = rows.new(AccessEvent, **values)
+    django = AccessEvent(**values)
+    assert type(ours) is AccessEvent
+    mine = {k: v for k, v in ours.__dict__.items() if k != "_state"}
+    theirs = {k: v for k, v in django.__dict__.items() if k != "_state"}
+    assert mine == theirs
+    assert _state_of(ours) == _state_of(django)
+    assert ours.site is site_a and ours.device is device and ours.guard is None
+    assert (ours.person_id, ours.visit_id, ours.pending) == (card_a.person_id, None, "")
+    # Defaults are made afresh for each instance, as Django makes them.
+    assert rows.new(AccessEvent, site=site_a).obligations is not ours.obligations
+    # What is not a field's name goes to Django, which refuses it as it always does.
+    with pytest.raises(TypeError, match="unexpected keyword"):
+        rows.new(AccessEvent, site=site_a, colour="red")
+    with pytest.raises(ValueError, match="must be a"):
+        rows.new(AccessEvent, site=walk_in_a)
+
+
+def test_attaching_a_related_row_is_what_the_descriptor_does(site_a, walk_in_a, card_a):
+    columns = rows.columns(Device, "t")
+    device = Device.objects.create(site=site_a, lane=walk_in_a, name="闸机", kind="turnstile")
+    row = rows.fetch_one(
+        f"SELECT {columns} FROM {rows.table(Device)} t WHERE t.id = %s", [device.pk]
+    )
+    ours, theirs = rows.build(Device, row, 0), rows.build(Device, row, 0)
+    rows.attach(ours, "lane", walk_in_a)
+    theirs.lane = walk_in_a
+    rows.attach(ours, "site", None)
+    theirs.site = None
+    assert ours.__dict__.keys() == theirs.__dict__.keys()
+    assert {k: v for k, v in ours.__dict__.items() if k != "_state"} == {
+        k: v for k, v in theirs.__dict__.items() if k != "_state"
+    }
+    assert _state_of(ours) == _state_of(theirs)
+    assert ours.lane is walk_in_a and ours.site_id is None
+    with pytest.raises(TypeError, match="many-to-one"):
+        rows.attach(ours, "name", walk_in_a)
+
+
+def test_the_bound_connection_is_the_threads_own():
+    from django.db import DEFAULT_DB_ALIAS, connections
+
+    outside = rows.current()
+    with rows.bound():
+        assert rows.current() is connections[DEFAULT_DB_ALIAS] is outside
+        assert rows._bound.get() is outside
+    assert rows._bound.get() is None
