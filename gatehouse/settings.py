@@ -221,6 +221,13 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     _pg_options = DATABASES["default"].setdefault("OPTIONS", {})
     _pg_options["server_side_binding"] = True
     _pg_options["prepare_threshold"] = 5 if _flag("GATEHOUSE_PG_PREPARE", default=True) else None
+    # No JIT compilation: this is short statements, and a search over years of monthly
+    # partitions looks costly enough to the planner that it compiled its expressions for
+    # 180-340 ms to run them in 15 (issue 18 §4). Sent as the connection's startup option; a
+    # PgBouncer that refuses startup options gets GATEHOUSE_PG_JIT=1 here and
+    # `ALTER DATABASE … SET jit = off` on the server instead.
+    if not _flag("GATEHOUSE_PG_JIT", default=False):
+        _pg_options["options"] = f"{_pg_options.get('options', '')} -c jit=off".strip()
 # PostgreSQL connection pooling in each process (psycopg's pool; Django closes nothing then, so
 # CONN_MAX_AGE is 0): GATEHOUSE_PG_POOL=MIN,MAX (e.g. 2,10). Behind PgBouncer in transaction mode
 # leave it unset and set GATEHOUSE_PG_PREPARE=0 instead.
