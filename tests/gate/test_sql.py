@@ -319,6 +319,11 @@ def test_an_events_values_are_bound_as_django_prepares_them(site_a, walk_in_a, c
     plain = {f.name for f in fields if rows._plain_kind(f) is not None}
     assert {"subject", "reason", "site", "lane", "device", "person"} <= plain
     assert "at" not in plain and "obligations" not in plain  # prepared by Django
+    # A caller handing a fresh list each time gets the same values, and the plans stay bounded.
+    for _ in range(70):
+        again = rows.prepared(event, list(fields))
+    assert [getattr(v, "obj", v) for v in again] == [getattr(v, "obj", v) for v in ours]
+    assert len(rows._plans) <= 64
 
 
 def _state_of(obj):
