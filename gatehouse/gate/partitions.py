@@ -128,7 +128,7 @@ def _literal(moment: datetime) -> str:
 
 def create_month(month: date) -> bool:
     """Create ``month``'s partition if missing (its rows moved out of the default partition if
-    some were caught there). Returns whether it was created."""
+    some were caught there, and both tables analysed). Returns whether it was created."""
     name = name_of(month)
     lower, upper = bounds(month)
     span = f"FROM ({_literal(lower)}) TO ({_literal(upper)})"
@@ -155,6 +155,8 @@ def create_month(month: date) -> bool:
             )
             cursor.execute(f"ALTER TABLE {PARENT} ATTACH PARTITION {name} FOR VALUES {span}")
         cursor.execute(f"CREATE UNIQUE INDEX {name}_site_seq ON {name} (site_id, seq)")
+        if caught:  # filled by a copy: statistics now, not when autovacuum comes round
+            cursor.execute(f"ANALYZE {name}, {DEFAULT}")
     return True
 
 
