@@ -155,7 +155,24 @@ def machine() -> str:
                 break
     except OSError:
         pass
-    return f"{os.cpu_count()} CPU ({model}); Python {platform.python_version()}"
+    return f"{os.cpu_count()} CPU ({model}); Python {platform.python_version()} ({interpreter()})"
+
+
+def interpreter() -> str:
+    """How the running CPython was compiled: with profile-guided optimisation (PGO) and
+    link-time optimisation (LTO), as python.org's, Debian's and the image's ``python:3.13-slim``
+    are, or without (pyenv's default): the server then spends ~7 % more CPU a decision, and
+    pure-Python code a quarter more (``bench/RESULTS.md``, issue 18 §5). The server runs on
+    this interpreter (the same venv); ``scripts/release-python.sh`` builds a release one."""
+    import sysconfig
+
+    flags = str(sysconfig.get_config_var("CONFIG_ARGS") or "")
+    pgo = "--enable-optimizations" in flags
+    lto = "--with-lto" in flags
+    if pgo and lto:
+        return "built with PGO and LTO"
+    missing = " and ".join(name for name, on in (("PGO", pgo), ("LTO", lto)) if not on)
+    return f"built without {missing}: slower than a release build"
 
 
 # The settings that change what a decision's commit costs, or how many can run at once.
@@ -174,7 +191,10 @@ PG_SETTINGS = (
 def pg_settings(url: str) -> dict[str, str]:
     import psycopg
 
-    with psycopg.connect(url, connect_timeout=5) as conn:
+    # As Gatehouse's own connections see them: they start with jit=off (gatehouse/settings.py).
+    jit = os.environ.get("GATEHOUSE_PG_JIT", "").strip().lower() in {"1", "true", "yes", "on"}
+    own = {} if jit else {"options": "-c jit=off"}
+    with psycopg.connect(url, connect_timeout=5, **own) as conn:
         return {
             name: conn.execute(f"SHOW {name}").fetchone()[0]  # type: ignore[index]
             for name in PG_SETTINGS
@@ -182,7 +202,7 @@ def pg_settings(url: str) -> dict[str, str]:
 
 
 def database_is_local(url: str) -> bool:
-    from urllib.parse import urlsplit
+    from urllib.parse import unquote, urlsplit
 
-    host = urlsplit(url).hostname or ""
+    host = unquote(urlsplit(url).hostname or "")  # a socket's directory: %2Frun%2Fpostgresql
     return host in {"", "127.0.0.1", "localhost", "::1"} or host.startswith("/")
