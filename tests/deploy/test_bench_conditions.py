@@ -6,6 +6,7 @@ import sysconfig
 
 import pytest
 from django.db import connection
+from psycopg.conninfo import make_conninfo
 
 from bench import conditions
 
@@ -47,7 +48,13 @@ def test_the_printed_settings_are_those_gatehouses_connections_have(db, monkeypa
     # The server's default may be jit=on; Gatehouse's connections start with it off, and the
     # conditions printed beside a figure must say what the measured code ran with.
     at = connection.settings_dict
-    url = f"postgresql://{at['USER']}:{at['PASSWORD']}@{at['HOST']}:{at['PORT']}/{at['NAME']}"
+    url = make_conninfo(  # libpq takes this form as well as a URL
+        host=at["HOST"],
+        port=at["PORT"],
+        dbname=at["NAME"],
+        user=at["USER"],
+        password=at["PASSWORD"],
+    )
     monkeypatch.delenv("GATEHOUSE_PG_JIT", raising=False)
     shown = conditions.pg_settings(url)
     assert shown["jit"] == "off"
