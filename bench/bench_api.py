@@ -375,7 +375,10 @@ def main() -> None:
     )
     delta = {k: v - counts_before.get(k, 0.0) for k, v in counts_after.items()}
     stacks = {k: int(delta.get(("count", k), 0)) for k in ("fast", "django")}
-    settings_pg = conditions.pg_settings(args.database_url) if args.database_url else {}
+    settings_pg = {}
+    if args.database_url:
+        shown = run([PY, "manage.py", "shell", "-c", conditions.SHOW_PG_SETTINGS], env)
+        settings_pg = json.loads(shown.split("PGSETTINGS", 1)[1])
     try:
         written = json.loads(run([PY, "manage.py", "shell", "-c", COUNT], env).split("COUNT", 1)[1])
         # The events' hash chain holds after the load (issue 12 §3). A seeded history is outside

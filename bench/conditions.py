@@ -188,17 +188,25 @@ PG_SETTINGS = (
 )
 
 
-def pg_settings(url: str) -> dict[str, str]:
-    import psycopg
+def pg_settings() -> dict[str, str]:
+    """:data:`PG_SETTINGS` as Gatehouse's own connection has them (its startup options
+    included: ``jit=off`` unless ``GATEHOUSE_PG_JIT``, see ``gatehouse/settings.py``). Run in
+    the server's environment: ``manage.py shell -c`` with :data:`SHOW_PG_SETTINGS`."""
+    from django.db import connection
 
-    # As Gatehouse's own connections see them: they start with jit=off (gatehouse/settings.py).
-    jit = os.environ.get("GATEHOUSE_PG_JIT", "").strip().lower() in {"1", "true", "yes", "on"}
-    own = {} if jit else {"options": "-c jit=off"}
-    with psycopg.connect(url, connect_timeout=5, **own) as conn:
-        return {
-            name: conn.execute(f"SHOW {name}").fetchone()[0]  # type: ignore[index]
-            for name in PG_SETTINGS
-        }
+    with connection.cursor() as cursor:
+        shown = {}
+        for name in PG_SETTINGS:
+            cursor.execute(f"SHOW {name}")
+            shown[name] = cursor.fetchone()[0]
+        return shown
+
+
+# What bench_api.py runs with manage.py shell (the cwd is the checkout, so ``bench`` imports).
+SHOW_PG_SETTINGS = (
+    "import json; from bench.conditions import pg_settings; "
+    "print('PGSETTINGS' + json.dumps(pg_settings()))"
+)
 
 
 def database_is_local(url: str) -> bool:

@@ -46,9 +46,9 @@ if [ ! -x "$python" ]; then
 fi
 
 cd "$root"
-"$python" -c 'import sysconfig, sys
-flags = sysconfig.get_config_var("CONFIG_ARGS")
-sys.exit(0 if "--enable-optimizations" in flags and "--with-lto" in flags else "not a PGO+LTO build: " + flags)'
+# What bench_api.py will print of it (bench/conditions.py), and a stop if it is not a release build.
+built=$("$python" -c 'from bench.conditions import interpreter; print(interpreter())')
+[ "$built" = "built with PGO and LTO" ] || { echo "$python: $built" >&2; exit 1; }
 "$python" -m venv "$venv"
 "$venv/bin/python" -m pip install -q --disable-pip-version-check -r requirements.txt
-echo "ready: $venv/bin/python ($("$venv/bin/python" --version), PGO and LTO)"
+echo "ready: $venv/bin/python ($("$venv/bin/python" --version), $built)"
